@@ -1,0 +1,1 @@
+"""A Telegram bot for MyRenault owners."""
