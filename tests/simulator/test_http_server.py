@@ -11,7 +11,9 @@ async def _echo(request: httpx.Request) -> httpx.Response:
     if request.url.path == "/drop":
         raise DropConnection
     body = await request.aread()
-    return httpx.Response(201, json={"method": request.method, "path": request.url.path, "body": body.decode()})
+    return httpx.Response(
+        201, json={"method": request.method, "path": request.url.path, "body": body.decode()}
+    )
 
 
 async def test_handler_answers_over_loopback() -> None:
