@@ -76,7 +76,7 @@ class LoopbackServer:
     async def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._connections.add(task)  # type: ignore[arg-type]
+        self._connections.add(task)
         try:
             while True:
                 request = await _read_request(reader, self.url)
@@ -95,7 +95,7 @@ class LoopbackServer:
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
         finally:
-            self._connections.discard(task)  # type: ignore[arg-type]
+            self._connections.discard(task)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
