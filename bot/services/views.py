@@ -1,0 +1,66 @@
+"""What use cases hand back to the presentation layer: plain frozen values, no rows, no wire models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.snapshot import GeoPoint, VehicleSnapshot
+from bot.domain.vehicle import Capabilities, Role, VehicleInfo
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedVehicle:
+    """A vehicle as one chat sees it: our internal id, what it is, and the chat's rights on it."""
+
+    vehicle_id: int
+    account_id: int
+    info: VehicleInfo
+    role: Role
+    capabilities: Capabilities = field(default_factory=Capabilities)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    """A successful link: the vehicles found and the one selected as active (None when there are none)."""
+
+    account_id: int
+    vehicles: tuple[LinkedVehicle, ...]
+    active_vehicle_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeNeeded:
+    """Renault e-mailed a two-factor code; pass this back with the code. Holds no secret itself."""
+
+    challenge_id: str
+    masked_emails: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    """The data behind a /status card; `stale_reason` is set when live data could not be read."""
+
+    vehicle: LinkedVehicle
+    snapshot: VehicleSnapshot
+    fetched_at: datetime
+    stale_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LocationView:
+    """Where the car was last reported."""
+
+    vehicle: LinkedVehicle
+    point: GeoPoint
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    """The result of an action sent to the car: accepted by Renault, and confirmed by the car or not yet."""
+
+    vehicle: LinkedVehicle
+    action: str
+    accepted: bool
+    confirmed: bool = False
+    snapshot: VehicleSnapshot | None = None
