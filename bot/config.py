@@ -1,1 +1,116 @@
-"""Settings from the environment and .env; read only by wiring and __main__."""
+"""Settings from the environment and `.env`; read only by `wiring` and `__main__`.
+
+Every problem is reported as a `ConfigError` naming the variable and what is wrong with it, never its value
+(some of these values are secrets).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///data/bot.db"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable, never its value."""
+
+
+class Settings(BaseSettings):
+    """Typed view of the environment (variable names are the field names in upper case)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = DEFAULT_DATABASE_URL
+    credentials_key: SecretStr | None = None
+    renault_locale: str = "fr_FR"
+    renault_gigya_url: str | None = None
+    renault_gigya_api_key: SecretStr | None = None
+    renault_kamereon_url: str | None = None
+    renault_kamereon_api_key: SecretStr | None = None
+    renault_backend: Literal["renault", "simulator"] = "renault"
+    poll_interval_seconds: int | None = Field(default=None, ge=30, le=86_400)
+    renault_max_calls_per_hour: int = Field(default=60, ge=0, le=10_000)
+    low_battery_threshold: int = Field(default=20, ge=1, le=99)
+    history_retention_days: int = Field(default=180, ge=1, le=3650)
+    allowed_user_ids: str = ""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    webhook_url: str | None = None
+    webhook_secret_token: SecretStr | None = None
+    port: int = Field(default=8080, ge=1, le=65_535)
+    health_port: int | None = Field(default=None, ge=1, le=65_535)
+
+    @field_validator("telegram_api_url", "renault_gigya_url", "renault_kamereon_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("renault_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        parts = value.split("_")
+        if len(parts) != 2 or len(parts[0]) != 2 or len(parts[1]) != 2:
+            raise ValueError("must look like fr_FR or en_GB")
+        return f"{parts[0].lower()}_{parts[1].upper()}"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("allowed_user_ids")
+    @classmethod
+    def _user_ids(cls, value: str) -> str:
+        for part in _split(value):
+            if not part.lstrip("-").isdigit():
+                raise ValueError("must be a comma-separated list of numeric Telegram user ids")
+        return value
+
+    @property
+    def allowed_users(self) -> frozenset[int]:
+        """The allow-list of Telegram user ids; empty means everyone is welcome."""
+        return frozenset(int(part) for part in _split(self.allowed_user_ids))
+
+    @property
+    def telegram_base_url(self) -> str:
+        """python-telegram-bot's base_url for the Bot API."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def telegram_base_file_url(self) -> str:
+        """python-telegram-bot's base_file_url for file downloads."""
+        return f"{self.telegram_api_url}/file/bot"
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def load_settings(env_file: str | None = ".env") -> Settings:
+    """Read the settings, turning validation errors into a `ConfigError` that never echoes a value."""
+    try:
+        return Settings(_env_file=env_file)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper() or "settings"
+            problems.append(f"{name}: {_describe(error['type'], error['msg'])}")
+        raise ConfigError("Invalid configuration:\n  " + "\n  ".join(problems)) from None
+
+
+def _describe(kind: str, message: str) -> str:
+    # pydantic messages can quote the input; keep only its explanation of the rule.
+    if kind.startswith(("int_", "greater", "less")):
+        return message.split(", input")[0].lower()
+    if kind == "literal_error":
+        return message.lower()
+    return message.removeprefix("Value error, ")
