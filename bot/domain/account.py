@@ -1,0 +1,156 @@
+"""Stored Renault accounts, their secrets, vehicles, history and invites, as plain values (never rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.domain.preferences import ChatSettings, NotificationPreferences
+from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.vehicle import Capabilities, Role, VehicleInfo
+
+
+class AccountStoreError(Exception):
+    """Base of the errors the account store reports (never carries a secret)."""
+
+
+class CredentialsUnreadable(AccountStoreError):
+    """The stored credentials can no longer be decrypted (key removed); the account now needs a new login."""
+
+    def __init__(self, account_id: int) -> None:
+        super().__init__(f"credentials of account {account_id} cannot be decrypted")
+        self.account_id = account_id
+
+
+class AccountNotFound(AccountStoreError):
+    """No stored account has this id."""
+
+    def __init__(self, account_id: int) -> None:
+        super().__init__(f"no account {account_id}")
+        self.account_id = account_id
+
+
+class InviteInvalid(AccountStoreError):
+    """The invite is unknown, already used or expired."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSecrets:
+    """What is needed to talk to Renault again without the password; redacted in repr."""
+
+    login_token: str = field(repr=False)
+    person_id: str = field(repr=False)
+    kamereon_account_ids: tuple[str, ...] = field(repr=False, default=())
+    gmid: str | None = field(repr=False, default=None)
+    ucid: str | None = field(repr=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class NewVehicle:
+    """A vehicle found at login, with the Kamereon account it belongs to."""
+
+    info: VehicleInfo
+    kamereon_account_id: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAccount:
+    """A linked Renault account without its secrets; `needs_login` once its credentials stopped working."""
+
+    account_id: int
+    locale: str
+    masked_email: str
+    needs_login: bool = False
+    needs_login_told: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChatLink:
+    """One chat linked to an account, with its role."""
+
+    chat_id: int
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVehicle:
+    """A vehicle as stored: identity, owning account, Kamereon account and learned capabilities."""
+
+    vehicle_id: int
+    account_id: int
+    info: VehicleInfo
+    kamereon_account_id: str = field(repr=False)
+    capabilities: Capabilities = field(default_factory=Capabilities)
+    unsupported: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """A chat that hears about a vehicle: its settings, role and preferences for that vehicle."""
+
+    settings: ChatSettings
+    role: Role
+    preferences: NotificationPreferences
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVehicleState:
+    """The poller's memory of a vehicle: last snapshot, phase, car report time, diff memory, next poll."""
+
+    vehicle_id: int
+    snapshot: VehicleSnapshot | None = None
+    phase: str | None = None
+    car_reported_at: datetime | None = None
+    memory: dict[str, Any] = field(default_factory=dict)
+    next_poll_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """A notification reserved for delivery exactly once."""
+
+    dedup_key: str
+    chat_id: int
+    payload: dict[str, Any]
+    deliver_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetDecision:
+    """Whether one more Renault call is allowed now, and if not, when to try again."""
+
+    allowed: bool
+    retry_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatteryReading:
+    """One battery reading at the car's own report time."""
+
+    vehicle_id: int
+    reported_at: datetime
+    level: int | None
+    range_km: float | None = None
+    charging: bool = False
+    power_kw: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeSession:
+    """One charge, from start to end (end None while still charging)."""
+
+    vehicle_id: int
+    started_at: datetime
+    ended_at: datetime | None = None
+    start_level: int | None = None
+    end_level: int | None = None
+    energy_kwh: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RedeemedInvite:
+    """The account and role a chat gained by redeeming an invite."""
+
+    account_id: int
+    role: Role

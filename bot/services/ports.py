@@ -1,0 +1,260 @@
+"""Ports the use cases need from storage and the clock; adapters in `bot.persistence` implement them.
+
+Every method returns domain values (bot.domain / bot.services.views), never rows. All times are aware UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.domain.account import (
+    AccountSecrets,
+    BatteryReading,
+    BudgetDecision,
+    ChargeSession,
+    ChatLink,
+    NewVehicle,
+    OutboxEntry,
+    RedeemedInvite,
+    StoredAccount,
+    StoredVehicle,
+    StoredVehicleState,
+    Subscriber,
+)
+from bot.domain.preferences import ChatSettings, NotificationPreferences
+from bot.domain.vehicle import Capabilities, Role
+from bot.services.views import LinkedVehicle
+
+
+class Clock(Protocol):
+    """Returns the current time as an aware UTC datetime."""
+
+    def __call__(self) -> datetime:
+        """The current moment (aware, UTC)."""
+        ...
+
+
+class ChatRepository(Protocol):
+    """Telegram chats and their settings."""
+
+    async def ensure(self, chat_id: int, language: str) -> ChatSettings:
+        """Return the chat's settings, creating (or reactivating) the chat with `language` if needed."""
+        ...
+
+    async def get(self, chat_id: int) -> ChatSettings | None:
+        """The chat's settings, or None when the chat is unknown."""
+        ...
+
+    async def save(self, settings: ChatSettings) -> None:
+        """Store the chat's settings (insert or update)."""
+        ...
+
+    async def deactivate(self, chat_id: int) -> None:
+        """Mark the chat inactive (the user blocked the bot): it gets no pings."""
+        ...
+
+    async def set_active_vehicle(self, chat_id: int, vehicle_id: int | None) -> None:
+        """Remember which vehicle the chat's commands apply to."""
+        ...
+
+    async def active_vehicle(self, chat_id: int) -> int | None:
+        """The chat's active vehicle id, or None."""
+        ...
+
+
+class AccountRepository(Protocol):
+    """Linked Renault accounts, their encrypted credentials and the chats linked to them."""
+
+    async def create_linked(
+        self,
+        chat_id: int,
+        locale: str,
+        email: str,
+        secrets: AccountSecrets,
+        vehicles: Sequence[NewVehicle],
+    ) -> tuple[int, list[int]]:
+        """Store a new account linked to `chat_id` as owner; returns (account id, vehicle ids in order).
+
+        Raises `bot.services.errors.AlreadyLinked` when the same Renault person id is already stored.
+        """
+        ...
+
+    async def get(self, account_id: int) -> StoredAccount | None:
+        """The account without its secrets, or None."""
+        ...
+
+    async def credentials(self, account_id: int) -> AccountSecrets:
+        """Decrypt the secrets; raises `CredentialsUnreadable` (and flags needs-login) on failure."""
+        ...
+
+    async def update_credentials(self, account_id: int, secrets: AccountSecrets) -> None:
+        """Replace the stored secrets (after a new login) and clear the needs-login flags."""
+        ...
+
+    async def mark_needs_login(self, account_id: int) -> None:
+        """Flag the account as needing a new login (its token was rejected)."""
+        ...
+
+    async def mark_needs_login_told(self, account_id: int) -> None:
+        """Remember that the users were told the account needs a new login, so they are told once."""
+        ...
+
+    async def accounts_for_chat(self, chat_id: int) -> list[StoredAccount]:
+        """Accounts the chat is linked to (any role)."""
+        ...
+
+    async def chats_for_account(self, account_id: int) -> list[ChatLink]:
+        """Chats linked to the account, with their roles."""
+        ...
+
+    async def link_chat(self, chat_id: int, account_id: int, role: Role) -> None:
+        """Link another chat to the account with a role (idempotent: the role is updated)."""
+        ...
+
+    async def delete_account(self, account_id: int) -> list[int]:
+        """Delete the account and everything stored for it; returns the other chats that were linked."""
+        ...
+
+    async def unlink_chat(self, chat_id: int, account_id: int) -> list[int]:
+        """Unlink one chat; the last owner or last chat leaving deletes the account (returns the others)."""
+        ...
+
+
+class VehicleRepository(Protocol):
+    """Vehicles, who sees them, and what they support."""
+
+    async def vehicles_for_chat(self, chat_id: int) -> list[LinkedVehicle]:
+        """Every vehicle the chat can see, with its role and account."""
+        ...
+
+    async def get(self, vehicle_id: int) -> StoredVehicle | None:
+        """One stored vehicle, or None."""
+        ...
+
+    async def all_vehicle_ids(self) -> list[int]:
+        """Ids of every stored vehicle."""
+        ...
+
+    async def chats_for_vehicle(self, vehicle_id: int) -> list[Subscriber]:
+        """Active chats that hear about the vehicle, with settings, role and preferences."""
+        ...
+
+    async def mark_unsupported(self, vehicle_id: int, endpoint: str) -> None:
+        """Remember that the car answered 'not supported' for an endpoint."""
+        ...
+
+    async def set_capabilities(self, vehicle_id: int, capabilities: Capabilities) -> None:
+        """Store the endpoints the vehicle supports (learned from its model)."""
+        ...
+
+    async def capabilities(self, vehicle_id: int) -> Capabilities:
+        """The supported endpoints minus those the car refused."""
+        ...
+
+
+class VehicleStateRepository(Protocol):
+    """The poller's per-vehicle memory and leases (one replica polls a vehicle at a time)."""
+
+    async def load(self, vehicle_id: int) -> StoredVehicleState:
+        """The stored state (empty state when nothing was saved yet)."""
+        ...
+
+    async def save(self, state: StoredVehicleState) -> None:
+        """Store snapshot, phase, car report time, memory and next poll time."""
+        ...
+
+    async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
+        """Lease up to `limit` vehicles whose next poll is due and whose lease is free or expired."""
+        ...
+
+    async def release(self, vehicle_id: int, owner: str, next_poll_at: datetime) -> None:
+        """Give back a lease held by `owner` and set the next poll time."""
+        ...
+
+    async def release_all(self, owner: str) -> None:
+        """Give back every lease held by `owner` (shutdown)."""
+        ...
+
+
+class PreferencesRepository(Protocol):
+    """Notification preferences per chat and vehicle."""
+
+    async def get(self, chat_id: int, vehicle_id: int) -> NotificationPreferences:
+        """The stored preferences, or defaults."""
+        ...
+
+    async def save(self, chat_id: int, vehicle_id: int, preferences: NotificationPreferences) -> None:
+        """Store the preferences."""
+        ...
+
+
+class NotificationLog(Protocol):
+    """Outbox for exactly-once pings across restarts and replicas."""
+
+    async def reserve(
+        self, dedup_key: str, chat_id: int, payload: dict[str, Any], deliver_at: datetime
+    ) -> bool:
+        """Record a ping to send; False when this key was already reserved (nothing is recorded)."""
+        ...
+
+    async def pending(self, now: datetime, limit: int) -> list[OutboxEntry]:
+        """Due entries not yet sent nor dropped, oldest first."""
+        ...
+
+    async def mark_sent(self, dedup_key: str, sent_at: datetime) -> None:
+        """The ping was delivered."""
+        ...
+
+    async def mark_dropped(self, dedup_key: str, reason: str) -> None:
+        """The ping will never be delivered (chat gone, too old)."""
+        ...
+
+
+class CallBudgetStore(Protocol):
+    """Per-account budget of Renault calls per hour and quota cooldown."""
+
+    async def try_spend(self, account_id: int, now: datetime, limit_per_hour: int) -> BudgetDecision:
+        """Atomically spend one call if the budget and cooldown allow it."""
+        ...
+
+    async def start_cooldown(self, account_id: int, until: datetime) -> None:
+        """Forbid calls for the account until `until` (Renault quota error)."""
+        ...
+
+
+class HistoryRepository(Protocol):
+    """Battery readings and charge sessions."""
+
+    async def add_reading(self, reading: BatteryReading) -> bool:
+        """Store a reading; a duplicate (same vehicle and report time) is ignored and returns False."""
+        ...
+
+    async def readings(self, vehicle_id: int, since: datetime) -> list[BatteryReading]:
+        """Readings reported at or after `since`, oldest first."""
+        ...
+
+    async def add_session(self, session: ChargeSession) -> None:
+        """Store a charge session; the same vehicle and start time updates the existing one."""
+        ...
+
+    async def sessions(self, vehicle_id: int, limit: int) -> list[ChargeSession]:
+        """The most recent sessions, newest first."""
+        ...
+
+    async def purge(self, before: datetime) -> int:
+        """Delete readings and sessions older than `before`; returns how many rows were deleted."""
+        ...
+
+
+class InviteRepository(Protocol):
+    """Invites to share an account's vehicles with other chats."""
+
+    async def create(self, account_id: int, role: Role, token: str, expires_at: datetime) -> None:
+        """Store an invite (only a hash of the token is kept)."""
+        ...
+
+    async def redeem(self, token: str, chat_id: int, now: datetime) -> RedeemedInvite:
+        """Use the invite once and link the chat; raises `InviteInvalid` when unknown, used or expired."""
+        ...
