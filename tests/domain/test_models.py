@@ -1,0 +1,101 @@
+"""The car model table: known codes, hybrids, quirks and the fallback for unknown codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.models import DEFAULT_TRAITS, MODELS, Powertrain, energy_added_kwh, traits_for
+
+PROTOCOL_CODES = [
+    "A4E1VE",
+    "A5E1AE",
+    "BD11SL",
+    "DU31SU",
+    "R5E1VE",
+    "X071VE",
+    "X101VE",
+    "X102VE",
+    "XBG1VE",
+    "XBG2VE",
+    "XCB1SE",
+    "XCB1VE",
+    "XDD1VE",
+    "XFB2BI",
+    "XFB2BK",
+    "XHN1CP",
+    "XHN1ML",
+    "XHN1SU",
+    "XJA1VP",
+    "XJA2VP",
+    "XJB1SU",
+    "XJB2CP",
+    "XJB2SU",
+    "XJF2BI",
+    "XJL2TR",
+]
+
+
+@pytest.mark.parametrize("code", PROTOCOL_CODES)
+def test_every_model_code_of_the_reference_is_in_the_table(code: str) -> None:
+    traits = traits_for(code)
+    assert traits.known
+    assert traits.code == code
+    assert traits.name
+
+
+@pytest.mark.parametrize(
+    ("code", "electric", "error_means_idle", "limits", "capacity"),
+    [
+        ("X101VE", True, True, False, 41.0),
+        ("X102VE", True, False, False, 52.0),
+        ("XBG1VE", True, False, False, 25.0),
+        ("R5E1VE", True, False, True, 52.0),
+        ("XCB1VE", True, False, True, 60.0),
+        ("XHN1SU", False, False, False, None),
+        ("XJA1VP", False, False, False, None),
+        ("XJF2BI", False, False, False, None),
+    ],
+)
+def test_model_table_rows(
+    code: str, electric: bool, error_means_idle: bool, limits: bool, capacity: float | None
+) -> None:
+    traits = traits_for(code)
+    assert traits.is_electric is electric
+    assert traits.charge_error_means_not_charging is error_means_idle
+    assert traits.supports_charge_limits is limits
+    assert traits.usable_capacity_kwh == capacity
+
+
+def test_only_zoe_phase_one_reads_charge_error_as_not_charging() -> None:
+    assert [t.code for t in MODELS.values() if t.charge_error_means_not_charging] == ["X101VE"]
+
+
+def test_zoe_phase_one_cannot_report_hvac_state() -> None:
+    assert traits_for("X101VE").reports_hvac_state is False
+    assert traits_for("X102VE").reports_hvac_state is True
+
+
+def test_hybrids_and_combustion_cars_cannot_start_a_charge() -> None:
+    for traits in MODELS.values():
+        if traits.powertrain in (Powertrain.HEV, Powertrain.ICE):
+            assert not traits.is_electric
+            assert not traits.can_start_charge
+
+
+@pytest.mark.parametrize("code", [None, "", "ZZZ9ZZ"])
+def test_unknown_codes_get_electric_defaults(code: str | None) -> None:
+    traits = traits_for(code)
+    assert not traits.known
+    assert traits.is_electric
+    assert traits.usable_capacity_kwh == DEFAULT_TRAITS.usable_capacity_kwh
+    assert traits.code == (code or "")
+
+
+def test_lookup_ignores_case_and_padding() -> None:
+    assert traits_for(" x102ve ").code == "X102VE"
+
+
+def test_energy_added_uses_usable_capacity() -> None:
+    assert energy_added_kwh(traits_for("X102VE"), 20, 80) == 31.2
+    assert energy_added_kwh(traits_for("X102VE"), 80, 80) == 0.0
+    assert energy_added_kwh(traits_for("UNKNOWN"), 20, 80) is None
