@@ -1,0 +1,86 @@
+"""Credential encryption with CREDENTIALS_KEY (MultiFernet: write with the first key, read with all)."""
+
+from __future__ import annotations
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+KEY_SETTING = "CREDENTIALS_KEY"
+
+
+class CredentialKeyError(ValueError):
+    """CREDENTIALS_KEY is missing or malformed; the message names the variable, never its value."""
+
+
+class CredentialDecryptError(Exception):
+    """A stored value cannot be decrypted with any configured key."""
+
+
+def generate_key() -> str:
+    """A new random key to put in CREDENTIALS_KEY (printed by `python -m bot keygen`)."""
+    return Fernet.generate_key().decode("ascii")
+
+
+class CredentialCipher:
+    """Encrypts with the first key and decrypts with any key; never shows keys in its repr."""
+
+    def __init__(self, keys: list[Fernet]) -> None:
+        if not keys:
+            raise CredentialKeyError(f"{KEY_SETTING} holds no key")
+        self._primary = keys[0]
+        self._all = MultiFernet(keys)
+        self.key_count = len(keys)
+
+    def __repr__(self) -> str:
+        return f"CredentialCipher(keys={self.key_count})"
+
+    @classmethod
+    def from_setting(cls, value: str | None) -> CredentialCipher:
+        """Build from the CREDENTIALS_KEY value: one or more comma-separated Fernet keys, newest first."""
+        parts = [part.strip() for part in (value or "").split(",")]
+        if not any(parts):
+            raise CredentialKeyError(
+                f"{KEY_SETTING} is not set: the bot cannot store credentials without it. "
+                f"Run `python -m bot keygen` and put the printed key in {KEY_SETTING}."
+            )
+        keys: list[Fernet] = []
+        for position, part in enumerate(parts, start=1):
+            if not part:
+                raise CredentialKeyError(f"{KEY_SETTING} is malformed: key {position} is empty")
+            try:
+                keys.append(Fernet(part.encode("ascii")))
+            except (ValueError, UnicodeEncodeError):
+                raise CredentialKeyError(
+                    f"{KEY_SETTING} is malformed: key {position} is not a Fernet key "
+                    "(32 url-safe base64-encoded bytes, as printed by `python -m bot keygen`)"
+                ) from None
+        return cls(keys)
+
+    def encrypt(self, plaintext: str) -> str:
+        """Encrypt with the first key."""
+        return self._primary.encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, token: str) -> str:
+        """Decrypt with whichever key fits; raises `CredentialDecryptError` when none does."""
+        try:
+            return self._all.decrypt(token.encode("ascii")).decode("utf-8")
+        except (InvalidToken, UnicodeError):
+            raise CredentialDecryptError(
+                "stored value cannot be decrypted with the configured keys"
+            ) from None
+
+    def is_current(self, token: str) -> bool:
+        """Whether the value is already encrypted with the first key (rotation skips it)."""
+        try:
+            self._primary.decrypt(token.encode("ascii"))
+        except (InvalidToken, UnicodeError):
+            return False
+        return True
+
+    def rotate(self, token: str) -> str:
+        """Re-encrypt a value with the first key; raises `CredentialDecryptError` when no key reads it."""
+        try:
+            return self._all.rotate(token.encode("ascii")).decode("ascii")
+        except (InvalidToken, UnicodeError):
+            raise CredentialDecryptError(
+                "stored value cannot be decrypted with the configured keys"
+            ) from None

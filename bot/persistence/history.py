@@ -1,0 +1,118 @@
+"""Battery readings and charge sessions (unique per vehicle and time, so replicas never double-write)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from bot.domain.account import BatteryReading, ChargeSession
+from bot.persistence.engine import Database
+from bot.persistence.tables import BatteryReadingRow, ChargeSessionRow
+
+
+class SqlHistoryRepository:
+    """HistoryRepository on SQLAlchemy."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add_reading(self, reading: BatteryReading) -> bool:
+        """Store a reading; a duplicate is ignored (False)."""
+        try:
+            async with self._db.write() as session:
+                exists = await session.scalar(
+                    select(col(BatteryReadingRow.id)).where(
+                        col(BatteryReadingRow.vehicle_id) == reading.vehicle_id,
+                        col(BatteryReadingRow.reported_at) == reading.reported_at,
+                    )
+                )
+                if exists is not None:
+                    return False
+                session.add(
+                    BatteryReadingRow(
+                        vehicle_id=reading.vehicle_id,
+                        reported_at=reading.reported_at,
+                        level=reading.level,
+                        range_km=reading.range_km,
+                        charging=reading.charging,
+                        power_kw=reading.power_kw,
+                    )
+                )
+        except IntegrityError:
+            # Another replica stored the same reading first.
+            return False
+        return True
+
+    async def readings(self, vehicle_id: int, since: datetime) -> list[BatteryReading]:
+        """Readings at or after `since`, oldest first."""
+        async with self._db.read() as session:
+            rows = await session.scalars(
+                select(BatteryReadingRow)
+                .where(
+                    col(BatteryReadingRow.vehicle_id) == vehicle_id,
+                    col(BatteryReadingRow.reported_at) >= since,
+                )
+                .order_by(col(BatteryReadingRow.reported_at))
+            )
+            return [
+                BatteryReading(
+                    row.vehicle_id, row.reported_at, row.level, row.range_km, row.charging, row.power_kw
+                )
+                for row in rows
+            ]
+
+    async def add_session(self, session_value: ChargeSession) -> None:
+        """Insert a session, or update the one with the same vehicle and start time."""
+        async with self._db.write() as session:
+            row = await session.scalar(
+                select(ChargeSessionRow)
+                .where(
+                    col(ChargeSessionRow.vehicle_id) == session_value.vehicle_id,
+                    col(ChargeSessionRow.started_at) == session_value.started_at,
+                )
+                .with_for_update()
+            )
+            if row is None:
+                row = ChargeSessionRow(
+                    vehicle_id=session_value.vehicle_id, started_at=session_value.started_at
+                )
+                session.add(row)
+            row.ended_at = session_value.ended_at
+            row.start_level = session_value.start_level
+            row.end_level = session_value.end_level
+            row.energy_kwh = session_value.energy_kwh
+
+    async def sessions(self, vehicle_id: int, limit: int) -> list[ChargeSession]:
+        """Most recent sessions first."""
+        async with self._db.read() as session:
+            rows = await session.scalars(
+                select(ChargeSessionRow)
+                .where(col(ChargeSessionRow.vehicle_id) == vehicle_id)
+                .order_by(col(ChargeSessionRow.started_at).desc())
+                .limit(limit)
+            )
+            return [
+                ChargeSession(
+                    row.vehicle_id,
+                    row.started_at,
+                    row.ended_at,
+                    row.start_level,
+                    row.end_level,
+                    row.energy_kwh,
+                )
+                for row in rows
+            ]
+
+    async def purge(self, before: datetime) -> int:
+        """Delete readings and finished sessions older than `before`."""
+        async with self._db.write() as session:
+            readings = await session.execute(
+                delete(BatteryReadingRow).where(col(BatteryReadingRow.reported_at) < before)
+            )
+            sessions = await session.execute(
+                delete(ChargeSessionRow).where(col(ChargeSessionRow.started_at) < before)
+            )
+            return int(getattr(readings, "rowcount", 0)) + int(getattr(sessions, "rowcount", 0))

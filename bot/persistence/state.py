@@ -1,0 +1,101 @@
+"""The poller's per-vehicle memory, and leases so that one replica polls a vehicle at a time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select, update
+from sqlmodel import col
+
+from bot.domain.account import StoredVehicleState
+from bot.persistence.codec import snapshot_from_json, snapshot_to_json
+from bot.persistence.engine import Database
+from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, VehicleRow, VehicleStateRow
+
+
+class SqlVehicleStateRepository:
+    """VehicleStateRepository on SQLAlchemy."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def load(self, vehicle_id: int) -> StoredVehicleState:
+        """The stored state, or an empty one."""
+        async with self._db.read() as session:
+            row = await session.get(VehicleStateRow, vehicle_id)
+        if row is None:
+            return StoredVehicleState(vehicle_id=vehicle_id)
+        return StoredVehicleState(
+            vehicle_id=vehicle_id,
+            snapshot=snapshot_from_json(row.snapshot) if row.snapshot else None,
+            phase=row.phase,
+            car_reported_at=row.car_reported_at,
+            memory=dict(row.memory or {}),
+            next_poll_at=row.next_poll_at,
+        )
+
+    async def save(self, state: StoredVehicleState) -> None:
+        """Store the state (the lease is left as it is)."""
+        async with self._db.write() as session:
+            row = await session.get(VehicleStateRow, state.vehicle_id, with_for_update=True)
+            if row is None:
+                row = VehicleStateRow(vehicle_id=state.vehicle_id)
+                session.add(row)
+            row.snapshot = snapshot_to_json(state.snapshot) if state.snapshot else None
+            row.phase = state.phase
+            row.car_reported_at = state.car_reported_at
+            row.memory = dict(state.memory)
+            row.next_poll_at = state.next_poll_at
+
+    async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
+        """Lease due vehicles of accounts that still log in and have an active chat."""
+        listened = exists().where(
+            col(ChatLinkRow.account_id) == col(VehicleRow.account_id),
+            col(ChatRow.chat_id) == col(ChatLinkRow.chat_id),
+            col(ChatRow.active).is_(True),
+        )
+        due = (
+            select(col(VehicleStateRow.vehicle_id))
+            .join(VehicleRow, col(VehicleRow.id) == col(VehicleStateRow.vehicle_id))
+            .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
+            .where(
+                (col(VehicleStateRow.next_poll_at).is_(None)) | (col(VehicleStateRow.next_poll_at) <= now),
+                (col(VehicleStateRow.lease_owner).is_(None)) | (col(VehicleStateRow.lease_expires_at) <= now),
+                col(AccountRow.needs_login).is_(False),
+                listened,
+            )
+            .order_by(col(VehicleStateRow.next_poll_at).asc().nulls_first(), col(VehicleStateRow.vehicle_id))
+            .limit(limit)
+            # PostgreSQL: skip rows another replica is claiming; SQLite ignores it (one writer anyway).
+            .with_for_update(of=VehicleStateRow, skip_locked=True)
+        )
+        async with self._db.write() as session:
+            ids = list(await session.scalars(due))
+            if not ids:
+                return []
+            await session.execute(
+                update(VehicleStateRow)
+                .where(col(VehicleStateRow.vehicle_id).in_(ids))
+                .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
+            )
+            return ids
+
+    async def release(self, vehicle_id: int, owner: str, next_poll_at: datetime) -> None:
+        """Give back our lease and set the next poll time (a lease taken over by another is left alone)."""
+        async with self._db.write() as session:
+            await session.execute(
+                update(VehicleStateRow)
+                .where(
+                    col(VehicleStateRow.vehicle_id) == vehicle_id, col(VehicleStateRow.lease_owner) == owner
+                )
+                .values(lease_owner=None, lease_expires_at=None, next_poll_at=next_poll_at)
+            )
+
+    async def release_all(self, owner: str) -> None:
+        """Give back every lease held by `owner`."""
+        async with self._db.write() as session:
+            await session.execute(
+                update(VehicleStateRow)
+                .where(col(VehicleStateRow.lease_owner) == owner)
+                .values(lease_owner=None, lease_expires_at=None)
+            )

@@ -1,0 +1,222 @@
+"""SQLModel tables: the storage shape, private to `bot.persistence` (repositories return domain values)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware UTC datetimes on every engine (SQLite stores naive UTC text, PostgreSQL timestamptz)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Normalise to UTC; naive values are refused because their zone is unknown."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return aware UTC datetimes."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _fk(target: str, nullable: bool = False, on_delete: str = "CASCADE") -> Any:
+    return Field(
+        sa_column=sa.Column(
+            sa.BigInteger if target.startswith("chats") else sa.Integer,
+            sa.ForeignKey(target, ondelete=on_delete),
+            nullable=nullable,
+            index=True,
+        )
+    )
+
+
+def _when(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=sa.Column(UtcDateTime(), nullable=nullable, index=index))
+
+
+def _json() -> Any:
+    return Field(default=None, sa_column=sa.Column(sa.JSON(), nullable=True))
+
+
+class ChatRow(SQLModel, table=True):
+    """A Telegram chat and its settings."""
+
+    __tablename__ = "chats"
+
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    language: str = Field(max_length=16)
+    time_zone: str = Field(default="UTC", max_length=64)
+    units: str = Field(default="km", max_length=8)
+    default_temperature_c: float = 21.0
+    quiet_start: str | None = Field(default=None, max_length=5)
+    quiet_end: str | None = Field(default=None, max_length=5)
+    active: bool = True
+    active_vehicle_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("vehicles.id", ondelete="SET NULL"), nullable=True),
+    )
+
+
+class AccountRow(SQLModel, table=True):
+    """A linked Renault account: encrypted secrets, locale, login state and call budget."""
+
+    __tablename__ = "accounts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # SHA-256 of the Renault person id: makes a second link of the same account impossible without storing it.
+    person_key: str = Field(max_length=64, unique=True)
+    locale: str = Field(max_length=16)
+    email_masked: str = Field(max_length=255)
+    email_enc: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    secrets_enc: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    needs_login: bool = False
+    needs_login_told: bool = False
+    window_started_at: datetime | None = _when()
+    calls_in_window: int = 0
+    cooldown_until: datetime | None = _when()
+
+
+class VehicleRow(SQLModel, table=True):
+    """A vehicle of an account, with its learned capabilities."""
+
+    __tablename__ = "vehicles"
+    __table_args__ = (sa.UniqueConstraint("account_id", "vin", name="uq_vehicles_account_vin"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = _fk("accounts.id")
+    vin: str = Field(max_length=32)
+    model_code: str = Field(max_length=32)
+    model_name: str = Field(max_length=128)
+    brand: str = Field(default="RENAULT", max_length=32)
+    plate: str | None = Field(default=None, max_length=32)
+    kamereon_account_enc: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    capabilities: Any = _json()
+    unsupported: Any = _json()
+
+
+class ChatLinkRow(SQLModel, table=True):
+    """A chat linked to an account with a role."""
+
+    __tablename__ = "chat_links"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.chat_id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    account_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    )
+    role: str = Field(max_length=16)
+
+
+class VehicleStateRow(SQLModel, table=True):
+    """The poller's memory and lease for one vehicle."""
+
+    __tablename__ = "vehicle_states"
+
+    vehicle_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("vehicles.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    snapshot: Any = _json()
+    phase: str | None = Field(default=None, max_length=64)
+    car_reported_at: datetime | None = _when()
+    memory: Any = _json()
+    next_poll_at: datetime | None = _when(index=True)
+    lease_owner: str | None = Field(default=None, max_length=128)
+    lease_expires_at: datetime | None = _when()
+
+
+class PreferencesRow(SQLModel, table=True):
+    """Notification preferences of one chat for one vehicle."""
+
+    __tablename__ = "notification_preferences"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.chat_id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    vehicle_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True)
+    )
+    data: Any = _json()
+
+
+class NotificationLogRow(SQLModel, table=True):
+    """Outbox entry: one ping, reserved once by its dedup key."""
+
+    __tablename__ = "notification_log"
+
+    dedup_key: str = Field(primary_key=True, max_length=255)
+    chat_id: int = _fk("chats.chat_id")
+    vehicle_id: int | None = _fk("vehicles.id", nullable=True)
+    payload: Any = _json()
+    deliver_at: datetime = _when(nullable=False, index=True)
+    status: str = Field(default="pending", max_length=16, index=True)
+    sent_at: datetime | None = _when()
+    reason: str | None = Field(default=None, max_length=255)
+
+
+class BatteryReadingRow(SQLModel, table=True):
+    """A battery reading at the car's report time (unique per vehicle and time)."""
+
+    __tablename__ = "battery_readings"
+    __table_args__ = (sa.UniqueConstraint("vehicle_id", "reported_at", name="uq_readings_vehicle_time"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vehicle_id: int = _fk("vehicles.id")
+    reported_at: datetime = _when(nullable=False)
+    level: int | None = None
+    range_km: float | None = None
+    charging: bool = False
+    power_kw: float | None = None
+
+
+class ChargeSessionRow(SQLModel, table=True):
+    """A charge session (unique per vehicle and start time)."""
+
+    __tablename__ = "charge_sessions"
+    __table_args__ = (sa.UniqueConstraint("vehicle_id", "started_at", name="uq_sessions_vehicle_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vehicle_id: int = _fk("vehicles.id")
+    started_at: datetime = _when(nullable=False)
+    ended_at: datetime | None = _when()
+    start_level: int | None = None
+    end_level: int | None = None
+    energy_kwh: float | None = None
+
+
+class InviteRow(SQLModel, table=True):
+    """A pending invite to an account; only the token's hash is stored."""
+
+    __tablename__ = "invites"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    account_id: int = _fk("accounts.id")
+    role: str = Field(max_length=16)
+    expires_at: datetime = _when(nullable=False)
+    used_by_chat_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
+    used_at: datetime | None = _when()
+
+
+metadata = SQLModel.metadata

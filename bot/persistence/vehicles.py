@@ -1,0 +1,131 @@
+"""Vehicles: who sees them, with which role, and what they support."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from bot.domain.account import CredentialsUnreadable, StoredVehicle, Subscriber
+from bot.domain.vehicle import Capabilities, Role, VehicleInfo
+from bot.persistence.chats import chat_from_row
+from bot.persistence.codec import preferences_from_json
+from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
+from bot.persistence.engine import Database
+from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, PreferencesRow, VehicleRow
+from bot.services.views import LinkedVehicle
+
+
+def _names(raw: Any) -> frozenset[str]:
+    return frozenset(str(item) for item in raw) if isinstance(raw, list) else frozenset()
+
+
+def info_from_row(row: VehicleRow) -> VehicleInfo:
+    """The domain identity of a vehicle row."""
+    return VehicleInfo(
+        vin=row.vin, model_code=row.model_code, model_name=row.model_name, brand=row.brand, plate=row.plate
+    )
+
+
+def capabilities_from_row(row: VehicleRow) -> Capabilities:
+    """Learned capabilities minus the endpoints the car refused."""
+    return Capabilities(_names(row.capabilities) - _names(row.unsupported))
+
+
+class SqlVehicleRepository:
+    """VehicleRepository on SQLAlchemy."""
+
+    def __init__(self, db: Database, cipher: CredentialCipher) -> None:
+        self._db = db
+        self._cipher = cipher
+
+    async def vehicles_for_chat(self, chat_id: int) -> list[LinkedVehicle]:
+        """Every vehicle the chat can see, in a stable order."""
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(VehicleRow, col(ChatLinkRow.role))
+                .join(ChatLinkRow, col(ChatLinkRow.account_id) == col(VehicleRow.account_id))
+                .where(col(ChatLinkRow.chat_id) == chat_id)
+                .order_by(col(VehicleRow.id))
+            )
+            return [
+                LinkedVehicle(
+                    vehicle_id=_id(vehicle),
+                    account_id=vehicle.account_id,
+                    info=info_from_row(vehicle),
+                    role=Role(role),
+                    capabilities=capabilities_from_row(vehicle),
+                )
+                for vehicle, role in rows
+            ]
+
+    async def get(self, vehicle_id: int) -> StoredVehicle | None:
+        """One vehicle with its decrypted Kamereon account id; raises CredentialsUnreadable."""
+        async with self._db.read() as session:
+            row = await session.get(VehicleRow, vehicle_id)
+        if row is None:
+            return None
+        try:
+            kamereon_account_id = self._cipher.decrypt(row.kamereon_account_enc)
+        except CredentialDecryptError:
+            raise CredentialsUnreadable(row.account_id) from None
+        return StoredVehicle(
+            vehicle_id=_id(row),
+            account_id=row.account_id,
+            info=info_from_row(row),
+            kamereon_account_id=kamereon_account_id,
+            capabilities=capabilities_from_row(row),
+            unsupported=_names(row.unsupported),
+        )
+
+    async def all_vehicle_ids(self) -> list[int]:
+        """Ids of every stored vehicle."""
+        async with self._db.read() as session:
+            return list(await session.scalars(select(col(VehicleRow.id)).order_by(col(VehicleRow.id))))
+
+    async def chats_for_vehicle(self, vehicle_id: int) -> list[Subscriber]:
+        """Active chats linked to the vehicle's account, with settings, role and preferences."""
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(ChatRow, col(ChatLinkRow.role), col(PreferencesRow.data))
+                .join(ChatLinkRow, col(ChatLinkRow.chat_id) == col(ChatRow.chat_id))
+                .join(VehicleRow, col(VehicleRow.account_id) == col(ChatLinkRow.account_id))
+                .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
+                .outerjoin(
+                    PreferencesRow,
+                    (col(PreferencesRow.chat_id) == col(ChatRow.chat_id))
+                    & (col(PreferencesRow.vehicle_id) == col(VehicleRow.id)),
+                )
+                .where(col(VehicleRow.id) == vehicle_id, col(ChatRow.active).is_(True))
+                .order_by(col(ChatRow.chat_id))
+            )
+            return [
+                Subscriber(chat_from_row(chat), Role(role), preferences_from_json(data))
+                for chat, role, data in rows
+            ]
+
+    async def mark_unsupported(self, vehicle_id: int, endpoint: str) -> None:
+        """Remember that the car refused an endpoint."""
+        async with self._db.write() as session:
+            row = await session.get(VehicleRow, vehicle_id, with_for_update=True)
+            if row is not None and endpoint not in _names(row.unsupported):
+                row.unsupported = sorted(_names(row.unsupported) | {endpoint})
+
+    async def set_capabilities(self, vehicle_id: int, capabilities: Capabilities) -> None:
+        """Store the endpoints the model supports."""
+        async with self._db.write() as session:
+            row = await session.get(VehicleRow, vehicle_id, with_for_update=True)
+            if row is not None:
+                row.capabilities = sorted(capabilities.supported)
+
+    async def capabilities(self, vehicle_id: int) -> Capabilities:
+        """Supported endpoints minus refused ones (empty for an unknown vehicle)."""
+        async with self._db.read() as session:
+            row = await session.get(VehicleRow, vehicle_id)
+            return capabilities_from_row(row) if row else Capabilities()
+
+
+def _id(row: VehicleRow) -> int:
+    assert row.id is not None
+    return row.id

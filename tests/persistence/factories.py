@@ -1,0 +1,32 @@
+"""Sample values shared by the persistence tests (all invented)."""
+
+from __future__ import annotations
+
+from bot.domain.account import AccountSecrets, NewVehicle
+from bot.domain.vehicle import VehicleInfo
+
+PASSWORD = "Sup3r-Secret-Passw0rd!"
+LOGIN_TOKEN = "st2.s.AcbLoginTokenValue1234567890abcdefXYZ.sig"
+JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXZhbHVl"
+EMAIL = "jane.owner@example.org"
+PERSON_ID = "person-7f3a9c2e-1111-2222-3333-444455556666"
+KAMEREON_ACCOUNT = "kam-acc-9d8c7b6a-5555-6666-7777-888899990000"
+VIN = "VF1AG000X64239751"
+
+
+def secrets(person_id: str = PERSON_ID, token: str = LOGIN_TOKEN) -> AccountSecrets:
+    """Secrets as the login use case would hand them over."""
+    return AccountSecrets(
+        login_token=token,
+        person_id=person_id,
+        kamereon_account_ids=(KAMEREON_ACCOUNT,),
+        gmid="gmid-abcdef-123456",
+        ucid="ucid-fedcba-654321",
+    )
+
+
+def zoe(vin: str = VIN) -> NewVehicle:
+    """A Zoe on the sample Kamereon account."""
+    return NewVehicle(
+        VehicleInfo(vin=vin, model_code="X102VE", model_name="ZOE", plate="AB-123-CD"), KAMEREON_ACCOUNT
+    )
