@@ -1,0 +1,21 @@
+"""Simulated MyRenault backend (Gigya + Kamereon): real wire format, car physics, fault injection."""
+
+from __future__ import annotations
+
+from bot.simulator.renault.accounts import GIGYA_API_KEYS, KAMEREON_API_KEY, SimAccount
+from bot.simulator.renault.car import ChargeSession, SimCar
+from bot.simulator.renault.faults import Fault, FaultRule, RequestLog, RequestRecord
+from bot.simulator.renault.simulator import RenaultSimulator
+
+__all__ = [
+    "GIGYA_API_KEYS",
+    "KAMEREON_API_KEY",
+    "ChargeSession",
+    "Fault",
+    "FaultRule",
+    "RenaultSimulator",
+    "RequestLog",
+    "RequestRecord",
+    "SimAccount",
+    "SimCar",
+]

@@ -1,0 +1,148 @@
+"""Fault injection and the request log: what tests use to make the backend misbehave and to watch it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+import httpx
+
+from bot.simulator.http_server import DropConnection
+from bot.simulator.renault.wire import (
+    FAILED_FORWARD,
+    FORBIDDEN,
+    HTML_502,
+    PRIVACY_ON,
+    QUOTA,
+    UNAUTHORIZED,
+    KamereonError,
+)
+
+
+class Fault(Enum):
+    """Ways a request can be made to fail."""
+
+    HTTP_500 = "http_500"  # Kamereon technical error envelope, HTTP 500
+    QUOTA = "quota"  # err.func.wired.overloaded, HTTP 429
+    FORBIDDEN = "forbidden"  # err.func.wired.forbidden, HTTP 403
+    PRIVACY = "privacy"  # err.func.privacy.on
+    UNAUTHORIZED = "unauthorized"  # err.func.wired.unauthorized (JWT rejected)
+    HTML_502 = "html_502"  # proxy HTML page with HTTP 502
+    HTML_200 = "html_200"  # proxy HTML page served with HTTP 200 ("Invalid JSON" for clients)
+    INVALID_JSON = "invalid_json"  # truncated JSON with HTTP 200
+    DROP = "drop"  # close the connection without answering
+    SLOW = "slow"  # answer normally after `latency_s` seconds (benchmarks only)
+
+
+_ERRORS: dict[Fault, KamereonError] = {
+    Fault.HTTP_500: FAILED_FORWARD,
+    Fault.QUOTA: QUOTA,
+    Fault.FORBIDDEN: FORBIDDEN,
+    Fault.PRIVACY: PRIVACY_ON,
+    Fault.UNAUTHORIZED: UNAUTHORIZED,
+}
+
+
+@dataclass(slots=True, eq=False)
+class FaultRule:
+    """Apply `fault` to requests matching every given filter; `times=None` means until removed."""
+
+    fault: Fault
+    endpoint: str | None = None  # endpoint key, e.g. 'battery-status', or a Gigya method name
+    path_contains: str | None = None
+    vin: str | None = None
+    method: str | None = None
+    times: int | None = 1
+    latency_s: float = 0.0
+
+    def matches(self, method: str, path: str, endpoint: str, vin: str | None) -> bool:
+        """Whether this rule applies to the request."""
+        return (
+            (self.times is None or self.times > 0)
+            and (self.endpoint is None or self.endpoint == endpoint)
+            and (self.path_contains is None or self.path_contains in path)
+            and (self.vin is None or self.vin == vin)
+            and (self.method is None or self.method.upper() == method)
+        )
+
+
+def fault_response(fault: Fault) -> httpx.Response:
+    """The answer for a failing fault (SLOW is handled by the caller)."""
+    if fault is Fault.DROP:
+        raise DropConnection
+    if fault is Fault.HTML_502:
+        return httpx.Response(502, text=HTML_502, headers={"content-type": "text/html"})
+    if fault is Fault.HTML_200:
+        return httpx.Response(200, text=HTML_502, headers={"content-type": "text/html"})
+    if fault is Fault.INVALID_JSON:
+        return httpx.Response(
+            200, text='{"data": {"type": "Car", "attr', headers={"content-type": "application/json"}
+        )
+    return _ERRORS[fault].response()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One request as the simulator saw it."""
+
+    method: str
+    path: str
+    endpoint: str
+    at: datetime
+    status: int | None = None
+    account_id: str | None = None
+    vin: str | None = None
+    fault: Fault | None = None
+
+
+class RequestLog:
+    """Every request the simulator received, with counters tests can assert on."""
+
+    def __init__(self, keep: int | None = 100_000) -> None:
+        self._keep = keep
+        self.records: list[RequestRecord] = []
+        self.by_endpoint: Counter[str] = Counter()
+        self.by_vin: Counter[str] = Counter()
+        self.by_account: Counter[str] = Counter()
+        self.total = 0
+
+    def add(self, record: RequestRecord) -> None:
+        """Append a record and bump the counters."""
+        self.total += 1
+        self.by_endpoint[record.endpoint] += 1
+        if record.vin is not None:
+            self.by_vin[record.vin] += 1
+        if record.account_id is not None:
+            self.by_account[record.account_id] += 1
+        self.records.append(record)
+        if self._keep is not None and len(self.records) > self._keep:
+            # Benchmarks run for a long time; counters stay exact, the detail list is bounded.
+            del self.records[: len(self.records) - self._keep]
+
+    def count(self, endpoint: str | None = None, *, vin: str | None = None, method: str | None = None) -> int:
+        """How many requests matched the filters."""
+        if method is None and vin is None and endpoint is not None:
+            return self.by_endpoint[endpoint]
+        if method is None and endpoint is None and vin is not None:
+            return self.by_vin[vin]
+        return sum(
+            1
+            for r in self.records
+            if (endpoint is None or r.endpoint == endpoint)
+            and (vin is None or r.vin == vin)
+            and (method is None or r.method == method.upper())
+        )
+
+    def endpoints(self) -> list[str]:
+        """Endpoint keys in arrival order."""
+        return [r.endpoint for r in self.records]
+
+    def clear(self) -> None:
+        """Forget everything (counters too)."""
+        self.records.clear()
+        self.by_endpoint.clear()
+        self.by_vin.clear()
+        self.by_account.clear()
+        self.total = 0
