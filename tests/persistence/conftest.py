@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database, parse_database_url
-from bot.persistence.tables import metadata
+from bot.persistence.migrations import upgrade_database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -56,10 +56,9 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
-    """A Database with the models' schema created."""
+    """A Database migrated to head (so every repository test also exercises the migrations)."""
     database = Database(parse_database_url(database_url))
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
+    await upgrade_database(database)
     yield database
     await database.dispose()
 

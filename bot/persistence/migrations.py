@@ -1,0 +1,66 @@
+"""Alembic migrations: find the scripts (installed wheel or checkout) and upgrade/downgrade a database."""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+
+from alembic.config import Config
+from sqlalchemy import Connection
+
+from alembic import command
+from bot.persistence.engine import Database, parse_database_url
+
+# In a wheel the top-level `alembic/` folder is shipped as the `bot._alembic` package (see pyproject).
+_PACKAGED = "_alembic"
+
+
+def script_location() -> Path:
+    """The folder holding env.py and versions/: packaged in the wheel, or top-level in a checkout."""
+    packaged = importlib.resources.files("bot") / _PACKAGED
+    if packaged.is_dir() and (packaged / "env.py").is_file():
+        return Path(str(packaged))
+    checkout = Path(str(importlib.resources.files("bot"))).parent / "alembic"
+    if (checkout / "env.py").is_file():
+        return checkout
+    raise FileNotFoundError("the Alembic migration scripts are missing from this installation")
+
+
+def alembic_config() -> Config:
+    """An Alembic config pointing at our scripts (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(script_location()))
+    return config
+
+
+async def _run(database: Database, revision: str, upgrade: bool) -> None:
+    config = alembic_config()
+
+    def migrate(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        if upgrade:
+            command.upgrade(config, revision)
+        else:
+            command.downgrade(config, revision)
+
+    async with database.engine.begin() as connection:
+        await connection.run_sync(migrate)
+
+
+async def upgrade_database(database: Database, revision: str = "head") -> None:
+    """Upgrade an open database to `revision`."""
+    await _run(database, revision, upgrade=True)
+
+
+async def downgrade_database(database: Database, revision: str = "base") -> None:
+    """Downgrade an open database to `revision` (drops every table at base)."""
+    await _run(database, revision, upgrade=False)
+
+
+async def upgrade_to_head(database_url: str | None) -> None:
+    """Upgrade the database named by DATABASE_URL to the newest schema (start-up, `python -m bot migrate`)."""
+    database = Database(parse_database_url(database_url))
+    try:
+        await upgrade_database(database)
+    finally:
+        await database.dispose()
