@@ -1,0 +1,81 @@
+"""Small presentation helpers: distances, durations, temperatures, local times and data ages."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain.preferences import Units
+from bot.telegram_ui.i18n import Translator
+
+KM_PER_MILE = 1.609344
+
+
+def zone(name: str) -> tzinfo:
+    """The time zone called `name`, UTC when the name is unknown (a bad setting never breaks a message)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def distance(tr: Translator, km: float, units: Units) -> str:
+    """'245 km' or '152 mi', rounded to whole units."""
+    if units is Units.MILES:
+        return tr("unit.mi", value=tr.number(km / KM_PER_MILE))
+    return tr("unit.km", value=tr.number(km))
+
+
+def temperature(tr: Translator, celsius: float) -> str:
+    """'21 °C' (one decimal only when the value has one)."""
+    decimals = 0 if float(celsius).is_integer() else 1
+    return tr("unit.celsius", value=tr.number(celsius, decimals))
+
+
+def power(tr: Translator, kw: float) -> str:
+    """'7.4 kW'."""
+    return tr("unit.kw", value=tr.number(kw, 1))
+
+
+def duration(tr: Translator, minutes: int) -> str:
+    """'45 min', '2 h', '1 h 20 min'."""
+    hours, rest = divmod(max(0, int(minutes)), 60)
+    if hours and rest:
+        return tr("duration.hours_minutes", hours=hours, minutes=rest)
+    if hours:
+        return tr("duration.hours", hours=hours)
+    return tr("duration.minutes", minutes=rest)
+
+
+def local_time(moment: datetime, zone_name: str) -> str:
+    """'14:05' in the user's time zone."""
+    return moment.astimezone(zone(zone_name)).strftime("%H:%M")
+
+
+def local_datetime(tr: Translator, moment: datetime, zone_name: str, now: datetime) -> str:
+    """'14:05' for today (in the user's zone), otherwise '03.11 14:05' style per language."""
+    tz = zone(zone_name)
+    here = moment.astimezone(tz)
+    if here.date() == now.astimezone(tz).date():
+        return here.strftime("%H:%M")
+    return tr("time.date_time", day=here.day, month=here.month, time=here.strftime("%H:%M"))
+
+
+def age(tr: Translator, moment: datetime, now: datetime) -> str:
+    """How long ago `moment` was: 'just now', '12 min ago', '3 h ago', '2 days ago'."""
+    elapsed = now - moment
+    if elapsed < timedelta(minutes=1):
+        return tr("age.just_now")
+    minutes = int(elapsed.total_seconds() // 60)
+    if minutes < 60:
+        return tr("age.minutes", minutes=minutes)
+    hours = minutes // 60
+    if hours < 48:
+        return tr("age.hours", hours=hours)
+    return tr("age.days", days=hours // 24)
+
+
+def minutes_until(moment: datetime, now: datetime) -> int:
+    """Whole minutes from now until `moment`, at least 1 (used for 'try again in about N min')."""
+    seconds = (moment - now).total_seconds()
+    return max(1, int((seconds + 59) // 60))

@@ -1,0 +1,243 @@
+# ruff: noqa: E501 - catalog messages are kept on one line each so translators can compare them
+"""Deutsche Meldungen."""
+
+from __future__ import annotations
+
+from typing import Final
+
+MESSAGES: Final[dict[str, str]] = {
+    # Zahlen und Einheiten
+    "num.decimal_separator": ",",
+    "num.thousands_separator": ".",
+    "unit.km": "{value} km",
+    "unit.mi": "{value} mi",
+    "unit.celsius": "{value} °C",
+    "unit.kw": "{value} kW",
+    "duration.minutes": "{minutes} Min.",
+    "duration.hours": "{hours} Std.",
+    "duration.hours_minutes": "{hours} Std. {minutes} Min.",
+    "age.just_now": "gerade eben",
+    "age.minutes": "vor {minutes} Min.",
+    "age.hours": "vor {hours} Std.",
+    "age.days": "vor {days} Tagen",
+    "time.date_time": "{day}.{month}. {time}",
+    # Befehle
+    "cmd.start": "Willkommen und wie Sie Ihr Auto verknüpfen",
+    "cmd.login": "MyRenault-Konto verknüpfen",
+    "cmd.vehicles": "Ihre Autos und das aktive Auto wählen",
+    "cmd.status": "Akku, Reichweite und Ladezustand",
+    "cmd.precondition": "Das Auto vor der Abfahrt heizen oder kühlen",
+    "cmd.charge": "Laden starten oder stoppen, Lademodus und Grenzen",
+    "cmd.schedule": "Ladeplan ansehen und ändern",
+    "cmd.where": "Wo das Auto steht",
+    "cmd.history": "Letzte Ladevorgänge und ein Akku-Diagramm",
+    "cmd.settings": "Benachrichtigungen, Sprache, Einheiten und mehr",
+    "cmd.logout": "Konto trennen und seine Daten löschen",
+    "cmd.help": "Was jeder Befehl tut",
+    "cmd.cancel": "Den aktuellen Schritt abbrechen",
+    # Begrüßung und Hilfe
+    "start.welcome": (
+        "Hallo! Ich behalte Ihr Elektroauto von Renault, Dacia oder Alpine im Blick.\n"
+        "Fragen Sie nach Akku und Reichweite, heizen Sie das Auto vor der Abfahrt vor, starten oder "
+        "stoppen Sie das Laden und erhalten Sie eine Nachricht, wenn das Laden fertig oder der Akku "
+        "schwach ist.\n\n"
+        "Verknüpfen Sie zuerst Ihr MyRenault-Konto mit /login (in diesem privaten Chat)."
+    ),
+    "start.welcome_linked": "Willkommen zurück! Ihr Auto ist verknüpft: probieren Sie /status.",
+    "help.text": (
+        "/status - Akku, Reichweite und Ladezustand\n"
+        "/precondition - jetzt oder zu einer Uhrzeit heizen oder kühlen\n"
+        "/charge - Laden starten oder stoppen, Lademodus und Grenzen\n"
+        "/schedule - Ladeplan ansehen und ändern\n"
+        "/where - wo das Auto steht\n"
+        "/history - letzte Ladevorgänge und ein Akku-Diagramm\n"
+        "/vehicles - aktives Auto wählen\n"
+        "/settings - Benachrichtigungen, Sprache, Zeitzone, Einheiten, Temperatur\n"
+        "/login - MyRenault-Konto verknüpfen\n"
+        "/logout - trennen und alles Gespeicherte löschen\n"
+        "/cancel - den aktuellen Schritt abbrechen"
+    ),
+    "access.denied": "Dieser Bot ist leider privat. Bitten Sie den Betreiber, Ihr Telegram-Konto freizuschalten.",
+    # Fehler
+    "error.generic": "Bei mir ist etwas schiefgegangen. Bitte versuchen Sie es gleich noch einmal.",
+    "error.not_linked": "Mit diesem Chat ist noch kein Auto verknüpft. Verknüpfen Sie Ihr MyRenault-Konto mit /login.",
+    "error.not_permitted": "Dieses Auto können Sie von diesem Chat aus nicht steuern.",
+    "error.already_linked": "Dieses MyRenault-Konto ist bereits mit einem Chat verknüpft. Nutzen Sie dort zuerst /logout.",
+    "error.login_rejected": "Renault hat diese E-Mail-Adresse oder dieses Passwort abgelehnt.",
+    "error.code_rejected": (
+        "Dieser Code stimmt nicht. Prüfen Sie die neueste E-Mail von Renault und senden Sie den Code erneut."
+    ),
+    "error.code_expired": "Der Code ist abgelaufen. Beginnen Sie erneut mit /login.",
+    "error.needs_login": "Renault akzeptiert die gespeicherte Anmeldung nicht mehr. Bitte melden Sie sich mit /login neu an.",
+    "error.renault_busy": "Renault begrenzt die Anfragen; nächster Versuch in etwa {minutes} Min. möglich.",
+    "error.renault_busy_soon": "Renault begrenzt die Anfragen; bitte versuchen Sie es in ein paar Minuten erneut.",
+    "error.feature_unavailable": "Ihr Auto unterstützt das nicht. Ich habe die Schaltfläche dafür entfernt.",
+    "error.renault_down": "Die Renault-Server sind gerade nicht erreichbar. Bitte versuchen Sie es später erneut.",
+    "error.action_busy": "Das Auto ist noch mit der vorherigen Anfrage beschäftigt. Versuchen Sie es in einer Minute.",
+    "error.privacy_mode": "Der Datenschutzmodus des Autos ist an: Renault verbirgt seine Daten und lehnt Befehle ab.",
+    "error.too_many_actions": "Einen Moment bitte: eine neue Anfrage ist in {seconds} s möglich.",
+    "error.invalid_input": "Das kann ich nicht verwenden: {reasons}",
+    "error.invalid_generic": "der Wert ist ungültig",
+    "callback.stale": "Diese Schaltfläche ist nicht mehr gültig. Senden Sie /status für eine neue.",
+    "callback.refused": "Diese Schaltfläche ist nicht für Sie.",
+    "cancel.nothing": "Es gibt nichts abzubrechen.",
+    # Fahrzeuge
+    "vehicle.title": "🚗 {model} · …{vin_tail}",
+    "vehicle.title_plate": "🚗 {model} · {plate} · …{vin_tail}",
+    "vehicles.header": "Ihre Autos:",
+    "vehicles.line": "{marker} {title}",
+    "vehicles.marker_active": "✅",
+    "vehicles.marker_other": "▫️",
+    "vehicles.choose": "Tippen Sie auf ein Auto, um es zum aktiven zu machen.",
+    "vehicles.selected": "Aktives Auto: {title}",
+    "vehicles.none": "Auf diesem MyRenault-Konto wurde kein Auto gefunden.",
+    # Anmeldung
+    "login.private_only": (
+        "Zu Ihrer Sicherheit erfolgt die Verknüpfung in einem privaten Chat mit mir. Senden Sie dort /login."
+    ),
+    "login.choose_locale": "In welchem Land ist Ihr MyRenault-Konto registriert?",
+    "login.locale_chosen": "Land: {locale}",
+    "login.ask_email": "Senden Sie mir die E-Mail-Adresse Ihres MyRenault-Kontos.",
+    "login.bad_email": "Das sieht nicht nach einer E-Mail-Adresse aus. Bitte senden Sie sie erneut.",
+    "login.ask_password": (
+        "Senden Sie jetzt Ihr MyRenault-Passwort. Ich lösche Ihre Nachricht, sobald ich sie gelesen habe, "
+        "und speichere das Passwort nie."
+    ),
+    "login.checking": "Ich frage bei Renault nach...",
+    "login.code_sent": "Renault hat einen Code an Ihre E-Mail-Adresse ({emails}) geschickt, senden Sie ihn hier.",
+    "login.password_rejected": (
+        "Renault hat diese E-Mail-Adresse oder dieses Passwort abgelehnt. Senden Sie das Passwort erneut, oder /cancel."
+    ),
+    "login.linked": "Verknüpft! Ihre Autos:\n{vehicles}",
+    "login.linked_none": "Verknüpft, aber auf diesem Konto ist noch kein Auto.",
+    "login.choose_vehicle": "Sie haben mehrere Autos: welches soll ich standardmäßig verwenden?",
+    "login.timeout": (
+        "Die Anmeldung wurde beendet, weil 5 Minuten keine Antwort kam. Senden Sie /login, um neu zu beginnen."
+    ),
+    "login.cancelled": "Anmeldung abgebrochen. Es wurde nichts gespeichert.",
+    "login.already_in_progress": "Eine Anmeldung läuft bereits: beantworten Sie die Frage oben, oder /cancel.",
+    # Abmeldung
+    "logout.confirm": "MyRenault-Konto trennen und alles dafür Gespeicherte löschen?",
+    "logout.done": "Erledigt: Ihr Konto ist getrennt und seine Daten sind gelöscht.",
+    "logout.kept": "Es wurde nichts geändert.",
+    "logout.partner_notice": "Das Auto wurde von seinem Besitzer getrennt: Sie erhalten keine Meldungen mehr dazu.",
+    "button.logout_yes": "Ja, alles löschen",
+    "button.logout_no": "Nein, behalten",
+    # Statuskarte
+    "status.battery": "🔋 {level}%",
+    "status.battery_range": "🔋 {level}% · {range}",
+    "status.charging_line": "⚡ {text}",
+    "status.mileage": "🛣 Kilometerstand: {mileage}",
+    "status.hvac_on": "❄️ Klimatisierung: an",
+    "status.hvac_off": "❄️ Klimatisierung: aus",
+    "status.outside": "🌡 Außen: {temperature}",
+    "status.charge_mode": "🗓 Lademodus: {mode}",
+    "status.reported": "🕒 Gemeldet {age} ({time})",
+    "status.no_data": "Das Auto hat noch keine Daten gemeldet.",
+    "status.stale.generic": "⚠️ Keine aktuellen Daten verfügbar; dies sind die zuletzt bekannten.",
+    "status.stale.renault_down": (
+        "⚠️ Renault ist nicht erreichbar; dies sind die zuletzt bekannten Daten. Versuchen Sie es später erneut."
+    ),
+    "status.stale.quota": "⚠️ Renault begrenzt die Anfragen; dies sind die zuletzt bekannten Daten.",
+    "status.stale.needs_login": "⚠️ Bitte melden Sie sich mit /login neu an; dies sind die zuletzt bekannten Daten.",
+    "plug.unplugged": "🔌 Nicht eingesteckt",
+    "plug.error": "🔌 Steckerproblem: Kabel prüfen",
+    "plug.plugged": "🔌 Eingesteckt, {state}",
+    "plug.plugged_only": "🔌 Eingesteckt",
+    "charge.not_charging": "lädt nicht",
+    "charge.waiting_planned": "wartet auf das geplante Laden",
+    "charge.ended": "Laden abgeschlossen",
+    "charge.waiting_current": "wartet auf Strom",
+    "charge.flap_open": "Ladeklappe offen",
+    "charge.charging": "Lädt",
+    "charge.at_power": "mit {power}",
+    "charge.time_left": "noch {duration}",
+    "charge.error": "Ladefehler",
+    "charge.unavailable": "Laden nicht verfügbar",
+    "charge.v2g_waiting": "wartet auf Laden (V2G)",
+    "charge.v2l": "versorgt Geräte (V2L)",
+    "charge.v2g_discharging": "gibt Energie ans Netz zurück",
+    "charge_mode.always": "sofort laden, wenn eingesteckt",
+    "charge_mode.scheduled": "nach Plan laden",
+    # Aktionen
+    "action.REFRESH": "🔄 Aktualisieren",
+    "action.PRECONDITION": "🌡 Jetzt vorklimatisieren",
+    "action.PRECONDITION_STOP": "⏹ Vorklimatisierung stoppen",
+    "action.CHARGE_START": "⚡ Laden starten",
+    "action.CHARGE_STOP": "⏹ Laden stoppen",
+    "action.CHARGE_PAUSE": "⏸ Laden pausieren",
+    "action.CHARGE_RESUME": "▶️ Laden fortsetzen",
+    "action.LOCATION": "📍 Standort",
+    "action.SCHEDULE": "🗓 Ladeplan",
+    "action.CHARGE_MODE": "🗓 Lademodus",
+    "action.CHARGE_LIMITS": "🎯 Ladegrenzen",
+    "action.generic": "Aktion",
+    "action.sending": "⏳ {action}: an das Auto gesendet...",
+    "action.accepted": "✅ {action}: Renault hat die Anfrage angenommen; das Auto hat sie noch nicht bestätigt.",
+    "action.confirmed": "✅ {action}: erledigt, das Auto hat bestätigt.",
+    "action.refused": "❌ {action}: das Auto hat die Anfrage nicht angenommen.",
+    "action.no_actions": "Mit diesem Auto ist hier nichts zu tun.",
+    # Vorklimatisierung und Laden
+    "precondition.menu": "Vorklimatisierung: den Innenraum vor der Abfahrt heizen oder kühlen.",
+    "precondition.choose_temperature": "Welche Temperatur?",
+    "precondition.choose_time": "Wann soll das Auto bereit sein? (Ortszeit)",
+    "button.precondition_now": "Jetzt mit {temperature}",
+    "button.precondition_other_temperature": "Jetzt, andere Temperatur",
+    "button.precondition_at_time": "Zu einer Uhrzeit...",
+    "button.temperature": "{temperature}",
+    "button.time": "{time}",
+    "charge.menu": "Laden",
+    "charge.choose_limit": "Bis zu welchem Ladestand laden?",
+    "button.mode_always": "Sofort laden, wenn eingesteckt",
+    "button.mode_scheduled": "Nach Plan laden",
+    "button.limits": "🎯 Ladegrenze...",
+    "button.limit": "{level}%",
+    "button.back": "⬅️ Zurück",
+    "button.cancel": "✖️ Abbrechen",
+    # Standort
+    "where.caption": "📍 {title}: Position gemeldet {age} ({time}).",
+    "where.caption_no_time": "📍 {title}: zuletzt bekannte Position.",
+    # Einstellungen
+    "settings.menu": (
+        "Einstellungen\nSprache: {language}\nZeitzone: {time_zone}\nEinheiten: {units}\n"
+        "Standardtemperatur: {temperature}\nWarnung bei niedrigem Akku unter: {threshold}%\n"
+        "Ruhezeiten: {quiet}"
+    ),
+    "settings.quiet_none": "keine",
+    "settings.quiet_range": "{start}-{end}",
+    "settings.saved": "Gespeichert.",
+    "settings.choose_language": "Wählen Sie eine Sprache:",
+    "settings.choose_time_zone": "Wählen Sie Ihre Zeitzone:",
+    "settings.choose_temperature": "Standardtemperatur für die Vorklimatisierung:",
+    "settings.choose_threshold": "Warnen, wenn der Akku fällt unter:",
+    "settings.choose_quiet": "Keine Benachrichtigungen während:",
+    "settings.notifications": "Benachrichtigungen für {title} (zum Ein- oder Ausschalten tippen):",
+    "settings.no_vehicle_for_notifications": "Verknüpfen Sie ein Auto mit /login, um seine Benachrichtigungen zu wählen.",
+    "button.settings_language": "🌐 Sprache",
+    "button.settings_time_zone": "🕒 Zeitzone",
+    "button.settings_units": "📏 Einheiten: {units}",
+    "button.settings_temperature": "🌡 Temperatur",
+    "button.settings_threshold": "🔋 Niedriger Akku",
+    "button.settings_quiet": "🌙 Ruhezeiten",
+    "button.settings_notifications": "🔔 Benachrichtigungen",
+    "button.quiet_off": "Keine Ruhezeiten",
+    "button.notification_on": "✅ {kind}",
+    "button.notification_off": "▫️ {kind}",
+    "units.km": "Kilometer",
+    "units.mi": "Meilen",
+    "language.en": "English",
+    "language.fr": "Français",
+    "language.de": "Deutsch",
+    "notification.charge_started": "Laden gestartet",
+    "notification.charge_complete": "Laden abgeschlossen",
+    "notification.charge_interrupted": "Laden unterbrochen",
+    "notification.plugged": "Eingesteckt",
+    "notification.unplugged": "Ausgesteckt",
+    "notification.plugged_not_charging": "Eingesteckt, lädt aber nicht",
+    "notification.low_battery": "Niedriger Akku",
+    "notification.target_reached": "Ziel-Ladestand erreicht",
+    "notification.plug_reminder": "Einsteck-Erinnerung",
+    "notification.preconditioning": "Vorklimatisierung",
+    "notification.action_unconfirmed": "Unbestätigte Befehle",
+    "notification.service_status": "Status des Renault-Dienstes",
+}

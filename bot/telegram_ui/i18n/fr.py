@@ -1,0 +1,238 @@
+# ruff: noqa: E501 - catalog messages are kept on one line each so translators can compare them
+"""Messages en français."""
+
+from __future__ import annotations
+
+from typing import Final
+
+MESSAGES: Final[dict[str, str]] = {
+    # Nombres et unités
+    "num.decimal_separator": ",",
+    "num.thousands_separator": "\u202f",
+    "unit.km": "{value} km",
+    "unit.mi": "{value} mi",
+    "unit.celsius": "{value} °C",
+    "unit.kw": "{value} kW",
+    "duration.minutes": "{minutes} min",
+    "duration.hours": "{hours} h",
+    "duration.hours_minutes": "{hours} h {minutes} min",
+    "age.just_now": "à l'instant",
+    "age.minutes": "il y a {minutes} min",
+    "age.hours": "il y a {hours} h",
+    "age.days": "il y a {days} jours",
+    "time.date_time": "{day}/{month} {time}",
+    # Commandes
+    "cmd.start": "Bienvenue et comment relier votre voiture",
+    "cmd.login": "Relier votre compte MyRenault",
+    "cmd.vehicles": "Vos voitures et le choix de la voiture active",
+    "cmd.status": "Batterie, autonomie et état de charge",
+    "cmd.precondition": "Chauffer ou rafraîchir la voiture avant de partir",
+    "cmd.charge": "Démarrer ou arrêter la charge, mode et limites",
+    "cmd.schedule": "Voir et modifier le programme de charge",
+    "cmd.where": "Où est la voiture",
+    "cmd.history": "Charges récentes et graphique de la batterie",
+    "cmd.settings": "Notifications, langue, unités et plus",
+    "cmd.logout": "Délier votre compte et effacer ses données",
+    "cmd.help": "Ce que fait chaque commande",
+    "cmd.cancel": "Arrêter l'étape en cours",
+    # Accueil et aide
+    "start.welcome": (
+        "Bonjour ! Je veille sur votre voiture électrique Renault, Dacia ou Alpine.\n"
+        "Demandez-moi la batterie et l'autonomie, chauffez la voiture avant de partir, démarrez ou "
+        "arrêtez une charge, et recevez un message quand la charge est finie ou la batterie faible.\n\n"
+        "Pour commencer, reliez votre compte MyRenault avec /login (dans cette discussion privée)."
+    ),
+    "start.welcome_linked": "Re-bonjour ! Votre voiture est reliée : essayez /status.",
+    "help.text": (
+        "/status - batterie, autonomie et état de charge\n"
+        "/precondition - chauffer ou rafraîchir maintenant ou à une heure\n"
+        "/charge - démarrer ou arrêter la charge, mode et limites\n"
+        "/schedule - voir et modifier le programme de charge\n"
+        "/where - où est la voiture\n"
+        "/history - charges récentes et graphique de la batterie\n"
+        "/vehicles - choisir la voiture active\n"
+        "/settings - notifications, langue, fuseau horaire, unités, température\n"
+        "/login - relier votre compte MyRenault\n"
+        "/logout - délier et tout effacer\n"
+        "/cancel - arrêter l'étape en cours"
+    ),
+    "access.denied": "Désolé, ce bot est privé. Demandez à son propriétaire d'ajouter votre compte Telegram.",
+    # Erreurs
+    "error.generic": "Un problème est survenu de mon côté. Réessayez dans un instant.",
+    "error.not_linked": "Aucune voiture n'est reliée à cette discussion. Reliez votre compte MyRenault avec /login.",
+    "error.not_permitted": "Vous ne pouvez pas commander cette voiture depuis cette discussion.",
+    "error.already_linked": "Ce compte MyRenault est déjà relié à une discussion. Faites d'abord /logout là-bas.",
+    "error.login_rejected": "Renault a refusé cet e-mail ou ce mot de passe.",
+    "error.code_rejected": "Ce code n'est pas le bon. Vérifiez le dernier e-mail de Renault et renvoyez le code.",
+    "error.code_expired": "Le code a expiré. Recommencez avec /login.",
+    "error.needs_login": "Renault n'accepte plus la connexion enregistrée. Reconnectez-vous avec /login.",
+    "error.renault_busy": "Renault limite les requêtes ; prochain essai possible dans environ {minutes} min.",
+    "error.renault_busy_soon": "Renault limite les requêtes ; réessayez dans quelques minutes.",
+    "error.feature_unavailable": "Votre voiture ne le permet pas. J'ai retiré ce bouton.",
+    "error.renault_down": "Les serveurs de Renault sont injoignables pour le moment. Réessayez plus tard.",
+    "error.action_busy": "La voiture traite encore la demande précédente. Réessayez dans une minute.",
+    "error.privacy_mode": (
+        "Le mode confidentialité de la voiture est activé : Renault masque ses données et refuse les commandes."
+    ),
+    "error.too_many_actions": "Un instant : vous pourrez envoyer une nouvelle demande dans {seconds} s.",
+    "error.invalid_input": "Je ne peux pas utiliser cela : {reasons}",
+    "error.invalid_generic": "la valeur n'est pas valide",
+    "callback.stale": "Ce bouton n'est plus valable. Envoyez /status pour en avoir un nouveau.",
+    "callback.refused": "Ce bouton n'est pas pour vous.",
+    "cancel.nothing": "Il n'y a rien à annuler.",
+    # Véhicules
+    "vehicle.title": "🚗 {model} · …{vin_tail}",
+    "vehicle.title_plate": "🚗 {model} · {plate} · …{vin_tail}",
+    "vehicles.header": "Vos voitures :",
+    "vehicles.line": "{marker} {title}",
+    "vehicles.marker_active": "✅",
+    "vehicles.marker_other": "▫️",
+    "vehicles.choose": "Touchez une voiture pour la rendre active.",
+    "vehicles.selected": "Voiture active : {title}",
+    "vehicles.none": "Aucune voiture trouvée sur ce compte MyRenault.",
+    # Connexion
+    "login.private_only": (
+        "Pour votre sécurité, la liaison se fait dans une discussion privée avec moi. Envoyez /login là-bas."
+    ),
+    "login.choose_locale": "Dans quel pays votre compte MyRenault est-il enregistré ?",
+    "login.locale_chosen": "Pays : {locale}",
+    "login.ask_email": "Envoyez-moi l'adresse e-mail de votre compte MyRenault.",
+    "login.bad_email": "Cela ne ressemble pas à une adresse e-mail. Renvoyez-la, s'il vous plaît.",
+    "login.ask_password": (
+        "Envoyez maintenant votre mot de passe MyRenault. J'efface votre message dès que je l'ai lu "
+        "et je ne garde jamais le mot de passe."
+    ),
+    "login.checking": "Vérification auprès de Renault...",
+    "login.code_sent": "Renault a envoyé un code à votre e-mail ({emails}), envoyez-le ici.",
+    "login.password_rejected": (
+        "Renault a refusé cet e-mail ou ce mot de passe. Renvoyez le mot de passe, ou /cancel."
+    ),
+    "login.linked": "C'est relié ! Vos voitures :\n{vehicles}",
+    "login.linked_none": "C'est relié, mais ce compte n'a pas encore de voiture.",
+    "login.choose_vehicle": "Vous avez plusieurs voitures : laquelle dois-je utiliser par défaut ?",
+    "login.timeout": "La connexion a été arrêtée faute de réponse pendant 5 minutes. Envoyez /login pour recommencer.",
+    "login.cancelled": "Connexion annulée. Rien n'a été enregistré.",
+    "login.already_in_progress": "Une connexion est déjà en cours : répondez à la question ci-dessus, ou /cancel.",
+    # Déconnexion
+    "logout.confirm": "Délier votre compte MyRenault et effacer tout ce qui est enregistré ?",
+    "logout.done": "C'est fait : votre compte est délié et ses données effacées.",
+    "logout.kept": "Rien n'a été modifié.",
+    "logout.partner_notice": "La voiture a été déliée par son propriétaire : vous ne recevrez plus ses nouvelles.",
+    "button.logout_yes": "Oui, tout effacer",
+    "button.logout_no": "Non, garder",
+    # Fiche d'état
+    "status.battery": "🔋 {level}%",
+    "status.battery_range": "🔋 {level}% · {range}",
+    "status.charging_line": "⚡ {text}",
+    "status.mileage": "🛣 Kilométrage : {mileage}",
+    "status.hvac_on": "❄️ Climatisation : en marche",
+    "status.hvac_off": "❄️ Climatisation : arrêtée",
+    "status.outside": "🌡 Extérieur : {temperature}",
+    "status.charge_mode": "🗓 Mode de charge : {mode}",
+    "status.reported": "🕒 Données {age} ({time})",
+    "status.no_data": "La voiture n'a encore envoyé aucune donnée.",
+    "status.stale.generic": "⚠️ Données en direct indisponibles ; voici les dernières connues.",
+    "status.stale.renault_down": "⚠️ Renault est injoignable ; voici les dernières données connues. Réessayez plus tard.",
+    "status.stale.quota": "⚠️ Renault limite les requêtes ; voici les dernières données connues.",
+    "status.stale.needs_login": "⚠️ Reconnectez-vous avec /login ; voici les dernières données connues.",
+    "plug.unplugged": "🔌 Débranchée",
+    "plug.error": "🔌 Problème de prise : vérifiez le câble",
+    "plug.plugged": "🔌 Branchée, {state}",
+    "plug.plugged_only": "🔌 Branchée",
+    "charge.not_charging": "pas en charge",
+    "charge.waiting_planned": "en attente de la charge programmée",
+    "charge.ended": "charge terminée",
+    "charge.waiting_current": "en attente de courant",
+    "charge.flap_open": "trappe de charge ouverte",
+    "charge.charging": "En charge",
+    "charge.at_power": "à {power}",
+    "charge.time_left": "encore {duration}",
+    "charge.error": "erreur de charge",
+    "charge.unavailable": "charge indisponible",
+    "charge.v2g_waiting": "en attente de charge (V2G)",
+    "charge.v2l": "alimente des appareils (V2L)",
+    "charge.v2g_discharging": "rend de l'énergie au réseau",
+    "charge_mode.always": "charge dès le branchement",
+    "charge_mode.scheduled": "charge programmée",
+    # Actions
+    "action.REFRESH": "🔄 Actualiser",
+    "action.PRECONDITION": "🌡 Préchauffer maintenant",
+    "action.PRECONDITION_STOP": "⏹ Arrêter le préconditionnement",
+    "action.CHARGE_START": "⚡ Démarrer la charge",
+    "action.CHARGE_STOP": "⏹ Arrêter la charge",
+    "action.CHARGE_PAUSE": "⏸ Mettre en pause",
+    "action.CHARGE_RESUME": "▶️ Reprendre la charge",
+    "action.LOCATION": "📍 Position",
+    "action.SCHEDULE": "🗓 Programme",
+    "action.CHARGE_MODE": "🗓 Mode de charge",
+    "action.CHARGE_LIMITS": "🎯 Limites de charge",
+    "action.generic": "Action",
+    "action.sending": "⏳ {action} : envoyé à la voiture...",
+    "action.accepted": "✅ {action} : Renault a accepté la demande ; la voiture ne l'a pas encore confirmée.",
+    "action.confirmed": "✅ {action} : fait, la voiture a confirmé.",
+    "action.refused": "❌ {action} : la voiture n'a pas accepté la demande.",
+    "action.no_actions": "Il n'y a rien à faire d'ici avec cette voiture.",
+    # Menus de préconditionnement et de charge
+    "precondition.menu": "Préconditionnement : chauffer ou rafraîchir l'habitacle avant de partir.",
+    "precondition.choose_temperature": "Quelle température ?",
+    "precondition.choose_time": "Pour quelle heure la voiture doit-elle être prête ? (heure locale)",
+    "button.precondition_now": "Maintenant à {temperature}",
+    "button.precondition_other_temperature": "Maintenant, autre température",
+    "button.precondition_at_time": "À une heure...",
+    "button.temperature": "{temperature}",
+    "button.time": "{time}",
+    "charge.menu": "Charge",
+    "charge.choose_limit": "Charger jusqu'à quel niveau ?",
+    "button.mode_always": "Charger dès le branchement",
+    "button.mode_scheduled": "Charger selon le programme",
+    "button.limits": "🎯 Limite de charge...",
+    "button.limit": "{level}%",
+    "button.back": "⬅️ Retour",
+    "button.cancel": "✖️ Annuler",
+    # Position
+    "where.caption": "📍 {title} : position signalée {age} ({time}).",
+    "where.caption_no_time": "📍 {title} : dernière position connue.",
+    # Réglages
+    "settings.menu": (
+        "Réglages\nLangue : {language}\nFuseau horaire : {time_zone}\nUnités : {units}\n"
+        "Température par défaut : {temperature}\nAlerte batterie faible sous : {threshold}%\n"
+        "Heures calmes : {quiet}"
+    ),
+    "settings.quiet_none": "aucune",
+    "settings.quiet_range": "{start}-{end}",
+    "settings.saved": "Enregistré.",
+    "settings.choose_language": "Choisissez une langue :",
+    "settings.choose_time_zone": "Choisissez votre fuseau horaire :",
+    "settings.choose_temperature": "Température de préconditionnement par défaut :",
+    "settings.choose_threshold": "Prévenez-moi quand la batterie passe sous :",
+    "settings.choose_quiet": "Pas de notification pendant :",
+    "settings.notifications": "Notifications pour {title} (touchez pour activer ou désactiver) :",
+    "settings.no_vehicle_for_notifications": "Reliez une voiture avec /login pour choisir ses notifications.",
+    "button.settings_language": "🌐 Langue",
+    "button.settings_time_zone": "🕒 Fuseau horaire",
+    "button.settings_units": "📏 Unités : {units}",
+    "button.settings_temperature": "🌡 Température",
+    "button.settings_threshold": "🔋 Batterie faible",
+    "button.settings_quiet": "🌙 Heures calmes",
+    "button.settings_notifications": "🔔 Notifications",
+    "button.quiet_off": "Pas d'heures calmes",
+    "button.notification_on": "✅ {kind}",
+    "button.notification_off": "▫️ {kind}",
+    "units.km": "kilomètres",
+    "units.mi": "miles",
+    "language.en": "English",
+    "language.fr": "Français",
+    "language.de": "Deutsch",
+    "notification.charge_started": "Début de charge",
+    "notification.charge_complete": "Charge terminée",
+    "notification.charge_interrupted": "Charge interrompue",
+    "notification.plugged": "Branchement",
+    "notification.unplugged": "Débranchement",
+    "notification.plugged_not_charging": "Branchée mais pas en charge",
+    "notification.low_battery": "Batterie faible",
+    "notification.target_reached": "Niveau cible atteint",
+    "notification.plug_reminder": "Rappel de branchement",
+    "notification.preconditioning": "Préconditionnement",
+    "notification.action_unconfirmed": "Commandes non confirmées",
+    "notification.service_status": "État du service Renault",
+}

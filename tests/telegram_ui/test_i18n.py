@@ -1,0 +1,70 @@
+"""The catalogs: same keys and placeholders in every language; code only names keys that exist."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from bot.telegram_ui.i18n import CATALOGS, Translator, en, pick_language
+
+_UI_ROOT = Path(__file__).resolve().parents[2] / "bot" / "telegram_ui"
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("language", sorted(set(CATALOGS) - {"en"}))
+def test_every_catalog_has_the_english_keys(language: str) -> None:
+    assert set(CATALOGS[language]) == set(en.MESSAGES)
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_every_message_has_the_english_placeholders(language: str) -> None:
+    mismatched = {
+        key: (_placeholders(en.MESSAGES[key]), _placeholders(text))
+        for key, text in CATALOGS[language].items()
+        if key in en.MESSAGES and _placeholders(text) != _placeholders(en.MESSAGES[key])
+    }
+    assert mismatched == {}
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_no_message_is_empty(language: str) -> None:
+    assert [key for key, text in CATALOGS[language].items() if not text] == []
+
+
+def test_every_literal_key_used_in_the_ui_code_exists() -> None:
+    # tr("some.key", ...) calls with a literal key; dynamic keys are checked by the tests of their tables.
+    pattern = re.compile(r"\btr\(\s*\"([a-z_]+\.[A-Za-z0-9_.]+)\"")
+    used = {
+        key
+        for path in _UI_ROOT.rglob("*.py")
+        if "i18n" not in path.parts
+        for key in pattern.findall(path.read_text(encoding="utf-8"))
+    }
+    assert used, "the scan found no keys: the pattern is broken"
+    assert sorted(used - set(en.MESSAGES)) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("fr", "fr"), ("de-CH", "de"), ("fr_BE", "fr"), ("EN", "en"), ("es", "en"), (None, "en"), ("", "en")],
+)
+def test_telegram_language_picks_a_supported_catalog(code: str | None, expected: str) -> None:
+    assert pick_language(code) == expected
+
+
+def test_translator_fills_placeholders() -> None:
+    assert Translator("fr")("error.renault_busy", minutes=7) == (
+        "Renault limite les requêtes ; prochain essai possible dans environ 7 min."
+    )
+
+
+def test_numbers_use_the_language_separators() -> None:
+    assert Translator("en").number(12345.5, 1) == "12,345.5"
+    assert Translator("de").number(12345.5, 1) == "12.345,5"
+    assert Translator("fr").number(12345.5, 1) == "12\u202f345,5"
