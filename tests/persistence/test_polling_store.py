@@ -1,0 +1,230 @@
+"""Vehicle state, leases, call budget, outbox, history, preferences and invites, on every engine."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import timedelta
+
+import pytest
+
+from bot.domain.account import (
+    BatteryReading,
+    ChargeSession,
+    InviteInvalid,
+    RedeemedInvite,
+    StoredVehicleState,
+)
+from bot.domain.preferences import NotificationKind, NotificationPreferences
+from bot.domain.snapshot import ChargeState, GeoPoint, PlugState, VehicleSnapshot
+from bot.domain.vehicle import Role
+from bot.persistence.accounts import SqlAccountRepository
+from bot.persistence.budget import SqlCallBudgetStore
+from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
+from bot.persistence.crypto import CredentialCipher
+from bot.persistence.engine import Database
+from bot.persistence.history import SqlHistoryRepository
+from bot.persistence.invites import SqlInviteRepository
+from bot.persistence.outbox import SqlNotificationLog
+from bot.persistence.state import SqlVehicleStateRepository
+from bot.persistence.vehicles import SqlVehicleRepository
+from tests.persistence import factories as f
+from tests.support.clock import FakeClock
+
+
+async def _linked(db: Database, cipher: CredentialCipher) -> tuple[int, int]:
+    account_id, (vehicle_id,) = await SqlAccountRepository(db, cipher).create_linked(
+        100, "fr_FR", f.EMAIL, f.secrets(), [f.zoe()]
+    )
+    return account_id, vehicle_id
+
+
+async def test_state_round_trips_snapshot_phase_and_memory(db: Database, cipher: CredentialCipher) -> None:
+    _, vehicle_id = await _linked(db, cipher)
+    now = FakeClock()()
+    snapshot = VehicleSnapshot(
+        vin=f.VIN,
+        reported_at=now,
+        battery_level=64,
+        plug=PlugState.PLUGGED,
+        charge=ChargeState.CHARGE_IN_PROGRESS,
+        location=GeoPoint(48.8, 2.3, now),
+    )
+    state = StoredVehicleState(
+        vehicle_id, snapshot, "charging", now, {"low_armed": True}, now + timedelta(minutes=5)
+    )
+    states = SqlVehicleStateRepository(db)
+    await states.save(state)
+
+    assert await states.load(vehicle_id) == state
+
+
+async def test_claim_due_leases_each_vehicle_to_one_owner(db: Database, cipher: CredentialCipher) -> None:
+    _, vehicle_id = await _linked(db, cipher)
+    clock, states = FakeClock(), SqlVehicleStateRepository(db)
+
+    first, second = await asyncio.gather(
+        states.claim_due(clock(), 10, "replica-a", 60), states.claim_due(clock(), 10, "replica-b", 60)
+    )
+    assert sorted([*first, *second]) == [vehicle_id]
+    owner = "replica-a" if first else "replica-b"
+    assert await states.claim_due(clock.advance(30), 10, "replica-c", 60) == []
+    await states.release(vehicle_id, owner, clock() + timedelta(minutes=10))
+    assert await states.claim_due(clock.advance(60), 10, "replica-c", 60) == []
+    assert await states.claim_due(clock.advance(600), 10, "replica-c", 60) == [vehicle_id]
+
+
+async def test_expired_lease_can_be_claimed_again(db: Database, cipher: CredentialCipher) -> None:
+    _, vehicle_id = await _linked(db, cipher)
+    clock, states = FakeClock(), SqlVehicleStateRepository(db)
+    assert await states.claim_due(clock(), 10, "crashed", 60) == [vehicle_id]
+    assert await states.claim_due(clock.advance(61), 10, "alive", 60) == [vehicle_id]
+    await states.release_all("alive")
+    assert await states.claim_due(clock(), 10, "other", 60) == [vehicle_id]
+
+
+async def test_vehicles_of_inactive_chats_or_needs_login_accounts_are_not_due(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    account_id, _ = await _linked(db, cipher)
+    clock, states = FakeClock(), SqlVehicleStateRepository(db)
+    await SqlAccountRepository(db, cipher).mark_needs_login(account_id)
+    assert await states.claim_due(clock(), 10, "a", 60) == []
+    await SqlAccountRepository(db, cipher).update_credentials(account_id, f.secrets())
+    await SqlChatRepository(db).deactivate(100)
+    assert await states.claim_due(clock(), 10, "a", 60) == []
+
+
+async def test_call_budget_allows_limit_per_hour_then_says_when(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    account_id, _ = await _linked(db, cipher)
+    clock, budget = FakeClock(), SqlCallBudgetStore(db)
+    start = clock()
+    decisions = [await budget.try_spend(account_id, clock.advance(60), 3) for _ in range(4)]
+
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert decisions[3].retry_at == start + timedelta(seconds=60, hours=1)
+    clock.set(start + timedelta(hours=1, seconds=61))
+    assert (await budget.try_spend(account_id, clock(), 3)).allowed
+
+
+async def test_cooldown_blocks_calls_until_it_ends(db: Database, cipher: CredentialCipher) -> None:
+    account_id, _ = await _linked(db, cipher)
+    clock, budget = FakeClock(), SqlCallBudgetStore(db)
+    until = clock() + timedelta(minutes=30)
+    await budget.start_cooldown(account_id, until)
+
+    decision = await budget.try_spend(account_id, clock(), 100)
+    assert not decision.allowed
+    assert decision.retry_at == until
+    assert (await budget.try_spend(account_id, clock.advance(1801), 100)).allowed
+
+
+async def test_concurrent_spending_never_exceeds_the_budget(db: Database, cipher: CredentialCipher) -> None:
+    account_id, _ = await _linked(db, cipher)
+    now, budget = FakeClock()(), SqlCallBudgetStore(db)
+    decisions = await asyncio.gather(*(budget.try_spend(account_id, now, 5) for _ in range(20)))
+    assert sum(d.allowed for d in decisions) == 5
+
+
+async def test_outbox_reserves_a_key_once_and_delivers_due_entries(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await _linked(db, cipher)
+    clock, log = FakeClock(), SqlNotificationLog(db)
+    assert await log.reserve("v1:charge_complete:t1", 100, {"kind": "charge_complete"}, clock(), vehicle_id)
+    assert not await log.reserve("v1:charge_complete:t1", 100, {"kind": "other"}, clock(), vehicle_id)
+    assert await log.reserve("later", 100, {}, clock() + timedelta(hours=1))
+
+    due = await log.pending(clock(), 10)
+    assert [(e.dedup_key, e.payload) for e in due] == [("v1:charge_complete:t1", {"kind": "charge_complete"})]
+    await log.mark_sent("v1:charge_complete:t1", clock())
+    await log.mark_dropped("later", "chat blocked the bot")
+    assert await log.pending(clock.advance(7200), 10) == []
+
+
+async def test_concurrent_reservations_of_one_key_succeed_once(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    await _linked(db, cipher)
+    now, log = FakeClock()(), SqlNotificationLog(db)
+    results = await asyncio.gather(*(log.reserve("same", 100, {}, now) for _ in range(10)))
+    assert sum(results) == 1
+
+
+async def test_duplicate_reading_is_ignored_and_purge_removes_old_history(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await _linked(db, cipher)
+    clock, history = FakeClock(), SqlHistoryRepository(db)
+    first = BatteryReading(vehicle_id, clock(), 50, 200.0, True, 7.2)
+    assert await history.add_reading(first)
+    assert not await history.add_reading(BatteryReading(vehicle_id, clock(), 99))
+    later = BatteryReading(vehicle_id, clock.advance(600), 52, 208.0, True, 7.1)
+    await history.add_reading(later)
+    await history.add_session(ChargeSession(vehicle_id, first.reported_at, start_level=50))
+    await history.add_session(ChargeSession(vehicle_id, first.reported_at, later.reported_at, 50, 52, 1.1))
+
+    assert await history.readings(vehicle_id, first.reported_at) == [first, later]
+    assert await history.sessions(vehicle_id, 5) == [
+        ChargeSession(vehicle_id, first.reported_at, later.reported_at, 50, 52, 1.1)
+    ]
+    assert await history.purge(later.reported_at) == 2
+    assert await history.readings(vehicle_id, first.reported_at) == [later]
+
+
+async def test_preferences_default_then_round_trip(db: Database, cipher: CredentialCipher) -> None:
+    _, vehicle_id = await _linked(db, cipher)
+    prefs = SqlPreferencesRepository(db)
+    assert await prefs.get(100, vehicle_id) == NotificationPreferences()
+    custom = NotificationPreferences(enabled=frozenset({NotificationKind.CHARGE_COMPLETE}), target_level=80)
+    await prefs.save(100, vehicle_id, custom)
+
+    assert await prefs.get(100, vehicle_id) == custom
+    (subscriber,) = await SqlVehicleRepository(db, cipher).chats_for_vehicle(vehicle_id)
+    assert subscriber.preferences == custom
+    assert subscriber.role is Role.OWNER
+
+
+async def test_invite_links_a_chat_once_and_expires(db: Database, cipher: CredentialCipher) -> None:
+    account_id, vehicle_id = await _linked(db, cipher)
+    clock, invites = FakeClock(), SqlInviteRepository(db)
+    await invites.create(account_id, Role.VIEWER, "invite-token-1", clock() + timedelta(hours=1))
+    await invites.create(account_id, Role.DRIVER, "invite-token-2", clock() + timedelta(hours=1))
+
+    assert await invites.redeem("invite-token-1", 300, clock()) == RedeemedInvite(account_id, Role.VIEWER)
+    with pytest.raises(InviteInvalid):
+        await invites.redeem("invite-token-1", 400, clock())
+    with pytest.raises(InviteInvalid):
+        await invites.redeem("invite-token-2", 400, clock.advance(3601))
+    (seen,) = await SqlVehicleRepository(db, cipher).vehicles_for_chat(300)
+    assert (seen.vehicle_id, seen.role) == (vehicle_id, Role.VIEWER)
+
+
+async def test_unsupported_endpoint_is_removed_from_capabilities(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    from bot.domain.vehicle import Capabilities
+
+    _, vehicle_id = await _linked(db, cipher)
+    vehicles = SqlVehicleRepository(db, cipher)
+    await vehicles.set_capabilities(vehicle_id, Capabilities(frozenset({"battery-status", "hvac-start"})))
+    await vehicles.mark_unsupported(vehicle_id, "hvac-start")
+
+    assert await vehicles.capabilities(vehicle_id) == Capabilities(frozenset({"battery-status"}))
+
+
+async def test_chat_settings_round_trip_and_reactivate(db: Database) -> None:
+    from datetime import time
+
+    from bot.domain.preferences import QuietHours, Units
+
+    chats = SqlChatRepository(db)
+    created = await chats.ensure(7, "de")
+    assert created.language == "de"
+    changed = type(created)(7, "fr", "Europe/Paris", Units.MILES, 19.5, QuietHours(time(22), time(7)))
+    await chats.save(changed)
+    await chats.deactivate(7)
+    assert (await chats.get(7)) == dataclasses.replace(changed, active=False)
+    assert (await chats.ensure(7, "en")) == changed
