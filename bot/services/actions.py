@@ -1,0 +1,134 @@
+"""Sending actions to the car (precondition, charge control, charge mode and limits, horn, lights)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.actions import ActionKind, spec_of
+from bot.domain.snapshot import ChargeMode
+from bot.renault import models as wire
+from bot.renault.vehicle import RenaultVehicle
+from bot.services.errors import FeatureUnavailable, InvalidInput, NotPermitted, TooManyActions
+from bot.services.gateway import RenaultGateway
+from bot.services.linking import LinkingService
+from bot.services.ports import Clock
+from bot.services.views import ActionOutcome
+
+log = logging.getLogger(__name__)
+
+# One action per chat per this interval: a double tap must not send two commands to the car.
+ACTION_INTERVAL = timedelta(seconds=5)
+
+ActionSent = Callable[[int, ActionKind, datetime], Awaitable[None]]
+"""Hook told (vehicle id, action, when) after Renault accepted an action, so polling can confirm it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRequest:
+    """What the user asked for, with the parameters some actions take."""
+
+    kind: ActionKind
+    temperature_c: float | None = None
+    at: datetime | None = None
+    charge_mode: ChargeMode | None = None
+    min_level: int | None = None
+    target_level: int | None = None
+
+
+_WIRE_MODE = {ChargeMode.ALWAYS: wire.ChargeMode.ALWAYS, ChargeMode.SCHEDULED: wire.ChargeMode.SCHEDULED}
+
+
+class ActionService:
+    """Use cases of the action buttons, /precondition and /charge."""
+
+    def __init__(
+        self,
+        linking: LinkingService,
+        gateway: RenaultGateway,
+        clock: Clock,
+        on_sent: ActionSent | None = None,
+        default_temperature_c: float = 21.0,
+    ) -> None:
+        self._linking = linking
+        self._gateway = gateway
+        self._clock = clock
+        self._on_sent = on_sent
+        self._default_temperature = default_temperature_c
+        self._last_action: dict[int, datetime] = {}
+
+    async def run(self, chat_id: int, vehicle_id: int, request: ActionRequest) -> ActionOutcome:
+        """Check rights and rate, send the action to the car, and report Renault's acceptance."""
+        vehicle = await self._linking.resolve(chat_id, vehicle_id)
+        spec = spec_of(request.kind)
+        if spec.needs_command and not vehicle.role.may_command:
+            raise NotPermitted()
+        if spec.endpoints and not any(vehicle.capabilities.supports(key) for key in spec.endpoints):
+            raise FeatureUnavailable(spec.endpoints[0])
+        self._check_rate(chat_id)
+        _validate(request)
+        stored = await self._gateway.stored(vehicle.vehicle_id)
+        proxy = await self._gateway.vehicle(stored)
+        operation = self._operation(proxy, request)
+        await self._gateway.call(stored, operation, spec.endpoints[0] if spec.endpoints else "")
+        sent_at = self._clock()
+        if self._on_sent is not None:
+            await self._on_sent(vehicle.vehicle_id, request.kind, sent_at)
+        log.info("action %s accepted for vehicle %s", request.kind.value, vehicle.vehicle_id)
+        return ActionOutcome(vehicle, request.kind.value, accepted=True)
+
+    def _check_rate(self, chat_id: int) -> None:
+        now = self._clock()
+        last = self._last_action.get(chat_id)
+        if last is not None and now - last < ACTION_INTERVAL:
+            raise TooManyActions((ACTION_INTERVAL - (now - last)).total_seconds())
+        self._last_action[chat_id] = now
+
+    def _operation(self, proxy: RenaultVehicle, request: ActionRequest) -> Callable[[], Awaitable[object]]:
+        kind = request.kind
+        simple: dict[ActionKind, Callable[[], Awaitable[object]]] = {
+            ActionKind.PRECONDITION_STOP: proxy.stop_hvac,
+            ActionKind.CHARGE_START: proxy.start_charge,
+            ActionKind.CHARGE_STOP: proxy.stop_charge,
+            ActionKind.CHARGE_PAUSE: proxy.pause_charge,
+            ActionKind.CHARGE_RESUME: proxy.resume_charge,
+            ActionKind.HORN: proxy.horn,
+            ActionKind.LIGHTS: proxy.lights,
+            ActionKind.LOCATION: proxy.refresh_location,
+            ActionKind.REFRESH: proxy.refresh_battery_status,
+        }
+        if kind in simple:
+            return simple[kind]
+        if kind is ActionKind.PRECONDITION:
+            temperature = request.temperature_c or self._default_temperature
+            return lambda: proxy.start_hvac(temperature, request.at)
+        if kind is ActionKind.CHARGE_MODE and request.charge_mode in _WIRE_MODE:
+            mode = _WIRE_MODE[request.charge_mode]
+            return lambda: proxy.set_charge_mode(mode)
+        if (
+            kind is ActionKind.CHARGE_LIMITS
+            and request.min_level is not None
+            and request.target_level is not None
+        ):
+            low, high = request.min_level, request.target_level
+            return lambda: proxy.set_soc_levels(low, high)
+        raise InvalidInput(["error.action_parameters"])
+
+
+def _validate(request: ActionRequest) -> None:
+    problems = []
+    if request.temperature_c is not None and not 16.0 <= request.temperature_c <= 27.0:
+        problems.append("error.temperature_range")
+    for level in (request.min_level, request.target_level):
+        if level is not None and not 0 <= level <= 100:
+            problems.append("error.level_range")
+    if (
+        request.min_level is not None
+        and request.target_level is not None
+        and request.min_level > request.target_level
+    ):
+        problems.append("error.level_order")
+    if problems:
+        raise InvalidInput(problems)

@@ -1,0 +1,143 @@
+"""From our vehicle ids to Renault proxies: credentials, the shared client, concurrent reads, error upkeep."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from bot.domain.account import CredentialsUnreadable, StoredVehicle
+from bot.domain.snapshot import GeoPoint, VehicleSnapshot
+from bot.renault import models as wire
+from bot.renault.account import RenaultAccount
+from bot.renault.client import RenaultClient
+from bot.renault.errors import CredentialsExpired, NotSupported, RenaultError
+from bot.renault.vehicle import RenaultVehicle
+from bot.services import snapshot_mapping as mapping
+from bot.services.errors import NeedsLogin, NotLinked, ServiceError
+from bot.services.linking import credentials_of
+from bot.services.ports import AccountRepository, Clock, VehicleRepository
+from bot.services.translate import translate
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Read alongside battery-status when a full card is wanted; each only where the model supports it.
+CARD_EXTRAS = ("cockpit", "hvac-status")
+
+
+class RenaultGateway:
+    """Gives use cases a ready `RenaultVehicle` for a stored vehicle and runs calls with error upkeep."""
+
+    def __init__(
+        self,
+        client: RenaultClient,
+        accounts: AccountRepository,
+        vehicles: VehicleRepository,
+        clock: Clock,
+    ) -> None:
+        self._client = client
+        self._accounts = accounts
+        self._vehicles = vehicles
+        self._clock = clock
+
+    async def stored(self, vehicle_id: int) -> StoredVehicle:
+        """The stored vehicle, or NotLinked when it is gone."""
+        stored = await self._vehicles.get(vehicle_id)
+        if stored is None:
+            raise NotLinked()
+        return stored
+
+    async def account(self, account_id: int) -> RenaultAccount:
+        """The Renault account proxy (one per account, so its JWT cache is shared)."""
+        stored = await self._accounts.get(account_id)
+        if stored is None:
+            raise NotLinked()
+        if stored.needs_login:
+            raise NeedsLogin()
+        try:
+            secrets = await self._accounts.credentials(account_id)
+        except CredentialsUnreadable:
+            raise NeedsLogin() from None
+        return self._client.account(credentials_of(stored.locale, secrets), account_key=str(account_id))
+
+    async def vehicle(self, stored: StoredVehicle) -> RenaultVehicle:
+        """The Renault vehicle proxy for a stored vehicle."""
+        account = await self.account(stored.account_id)
+        return account.vehicle(
+            stored.kamereon_account_id,
+            stored.info.vin,
+            stored.info.model_code,
+            unsupported=stored.unsupported,
+        )
+
+    async def call(
+        self, stored: StoredVehicle, operation: Callable[[], Awaitable[T]], feature: str = ""
+    ) -> T:
+        """Run one Renault call; remember refused endpoints and dead credentials; raise service errors."""
+        try:
+            return await operation()
+        except RenaultError as exc:
+            await self._upkeep(stored, exc)
+            raise translate(exc, self._clock(), feature) from None
+
+    async def read_snapshot(
+        self,
+        stored: StoredVehicle,
+        extras: Sequence[str] = (),
+        previous: VehicleSnapshot | None = None,
+    ) -> VehicleSnapshot:
+        """battery-status plus the supported `extras`, all in one concurrent round trip."""
+        proxy = await self.vehicle(stored)
+        wanted = [key for key in extras if proxy.supports(key)]
+        readers: dict[str, Callable[[], Awaitable[object]]] = {
+            "cockpit": proxy.cockpit,
+            "hvac-status": proxy.hvac_status,
+            "location": proxy.location,
+            "charge-mode": proxy.charge_mode,
+        }
+        battery = asyncio.ensure_future(self.call(stored, proxy.battery_status, "battery-status"))
+        try:
+            extras_read = await asyncio.gather(
+                *(self._optional(stored, readers[key]) for key in wanted if key in readers)
+            )
+            snapshot = mapping.from_battery(stored.info.vin, await battery)
+        finally:
+            battery.cancel()  # no-op once done; stops the read if gathering was cancelled
+        for extra in extras_read:
+            snapshot = _add(snapshot, extra)
+        return mapping.merge_known(snapshot, previous)
+
+    async def read_location(self, stored: StoredVehicle) -> GeoPoint | None:
+        """The car's last GPS position (one request), or None when it sent no coordinates."""
+        proxy = await self.vehicle(stored)
+        location = await self.call(stored, proxy.location, "location")
+        return mapping.with_location(VehicleSnapshot(vin=stored.info.vin), location).location
+
+    async def _optional(self, stored: StoredVehicle, read: Callable[[], Awaitable[object]]) -> object:
+        # A failing extra read must not cost the user the battery figures: the card simply leaves it out.
+        try:
+            return await self.call(stored, read)
+        except ServiceError as exc:
+            log.info("optional read failed for vehicle %s: %s", stored.vehicle_id, type(exc).__name__)
+            return None
+
+    async def _upkeep(self, stored: StoredVehicle, exc: RenaultError) -> None:
+        if isinstance(exc, NotSupported) and exc.endpoint:
+            await self._vehicles.mark_unsupported(stored.vehicle_id, exc.endpoint)
+        elif isinstance(exc, CredentialsExpired):
+            await self._accounts.mark_needs_login(stored.account_id)
+
+
+def _add(snapshot: VehicleSnapshot, extra: object) -> VehicleSnapshot:
+    if isinstance(extra, wire.Cockpit):
+        return mapping.with_cockpit(snapshot, extra)
+    if isinstance(extra, wire.HvacStatus):
+        return mapping.with_hvac(snapshot, extra)
+    if isinstance(extra, wire.Location):
+        return mapping.with_location(snapshot, extra)
+    if isinstance(extra, wire.ChargeModeInfo):
+        return mapping.with_charge_mode(snapshot, extra)
+    return snapshot

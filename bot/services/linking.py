@@ -1,0 +1,210 @@
+"""Linking a chat to a MyRenault account (with e-mail two-factor), choosing a vehicle, logging out."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.account import AccountSecrets, CredentialsUnreadable, NewVehicle
+from bot.domain.vehicle import Capabilities, VehicleInfo
+from bot.renault.capabilities import capabilities_for
+from bot.renault.client import RenaultClient
+from bot.renault.credentials import DeviceIds, RenaultCredentials
+from bot.renault.errors import RenaultError
+from bot.renault.gigya import LoginResult, TwoFactorChallenge
+from bot.services.errors import AlreadyLinked, CodeExpired, NotLinked, NotPermitted
+from bot.services.ports import AccountRepository, ChatRepository, Clock, VehicleRepository
+from bot.services.translate import translate
+from bot.services.views import CodeNeeded, LinkedVehicle, LinkResult
+
+log = logging.getLogger(__name__)
+
+# A pending challenge holds the password in memory: keep it no longer than Gigya keeps the code valid.
+CHALLENGE_TTL = timedelta(minutes=10)
+
+
+@dataclass(slots=True)
+class _Pending:
+    chat_id: int
+    locale: str
+    email: str
+    challenge: TwoFactorChallenge
+    expires_at: datetime
+
+
+class LinkingService:
+    """Use cases of /login, /vehicles and /logout."""
+
+    def __init__(
+        self,
+        client: RenaultClient,
+        chats: ChatRepository,
+        accounts: AccountRepository,
+        vehicles: VehicleRepository,
+        clock: Clock,
+    ) -> None:
+        self._client = client
+        self._chats = chats
+        self._accounts = accounts
+        self._vehicles = vehicles
+        self._clock = clock
+        self._pending: dict[str, _Pending] = {}
+
+    async def begin(self, chat_id: int, locale: str, email: str, password: str) -> LinkResult | CodeNeeded:
+        """Log in to Renault; link at once, or hand back a `CodeNeeded` when Renault e-mailed a code."""
+        self._forget_expired()
+        device = await self._known_device(chat_id)
+        try:
+            outcome = await self._client.login(locale, email, password, device=device)
+        except RenaultError as exc:
+            raise translate(exc, self._clock()) from None
+        if isinstance(outcome, TwoFactorChallenge):
+            challenge_id = secrets.token_urlsafe(12)
+            expires = self._clock() + CHALLENGE_TTL
+            self._pending[challenge_id] = _Pending(chat_id, locale, email, outcome, expires)
+            return CodeNeeded(challenge_id, tuple(outcome.masked_emails))
+        return await self._link(chat_id, locale, email, outcome)
+
+    async def submit_code(self, chat_id: int, pending: CodeNeeded, code: str) -> LinkResult:
+        """Finish a two-factor login with the e-mailed code; a wrong code may be retried."""
+        self._forget_expired()
+        entry = self._pending.get(pending.challenge_id)
+        if entry is None or entry.chat_id != chat_id:
+            raise CodeExpired()
+        try:
+            outcome = await self._client.complete_two_factor(entry.challenge, code.strip())
+        except RenaultError as exc:
+            error = translate(exc, self._clock())
+            if isinstance(error, CodeExpired):
+                self._pending.pop(pending.challenge_id, None)
+            raise error from None
+        self._pending.pop(pending.challenge_id, None)
+        return await self._link(chat_id, entry.locale, entry.email, outcome)
+
+    async def cancel(self, chat_id: int, pending: CodeNeeded) -> None:
+        """Drop a pending challenge (and the password it holds)."""
+        entry = self._pending.get(pending.challenge_id)
+        if entry is not None and entry.chat_id == chat_id:
+            del self._pending[pending.challenge_id]
+
+    async def vehicles(self, chat_id: int) -> list[LinkedVehicle]:
+        """Every vehicle the chat can see."""
+        return await self._vehicles.vehicles_for_chat(chat_id)
+
+    async def select(self, chat_id: int, vehicle_id: int) -> LinkedVehicle:
+        """Make a vehicle the chat's active one; only a vehicle linked to the chat can be chosen."""
+        for vehicle in await self._vehicles.vehicles_for_chat(chat_id):
+            if vehicle.vehicle_id == vehicle_id:
+                await self._chats.set_active_vehicle(chat_id, vehicle_id)
+                return vehicle
+        raise NotPermitted()
+
+    async def active(self, chat_id: int) -> LinkedVehicle:
+        """The chat's active vehicle (the first one when none was chosen)."""
+        visible = await self._vehicles.vehicles_for_chat(chat_id)
+        if not visible:
+            raise NotLinked()
+        chosen = await self._chats.active_vehicle(chat_id)
+        for vehicle in visible:
+            if vehicle.vehicle_id == chosen:
+                return vehicle
+        return visible[0]
+
+    async def resolve(self, chat_id: int, vehicle_id: int | None) -> LinkedVehicle:
+        """The vehicle a command is about: the given one if the chat may see it, else the active one."""
+        if vehicle_id is None:
+            return await self.active(chat_id)
+        for vehicle in await self._vehicles.vehicles_for_chat(chat_id):
+            if vehicle.vehicle_id == vehicle_id:
+                return vehicle
+        raise NotPermitted()
+
+    async def logout(self, chat_id: int) -> list[int]:
+        """Unlink the chat's accounts (the last chat leaving deletes everything); returns chats to tell."""
+        accounts = await self._accounts.accounts_for_chat(chat_id)
+        if not accounts:
+            raise NotLinked()
+        to_tell: set[int] = set()
+        for account in accounts:
+            to_tell.update(await self._accounts.unlink_chat(chat_id, account.account_id))
+        await self._chats.set_active_vehicle(chat_id, None)
+        to_tell.discard(chat_id)
+        return sorted(to_tell)
+
+    async def _link(self, chat_id: int, locale: str, email: str, outcome: LoginResult) -> LinkResult:
+        credentials = outcome.credentials
+        account = self._client.account(credentials, account_key=f"login-{chat_id}")
+        try:
+            person_id = await account.person_id()
+            found = await account.vehicles()
+        except RenaultError as exc:
+            raise translate(exc, self._clock()) from None
+        stored = account.credentials
+        device = stored.device
+        account_secrets = AccountSecrets(
+            login_token=stored.login_token,
+            person_id=person_id,
+            kamereon_account_ids=tuple(sorted({v.account_id for v in found})),
+            gmid=device.gmid if device else None,
+            ucid=device.ucid if device else None,
+        )
+        new_vehicles = [
+            NewVehicle(VehicleInfo(v.vin, v.model_code, v.model_name, v.brand, v.plate), v.account_id)
+            for v in found
+        ]
+        account_id, vehicle_ids = await self._store(chat_id, locale, email, account_secrets, new_vehicles)
+        for vehicle_id, vehicle in zip(vehicle_ids, new_vehicles, strict=True):
+            supported = capabilities_for(vehicle.info.model_code).supported
+            await self._vehicles.set_capabilities(vehicle_id, Capabilities(frozenset(supported)))
+        visible = [v for v in await self._vehicles.vehicles_for_chat(chat_id) if v.account_id == account_id]
+        active = visible[0].vehicle_id if visible else None
+        if active is not None:
+            await self._chats.set_active_vehicle(chat_id, active)
+        log.info("chat linked an account with %d vehicle(s)", len(visible))
+        return LinkResult(account_id, tuple(visible), active)
+
+    async def _store(
+        self, chat_id: int, locale: str, email: str, account_secrets: AccountSecrets, found: list[NewVehicle]
+    ) -> tuple[int, list[int]]:
+        try:
+            return await self._accounts.create_linked(chat_id, locale, email, account_secrets, found)
+        except AlreadyLinked:
+            # Logging in again to an account this chat already owns (token expired): refresh the credentials.
+            for account in await self._accounts.accounts_for_chat(chat_id):
+                person = account_secrets.person_id
+                if await self._same_person(account.account_id, person, account.needs_login):
+                    await self._accounts.update_credentials(account.account_id, account_secrets)
+                    return account.account_id, []
+            raise
+
+    async def _same_person(self, account_id: int, person_id: str, needs_login: bool) -> bool:
+        try:
+            return (await self._accounts.credentials(account_id)).person_id == person_id
+        except CredentialsUnreadable:  # the account waiting for a new login is the match
+            return needs_login
+
+    async def _known_device(self, chat_id: int) -> DeviceIds | None:
+        # Reuse the device Gigya remembered for this chat, so a new login may skip the e-mailed code.
+        for account in await self._accounts.accounts_for_chat(chat_id):
+            try:
+                stored = await self._accounts.credentials(account.account_id)
+            except CredentialsUnreadable:
+                stored = None  # unreadable secrets simply mean no remembered device
+            if stored is not None and stored.gmid and stored.ucid:
+                return DeviceIds(stored.gmid, stored.ucid)
+        return None
+
+    def _forget_expired(self) -> None:
+        now = self._clock()
+        for key in [k for k, v in self._pending.items() if v.expires_at <= now]:
+            del self._pending[key]
+
+
+def credentials_of(locale: str, account_secrets: AccountSecrets) -> RenaultCredentials:
+    """Rebuild the Renault client's credentials from what the store keeps."""
+    device = None
+    if account_secrets.gmid and account_secrets.ucid:
+        device = DeviceIds(account_secrets.gmid, account_secrets.ucid)
+    return RenaultCredentials(locale, account_secrets.login_token, account_secrets.person_id, device)
