@@ -1,0 +1,356 @@
+"""Notifications as values: one frozen dataclass per ping of the product, with what its message needs.
+
+Every event has a `kind` (the switch in /settings) and a stable `dedup_key` built from the vehicle, the
+kind and a moment the car reported (or a crossing/session id), so the same event computed twice - after
+a restart or on another replica - has the same key and the outbox delivers it once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any, ClassVar
+
+from bot.domain.actions import ActionKind
+from bot.domain.codec import CodecError, decode, encode
+from bot.domain.preferences import NotificationKind
+
+
+def _key(subject: str, kind: NotificationKind, marker: datetime | date | str) -> str:
+    text = marker if isinstance(marker, str) else marker.isoformat()
+    return f"{subject}:{kind.value}:{text}"
+
+
+class InterruptReason(Enum):
+    """Why a charge stopped before the battery was full."""
+
+    STOPPED = "stopped"  # the car stopped charging while still plugged in (command, charger, limit)
+    UNPLUGGED = "unplugged"
+    SCHEDULE_ENDED = "schedule_ended"  # back to waiting for the next scheduled window
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeStarted:
+    """The car started charging."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.CHARGE_STARTED
+    vin: str
+    reported_at: datetime
+    battery_level: int | None
+    power_kw: float | None = None
+    remaining_minutes: int | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event."""
+        return _key(self.vin, self.kind, self.reported_at)
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeComplete:
+    """A charge finished: level reached, energy added (estimated) and how long it took when known."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.CHARGE_COMPLETE
+    vin: str
+    reported_at: datetime
+    battery_level: int | None
+    start_level: int | None = None
+    energy_added_kwh: float | None = None
+    duration: timedelta | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event."""
+        return _key(self.vin, self.kind, self.reported_at)
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeInterrupted:
+    """A charge stopped before completion."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.CHARGE_INTERRUPTED
+    vin: str
+    reported_at: datetime
+    battery_level: int | None
+    reason: InterruptReason = InterruptReason.STOPPED
+    start_level: int | None = None
+    energy_added_kwh: float | None = None
+    duration: timedelta | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event."""
+        return _key(self.vin, self.kind, self.reported_at)
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeError:
+    """The car reports a charging or plug error."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.CHARGE_INTERRUPTED
+    vin: str
+    reported_at: datetime
+    battery_level: int | None
+    was_charging: bool = False
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event."""
+        return _key(self.vin, self.kind, self.reported_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Plugged:
+    """A cable was connected."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.PLUGGED
+    vin: str
+    reported_at: datetime
+    battery_level: int | None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event."""
+        return _key(self.vin, self.kind, self.reported_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Unplugged:
+    """The cable was removed."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.UNPLUGGED
+    vin: str
+    reported_at: datetime
+    battery_level: int | None
+    range_km: float | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event."""
+        return _key(self.vin, self.kind, self.reported_at)
+
+
+@dataclass(frozen=True, slots=True)
+class PluggedNotCharging:
+    """Plugged in for a while but not charging, and not waiting for a schedule."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.PLUGGED_NOT_CHARGING
+    vin: str
+    idle_since: datetime
+    battery_level: int | None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per plug-in."""
+        return _key(self.vin, self.kind, self.idle_since)
+
+
+@dataclass(frozen=True, slots=True)
+class LowBattery:
+    """The battery went below the chat's low threshold (once per crossing)."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.LOW_BATTERY
+    vin: str
+    reported_at: datetime
+    battery_level: int
+    threshold: int
+    range_km: float | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: the reading that crossed the threshold."""
+        return _key(self.vin, self.kind, self.reported_at)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetReached:
+    """The charge reached the chat's virtual limit; `stop_charge` asks the caller to stop it."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.TARGET_REACHED
+    vin: str
+    reported_at: datetime
+    battery_level: int
+    target: int
+    charge_started_at: datetime
+    stop_charge: bool = False
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per charge."""
+        return _key(self.vin, self.kind, self.charge_started_at)
+
+
+@dataclass(frozen=True, slots=True)
+class PlugReminder:
+    """Evening reminder: the battery is low and the car is not plugged in."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.PLUG_REMINDER
+    vin: str
+    local_date: date
+    battery_level: int
+    below_level: int
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per local day."""
+        return _key(self.vin, self.kind, self.local_date)
+
+
+@dataclass(frozen=True, slots=True)
+class PreconditioningConfirmed:
+    """The car reports pre-conditioning running; `reference` is set when it answers a chat's request."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.PRECONDITIONING
+    vin: str
+    reported_at: datetime
+    battery_level: int | None
+    reference: str | None = None
+    outside_temperature_c: float | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event."""
+        return _key(self.vin, self.kind, self.reported_at)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionConfirmed:
+    """The car reports the state an action asked for; `reference` points at the chat's message to edit."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.ACTION_UNCONFIRMED
+    vin: str
+    action: ActionKind
+    reference: str
+    sent_at: datetime
+    reported_at: datetime
+    battery_level: int | None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one outcome per sent action."""
+        return _key(self.vin, self.kind, f"{self.reference}:{self.sent_at.isoformat()}")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionNotConfirmed:
+    """The car did not report the expected state in time."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.ACTION_UNCONFIRMED
+    vin: str
+    action: ActionKind
+    reference: str
+    sent_at: datetime
+    deadline: datetime
+    battery_level: int | None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one outcome per sent action."""
+        return _key(self.vin, self.kind, f"{self.reference}:{self.sent_at.isoformat()}")
+
+
+@dataclass(frozen=True, slots=True)
+class RenaultUnreachable:
+    """Renault's servers keep failing for this account since `since`."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.SERVICE_STATUS
+    scope: str
+    since: datetime
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per outage."""
+        return _key(self.scope, self.kind, f"unreachable:{self.since.isoformat()}")
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialsExpired:
+    """Renault no longer accepts the stored login; the user must /login again."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.SERVICE_STATUS
+    scope: str
+    since: datetime
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per expiry."""
+        return _key(self.scope, self.kind, f"credentials:{self.since.isoformat()}")
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRecovered:
+    """Renault answers again after an announced outage or a new login."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.SERVICE_STATUS
+    scope: str
+    since: datetime
+    problem_since: datetime | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per recovery."""
+        return _key(self.scope, self.kind, f"recovered:{self.since.isoformat()}")
+
+
+VehicleEvent = (
+    ChargeStarted
+    | ChargeComplete
+    | ChargeInterrupted
+    | ChargeError
+    | Plugged
+    | Unplugged
+    | PluggedNotCharging
+    | LowBattery
+    | TargetReached
+    | PlugReminder
+    | PreconditioningConfirmed
+    | ActionConfirmed
+    | ActionNotConfirmed
+)
+ServiceEvent = RenaultUnreachable | CredentialsExpired | ServiceRecovered
+Event = VehicleEvent | ServiceEvent
+
+EVENT_TYPES: tuple[type[Any], ...] = (
+    ChargeStarted,
+    ChargeComplete,
+    ChargeInterrupted,
+    ChargeError,
+    Plugged,
+    Unplugged,
+    PluggedNotCharging,
+    LowBattery,
+    TargetReached,
+    PlugReminder,
+    PreconditioningConfirmed,
+    ActionConfirmed,
+    ActionNotConfirmed,
+    RenaultUnreachable,
+    CredentialsExpired,
+    ServiceRecovered,
+)
+_BY_NAME = {cls.__name__: cls for cls in EVENT_TYPES}
+
+
+def answers_user(event: Event) -> bool:
+    """Whether the event is the outcome of a chat's own action (delivered whatever its settings say)."""
+    if isinstance(event, ActionConfirmed | ActionNotConfirmed):
+        return True
+    return isinstance(event, PreconditioningConfirmed) and event.reference is not None
+
+
+def event_to_json(event: Event) -> dict[str, Any]:
+    """A JSON payload of the event (for the outbox), tagged with its type name."""
+    payload: dict[str, Any] = encode(event)
+    payload["type"] = type(event).__name__
+    return payload
+
+
+def event_from_json(payload: dict[str, Any]) -> Event:
+    """Rebuild an event from `event_to_json` output; raises CodecError on an unknown or corrupt payload."""
+    cls = _BY_NAME.get(str(payload.get("type")))
+    if cls is None:
+        raise CodecError("unknown event type")
+    event: Event = decode(cls, {k: v for k, v in payload.items() if k != "type"})
+    return event

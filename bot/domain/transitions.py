@@ -1,0 +1,128 @@
+"""The events of one phase change (plugged, charge started, complete, interrupted, error, unplugged)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.events import (
+    ChargeComplete,
+    ChargeError,
+    ChargeInterrupted,
+    ChargeStarted,
+    Event,
+    InterruptReason,
+    Plugged,
+    Unplugged,
+)
+from bot.domain.models import ModelTraits, energy_added_kwh
+from bot.domain.phases import ChargePhase
+from bot.domain.snapshot import VehicleSnapshot
+
+FULL_LEVEL = 99
+"""A charge that stops at or above this level is complete, whatever code the car sends (Zoe 40 sends none)."""
+
+_INTERRUPT_REASONS = {
+    ChargePhase.UNPLUGGED: InterruptReason.UNPLUGGED,
+    ChargePhase.WAITING_FOR_SCHEDULE: InterruptReason.SCHEDULE_ENDED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeSession:
+    """The charge in progress: when the car first reported it and from which level/energy."""
+
+    started_at: datetime
+    start_level: int | None
+    start_energy_kwh: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """The events of a phase change and the charge session after it."""
+
+    events: tuple[Event, ...]
+    session: ChargeSession | None
+
+
+def phase_events(
+    before: VehicleSnapshot,
+    after: VehicleSnapshot,
+    old: ChargePhase,
+    new: ChargePhase,
+    session: ChargeSession | None,
+    traits: ModelTraits,
+) -> Transition:
+    """Events of a change from phase `old` (reading `before`) to `new` (reading `after`), in message order."""
+    assert after.reported_at is not None
+    at, level, vin = after.reported_at, after.battery_level, after.vin
+    events: list[Event] = []
+    if new.is_plugged and old is ChargePhase.UNPLUGGED:
+        events.append(Plugged(vin, at, level))
+    if old is ChargePhase.CHARGING and new is not ChargePhase.CHARGING:
+        events.append(_end_of_charge(before, after, new, session, traits))
+        session = None
+    elif new is ChargePhase.CHARGING:
+        start_level = before.battery_level if before.battery_level is not None else level
+        session = ChargeSession(at, start_level, before.available_energy_kwh)
+        events.append(ChargeStarted(vin, at, level, after.charging_power_kw, after.remaining_minutes))
+    elif new is ChargePhase.COMPLETE and _rose(before, after):
+        # The whole charge happened between two readings: report it without a duration.
+        events.append(_complete(before, after, None, traits))
+    elif new is ChargePhase.ERROR:
+        events.append(ChargeError(vin, at, level, was_charging=False))
+    if new is ChargePhase.UNPLUGGED and old.is_plugged:
+        events.append(Unplugged(vin, at, level, after.range_km))
+    return Transition(tuple(events), session)
+
+
+def _rose(before: VehicleSnapshot, after: VehicleSnapshot) -> bool:
+    return (
+        before.battery_level is not None
+        and after.battery_level is not None
+        and after.battery_level > before.battery_level
+    )
+
+
+def _end_of_charge(
+    before: VehicleSnapshot,
+    after: VehicleSnapshot,
+    new: ChargePhase,
+    session: ChargeSession | None,
+    traits: ModelTraits,
+) -> Event:
+    assert after.reported_at is not None
+    if new is ChargePhase.ERROR:
+        return ChargeError(after.vin, after.reported_at, after.battery_level, was_charging=True)
+    level = after.battery_level
+    if new is ChargePhase.COMPLETE or (level is not None and level >= FULL_LEVEL):
+        return _complete(before, after, session, traits)
+    start_level, energy, duration = _summary(before, after, session, traits)
+    reason = _INTERRUPT_REASONS.get(new, InterruptReason.STOPPED)
+    return ChargeInterrupted(after.vin, after.reported_at, level, reason, start_level, energy, duration)
+
+
+def _complete(
+    before: VehicleSnapshot, after: VehicleSnapshot, session: ChargeSession | None, traits: ModelTraits
+) -> ChargeComplete:
+    assert after.reported_at is not None
+    start_level, energy, duration = _summary(before, after, session, traits)
+    return ChargeComplete(after.vin, after.reported_at, after.battery_level, start_level, energy, duration)
+
+
+def _summary(
+    before: VehicleSnapshot, after: VehicleSnapshot, session: ChargeSession | None, traits: ModelTraits
+) -> tuple[int | None, float | None, timedelta | None]:
+    start_level = session.start_level if session is not None else before.battery_level
+    duration: timedelta | None = None
+    if session is not None and after.reported_at is not None:
+        duration = after.reported_at - session.started_at
+    energy: float | None = None
+    start_energy = session.start_energy_kwh if session is not None else before.available_energy_kwh
+    end_energy = after.available_energy_kwh
+    # The car's own energy figure beats our estimate, but 0 means "not reported" (protocol §8 item 4).
+    if start_energy and end_energy and end_energy >= start_energy:
+        energy = round(end_energy - start_energy, 1)
+    elif start_level is not None and after.battery_level is not None:
+        energy = energy_added_kwh(traits, start_level, after.battery_level)
+    return start_level, energy, duration
