@@ -135,6 +135,7 @@ class PlanNote(Enum):
     NO_PRICES = "no_prices"
     MISSING_PRICES = "missing_prices"
     TARGET_NOT_REACHABLE = "target_not_reachable"
+    NO_WINDOW = "no_window"  # the car has schedules, but no valid period fits before the deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +240,8 @@ def plan_charge(request: PlanRequest, prices: Sequence[PriceSlot]) -> ChargePlan
         notes.add(PlanNote.NO_PRICES)
     elif len(known) < len(horizon):
         notes.add(PlanNote.MISSING_PRICES)
+    if request.can_schedule and window is None:
+        notes.add(PlanNote.NO_WINDOW)
     plans = [plan for plan in (window, slots) if plan is not None]
     if not plans or any(plan.level_reached < request.target_level for plan in plans):
         notes.add(PlanNote.TARGET_NOT_REACHABLE)

@@ -133,7 +133,15 @@ def test_deadline_too_close_gives_best_effort() -> None:
 def test_deadline_under_a_quarter_hour_gives_no_window() -> None:
     plan = plan_charge(request(ready_by=EVENING + timedelta(minutes=14)), NIGHT)
     assert plan.window is None
-    assert PlanNote.TARGET_NOT_REACHABLE in plan.notes
+    assert {PlanNote.NO_WINDOW, PlanNote.TARGET_NOT_REACHABLE} <= plan.notes
+
+
+def test_busy_schedule_leaving_no_room_is_reported_while_start_stop_still_works() -> None:
+    rules = ScheduleRules(busy=((EVENING, EVENING + 13 * HOUR),))
+    plan = plan_charge(request(rules=rules, can_start_stop=True), NIGHT)
+    assert plan.window is None
+    assert plan.slots is not None
+    assert plan.notes == {PlanNote.NO_WINDOW}
 
 
 def test_window_longer_than_a_day_period_is_capped() -> None:

@@ -108,7 +108,7 @@ def test_every_window_respects_the_schedule_rules(scenario: tuple[PlanRequest, l
     if plan.window is not None:
         check_window_rules(plan, request)
     elif PlanNote.AT_TARGET not in plan.notes:
-        assert PlanNote.TARGET_NOT_REACHABLE in plan.notes
+        assert PlanNote.NO_WINDOW in plan.notes
 
 
 @settings(max_examples=300, deadline=None)
