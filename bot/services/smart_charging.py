@@ -1,4 +1,4 @@
-"""Use case: plan a smart charge ("ready by 07:30 at 80 %") from a tariff source (not yet written to the car)."""
+"""Use case: plan a smart charge ("ready by 07:30 at 80 %") from a tariff source; not yet sent to the car."""
 
 from __future__ import annotations
 
