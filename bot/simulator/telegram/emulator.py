@@ -165,7 +165,7 @@ class TelegramEmulator:
         """A group (or supergroup) chat the bot is a member of."""
         if chat_type not in ("group", "supergroup"):
             raise ValueError(f"not a group chat type: {chat_type}")
-        base = chat_id if chat_id is not None else -(len(self._state.chats) + 1)
+        base = chat_id if chat_id is not None else -(4_000_000_000 + len(self._state.chats))
         if chat_type == "supergroup" and base > -1_000_000_000_000:
             base = -1_000_000_000_000 + base
         return EmulatedGroup(self._state, self._new_chat(base, chat_type, title))
