@@ -1,1 +1,148 @@
-"""Composition root: the one module that imports every layer and builds the object graph."""
+"""Composition root: the one module that imports every layer and builds the object graph.
+
+`build_core` assembles storage, the Renault client and the use cases on an injected HTTP client, database,
+cipher and clock, so the real program, the demo and the end-to-end tests all run the same graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from bot.persistence.accounts import SqlAccountRepository
+from bot.persistence.budget import SqlCallBudgetStore
+from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
+from bot.persistence.crypto import CredentialCipher
+from bot.persistence.engine import Database
+from bot.persistence.history import SqlHistoryRepository
+from bot.persistence.invites import SqlInviteRepository
+from bot.persistence.outbox import SqlNotificationLog
+from bot.persistence.state import SqlVehicleStateRepository
+from bot.persistence.vehicles import SqlVehicleRepository
+from bot.poller.budget import BudgetGate
+from bot.renault.client import RenaultClient
+from bot.renault.gate import RequestGate
+from bot.renault.locales import LocaleOverrides
+from bot.services.actions import ActionService
+from bot.services.gateway import RenaultGateway
+from bot.services.linking import LinkingService
+from bot.services.ports import Clock
+from bot.services.settings import SettingsService
+from bot.services.status import StatusService
+
+HTTP_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Stores:
+    """Every repository, on one database."""
+
+    db: Database
+    chats: SqlChatRepository
+    preferences: SqlPreferencesRepository
+    accounts: SqlAccountRepository
+    vehicles: SqlVehicleRepository
+    states: SqlVehicleStateRepository
+    budget: SqlCallBudgetStore
+    outbox: SqlNotificationLog
+    history: SqlHistoryRepository
+    invites: SqlInviteRepository
+
+
+@dataclass(frozen=True, slots=True)
+class CoreOptions:
+    """Plain values the use cases need from the configuration."""
+
+    locale_overrides: LocaleOverrides | None = None
+    max_calls_per_hour: int = 60
+    low_battery_threshold: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Core:
+    """The Renault client and the use cases, ready for a front-end or the poller."""
+
+    clock: Clock
+    stores: Stores
+    client: RenaultClient
+    gateway: RenaultGateway
+    linking: LinkingService
+    status: StatusService
+    actions: ActionService
+    settings: SettingsService
+
+
+def build_stores(db: Database, cipher: CredentialCipher) -> Stores:
+    """Repositories over one database and cipher."""
+    return Stores(
+        db=db,
+        chats=SqlChatRepository(db),
+        preferences=SqlPreferencesRepository(db),
+        accounts=SqlAccountRepository(db, cipher),
+        vehicles=SqlVehicleRepository(db, cipher),
+        states=SqlVehicleStateRepository(db),
+        budget=SqlCallBudgetStore(db),
+        outbox=SqlNotificationLog(db),
+        history=SqlHistoryRepository(db),
+        invites=SqlInviteRepository(db),
+    )
+
+
+class _LinkedAccountsOnly:
+    """Budget only stored accounts: a login in progress has no account id yet and is never throttled."""
+
+    def __init__(self, inner: RequestGate) -> None:
+        self._inner = inner
+
+    async def before_request(self, account_key: str, endpoint: str) -> None:
+        """Spend from the account's budget when the key names a stored account."""
+        if account_key.isdigit():
+            await self._inner.before_request(account_key, endpoint)
+
+    async def on_quota_exceeded(self, account_key: str) -> None:
+        """Start the cooldown when the key names a stored account."""
+        if account_key.isdigit():
+            await self._inner.on_quota_exceeded(account_key)
+
+
+def build_core(
+    http: httpx.AsyncClient,
+    db: Database,
+    cipher: CredentialCipher,
+    clock: Clock,
+    options: CoreOptions | None = None,
+) -> Core:
+    """The whole service graph on injected I/O (HTTP client, database, cipher) and time."""
+    options = options or CoreOptions()
+    stores = build_stores(db, cipher)
+    gate = _LinkedAccountsOnly(
+        BudgetGate(stores.budget, clock, max_calls_per_hour=options.max_calls_per_hour)
+    )
+    client = RenaultClient(
+        http, overrides=options.locale_overrides, clock=lambda: clock().timestamp(), gate=gate
+    )
+    gateway = RenaultGateway(client, stores.accounts, stores.vehicles, clock)
+    linking = LinkingService(client, stores.chats, stores.accounts, stores.vehicles, clock)
+    return Core(
+        clock=clock,
+        stores=stores,
+        client=client,
+        gateway=gateway,
+        linking=linking,
+        status=StatusService(linking, gateway, stores.states, clock),
+        actions=ActionService(linking, gateway, clock),
+        settings=SettingsService(stores.chats, stores.preferences, options.low_battery_threshold),
+    )
+
+
+def system_clock() -> datetime:
+    """The real time, aware UTC."""
+    return datetime.now(UTC)
+
+
+def new_http_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """The one shared HTTP client (Renault, tariffs); tests and the demo pass the simulator's transport."""
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    return httpx.AsyncClient(transport=transport, timeout=HTTP_TIMEOUT, limits=limits)
