@@ -230,3 +230,12 @@ async def test_wrong_token_is_unauthorized(emu: TelegramEmulator, server: Loopba
     with pytest.raises(InvalidToken):
         await intruder.get_me()
     assert emu.requests == ()
+
+
+async def test_bot_cannot_edit_the_users_message(emu: TelegramEmulator, bot: Bot) -> None:
+    ann = emu.user(7, "Ann")
+    typed = await ann.send("hello")
+    with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
+        await bot.edit_message_text("changed", chat_id=7, message_id=typed.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await bot.edit_message_text("changed", chat_id=7, message_id=999)
