@@ -13,17 +13,16 @@ A Telegram RetryAfter re-queues the ping under a new key (`<key>#r<n>`) due afte
 
 from __future__ import annotations
 
-import dataclasses
-import importlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.account import OutboxEntry, Subscriber
+from bot.domain.events import Event, answers_user, event_from_json, event_to_json
 from bot.domain.preferences import ChatSettings, NotificationKind
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
 from bot.services.ports import ChatRepository, Clock, NotificationLog, VehicleStateRepository
@@ -31,22 +30,7 @@ from bot.services.ports import ChatRepository, Clock, NotificationLog, VehicleSt
 log = logging.getLogger(__name__)
 
 _CLAIM_SUFFIX = "#claim"
-DOMAIN_MODULES: tuple[str, ...] = ("bot.domain.",)
 _NEVER = datetime(9999, 1, 1, tzinfo=UTC)
-
-
-class Notice(Protocol):
-    """What delivery needs from a domain event: its kind and a stable de-duplication key."""
-
-    @property
-    def kind(self) -> NotificationKind:
-        """The kind of ping (switched on or off in the chat's preferences)."""
-        ...
-
-    @property
-    def dedup_key(self) -> str:
-        """Same event, same key: across polls, restarts and replicas."""
-        ...
 
 
 class DeliveryStatus(Enum):
@@ -69,7 +53,7 @@ class DeliveryResult:
 class Notifier(Protocol):
     """Renders an event in the chat's language and time zone and sends it (implemented in telegram_ui)."""
 
-    async def send(self, chat: ChatSettings, event: Notice) -> DeliveryResult:
+    async def send(self, chat: ChatSettings, event: Event) -> DeliveryResult:
         """Send one ping; never raises for Telegram errors, it maps them to a DeliveryResult."""
         ...
 
@@ -124,7 +108,7 @@ def _charging(s: VehicleSnapshot) -> bool:
 
 # Pings about a passing state are dropped at the end of quiet hours when the state is over; pings about
 # something that happened (charge complete, interrupted...) always hold.
-_STILL_HOLDS: dict[NotificationKind, Any] = {
+_STILL_HOLDS: dict[NotificationKind, Callable[[VehicleSnapshot], bool]] = {
     NotificationKind.CHARGE_STARTED: _charging,
     NotificationKind.PLUGGED: lambda s: s.plug is PlugState.PLUGGED,
     NotificationKind.UNPLUGGED: lambda s: s.plug is PlugState.UNPLUGGED,
@@ -134,7 +118,7 @@ _STILL_HOLDS: dict[NotificationKind, Any] = {
 }
 
 
-def outbox_key(event: Notice, chat_id: int) -> str:
+def outbox_key(event: Event, chat_id: int) -> str:
     """The outbox key of one event for one chat."""
     return f"{event.dedup_key}@{chat_id}"
 
@@ -151,7 +135,6 @@ class NotificationService:
         clock: Clock,
         *,
         max_age: timedelta = timedelta(hours=12),
-        event_modules: tuple[str, ...] = DOMAIN_MODULES,
     ) -> None:
         self._log = log_store
         self._chats = chats
@@ -159,29 +142,33 @@ class NotificationService:
         self._notifier = notifier
         self._clock = clock
         self._max_age = max_age
-        self._event_modules = event_modules
         self._paused_until: datetime | None = None
 
     async def enqueue(
-        self, vehicle_id: int, events: Sequence[Notice], subscribers: Iterable[Subscriber]
+        self, vehicle_id: int | None, events: Sequence[Event], subscribers: Iterable[Subscriber]
     ) -> list[OutboxEntry]:
-        """Reserve one outbox entry per event and interested chat; returns the entries newly reserved."""
-        now = self._clock()
+        """Reserve the events for every active chat whose preferences want them; returns the new entries."""
         reserved: list[OutboxEntry] = []
         for subscriber in subscribers:
-            settings = subscriber.settings
-            if not settings.active:
-                continue
-            wanted = [e for e in events if subscriber.preferences.wants(e.kind)]
-            if not wanted:
-                continue
-            quiet_end = quiet_until(settings, now)
-            deliver_at = quiet_end or now
-            for event in wanted:
-                payload = encode_event(event, vehicle_id=vehicle_id, deferred=quiet_end is not None)
-                key = outbox_key(event, settings.chat_id)
-                if await self._log.reserve(key, settings.chat_id, payload, deliver_at):
-                    reserved.append(OutboxEntry(key, settings.chat_id, payload, deliver_at))
+            wanted = [e for e in events if answers_user(e) or subscriber.preferences.wants(e.kind)]
+            reserved += await self.enqueue_for_chat(vehicle_id, subscriber.settings, wanted)
+        return reserved
+
+    async def enqueue_for_chat(
+        self, vehicle_id: int | None, settings: ChatSettings, events: Sequence[Event]
+    ) -> list[OutboxEntry]:
+        """Reserve events already filtered for one chat (deferred to the end of its quiet hours)."""
+        if not settings.active or not events:
+            return []
+        now = self._clock()
+        quiet_end = quiet_until(settings, now)
+        deliver_at = quiet_end or now
+        reserved: list[OutboxEntry] = []
+        for event in events:
+            payload = encode_event(event, vehicle_id=vehicle_id, deferred=quiet_end is not None)
+            key = outbox_key(event, settings.chat_id)
+            if await self._log.reserve(key, settings.chat_id, payload, deliver_at):
+                reserved.append(OutboxEntry(key, settings.chat_id, payload, deliver_at))
         return reserved
 
     async def flush(self, limit: int = 100) -> DeliveryReport:
@@ -216,7 +203,7 @@ class NotificationService:
             report.deferred += 1
             return
         try:
-            event = decode_event(entry.payload, self._event_modules)
+            event = decode_event(entry.payload)
         except ValueError:
             await self._drop(entry, "unreadable payload", report)
             return
@@ -228,7 +215,7 @@ class NotificationService:
             return
         await self._send(entry, chat, event, report)
 
-    async def _holds(self, entry: OutboxEntry, event: Notice) -> bool:
+    async def _holds(self, entry: OutboxEntry, event: Event) -> bool:
         vehicle_id = entry.payload.get("vehicle_id")
         if not isinstance(vehicle_id, int):
             return True
@@ -236,7 +223,7 @@ class NotificationService:
         return still_holds(event.kind, state.snapshot)
 
     async def _send(
-        self, entry: OutboxEntry, chat: ChatSettings, event: Notice, report: DeliveryReport
+        self, entry: OutboxEntry, chat: ChatSettings, event: Event, report: DeliveryReport
     ) -> None:
         try:
             result = await self._notifier.send(chat, event)
@@ -273,83 +260,14 @@ def _retry_key(key: str) -> str:
     return f"{key}#r1"
 
 
-# --- Event payloads: domain events as JSON, so the outbox survives restarts ---
-# Generic over frozen dataclasses of bot.domain, so a new event type needs no change here.
+def encode_event(event: Event, *, vehicle_id: int | None, deferred: bool = False) -> dict[str, Any]:
+    """The outbox payload of an event: the event as JSON, its vehicle, and whether quiet hours deferred it."""
+    return {"event": event_to_json(event), "vehicle_id": vehicle_id, "deferred": deferred}
 
 
-def encode_event(event: Notice, *, vehicle_id: int, deferred: bool = False) -> dict[str, Any]:
-    """The outbox payload of an event: its type and fields as JSON, the vehicle and the deferral flag."""
-    return {"event": _encode(event), "vehicle_id": vehicle_id, "deferred": deferred}
-
-
-def decode_event(payload: dict[str, Any], modules: tuple[str, ...] = DOMAIN_MODULES) -> Notice:
-    """Rebuild the event of an outbox payload from types of `modules`; ValueError when it cannot be read."""
-    try:
-        value = _decode(payload["event"], modules)
-    except (KeyError, TypeError, AttributeError, ImportError) as exc:
-        raise ValueError("unreadable event payload") from exc
-    if not hasattr(value, "kind") or not hasattr(value, "dedup_key"):
-        raise ValueError("payload is not an event")
-    event: Notice = value
-    return event
-
-
-def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
-        return {"$type": _type_name(type(value)), "fields": fields}
-    if isinstance(value, Enum):
-        return {"$enum": _type_name(type(value)), "value": value.value}
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, time):
-        return {"$time": value.isoformat()}
-    if isinstance(value, timedelta):
-        return {"$timedelta": value.total_seconds()}
-    if isinstance(value, tuple | list):
-        return {"$tuple": [_encode(v) for v in value]}
-    if isinstance(value, frozenset | set):
-        return {"$frozenset": [_encode(v) for v in value]}
-    if isinstance(value, dict):
-        return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
-    return value
-
-
-def _decode(value: Any, modules: tuple[str, ...]) -> Any:
-    if not isinstance(value, dict):
-        return value
-    if "$type" in value:
-        cls = _resolve(value["$type"], modules)
-        return cls(**{name: _decode(v, modules) for name, v in value["fields"].items()})
-    if "$enum" in value:
-        return _resolve(value["$enum"], modules)(value["value"])
-    decoders: dict[str, Any] = {
-        "$datetime": datetime.fromisoformat,
-        "$date": date.fromisoformat,
-        "$time": time.fromisoformat,
-        "$timedelta": lambda v: timedelta(seconds=v),
-        "$tuple": lambda v: tuple(_decode(x, modules) for x in v),
-        "$frozenset": lambda v: frozenset(_decode(x, modules) for x in v),
-        "$dict": lambda v: {_decode(k, modules): _decode(x, modules) for k, x in v},
-    }
-    for tag, decoder in decoders.items():
-        if tag in value:
-            return decoder(value[tag])
-    raise ValueError("unknown payload value")
-
-
-def _type_name(cls: type) -> str:
-    return f"{cls.__module__}:{cls.__qualname__}"
-
-
-def _resolve(name: str, modules: tuple[str, ...]) -> Any:
-    module_name, _, qualname = name.partition(":")
-    # Only our own domain values may be rebuilt from stored JSON, never an arbitrary importable class.
-    if not module_name.startswith(modules):
-        raise ValueError("payload names a type outside the allowed modules")
-    target: Any = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        target = getattr(target, part)
-    return target
+def decode_event(payload: dict[str, Any]) -> Event:
+    """Rebuild the event of an outbox payload; raises ValueError when it cannot be read."""
+    raw = payload.get("event")
+    if not isinstance(raw, dict):
+        raise ValueError("outbox payload without an event")
+    return event_from_json(raw)  # CodecError is a ValueError

@@ -18,9 +18,11 @@ from bot.domain.account import (
     StoredVehicleState,
     Subscriber,
 )
+from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.vehicle import Capabilities, Role, VehicleInfo
-from bot.services.notify import DeliveryResult, DeliveryStatus, Notice
+from bot.services.notify import DeliveryResult, DeliveryStatus
+from bot.services.views import LinkedVehicle
 
 
 @dataclass
@@ -233,8 +235,14 @@ class FakeVehicles:
             subs = [replace(s, settings=self.chats.chats.get(s.settings.chat_id, s.settings)) for s in subs]
         return [s for s in subs if s.settings.active]
 
-    async def vehicles_on_account(self, account_id: int) -> int:
-        return sum(1 for v in self.vehicles.values() if v.account_id == account_id)
+    async def vehicles_for_chat(self, chat_id: int) -> list[LinkedVehicle]:
+        found = []
+        for vid, subs in sorted(self.subscribers.items()):
+            for sub in subs:
+                if sub.settings.chat_id == chat_id:
+                    v = self.vehicles[vid]
+                    found.append(LinkedVehicle(vid, v.account_id, v.info, sub.role))
+        return found
 
     async def mark_unsupported(self, vehicle_id: int, endpoint: str) -> None:
         return None
@@ -275,14 +283,14 @@ class RecordingNotifier:
     """Records every ping; answers can be scripted per chat."""
 
     def __init__(self) -> None:
-        self.sent: list[tuple[int, Notice]] = []
+        self.sent: list[tuple[int, Event]] = []
         self.answers: dict[int, deque[DeliveryResult]] = {}
 
     def script(self, chat_id: int, *results: DeliveryResult) -> None:
         """Answer the next sends to `chat_id` with these results (then SENT)."""
         self.answers.setdefault(chat_id, deque()).extend(results)
 
-    async def send(self, chat: ChatSettings, event: Notice) -> DeliveryResult:
+    async def send(self, chat: ChatSettings, event: Event) -> DeliveryResult:
         queue = self.answers.get(chat.chat_id)
         if queue:
             result = queue.popleft()

@@ -1,0 +1,403 @@
+"""Poll one vehicle: read it, diff it per chat, queue the pings, store state and history, then send.
+
+Order matters for exactly-once delivery: the events are reserved in the outbox BEFORE the new state is saved.
+A crash after the reservation replays the same diff next time (same dedup keys, refused by the outbox) and the
+entries already stored are sent by the outbox flush; a crash before it simply polls again.
+
+A poll costs one Renault request (battery-status). Cockpit (mileage) is read at most once a day; location only
+on demand (never here). The vehicle's memory holds one `TrackedState` per chat (see bot.domain.diff) plus the
+poller's own bookkeeping (follow-ups, last cockpit read, outage tracking).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain.account import (
+    BatteryReading,
+    ChatLink,
+    OutboxEntry,
+    StoredAccount,
+    StoredVehicle,
+    StoredVehicleState,
+    Subscriber,
+)
+from bot.domain.actions import ActionKind
+from bot.domain.diff import TrackedState, diff
+from bot.domain.events import CredentialsExpired, Event, RenaultUnreachable, ServiceRecovered
+from bot.domain.models import traits_for
+from bot.domain.phases import phase_of
+from bot.domain.snapshot import ChargeState, VehicleSnapshot
+from bot.renault.errors import RenaultError
+from bot.services import errors
+from bot.services.history import HistoryService
+from bot.services.notify import NotificationService
+from bot.services.ports import Clock, VehicleRepository, VehicleStateRepository
+from bot.services.translate import translate
+
+log = logging.getLogger(__name__)
+
+BATTERY = "battery-status"
+COCKPIT = "cockpit"
+COCKPIT_EVERY = timedelta(days=1)
+NEEDS_LOGIN_RECHECK = timedelta(hours=6)
+QUOTA_WAIT = timedelta(minutes=15)
+# Renault failing this long for a vehicle is worth a ping (once per outage, with recovery).
+OUTAGE_NOTICE_AFTER = timedelta(minutes=30)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+class VehicleReader(Protocol):
+    """Reads one endpoint of a vehicle and maps it to a (partial) domain snapshot; adapts the gateway."""
+
+    async def read(self, vehicle: StoredVehicle, endpoint: str) -> VehicleSnapshot:
+        """One Renault request; raises bot.renault or bot.services errors."""
+        ...
+
+
+class AccountFlags(Protocol):
+    """The part of the AccountRepository polling needs (needs-login flags and linked chats)."""
+
+    async def get(self, account_id: int) -> StoredAccount | None:
+        """The account without its secrets, or None."""
+        ...
+
+    async def mark_needs_login(self, account_id: int) -> None:
+        """Flag the account as needing a new login."""
+        ...
+
+    async def mark_needs_login_told(self, account_id: int) -> None:
+        """Remember that the users were told."""
+        ...
+
+    async def chats_for_account(self, account_id: int) -> list[ChatLink]:
+        """Chats linked to the account."""
+        ...
+
+
+class NextPoll(Protocol):
+    """When to poll again (the poller's interval policy, injected because services cannot import it)."""
+
+    def __call__(self, phase: str | None, vehicles_on_account: int, follow_up: bool) -> timedelta:
+        """The delay before the next poll of a vehicle in `phase`."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PollOutcome:
+    """What one poll did: when to poll next, how many Renault requests it made and pings it queued."""
+
+    next_poll_at: datetime
+    requests: int = 0
+    queued: int = 0
+    sent: int = 0
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Memory:
+    """The vehicle's stored memory, split into per-chat diff states and the poller's bookkeeping."""
+
+    chats: dict[str, Any]
+    follow_ups: int = 0
+    cockpit_at: str | None = None
+    failing_since: str | None = None
+    outage_told: bool = False
+
+    @classmethod
+    def load(cls, raw: dict[str, Any]) -> _Memory:
+        chats = raw.get("chats")
+        return cls(
+            chats=dict(chats) if isinstance(chats, dict) else {},
+            follow_ups=int(raw.get("follow_ups") or 0),
+            cockpit_at=raw.get("cockpit_at") if isinstance(raw.get("cockpit_at"), str) else None,
+            failing_since=raw.get("failing_since") if isinstance(raw.get("failing_since"), str) else None,
+            outage_told=bool(raw.get("outage_told")),
+        )
+
+    def dump(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class PollingService:
+    """The poll-one-vehicle use case."""
+
+    def __init__(
+        self,
+        *,
+        vehicles: VehicleRepository,
+        accounts: AccountFlags,
+        states: VehicleStateRepository,
+        reader: VehicleReader,
+        notifications: NotificationService,
+        history: HistoryService,
+        next_poll: NextPoll,
+        clock: Clock,
+        follow_up_count: int = 3,
+    ) -> None:
+        self._vehicles = vehicles
+        self._accounts = accounts
+        self._states = states
+        self._reader = reader
+        self._notify = notifications
+        self._history = history
+        self._next_poll = next_poll
+        self._clock = clock
+        self._follow_up_count = follow_up_count
+        self._account_sizes: dict[int, int] = {}
+
+    async def poll(self, vehicle_id: int) -> PollOutcome:
+        """Poll one vehicle the caller holds the lease of; returns when to poll it next."""
+        now = self._clock()
+        vehicle = await self._vehicles.get(vehicle_id)
+        if vehicle is None:
+            return PollOutcome(now + NEEDS_LOGIN_RECHECK, problem="unknown vehicle")
+        account = await self._accounts.get(vehicle.account_id)
+        if account is None or account.needs_login:
+            await self._tell_needs_login(vehicle.account_id)
+            return PollOutcome(now + NEEDS_LOGIN_RECHECK, problem="needs login")
+        stored = await self._states.load(vehicle_id)
+        memory = _Memory.load(stored.memory)
+        subscribers = await self._vehicles.chats_for_vehicle(vehicle_id)
+        try:
+            snapshot, requests, memory = await self._read(vehicle, stored, memory, now)
+        except errors.NeedsLogin:
+            await self._accounts.mark_needs_login(vehicle.account_id)
+            await self._tell_needs_login(vehicle.account_id)
+            return PollOutcome(now + NEEDS_LOGIN_RECHECK, requests=1, problem="needs login")
+        except errors.RenaultBusy as busy:
+            retry = busy.retry_at if busy.retry_at and busy.retry_at > now else now + QUOTA_WAIT
+            return PollOutcome(retry, requests=1, problem="busy")
+        except errors.ServiceError as failure:
+            return await self._failed(vehicle, stored, memory, subscribers, now, type(failure).__name__)
+        return await self._process(vehicle, stored, memory, subscribers, snapshot, now, requests)
+
+    async def expect_action(
+        self, vehicle_id: int, chat_id: int, action: ActionKind, reference: str, sent_at: datetime
+    ) -> None:
+        """A chat sent an action: watch for the car's confirmation and poll a few times soon."""
+        vehicle = await self._vehicles.get(vehicle_id)
+        if vehicle is None:
+            return
+        stored = await self._states.load(vehicle_id)
+        memory = _Memory.load(stored.memory)
+        tracked = TrackedState.from_json(memory.chats.get(str(chat_id)))
+        tracked = tracked.expect(action, reference, sent_at, traits_for(vehicle.info.model_code))
+        chats = {**memory.chats, str(chat_id): tracked.to_json()}
+        memory = dataclasses.replace(memory, chats=chats, follow_ups=self._follow_up_count)
+        size = await self._account_size(vehicle)
+        soon = self._clock() + self._next_poll(stored.phase, size, True)
+        next_at = soon if stored.next_poll_at is None else min(stored.next_poll_at, soon)
+        await self._states.save(dataclasses.replace(stored, memory=memory.dump(), next_poll_at=next_at))
+
+    async def _read(
+        self, vehicle: StoredVehicle, stored: StoredVehicleState, memory: _Memory, now: datetime
+    ) -> tuple[VehicleSnapshot, int, _Memory]:
+        snapshot = await self._call(vehicle, BATTERY, now)
+        requests = 1
+        if self._cockpit_due(vehicle, memory, now):
+            try:
+                extra = await self._call(vehicle, COCKPIT, now)
+                snapshot = _merge(snapshot, extra)
+            except (errors.FeatureUnavailable, errors.RenaultDown, errors.PrivacyMode):
+                pass  # mileage is a nicety; the battery reading stands on its own
+            requests += 1
+            memory = dataclasses.replace(memory, cockpit_at=now.isoformat())
+        previous = stored.snapshot
+        if previous is not None:
+            snapshot = _carry_over(snapshot, previous)
+        return snapshot, requests, memory
+
+    async def _call(self, vehicle: StoredVehicle, endpoint: str, now: datetime) -> VehicleSnapshot:
+        try:
+            return await self._reader.read(vehicle, endpoint)
+        except RenaultError as exc:
+            raise translate(exc, now, endpoint) from exc
+
+    def _cockpit_due(self, vehicle: StoredVehicle, memory: _Memory, now: datetime) -> bool:
+        if COCKPIT in vehicle.unsupported:
+            return False
+        if vehicle.capabilities.supported and not vehicle.capabilities.supports(COCKPIT):
+            return False
+        if memory.cockpit_at is None:
+            return True
+        return now - datetime.fromisoformat(memory.cockpit_at) >= COCKPIT_EVERY
+
+    async def _process(
+        self,
+        vehicle: StoredVehicle,
+        stored: StoredVehicleState,
+        memory: _Memory,
+        subscribers: Sequence[Subscriber],
+        snapshot: VehicleSnapshot,
+        now: datetime,
+        requests: int,
+    ) -> PollOutcome:
+        traits = traits_for(vehicle.info.model_code)
+        chats: dict[str, Any] = {}
+        entries: list[OutboxEntry] = []
+        recovered = self._recovery(vehicle, memory, now)
+        for sub in subscribers:
+            key = str(sub.settings.chat_id)
+            result = diff(
+                TrackedState.from_json(memory.chats.get(key)),
+                snapshot,
+                sub.preferences,
+                traits,
+                now,
+                zone=_zone(sub.settings.time_zone),
+            )
+            chats[key] = result.state.to_json()
+            events: list[Event] = list(result.events)
+            if recovered is not None and sub.preferences.wants(recovered.kind):
+                events.append(recovered)
+            entries += await self._notify.enqueue_for_chat(vehicle.vehicle_id, sub.settings, events)
+        was_charging = stored.snapshot is not None and phase_is_charging(stored.snapshot)
+        await self._history.record(_reading(vehicle.vehicle_id, snapshot), was_charging, traits)
+        phase = phase_of(snapshot, traits).value
+        follow_up = memory.follow_ups > 0
+        memory = dataclasses.replace(
+            memory,
+            chats=chats,
+            follow_ups=max(memory.follow_ups - 1, 0),
+            failing_since=None,
+            outage_told=False,
+        )
+        delay = self._next_poll(phase, await self._account_size(vehicle), follow_up)
+        state = StoredVehicleState(
+            vehicle_id=vehicle.vehicle_id,
+            snapshot=snapshot,
+            phase=phase,
+            car_reported_at=snapshot.reported_at or stored.car_reported_at,
+            memory=memory.dump(),
+            next_poll_at=now + delay,
+        )
+        await self._states.save(state)  # after the outbox reservations, never before
+        report = await self._notify.deliver(entries)
+        return PollOutcome(now + delay, requests=requests, queued=len(entries), sent=report.sent)
+
+    def _recovery(self, vehicle: StoredVehicle, memory: _Memory, now: datetime) -> ServiceRecovered | None:
+        if not memory.outage_told or memory.failing_since is None:
+            return None
+        since = datetime.fromisoformat(memory.failing_since)
+        return ServiceRecovered(scope=vehicle.info.vin, since=now, problem_since=since)
+
+    async def _failed(
+        self,
+        vehicle: StoredVehicle,
+        stored: StoredVehicleState,
+        memory: _Memory,
+        subscribers: Sequence[Subscriber],
+        now: datetime,
+        problem: str,
+    ) -> PollOutcome:
+        since = datetime.fromisoformat(memory.failing_since) if memory.failing_since else now
+        entries: list[OutboxEntry] = []
+        told = memory.outage_told
+        if not told and now - since >= OUTAGE_NOTICE_AFTER:
+            event = RenaultUnreachable(scope=vehicle.info.vin, since=since)
+            entries = await self._notify.enqueue(vehicle.vehicle_id, [event], subscribers)
+            told = True
+        memory = dataclasses.replace(memory, failing_since=since.isoformat(), outage_told=told)
+        normal = self._next_poll(stored.phase, await self._account_size(vehicle), False)
+        # Back off while Renault fails: double the time since the outage began, within limits.
+        delay = min(max(normal, now - since), MAX_BACKOFF)
+        next_at = now + delay
+        await self._states.save(dataclasses.replace(stored, memory=memory.dump(), next_poll_at=next_at))
+        report = await self._notify.deliver(entries)
+        return PollOutcome(next_at, requests=1, queued=len(entries), sent=report.sent, problem=problem)
+
+    async def _tell_needs_login(self, account_id: int) -> None:
+        account = await self._accounts.get(account_id)
+        if account is None or account.needs_login_told:
+            return
+        now = self._clock()
+        event = CredentialsExpired(scope=f"account:{account_id}", since=now)
+        subscribers = await self._account_subscribers(account_id)
+        entries = await self._notify.enqueue(None, [event], subscribers)
+        # Told once: the flag is set after the reservation, so a crash in between tells (at most) again.
+        await self._accounts.mark_needs_login_told(account_id)
+        await self._notify.deliver(entries)
+
+    async def _account_subscribers(self, account_id: int) -> list[Subscriber]:
+        found: dict[int, Subscriber] = {}
+        for vehicle_id in await self._vehicle_ids_of(account_id):
+            for sub in await self._vehicles.chats_for_vehicle(vehicle_id):
+                found.setdefault(sub.settings.chat_id, sub)
+        return list(found.values())
+
+    async def _vehicle_ids_of(self, account_id: int) -> list[int]:
+        ids: set[int] = set()
+        for link in await self._accounts.chats_for_account(account_id):
+            for linked in await self._vehicles.vehicles_for_chat(link.chat_id):
+                if linked.account_id == account_id:
+                    ids.add(linked.vehicle_id)
+        return sorted(ids)
+
+    async def _account_size(self, vehicle: StoredVehicle) -> int:
+        size = self._account_sizes.get(vehicle.account_id)
+        if size is None:
+            size = max(len(await self._vehicle_ids_of(vehicle.account_id)), 1)
+            self._account_sizes[vehicle.account_id] = size
+        return size
+
+
+def _reading(vehicle_id: int, snapshot: VehicleSnapshot) -> BatteryReading | None:
+    if snapshot.reported_at is None:
+        return None
+    return BatteryReading(
+        vehicle_id=vehicle_id,
+        reported_at=snapshot.reported_at,
+        level=snapshot.battery_level,
+        range_km=snapshot.range_km,
+        charging=phase_is_charging(snapshot),
+        power_kw=snapshot.charging_power_kw,
+    )
+
+
+def phase_is_charging(snapshot: VehicleSnapshot) -> bool:
+    """Whether a reading shows a charge in progress (model-independent: only the in-progress code counts)."""
+    return snapshot.charge is ChargeState.CHARGE_IN_PROGRESS
+
+
+def _merge(base: VehicleSnapshot, extra: VehicleSnapshot) -> VehicleSnapshot:
+    """The battery reading plus whatever another endpoint reported (mileage...), battery fields winning."""
+    changes = {
+        f.name: getattr(extra, f.name)
+        for f in dataclasses.fields(extra)
+        if f.name not in ("vin", "reported_at") and getattr(base, f.name) is None and getattr(extra, f.name)
+    }
+    return dataclasses.replace(base, **changes)
+
+
+_CARRIED = (
+    "mileage_km",
+    "location",
+    "outside_temperature_c",
+    "cabin_temperature_c",
+    "hvac_on",
+    "charge_mode",
+)
+
+
+def _carry_over(current: VehicleSnapshot, previous: VehicleSnapshot) -> VehicleSnapshot:
+    """Keep fields that only other endpoints report (read rarely) from the previous snapshot."""
+    changes = {
+        name: getattr(previous, name)
+        for name in _CARRIED
+        if getattr(current, name) is None and getattr(previous, name) is not None
+    }
+    return dataclasses.replace(current, **changes) if changes else current
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
