@@ -1,0 +1,172 @@
+"""Linking, status and actions through the real client against the Renault simulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.actions import ActionKind
+from bot.domain.snapshot import ChargeState, PlugState
+from bot.services.actions import ActionRequest
+from bot.services.errors import (
+    CodeExpired,
+    CodeRejected,
+    FeatureUnavailable,
+    LoginRejected,
+    NotLinked,
+    NotPermitted,
+    RenaultDown,
+    TooManyActions,
+)
+from bot.services.views import CodeNeeded, LinkResult
+from bot.simulator.renault.faults import Fault
+from tests.support.stack import Stack, service_stack
+
+EMAIL = "owner@example.com"
+PASSWORD = "s3cret-Pass"
+CHAT = 1001
+
+
+async def _linked(stack: Stack, model: str = "X102VE", **car: Any) -> LinkResult:
+    account = stack.sim.add_account(EMAIL, PASSWORD)
+    stack.sim.add_vehicle(account, model, **car)
+    result = await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
+    assert isinstance(result, LinkResult)
+    return result
+
+
+async def test_login_without_two_factor_links_and_selects_the_car(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        result = await _linked(stack, plate="AB-123-CD")
+        assert len(result.vehicles) == 1
+        assert result.active_vehicle_id == result.vehicles[0].vehicle_id
+        assert result.vehicles[0].info.plate == "AB-123-CD"
+        active = await stack.core.linking.active(CHAT)
+        assert active.vehicle_id == result.active_vehicle_id
+        assert active.capabilities.supports("battery-status")
+
+
+async def test_wrong_password_is_rejected_and_nothing_is_stored(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        stack.sim.add_account(EMAIL, PASSWORD)
+        with pytest.raises(LoginRejected):
+            await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, "wrong")
+        with pytest.raises(NotLinked):
+            await stack.core.linking.active(CHAT)
+
+
+async def test_two_factor_wrong_code_then_right_code_links(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        account = stack.sim.add_account(EMAIL, PASSWORD, two_factor=True)
+        stack.sim.add_vehicle(account, "R5E1VE")
+        pending = await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
+        assert isinstance(pending, CodeNeeded)
+        with pytest.raises(CodeRejected):
+            await stack.core.linking.submit_code(CHAT, pending, "000000")
+        code = stack.sim.last_two_factor_code(EMAIL)
+        result = await stack.core.linking.submit_code(CHAT, pending, code)
+        assert result.vehicles[0].info.model_code == "R5E1VE"
+
+
+async def test_a_challenge_is_not_usable_from_another_chat_or_after_expiry(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        stack.sim.add_account(EMAIL, PASSWORD, two_factor=True)
+        pending = await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
+        assert isinstance(pending, CodeNeeded)
+        code = stack.sim.last_two_factor_code(EMAIL)
+        with pytest.raises(CodeExpired):
+            await stack.core.linking.submit_code(CHAT + 1, pending, code)
+        stack.clock.advance(minutes=11)
+        with pytest.raises(CodeExpired):
+            await stack.core.linking.submit_code(CHAT, pending, code)
+
+
+async def test_status_reads_battery_cockpit_and_hvac_in_one_go(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _linked(stack, battery_level=64.0, plugged=True, charging=True)
+        stack.sim.log.clear()
+        view = await stack.core.status.status(CHAT)
+        assert view.snapshot.battery_level == 64
+        assert view.snapshot.plug is PlugState.PLUGGED
+        assert view.snapshot.charge is ChargeState.CHARGE_IN_PROGRESS
+        assert view.snapshot.mileage_km is not None
+        kamereon = [e for e in stack.sim.log.endpoints() if not e.startswith("accounts.")]
+        assert sorted(kamereon) == ["battery-status", "cockpit", "hvac-status"]
+        assert "battery-status" in stack.sim.log.endpoints()
+
+
+async def test_status_within_a_minute_is_served_without_calling_renault(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _linked(stack)
+        await stack.core.status.status(CHAT)
+        stack.sim.log.clear()
+        stack.clock.advance(seconds=30)
+        await stack.core.status.status(CHAT)
+        assert "battery-status" not in stack.sim.log.endpoints()
+        await stack.core.status.status(CHAT, refresh=True)
+        assert "battery-status" in stack.sim.log.endpoints()
+
+
+async def test_renault_down_shows_last_known_data_with_a_reason(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _linked(stack, battery_level=55.0)
+        await stack.core.status.status(CHAT)
+        stack.sim.inject(Fault.HTTP_500, times=None, endpoint="battery-status")
+        view = await stack.core.status.status(CHAT, refresh=True)
+        assert view.stale_reason == "renault_down"
+        assert view.snapshot.battery_level == 55
+        stack.sim.clear_faults()
+        recovered = await stack.core.status.status(CHAT, refresh=True)
+        assert recovered.stale_reason is None
+
+
+async def test_renault_down_without_known_data_is_an_error(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _linked(stack)
+        stack.sim.inject(Fault.HTTP_500, times=None, endpoint="battery-status")
+        with pytest.raises(RenaultDown):
+            await stack.core.status.status(CHAT)
+
+
+async def test_precondition_reaches_the_car_and_double_taps_are_refused(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        result = await _linked(stack, "X102VE")
+        vehicle_id = result.vehicles[0].vehicle_id
+        stack.sim.log.clear()
+        outcome = await stack.core.actions.run(CHAT, vehicle_id, ActionRequest(ActionKind.PRECONDITION))
+        assert outcome.accepted
+        assert stack.sim.log.count("hvac-start") == 1
+        with pytest.raises(TooManyActions):
+            await stack.core.actions.run(CHAT, vehicle_id, ActionRequest(ActionKind.PRECONDITION))
+        stack.clock.advance(seconds=6)
+        await stack.core.actions.run(CHAT, vehicle_id, ActionRequest(ActionKind.CHARGE_START))
+        assert stack.sim.log.count("hvac-start") == 1
+
+
+async def test_another_chat_cannot_command_the_car(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        result = await _linked(stack)
+        vehicle_id = result.vehicles[0].vehicle_id
+        with pytest.raises(NotPermitted):
+            await stack.core.actions.run(CHAT + 5, vehicle_id, ActionRequest(ActionKind.PRECONDITION))
+        with pytest.raises(NotPermitted):
+            await stack.core.status.status(CHAT + 5, vehicle_id)
+
+
+async def test_unsupported_location_is_reported_as_unavailable(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _linked(stack, "X101VE")
+        with pytest.raises(FeatureUnavailable):
+            await stack.core.status.location(CHAT)
+
+
+async def test_logout_wipes_the_link(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _linked(stack)
+        assert await stack.core.linking.logout(CHAT) == []
+        with pytest.raises(NotLinked):
+            await stack.core.linking.active(CHAT)
+        with pytest.raises(NotLinked):
+            await stack.core.linking.logout(CHAT)
