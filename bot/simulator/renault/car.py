@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.simulator.renault.schedule import next_start, window_at
+
 # Model code -> (usable battery kWh, full-battery range km, max AC charge power kW); rough public figures.
 _MODEL_SPECS: dict[str, tuple[float, float, float]] = {
     "X101VE": (41.0, 300.0, 22.0),
@@ -105,6 +107,7 @@ class SimCar:
     lights_count: int = 0
     charge_planned_at: datetime | None = None
     hvac_ready_at: datetime | None = None
+    _window_end: datetime | None = None
     _session_start: tuple[datetime, float] | None = None
 
     def __post_init__(self) -> None:
@@ -164,7 +167,28 @@ class SimCar:
             at, self.hvac_ready_at = max(hvac_start, self.updated_at), None
             self.advance(at)
             self.start_hvac(at, self.hvac_target_c)
+        self._follow_schedule(now)
+        if self.charging and self._window_end is not None and self._window_end <= now:
+            end, self._window_end = self._window_end, None
+            self._step(end)
+            if self.charging:
+                self.stop_charging(end)
+                self.paused = False  # waiting for the next window, not stopped by hand
+            self.advance(now)
+            return
         self._step(now)
+
+    def _follow_schedule(self, now: datetime) -> None:
+        if self.charge_mode != "scheduled" or not self.plugged or self.charging or self.paused:
+            return
+        current = window_at(self.schedules, self.updated_at)
+        start = self.updated_at if current else next_start(self.schedules, self.updated_at, now)
+        if start is None:
+            return
+        self._step(start)
+        window = window_at(self.schedules, start)
+        self._window_end = window[1] if window else None
+        self.start_charging(start)
 
     def _step(self, now: datetime) -> None:
         if now <= self.updated_at:

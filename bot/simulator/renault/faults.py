@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
 import httpx
@@ -146,3 +146,22 @@ class RequestLog:
         self.by_vin.clear()
         self.by_account.clear()
         self.total = 0
+
+
+class QuotaWindow:
+    """The backend's per-account quota: at most `per_hour` Kamereon calls in any sliding hour (§7.6)."""
+
+    def __init__(self, per_hour: int) -> None:
+        self.per_hour = per_hour
+        self._calls: dict[str, deque[datetime]] = {}
+
+    def allow(self, account_id: str, now: datetime) -> bool:
+        """Count one call; False (and not counted) when the account is over its quota."""
+        calls = self._calls.setdefault(account_id, deque())
+        horizon = now - timedelta(hours=1)
+        while calls and calls[0] <= horizon:
+            calls.popleft()
+        if len(calls) >= self.per_hour:
+            return False
+        calls.append(now)
+        return True

@@ -17,10 +17,17 @@ from bot.simulator.renault.accounts import (
     SimAccount,
 )
 from bot.simulator.renault.car import SimCar
-from bot.simulator.renault.faults import Fault, FaultRule, RequestLog, RequestRecord, fault_response
+from bot.simulator.renault.faults import (
+    Fault,
+    FaultRule,
+    QuotaWindow,
+    RequestLog,
+    RequestRecord,
+    fault_response,
+)
 from bot.simulator.renault.gigya import GigyaService, request_cookies, request_params
 from bot.simulator.renault.kamereon import KamereonService, Routed
-from bot.simulator.renault.wire import UNAUTHORIZED
+from bot.simulator.renault.wire import QUOTA, UNAUTHORIZED
 
 Clock = Callable[[], datetime]
 
@@ -43,6 +50,7 @@ class RenaultSimulator:
         latency_s: float = 0.0,
         seed: int | None = None,
         keep_records: int | None = 100_000,
+        quota_per_hour: int | None = None,
     ) -> None:
         self._clock = clock
         self.store = AccountStore()
@@ -52,6 +60,7 @@ class RenaultSimulator:
         self.latency_s = latency_s  # real sleep per request: for loopback benchmarks only
         self.faults: list[FaultRule] = []
         self.log = RequestLog(keep_records)
+        self.quota = QuotaWindow(quota_per_hour) if quota_per_hour is not None else None
         self._serial = 0
 
     # --- configuration ---
@@ -109,6 +118,30 @@ class RenaultSimulator:
         """A car by VIN, its physics advanced to now."""
         car = self.store.cars[vin]
         car.advance(self._clock())
+        return car
+
+    def plug(self, vin: str) -> SimCar:
+        """Plug the car in now (it starts charging in 'always' mode)."""
+        car = self.store.cars[vin]
+        car.plug(self._clock())
+        return car
+
+    def unplug(self, vin: str) -> SimCar:
+        """Unplug the car now."""
+        car = self.store.cars[vin]
+        car.unplug(self._clock())
+        return car
+
+    def set_level(self, vin: str, level: float) -> SimCar:
+        """Force the battery level now."""
+        car = self.store.cars[vin]
+        car.set_level(self._clock(), level)
+        return car
+
+    def move(self, vin: str, latitude: float, longitude: float, km: float = 0.0) -> SimCar:
+        """Drive the car to a new place, using energy for `km`."""
+        car = self.store.cars[vin]
+        car.move(self._clock(), latitude, longitude, km)
         return car
 
     def account(self, email: str) -> SimAccount:
@@ -194,6 +227,9 @@ class RenaultSimulator:
         error, person_id = self.kamereon.check_headers(request, now)
         if error is not None or person_id is None:
             return (error or UNAUTHORIZED).response()
+        account = routed.account
+        if self.quota is not None and account is not None and not self.quota.allow(account.account_id, now):
+            return QUOTA.response()
         return self.kamereon.answer(request, routed, person_id, content, now)
 
     def _matching_rule(self, method: str, path: str, routed: Routed) -> FaultRule | None:

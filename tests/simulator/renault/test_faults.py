@@ -135,3 +135,18 @@ async def test_request_log_marks_faulted_requests() -> None:
             await login(http, EMAIL, "pw")  # the helper insists on HTTP 200 from Gigya
     faulted = [r for r in sim.log.records if r.fault is not None]
     assert [(r.endpoint, r.fault, r.status) for r in faulted] == [("accounts.getJWT", Fault.HTTP_500, 500)]
+
+
+async def test_per_account_quota_answers_overloaded_until_the_hour_slides() -> None:
+    clock = FakeClock()
+    sim = RenaultSimulator(clock, quota_per_hour=3)
+    car = sim.add_vehicle(sim.add_account(EMAIL, "pw"), "R5E1VE")
+    async with client(sim) as http:
+        session = await login(http, EMAIL, "pw")  # its persons call is the first of the 3
+        path = f"/kca/car-adapter/v1/cars/{car.vin}/cockpit"
+        statuses = [(await session.get(path)).status_code for _ in range(4)]
+        clock.advance(minutes=61)
+        session = await login(http, EMAIL, "pw")
+        after = await session.get(path)
+    assert statuses == [200, 200, 429, 429]
+    assert after.status_code == 200

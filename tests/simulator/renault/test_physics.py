@@ -128,3 +128,35 @@ async def test_unplugged_zoe_40_reports_minus_one_and_newer_cars_zero() -> None:
     assert zoe_body["data"]["type"] == "Car"
     assert r5_body["data"]["attributes"]["chargingStatus"] == 0.0
     assert "type" not in r5_body["data"]  # newer cars omit it
+
+
+def test_scheduled_mode_charges_inside_the_window_only() -> None:
+    clock = FakeClock()  # Monday 2026-11-02 08:00 UTC
+    slot = {"id": 1, "activated": True, "monday": {"startTime": "T22:00Z", "duration": 120}}
+    sim, vin = _sim(clock, battery_level=20.0, charge_mode="scheduled", schedules=[slot], charge_power_kw=5.2)
+    sim.plug(vin)
+    clock.advance(hours=13)  # 21:00
+    assert not sim.car(vin).charging
+    clock.advance(hours=2)  # 23:00, one hour into the window
+    car = sim.car(vin)
+    assert car.charging
+    assert car.level == 30  # 5.2 kWh of 52 kWh
+    clock.advance(hours=2)  # 01:00, the window ended at 00:00
+    car = sim.car(vin)
+    assert not car.charging
+    assert car.level == 40
+    assert car.sessions[-1].ended_at.hour == 0
+
+
+def test_simulator_helpers_act_at_the_current_time() -> None:
+    clock = FakeClock()
+    sim, vin = _sim(clock, battery_level=50.0)
+    sim.plug(vin)
+    assert sim.car(vin).charging
+    sim.unplug(vin)
+    assert not sim.car(vin).plugged
+    sim.set_level(vin, 12)
+    assert sim.car(vin).level == 12
+    clock.advance(minutes=1)
+    sim.move(vin, 43.3, 5.4)
+    assert sim.car(vin).location_at == clock()
