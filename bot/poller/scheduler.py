@@ -1,0 +1,186 @@
+"""The poller's tick: claim due vehicles with a lease, poll them with bounded concurrency, release them.
+
+Several replicas (or `python -m bot worker` processes) share the work through the database: `claim_due` leases
+each vehicle to one owner (PostgreSQL: FOR UPDATE SKIP LOCKED), so a vehicle is never polled by two at once,
+and a replica that dies mid-poll leaves a lease that expires and is picked up by another. A poll that takes
+longer than most of its lease is cancelled, so a lease is never used after it may have passed to another.
+
+The same `Poller` runs as a JobQueue job inside the bot (`register_poller`) or in a plain loop without
+Telegram's update loop (`run_worker`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram.ext import CallbackContext, Job, JobQueue
+
+from bot.services.polling import PollOutcome
+from bot.services.ports import Clock, VehicleStateRepository
+
+log = logging.getLogger(__name__)
+
+PollOne = Callable[[int], Awaitable[PollOutcome]]
+Housekeeping = Callable[[], Awaitable[object]]
+
+
+def default_owner() -> str:
+    """A lease owner name unique to this process (host, pid and a random suffix)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True, slots=True)
+class PollerSettings:
+    """How the poller works: tick period, batch size, concurrency and lease length."""
+
+    tick_seconds: float = 5.0
+    batch_size: int = 200
+    concurrency: int = 50
+    lease_seconds: float = 300.0
+    # A poll that failed unexpectedly is retried after this long (the car is not hammered by a bug).
+    retry_after_error: timedelta = timedelta(minutes=5)
+
+
+@dataclass(slots=True)
+class TickReport:
+    """What one tick did."""
+
+    polled: int = 0
+    failed: int = 0
+    requests: int = 0
+
+
+class Poller:
+    """Claims due vehicles, polls each with `poll_one`, then delivers due outbox entries."""
+
+    def __init__(
+        self,
+        states: VehicleStateRepository,
+        poll_one: PollOne,
+        clock: Clock,
+        *,
+        flush: Housekeeping | None = None,
+        settings: PollerSettings | None = None,
+        owner: str | None = None,
+    ) -> None:
+        self._states = states
+        self._poll_one = poll_one
+        self.clock = clock
+        self._flush = flush
+        self.settings = settings or PollerSettings()
+        self.owner = owner or default_owner()
+        self._semaphore = asyncio.Semaphore(self.settings.concurrency)
+        self._lock = asyncio.Lock()
+
+    async def tick(self) -> TickReport:
+        """Poll every vehicle due now (in batches), then flush the outbox; never two ticks at once."""
+        report = TickReport()
+        if self._lock.locked():
+            return report  # the previous tick is still running: skip rather than pile up
+        async with self._lock:
+            while True:
+                ids = await self._states.claim_due(
+                    self.clock(), self.settings.batch_size, self.owner, self.settings.lease_seconds
+                )
+                if not ids:
+                    break
+                await asyncio.gather(*(self._run(vehicle_id, report) for vehicle_id in ids))
+                if len(ids) < self.settings.batch_size:
+                    break
+            if self._flush is not None:
+                await _guarded(self._flush, "outbox flush")
+        return report
+
+    async def _run(self, vehicle_id: int, report: TickReport) -> None:
+        async with self._semaphore:
+            next_at = await self._poll(vehicle_id, report)
+            await self._states.release(vehicle_id, self.owner, next_at)
+
+    async def _poll(self, vehicle_id: int, report: TickReport) -> datetime:
+        budget = self.settings.lease_seconds * 0.8
+        try:
+            outcome = await asyncio.wait_for(self._poll_one(vehicle_id), timeout=budget)
+        except Exception:
+            # One broken vehicle must not stop the others; the error is logged and it is retried later.
+            log.exception("polling vehicle %s failed", vehicle_id)
+            report.failed += 1
+            return self.clock() + self.settings.retry_after_error
+        report.polled += 1
+        report.requests += outcome.requests
+        return outcome.next_poll_at
+
+    async def shutdown(self) -> None:
+        """Give back every lease this poller holds, so another replica can take over at once."""
+        await self._states.release_all(self.owner)
+
+
+def register_poller(
+    job_queue: JobQueue[Any],
+    poller: Poller,
+    *,
+    housekeeping: Housekeeping | None = None,
+    housekeeping_every: timedelta = timedelta(hours=6),
+) -> list[Job[Any]]:
+    """Run the poller's tick (and optional housekeeping such as history purge) on the JobQueue."""
+
+    async def tick(_: CallbackContext[Any, Any, Any, Any]) -> None:
+        await poller.tick()
+
+    jobs = [
+        job_queue.run_repeating(
+            tick,
+            interval=poller.settings.tick_seconds,
+            first=1.0,
+            name="poller-tick",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )
+    ]
+    if housekeeping is not None:
+
+        async def keep(_: CallbackContext[Any, Any, Any, Any]) -> None:
+            await _guarded(housekeeping, "housekeeping")
+
+        jobs.append(
+            job_queue.run_repeating(keep, interval=housekeeping_every, first=60.0, name="poller-housekeeping")
+        )
+    return jobs
+
+
+async def run_worker(
+    poller: Poller,
+    stop: asyncio.Event,
+    *,
+    housekeeping: Housekeeping | None = None,
+    housekeeping_every: timedelta = timedelta(hours=6),
+) -> None:
+    """`python -m bot worker`: tick until `stop` is set, without Telegram's update loop; releases leases."""
+    last_housekeeping: datetime | None = None
+    try:
+        while not stop.is_set():
+            await poller.tick()
+            now = poller.clock()
+            due = last_housekeeping is None or now - last_housekeeping >= housekeeping_every
+            if housekeeping is not None and due:
+                await _guarded(housekeeping, "housekeeping")
+                last_housekeeping = now
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=poller.settings.tick_seconds)
+    finally:
+        await poller.shutdown()
+
+
+async def _guarded(work: Housekeeping, what: str) -> None:
+    # Background work logs its failures and carries on; the next tick tries again.
+    try:
+        await work()
+    except Exception:
+        log.exception("%s failed", what)
