@@ -1,12 +1,94 @@
-"""Command line entry point: `python -m bot`."""
+"""Command line entry point: `python -m bot [run|demo|worker|migrate|keygen|rotate-key]`."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
 
-def main() -> None:
-    """Run the command line interface."""
-    raise SystemExit("not wired yet")
+from bot import wiring
+from bot.config import ConfigError, Settings, load_settings
+from bot.logging_config import configure_logging
+from bot.persistence.crypto import CredentialCipher, CredentialKeyError, generate_key
+from bot.persistence.engine import Database, DatabaseUrlError
+from bot.persistence.keys import rotate_keys
+from bot.persistence.migrations import upgrade_to_head
+
+DESCRIPTION = "Telegram bot for MyRenault EV owners."
+COMMANDS = {
+    "run": "run the bot (long polling, or webhook when WEBHOOK_URL is set); without a token, the offline demo",
+    "demo": "offline demo: simulated car and Telegram, chat in this terminal",
+    "worker": "run only the poller (more polling capacity on one PostgreSQL database)",
+    "migrate": "upgrade the database to the newest schema",
+    "keygen": "print a new CREDENTIALS_KEY",
+    "rotate-key": "re-encrypt every stored secret with the first key of CREDENTIALS_KEY",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", metavar="command")
+    for name, text in COMMANDS.items():
+        sub.add_parser(name, help=text, description=text)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line interface; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    if command == "keygen":
+        print(generate_key())
+        return 0
+    try:
+        settings = load_settings()
+        secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.credentials_key) if s]
+        configure_logging(settings.log_level, settings.log_format, secrets)
+        return _dispatch(command, settings)
+    except (ConfigError, CredentialKeyError, DatabaseUrlError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(command: str, settings: Settings) -> int:
+    if command == "run" and settings.telegram_bot_token is None:
+        print("No TELEGRAM_BOT_TOKEN set: starting the offline demo (simulated car, terminal chat).")
+        command = "demo"
+    if command == "demo":
+        asyncio.run(wiring.run_demo(settings))
+        return 0
+    if command == "migrate":
+        asyncio.run(upgrade_to_head(settings.database_url))
+        print("database is at the newest schema")
+        return 0
+    cipher = CredentialCipher.from_setting(_secret(settings.credentials_key))
+    if command == "rotate-key":
+        changed = asyncio.run(_rotate(settings, cipher))
+        print(f"re-encrypted {changed} row(s) with the first key")
+        return 0
+    if command == "worker":
+        asyncio.run(wiring.run_worker(settings, cipher))
+        return 0
+    wiring.run_bot(settings, cipher)
+    return 0
+
+
+async def _rotate(settings: Settings, cipher: CredentialCipher) -> int:
+    await upgrade_to_head(settings.database_url)
+    db = Database.from_url(settings.database_url)
+    try:
+        return await rotate_keys(db, cipher)
+    finally:
+        await db.dispose()
+
+
+def _secret(value: object) -> str | None:
+    getter = getattr(value, "get_secret_value", None)
+    return getter() if callable(getter) else None
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 # One action per chat per this interval: a double tap must not send two commands to the car.
 ACTION_INTERVAL = timedelta(seconds=5)
 
-ActionSent = Callable[[int, ActionKind, datetime], Awaitable[None]]
-"""Hook told (vehicle id, action, when) after Renault accepted an action, so polling can confirm it."""
+ActionSent = Callable[[int, int, ActionKind, datetime], Awaitable[None]]
+"""Hook told (vehicle id, chat id, action, when) after Renault accepted an action, so polling confirms it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ class ActionService:
         await self._gateway.call(stored, operation, spec.endpoints[0] if spec.endpoints else "")
         sent_at = self._clock()
         if self._on_sent is not None:
-            await self._on_sent(vehicle.vehicle_id, request.kind, sent_at)
+            await self._on_sent(vehicle.vehicle_id, chat_id, request.kind, sent_at)
         log.info("action %s accepted for vehicle %s", request.kind.value, vehicle.vehicle_id)
         return ActionOutcome(vehicle, request.kind.value, accepted=True)
 

@@ -91,13 +91,8 @@ class RenaultGateway:
     ) -> VehicleSnapshot:
         """battery-status plus the supported `extras`, all in one concurrent round trip."""
         proxy = await self.vehicle(stored)
+        readers = _readers(proxy)
         wanted = [key for key in extras if proxy.supports(key)]
-        readers: dict[str, Callable[[], Awaitable[object]]] = {
-            "cockpit": proxy.cockpit,
-            "hvac-status": proxy.hvac_status,
-            "location": proxy.location,
-            "charge-mode": proxy.charge_mode,
-        }
         battery = asyncio.ensure_future(self.call(stored, proxy.battery_status, "battery-status"))
         try:
             extras_read = await asyncio.gather(
@@ -109,6 +104,16 @@ class RenaultGateway:
         for extra in extras_read:
             snapshot = _add(snapshot, extra)
         return mapping.merge_known(snapshot, previous)
+
+    async def read(self, stored: StoredVehicle, endpoint: str) -> VehicleSnapshot:
+        """One endpoint as a snapshot (the poller's reader): battery-status, or an extra on its own."""
+        if endpoint == "battery-status":
+            return await self.read_snapshot(stored)
+        readers = _readers(await self.vehicle(stored))
+        if endpoint not in readers:
+            raise ValueError(f"no reader for {endpoint}")
+        extra = await self.call(stored, readers[endpoint], endpoint)
+        return _add(VehicleSnapshot(vin=stored.info.vin), extra)
 
     async def read_location(self, stored: StoredVehicle) -> GeoPoint | None:
         """The car's last GPS position (one request), or None when it sent no coordinates."""
@@ -129,6 +134,16 @@ class RenaultGateway:
             await self._vehicles.mark_unsupported(stored.vehicle_id, exc.endpoint)
         elif isinstance(exc, CredentialsExpired):
             await self._accounts.mark_needs_login(stored.account_id)
+
+
+def _readers(proxy: RenaultVehicle) -> dict[str, Callable[[], Awaitable[object]]]:
+    # The extra reads a snapshot can hold, by endpoint key.
+    return {
+        "cockpit": proxy.cockpit,
+        "hvac-status": proxy.hvac_status,
+        "location": proxy.location,
+        "charge-mode": proxy.charge_mode,
+    }
 
 
 def _add(snapshot: VehicleSnapshot, extra: object) -> VehicleSnapshot:
