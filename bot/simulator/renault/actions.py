@@ -130,7 +130,22 @@ def _charge_schedule(car: SimCar, now: datetime, body: Any) -> ActionResult:
     if slots is None:
         return INVALID_BODY_FORMAT
     car.schedules = slots
+    car.calendar = _calendar(slots, car.calendar)
     return _echo(body, {"schedules": slots})
+
+
+def _calendar(slots: list[dict[str, Any]], previous: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The KCA v1 calendar view (`HHMM`, one entry per day) of the first active slot of each day."""
+    calendar: dict[str, list[dict[str, Any]]] = {}
+    for day in _DAYS:
+        period = next((s[day] for s in slots if s.get("activated") and s.get(day)), None)
+        if period is None:
+            kept = [dict(entry, activationState=False) for entry in previous.get(day, [])]
+            calendar[day] = kept or [{"startTime": "0000", "duration": 15, "activationState": False}]
+        else:
+            start = period["startTime"][1:3] + period["startTime"][4:6]
+            calendar[day] = [{"startTime": start, "duration": period["duration"], "activationState": True}]
+    return calendar
 
 
 def _hvac_schedule(car: SimCar, now: datetime, body: Any) -> ActionResult:

@@ -50,7 +50,7 @@ class FaultRule:
     """Apply `fault` to requests matching every given filter; `times=None` means until removed."""
 
     fault: Fault
-    endpoint: str | None = None  # endpoint key, e.g. 'battery-status', or a Gigya method name
+    endpoint: str | None = None  # endpoint id or logical key ('charge-start' matches every variant)
     path_contains: str | None = None
     vin: str | None = None
     method: str | None = None
@@ -61,7 +61,7 @@ class FaultRule:
         """Whether this rule applies to the request."""
         return (
             (self.times is None or self.times > 0)
-            and (self.endpoint is None or self.endpoint == endpoint)
+            and (self.endpoint is None or self.endpoint in (endpoint, endpoint_key(endpoint)))
             and (self.path_contains is None or self.path_contains in path)
             and (self.vin is None or self.vin == vin)
             and (self.method is None or self.method.upper() == method)
@@ -83,6 +83,11 @@ def fault_response(fault: Fault) -> httpx.Response:
     return _ERRORS[fault].response()
 
 
+def endpoint_key(endpoint_id: str) -> str:
+    """The logical key of an endpoint id ('charge-start/kcm-settings' -> 'charge-start')."""
+    return endpoint_id.split("/", 1)[0]
+
+
 @dataclass(frozen=True, slots=True)
 class RequestRecord:
     """One request as the simulator saw it."""
@@ -96,6 +101,11 @@ class RequestRecord:
     vin: str | None = None
     fault: Fault | None = None
 
+    @property
+    def key(self) -> str:
+        """Logical endpoint key (variant suffix dropped)."""
+        return endpoint_key(self.endpoint)
+
 
 class RequestLog:
     """Every request the simulator received, with counters tests can assert on."""
@@ -104,6 +114,7 @@ class RequestLog:
         self._keep = keep
         self.records: list[RequestRecord] = []
         self.by_endpoint: Counter[str] = Counter()
+        self.by_key: Counter[str] = Counter()
         self.by_vin: Counter[str] = Counter()
         self.by_account: Counter[str] = Counter()
         self.total = 0
@@ -112,6 +123,7 @@ class RequestLog:
         """Append a record and bump the counters."""
         self.total += 1
         self.by_endpoint[record.endpoint] += 1
+        self.by_key[record.key] += 1
         if record.vin is not None:
             self.by_vin[record.vin] += 1
         if record.account_id is not None:
@@ -121,16 +133,27 @@ class RequestLog:
             # Benchmarks run for a long time; counters stay exact, the detail list is bounded.
             del self.records[: len(self.records) - self._keep]
 
-    def count(self, endpoint: str | None = None, *, vin: str | None = None, method: str | None = None) -> int:
-        """How many requests matched the filters."""
-        if method is None and vin is None and endpoint is not None:
+    def count(
+        self,
+        endpoint: str | None = None,
+        *,
+        key: str | None = None,
+        vin: str | None = None,
+        method: str | None = None,
+    ) -> int:
+        """How many requests matched: `endpoint` is an exact id, `key` a logical key (all variants)."""
+        filters = (endpoint, key, vin, method)
+        if filters == (endpoint, None, None, None) and endpoint is not None:
             return self.by_endpoint[endpoint]
-        if method is None and endpoint is None and vin is not None:
+        if filters == (None, key, None, None) and key is not None:
+            return self.by_key[key]
+        if filters == (None, None, vin, None) and vin is not None:
             return self.by_vin[vin]
         return sum(
             1
             for r in self.records
             if (endpoint is None or r.endpoint == endpoint)
+            and (key is None or r.key == key)
             and (vin is None or r.vin == vin)
             and (method is None or r.method == method.upper())
         )
@@ -143,6 +166,7 @@ class RequestLog:
         """Forget everything (counters too)."""
         self.records.clear()
         self.by_endpoint.clear()
+        self.by_key.clear()
         self.by_vin.clear()
         self.by_account.clear()
         self.total = 0

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.simulator.renault import RenaultSimulator, SimCar
+from bot.simulator.renault import Fault, RenaultSimulator, SimCar
 from tests.simulator.renault.helpers import Session, client, login
 from tests.support.clock import FakeClock
 
@@ -197,3 +197,30 @@ async def test_privacy_mode_blocks_data_endpoints(world: World) -> None:
     gateway = await world.session.get(f"/kca/car-adapter/v2/cars/{car.vin}")
     assert answer.json()["errors"][0]["errorCode"] == "err.func.privacy.on"
     assert gateway.json()["data"]["attributes"]["privacyMode"] == "on"
+
+
+async def test_zoe_40_schedule_shows_up_in_the_calendar_read(world: World) -> None:
+    car = world.add("X101VE")
+    slot = {"id": 1, "activated": True, "monday": {"startTime": "T23:15Z", "duration": 420}}
+    await world.session.post(
+        f"/kca/car-adapter/v2/cars/{car.vin}/actions/charge-schedule",
+        _action("ChargeSchedule", schedules=[slot]),
+    )
+    calendar = (await world.session.get(KCA.format(vin=car.vin) + "/charge-schedule")).json()["data"][
+        "attributes"
+    ]
+    assert calendar["calendar"]["monday"] == [{"startTime": "2315", "duration": 420, "activationState": True}]
+    assert calendar["calendar"]["tuesday"][0]["activationState"] is False
+
+
+async def test_log_counts_by_variant_id_and_by_logical_key(world: World) -> None:
+    car = world.add("XBG1VE", plugged=True, battery_level=30.0)
+    world.sim.inject(Fault.QUOTA, endpoint="charge-stop")  # a key matches every variant
+    path = KCM.format(vin=car.vin) + "/charge/pause-resume"
+    await world.session.post(path, _action("ChargePauseResume", action="resume"))
+    refused = await world.session.post(path, _action("ChargePauseResume", action="pause"))
+    assert refused.status_code == 429
+    assert world.sim.log.count("charge-start/kcm-pause-resume") == 1
+    assert world.sim.log.count(key="charge-start") == 1
+    assert world.sim.log.count(key="charge-stop", vin=car.vin) == 1
+    assert world.sim.log.records[-1].key == "charge-stop"
