@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.simulator.renault.accounts import SimAccount
-from bot.simulator.renault.car import SimCar
+from bot.simulator.renault.car import HVAC_RUN, SimCar
 from bot.simulator.renault.wire import iso
 
 # Newer cars (R5 family) answer without `data.type` and with V2L fields (§4.1).
@@ -161,6 +161,8 @@ def _hvac_status(car: SimCar, now: datetime, q: dict[str, str]) -> dict[str, Any
         "socThreshold": float(car.soc_min),
         "lastUpdateTime": iso(car.reported_at or now),
     }
+    if car.hvac_ready_at is not None:
+        attrs["nextHvacStartDate"] = iso(car.hvac_ready_at - HVAC_RUN)
     if car.model_code in _NEW_PLATFORM:
         attrs["internalTemperature"] = car.hvac_target_c if car.hvac_on else car.cabin_temperature_c
     else:

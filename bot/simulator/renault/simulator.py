@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from bot.simulator.http_server import DropConnection
 from bot.simulator.renault.accounts import (
     GIGYA_API_KEYS,
     KAMEREON_API_KEY,
@@ -176,7 +177,16 @@ class RenaultSimulator:
 
     def transport(self) -> httpx.MockTransport:
         """An in-process transport for `httpx.AsyncClient(transport=...)`."""
-        return httpx.MockTransport(self.handle)
+        return httpx.MockTransport(self._handle_in_process)
+
+    async def _handle_in_process(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await self.handle(request)
+        except DropConnection:
+            # What an httpx client sees when the loopback server closes the socket without answering.
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            ) from None
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request (Gigya under `/gigya`, Kamereon under `/kamereon`, or unprefixed)."""

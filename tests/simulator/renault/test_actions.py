@@ -96,6 +96,16 @@ async def test_megane_delayed_charge_starts_at_the_requested_time(world: World) 
     assert world.sim.car(car.vin).charging
 
 
+async def test_planned_hvac_is_announced_in_hvac_status(world: World) -> None:
+    car = world.add("R5E1VE")
+    await world.session.post(
+        KCA.format(vin=car.vin) + "/actions/hvac-start",
+        _action("HvacStart", action="start", targetTemperature=21, startDateTime="2026-11-02T09:00:00Z"),
+    )
+    hvac = await world.session.get(KCA.format(vin=car.vin) + "/hvac-status")
+    assert hvac.json()["data"]["attributes"]["nextHvacStartDate"] == "2026-11-02T08:50:00Z"
+
+
 async def test_hvac_start_and_stop_and_the_ignored_cancel(world: World) -> None:
     zoe50 = world.add("X102VE")
     r5 = world.add("R5E1VE")
@@ -120,6 +130,8 @@ async def test_hvac_at_a_time_is_ready_then(world: World) -> None:
     await world.session.post(
         path, _action("HvacStart", action="start", targetTemperature=20, startDateTime="2026-11-02T09:00:00Z")
     )
+    hvac = await world.session.get(KCA.format(vin=car.vin) + "/hvac-status")
+    assert "nextHvacStartDate" not in hvac.json()["data"]["attributes"]  # Zoe 40 reports almost nothing
     world.clock.advance(minutes=45)
     assert not world.sim.car(car.vin).hvac_on
     world.clock.advance(minutes=10)

@@ -150,3 +150,11 @@ async def test_per_account_quota_answers_overloaded_until_the_hour_slides() -> N
         after = await session.get(path)
     assert statuses == [200, 200, 429, 429]
     assert after.status_code == 200
+
+
+async def test_dropped_connection_in_process_looks_like_a_transport_error_too() -> None:
+    sim = RenaultSimulator(FakeClock())
+    sim.inject(Fault.DROP, endpoint="accounts.login")
+    async with client(sim) as http:
+        with pytest.raises(httpx.TransportError):
+            await http.post("http://sim/gigya/accounts.login", data={"loginID": EMAIL})
