@@ -14,7 +14,7 @@ from typing import Final
 
 VERSION: Final = "1"
 MAX_BYTES: Final = 64
-_ARG = re.compile(r"[A-Za-z0-9_:+\-.]*")
+_ARG = re.compile(r"[A-Za-z0-9_:+/\-.]*")
 _VEHICLE = re.compile(r"[0-9]{1,12}")
 
 

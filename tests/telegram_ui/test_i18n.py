@@ -10,6 +10,8 @@ import pytest
 
 from bot.telegram_ui.i18n import CATALOGS, Translator, en, pick_language
 
+# Owned by the poller engineer, with a small catalog of their own (tested in their module's tests).
+_NOT_OURS = frozenset({"charts.py", "history_handlers.py"})
 _UI_ROOT = Path(__file__).resolve().parents[2] / "bot" / "telegram_ui"
 
 
@@ -43,7 +45,7 @@ def test_every_literal_key_used_in_the_ui_code_exists() -> None:
     used = {
         key
         for path in _UI_ROOT.rglob("*.py")
-        if "i18n" not in path.parts
+        if "i18n" not in path.parts and path.name not in _NOT_OURS
         for key in pattern.findall(path.read_text(encoding="utf-8"))
     }
     assert used, "the scan found no keys: the pattern is broken"

@@ -1,0 +1,89 @@
+"""Builds the python-telegram-bot Application: handlers, the central error handler, the allow-list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    TypeHandler,
+)
+from telegram.request import BaseRequest
+
+from bot.telegram_ui.commands import publish_commands
+from bot.telegram_ui.context import BotApplication, BotContext, BotData, Services, UiOptions
+from bot.telegram_ui.error_messages import on_error
+from bot.telegram_ui.handlers import basic, callbacks, login, menus, schedule, settings, status, vehicles
+
+Registration = Callable[[BotApplication], None]
+
+_COMMANDS: tuple[tuple[str, Callable[[Update, BotContext], Any]], ...] = (
+    ("start", basic.start),
+    ("help", basic.help_command),
+    ("status", status.status_command),
+    ("where", status.where_command),
+    ("precondition", menus.precondition_command),
+    ("charge", menus.charge_command),
+    ("schedule", schedule.schedule_command),
+    ("vehicles", vehicles.list_vehicles),
+    ("logout", vehicles.logout),
+    ("settings", settings.settings_command),
+    ("cancel", basic.cancel_outside),
+)
+
+
+def build_application(
+    token: str,
+    base_url: str,
+    base_file_url: str,
+    services: Services,
+    *,
+    options: UiOptions | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+    registrations: Iterable[Registration] = (),
+) -> BotApplication:
+    """The Application with every handler; `registrations` add handlers from other modules (/history)."""
+    context_types = ContextTypes(context=BotContext, bot_data=BotData)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .context_types(context_types)
+        .rate_limiter(rate_limiter if rate_limiter is not None else AIORateLimiter(max_retries=1))
+        .post_init(publish_commands)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application: BotApplication = builder.build()
+    application.bot_data.services = services
+    application.bot_data.options = options or UiOptions()
+    _register(application, application.bot_data.options)
+    for registration in registrations:
+        registration(application)
+    return application
+
+
+def _register(application: BotApplication, options: UiOptions) -> None:
+    # Group -1 runs first: outsiders are stopped before any handler or service sees the update.
+    application.add_handler(TypeHandler(Update, basic.allow_list_gate), group=-1)
+    application.add_handler(login.conversation(options.conversation_timeout_seconds))
+    for name, callback in _COMMANDS:
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(callbacks.on_tap))
+    application.add_error_handler(on_error)
+
+
+__all__ = ["Application", "BotApplication", "Services", "UiOptions", "build_application"]

@@ -1,0 +1,177 @@
+"""What handlers get: the use cases (as ports), the UI options, and a typed PTB context to reach them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.domain.preferences import ChatSettings, NotificationPreferences
+from bot.services.actions import ActionRequest
+from bot.services.views import (
+    ActionOutcome,
+    CodeNeeded,
+    LinkedVehicle,
+    LinkResult,
+    LocationView,
+    StatusView,
+)
+from bot.telegram_ui.i18n import Translator
+
+
+class LinkingPort(Protocol):
+    """Linking a MyRenault account to a chat (bot.services.linking.LinkingService)."""
+
+    async def begin(self, chat_id: int, locale: str, email: str, password: str) -> LinkResult | CodeNeeded:
+        """Log in; either linked at once or a two-factor code is needed."""
+        ...
+
+    async def submit_code(self, chat_id: int, pending: CodeNeeded, code: str) -> LinkResult:
+        """Finish a login with the e-mailed code."""
+        ...
+
+    async def cancel(self, chat_id: int, pending: CodeNeeded) -> None:
+        """Forget a pending two-factor challenge."""
+        ...
+
+    async def vehicles(self, chat_id: int) -> list[LinkedVehicle]:
+        """Every vehicle the chat can see."""
+        ...
+
+    async def select(self, chat_id: int, vehicle_id: int) -> LinkedVehicle:
+        """Make a vehicle the chat's active one."""
+        ...
+
+    async def active(self, chat_id: int) -> LinkedVehicle:
+        """The chat's active vehicle (NotLinked when none)."""
+        ...
+
+    async def logout(self, chat_id: int) -> list[int]:
+        """Unlink and delete; returns the other chats to tell."""
+        ...
+
+
+class StatusPort(Protocol):
+    """Reading a car's state (bot.services.status.StatusService)."""
+
+    async def status(
+        self, chat_id: int, vehicle_id: int | None = None, *, refresh: bool = False
+    ) -> StatusView:
+        """The data behind a /status card."""
+        ...
+
+    async def location(self, chat_id: int, vehicle_id: int | None = None) -> LocationView:
+        """Where the car was last reported."""
+        ...
+
+
+class ActionsPort(Protocol):
+    """Sending commands to a car (bot.services.actions.ActionService)."""
+
+    async def run(self, chat_id: int, vehicle_id: int, request: ActionRequest) -> ActionOutcome:
+        """Check rights and the per-chat rate, send the action, report Renault's answer."""
+        ...
+
+    async def schedule(self, chat_id: int, vehicle_id: int) -> Any:
+        """The car's charge schedule."""
+        ...
+
+    async def set_schedule(self, chat_id: int, vehicle_id: int, schedule: Any) -> Any:
+        """Validate and write a charge schedule."""
+        ...
+
+
+class SettingsPort(Protocol):
+    """Chat settings and notification preferences (bot.services.settings.SettingsService)."""
+
+    async def chat(self, chat_id: int, telegram_language: str | None) -> ChatSettings:
+        """The chat's settings, created on first contact."""
+        ...
+
+    async def save_chat(self, settings: ChatSettings) -> None:
+        """Store the chat's settings."""
+        ...
+
+    async def preferences(self, chat_id: int, vehicle_id: int) -> NotificationPreferences:
+        """What the chat wants to hear about a vehicle."""
+        ...
+
+    async def save_preferences(self, chat_id: int, vehicle_id: int, prefs: NotificationPreferences) -> None:
+        """Store the chat's preferences for a vehicle."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The use cases the Telegram front-end calls, and the clock it reads."""
+
+    linking: LinkingPort
+    status: StatusPort
+    actions: ActionsPort
+    settings: SettingsPort
+    clock: Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class UiOptions:
+    """Deployment options of the front-end."""
+
+    default_locale: str = "fr_FR"
+    allowed_user_ids: frozenset[int] | None = None
+    conversation_timeout_seconds: float = 300.0
+
+
+class BotData:
+    """Application-wide state: set once by `build_application`, never domain data."""
+
+    services: Services
+    options: UiOptions
+    extras: dict[str, Any]
+
+    def __init__(self) -> None:
+        self.extras = {}
+
+
+@dataclass(slots=True)
+class ChatView:
+    """Per-update convenience: the chat's settings and a translator in its language."""
+
+    settings: ChatSettings
+    tr: Translator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tr = Translator(self.settings.language)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """The typed context every handler receives."""
+
+    @property
+    def services(self) -> Services:
+        """The use cases."""
+        return self.bot_data.services
+
+    @property
+    def options(self) -> UiOptions:
+        """The front-end's deployment options."""
+        return self.bot_data.options
+
+    def now(self) -> datetime:
+        """The injected clock's current time."""
+        return self.bot_data.services.clock()
+
+    async def chat_view(self, update: Update) -> ChatView:
+        """Load (or create) the chat's settings and build its translator."""
+        chat = update.effective_chat
+        user = update.effective_user
+        if chat is None:
+            raise ValueError("update without a chat")
+        language = user.language_code if user is not None else None
+        return ChatView(await self.services.settings.chat(chat.id, language))
+
+
+BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -1,0 +1,1 @@
+"""Thin handlers: parse the update, call one service, render the result."""

@@ -1,0 +1,51 @@
+"""/start, /help, a stray /cancel, and the allow-list gate in front of every handler."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.services.errors import NotLinked
+from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.handlers.common import chat_id_of, reply
+from bot.telegram_ui.i18n import Translator
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Welcome: what the bot does and how to link; a short 'welcome back' once linked."""
+    view = await context.chat_view(update)
+    try:
+        await context.services.linking.active(chat_id_of(update))
+    except NotLinked:
+        await reply(update, view.tr("start.welcome"))
+        return
+    await reply(update, view.tr("start.welcome_linked"))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """What each command does."""
+    view = await context.chat_view(update)
+    await reply(update, view.tr("help.text"))
+
+
+async def cancel_outside(update: Update, context: BotContext) -> None:
+    """/cancel when no conversation is running."""
+    view = await context.chat_view(update)
+    await reply(update, view.tr("cancel.nothing"))
+
+
+async def allow_list_gate(update: object, context: BotContext) -> None:
+    """Stop updates from users outside ALLOWED_USER_IDS with a polite refusal (no service is called)."""
+    allowed = context.options.allowed_user_ids
+    if allowed is None or not isinstance(update, Update):
+        return
+    user = update.effective_user
+    if user is not None and user.id in allowed:
+        return
+    # The refusal is in the Telegram language of the user: an outsider has no stored settings.
+    tr = Translator(user.language_code if user is not None and user.language_code else "en")
+    if update.callback_query is not None:
+        await update.callback_query.answer(tr("access.denied"), show_alert=True)
+    elif update.effective_message is not None and update.effective_chat is not None:
+        await update.effective_message.reply_text(tr("access.denied"))
+    raise ApplicationHandlerStop

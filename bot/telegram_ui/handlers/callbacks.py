@@ -1,0 +1,45 @@
+"""One entry for every button tap: decode the payload, refuse stale or forged data, route by verb."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot.telegram_ui.callback_data import Callback, Verb, decode
+from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.handlers import menus, settings, status, vehicles
+
+TapHandler = Callable[[Update, BotContext, Callback], Awaitable[None]]
+
+# Which handler takes each verb. LOCALE taps belong to the /login conversation; outside it they are stale.
+ROUTES: dict[Verb, TapHandler] = {
+    Verb.ACTION: status.action_tap,
+    Verb.PRECONDITION_AT_TEMP: menus.parameter_tap,
+    Verb.PRECONDITION_AT_TIME: menus.parameter_tap,
+    Verb.CHARGE_MODE: menus.parameter_tap,
+    Verb.CHARGE_LIMIT: menus.parameter_tap,
+    Verb.MENU: menus.submenu,
+    Verb.SELECT_VEHICLE: vehicles.select_vehicle,
+    Verb.LOGOUT: vehicles.confirm_logout,
+    Verb.SETTINGS: settings.settings_tap,
+}
+
+
+def register_route(verb: Verb, handler: TapHandler) -> None:
+    """Add a route (the schedule editor registers its own)."""
+    ROUTES[verb] = handler
+
+
+async def on_tap(update: Update, context: BotContext) -> None:
+    """Decode and route a tap; anything that does not decode or has no route gets a polite answer."""
+    query = update.callback_query
+    if query is None:
+        return
+    payload = decode(query.data)
+    handler = ROUTES.get(payload.verb) if payload is not None else None
+    if payload is None or handler is None:
+        view = await context.chat_view(update)
+        await query.answer(view.tr("callback.stale"), show_alert=True)
+        return
+    await handler(update, context, payload)

@@ -1,0 +1,70 @@
+"""Helpers shared by handlers: replying, editing, and checking a tap against the chat's links."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+
+from bot.domain.actions import ActionKind, spec_of
+from bot.services.views import LinkedVehicle
+from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.error_messages import is_not_modified
+
+log = logging.getLogger(__name__)
+
+
+def chat_id_of(update: Update) -> int:
+    """The id of the chat the update comes from."""
+    if update.effective_chat is None:
+        raise ValueError("update without a chat")
+    return update.effective_chat.id
+
+
+def is_private(update: Update) -> bool:
+    """Whether the update comes from a one-to-one chat with the bot."""
+    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Answer a command or message in the same chat."""
+    message = update.effective_message
+    if message is None:
+        raise ValueError("update without a message")
+    return await message.reply_text(text, reply_markup=markup)
+
+
+async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the tapped message; an edit that changes nothing is fine (a Refresh with the same data)."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if not is_not_modified(error):
+            raise
+
+
+async def delete_quietly(message: Message | None) -> None:
+    """Delete a message that held a secret; a message already gone is not a failure."""
+    if message is None:
+        return
+    try:
+        await message.delete()
+    except BadRequest as error:
+        log.info("could not delete a secret-bearing message: %s", error.message)
+
+
+async def linked_vehicle(context: BotContext, chat_id: int, vehicle_id: int | None) -> LinkedVehicle | None:
+    """The vehicle as this chat is linked to it, or None when the chat has no link to that id."""
+    if vehicle_id is None:
+        return None
+    for vehicle in await context.services.linking.vehicles(chat_id):
+        if vehicle.vehicle_id == vehicle_id:
+            return vehicle
+    return None
+
+
+def may_run(vehicle: LinkedVehicle, kind: ActionKind) -> bool:
+    """Whether the chat's role allows this action (the services check again)."""
+    return vehicle.role.may_command or not spec_of(kind).needs_command

@@ -1,0 +1,184 @@
+"""/precondition and /charge: small button menus whose taps become action requests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from datetime import time as clock_time
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.domain.actions import ActionKind, available_actions
+from bot.domain.models import traits_for
+from bot.domain.snapshot import ChargeMode
+from bot.services.actions import ActionRequest
+from bot.services.views import LinkedVehicle
+from bot.telegram_ui import formatting as fmt
+from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.context import BotContext, ChatView
+from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
+from bot.telegram_ui.handlers.running import redraw, run_action
+from bot.telegram_ui.keyboards import action_button, button, rows
+
+TEMPERATURES = (18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0)
+READY_TIMES = ("06:30", "07:00", "07:30", "08:00", "08:30", "17:00", "17:30", "18:00")
+CHARGE_LIMITS = (50, 60, 70, 80, 90, 100)
+# Renault's soc-levels take a floor too: never charge-immediately below 20% unless the target is lower.
+MIN_LEVEL = 20
+_CHARGE_KINDS = (
+    ActionKind.CHARGE_START,
+    ActionKind.CHARGE_STOP,
+    ActionKind.CHARGE_PAUSE,
+    ActionKind.CHARGE_RESUME,
+)
+
+
+def _offered(vehicle: LinkedVehicle) -> list[ActionKind]:
+    # No live read for a menu: an unknown state offers both start and stop where the car has them.
+    return available_actions(vehicle.capabilities, vehicle.role, None, traits_for(vehicle.info.model_code))
+
+
+def precondition_keyboard(view: ChatView, vehicle: LinkedVehicle) -> InlineKeyboardMarkup | None:
+    """Now at the default temperature, another temperature, at a time, stop (where supported)."""
+    offered = _offered(vehicle)
+    if ActionKind.PRECONDITION not in offered:
+        return None
+    vid, tr = vehicle.vehicle_id, view.tr
+    default = fmt.temperature(tr, view.settings.default_temperature_c)
+    layout = [
+        [
+            button(
+                tr("button.precondition_now", temperature=default), Callback(Verb.ACTION, vid, "PRECONDITION")
+            )
+        ],
+        [button(tr("button.precondition_other_temperature"), Callback(Verb.MENU, vid, "temps"))],
+        [button(tr("button.precondition_at_time"), Callback(Verb.MENU, vid, "times"))],
+    ]
+    if ActionKind.PRECONDITION_STOP in offered:
+        layout.append([action_button(tr, vid, ActionKind.PRECONDITION_STOP)])
+    return InlineKeyboardMarkup(layout)
+
+
+def charge_keyboard(view: ChatView, vehicle: LinkedVehicle) -> InlineKeyboardMarkup | None:
+    """Start/stop/pause/resume per model, charge mode and limits where the car has them."""
+    offered = _offered(vehicle)
+    vid, tr = vehicle.vehicle_id, view.tr
+    layout = rows(action_button(tr, vid, kind) for kind in _CHARGE_KINDS if kind in offered)
+    if ActionKind.CHARGE_MODE in offered:
+        layout.append([button(tr("button.mode_always"), Callback(Verb.CHARGE_MODE, vid, "always"))])
+        layout.append([button(tr("button.mode_scheduled"), Callback(Verb.CHARGE_MODE, vid, "scheduled"))])
+    if ActionKind.CHARGE_LIMITS in offered:
+        layout.append([button(tr("button.limits"), Callback(Verb.MENU, vid, "limits"))])
+    return InlineKeyboardMarkup(layout) if layout else None
+
+
+async def precondition_command(update: Update, context: BotContext) -> None:
+    """/precondition for the active car."""
+    view = await context.chat_view(update)
+    vehicle = await context.services.linking.active(chat_id_of(update))
+    markup = precondition_keyboard(view, vehicle)
+    await reply(update, view.tr("precondition.menu" if markup else "error.feature_unavailable"), markup)
+
+
+async def charge_command(update: Update, context: BotContext) -> None:
+    """/charge for the active car."""
+    vehicle = await context.services.linking.active(chat_id_of(update))
+    await show_charge_menu(update, context, vehicle, new_message=True)
+
+
+async def show_charge_menu(
+    update: Update, context: BotContext, vehicle: LinkedVehicle, *, new_message: bool = False
+) -> None:
+    """The charging menu, as a new message or in place of the tapped one."""
+    view = await context.chat_view(update)
+    markup = charge_keyboard(view, vehicle)
+    text = view.tr("charge.menu" if markup else "action.no_actions")
+    query = update.callback_query
+    if new_message or query is None:
+        await reply(update, text, markup)
+    else:
+        await edit(query, text, markup)
+
+
+async def submenu(update: Update, context: BotContext, payload: Callback) -> None:
+    """A menu button: temperatures, ready times, charge limits, or back to the card."""
+    query = update.callback_query
+    assert query is not None
+    if payload.arg == "status":
+        await redraw(update, context, payload.vehicle_id, refresh=False)
+        return
+    view = await context.chat_view(update)
+    vid = payload.vehicle_id
+    if await linked_vehicle(context, chat_id_of(update), vid) is None or vid is None:
+        await query.answer(view.tr("callback.refused"), show_alert=True)
+        return
+    await query.answer()
+    tr = view.tr
+    if payload.arg == "temps":
+        choices = [
+            (fmt.temperature(tr, t), Callback(Verb.PRECONDITION_AT_TEMP, vid, f"{t:g}")) for t in TEMPERATURES
+        ]
+        text = tr("precondition.choose_temperature")
+    elif payload.arg == "times":
+        choices = [(t, Callback(Verb.PRECONDITION_AT_TIME, vid, t)) for t in READY_TIMES]
+        text = tr("precondition.choose_time")
+    else:
+        choices = [
+            (tr("button.limit", level=lv), Callback(Verb.CHARGE_LIMIT, vid, str(lv))) for lv in CHARGE_LIMITS
+        ]
+        text = tr("charge.choose_limit")
+    layout = rows((button(label, data) for label, data in choices), 4)
+    layout.append([button(tr("button.back"), Callback(Verb.MENU, vid, "status"))])
+    await edit(query, text, InlineKeyboardMarkup(layout))
+
+
+def next_local_time(hhmm: str, zone_name: str, now: datetime) -> datetime | None:
+    """The next moment (UTC) the user's clock shows HH:MM, or None when the text is not a time."""
+    try:
+        wanted = clock_time.fromisoformat(hhmm)
+    except ValueError:
+        return None
+    zone = fmt.zone(zone_name)
+    local_now = now.astimezone(zone)
+    candidate = datetime.combine(local_now.date(), wanted, tzinfo=zone)
+    if candidate <= local_now:
+        candidate = datetime.combine(local_now.date() + timedelta(days=1), wanted, tzinfo=zone)
+    return candidate.astimezone(now.tzinfo)
+
+
+def parameter_request(payload: Callback, view: ChatView, now: datetime) -> ActionRequest | None:
+    """Turn a parameter button (temperature, time, mode, limit) into a request; None if malformed."""
+    arg = payload.arg
+    try:
+        if payload.verb is Verb.PRECONDITION_AT_TEMP:
+            return ActionRequest(ActionKind.PRECONDITION, temperature_c=float(arg))
+        if payload.verb is Verb.PRECONDITION_AT_TIME:
+            at = next_local_time(arg, view.settings.time_zone, now)
+            temperature = view.settings.default_temperature_c
+            return (
+                None
+                if at is None
+                else ActionRequest(ActionKind.PRECONDITION, temperature_c=temperature, at=at)
+            )
+        if payload.verb is Verb.CHARGE_MODE:
+            return ActionRequest(ActionKind.CHARGE_MODE, charge_mode=ChargeMode(arg))
+        if payload.verb is Verb.CHARGE_LIMIT:
+            target = int(arg)
+            return ActionRequest(
+                ActionKind.CHARGE_LIMITS, min_level=min(MIN_LEVEL, target), target_level=target
+            )
+    except ValueError:
+        return None
+    return None
+
+
+async def parameter_tap(update: Update, context: BotContext, payload: Callback) -> None:
+    """A parameter button: build the request, check the tap against the chat's links, run it."""
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    request = parameter_request(payload, view, context.now())
+    vehicle = await linked_vehicle(context, chat_id_of(update), payload.vehicle_id)
+    if request is None or vehicle is None or not may_run(vehicle, request.kind):
+        await query.answer(view.tr("callback.refused"), show_alert=True)
+        return
+    await run_action(query, context, view, vehicle, request)

@@ -1,0 +1,81 @@
+"""/status, /where, and the status card's buttons: tap, 'sent to the car...', outcome in the same message."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.domain.actions import ActionKind, spec_of
+from bot.services.actions import ActionRequest
+from bot.telegram_ui import formatting as fmt
+from bot.telegram_ui.callback_data import Callback
+from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.handlers.common import chat_id_of, linked_vehicle, may_run, reply
+from bot.telegram_ui.handlers.menus import show_charge_menu
+from bot.telegram_ui.handlers.running import redraw, run_action
+from bot.telegram_ui.handlers.schedule import show_schedule
+from bot.telegram_ui.keyboards import confirm_keyboard, status_keyboard
+from bot.telegram_ui.status_card import render_status, vehicle_title
+
+
+async def status_command(update: Update, context: BotContext) -> None:
+    """/status: the card for the active car, with its buttons."""
+    view = await context.chat_view(update)
+    status = await context.services.status.status(chat_id_of(update))
+    text = render_status(view.tr, status, view.settings, context.now())
+    await reply(update, text, status_keyboard(view.tr, status.vehicle, status.snapshot))
+
+
+async def where_command(update: Update, context: BotContext) -> None:
+    """/where: a location pin, then its age."""
+    await _send_location(update, context, None)
+
+
+async def _send_location(update: Update, context: BotContext, vehicle_id: int | None) -> None:
+    view = await context.chat_view(update)
+    chat_id = chat_id_of(update)
+    where = await context.services.status.location(chat_id, vehicle_id)
+    await context.bot.send_location(chat_id, latitude=where.point.latitude, longitude=where.point.longitude)
+    title = vehicle_title(view.tr, where.vehicle.info)
+    reported = where.point.reported_at
+    if reported is None:
+        caption = view.tr("where.caption_no_time", title=title)
+    else:
+        now = context.now()
+        caption = view.tr(
+            "where.caption",
+            title=title,
+            age=fmt.age(view.tr, reported, now),
+            time=fmt.local_datetime(view.tr, reported, view.settings.time_zone, now),
+        )
+    await context.bot.send_message(chat_id, caption)
+
+
+async def action_tap(update: Update, context: BotContext, payload: Callback) -> None:
+    """A button of the card: checked against the chat's links and role, then run."""
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    name, _, extra = payload.arg.partition(":")
+    kind = ActionKind.__members__.get(name)
+    vehicle = await linked_vehicle(context, chat_id_of(update), payload.vehicle_id)
+    if kind is None or vehicle is None or not may_run(vehicle, kind):
+        await query.answer(view.tr("callback.refused"), show_alert=True)
+        return
+    if kind is ActionKind.REFRESH:
+        await redraw(update, context, vehicle.vehicle_id, refresh=True)
+    elif kind is ActionKind.LOCATION:
+        await query.answer()
+        await _send_location(update, context, vehicle.vehicle_id)
+    elif kind is ActionKind.SCHEDULE:
+        await query.answer()
+        await show_schedule(update, context, vehicle)
+    elif kind in (ActionKind.CHARGE_MODE, ActionKind.CHARGE_LIMITS):
+        await query.answer()
+        await show_charge_menu(update, context, vehicle)
+    elif spec_of(kind).ask_twice and extra != "ok":
+        await query.answer()
+        await query.edit_message_reply_markup(confirm_keyboard(view.tr, vehicle.vehicle_id, kind))
+    else:
+        temperature = view.settings.default_temperature_c if kind is ActionKind.PRECONDITION else None
+        request = ActionRequest(kind, temperature_c=temperature)
+        await run_action(query, context, view, vehicle, request)

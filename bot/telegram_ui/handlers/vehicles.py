@@ -1,0 +1,100 @@
+"""/vehicles (list and choose the active car) and /logout (confirm, then delete everything)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+
+from bot.services.views import LinkedVehicle
+from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, reply
+from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.keyboards import choice_keyboard
+from bot.telegram_ui.status_card import vehicle_title
+
+log = logging.getLogger(__name__)
+
+
+def vehicle_lines(tr: Translator, vehicles: Sequence[LinkedVehicle], active_id: int | None) -> str:
+    """One line per car (model, plate, end of VIN), the active one marked."""
+    return "\n".join(
+        tr(
+            "vehicles.line",
+            marker=tr("vehicles.marker_active" if v.vehicle_id == active_id else "vehicles.marker_other"),
+            title=vehicle_title(tr, v.info),
+        )
+        for v in vehicles
+    )
+
+
+def vehicle_choice_keyboard(tr: Translator, vehicles: Sequence[LinkedVehicle]) -> InlineKeyboardMarkup:
+    """One button per car, making it the active one."""
+    return choice_keyboard(
+        [(vehicle_title(tr, v.info), Callback(Verb.SELECT_VEHICLE, v.vehicle_id)) for v in vehicles], width=1
+    )
+
+
+async def list_vehicles(update: Update, context: BotContext) -> None:
+    """/vehicles: the chat's cars, with buttons to change the active one."""
+    view = await context.chat_view(update)
+    chat_id = chat_id_of(update)
+    vehicles = await context.services.linking.vehicles(chat_id)
+    if not vehicles:
+        await reply(update, view.tr("error.not_linked"))
+        return
+    active = await context.services.linking.active(chat_id)
+    text = f"{view.tr('vehicles.header')}\n{vehicle_lines(view.tr, vehicles, active.vehicle_id)}"
+    markup = vehicle_choice_keyboard(view.tr, vehicles) if len(vehicles) > 1 else None
+    if markup is not None:
+        text = f"{text}\n\n{view.tr('vehicles.choose')}"
+    await reply(update, text, markup)
+
+
+async def select_vehicle(update: Update, context: BotContext, payload: Callback) -> None:
+    """A car button: make it active (only a car this chat is linked to)."""
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    chat_id = chat_id_of(update)
+    if await linked_vehicle(context, chat_id, payload.vehicle_id) is None or payload.vehicle_id is None:
+        await query.answer(view.tr("callback.refused"), show_alert=True)
+        return
+    await query.answer()
+    chosen = await context.services.linking.select(chat_id, payload.vehicle_id)
+    await edit(query, view.tr("vehicles.selected", title=vehicle_title(view.tr, chosen.info)))
+
+
+async def logout(update: Update, context: BotContext) -> None:
+    """/logout: ask for a confirmation button first (it cannot be undone)."""
+    view = await context.chat_view(update)
+    await context.services.linking.active(chat_id_of(update))  # NotLinked -> "link with /login first"
+    markup = choice_keyboard(
+        [
+            (view.tr("button.logout_yes"), Callback(Verb.LOGOUT, None, "yes")),
+            (view.tr("button.logout_no"), Callback(Verb.LOGOUT, None, "no")),
+        ]
+    )
+    await reply(update, view.tr("logout.confirm"), markup)
+
+
+async def confirm_logout(update: Update, context: BotContext, payload: Callback) -> None:
+    """The confirmation tap: delete everything, tell the other linked chats, confirm."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    view = await context.chat_view(update)
+    if payload.arg != "yes":
+        await edit(query, view.tr("logout.kept"))
+        return
+    others = await context.services.linking.logout(chat_id_of(update))
+    await edit(query, view.tr("logout.done"))
+    for other in others:
+        other_view = await context.services.settings.chat(other, None)
+        try:
+            await context.bot.send_message(other, Translator(other_view.language)("logout.partner_notice"))
+        except TelegramError as error:
+            log.info("could not tell chat about the unlink: %s", type(error).__name__)
