@@ -29,7 +29,7 @@ GIGYA_API_KEYS = frozenset(
 class SimAccount:
     """One MyRenault login: a Gigya identity, a Kamereon person and one MYRENAULT account."""
 
-    email: str
+    email: str = field(repr=False)
     password: str = field(repr=False)
     two_factor: bool
     locale: str
@@ -93,16 +93,15 @@ class PendingTfa:
     """One open e-mail two-factor challenge, from 403101 to finalizeTFA."""
 
     account: SimAccount
-    reg_token: str
+    reg_token: str = field(repr=False)
     reg_expires: datetime
-    gmid: str | None = None
-    assertion: str | None = None
+    gmid: str | None = field(default=None, repr=False)
+    assertion: str | None = field(default=None, repr=False)
     assertion_expires: datetime | None = None
-    email_id: str | None = None
-    phv_token: str | None = None
+    phv_token: str | None = field(default=None, repr=False)
     code: str | None = field(default=None, repr=False)
     code_expires: datetime | None = None
-    provider_assertion: str | None = None
+    provider_assertion: str | None = field(default=None, repr=False)
     finalized: bool = False
 
 

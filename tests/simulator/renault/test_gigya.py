@@ -290,3 +290,4 @@ def test_account_repr_hides_password_and_codes() -> None:
     account.last_code = "123456"
     assert "hunter2-secret" not in repr(account)
     assert "123456" not in repr(account)
+    assert EMAIL not in repr(account)
