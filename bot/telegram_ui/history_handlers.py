@@ -1,0 +1,183 @@
+"""/history: the last charge sessions as a short list, then a chart of the battery over 7 days as a photo.
+
+The texts live in `HISTORY_MESSAGES` below (en/fr/de, same keys and placeholders - tested), a small catalog of
+its own so this module can be included by the front-end without editing the shared catalogs.
+The history use case is found in `application.bot_data.extras["history"]` (set by `registration`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Final, Protocol
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.services.history import HistoryView, SessionSummary
+from bot.telegram_ui.charts import ChartLabels, battery_chart
+from bot.telegram_ui.context import BotApplication, BotContext
+
+HISTORY_KEY: Final = "history"
+
+HISTORY_MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {
+        "history.title": "Recent charges - {vehicle}",
+        "history.none": "No charge recorded yet for {vehicle}. The chart fills in as the bot polls the car.",
+        "history.session": "{start} → {end} · {from_level} → {to_level} · {energy} · {duration} · {power}",
+        "history.ongoing": "charging",
+        "history.unknown": "?",
+        "history.kwh": "{value} kWh",
+        "history.kw": "{value} kW",
+        "history.duration": "{hours} h {minutes:02d}",
+        "history.chart_title": "Battery, last 7 days",
+        "history.chart_axis": "Battery (%)",
+        "history.chart_charging": "Charging",
+        "history.chart_no_data": "No readings yet",
+    },
+    "fr": {
+        "history.title": "Charges récentes - {vehicle}",
+        "history.none": "Aucune charge enregistrée pour {vehicle}. Le graphique se remplit avec les relevés.",
+        "history.session": "{start} → {end} · {from_level} → {to_level} · {energy} · {duration} · {power}",
+        "history.ongoing": "en charge",
+        "history.unknown": "?",
+        "history.kwh": "{value} kWh",
+        "history.kw": "{value} kW",
+        "history.duration": "{hours} h {minutes:02d}",
+        "history.chart_title": "Batterie, 7 derniers jours",
+        "history.chart_axis": "Batterie (%)",
+        "history.chart_charging": "En charge",
+        "history.chart_no_data": "Pas encore de relevé",
+    },
+    "de": {
+        "history.title": "Letzte Ladevorgänge - {vehicle}",
+        "history.none": "Noch kein Ladevorgang für {vehicle}. Das Diagramm füllt sich mit jeder Abfrage.",
+        "history.session": "{start} → {end} · {from_level} → {to_level} · {energy} · {duration} · {power}",
+        "history.ongoing": "lädt",
+        "history.unknown": "?",
+        "history.kwh": "{value} kWh",
+        "history.kw": "{value} kW",
+        "history.duration": "{hours} Std. {minutes:02d}",
+        "history.chart_title": "Akku, letzte 7 Tage",
+        "history.chart_axis": "Akku (%)",
+        "history.chart_charging": "Laden",
+        "history.chart_no_data": "Noch keine Messwerte",
+    },
+}
+
+_DECIMAL = {"en": ".", "fr": ",", "de": ","}
+
+
+class HistoryPort(Protocol):
+    """The /history use case (bot.services.history.HistoryService)."""
+
+    async def overview(self, chat_id: int, vehicle_id: int | None = None) -> HistoryView:
+        """Recent sessions and readings of the chat's active vehicle."""
+        ...
+
+
+class HistoryText:
+    """Renders the history catalog in one language (English for unknown languages)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language if language in HISTORY_MESSAGES else "en"
+        self._messages = HISTORY_MESSAGES[self.language]
+
+    def __call__(self, key: str, /, **params: object) -> str:
+        """The message for `key` with its placeholders filled in."""
+        return self._messages[key].format(**params)
+
+    def number(self, value: float) -> str:
+        """One decimal, with this language's decimal separator."""
+        return f"{value:.1f}".replace(".", _DECIMAL[self.language])
+
+
+def render_history(text: HistoryText, view: HistoryView, time_zone: str) -> str:
+    """The message listing the recent charges (newest first)."""
+    vehicle = view.vehicle.info.plate or view.vehicle.info.model_name
+    if not view.sessions:
+        return text("history.none", vehicle=vehicle)
+    lines = [text("history.title", vehicle=vehicle), ""]
+    lines += [_session_line(text, session, time_zone) for session in view.sessions]
+    return "\n".join(lines)
+
+
+def _session_line(text: HistoryText, session: SessionSummary, time_zone: str) -> str:
+    zone = ZoneInfo(time_zone)
+    unknown = text("history.unknown")
+    start = session.started_at.astimezone(zone)
+    end = session.ended_at.astimezone(zone).strftime("%H:%M") if session.ended_at else text("history.ongoing")
+    duration = session.duration
+    power = session.average_power_kw
+    return text(
+        "history.session",
+        start=start.strftime("%d.%m %H:%M"),
+        end=end,
+        from_level=_percent(session.start_level, unknown),
+        to_level=_percent(session.end_level, unknown),
+        energy=unknown
+        if session.energy_kwh is None
+        else text("history.kwh", value=text.number(session.energy_kwh)),
+        duration=unknown if duration is None else _duration(text, duration),
+        power=unknown if power is None else text("history.kw", value=text.number(power)),
+    )
+
+
+def _percent(level: int | None, unknown: str) -> str:
+    return unknown if level is None else f"{level} %"
+
+
+def _duration(text: HistoryText, duration: timedelta) -> str:
+    minutes = int(duration.total_seconds() // 60)
+    return text("history.duration", hours=minutes // 60, minutes=minutes % 60)
+
+
+def chart_labels(text: HistoryText) -> ChartLabels:
+    """The chart's texts in the chat's language."""
+    return ChartLabels(
+        title=text("history.chart_title"),
+        level_axis=text("history.chart_axis"),
+        charging=text("history.chart_charging"),
+        no_data=text("history.chart_no_data"),
+    )
+
+
+async def history_command(update: Update, context: BotContext) -> None:
+    """/history: the list of recent charges, then the chart as a photo (errors go to the central handler)."""
+    chat = update.effective_chat
+    message = update.effective_message
+    if chat is None or message is None:
+        return
+    history: HistoryPort = context.bot_data.extras[HISTORY_KEY]
+    view = await context.chat_view(update)
+    settings = view.settings
+    text = HistoryText(settings.language)
+    overview = await history.overview(chat.id)
+    await message.reply_text(render_history(text, overview, settings.time_zone))
+    png = await asyncio.to_thread(
+        battery_chart,
+        overview.readings,
+        overview.sessions,
+        overview.since,
+        overview.until,
+        settings.time_zone,
+        chart_labels(text),
+    )
+    await context.bot.send_photo(chat.id, photo=png, caption=text("history.chart_title"))
+
+
+def register(application: BotApplication) -> None:
+    """Add the /history handler (the history use case must be in bot_data.extras['history'])."""
+    application.add_handler(CommandHandler("history", history_command))
+
+
+def registration(history: HistoryPort) -> Callable[[BotApplication], None]:
+    """A registration for `build_application(registrations=...)` that also hands over the use case."""
+
+    def _register(application: BotApplication) -> None:
+        application.bot_data.extras[HISTORY_KEY] = history
+        register(application)
+
+    return _register

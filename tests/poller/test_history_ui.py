@@ -1,0 +1,62 @@
+"""The /history texts (own catalog: same keys and placeholders in every language) and the PNG chart."""
+
+from __future__ import annotations
+
+import string
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.domain.account import BatteryReading
+from bot.domain.vehicle import Role, VehicleInfo
+from bot.services.history import HistoryView, SessionSummary
+from bot.services.views import LinkedVehicle
+from bot.telegram_ui.charts import battery_chart
+from bot.telegram_ui.history_handlers import HISTORY_MESSAGES, HistoryText, chart_labels, render_history
+
+T0 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
+VEHICLE = LinkedVehicle(1, 10, VehicleInfo("VF1VIN", "X102VE", "Zoe", plate="AB-123-CD"), Role.OWNER)
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_history_catalog_has_the_english_keys_and_placeholders(language: str) -> None:
+    english, other = HISTORY_MESSAGES["en"], HISTORY_MESSAGES[language]
+    assert set(other) == set(english)
+    assert {k: _fields(v) for k, v in other.items()} == {k: _fields(v) for k, v in english.items()}
+
+
+def _view(*sessions: SessionSummary) -> HistoryView:
+    return HistoryView(VEHICLE, sessions, (), T0 - timedelta(days=7), T0)
+
+
+def test_sessions_are_listed_in_the_chat_language_and_time_zone() -> None:
+    session = SessionSummary(T0, T0 + timedelta(hours=3, minutes=5), 20, 80, 31.2)
+    text = render_history(HistoryText("fr"), _view(session), "Europe/Paris")
+    assert text.splitlines()[0] == "Charges récentes - AB-123-CD"
+    assert "02.11 19:00 → 22:05 · 20 % → 80 % · 31,2 kWh · 3 h 05 · 10,1 kW" in text
+
+
+def test_a_running_charge_and_unknown_values_are_shown_as_such() -> None:
+    text = render_history(HistoryText("en"), _view(SessionSummary(T0, None, None, None, None)), "UTC")
+    assert "18:00 → charging · ? → ? · ? · ? · ?" in text
+
+
+def test_no_sessions_says_so() -> None:
+    assert "No charge recorded yet for AB-123-CD" in render_history(HistoryText("xx"), _view(), "UTC")
+
+
+def test_chart_is_a_png_with_or_without_data() -> None:
+    readings = [
+        BatteryReading(1, T0 - timedelta(hours=h), 80 - h, charging=h < 3) for h in range(0, 7 * 24, 2)
+    ]
+    sessions = [SessionSummary(T0 - timedelta(hours=3), None, 60, 80, None)]
+    labels = chart_labels(HistoryText("de"))
+    png = battery_chart(readings, sessions, T0 - timedelta(days=7), T0, "Europe/Berlin", labels)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) > 5000
+    empty = battery_chart([], [], T0 - timedelta(days=7), T0, "UTC", labels)
+    assert empty.startswith(b"\x89PNG")
