@@ -219,4 +219,53 @@ class InviteRow(SQLModel, table=True):
     used_at: datetime | None = _when()
 
 
+class SmartChargeStateRow(SQLModel, table=True):
+    """A vehicle's smart-charge plans (proposed, active) and the schedule Cancel restores, as JSON."""
+
+    __tablename__ = "smart_charge_states"
+
+    vehicle_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("vehicles.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    armed: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, index=True))
+    data: Any = _json()
+
+
+class SmartGoalRow(SQLModel, table=True):
+    """A chat's smart-charge goal for a vehicle (target, local ready-by time, daily re-planning)."""
+
+    __tablename__ = "smart_goals"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.chat_id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    vehicle_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True)
+    )
+    target_level: int
+    ready_at: str = Field(max_length=5)
+    daily: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, index=True))
+
+
+class SmartTariffRow(SQLModel, table=True):
+    """A chat's tariff source for smart charging, as JSON."""
+
+    __tablename__ = "smart_tariffs"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.chat_id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    data: Any = _json()
+
+
 metadata = SQLModel.metadata

@@ -1,0 +1,164 @@
+"""From a smart-charge plan to what the car is told: a charge schedule, or an armed start/stop plan. Pure.
+
+A window plan becomes the car's schedule: ONE activated program holding the window on its UTC weekday
+(Renault periods are a UTC start time + duration per weekday, protocol §5.7); the car's other programs are
+kept but deactivated, so the car charges only in the planned window. What the car had before is stored
+alongside, so Cancel can write it back unchanged.
+
+A slots plan is executed by the bot: `desired_charging(intervals, now)` says whether the charge should run
+at a moment, and the executor sends start/stop only when that differs from what it last commanded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, time
+from decimal import Decimal
+from enum import Enum
+
+from bot.domain.planner import Interval
+from bot.domain.schedule import (
+    MAX_PROGRAMS,
+    ChargeProgram,
+    ChargeSchedule,
+    DaySlot,
+    ScheduleMode,
+    ScheduleProblem,
+    validate,
+)
+
+SMART_PROGRAM_ID = 1
+"""The program the planned window is written to (the one every model has)."""
+
+
+class SmartScheduleInvalid(ValueError):
+    """The schedule built from a plan breaks Renault's rules; nothing must be sent."""
+
+    def __init__(self, problems: Sequence[ScheduleProblem]) -> None:
+        super().__init__(
+            "planned schedule breaks the schedule rules: " + ", ".join(p.code.value for p in problems)
+        )
+        self.problems = tuple(problems)
+
+
+def window_schedule(window: Interval, previous: ChargeSchedule | None) -> ChargeSchedule:
+    """The schedule charging in `window` only; raises SmartScheduleInvalid if Renault would refuse it."""
+    slot = DaySlot(window.start_time_utc, window.minutes)
+    days: list[DaySlot | None] = [None] * 7
+    days[window.weekday] = slot
+    ours = ChargeProgram(SMART_PROGRAM_ID, True, tuple(days))
+    others = [
+        replace(program, activated=False)
+        for program in (previous.programs if previous is not None else ())
+        if program.program_id != SMART_PROGRAM_ID and 1 <= program.program_id <= MAX_PROGRAMS
+    ]
+    schedule = ChargeSchedule(
+        ScheduleMode.SCHEDULED, tuple(sorted([ours, *others], key=lambda p: p.program_id))
+    )
+    problems = validate(schedule)
+    if problems:
+        raise SmartScheduleInvalid(problems)
+    return schedule
+
+
+def restorable(previous: ChargeSchedule) -> ChargeSchedule:
+    """The previous schedule as it can be written back: programs 1-5 only, and a program 1 always present.
+
+    Program 1 is overwritten by the plan, so it is written back even when the car reported it empty.
+    """
+    programs = {p.program_id: p for p in previous.programs if 1 <= p.program_id <= MAX_PROGRAMS}
+    programs.setdefault(SMART_PROGRAM_ID, ChargeProgram(SMART_PROGRAM_ID, False))
+    return ChargeSchedule(previous.mode, tuple(programs[pid] for pid in sorted(programs)))
+
+
+def desired_charging(intervals: Sequence[Interval], now: datetime) -> bool:
+    """Whether the car should be charging at `now` under a start/stop plan."""
+    return any(interval.start <= now < interval.end for interval in intervals)
+
+
+def plan_finished(intervals: Sequence[Interval], now: datetime) -> bool:
+    """Whether every interval of the plan is over."""
+    return all(interval.end <= now for interval in intervals)
+
+
+def next_boundary(intervals: Sequence[Interval], now: datetime) -> datetime | None:
+    """The next start or end of an interval after `now`: when the executor must act next."""
+    moments = [m for interval in intervals for m in (interval.start, interval.end) if m > now]
+    return min(moments, default=None)
+
+
+class PlanKind(Enum):
+    """How an accepted plan is carried out."""
+
+    WINDOW = "window"  # written as the car's schedule
+    SLOTS = "slots"  # the bot starts and stops the charge
+
+
+class TariffKind(Enum):
+    """The tariff sources a chat can choose."""
+
+    OCTOPUS = "octopus"
+    URL = "url"
+    FIXED = "fixed"
+
+
+@dataclass(frozen=True, slots=True)
+class TariffChoice:
+    """A chat's tariff source: Octopus Agile region, a generic price URL, or a fixed two-rate tariff.
+
+    For FIXED, `peak`/`off_peak` are prices per kWh in the main currency unit and the off-peak period runs
+    from `off_peak_start` to `off_peak_end` local time.
+    """
+
+    kind: TariffKind
+    region: str | None = None
+    url: str | None = None
+    peak: Decimal | None = None
+    off_peak: Decimal | None = None
+    off_peak_start: time | None = None
+    off_peak_end: time | None = None
+    currency: str = "EUR"
+
+    def __repr__(self) -> str:
+        # A price URL may carry an API key in its query: never show it.
+        return f"TariffChoice(kind={self.kind.value!r}, region={self.region!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class SmartGoalSetting:
+    """What a chat asked for a vehicle: target level, local ready-by time, and whether to re-plan daily."""
+
+    chat_id: int
+    vehicle_id: int
+    target_level: int
+    ready_at: time
+    daily: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCharge:
+    """A plan reduced to what must be carried out: its kind and its UTC intervals."""
+
+    kind: PlanKind
+    intervals: tuple[Interval, ...]
+    target_level: int
+    ready_by: datetime
+    made_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SmartChargeState:
+    """Per vehicle: the plan shown and awaiting Confirm, the plan in force, and what Cancel restores.
+
+    `previous` is the car's schedule before the first confirmed window plan (kept across re-plans, so Cancel
+    restores the owner's own schedule, never an earlier plan). `commanded` is the last start (True) or stop
+    (False) the executor sent for a slots plan, None before the first.
+    """
+
+    vehicle_id: int
+    chat_id: int
+    proposed: PlannedCharge | None = None
+    active: PlannedCharge | None = None
+    previous: ChargeSchedule | None = None
+    commanded: bool | None = None
