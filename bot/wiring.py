@@ -6,11 +6,12 @@ cipher and clock, so the real program, the demo and the end-to-end tests all run
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from bot.domain.actions import ActionKind
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
 from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
@@ -22,12 +23,17 @@ from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
+from bot.poller.intervals import IntervalPolicy, activity_of_phase
+from bot.poller.scheduler import Poller, PollerSettings
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
-from bot.services.actions import ActionService
+from bot.services.actions import ActionSent, ActionService
 from bot.services.gateway import RenaultGateway
+from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
+from bot.services.notify import NotificationService, Notifier
+from bot.services.polling import PollingService, PollOutcome
 from bot.services.ports import Clock
 from bot.services.settings import SettingsService
 from bot.services.status import StatusService
@@ -72,6 +78,7 @@ class Core:
     status: StatusService
     actions: ActionService
     settings: SettingsService
+    action_hooks: list[ActionSent] = field(default_factory=list)
 
 
 def build_stores(db: Database, cipher: CredentialCipher) -> Stores:
@@ -125,6 +132,13 @@ def build_core(
     )
     gateway = RenaultGateway(client, stores.accounts, stores.vehicles, clock)
     linking = LinkingService(client, stores.chats, stores.accounts, stores.vehicles, clock)
+    hooks: list[ActionSent] = []
+
+    async def on_action_sent(vehicle_id: int, chat_id: int, kind: ActionKind, sent_at: datetime) -> None:
+        # Filled in later (polling is built after the front-end that needs the core): late binding.
+        for hook in hooks:
+            await hook(vehicle_id, chat_id, kind, sent_at)
+
     return Core(
         clock=clock,
         stores=stores,
@@ -132,8 +146,9 @@ def build_core(
         gateway=gateway,
         linking=linking,
         status=StatusService(linking, gateway, stores.states, clock),
-        actions=ActionService(linking, gateway, clock),
+        actions=ActionService(linking, gateway, clock, on_sent=on_action_sent),
         settings=SettingsService(stores.chats, stores.preferences, options.low_battery_threshold),
+        action_hooks=hooks,
     )
 
 
@@ -146,3 +161,64 @@ def new_http_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.
     """The one shared HTTP client (Renault, tariffs); tests and the demo pass the simulator's transport."""
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
     return httpx.AsyncClient(transport=transport, timeout=HTTP_TIMEOUT, limits=limits)
+
+
+# --- the poller -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PollingParts:
+    """The poll-one-vehicle use case, its delivery and history, and the Poller that drives them."""
+
+    polling: PollingService
+    notifications: NotificationService
+    history: HistoryService
+    poller: Poller
+
+
+def build_polling(
+    core: Core,
+    notifier: Notifier,
+    *,
+    poll_interval_seconds: int | None = None,
+    max_calls_per_hour: int = 60,
+    retention_days: int = 180,
+    poller_settings: PollerSettings | None = None,
+) -> PollingParts:
+    """Wire polling, notifications and history on the core, and hook action confirmations into polling."""
+    stores, clock = core.stores, core.clock
+    policy = IntervalPolicy(fixed_seconds=poll_interval_seconds, max_calls_per_hour=max_calls_per_hour)
+
+    def next_poll(phase: str | None, vehicles_on_account: int, follow_up: bool) -> timedelta:
+        return policy.next_delay(
+            activity_of_phase(phase), vehicles_on_account=vehicles_on_account, follow_up=follow_up
+        )
+
+    notifications = NotificationService(stores.outbox, stores.chats, stores.states, notifier, clock)
+    history = HistoryService(
+        stores.history, stores.vehicles, stores.chats, clock, retention=timedelta(days=retention_days)
+    )
+    polling = PollingService(
+        vehicles=stores.vehicles,
+        accounts=stores.accounts,
+        states=stores.states,
+        reader=core.gateway,
+        notifications=notifications,
+        history=history,
+        next_poll=next_poll,
+        clock=clock,
+    )
+
+    async def flush() -> None:
+        await notifications.flush()
+
+    async def poll_one(vehicle_id: int) -> PollOutcome:
+        return await polling.poll(vehicle_id)
+
+    async def on_action_sent(vehicle_id: int, chat_id: int, kind: ActionKind, sent_at: datetime) -> None:
+        reference = f"{chat_id}-{kind.value}-{int(sent_at.timestamp())}"
+        await polling.expect_action(vehicle_id, chat_id, kind, reference, sent_at)
+
+    core.action_hooks.append(on_action_sent)
+    poller = Poller(stores.states, poll_one, clock, flush=flush, settings=poller_settings)
+    return PollingParts(polling, notifications, history, poller)

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.actions import ActionKind, spec_of
+from bot.domain.schedule import ChargeSchedule, validate
 from bot.domain.snapshot import ChargeMode
 from bot.renault import models as wire
 from bot.renault.vehicle import RenaultVehicle
+from bot.services import schedule_mapping
 from bot.services.errors import FeatureUnavailable, InvalidInput, NotPermitted, TooManyActions
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
@@ -78,6 +80,33 @@ class ActionService:
             await self._on_sent(vehicle.vehicle_id, chat_id, request.kind, sent_at)
         log.info("action %s accepted for vehicle %s", request.kind.value, vehicle.vehicle_id)
         return ActionOutcome(vehicle, request.kind.value, accepted=True)
+
+    async def schedule(self, chat_id: int, vehicle_id: int) -> ChargeSchedule:
+        """The car's charge schedule (read live)."""
+        vehicle = await self._linking.resolve(chat_id, vehicle_id)
+        stored = await self._gateway.stored(vehicle.vehicle_id)
+        proxy = await self._gateway.vehicle(stored)
+        key = "charging-settings" if proxy.supports("charging-settings") else "charge-schedule"
+        if not proxy.supports(key):
+            raise FeatureUnavailable("charge-schedule")
+        read = proxy.charging_settings if key == "charging-settings" else proxy.charge_schedule
+        return schedule_mapping.to_domain(await self._gateway.call(stored, read, key))
+
+    async def set_schedule(self, chat_id: int, vehicle_id: int, schedule: ChargeSchedule) -> ChargeSchedule:
+        """Validate against Renault's rules, then write; if Renault refuses, the car keeps its schedule."""
+        vehicle = await self._linking.resolve(chat_id, vehicle_id)
+        if not vehicle.role.may_command:
+            raise NotPermitted()
+        problems = validate(schedule)
+        if problems:
+            raise InvalidInput([f"schedule.problem.{p.code.value}" for p in problems])
+        stored = await self._gateway.stored(vehicle.vehicle_id)
+        proxy = await self._gateway.vehicle(stored)
+        if not proxy.supports("charge-set-schedule"):
+            raise FeatureUnavailable("charge-set-schedule")
+        slots = schedule_mapping.to_wire(schedule)
+        await self._gateway.call(stored, lambda: proxy.set_charge_schedule(slots), "charge-set-schedule")
+        return schedule
 
     def _check_rate(self, chat_id: int) -> None:
         now = self._clock()

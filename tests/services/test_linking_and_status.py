@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.domain.actions import ActionKind
+from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode
 from bot.domain.snapshot import ChargeState, PlugState
 from bot.services.actions import ActionRequest
 from bot.services.errors import (
     CodeExpired,
     CodeRejected,
     FeatureUnavailable,
+    InvalidInput,
     LoginRejected,
     NotLinked,
     NotPermitted,
@@ -170,3 +173,33 @@ async def test_logout_wipes_the_link(tmp_path: Path) -> None:
             await stack.core.linking.active(CHAT)
         with pytest.raises(NotLinked):
             await stack.core.linking.logout(CHAT)
+
+
+async def test_schedule_round_trips_through_the_car(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        result = await _linked(stack, "X102VE")
+        vehicle_id = result.vehicles[0].vehicle_id
+        before = await stack.core.actions.schedule(CHAT, vehicle_id)
+        monday = DaySlot(time(1, 15), 180)
+        wanted = ChargeSchedule(
+            ScheduleMode.SCHEDULED, (ChargeProgram(1, True, (monday, None, None, None, None, None, None)),)
+        )
+        await stack.core.actions.set_schedule(CHAT, vehicle_id, wanted)
+        after = await stack.core.actions.schedule(CHAT, vehicle_id)
+        assert after.programs[0].days[0] == monday
+        assert after != before
+
+
+async def test_invalid_schedule_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        result = await _linked(stack, "X102VE")
+        vehicle_id = result.vehicles[0].vehicle_id
+        bad = ChargeSchedule(
+            ScheduleMode.SCHEDULED,
+            (ChargeProgram(1, True, (DaySlot(time(1, 10), 20), None, None, None, None, None, None)),),
+        )
+        stack.sim.log.clear()
+        with pytest.raises(InvalidInput) as caught:
+            await stack.core.actions.set_schedule(CHAT, vehicle_id, bad)
+        assert "schedule.problem.start_not_on_quarter" in caught.value.reasons
+        assert stack.sim.log.count("charge-set-schedule") == 0
