@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 _MAX_HEADER_BYTES = 64 * 1024
 
 
-class DropConnection(Exception):  # noqa: N818 - it is a signal, not an error
+class DropConnection(Exception):
     """Raised by a handler to close the socket without answering (simulates a dropped connection)."""
 
 
