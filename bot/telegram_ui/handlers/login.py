@@ -7,6 +7,7 @@ variables for the one service call. The draft (country, e-mail, pending challeng
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot.renault.locales import LOCALES
 from bot.services.errors import AlreadyLinked, CodeExpired, CodeRejected, LoginRejected
@@ -219,12 +221,15 @@ def conversation(timeout_seconds: float) -> ConversationHandler[BotContext]:
         CODE: [MessageHandler(text, got_code)],
         ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
     }
-    return ConversationHandler(
-        entry_points=[CommandHandler("login", begin)],
-        states=states,
-        fallbacks=[CommandHandler("cancel", cancel), CommandHandler("login", already_running)],
-        conversation_timeout=timeout_seconds,
-        name="login",
-        persistent=False,
-        allow_reentry=False,
-    )
+    # The country buttons are tracked per chat, not per message, on purpose: PTB warns about that choice.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        return ConversationHandler(
+            entry_points=[CommandHandler("login", begin)],
+            states=states,
+            fallbacks=[CommandHandler("cancel", cancel), CommandHandler("login", already_running)],
+            conversation_timeout=timeout_seconds,
+            name="login",
+            persistent=False,
+            allow_reentry=False,
+        )

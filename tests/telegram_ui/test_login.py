@@ -1,0 +1,127 @@
+"""/login end to end through the emulator, with a fake linking service."""
+
+from __future__ import annotations
+
+from bot.simulator.telegram import EmulatedUser
+from bot.telegram_ui.context import UiOptions
+from tests.telegram_ui.fakes import CODE, PASSWORD, running_bot, spring, zoe
+
+
+async def _to_password(ann: EmulatedUser, email: str) -> None:
+    await ann.send("/login")
+    countries = await ann.next_message()
+    assert countries.buttons[0].text == "fr_FR"  # the configured default comes first
+    await ann.tap(countries, "de_DE")
+    await ann.wait_until(lambda u: any("MyRenault account." in (m.text or "") for m in u.bot_messages))
+    await ann.send(email)
+    await ann.wait_until(lambda u: any("password" in (m.text or "") for m in u.bot_messages))
+
+
+def _texts(user: EmulatedUser) -> list[str]:
+    return [m.text or "" for m in user.bot_messages]
+
+
+async def test_login_without_2fa_links_and_deletes_the_password() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await _to_password(ann, "ann@example.com")
+        password = await ann.send(PASSWORD)
+        await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in _texts(u)))
+    assert password.message_id in {m.message_id for m in ann.deleted_messages}
+    linked = next(t for t in _texts(ann) if t.startswith("Linked!"))
+    assert "ZOE · AB-123-CD · …45678" in linked
+    assert s.linking.links[1001]
+
+
+async def test_login_with_2fa_asks_for_the_code_and_deletes_it() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await _to_password(ann, "tfa@example.com")
+        await ann.send(PASSWORD)
+        await ann.wait_until(lambda u: any("Renault sent a code" in t for t in _texts(u)))
+        code = await ann.send(CODE)
+        await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in _texts(u)))
+    assert "Renault sent a code to your e-mail (t***@e***.com), send it here." in _texts(ann)
+    assert code.message_id in {m.message_id for m in ann.deleted_messages}
+
+
+async def test_wrong_password_then_right_one() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await _to_password(ann, "ann@example.com")
+        await ann.send("wrong")
+        await ann.wait_until(lambda u: any("refused" in t for t in _texts(u)))
+        await ann.send(PASSWORD)
+        await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in _texts(u)))
+    assert len(ann.deleted_messages) == 2
+
+
+async def test_wrong_code_then_right_code() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await _to_password(ann, "tfa@example.com")
+        await ann.send(PASSWORD)
+        await ann.wait_until(lambda u: any("Renault sent a code" in t for t in _texts(u)))
+        await ann.send("000000")
+        await ann.wait_until(lambda u: any("That code is not right" in t for t in _texts(u)))
+        await ann.send(CODE)
+        await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in _texts(u)))
+    assert len(ann.deleted_messages) == 3
+
+
+async def test_bad_email_is_asked_again() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await ann.send("/login")
+        countries = await ann.next_message()
+        await ann.tap(countries, "fr_FR")
+        await ann.wait_until(lambda u: any("MyRenault account." in t for t in _texts(u)))
+        await ann.send("not an address")
+        await ann.wait_until(lambda u: any("does not look like" in t for t in _texts(u)))
+
+
+async def test_several_vehicles_offer_buttons_to_pick_the_active_one() -> None:
+    async with running_bot() as s:
+        s.linking.on_login = [zoe(7), spring(8)]
+        ann = s.emu.user(1001, "Ann")
+        await _to_password(ann, "ann@example.com")
+        await ann.send(PASSWORD)
+        await ann.wait_until(lambda u: any("several cars" in t for t in _texts(u)))
+        chooser = next(m for m in ann.bot_messages if "several cars" in (m.text or ""))
+        await ann.tap(chooser, "🚗 SPRING · …65432")
+        await ann.wait_until(lambda u: any(t.startswith("Active car") for t in _texts(u)))
+    assert s.linking.active_ids[1001] == 8
+
+
+async def test_login_in_a_group_points_to_the_private_chat() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        family = s.emu.group("Family")
+        in_group = family.join(ann)
+        await in_group.send("/login")
+        reply = await in_group.next_message()
+    assert reply.text is not None
+    assert "private chat" in reply.text
+
+
+async def test_cancel_leaves_the_login_and_forgets_the_challenge() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await _to_password(ann, "tfa@example.com")
+        await ann.send(PASSWORD)
+        await ann.wait_until(lambda u: any("Renault sent a code" in t for t in _texts(u)))
+        await ann.send("/cancel")
+        await ann.wait_until(lambda u: any("Login cancelled" in t for t in _texts(u)))
+    assert s.linking.cancelled == ["c1"]
+
+
+async def test_silence_ends_the_login_with_a_message() -> None:
+    async with running_bot(UiOptions(conversation_timeout_seconds=0.2)) as s:
+        ann = s.emu.user(1001, "Ann")
+        await ann.send("/login")
+        await ann.next_message()
+        await ann.wait_until(lambda u: any("no answer came" in t for t in _texts(u)))
+        await ann.send(PASSWORD)  # no longer read as a password
+        await ann.send("/help")
+        await ann.wait_until(lambda u: any(t.startswith("/status") for t in _texts(u)))
+    assert s.linking.passwords_seen == []

@@ -1,0 +1,103 @@
+"""The Telegram notifier: every domain event rendered per language, Telegram errors mapped, never raised."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+from telegram import Bot
+
+from bot.domain import events as ev
+from bot.domain.actions import ActionKind
+from bot.domain.preferences import ChatSettings
+from bot.services.notify import DeliveryStatus
+from bot.simulator.http_server import LoopbackServer
+from bot.simulator.telegram import TelegramEmulator
+from bot.telegram_ui.notifier import RENDERERS, TelegramNotifier, render_event
+from tests.support.clock import FakeClock
+
+NOW = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
+VIN = "VF1AG000012345678"
+T = NOW - timedelta(minutes=5)
+
+SAMPLES: list[ev.Event] = [
+    ev.ChargeStarted(VIN, T, 35, power_kw=7.4, remaining_minutes=200),
+    ev.ChargeComplete(
+        VIN, T, 100, start_level=35, energy_added_kwh=33.8, duration=timedelta(hours=4, minutes=10)
+    ),
+    ev.ChargeInterrupted(VIN, T, 60, ev.InterruptReason.UNPLUGGED, start_level=35),
+    ev.ChargeError(VIN, T, None),
+    ev.Plugged(VIN, T, 35),
+    ev.Unplugged(VIN, T, 80, range_km=250.0),
+    ev.PluggedNotCharging(VIN, NOW - timedelta(minutes=40), 35),
+    ev.LowBattery(VIN, T, 18, 20, range_km=55.0),
+    ev.TargetReached(VIN, T, 80, 80, NOW - timedelta(hours=3), stop_charge=True),
+    ev.PlugReminder(VIN, date(2026, 11, 2), 30, 50),
+    ev.PreconditioningConfirmed(VIN, T, 70, outside_temperature_c=3.5),
+    ev.ActionConfirmed(VIN, ActionKind.CHARGE_START, "r1", NOW - timedelta(minutes=8), T, 40),
+    ev.ActionNotConfirmed(VIN, ActionKind.PRECONDITION, "r2", NOW - timedelta(minutes=15), NOW, 40),
+    ev.RenaultUnreachable("account:1", NOW - timedelta(hours=1)),
+    ev.CredentialsExpired("account:1", NOW - timedelta(hours=2)),
+    ev.ServiceRecovered("account:1", NOW, NOW - timedelta(hours=1)),
+]
+
+
+def test_every_domain_event_has_a_renderer_and_a_sample() -> None:
+    assert set(RENDERERS) == set(ev.EVENT_TYPES)
+    assert {type(sample) for sample in SAMPLES} == set(ev.EVENT_TYPES)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
+def test_every_event_renders_in_the_chats_language_and_time_zone(
+    language: str, snapshot: SnapshotAssertion
+) -> None:
+    chat = ChatSettings(chat_id=1, language=language, time_zone="Europe/Berlin")
+    rendered = "\n---\n".join(render_event(chat, event, NOW) for event in SAMPLES)
+    assert "None" not in rendered
+    assert rendered == snapshot
+
+
+@pytest.fixture
+async def emu_bot() -> AsyncIterator[tuple[TelegramEmulator, Bot]]:
+    emu = TelegramEmulator(FakeClock(NOW))
+    async with LoopbackServer(emu.handle) as server:
+        async with Bot(
+            emu.token, base_url=f"{server.url}/bot", base_file_url=f"{server.url}/file/bot"
+        ) as bot:
+            yield emu, bot
+        emu.close()
+
+
+async def test_ping_is_sent_to_the_chat(emu_bot: tuple[TelegramEmulator, Bot]) -> None:
+    emu, bot = emu_bot
+    ann = emu.user(1001, "Ann")
+    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[4])
+    assert result.status is DeliveryStatus.SENT
+    assert ann.bot_messages[-1].text == "🔌 🚗 …45678: plugged in, battery 35%."
+
+
+async def test_blocked_user_is_reported_as_blocked(emu_bot: tuple[TelegramEmulator, Bot]) -> None:
+    emu, bot = emu_bot
+    ann = emu.user(1001, "Ann")
+    ann.block_bot()
+    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[0])
+    assert result.status is DeliveryStatus.BLOCKED
+
+
+async def test_unknown_chat_is_reported_as_blocked(emu_bot: tuple[TelegramEmulator, Bot]) -> None:
+    _, bot = emu_bot
+    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=424242), SAMPLES[0])
+    assert result.status is DeliveryStatus.BLOCKED
+
+
+async def test_flood_control_asks_to_retry_after_telegrams_wait(
+    emu_bot: tuple[TelegramEmulator, Bot],
+) -> None:
+    emu, bot = emu_bot
+    ann = emu.user(1001, "Ann")
+    emu.inject_flood(17, method="sendMessage")
+    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[0])
+    assert result.status is DeliveryStatus.RETRY_LATER
+    assert result.retry_after_seconds == 17
