@@ -76,6 +76,10 @@ class ActionsPort(Protocol):
         """Check rights and the per-chat rate, send the action, report Renault's answer."""
         ...
 
+
+class SchedulePort(Protocol):
+    """Reading and writing a car's charge schedule (optional: without it /schedule says 'not supported')."""
+
     async def schedule(self, chat_id: int, vehicle_id: int) -> Any:
         """The car's charge schedule."""
         ...
@@ -114,6 +118,7 @@ class Services:
     actions: ActionsPort
     settings: SettingsPort
     clock: Callable[[], datetime]
+    schedules: SchedulePort | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -195,9 +195,9 @@ def render_event(settings: ChatSettings, event: ev.Event, now: datetime) -> str:
 class TelegramNotifier:
     """Implements `bot.services.notify.Notifier`: renders and sends one ping, mapping Telegram errors."""
 
-    def __init__(self, bot: Bot, clock: Callable[[], datetime]) -> None:
+    def __init__(self, bot: Bot, clock: Callable[[], datetime] | None = None) -> None:
         self._bot = bot
-        self._clock = clock
+        self._clock = clock or _utc_now
 
     async def send(self, chat: ChatSettings, event: ev.Event) -> DeliveryResult:
         """Send the ping; Telegram errors become a DeliveryResult, never an exception."""
@@ -217,6 +217,10 @@ class TelegramNotifier:
             log.warning("ping not delivered: %s", type(error).__name__)
             return DeliveryResult(DeliveryStatus.FAILED)
         return DeliveryResult(DeliveryStatus.SENT)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _seconds(error: RetryAfter) -> float:

@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from telegram import Update
 
@@ -159,12 +158,6 @@ class FakeActions:
             raise failure
         self.runs.append((chat_id, vehicle_id, request))
         return ActionOutcome(vehicle, request.kind.value, accepted=True)
-
-    async def schedule(self, chat_id: int, vehicle_id: int) -> Any:
-        raise errors.FeatureUnavailable("charge-schedule")
-
-    async def set_schedule(self, chat_id: int, vehicle_id: int, schedule: Any) -> Any:
-        raise errors.FeatureUnavailable("charge-schedule")
 
 
 class FakeSettings:
