@@ -1,15 +1,36 @@
-"""Use case: plan a smart charge ("ready by 07:30 at 80 %") from a tariff source; not yet sent to the car."""
+"""Use cases: plan a smart charge ("ready by 07:30 at 80 %") from a tariff source, per chat and daily.
+
+Carrying the plan out (Confirm/Cancel, start/stop) is `bot.services.smart_control`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+import re
+from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain.planner import ChargePlan, ChargePower, PlanRequest, ScheduleRules, next_ready_by, plan_charge
+from bot.domain.models import traits_for
+from bot.domain.planner import (
+    ChargePlan,
+    ChargePower,
+    PlanRequest,
+    ScheduleRules,
+    choose_charge_power,
+    next_ready_by,
+    plan_charge,
+)
+from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice, TariffKind
 from bot.domain.tariff import TariffError, TariffFormatError, TariffProvider
 from bot.services.errors import InvalidInput, ServiceError
-from bot.services.ports import Clock
+from bot.services.gateway import RenaultGateway
+from bot.services.linking import LinkingService
+from bot.services.ports import ChatRepository, Clock
+from bot.services.smart_control import SmartChargeControl
+from bot.services.smart_ports import SmartChargeStore, TariffFactory
+
+log = logging.getLogger(__name__)
 
 # Prices are fetched from a little before now so the step holding `now` is priced for "charge now".
 _LOOKBACK = timedelta(minutes=15)
@@ -73,3 +94,128 @@ class SmartChargingService:
             rules=goal.rules,
         )
         return plan_charge(request, prices)
+
+
+@dataclass(frozen=True, slots=True)
+class SmartPlanView:
+    """A plan as shown to a chat: the planner's answer, what Confirm will do, the zone for times."""
+
+    vehicle_id: int
+    chat_id: int
+    plan: ChargePlan
+    planned: PlannedCharge | None
+    time_zone: str
+    current_level: float
+
+
+class SmartChargeAssistant:
+    """The /smartcharge use cases: tariff choice per chat, plan for a goal, daily re-planning."""
+
+    def __init__(
+        self,
+        linking: LinkingService,
+        gateway: RenaultGateway,
+        chats: ChatRepository,
+        store: SmartChargeStore,
+        control: SmartChargeControl,
+        tariffs: TariffFactory,
+        clock: Clock,
+    ) -> None:
+        self._linking = linking
+        self._gateway = gateway
+        self._chats = chats
+        self._store = store
+        self._control = control
+        self._tariffs = tariffs
+        self._clock = clock
+
+    async def set_tariff(self, chat_id: int, choice: TariffChoice) -> None:
+        """Validate and store the chat's tariff source."""
+        problems = tariff_problems(choice)
+        if problems:
+            raise InvalidInput(problems)
+        await self._store.save_tariff(chat_id, choice)
+
+    async def tariff(self, chat_id: int) -> TariffChoice | None:
+        """The chat's tariff source, or None."""
+        return await self._store.tariff(chat_id)
+
+    async def plan_for(self, goal: SmartGoalSetting) -> SmartPlanView:
+        """Plan the goal with the chat's tariff and the car's level; keep it as the proposal."""
+        vehicle = await self._linking.resolve(goal.chat_id, goal.vehicle_id)
+        if not 1 <= goal.target_level <= 100:
+            raise InvalidInput(["smart.error.target_range"])
+        choice = await self._store.tariff(goal.chat_id)
+        if choice is None:
+            raise InvalidInput(["smart.error.no_tariff"])
+        settings = await self._chats.get(goal.chat_id)
+        zone = settings.time_zone if settings is not None else "UTC"
+        stored = await self._gateway.stored(vehicle.vehicle_id)
+        snapshot = await self._gateway.read_snapshot(stored)
+        if snapshot.battery_level is None:
+            raise InvalidInput(["smart.error.no_level"])
+        traits = traits_for(vehicle.info.model_code)
+        power = choose_charge_power(None, traits.default_ac_power_kw, None)
+        if traits.usable_capacity_kwh is None or power is None:
+            raise InvalidInput(["smart.error.unknown_battery"])
+        caps = vehicle.capabilities
+        service = SmartChargingService(self._tariffs(choice), self._clock)
+        plan = await service.plan(
+            SmartChargeGoal(
+                ready_at=goal.ready_at,
+                time_zone=zone,
+                current_level=snapshot.battery_level,
+                target_level=goal.target_level,
+                usable_capacity_kwh=traits.usable_capacity_kwh,
+                power=power,
+                can_schedule=caps.supports("charge-set-schedule"),
+                can_start_stop=caps.supports("charge-start") and caps.supports("charge-stop"),
+            )
+        )
+        await self._store.save_goal(goal)
+        planned = None
+        if plan.window is not None or plan.slots is not None:
+            ready_by = next_ready_by(self._clock(), goal.ready_at, ZoneInfo(zone))
+            planned = await self._control.propose(
+                goal.chat_id, vehicle.vehicle_id, plan, goal.target_level, ready_by
+            )
+        return SmartPlanView(vehicle.vehicle_id, goal.chat_id, plan, planned, zone, snapshot.battery_level)
+
+    async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:
+        """Switch daily re-planning for the chat's goal on or off."""
+        vehicle = await self._linking.resolve(chat_id, vehicle_id)
+        goal = await self._store.goal(chat_id, vehicle.vehicle_id)
+        if goal is None:
+            raise InvalidInput(["smart.error.no_goal"])
+        goal = replace(goal, daily=daily)
+        await self._store.save_goal(goal)
+        return goal
+
+    async def daily_plans(self) -> list[SmartPlanView]:
+        """Re-plan every daily goal (run when tomorrow's prices are out); failures are skipped and logged."""
+        views = []
+        for goal in await self._store.daily_goals():
+            try:
+                views.append(await self.plan_for(goal))
+            except ServiceError as error:
+                log.info("daily smart plan skipped for vehicle %s: %s", goal.vehicle_id, type(error).__name__)
+        return views
+
+
+_REGION = re.compile(r"[A-P]")
+
+
+def tariff_problems(choice: TariffChoice) -> list[str]:
+    """Why a tariff choice cannot be used (i18n keys); empty when it can."""
+    if choice.kind is TariffKind.OCTOPUS:
+        return [] if choice.region and _REGION.fullmatch(choice.region) else ["smart.error.region"]
+    if choice.kind is TariffKind.URL:
+        return [] if choice.url and choice.url.startswith("https://") else ["smart.error.url"]
+    prices = (choice.peak, choice.off_peak)
+    if (
+        any(p is None or p < 0 for p in prices)
+        or choice.off_peak_start is None
+        or choice.off_peak_end is None
+    ):
+        return ["smart.error.fixed"]
+    return []
