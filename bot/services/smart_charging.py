@@ -181,6 +181,22 @@ class SmartChargeAssistant:
             )
         return SmartPlanView(vehicle.vehicle_id, goal.chat_id, plan, planned, zone, snapshot.battery_level)
 
+    async def active_vehicle(self, chat_id: int) -> int:
+        """The chat's active vehicle id (NotLinked when none)."""
+        return (await self._linking.active(chat_id)).vehicle_id
+
+    async def confirm(self, chat_id: int, vehicle_id: int) -> PlannedCharge:
+        """Carry out the proposed plan (see SmartChargeControl.confirm)."""
+        return await self._control.confirm(chat_id, vehicle_id)
+
+    async def cancel(self, chat_id: int, vehicle_id: int) -> bool:
+        """Drop the plans and restore the car's schedule (see SmartChargeControl.cancel)."""
+        return await self._control.cancel(chat_id, vehicle_id)
+
+    async def run_due(self) -> list[int]:
+        """Start/stop armed plans at their boundaries (see SmartChargeControl.run_due)."""
+        return await self._control.run_due()
+
     async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:
         """Switch daily re-planning for the chat's goal on or off."""
         vehicle = await self._linking.resolve(chat_id, vehicle_id)

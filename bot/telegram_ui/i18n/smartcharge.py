@@ -1,0 +1,163 @@
+"""Smart-charging messages (English, French, German); the lead merges them into the main catalogs."""
+
+from __future__ import annotations
+
+from typing import Final
+
+EN: Final[dict[str, str]] = {
+    "smart.ask_target": "Smart charge: which battery level do you want?",
+    "smart.ask_ready": "Ready by when ({level} %)?",
+    "smart.plan.window": "Charge {start} – {end} ({day}), {kwh} kWh.",
+    "smart.plan.slots": "Charge in {count} periods, first {start}, last ends {end}; {kwh} kWh.",
+    "smart.plan.cost": "Estimated cost: {cost} {currency}.",
+    "smart.plan.saving": "Saving against charging now: {saving} {currency}.",
+    "smart.plan.level": "From {now} % to {target} %.",
+    "smart.note.at_target": "The battery is already at the target level.",
+    "smart.note.no_prices": "No prices are known for this period yet.",
+    "smart.note.missing_prices": "Some prices are not published yet; the plan uses what is known.",
+    "smart.note.target_not_reachable": "The target cannot be reached by then; this is the best effort.",
+    "smart.note.no_window": "No schedule window fits before the deadline.",
+    "smart.button.confirm": "✅ Confirm",
+    "smart.button.cancel": "✖ Cancel",
+    "smart.button.daily_on": "🔁 Every day",
+    "smart.button.daily_off": "Stop daily plan",
+    "smart.confirmed.window": (
+        "Done: the car's schedule now charges {start} – {end}. Cancel restores your schedule."
+    ),
+    "smart.confirmed.slots": "Done: the bot will start and stop the charge as planned.",
+    "smart.cancelled": "Smart charge cancelled; your previous schedule is back.",
+    "smart.cancelled.nothing": "Smart charge cancelled.",
+    "smart.daily.on": "A new plan will be sent every evening when tomorrow's prices are out.",
+    "smart.daily.off": "Daily plan switched off.",
+    "smart.daily.header": "Tonight's smart charge plan:",
+    "smart.tariff.help": (
+        "Choose your tariff by typing one of:\n"
+        "/smarttariff octopus C (your Octopus Agile region letter)\n"
+        "/smarttariff url https://… (a JSON or CSV price feed)\n"
+        "/smarttariff fixed 0.25 0.15 22:00 06:00 (peak, off-peak price, off-peak start and end)"
+    ),
+    "smart.tariff.saved": "Tariff saved.",
+    "smart.error.no_plan": "No plan could be made.",
+    "smart.error.nothing_to_confirm": "There is no plan to confirm: run /smartcharge again.",
+    "smart.error.plan_expired": "This plan is over: run /smartcharge again.",
+    "smart.error.schedule_rules": "The planned window breaks the car's schedule rules; nothing was sent.",
+    "smart.error.target_range": "The target must be between 1 and 100 %.",
+    "smart.error.no_tariff": "Choose a tariff first.",
+    "smart.error.no_level": "The car did not report its battery level; try again later.",
+    "smart.error.unknown_battery": "The battery size of this model is unknown, so no plan can be made.",
+    "smart.error.no_goal": "Run /smartcharge first.",
+    "smart.error.region": "The Octopus region is one letter from A to P.",
+    "smart.error.url": "The price feed must be an https:// address.",
+    "smart.error.fixed": "Type two prices and two times, e.g. /smarttariff fixed 0.25 0.15 22:00 06:00.",
+    "smart.error.tariff_down": "The tariff source could not be read; try again later.",
+}
+
+FR: Final[dict[str, str]] = {
+    "smart.ask_target": "Recharge intelligente : quel niveau de batterie voulez-vous ?",
+    "smart.ask_ready": "Prête pour quelle heure ({level} %) ?",
+    "smart.plan.window": "Recharge {start} – {end} ({day}), {kwh} kWh.",
+    "smart.plan.slots": (
+        "Recharge en {count} périodes, la première à {start}, la dernière finit à {end} ; {kwh} kWh."
+    ),
+    "smart.plan.cost": "Coût estimé : {cost} {currency}.",
+    "smart.plan.saving": "Économie par rapport à une recharge immédiate : {saving} {currency}.",
+    "smart.plan.level": "De {now} % à {target} %.",
+    "smart.note.at_target": "La batterie est déjà au niveau visé.",
+    "smart.note.no_prices": "Aucun prix n'est encore connu pour cette période.",
+    "smart.note.missing_prices": "Certains prix ne sont pas encore publiés ; le plan utilise ceux connus.",
+    "smart.note.target_not_reachable": (
+        "Le niveau visé ne peut pas être atteint à temps ; voici le mieux possible."
+    ),
+    "smart.note.no_window": "Aucune plage de programmation ne tient avant l'heure voulue.",
+    "smart.button.confirm": "✅ Confirmer",
+    "smart.button.cancel": "✖ Annuler",
+    "smart.button.daily_on": "🔁 Tous les jours",
+    "smart.button.daily_off": "Arrêter le plan quotidien",
+    "smart.confirmed.window": (
+        "C'est fait : la voiture charge de {start} à {end}. Annuler rétablit votre programmation."
+    ),
+    "smart.confirmed.slots": "C'est fait : le bot démarrera et arrêtera la charge comme prévu.",
+    "smart.cancelled": "Recharge intelligente annulée ; votre programmation précédente est rétablie.",
+    "smart.cancelled.nothing": "Recharge intelligente annulée.",
+    "smart.daily.on": "Un nouveau plan sera envoyé chaque soir dès la publication des prix du lendemain.",
+    "smart.daily.off": "Plan quotidien désactivé.",
+    "smart.daily.header": "Plan de recharge intelligente pour cette nuit :",
+    "smart.tariff.help": (
+        "Choisissez votre tarif en tapant l'une de ces commandes :\n"
+        "/smarttariff octopus C (la lettre de votre région Octopus Agile)\n"
+        "/smarttariff url https://… (un flux de prix JSON ou CSV)\n"
+        "/smarttariff fixed 0.25 0.15 22:00 06:00 (prix plein, prix creux, début et fin des heures creuses)"
+    ),
+    "smart.tariff.saved": "Tarif enregistré.",
+    "smart.error.no_plan": "Aucun plan n'a pu être établi.",
+    "smart.error.nothing_to_confirm": "Aucun plan à confirmer : relancez /smartcharge.",
+    "smart.error.plan_expired": "Ce plan est terminé : relancez /smartcharge.",
+    "smart.error.schedule_rules": (
+        "La plage prévue enfreint les règles de programmation ; rien n'a été envoyé."
+    ),
+    "smart.error.target_range": "Le niveau visé doit être entre 1 et 100 %.",
+    "smart.error.no_tariff": "Choisissez d'abord un tarif.",
+    "smart.error.no_level": "La voiture n'a pas indiqué son niveau de batterie ; réessayez plus tard.",
+    "smart.error.unknown_battery": "La capacité de batterie de ce modèle est inconnue : aucun plan possible.",
+    "smart.error.no_goal": "Lancez d'abord /smartcharge.",
+    "smart.error.region": "La région Octopus est une lettre de A à P.",
+    "smart.error.url": "Le flux de prix doit être une adresse https://.",
+    "smart.error.fixed": "Tapez deux prix et deux heures, par ex. /smarttariff fixed 0.25 0.15 22:00 06:00.",
+    "smart.error.tariff_down": "La source des tarifs est illisible ; réessayez plus tard.",
+}
+
+DE: Final[dict[str, str]] = {
+    "smart.ask_target": "Intelligentes Laden: Welchen Akkustand möchten Sie?",
+    "smart.ask_ready": "Fertig bis wann ({level} %)?",
+    "smart.plan.window": "Laden {start} – {end} ({day}), {kwh} kWh.",
+    "smart.plan.slots": "Laden in {count} Zeiträumen, erster ab {start}, letzter endet {end}; {kwh} kWh.",
+    "smart.plan.cost": "Geschätzte Kosten: {cost} {currency}.",
+    "smart.plan.saving": "Ersparnis gegenüber sofortigem Laden: {saving} {currency}.",
+    "smart.plan.level": "Von {now} % auf {target} %.",
+    "smart.note.at_target": "Der Akku hat den Zielstand bereits erreicht.",
+    "smart.note.no_prices": "Für diesen Zeitraum sind noch keine Preise bekannt.",
+    "smart.note.missing_prices": (
+        "Einige Preise sind noch nicht veröffentlicht; der Plan nutzt die bekannten."
+    ),
+    "smart.note.target_not_reachable": "Das Ziel ist bis dahin nicht erreichbar; dies ist das Bestmögliche.",
+    "smart.note.no_window": "Vor der gewünschten Zeit passt kein Ladeplan-Zeitfenster.",
+    "smart.button.confirm": "✅ Bestätigen",
+    "smart.button.cancel": "✖ Abbrechen",
+    "smart.button.daily_on": "🔁 Jeden Tag",
+    "smart.button.daily_off": "Täglichen Plan beenden",
+    "smart.confirmed.window": (
+        "Erledigt: Das Auto lädt jetzt {start} – {end}. Abbrechen stellt Ihren Ladeplan wieder her."
+    ),
+    "smart.confirmed.slots": "Erledigt: Der Bot startet und stoppt die Ladung wie geplant.",
+    "smart.cancelled": "Intelligentes Laden abgebrochen; Ihr vorheriger Ladeplan ist wiederhergestellt.",
+    "smart.cancelled.nothing": "Intelligentes Laden abgebrochen.",
+    "smart.daily.on": "Jeden Abend kommt ein neuer Plan, sobald die Preise für morgen veröffentlicht sind.",
+    "smart.daily.off": "Täglicher Plan ausgeschaltet.",
+    "smart.daily.header": "Der Plan für intelligentes Laden heute Nacht:",
+    "smart.tariff.help": (
+        "Wählen Sie Ihren Tarif mit einem dieser Befehle:\n"
+        "/smarttariff octopus C (Ihr Octopus-Agile-Regionsbuchstabe)\n"
+        "/smarttariff url https://… (ein JSON- oder CSV-Preisfeed)\n"
+        "/smarttariff fixed 0.25 0.15 22:00 06:00 (HT-Preis, NT-Preis, NT-Beginn und -Ende)"
+    ),
+    "smart.tariff.saved": "Tarif gespeichert.",
+    "smart.error.no_plan": "Es konnte kein Plan erstellt werden.",
+    "smart.error.nothing_to_confirm": "Es gibt keinen Plan zu bestätigen: /smartcharge erneut ausführen.",
+    "smart.error.plan_expired": "Dieser Plan ist vorbei: /smartcharge erneut ausführen.",
+    "smart.error.schedule_rules": (
+        "Das geplante Zeitfenster verletzt die Ladeplan-Regeln; nichts wurde gesendet."
+    ),
+    "smart.error.target_range": "Das Ziel muss zwischen 1 und 100 % liegen.",
+    "smart.error.no_tariff": "Wählen Sie zuerst einen Tarif.",
+    "smart.error.no_level": "Das Auto hat keinen Akkustand gemeldet; versuchen Sie es später erneut.",
+    "smart.error.unknown_battery": "Die Akkugröße dieses Modells ist unbekannt, daher ist kein Plan möglich.",
+    "smart.error.no_goal": "Führen Sie zuerst /smartcharge aus.",
+    "smart.error.region": "Die Octopus-Region ist ein Buchstabe von A bis P.",
+    "smart.error.url": "Der Preisfeed muss eine https://-Adresse sein.",
+    "smart.error.fixed": (
+        "Geben Sie zwei Preise und zwei Zeiten ein, z. B. /smarttariff fixed 0.25 0.15 22:00 06:00."
+    ),
+    "smart.error.tariff_down": "Die Tarifquelle konnte nicht gelesen werden; versuchen Sie es später erneut.",
+}
+
+CATALOGS: Final[dict[str, dict[str, str]]] = {"en": EN, "fr": FR, "de": DE}
