@@ -1,0 +1,118 @@
+"""The whole bot over loopback HTTP: Telegram emulator + Renault simulator, real Application and services.
+
+Only the transports are swapped: the Renault client talks HTTP to the simulator's port, PTB talks HTTP to
+the emulator's port, and the database is a fresh SQLite file. `restart()` builds a new Application and a new
+service graph on the same database and key, as after a process restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.persistence.crypto import CredentialCipher, generate_key
+from bot.persistence.engine import Database
+from bot.persistence.migrations import upgrade_database
+from bot.renault.locales import LocaleOverrides
+from bot.simulator.http_server import LoopbackServer
+from bot.simulator.renault import RenaultSimulator
+from bot.simulator.telegram import EmulatedUser, TelegramEmulator
+from bot.telegram_ui.application import build_application
+from bot.telegram_ui.context import BotApplication, Services, UiOptions
+from bot.wiring import Core, CoreOptions, build_core, new_http_client
+from tests.support.clock import FakeClock
+
+EMAIL = "owner@example.com"
+TFA_EMAIL = "tfa@example.com"
+PASSWORD = "sim-password-1"
+
+
+@dataclass
+class E2E:
+    """A running bot and both fakes of the outside world."""
+
+    clock: FakeClock
+    sim: RenaultSimulator
+    emu: TelegramEmulator
+    sim_url: str
+    emu_url: str
+    db: Database
+    cipher: CredentialCipher
+    app: BotApplication | None = None
+    core: Core | None = None
+    _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
+
+    async def start(self) -> None:
+        """Build the service graph and the Application, and start long polling."""
+        overrides = LocaleOverrides(
+            gigya_url=f"{self.sim_url}/gigya", kamereon_url=f"{self.sim_url}/kamereon"
+        )
+        http = await self._stack.enter_async_context(new_http_client())
+        self.core = build_core(
+            http, self.db, self.cipher, self.clock, CoreOptions(locale_overrides=overrides)
+        )
+        services = Services(
+            self.core.linking, self.core.status, self.core.actions, self.core.settings, self.clock
+        )
+        self.app = build_application(
+            self.emu.token, f"{self.emu_url}/bot", f"{self.emu_url}/file/bot", services, options=UiOptions()
+        )
+        await self.app.initialize()
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+
+    async def stop(self) -> None:
+        """Stop polling and the Application, close the HTTP client."""
+        if self.app is not None:
+            assert self.app.updater is not None
+            await self.app.updater.stop()
+            await self.app.stop()
+            await self.app.shutdown()
+            self.app = None
+        await self._stack.aclose()
+        self._stack = AsyncExitStack()
+
+    async def restart(self) -> None:
+        """A new process on the same database and key."""
+        await self.stop()
+        await self.start()
+
+
+@asynccontextmanager
+async def running_e2e(tmp_path: Path) -> AsyncIterator[E2E]:
+    """Serve both fakes on loopback, migrate a fresh database, start the bot; tear everything down after."""
+    clock = FakeClock()
+    sim = RenaultSimulator(clock)
+    emu = TelegramEmulator(clock)
+    db = Database.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
+    await upgrade_database(db)
+    async with LoopbackServer(sim.handle) as sim_server, LoopbackServer(emu.handle) as emu_server:
+        e2e = E2E(
+            clock, sim, emu, sim_server.url, emu_server.url, db, CredentialCipher.from_setting(generate_key())
+        )
+        await e2e.start()
+        try:
+            yield e2e
+        finally:
+            emu.close()
+            await e2e.stop()
+            await db.dispose()
+
+
+def texts(user: EmulatedUser) -> list[str]:
+    """The texts of the bot's messages as the user sees them now."""
+    return [message.text or "" for message in user.bot_messages]
+
+
+async def login(user: EmulatedUser, email: str, password: str) -> None:
+    """Walk through /login up to sending the password (country: the default)."""
+    await user.send("/login")
+    countries = await user.next_message()
+    await user.tap(countries, countries.buttons[0].text)
+    await user.wait_until(lambda u: any("MyRenault account." in t for t in texts(u)))
+    await user.send(email)
+    await user.wait_until(lambda u: any("password" in t for t in texts(u)))
+    await user.send(password)
