@@ -1,0 +1,32 @@
+# Two stages: the builder turns the checkout into wheels (the bot and every dependency), the runtime
+# installs them offline, so the final image holds no sources, no build tools and no pip cache.
+
+FROM python:3.12-slim AS builder
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY alembic ./alembic
+COPY bot ./bot
+RUN pip wheel --wheel-dir /wheels .
+
+FROM python:3.12-slim AS runtime
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DATABASE_URL=sqlite:////data/bot.db \
+    HEALTH_PORT=8080
+# A fixed uid, so a bind-mounted /data can be chowned to it on the host.
+RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/bot bot \
+    && mkdir /data \
+    && chown bot:bot /data
+COPY --from=builder /wheels /tmp/wheels
+RUN pip install --no-cache-dir --no-index --find-links /tmp/wheels renault-telegram-bot \
+    && rm -rf /tmp/wheels
+USER bot
+WORKDIR /home/bot
+VOLUME ["/data"]
+EXPOSE 8080
+# Shell form on purpose: ${HEALTH_PORT} is expanded when the check runs. urlopen raises on a 503.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=8)" "http://127.0.0.1:${HEALTH_PORT:-8080}/healthz" || exit 1
+CMD ["python", "-m", "bot"]
