@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
 from bot.domain.actions import ActionKind
+from bot.domain.smart_schedule import TariffChoice, TariffKind
+from bot.domain.tariff import TariffProvider
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
 from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
@@ -20,6 +23,7 @@ from bot.persistence.engine import Database
 from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.invites import SqlInviteRepository
 from bot.persistence.outbox import SqlNotificationLog
+from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
@@ -29,6 +33,7 @@ from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
 from bot.services.actions import ActionSent, ActionService
+from bot.services.errors import InvalidInput
 from bot.services.gateway import RenaultGateway
 from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
@@ -36,7 +41,13 @@ from bot.services.notify import NotificationService, Notifier
 from bot.services.polling import PollingService, PollOutcome
 from bot.services.ports import Clock
 from bot.services.settings import SettingsService
+from bot.services.smart_charging import SmartChargeAssistant
+from bot.services.smart_control import SmartChargeControl
+from bot.services.smart_ports import TariffFactory
 from bot.services.status import StatusService
+from bot.tariffs.fixed import FixedTwoRateTariff
+from bot.tariffs.generic import GenericUrlTariff
+from bot.tariffs.octopus import OctopusAgileTariff
 
 HTTP_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 
@@ -176,13 +187,21 @@ class PollingParts:
     poller: Poller
 
 
+def build_history(core: Core, retention_days: int = 180) -> HistoryService:
+    """Readings, charge sessions and /history, with the configured retention."""
+    stores = core.stores
+    return HistoryService(
+        stores.history, stores.vehicles, stores.chats, core.clock, retention=timedelta(days=retention_days)
+    )
+
+
 def build_polling(
     core: Core,
     notifier: Notifier,
     *,
+    history: HistoryService | None = None,
     poll_interval_seconds: int | None = None,
     max_calls_per_hour: int = 60,
-    retention_days: int = 180,
     poller_settings: PollerSettings | None = None,
 ) -> PollingParts:
     """Wire polling, notifications and history on the core, and hook action confirmations into polling."""
@@ -195,9 +214,7 @@ def build_polling(
         )
 
     notifications = NotificationService(stores.outbox, stores.chats, stores.states, notifier, clock)
-    history = HistoryService(
-        stores.history, stores.vehicles, stores.chats, clock, retention=timedelta(days=retention_days)
-    )
+    history = history or build_history(core)
     polling = PollingService(
         vehicles=stores.vehicles,
         accounts=stores.accounts,
@@ -222,3 +239,46 @@ def build_polling(
     core.action_hooks.append(on_action_sent)
     poller = Poller(stores.states, poll_one, clock, flush=flush, settings=poller_settings)
     return PollingParts(polling, notifications, history, poller)
+
+
+# --- smart charging -----------------------------------------------------------------------------------
+
+
+def tariff_factory(http: httpx.AsyncClient) -> TariffFactory:
+    """Builds the chat's chosen tariff source on the shared HTTP client."""
+
+    def build(choice: TariffChoice, zone: str) -> TariffProvider:
+        if choice.kind is TariffKind.OCTOPUS:
+            return OctopusAgileTariff(http, choice.region or "")
+        if choice.kind is TariffKind.URL:
+            return GenericUrlTariff(http, choice.url or "", currency=choice.currency)
+        if choice.peak is None or choice.off_peak is None:
+            raise InvalidInput(["smart.error.no_tariff"])
+        if choice.off_peak_start is None or choice.off_peak_end is None:
+            raise InvalidInput(["smart.error.no_tariff"])
+        return FixedTwoRateTariff(
+            choice.peak,
+            choice.off_peak,
+            choice.off_peak_start,
+            choice.off_peak_end,
+            _zone(zone),
+            choice.currency,
+        )
+
+    return build
+
+
+def build_smart_charging(core: Core, http: httpx.AsyncClient) -> SmartChargeAssistant:
+    """The smart-charging assistant (plans, Confirm/Cancel, daily plans, start/stop executor)."""
+    store = SqlSmartChargeStore(core.stores.db)
+    control = SmartChargeControl(core.linking, core.gateway, store, core.clock)
+    return SmartChargeAssistant(
+        core.linking, core.gateway, core.stores.chats, store, control, tariff_factory(http), core.clock
+    )
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")

@@ -159,7 +159,7 @@ class SmartChargeAssistant:
         if traits.usable_capacity_kwh is None or power is None:
             raise InvalidInput(["smart.error.unknown_battery"])
         caps = vehicle.capabilities
-        service = SmartChargingService(self._tariffs(choice), self._clock)
+        service = SmartChargingService(self._tariffs(choice, zone), self._clock)
         plan = await service.plan(
             SmartChargeGoal(
                 ready_at=goal.ready_at,

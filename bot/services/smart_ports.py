@@ -12,7 +12,7 @@ from typing import Protocol
 from bot.domain.smart_schedule import SmartChargeState, SmartGoalSetting, TariffChoice
 from bot.domain.tariff import TariffProvider
 
-TariffFactory = Callable[[TariffChoice], TariffProvider]
+TariffFactory = Callable[[TariffChoice, str], TariffProvider]
 """Builds the price source for a chat's tariff choice."""
 
 

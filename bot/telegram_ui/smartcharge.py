@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
@@ -317,3 +317,12 @@ def register(application: BotApplication, smart: SmartChargePort) -> None:
     if jobs is not None:
         jobs.run_repeating(run_executor, interval=EXECUTOR_INTERVAL_SECONDS, name="smartcharge-executor")
         jobs.run_daily(send_daily_plans, time=DAILY_AT, name="smartcharge-daily")
+
+
+def registration(smart: SmartChargePort) -> Callable[[BotApplication], None]:
+    """A registration for `build_application(registrations=...)` that hands over the assistant."""
+
+    def _register(application: BotApplication) -> None:
+        register(application, smart)
+
+    return _register

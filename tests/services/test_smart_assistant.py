@@ -57,7 +57,8 @@ async def assisted(tmp_path: Path) -> AsyncIterator[Assisted]:
         store = SqlSmartChargeStore(stack.core.stores.db)
         control = SmartChargeControl(stack.core.linking, stack.core.gateway, store, stack.clock)
 
-        def factory(choice: TariffChoice) -> TariffProvider:
+        def factory(choice: TariffChoice, zone: str) -> TariffProvider:
+            del zone  # Octopus prices are absolute UTC slots
             return OctopusAgileTariff(http, choice.region or "A")
 
         assistant = SmartChargeAssistant(
