@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -306,6 +308,15 @@ class BotMetrics:
     def record_renault_response(self, status_code: int, endpoint_kind: str) -> None:
         """Count one Renault HTTP response under its status class."""
         self.renault_responses.inc(status_class=status_class(status_code), endpoint_kind=endpoint_kind)
+
+    @contextmanager
+    def timed(self, action: str, clock: Callable[[], float] = time.perf_counter) -> Iterator[None]:
+        """Observe the duration of the `with` block in action_seconds, also when it raises."""
+        started = clock()
+        try:
+            yield
+        finally:
+            self.action_seconds.observe(max(0.0, clock() - started), action=action)
 
     def last_tick(self) -> float | None:
         """When the poller last ticked (Unix seconds), or None before its first tick; for the health check."""

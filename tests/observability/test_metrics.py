@@ -182,3 +182,28 @@ def test_two_registries_hold_independent_bot_metrics() -> None:
 )
 def test_status_codes_are_grouped_by_class(code: int, label: str) -> None:
     assert status_class(code) == label
+
+
+def test_timed_block_is_observed_in_action_seconds_even_when_it_raises() -> None:
+    registry = Registry()
+    metrics = BotMetrics.create(registry)
+    now = [100.0]
+
+    def clock() -> float:
+        return now[0]
+
+    with metrics.timed("charge_start", clock=clock):
+        now[0] += 3.0
+
+    def refused_action() -> None:
+        with metrics.timed("charge_start", clock=clock):
+            now[0] += 0.5
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        refused_action()
+
+    scraped = parse(registry.render())
+    assert scraped.value("renault_bot_action_seconds_count", action="charge_start") == 2
+    assert scraped.value("renault_bot_action_seconds_sum", action="charge_start") == 3.5
+    assert scraped.value("renault_bot_action_seconds_bucket", action="charge_start", le="1") == 1
