@@ -35,11 +35,12 @@ class E2E:
 
     clock: FakeClock
     sim: RenaultSimulator
-    emu: TelegramEmulator
+    emu: TelegramEmulator | None
     sim_url: str
     emu_url: str
     db: Database
     cipher: CredentialCipher
+    token: str = ""
     app: BotApplication | None = None
     core: Core | None = None
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
@@ -57,12 +58,22 @@ class E2E:
             self.core.linking, self.core.status, self.core.actions, self.core.settings, self.clock
         )
         self.app = build_application(
-            self.emu.token, f"{self.emu_url}/bot", f"{self.emu_url}/file/bot", services, options=UiOptions()
+            self.token or self.emulator.token,
+            f"{self.emu_url}/bot",
+            f"{self.emu_url}/file/bot",
+            services,
+            options=UiOptions(),
         )
         await self.app.initialize()
         await self.app.start()
         assert self.app.updater is not None
         await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+
+    @property
+    def emulator(self) -> TelegramEmulator:
+        """The Telegram emulator (always there in scenario tests)."""
+        assert self.emu is not None
+        return self.emu
 
     async def stop(self) -> None:
         """Stop polling and the Application, close the HTTP client."""

@@ -17,7 +17,7 @@ WAIT = 10.0
 async def _linked(e2e: E2E, model: str = "X102VE", **state: object) -> EmulatedUser:
     account = e2e.sim.add_account(EMAIL, PASSWORD)
     e2e.sim.add_vehicle(account, model, vin="VF1AG000012345678", plate="AB-123-CD", **state)
-    ann = e2e.emu.user(1001, "Ann")
+    ann = e2e.emulator.user(1001, "Ann")
     await login(ann, EMAIL, PASSWORD)
     await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in texts(u)), timeout=WAIT)
     return ann
@@ -45,7 +45,7 @@ async def test_login_without_2fa_links_the_car_and_deletes_the_password(tmp_path
 async def test_wrong_password_gets_a_clear_message_and_a_retry(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         e2e.sim.add_vehicle(e2e.sim.add_account(EMAIL, PASSWORD), "X102VE")
-        ann = e2e.emu.user(1001, "Ann")
+        ann = e2e.emulator.user(1001, "Ann")
         await login(ann, EMAIL, "not-the-password")
         await ann.wait_until(lambda u: any("refused" in t for t in texts(u)), timeout=WAIT)
         await ann.send(PASSWORD)
@@ -61,7 +61,7 @@ async def test_login_with_2fa_then_status(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         account = e2e.sim.add_account(TFA_EMAIL, PASSWORD, two_factor=True)
         e2e.sim.add_vehicle(account, "XBG1VE", vin="UU1DBG00098765432")
-        ann = e2e.emu.user(1001, "Ann")
+        ann = e2e.emulator.user(1001, "Ann")
         await login(ann, TFA_EMAIL, PASSWORD)
         await ann.wait_until(lambda u: any("Renault sent a code" in t for t in texts(u)), timeout=WAIT)
         await ann.send(e2e.sim.last_two_factor_code(TFA_EMAIL))
@@ -78,7 +78,7 @@ async def test_login_with_2fa_then_status(tmp_path: Path) -> None:
 async def test_wrong_code_then_right_code(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         e2e.sim.add_vehicle(e2e.sim.add_account(TFA_EMAIL, PASSWORD, two_factor=True), "XBG1VE")
-        ann = e2e.emu.user(1001, "Ann")
+        ann = e2e.emulator.user(1001, "Ann")
         await login(ann, TFA_EMAIL, PASSWORD)
         await ann.wait_until(lambda u: any("Renault sent a code" in t for t in texts(u)), timeout=WAIT)
         await ann.send("000000")
