@@ -7,6 +7,8 @@ dependencies of the running environment through a .pth file.
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import os
 import shutil
 import site
@@ -57,7 +59,16 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _require_offline_wheel_builder() -> None:
+    # Without build isolation, setuptools older than 70.1 needs the `wheel` package to build wheels.
+    setuptools = importlib.metadata.version("setuptools")
+    major, minor = (int(part) for part in setuptools.split(".")[:2])
+    if (major, minor) < (70, 1) and importlib.util.find_spec("wheel") is None:
+        pytest.fail(f"setuptools {setuptools} cannot build a wheel offline: add `wheel` to the dev extras")
+
+
 def _build_wheel(base: Path) -> Path:
+    _require_offline_wheel_builder()
     source = base / "src"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for folder in ("bot", "alembic"):
