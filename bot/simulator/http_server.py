@@ -33,7 +33,7 @@ class LoopbackServer:
         self._host = host
         self._port = port
         self._server: asyncio.Server | None = None
-        self._connections: set[asyncio.Task[None]] = set()
+        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
     @property
     def port(self) -> int:
@@ -56,11 +56,14 @@ class LoopbackServer:
         """Stop accepting, then close every open connection."""
         if self._server is not None:
             self._server.close()
-        for task in list(self._connections):
-            task.cancel()
-        for task in list(self._connections):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        # Closing the sockets ends each connection's read loop normally; cancel only what lingers.
+        for writer in list(self._connections.values()):
+            writer.close()
+        tasks = list(self._connections)
+        if tasks:
+            _done, lingering = await asyncio.wait(tasks, timeout=1.0)
+            for task in lingering:
+                task.cancel()
         if self._server is not None:
             with contextlib.suppress(Exception):
                 await self._server.wait_closed()
@@ -76,7 +79,7 @@ class LoopbackServer:
     async def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._connections.add(task)
+        self._connections[task] = writer
         try:
             while True:
                 request = await _read_request(reader, self.url)
@@ -95,7 +98,7 @@ class LoopbackServer:
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
         finally:
-            self._connections.discard(task)
+            self._connections.pop(task, None)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
@@ -142,7 +145,7 @@ async def _write_response(writer: asyncio.StreamWriter, response: httpx.Response
     body = await response.aread()
     reason = response.reason_phrase or "OK"
     lines = [f"HTTP/1.1 {response.status_code} {reason}"]
-    for name, value in response.headers.items():
+    for name, value in response.headers.multi_items():  # keep repeated headers (Set-Cookie) apart
         if name.lower() in ("content-length", "transfer-encoding", "connection", "content-encoding"):
             continue
         lines.append(f"{name}: {value}")

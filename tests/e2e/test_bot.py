@@ -53,10 +53,6 @@ async def test_wrong_password_gets_a_clear_message_and_a_retry(tmp_path: Path) -
     assert len(ann.deleted_messages) == 2
 
 
-@pytest.mark.xfail(
-    reason="services/renault/simulator: over loopback the right e-mailed code answers CodeExpired (reported)",
-    strict=True,
-)
 async def test_login_with_2fa_then_status(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         account = e2e.sim.add_account(TFA_EMAIL, PASSWORD, two_factor=True)
@@ -71,10 +67,6 @@ async def test_login_with_2fa_then_status(tmp_path: Path) -> None:
     assert len(ann.deleted_messages) == 2  # the password and the code
 
 
-@pytest.mark.xfail(
-    reason="services/renault/simulator: the right e-mailed code answers CodeExpired (reported to the lead)",
-    strict=True,
-)
 async def test_wrong_code_then_right_code(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         e2e.sim.add_vehicle(e2e.sim.add_account(TFA_EMAIL, PASSWORD, two_factor=True), "XBG1VE")

@@ -34,3 +34,16 @@ async def test_dropped_connection_surfaces_as_transport_error() -> None:
         else:
             dropped = False
     assert dropped
+
+
+async def _two_cookies(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(
+        200, headers=[("set-cookie", "gmid=one; Path=/"), ("set-cookie", "ucid=two; Path=/")]
+    )
+
+
+async def test_repeated_headers_such_as_set_cookie_stay_separate() -> None:
+    async with LoopbackServer(_two_cookies) as server, httpx.AsyncClient(base_url=server.url) as client:
+        response = await client.get("/")
+    assert response.headers.get_list("set-cookie") == ["gmid=one; Path=/", "ucid=two; Path=/"]
+    assert client.cookies.get("ucid") == "two"
