@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot import wiring
+from bot import runtime
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_config import configure_logging
 from bot.persistence.crypto import CredentialCipher, CredentialKeyError, generate_key
@@ -17,7 +17,7 @@ from bot.persistence.migrations import upgrade_to_head
 
 DESCRIPTION = "Telegram bot for MyRenault EV owners."
 COMMANDS = {
-    "run": "run the bot (long polling, or webhook when WEBHOOK_URL is set); without a token, the offline demo",
+    "run": "run the bot with long polling; without TELEGRAM_BOT_TOKEN, the offline demo",
     "demo": "offline demo: simulated car and Telegram, chat in this terminal",
     "worker": "run only the poller (more polling capacity on one PostgreSQL database)",
     "migrate": "upgrade the database to the newest schema",
@@ -58,7 +58,7 @@ def _dispatch(command: str, settings: Settings) -> int:
         print("No TELEGRAM_BOT_TOKEN set: starting the offline demo (simulated car, terminal chat).")
         command = "demo"
     if command == "demo":
-        asyncio.run(wiring.run_demo(settings))
+        asyncio.run(runtime.demo(settings))
         return 0
     if command == "migrate":
         asyncio.run(upgrade_to_head(settings.database_url))
@@ -70,9 +70,9 @@ def _dispatch(command: str, settings: Settings) -> int:
         print(f"re-encrypted {changed} row(s) with the first key")
         return 0
     if command == "worker":
-        asyncio.run(wiring.run_worker(settings, cipher))
+        asyncio.run(runtime.worker(settings, cipher))
         return 0
-    wiring.run_bot(settings, cipher)
+    asyncio.run(runtime.serve(settings, cipher))
     return 0
 
 

@@ -1,0 +1,80 @@
+"""The command line: keygen, migrate, rotate-key, and clear refusals for missing or malformed settings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from bot.__main__ import main
+
+
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **values: str) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env, and ./data lands in the temporary folder
+    for name in ("TELEGRAM_BOT_TOKEN", "CREDENTIALS_KEY", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_keygen_prints_a_usable_fernet_key(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keygen"]) == 0
+    key = capsys.readouterr().out.strip()
+    Fernet(key.encode())  # raises when malformed
+
+
+def test_help_lists_every_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0
+    for command in ("run", "demo", "worker", "migrate", "keygen", "rotate-key"):
+        assert command in result.stdout
+
+
+def test_migrate_creates_the_sqlite_database_and_its_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _env(monkeypatch, tmp_path)
+    assert main(["migrate"]) == 0
+    assert (tmp_path / "data" / "bot.db").exists()
+    assert "newest schema" in capsys.readouterr().out
+
+
+def test_worker_without_a_key_refuses_to_start_and_says_how_to_fix_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _env(monkeypatch, tmp_path, TELEGRAM_BOT_TOKEN="123456:" + "A" * 35)
+    assert main(["worker"]) == 2
+    assert "python -m bot keygen" in capsys.readouterr().err
+
+
+def test_malformed_key_is_named_but_never_echoed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _env(monkeypatch, tmp_path, CREDENTIALS_KEY="not-a-real-key-value")
+    assert main(["rotate-key"]) == 2
+    err = capsys.readouterr().err
+    assert "CREDENTIALS_KEY" in err
+    assert "not-a-real-key-value" not in err
+
+
+def test_unsupported_database_url_stops_with_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _env(monkeypatch, tmp_path, DATABASE_URL="mysql://root:pw@localhost/db")
+    assert main(["migrate"]) == 2
+    err = capsys.readouterr().err
+    assert "DATABASE_URL" in err
+    assert "pw" not in err
+
+
+def test_rotate_key_reports_rows_and_is_idempotent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _env(monkeypatch, tmp_path, CREDENTIALS_KEY=Fernet.generate_key().decode())
+    assert main(["rotate-key"]) == 0
+    assert "re-encrypted 0 row(s)" in capsys.readouterr().out
