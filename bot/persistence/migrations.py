@@ -5,10 +5,10 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
 
-from alembic import command
 from bot.persistence.engine import Database, parse_database_url
 
 # In a wheel the top-level `alembic/` folder is shipped as the `bot._alembic` package (see pyproject).
