@@ -73,6 +73,8 @@ def build_application(
     _register(application, application.bot_data.options)
     for registration in registrations:
         registration(application)
+    # Last in its group: a tap nobody above claimed (garbage, a removed feature) still gets a polite answer.
+    application.add_handler(CallbackQueryHandler(callbacks.on_tap))
     return application
 
 
@@ -82,7 +84,8 @@ def _register(application: BotApplication, options: UiOptions) -> None:
     application.add_handler(login.conversation(options.conversation_timeout_seconds))
     for name, callback in _COMMANDS:
         application.add_handler(CommandHandler(name, callback))
-    application.add_handler(CallbackQueryHandler(callbacks.on_tap))
+    # Only our codec's payloads: other modules' buttons (smart charging's `sc:`) reach their own handlers.
+    application.add_handler(CallbackQueryHandler(callbacks.on_tap, pattern=callbacks.PATTERN))
     application.add_error_handler(on_error)
 
 

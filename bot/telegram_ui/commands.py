@@ -12,6 +12,8 @@ COMMANDS: tuple[str, ...] = (
     "precondition",
     "charge",
     "schedule",
+    "smartcharge",
+    "smarttariff",
     "where",
     "history",
     "vehicles",

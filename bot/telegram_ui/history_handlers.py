@@ -1,14 +1,14 @@
 """/history: the last charge sessions as a short list, then a chart of the battery over 7 days as a photo.
 
-The texts live in `HISTORY_MESSAGES` below (en/fr/de, same keys and placeholders - tested), a small catalog of
-its own so this module can be included by the front-end without editing the shared catalogs.
+The texts live in `bot.telegram_ui.i18n.history` (en/fr/de), merged into the main catalogs so the catalog
+parity test covers them.
 The history use case is found in `application.bot_data.extras["history"]` (set by `registration`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Final, Protocol
 from zoneinfo import ZoneInfo
@@ -19,53 +19,10 @@ from telegram.ext import CommandHandler
 from bot.services.history import HistoryView, SessionSummary
 from bot.telegram_ui.charts import ChartLabels, battery_chart
 from bot.telegram_ui.context import BotApplication, BotContext
+from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
 
 HISTORY_KEY: Final = "history"
 
-HISTORY_MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
-    "en": {
-        "history.title": "Recent charges - {vehicle}",
-        "history.none": "No charge recorded yet for {vehicle}. The chart fills in as the bot polls the car.",
-        "history.session": "{start} → {end} · {from_level} → {to_level} · {energy} · {duration} · {power}",
-        "history.ongoing": "charging",
-        "history.unknown": "?",
-        "history.kwh": "{value} kWh",
-        "history.kw": "{value} kW",
-        "history.duration": "{hours} h {minutes:02d}",
-        "history.chart_title": "Battery, last 7 days",
-        "history.chart_axis": "Battery (%)",
-        "history.chart_charging": "Charging",
-        "history.chart_no_data": "No readings yet",
-    },
-    "fr": {
-        "history.title": "Charges récentes - {vehicle}",
-        "history.none": "Aucune charge enregistrée pour {vehicle}. Le graphique se remplit avec les relevés.",
-        "history.session": "{start} → {end} · {from_level} → {to_level} · {energy} · {duration} · {power}",
-        "history.ongoing": "en charge",
-        "history.unknown": "?",
-        "history.kwh": "{value} kWh",
-        "history.kw": "{value} kW",
-        "history.duration": "{hours} h {minutes:02d}",
-        "history.chart_title": "Batterie, 7 derniers jours",
-        "history.chart_axis": "Batterie (%)",
-        "history.chart_charging": "En charge",
-        "history.chart_no_data": "Pas encore de relevé",
-    },
-    "de": {
-        "history.title": "Letzte Ladevorgänge - {vehicle}",
-        "history.none": "Noch kein Ladevorgang für {vehicle}. Das Diagramm füllt sich mit jeder Abfrage.",
-        "history.session": "{start} → {end} · {from_level} → {to_level} · {energy} · {duration} · {power}",
-        "history.ongoing": "lädt",
-        "history.unknown": "?",
-        "history.kwh": "{value} kWh",
-        "history.kw": "{value} kW",
-        "history.duration": "{hours} Std. {minutes:02d}",
-        "history.chart_title": "Akku, letzte 7 Tage",
-        "history.chart_axis": "Akku (%)",
-        "history.chart_charging": "Laden",
-        "history.chart_no_data": "Noch keine Messwerte",
-    },
-}
 
 _DECIMAL = {"en": ".", "fr": ",", "de": ","}
 

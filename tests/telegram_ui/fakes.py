@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from telegram import Update
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences
+from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode, validate
 from bot.domain.snapshot import ChargeState, GeoPoint, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, Role, VehicleInfo
 from bot.services import errors
@@ -24,7 +25,7 @@ from bot.services.views import (
 )
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
-from bot.telegram_ui.application import build_application
+from bot.telegram_ui.application import Registration, build_application
 from bot.telegram_ui.context import BotApplication, Services, UiOptions
 from tests.support.clock import FakeClock
 
@@ -187,6 +188,43 @@ class FakeSettings:
         self.prefs[(chat_id, vehicle_id)] = prefs
 
 
+def weekday_schedule(start: time, minutes: int, days: int = 5) -> ChargeSchedule:
+    """Program 1 active on the first `days` weekdays at a UTC start; program 2 empty and off."""
+    slot = DaySlot(start, minutes)
+    first = ChargeProgram(1, True, tuple(slot if i < days else None for i in range(7)))
+    return ChargeSchedule(ScheduleMode.SCHEDULED, (first, ChargeProgram(2, False)))
+
+
+class FakeSchedules:
+    """One schedule per vehicle; validates like the service; `failure` makes the next write raise."""
+
+    def __init__(self, linking: FakeLinking) -> None:
+        self.linking = linking
+        self.stored: dict[int, ChargeSchedule] = {}
+        self.writes: list[ChargeSchedule] = []
+        self.failure: errors.ServiceError | None = None
+
+    async def _check(self, chat_id: int, vehicle_id: int) -> None:
+        if all(v.vehicle_id != vehicle_id for v in await self.linking.vehicles(chat_id)):
+            raise errors.NotPermitted()
+
+    async def schedule(self, chat_id: int, vehicle_id: int) -> ChargeSchedule:
+        await self._check(chat_id, vehicle_id)
+        return self.stored.get(vehicle_id, weekday_schedule(time(5, 0), 120))
+
+    async def set_schedule(self, chat_id: int, vehicle_id: int, schedule: ChargeSchedule) -> ChargeSchedule:
+        await self._check(chat_id, vehicle_id)
+        problems = validate(schedule)
+        if problems:
+            raise errors.InvalidInput([f"schedule.problem.{p.code.value}" for p in problems])
+        if self.failure is not None:
+            failure, self.failure = self.failure, None
+            raise failure
+        self.writes.append(schedule)
+        self.stored[vehicle_id] = schedule
+        return schedule
+
+
 @dataclasses.dataclass
 class Stack:
     """The fakes, the emulator and the running application of one test."""
@@ -198,26 +236,35 @@ class Stack:
     actions: FakeActions
     settings: FakeSettings
     app: BotApplication
+    schedules: FakeSchedules
 
 
 def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeActions, FakeSettings, Services]:
-    """Fresh fakes bundled as the Services container."""
+    """Fresh fakes bundled as the Services container (with a FakeSchedules as `schedules`)."""
     linking = FakeLinking(clock)
     status = FakeStatus(linking, clock)
     actions = FakeActions(linking)
     settings = FakeSettings()
-    return linking, status, actions, settings, Services(linking, status, actions, settings, clock)
+    schedules = FakeSchedules(linking)
+    return linking, status, actions, settings, Services(linking, status, actions, settings, clock, schedules)
 
 
 @asynccontextmanager
-async def running_bot(options: UiOptions | None = None) -> AsyncIterator[Stack]:
+async def running_bot(
+    options: UiOptions | None = None, registrations: Iterable[Registration] = ()
+) -> AsyncIterator[Stack]:
     """The real Application over loopback against the emulator, with fake services."""
     clock = FakeClock(datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
     emu = TelegramEmulator(clock)
     linking, status, actions, settings, services = make_services(clock)
     async with LoopbackServer(emu.handle) as server:
         app = build_application(
-            emu.token, f"{server.url}/bot", f"{server.url}/file/bot", services, options=options
+            emu.token,
+            f"{server.url}/bot",
+            f"{server.url}/file/bot",
+            services,
+            options=options,
+            registrations=registrations,
         )
         async with app:
             assert app.post_init is not None
@@ -226,7 +273,8 @@ async def running_bot(options: UiOptions | None = None) -> AsyncIterator[Stack]:
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0.0, timeout=5)
             try:
-                yield Stack(clock, emu, linking, status, actions, settings, app)
+                assert isinstance(services.schedules, FakeSchedules)
+                yield Stack(clock, emu, linking, status, actions, settings, app, services.schedules)
             finally:
                 emu.close()
                 await app.updater.stop()

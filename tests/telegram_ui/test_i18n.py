@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram_ui.i18n import CATALOGS, Translator, en, pick_language
+from bot.telegram_ui.i18n import CATALOGS, Translator, en, history, pick_language, smartcharge
 
 # Owned by the poller engineer, with a small catalog of their own (tested in their module's tests).
 _NOT_OURS = frozenset({"charts.py", "history_handlers.py"})
@@ -21,15 +21,15 @@ def _placeholders(template: str) -> set[str]:
 
 @pytest.mark.parametrize("language", sorted(set(CATALOGS) - {"en"}))
 def test_every_catalog_has_the_english_keys(language: str) -> None:
-    assert set(CATALOGS[language]) == set(en.MESSAGES)
+    assert set(CATALOGS[language]) == set(CATALOGS["en"])
 
 
 @pytest.mark.parametrize("language", sorted(CATALOGS))
 def test_every_message_has_the_english_placeholders(language: str) -> None:
     mismatched = {
-        key: (_placeholders(en.MESSAGES[key]), _placeholders(text))
+        key: (_placeholders(CATALOGS["en"][key]), _placeholders(text))
         for key, text in CATALOGS[language].items()
-        if key in en.MESSAGES and _placeholders(text) != _placeholders(en.MESSAGES[key])
+        if key in CATALOGS["en"] and _placeholders(text) != _placeholders(CATALOGS["en"][key])
     }
     assert mismatched == {}
 
@@ -49,7 +49,21 @@ def test_every_literal_key_used_in_the_ui_code_exists() -> None:
         for key in pattern.findall(path.read_text(encoding="utf-8"))
     }
     assert used, "the scan found no keys: the pattern is broken"
-    assert sorted(used - set(en.MESSAGES)) == []
+    assert sorted(used - set(CATALOGS["en"])) == []
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_feature_catalogs_are_merged_into_every_language(language: str) -> None:
+    merged = CATALOGS[language]
+    assert set(smartcharge.CATALOGS[language]) <= set(merged)
+    assert set(history.HISTORY_MESSAGES[language]) <= set(merged)
+    assert Translator(language)("history.kwh", value="3.5") == "3.5 kWh"
+
+
+def test_feature_catalogs_never_override_a_main_message() -> None:
+    feature_keys = set(smartcharge.CATALOGS["en"]) | set(history.HISTORY_MESSAGES["en"])
+    assert feature_keys & set(en.MESSAGES) == set()
+    assert set(smartcharge.CATALOGS["en"]) & set(history.HISTORY_MESSAGES["en"]) == set()
 
 
 @pytest.mark.parametrize(

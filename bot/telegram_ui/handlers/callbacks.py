@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
@@ -9,6 +10,9 @@ from telegram import Update
 from bot.telegram_ui.callback_data import Callback, Verb, decode
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.handlers import menus, settings, status, vehicles
+
+# Taps this entry takes: every payload of our codec (any version, so stale ones still get an answer).
+PATTERN = re.compile(r"^[0-9]+\.")
 
 TapHandler = Callable[[Update, BotContext, Callback], Awaitable[None]]
 

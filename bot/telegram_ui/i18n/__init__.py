@@ -9,15 +9,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from bot.telegram_ui.i18n import de, en, fr
+from bot.telegram_ui.i18n import de, en, fr, history, smartcharge
 
 DEFAULT_LANGUAGE: Final = "en"
 
+
+def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
+    # Feature modules keep their strings in their own files; one catalog per language holds them all.
+    return {**main, **smartcharge.CATALOGS[language], **history.HISTORY_MESSAGES[language]}
+
+
 CATALOGS: Final[Mapping[str, Mapping[str, str]]] = {
-    "en": en.MESSAGES,
-    "fr": fr.MESSAGES,
-    "de": de.MESSAGES,
+    "en": _merged("en", en.MESSAGES),
+    "fr": _merged("fr", fr.MESSAGES),
+    "de": _merged("de", de.MESSAGES),
 }
+ENGLISH: Final = CATALOGS[DEFAULT_LANGUAGE]
 
 SUPPORTED_LANGUAGES: Final = tuple(CATALOGS)
 
@@ -41,7 +48,7 @@ class Translator:
 
     def __call__(self, key: str, /, **params: object) -> str:
         """The message for `key` with its placeholders filled in."""
-        template = self._messages.get(key) or en.MESSAGES.get(key) or key
+        template = self._messages.get(key) or ENGLISH.get(key) or key
         return template.format(**params) if params else template
 
     def has(self, key: str) -> bool:

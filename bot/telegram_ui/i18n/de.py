@@ -31,6 +31,8 @@ MESSAGES: Final[dict[str, str]] = {
     "cmd.schedule": "Ladeplan ansehen und ändern",
     "cmd.where": "Wo das Auto steht",
     "cmd.history": "Letzte Ladevorgänge und ein Akku-Diagramm",
+    "cmd.smartcharge": "Laden, wenn der Strom am günstigsten ist",
+    "cmd.smarttariff": "Ihren Stromtarif für intelligentes Laden wählen",
     "cmd.settings": "Benachrichtigungen, Sprache, Einheiten und mehr",
     "cmd.logout": "Konto trennen und seine Daten löschen",
     "cmd.help": "Was jeder Befehl tut",
@@ -49,6 +51,8 @@ MESSAGES: Final[dict[str, str]] = {
         "/precondition - jetzt oder zu einer Uhrzeit heizen oder kühlen\n"
         "/charge - Laden starten oder stoppen, Lademodus und Grenzen\n"
         "/schedule - Ladeplan ansehen und ändern\n"
+        "/smartcharge - zu einer Uhrzeit mit einem Ladestand bereit, geladen wenn der Strom am günstigsten ist\n"
+        "/smarttariff - Ihren Stromtarif für intelligentes Laden wählen\n"
         "/where - wo das Auto steht\n"
         "/history - letzte Ladevorgänge und ein Akku-Diagramm\n"
         "/vehicles - aktives Auto wählen\n"

@@ -31,6 +31,8 @@ MESSAGES: Final[dict[str, str]] = {
     "cmd.schedule": "View and edit the charge schedule",
     "cmd.where": "Where the car is",
     "cmd.history": "Recent charges and a battery chart",
+    "cmd.smartcharge": "Charge when electricity is cheapest",
+    "cmd.smarttariff": "Choose your electricity tariff for smart charging",
     "cmd.settings": "Notifications, language, units and more",
     "cmd.logout": "Unlink your account and delete its data",
     "cmd.help": "What each command does",
@@ -48,6 +50,8 @@ MESSAGES: Final[dict[str, str]] = {
         "/precondition - heat or cool the car now or at a time\n"
         "/charge - start or stop charging, charge mode and limits\n"
         "/schedule - view and edit the charge schedule\n"
+        "/smartcharge - ready by a time at a level, charging when electricity is cheapest\n"
+        "/smarttariff - choose your electricity tariff for smart charging\n"
         "/where - where the car is\n"
         "/history - recent charges and a battery chart\n"
         "/vehicles - choose the active car\n"

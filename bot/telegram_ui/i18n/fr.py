@@ -31,6 +31,8 @@ MESSAGES: Final[dict[str, str]] = {
     "cmd.schedule": "Voir et modifier le programme de charge",
     "cmd.where": "Où est la voiture",
     "cmd.history": "Charges récentes et graphique de la batterie",
+    "cmd.smartcharge": "Charger quand l'électricité est la moins chère",
+    "cmd.smarttariff": "Choisir votre tarif d'électricité pour la charge intelligente",
     "cmd.settings": "Notifications, langue, unités et plus",
     "cmd.logout": "Délier votre compte et effacer ses données",
     "cmd.help": "Ce que fait chaque commande",
@@ -48,6 +50,8 @@ MESSAGES: Final[dict[str, str]] = {
         "/precondition - chauffer ou rafraîchir maintenant ou à une heure\n"
         "/charge - démarrer ou arrêter la charge, mode et limites\n"
         "/schedule - voir et modifier le programme de charge\n"
+        "/smartcharge - prête à une heure et à un niveau, en chargeant quand l'électricité est la moins chère\n"
+        "/smarttariff - choisir votre tarif d'électricité pour la charge intelligente\n"
         "/where - où est la voiture\n"
         "/history - charges récentes et graphique de la batterie\n"
         "/vehicles - choisir la voiture active\n"
