@@ -14,7 +14,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DATABASE_URL=sqlite:////data/bot.db \
-    HEALTH_PORT=8080
+    HEALTH_PORT=8080 \
+    PORT=8443
 # A fixed uid, so a bind-mounted /data can be chowned to it on the host.
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/bot bot \
     && mkdir /data \
@@ -25,7 +26,8 @@ RUN pip install --no-cache-dir --no-index --find-links /tmp/wheels renault-teleg
 USER bot
 WORKDIR /home/bot
 VOLUME ["/data"]
-EXPOSE 8080
+# 8080: /healthz and /metrics; 8443: the Telegram webhook when WEBHOOK_URL is set.
+EXPOSE 8080 8443
 # Shell form on purpose: ${HEALTH_PORT} is expanded when the check runs. urlopen raises on a 503.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=8)" "http://127.0.0.1:${HEALTH_PORT:-8080}/healthz" || exit 1

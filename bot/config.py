@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///data/bot.db"
@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     webhook_url: str | None = None
     webhook_secret_token: SecretStr | None = None
-    port: int = Field(default=8080, ge=1, le=65_535)
+    port: int = Field(default=8443, ge=1, le=65_535)
     health_port: int | None = Field(default=None, ge=1, le=65_535)
 
     @field_validator("telegram_api_url", "renault_gigya_url", "renault_kamereon_url", "webhook_url")
@@ -75,6 +75,15 @@ class Settings(BaseSettings):
                 raise ValueError("must be a comma-separated list of numeric Telegram user ids")
         return value
 
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        # Several replicas share one webhook: they must all check the same secret, so it cannot be generated.
+        if self.webhook_url and self.webhook_secret_token is None:
+            raise ValueError("WEBHOOK_SECRET_TOKEN must be set when WEBHOOK_URL is set")
+        if self.health_port is not None and self.webhook_url and self.health_port == self.port:
+            raise ValueError("HEALTH_PORT and PORT must differ in webhook mode")
+        return self
+
     @property
     def allowed_users(self) -> frozenset[int]:
         """The allow-list of Telegram user ids; empty means everyone is welcome."""
@@ -102,7 +111,7 @@ def load_settings(env_file: str | None = ".env") -> Settings:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            name = ".".join(str(part) for part in error["loc"]).upper() or "settings"
+            name = ".".join(str(part) for part in error["loc"]).upper() or "configuration"
             problems.append(f"{name}: {_describe(error['type'], error['msg'])}")
         raise ConfigError("Invalid configuration:\n  " + "\n  ".join(problems)) from None
 

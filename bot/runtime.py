@@ -16,12 +16,16 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
+from sqlalchemy import text
 from telegram import Bot
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.config import Settings
+from bot.observability.health import HealthCheck, HealthServer, tick_freshness
+from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
@@ -52,7 +56,7 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 10.0
 
 
-def core_options(settings: Settings) -> CoreOptions:
+def core_options(settings: Settings, metrics: BotMetrics | None = None) -> CoreOptions:
     """The plain values the use cases take from the settings."""
     overrides = LocaleOverrides(
         gigya_url=settings.renault_gigya_url,
@@ -64,6 +68,7 @@ def core_options(settings: Settings) -> CoreOptions:
         locale_overrides=overrides,
         max_calls_per_hour=settings.renault_max_calls_per_hour,
         low_battery_threshold=settings.low_battery_threshold,
+        metrics=metrics,
     )
 
 
@@ -74,6 +79,9 @@ class Opened:
     core: Core
     http: httpx.AsyncClient
     history: HistoryService
+    db: Database
+    registry: Registry
+    metrics: BotMetrics
 
 
 @asynccontextmanager
@@ -84,12 +92,15 @@ async def open_core(
     if transport is None and settings.renault_backend == "simulator":
         transport = demo_simulator(system_clock).transport()
         print(f"Simulated MyRenault account: {DEMO_EMAIL} / {DEMO_PASSWORD}")
+    registry = Registry()
+    metrics = BotMetrics.create(registry)
     db = Database.from_url(settings.database_url)
     try:
         await upgrade_database(db)
-        async with new_http_client(transport) as http:
-            core = build_core(http, db, cipher, system_clock, core_options(settings))
-            yield Opened(core, http, build_history(core, settings.history_retention_days))
+        async with new_http_client(transport, metrics) as http:
+            core = build_core(http, db, cipher, system_clock, core_options(settings, metrics))
+            history = build_history(core, settings.history_retention_days)
+            yield Opened(core, http, history, db, registry, metrics)
     finally:
         await db.dispose()
 
@@ -130,6 +141,7 @@ def polling_for(opened: Opened, bot: Bot, settings: Settings) -> PollingParts:
         history=opened.history,
         poll_interval_seconds=settings.poll_interval_seconds,
         max_calls_per_hour=settings.renault_max_calls_per_hour,
+        metrics=opened.metrics,
     )
 
 
@@ -140,21 +152,63 @@ async def serve(settings: Settings, cipher: CredentialCipher) -> None:
     async with open_core(settings, cipher) as opened:
         application = front_end(opened, token, settings)
         parts = polling_for(opened, application.bot, settings)
-        async with application:
-            await start(application, parts)
+        async with application, health_endpoint(opened, application.bot, settings, parts):
+            await start(application, parts, settings)
             await _until_stopped()
             await stop(application, parts)
 
 
-async def start(application: BotApplication, parts: PollingParts) -> None:
-    """Start the update loop, the JobQueue with the poller, and publish the command menus."""
+async def start(application: BotApplication, parts: PollingParts, settings: Settings | None = None) -> None:
+    """Start the update loop (webhook when WEBHOOK_URL is set, else long polling), the poller and menus."""
     await application.start()
     assert application.job_queue is not None
     register_poller(application.job_queue, parts.poller)
     await publish_commands(application)
     assert application.updater is not None
+    if settings is not None and settings.webhook_url:
+        await application.updater.start_webhook(
+            listen="0.0.0.0",  # noqa: S104 - behind the load balancer, the webhook must be reachable
+            port=settings.port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=_plain(settings.webhook_secret_token),
+            drop_pending_updates=False,
+        )
+        log.info("bot is running (webhook on port %s)", settings.port)
+        return
     await application.updater.start_polling(drop_pending_updates=False)
     log.info("bot is running (long polling)")
+
+
+@asynccontextmanager
+async def health_endpoint(
+    opened: Opened, bot: Bot, settings: Settings, parts: PollingParts
+) -> AsyncIterator[None]:
+    """Serve /healthz and /metrics on HEALTH_PORT (nothing when it is unset)."""
+    if settings.health_port is None:
+        yield
+        return
+    interval = settings.poll_interval_seconds or 60
+    checks = [
+        HealthCheck("database", lambda: _database_ok(opened.db)),
+        HealthCheck("telegram", lambda: _telegram_ok(bot)),
+        HealthCheck(
+            "poller", tick_freshness(opened.metrics.last_tick, max_age_seconds=max(120, 3 * interval))
+        ),
+    ]
+    async with HealthServer(opened.registry, checks, port=settings.health_port):
+        yield
+
+
+async def _database_ok(db: Database) -> bool:
+    async with db.read() as session:
+        await session.execute(text("SELECT 1"))
+    return True
+
+
+async def _telegram_ok(bot: Bot) -> bool:
+    await bot.get_me()
+    return True
 
 
 async def worker(settings: Settings, cipher: CredentialCipher) -> None:
@@ -172,7 +226,7 @@ async def worker(settings: Settings, cipher: CredentialCipher) -> None:
         parts = polling_for(opened, bot, settings)
         halt = asyncio.Event()
         _on_signals(halt.set)
-        async with bot:
+        async with bot, health_endpoint(opened, bot, settings, parts):
             log.info("poller worker is running")
             await run_poller_loop(parts.poller, halt)
 

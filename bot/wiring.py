@@ -6,6 +6,7 @@ cipher and clock, so the real program, the demo and the end-to-end tests all run
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +16,8 @@ import httpx
 from bot.domain.actions import ActionKind
 from bot.domain.smart_schedule import TariffChoice, TariffKind
 from bot.domain.tariff import TariffProvider
+from bot.instrumented import CountingGate, CountingNotifier, counted_poll, renault_response_hook, ticked
+from bot.observability.metrics import BotMetrics
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
 from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
@@ -75,6 +78,7 @@ class CoreOptions:
     locale_overrides: LocaleOverrides | None = None
     max_calls_per_hour: int = 60
     low_battery_threshold: int = 20
+    metrics: BotMetrics | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +139,10 @@ def build_core(
     """The whole service graph on injected I/O (HTTP client, database, cipher) and time."""
     options = options or CoreOptions()
     stores = build_stores(db, cipher)
-    gate = _LinkedAccountsOnly(
-        BudgetGate(stores.budget, clock, max_calls_per_hour=options.max_calls_per_hour)
-    )
+    budget: RequestGate = BudgetGate(stores.budget, clock, max_calls_per_hour=options.max_calls_per_hour)
+    if options.metrics is not None:
+        budget = CountingGate(budget, options.metrics)
+    gate = _LinkedAccountsOnly(budget)
     client = RenaultClient(
         http, overrides=options.locale_overrides, clock=lambda: clock().timestamp(), gate=gate
     )
@@ -168,10 +173,13 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def new_http_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+def new_http_client(
+    transport: httpx.AsyncBaseTransport | None = None, metrics: BotMetrics | None = None
+) -> httpx.AsyncClient:
     """The one shared HTTP client (Renault, tariffs); tests and the demo pass the simulator's transport."""
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-    return httpx.AsyncClient(transport=transport, timeout=HTTP_TIMEOUT, limits=limits)
+    hooks = {"response": [renault_response_hook(metrics)]} if metrics is not None else {}
+    return httpx.AsyncClient(transport=transport, timeout=HTTP_TIMEOUT, limits=limits, event_hooks=hooks)
 
 
 # --- the poller -------------------------------------------------------------------------------------
@@ -203,6 +211,7 @@ def build_polling(
     poll_interval_seconds: int | None = None,
     max_calls_per_hour: int = 60,
     poller_settings: PollerSettings | None = None,
+    metrics: BotMetrics | None = None,
 ) -> PollingParts:
     """Wire polling, notifications and history on the core, and hook action confirmations into polling."""
     stores, clock = core.stores, core.clock
@@ -213,6 +222,8 @@ def build_polling(
             activity_of_phase(phase), vehicles_on_account=vehicles_on_account, follow_up=follow_up
         )
 
+    if metrics is not None:
+        notifier = CountingNotifier(notifier, metrics)
     notifications = NotificationService(stores.outbox, stores.chats, stores.states, notifier, clock)
     history = history or build_history(core)
     polling = PollingService(
@@ -237,7 +248,11 @@ def build_polling(
         await polling.expect_action(vehicle_id, chat_id, kind, reference, sent_at)
 
     core.action_hooks.append(on_action_sent)
-    poller = Poller(stores.states, poll_one, clock, flush=flush, settings=poller_settings)
+    polled: Callable[[int], Awaitable[PollOutcome]] = poll_one
+    flushed: Callable[[], Awaitable[None]] = flush
+    if metrics is not None:
+        polled, flushed = counted_poll(poll_one, metrics), ticked(flush, metrics)
+    poller = Poller(stores.states, polled, clock, flush=flushed, settings=poller_settings)
     return PollingParts(polling, notifications, history, poller)
 
 

@@ -64,3 +64,19 @@ def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "very-secret-token" not in repr(settings)
     assert settings.telegram_bot_token is not None
     assert settings.telegram_bot_token.get_secret_value() == "123:very-secret-token"
+
+
+def test_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram")
+    monkeypatch.delenv("WEBHOOK_SECRET_TOKEN", raising=False)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env_file=None)
+    assert "WEBHOOK_SECRET_TOKEN" in str(caught.value)
+
+
+def test_webhook_with_a_secret_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET_TOKEN", "s3cr3t-token_value")
+    settings = load_settings(env_file=None)
+    assert settings.webhook_url == "https://bot.example.org/telegram"
+    assert settings.port == 8443

@@ -1,0 +1,128 @@
+"""Metrics recorded around the use cases, by wrapping them: services and adapters know nothing of metrics.
+
+Part of the composition root (like `wiring`): it may import every layer.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from bot.domain.events import Event
+from bot.domain.preferences import ChatSettings
+from bot.domain.schedule import ChargeSchedule
+from bot.observability.http_metrics import endpoint_kind
+from bot.observability.metrics import BotMetrics
+from bot.renault.gate import RequestGate
+from bot.services.actions import ActionRequest, ActionService
+from bot.services.notify import DeliveryResult, Notifier
+from bot.services.polling import PollOutcome
+from bot.services.views import ActionOutcome
+
+
+def renault_response_hook(metrics: BotMetrics) -> Callable[[httpx.Response], Awaitable[None]]:
+    """Counts every Renault response by status class and kind, and error responses by their error code."""
+
+    async def hook(response: httpx.Response) -> None:
+        request = response.request
+        metrics.record_renault_response(response.status_code, endpoint_kind(request.method, request.url.path))
+        if response.status_code >= 400:
+            await response.aread()
+            metrics.renault_errors.inc(code=_error_code(response))
+
+    return hook
+
+
+def _error_code(response: httpx.Response) -> str:
+    # Kamereon puts the code in errors[0].errorCode; anything else is counted by its HTTP status.
+    try:
+        body = json.loads(response.content)
+        code = body["errors"][0]["errorCode"]
+        return str(code)[:60]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return f"http_{response.status_code}"
+
+
+class CountingGate:
+    """A RequestGate that counts quota cooldowns as they start."""
+
+    def __init__(self, inner: RequestGate, metrics: BotMetrics) -> None:
+        self._inner = inner
+        self._metrics = metrics
+
+    async def before_request(self, account_key: str, endpoint: str) -> None:
+        """Delegate the budget check."""
+        await self._inner.before_request(account_key, endpoint)
+
+    async def on_quota_exceeded(self, account_key: str) -> None:
+        """Count, then start the cooldown."""
+        self._metrics.quota_cooldowns.inc()
+        await self._inner.on_quota_exceeded(account_key)
+
+
+class CountingNotifier:
+    """A Notifier that counts deliveries by outcome."""
+
+    def __init__(self, inner: Notifier, metrics: BotMetrics) -> None:
+        self._inner = inner
+        self._metrics = metrics
+
+    async def send(self, chat: ChatSettings, event: Event) -> DeliveryResult:
+        """Send and count."""
+        result = await self._inner.send(chat, event)
+        self._metrics.notifications.inc(status=result.status.value)
+        return result
+
+
+class TimedActions:
+    """The action use case with the latency of each action recorded (tap to Renault's answer)."""
+
+    def __init__(self, inner: ActionService, metrics: BotMetrics) -> None:
+        self._inner = inner
+        self._metrics = metrics
+
+    async def run(self, chat_id: int, vehicle_id: int, request: ActionRequest) -> ActionOutcome:
+        """Run the action, timing it (also when it fails)."""
+        with self._metrics.timed(request.kind.value):
+            return await self._inner.run(chat_id, vehicle_id, request)
+
+    async def schedule(self, chat_id: int, vehicle_id: int) -> ChargeSchedule:
+        """Read the car's schedule."""
+        return await self._inner.schedule(chat_id, vehicle_id)
+
+    async def set_schedule(self, chat_id: int, vehicle_id: int, schedule: ChargeSchedule) -> ChargeSchedule:
+        """Write the car's schedule, timing it."""
+        with self._metrics.timed("schedule"):
+            return await self._inner.set_schedule(chat_id, vehicle_id, schedule)
+
+
+def counted_poll(
+    poll_one: Callable[[int], Awaitable[PollOutcome]], metrics: BotMetrics
+) -> Callable[[int], Awaitable[PollOutcome]]:
+    """A poll-one-vehicle function that counts outcomes ('ok', or the problem it reports, or 'error')."""
+
+    async def poll(vehicle_id: int) -> PollOutcome:
+        try:
+            outcome = await poll_one(vehicle_id)
+        except Exception:
+            metrics.polls.inc(outcome="error")
+            raise
+        metrics.polls.inc(outcome=(outcome.problem or "ok").replace(" ", "_"))
+        return outcome
+
+    return poll
+
+
+def ticked(flush: Callable[[], Awaitable[None]], metrics: BotMetrics) -> Callable[[], Awaitable[None]]:
+    """The end-of-tick outbox flush, also stamping the poller's last tick for the health check."""
+
+    async def run() -> None:
+        try:
+            await flush()
+        finally:
+            metrics.poller_last_tick.set(time.time())
+
+    return run

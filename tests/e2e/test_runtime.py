@@ -1,0 +1,114 @@
+"""The real runtime path: webhook mode with its secret, the health and metrics endpoint, graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.config import Settings
+from bot.persistence.crypto import CredentialCipher, generate_key
+from bot.runtime import front_end, health_endpoint, open_core, polling_for, start, stop
+from bot.simulator.http_server import LoopbackServer
+from bot.simulator.renault import RenaultSimulator
+from bot.simulator.telegram import TelegramEmulator
+from bot.wiring import system_clock
+
+SECRET = "webhook-secret-123"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@asynccontextmanager
+async def _running(tmp_path: Path, **overrides: Any) -> AsyncIterator[tuple[Settings, TelegramEmulator]]:
+    sim = RenaultSimulator(system_clock)
+    emu = TelegramEmulator(system_clock)
+    async with LoopbackServer(sim.handle) as renault, LoopbackServer(emu.handle) as telegram:
+        settings = Settings(
+            _env_file=None,
+            telegram_api_url=telegram.url,
+            renault_gigya_url=f"{renault.url}/gigya",
+            renault_kamereon_url=f"{renault.url}/kamereon",
+            database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+            **overrides,
+        )
+        cipher = CredentialCipher.from_setting(generate_key())
+        async with open_core(settings, cipher) as opened:
+            application = front_end(opened, emu.token, settings)
+            parts = polling_for(opened, application.bot, settings)
+            async with application, health_endpoint(opened, application.bot, settings, parts):
+                await start(application, parts, settings)
+                try:
+                    yield settings, emu
+                finally:
+                    emu.close()
+                    await stop(application, parts)
+
+
+def _update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
+    user = {"id": chat_id, "is_bot": False, "first_name": "Wes", "language_code": "en"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_700_000_000,
+            "chat": {"id": chat_id, "type": "private", "first_name": "Wes"},
+            "from": user,
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+        },
+    }
+
+
+async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    async with _running(tmp_path, webhook_url=url, webhook_secret_token=SECRET, port=port) as (
+        _settings,
+        emu,
+    ):
+        assert emu.webhook_url == url
+        set_calls = emu.calls("setWebhook")
+        assert set_calls[-1].params.get("secret_token") == SECRET
+        user = emu.user(777, "Wes")
+        async with httpx.AsyncClient() as client:
+            refused = await client.post(
+                url, json=_update(1, 777, "/start"), headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            )
+            accepted = await client.post(
+                url, json=_update(2, 777, "/help"), headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            )
+        assert refused.status_code == 403
+        assert accepted.status_code == 200
+        reply = await user.next_message(timeout=10)
+        assert "/status" in (reply.text or "")
+        assert len(user.bot_messages) == 1  # the refused /start was never answered
+
+
+async def test_health_and_metrics_endpoint_reports_checks_and_counters(tmp_path: Path) -> None:
+    port = _free_port()
+    async with _running(tmp_path, health_port=port) as (_settings, _emu), httpx.AsyncClient() as client:
+        health = await client.get(f"http://127.0.0.1:{port}/healthz")
+        metrics = await client.get(f"http://127.0.0.1:{port}/metrics")
+    body = json.loads(health.text)
+    assert health.status_code == 200, body
+    assert body["checks"] == {"database": "ok", "telegram": "ok", "poller": "ok"}
+    assert "renault_bot_polls_total" in metrics.text
+    assert "renault_bot_action_seconds" in metrics.text
+
+
+async def test_stop_finishes_within_the_grace_period(tmp_path: Path) -> None:
+    loop = asyncio.get_running_loop()
+    async with _running(tmp_path) as (_settings, _emu):
+        started = loop.time()
+    assert loop.time() - started < 10.0
