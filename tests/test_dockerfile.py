@@ -84,7 +84,7 @@ def test_data_volume_holds_the_default_sqlite_database() -> None:
 
     assert json.loads(_last(runtime, "VOLUME").args) == ["/data"]
     assert "DATABASE_URL=sqlite:////data/bot.db" in env.split()
-    assert _last(runtime, "EXPOSE").args == "8080"
+    assert _last(runtime, "EXPOSE").args.split() == ["8080", "8443"]
 
 
 def test_command_runs_the_bot_in_exec_form() -> None:
