@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.domain.planner import ChargePlan
-from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode
+from bot.domain.schedule import ChargeSchedule, ScheduleMode
 from bot.domain.smart_schedule import (
     PlanKind,
     PlannedCharge,
@@ -25,8 +25,8 @@ from bot.domain.smart_schedule import (
     window_schedule,
 )
 from bot.renault import models as wire
-from bot.renault.schedules import WEEKDAYS, ChargeSchedules, ChargeScheduleSlot, DayPeriod
 from bot.renault.vehicle import RenaultVehicle
+from bot.services import schedule_mapping
 from bot.services.errors import FeatureUnavailable, InvalidInput, NotPermitted, ServiceError
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
@@ -40,44 +40,6 @@ _TO_WIRE_MODE = {
     ScheduleMode.ALWAYS: wire.ChargeMode.ALWAYS,
     ScheduleMode.SCHEDULED: wire.ChargeMode.SCHEDULED,
 }
-_FROM_WIRE_MODE = {
-    wire.ChargeMode.ALWAYS: ScheduleMode.ALWAYS,
-    wire.ChargeMode.SCHEDULED: ScheduleMode.SCHEDULED,
-    wire.ChargeMode.DELAYED: ScheduleMode.DELAYED,
-}
-
-
-def schedule_from_wire(read: ChargeSchedules) -> ChargeSchedule:
-    """The domain schedule of a KCA read (charging-settings slots or the calendar's single program)."""
-    programs = tuple(
-        ChargeProgram(
-            slot.id,
-            slot.activated,
-            tuple(
-                DaySlot(p.start, p.duration_minutes) if (p := slot.days.get(day)) is not None else None
-                for day in WEEKDAYS
-            ),
-        )
-        for slot in read.slots
-    )
-    # A calendar read carries no mode; an unknown one is restored as "always", the car's safe default.
-    return ChargeSchedule(_FROM_WIRE_MODE.get(read.mode, ScheduleMode.ALWAYS), programs)
-
-
-def schedule_to_wire(schedule: ChargeSchedule) -> list[ChargeScheduleSlot]:
-    """The slots to send with the charge-schedule action (§5.7)."""
-    return [
-        ChargeScheduleSlot(
-            program.program_id,
-            program.activated,
-            {
-                day: DayPeriod(slot.start_utc, slot.duration_minutes)
-                for day, slot in zip(WEEKDAYS, program.days, strict=True)
-                if slot is not None
-            },
-        )
-        for program in schedule.programs
-    ]
 
 
 class SmartChargeControl:
@@ -199,17 +161,17 @@ class SmartChargeControl:
         stored = await self._gateway.stored(vehicle.vehicle_id)
         if proxy.supports("charging-settings"):
             read = await self._gateway.call(stored, proxy.charging_settings, "charging-settings")
-            return schedule_from_wire(read)
+            return schedule_mapping.to_domain(read)
         if proxy.supports("charge-schedule"):
             read = await self._gateway.call(stored, proxy.charge_schedule, "charge-schedule")
             if read.source == "kca-calendar":
-                return schedule_from_wire(read)
+                return schedule_mapping.to_domain(read)
         # Nothing readable in the slot format: Cancel will clear our program and leave the car "always".
         return ChargeSchedule(ScheduleMode.ALWAYS)
 
     async def _write(self, vehicle: LinkedVehicle, proxy: RenaultVehicle, schedule: ChargeSchedule) -> None:
         stored = await self._gateway.stored(vehicle.vehicle_id)
-        slots = schedule_to_wire(schedule)
+        slots = schedule_mapping.to_wire(schedule)
         await self._gateway.call(stored, lambda: proxy.set_charge_schedule(slots), "charge-set-schedule")
         mode = _TO_WIRE_MODE.get(schedule.mode)
         if mode is not None and proxy.supports("charge-set-mode"):
