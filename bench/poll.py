@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import pstats
 import resource
 import sys
 import tempfile
@@ -66,7 +68,13 @@ async def link_all(core_linking: LinkingService, sim: RenaultSimulator, count: i
     await asyncio.gather(*(link(n) for n in range(count)))
 
 
-async def run(vehicles: int, latency_ms: float, concurrency: int, database_url: str | None) -> None:
+async def run(
+    vehicles: int,
+    latency_ms: float,
+    concurrency: int,
+    database_url: str | None,
+    profile: bool = False,
+) -> None:
     """Set up, warm up, then time one steady-state sweep."""
     clock = FakeClock()
     sim = RenaultSimulator(clock, keep_records=1000)
@@ -98,9 +106,15 @@ async def run(vehicles: int, latency_ms: float, concurrency: int, database_url: 
             for label in ("warm-up sweep", "steady sweep"):
                 clock.advance(seconds=120)  # everything due again, JWTs still valid (15 min)
                 before = requests
+                profiler = cProfile.Profile() if profile and label == "steady sweep" else None
                 started = time.perf_counter()
+                if profiler is not None:
+                    profiler.enable()
                 report = await parts.poller.tick()
                 elapsed = time.perf_counter() - started
+                if profiler is not None:
+                    profiler.disable()
+                    pstats.Stats(profiler).sort_stats("tottime").print_stats(45)
                 made = requests - before
                 print(
                     f"{label}: {report.polled} vehicles polled ({report.failed} failed) in {elapsed:.1f} s; "
@@ -117,8 +131,9 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--concurrency", type=int, default=500)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the steady sweep")
     args = parser.parse_args()
-    asyncio.run(run(args.vehicles, args.latency_ms, args.concurrency, args.database_url))
+    asyncio.run(run(args.vehicles, args.latency_ms, args.concurrency, args.database_url, args.profile))
 
 
 if __name__ == "__main__":

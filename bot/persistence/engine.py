@@ -76,6 +76,19 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # Let SQLAlchemy's "begin" hook open transactions itself, so a write can say BEGIN IMMEDIATE (below).
+    dbapi_connection.isolation_level = None
+
+
+_BEGIN_OPTION = "sqlite_begin"
+
+
+def _begin_sqlite(conn: Any) -> None:
+    # A write transaction takes SQLite's write lock up front (BEGIN IMMEDIATE): a read-then-write transaction
+    # of another process can then never interleave with ours (two pollers claiming the same vehicles), and a
+    # busy database is waited for (busy_timeout) instead of failing on a stale snapshot.
+    mode = conn.get_execution_options().get(_BEGIN_OPTION, "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 def create_engine_for(target: DatabaseTarget) -> AsyncEngine:
@@ -87,6 +100,7 @@ def create_engine_for(target: DatabaseTarget) -> AsyncEngine:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(target.url)
     event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+    event.listen(engine.sync_engine, "begin", _begin_sqlite)
     return engine
 
 
@@ -97,6 +111,11 @@ class Database:
         self.target = target
         self.engine = engine or create_engine_for(target)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = async_sessionmaker(
+            self.engine,
+            expire_on_commit=False,
+            execution_options={_BEGIN_OPTION: "IMMEDIATE"} if target.is_sqlite else {},
+        )
         # SQLite allows one writer: queueing writers here (instead of in SQLite's busy loop) means the poller
         # and the handlers never see 'database is locked'.
         self._write_lock = asyncio.Lock() if target.is_sqlite else None
@@ -124,7 +143,7 @@ class Database:
             async with self._sessions() as session, session.begin():
                 yield session
             return
-        async with self._write_lock, self._sessions() as session, session.begin():
+        async with self._write_lock, self._write_sessions() as session, session.begin():
             yield session
 
     async def checkpoint(self) -> None:

@@ -66,7 +66,8 @@ class SqlVehicleStateRepository:
             )
             .order_by(col(VehicleStateRow.next_poll_at).asc().nulls_first(), col(VehicleStateRow.vehicle_id))
             .limit(limit)
-            # PostgreSQL: skip rows another replica is claiming; SQLite ignores it (one writer anyway).
+            # PostgreSQL: skip rows another replica is claiming. SQLite ignores it: db.write() holds the
+            # file's write lock from BEGIN IMMEDIATE, so another process cannot claim in between.
             .with_for_update(of=VehicleStateRow, skip_locked=True)
         )
         async with self._db.write() as session:
