@@ -25,6 +25,7 @@ from bot.services.errors import (
 )
 from bot.services.views import CodeNeeded, LinkResult
 from bot.simulator.renault.faults import Fault
+from bot.wiring import CoreOptions
 from tests.support.stack import Stack, service_stack
 
 EMAIL = "owner@example.com"
@@ -203,3 +204,18 @@ async def test_invalid_schedule_is_refused_before_anything_is_sent(tmp_path: Pat
             await stack.core.actions.set_schedule(CHAT, vehicle_id, bad)
         assert "schedule.problem.start_not_on_quarter" in caught.value.reasons
         assert stack.sim.log.count("charge-set-schedule") == 0
+
+
+async def test_users_commands_spend_the_same_hourly_budget_as_polling(tmp_path: Path) -> None:
+    async with service_stack(tmp_path, CoreOptions(max_calls_per_hour=3)) as stack:
+        result = await _linked(stack, "X102VE")
+        vehicle_id = result.vehicles[0].vehicle_id
+        first = await stack.core.status.status(CHAT, vehicle_id, refresh=True)  # three Kamereon reads
+        assert first.stale_reason is None
+        stack.sim.log.clear()
+        second = await stack.core.status.status(CHAT, vehicle_id, refresh=True)
+        assert second.stale_reason == "quota"
+        assert stack.sim.log.count("battery-status") == 0
+        stack.clock.advance(hours=1, minutes=1)
+        third = await stack.core.status.status(CHAT, vehicle_id, refresh=True)
+        assert third.stale_reason is None
