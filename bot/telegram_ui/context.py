@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences
+from bot.domain.schedule import ChargeSchedule
 from bot.services.actions import ActionRequest
 from bot.services.views import (
     ActionOutcome,
@@ -80,12 +81,12 @@ class ActionsPort(Protocol):
 class SchedulePort(Protocol):
     """Reading and writing a car's charge schedule (optional: without it /schedule says 'not supported')."""
 
-    async def schedule(self, chat_id: int, vehicle_id: int) -> Any:
+    async def schedule(self, chat_id: int, vehicle_id: int) -> ChargeSchedule:
         """The car's charge schedule."""
         ...
 
-    async def set_schedule(self, chat_id: int, vehicle_id: int, schedule: Any) -> Any:
-        """Validate and write a charge schedule."""
+    async def set_schedule(self, chat_id: int, vehicle_id: int, schedule: ChargeSchedule) -> ChargeSchedule:
+        """Validate and write a charge schedule (InvalidInput with 'schedule.problem.*' keys first)."""
         ...
 
 

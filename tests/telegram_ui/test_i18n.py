@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram_ui.i18n import CATALOGS, Translator, en, history, pick_language, smartcharge
+from bot.domain.schedule import ProblemCode
+from bot.telegram_ui.i18n import CATALOGS, Translator, en, history, pick_language, schedule, smartcharge
 
 # Owned by the poller engineer, with a small catalog of their own (tested in their module's tests).
 _NOT_OURS = frozenset({"charts.py", "history_handlers.py"})
@@ -61,9 +62,18 @@ def test_feature_catalogs_are_merged_into_every_language(language: str) -> None:
 
 
 def test_feature_catalogs_never_override_a_main_message() -> None:
-    feature_keys = set(smartcharge.CATALOGS["en"]) | set(history.HISTORY_MESSAGES["en"])
-    assert feature_keys & set(en.MESSAGES) == set()
-    assert set(smartcharge.CATALOGS["en"]) & set(history.HISTORY_MESSAGES["en"]) == set()
+    features = [set(smartcharge.CATALOGS["en"]), set(history.HISTORY_MESSAGES["en"])]
+    features.append(set(schedule.SCHEDULE_MESSAGES["en"]))
+    merged = set(en.MESSAGES)
+    for keys in features:
+        assert keys & merged == set()
+        merged |= keys
+
+
+def test_every_schedule_problem_has_a_message() -> None:
+    wanted = {f"schedule.problem.{code.value}" for code in ProblemCode}
+    for language in CATALOGS:
+        assert wanted <= set(CATALOGS[language])
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.telegram_ui.callback_data import Callback, Verb, decode
 from bot.telegram_ui.context import BotContext
-from bot.telegram_ui.handlers import menus, settings, status, vehicles
+from bot.telegram_ui.handlers import menus, schedule, settings, status, vehicles
 
 # Taps this entry takes: every payload of our codec (any version, so stale ones still get an answer).
 PATTERN = re.compile(r"^[0-9]+\.")
@@ -27,6 +27,7 @@ ROUTES: dict[Verb, TapHandler] = {
     Verb.SELECT_VEHICLE: vehicles.select_vehicle,
     Verb.LOGOUT: vehicles.confirm_logout,
     Verb.SETTINGS: settings.settings_tap,
+    Verb.SCHEDULE: schedule.schedule_tap,
 }
 
 

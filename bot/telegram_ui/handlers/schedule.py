@@ -1,12 +1,72 @@
-"""/schedule: the charge schedule in local time (editing lands with the domain's schedule rules)."""
+"""/schedule: the charge schedule in local time, and the guided editor (program, day, start, duration)."""
 
 from __future__ import annotations
 
-from telegram import Update
+from datetime import date
 
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.domain.actions import ActionKind, spec_of
+from bot.domain.schedule import ChargeSchedule, ScheduleMode, SlotsCollide
+from bot.domain.snapshot import ChargeMode
+from bot.services.actions import ActionRequest
+from bot.services.errors import InvalidInput, ServiceError
 from bot.services.views import LinkedVehicle
-from bot.telegram_ui.context import BotContext
-from bot.telegram_ui.handlers.common import chat_id_of, reply
+from bot.telegram_ui import formatting as fmt
+from bot.telegram_ui.callback_data import Callback
+from bot.telegram_ui.context import BotContext, ChatView, SchedulePort
+from bot.telegram_ui.error_messages import describe
+from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, reply
+from bot.telegram_ui.schedule_editor import (
+    Draft,
+    ScheduleDrafts,
+    StaleStep,
+    apply_tap,
+    local_programs,
+    start_draft,
+    to_schedule,
+)
+from bot.telegram_ui.schedule_view import editor_screen, render_schedule, viewer_keyboard
+from bot.telegram_ui.status_card import vehicle_title
+
+_DRAFTS_KEY = "schedule_drafts"
+_PROBLEM_PREFIX = "schedule.problem."
+_CHARGE_MODES = {ScheduleMode.ALWAYS: ChargeMode.ALWAYS, ScheduleMode.SCHEDULED: ChargeMode.SCHEDULED}
+
+
+def drafts(context: BotContext) -> ScheduleDrafts:
+    """The application's in-memory drafts (created on first use)."""
+    found = context.bot_data.extras.get(_DRAFTS_KEY)
+    if not isinstance(found, ScheduleDrafts):
+        found = ScheduleDrafts()
+        context.bot_data.extras[_DRAFTS_KEY] = found
+    return found
+
+
+def _supported(context: BotContext, vehicle: LinkedVehicle) -> SchedulePort | None:
+    endpoints = spec_of(ActionKind.SCHEDULE).endpoints
+    if context.services.schedules is None or not any(vehicle.capabilities.supports(e) for e in endpoints):
+        return None
+    return context.services.schedules
+
+
+async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None, *, in_place: bool) -> None:
+    query = update.callback_query
+    if in_place and query is not None:
+        await edit(query, text, markup)
+    else:
+        await reply(update, text, markup)
+
+
+def _today(context: BotContext, view: ChatView) -> date:
+    # The week whose DST offsets the times are shown with: the user's current local week.
+    return context.now().astimezone(fmt.zone(view.settings.time_zone)).date()
+
+
+def _schedule_text(view: ChatView, vehicle: LinkedVehicle, schedule: ChargeSchedule, today: date) -> str:
+    zone = view.settings.time_zone
+    programs = local_programs(schedule, zone, today)
+    return render_schedule(view.tr, vehicle_title(view.tr, vehicle.info), schedule.mode, programs, zone)
 
 
 async def schedule_command(update: Update, context: BotContext) -> None:
@@ -15,7 +75,137 @@ async def schedule_command(update: Update, context: BotContext) -> None:
     await show_schedule(update, context, vehicle)
 
 
-async def show_schedule(update: Update, context: BotContext, vehicle: LinkedVehicle) -> None:
-    """Show the car's charge schedule."""
+async def show_schedule(
+    update: Update, context: BotContext, vehicle: LinkedVehicle, *, in_place: bool = False, note: str = ""
+) -> None:
+    """The car's schedule in the chat's time zone, with Edit for chats that may command the car."""
     view = await context.chat_view(update)
-    await reply(update, view.tr("error.feature_unavailable"))
+    port = _supported(context, vehicle)
+    if port is None:
+        await _show(update, view.tr("error.feature_unavailable"), None, in_place=in_place)
+        return
+    schedule = await port.schedule(chat_id_of(update), vehicle.vehicle_id)
+    text = _schedule_text(view, vehicle, schedule, _today(context, view))
+    markup = viewer_keyboard(view.tr, vehicle.vehicle_id, may_edit=vehicle.role.may_command)
+    await _show(update, f"{note}\n\n{text}" if note else text, markup, in_place=in_place)
+
+
+async def schedule_tap(update: Update, context: BotContext, payload: Callback) -> None:
+    """A schedule button: checked against the chat's links and role, then one editor step."""
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    chat_id = chat_id_of(update)
+    vehicle = await linked_vehicle(context, chat_id, payload.vehicle_id)
+    if vehicle is None or (payload.arg != "show" and not vehicle.role.may_command):
+        await query.answer(view.tr("callback.refused"), show_alert=True)
+        return
+    if payload.arg in ("show", "cancel"):
+        drafts(context).drop(chat_id)
+        await query.answer()
+        note = view.tr("schedule.cancelled") if payload.arg == "cancel" else ""
+        await show_schedule(update, context, vehicle, in_place=True, note=note)
+        return
+    if payload.arg == "edit":
+        await _open_editor(update, context, view, vehicle)
+        return
+    draft = drafts(context).get(chat_id, vehicle.vehicle_id)
+    if draft is None:
+        await query.answer()
+        await show_schedule(update, context, vehicle, in_place=True, note=view.tr("schedule.expired"))
+        return
+    if payload.arg == "save":
+        await query.answer()
+        await _save(update, context, view, vehicle, draft)
+        return
+    try:
+        draft = apply_tap(draft, payload.arg)
+    except StaleStep:
+        await query.answer(view.tr("callback.stale"), show_alert=True)
+        return
+    await query.answer()
+    drafts(context).put(chat_id, draft)
+    await _show_editor(update, view, vehicle, draft)
+
+
+async def _open_editor(update: Update, context: BotContext, view: ChatView, vehicle: LinkedVehicle) -> None:
+    query = update.callback_query
+    assert query is not None
+    port = _supported(context, vehicle)
+    if port is None:
+        await query.answer(view.tr("error.feature_unavailable"), show_alert=True)
+        return
+    await query.answer()
+    schedule = await port.schedule(chat_id_of(update), vehicle.vehicle_id)
+    draft = start_draft(vehicle.vehicle_id, schedule, view.settings.time_zone, _today(context, view))
+    drafts(context).put(chat_id_of(update), draft)
+    await _show_editor(update, view, vehicle, draft)
+
+
+async def _show_editor(
+    update: Update, view: ChatView, vehicle: LinkedVehicle, draft: Draft, note: str = ""
+) -> None:
+    text, markup = editor_screen(view.tr, vehicle_title(view.tr, vehicle.info), draft)
+    await _show(update, f"{note}\n\n{text}" if note else text, markup, in_place=True)
+
+
+async def _save(
+    update: Update, context: BotContext, view: ChatView, vehicle: LinkedVehicle, draft: Draft
+) -> None:
+    """Validate and write; problems keep the draft open, a refusal shows the car's schedule unchanged."""
+    port = _supported(context, vehicle)
+    assert port is not None
+    chat_id, tr = chat_id_of(update), view.tr
+    try:
+        wanted = to_schedule(draft)
+        saved = await port.set_schedule(chat_id, vehicle.vehicle_id, wanted)
+    except SlotsCollide:
+        await _show_editor(update, view, vehicle, draft, _problems(view, [f"{_PROBLEM_PREFIX}slots_collide"]))
+        return
+    except InvalidInput as error:
+        if all(reason.startswith(_PROBLEM_PREFIX) for reason in error.reasons):
+            await _show_editor(update, view, vehicle, draft, _problems(view, error.reasons))
+            return
+        await _refused(update, context, view, vehicle, draft, error)
+        return
+    except ServiceError as error:
+        await _refused(update, context, view, vehicle, draft, error)
+        return
+    drafts(context).drop(chat_id)
+    note = tr("schedule.saved")
+    if saved.mode is not draft.original.mode and saved.mode in _CHARGE_MODES:
+        note = f"{note}\n{await _switch_mode(context, view, chat_id, vehicle, saved.mode)}"
+    text = _schedule_text(view, vehicle, saved, draft.week_of)
+    markup = viewer_keyboard(tr, vehicle.vehicle_id, may_edit=True)
+    await _show(update, f"{note}\n\n{text}", markup, in_place=True)
+
+
+async def _switch_mode(
+    context: BotContext, view: ChatView, chat_id: int, vehicle: LinkedVehicle, mode: ScheduleMode
+) -> str:
+    request = ActionRequest(ActionKind.CHARGE_MODE, charge_mode=_CHARGE_MODES[mode])
+    try:
+        await context.services.actions.run(chat_id, vehicle.vehicle_id, request)
+    except ServiceError as error:
+        return view.tr("schedule.mode_failed", reason=describe(view.tr, error, context.now()))
+    return view.tr("schedule.mode_saved", mode=view.tr(f"charge_mode.{mode.value}"))
+
+
+def _problems(view: ChatView, reasons: list[str]) -> str:
+    lines = "\n".join(f"• {view.tr(reason)}" for reason in dict.fromkeys(reasons))
+    return view.tr("schedule.problems", problems=lines)
+
+
+async def _refused(
+    update: Update,
+    context: BotContext,
+    view: ChatView,
+    vehicle: LinkedVehicle,
+    draft: Draft,
+    error: ServiceError,
+) -> None:
+    drafts(context).drop(chat_id_of(update))
+    note = view.tr("schedule.refused", reason=describe(view.tr, error, context.now()))
+    text = _schedule_text(view, vehicle, draft.original, draft.week_of)
+    markup = viewer_keyboard(view.tr, vehicle.vehicle_id, may_edit=True)
+    await _show(update, f"{note}\n\n{text}", markup, in_place=True)

@@ -9,14 +9,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from bot.telegram_ui.i18n import de, en, fr, history, smartcharge
+from bot.telegram_ui.i18n import de, en, fr, history, schedule, smartcharge
 
 DEFAULT_LANGUAGE: Final = "en"
 
 
 def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
     # Feature modules keep their strings in their own files; one catalog per language holds them all.
-    return {**main, **smartcharge.CATALOGS[language], **history.HISTORY_MESSAGES[language]}
+    return {
+        **main,
+        **schedule.SCHEDULE_MESSAGES[language],
+        **smartcharge.CATALOGS[language],
+        **history.HISTORY_MESSAGES[language],
+    }
 
 
 CATALOGS: Final[Mapping[str, Mapping[str, str]]] = {
