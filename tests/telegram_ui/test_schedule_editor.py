@@ -140,9 +140,11 @@ def test_duration_adjustment_never_goes_below_a_quarter_hour() -> None:
 )
 def test_taps_that_do_not_fit_the_draft_are_stale(args: list[str]) -> None:
     draft = start_draft(7, ChargeSchedule(ScheduleMode.ALWAYS, (_every_day(time(5, 0), 60),)), PARIS, WINTER)
+    *steps, last = args
+    for arg in steps:
+        draft = apply_tap(draft, arg)
     with pytest.raises(StaleStep):
-        for arg in args:
-            draft = apply_tap(draft, arg)
+        apply_tap(draft, last)
 
 
 def test_new_program_toggle_and_mode_are_in_the_written_schedule() -> None:
@@ -169,7 +171,8 @@ def test_editor_screens_fit_telegrams_callback_limit_and_ask_in_words() -> None:
     for arg in ["p:1", "d:0", "h:1", "q:15", "du:180"]:
         text, markup = editor_screen(tr, "ZOE", draft)
         seen.append(text.splitlines()[-1])
-        assert all(len((b.callback_data or "").encode()) <= 64 for row in markup.inline_keyboard for b in row)
+        payloads = [str(b.callback_data) for row in markup.inline_keyboard for b in row]
+        assert all(len(data.encode()) <= 64 for data in payloads)
         draft = apply_tap(draft, arg)
     text, _ = editor_screen(tr, "ZOE", draft)
     assert seen[0] == "Which program do you want to change?"
