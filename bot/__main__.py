@@ -70,6 +70,9 @@ def _dispatch(command: str, settings: Settings) -> int:
         print(f"re-encrypted {changed} row(s) with the first key")
         return 0
     if command == "worker":
+        if settings.telegram_bot_token is None:
+            print("error: TELEGRAM_BOT_TOKEN is needed by the worker to send notifications", file=sys.stderr)
+            return 2
         asyncio.run(runtime.worker(settings, cipher))
         return 0
     asyncio.run(runtime.serve(settings, cipher))

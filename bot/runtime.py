@@ -211,11 +211,11 @@ async def _telegram_ok(bot: Bot) -> bool:
     return True
 
 
-async def worker(settings: Settings, cipher: CredentialCipher) -> None:
-    """Run only the poller (no Telegram update loop) until SIGINT/SIGTERM."""
+async def worker(settings: Settings, cipher: CredentialCipher, halt: asyncio.Event | None = None) -> None:
+    """Run only the poller (no Telegram update loop) until SIGINT/SIGTERM (or `halt` is set)."""
     token = _plain(settings.telegram_bot_token)
     if token is None:
-        raise SystemExit("error: TELEGRAM_BOT_TOKEN is needed by the worker to send notifications")
+        raise ValueError("TELEGRAM_BOT_TOKEN is needed by the worker to send notifications")
     async with open_core(settings, cipher) as opened:
         bot: ExtBot[Any] = ExtBot(
             token,
@@ -224,7 +224,7 @@ async def worker(settings: Settings, cipher: CredentialCipher) -> None:
             rate_limiter=AIORateLimiter(max_retries=2),
         )
         parts = polling_for(opened, bot, settings)
-        halt = asyncio.Event()
+        halt = halt or asyncio.Event()
         _on_signals(halt.set)
         async with bot, health_endpoint(opened, bot, settings, parts):
             log.info("poller worker is running")

@@ -14,7 +14,9 @@ import httpx
 
 from bot.config import Settings
 from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.runtime import front_end, health_endpoint, open_core, polling_for, start, stop
+from bot.runtime import front_end, health_endpoint, open_core, polling_for, start, stop, worker
+from bot.services.views import LinkResult
+from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import RenaultSimulator
 from bot.simulator.telegram import TelegramEmulator
@@ -112,3 +114,53 @@ async def test_stop_finishes_within_the_grace_period(tmp_path: Path) -> None:
     async with _running(tmp_path) as (_settings, _emu):
         started = loop.time()
     assert loop.time() - started < 10.0
+
+
+async def test_simulator_backend_lets_anyone_link_the_demo_car(tmp_path: Path) -> None:
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite:///{tmp_path / 'bot.db'}", renault_backend="simulator"
+    )
+    async with open_core(settings, CredentialCipher.from_setting(generate_key())) as opened:
+        result = await opened.core.linking.begin(5, "fr_FR", DEMO_EMAIL, DEMO_PASSWORD)
+        assert isinstance(result, LinkResult)
+        view = await opened.core.status.status(5)
+    assert view.snapshot.battery_level is not None
+
+
+async def test_worker_polls_linked_cars_without_the_telegram_update_loop(tmp_path: Path) -> None:
+    sim = RenaultSimulator(system_clock)
+    account = sim.add_account("w@example.com", "pw-123456")
+    sim.add_vehicle(account, "X102VE")
+    emu = TelegramEmulator(system_clock)
+    polled = asyncio.Event()
+
+    async def watched(request: httpx.Request) -> httpx.Response:
+        response = await sim.handle(request)
+        if request.url.path.endswith("/battery-status") and linked.is_set():
+            polled.set()
+        return response
+
+    linked = asyncio.Event()
+    async with LoopbackServer(watched) as renault, LoopbackServer(emu.handle) as telegram:
+        settings = Settings(
+            _env_file=None,
+            telegram_bot_token=emu.token,
+            telegram_api_url=telegram.url,
+            renault_gigya_url=f"{renault.url}/gigya",
+            renault_kamereon_url=f"{renault.url}/kamereon",
+            database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        )
+        cipher = CredentialCipher.from_setting(generate_key())
+        async with open_core(settings, cipher) as opened:
+            assert isinstance(
+                await opened.core.linking.begin(9, "fr_FR", "w@example.com", "pw-123456"), LinkResult
+            )
+        linked.set()
+        halt = asyncio.Event()
+        running = asyncio.create_task(worker(settings, cipher, halt))
+        try:
+            await asyncio.wait_for(polled.wait(), timeout=20)
+        finally:
+            halt.set()
+            await running
+    assert emu.calls("getUpdates") == ()  # the worker never long-polls Telegram
