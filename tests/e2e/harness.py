@@ -55,7 +55,12 @@ class E2E:
             http, self.db, self.cipher, self.clock, CoreOptions(locale_overrides=overrides)
         )
         services = Services(
-            self.core.linking, self.core.status, self.core.actions, self.core.settings, self.clock
+            self.core.linking,
+            self.core.status,
+            self.core.actions,
+            self.core.settings,
+            self.clock,
+            schedules=self.core.actions,
         )
         self.app = build_application(
             self.token or self.emulator.token,
