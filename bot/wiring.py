@@ -31,7 +31,7 @@ from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
 from bot.poller.intervals import IntervalPolicy, activity_of_phase
-from bot.poller.scheduler import Poller, PollerSettings
+from bot.poller.scheduler import Housekeeping, Poller, PollerSettings
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
@@ -193,6 +193,8 @@ class PollingParts:
     notifications: NotificationService
     history: HistoryService
     poller: Poller
+    # Pass to register_poller / run_worker as `housekeeping=`: purges history older than the retention.
+    housekeeping: Housekeeping
 
 
 def build_history(core: Core, retention_days: int = 180) -> HistoryService:
@@ -252,8 +254,10 @@ def build_polling(
     flushed: Callable[[], Awaitable[None]] = flush
     if metrics is not None:
         polled, flushed = counted_poll(poll_one, metrics), ticked(flush, metrics)
-    poller = Poller(stores.states, polled, clock, flush=flushed, settings=poller_settings)
-    return PollingParts(polling, notifications, history, poller)
+    poller = Poller(
+        stores.states, polled, clock, flush=flushed, settings=poller_settings, batch=polling.batch
+    )
+    return PollingParts(polling, notifications, history, poller, history.purge)
 
 
 # --- smart charging -----------------------------------------------------------------------------------

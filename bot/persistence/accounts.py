@@ -81,6 +81,9 @@ class SqlAccountRepository:
     def __init__(self, db: Database, cipher: CredentialCipher) -> None:
         self._db = db
         self._cipher = cipher
+        # Decrypted secrets keyed by the ciphertext they came from: a poll reads the ciphertext anyway, and
+        # new secrets (re-link, other process) are a new ciphertext, so a stale entry can never be served.
+        self._decrypted: dict[int, tuple[str, AccountSecrets]] = {}
 
     async def create_linked(
         self,
@@ -148,12 +151,40 @@ class SqlAccountRepository:
                 select(col(AccountRow.secrets_enc)).where(col(AccountRow.id) == account_id)
             )
         if token is None:
+            self._decrypted.pop(account_id, None)
             raise AccountNotFound(account_id)
         try:
-            return decode_secrets(self._cipher, token)
+            return self._decrypt(account_id, token)
         except CredentialDecryptError:
             await self.mark_needs_login(account_id)
             raise CredentialsUnreadable(account_id) from None
+
+    async def with_credentials(
+        self, account_ids: Sequence[int]
+    ) -> dict[int, tuple[StoredAccount, AccountSecrets]]:
+        """Accounts and their secrets in one query; unknown or unreadable accounts are left out."""
+        if not account_ids:
+            return {}
+        async with self._db.read() as session:
+            rows = (
+                await session.scalars(select(AccountRow).where(col(AccountRow.id).in_(set(account_ids))))
+            ).all()
+        found: dict[int, tuple[StoredAccount, AccountSecrets]] = {}
+        for row in rows:
+            account = account_from_row(row)
+            try:
+                found[account.account_id] = (account, self._decrypt(account.account_id, row.secrets_enc))
+            except CredentialDecryptError:
+                continue  # the per-account path (credentials) flags it as needing a login
+        return found
+
+    def _decrypt(self, account_id: int, token: str) -> AccountSecrets:
+        cached = self._decrypted.get(account_id)
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        secrets = decode_secrets(self._cipher, token)
+        self._decrypted[account_id] = (token, secrets)
+        return secrets
 
     async def update_credentials(self, account_id: int, secrets: AccountSecrets) -> None:
         """Replace the secrets and clear the needs-login flags."""
@@ -215,6 +246,7 @@ class SqlAccountRepository:
 
     async def delete_account(self, account_id: int) -> list[int]:
         """Delete the account and all its data in one transaction; returns its driver and viewer chats."""
+        self._decrypted.pop(account_id, None)
         async with self._db.write() as session:
             others = await _delete_account_in(session, account_id)
         await self._db.checkpoint()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select, update
@@ -23,29 +24,46 @@ class SqlVehicleStateRepository:
         """The stored state, or an empty one."""
         async with self._db.read() as session:
             row = await session.get(VehicleStateRow, vehicle_id)
-        if row is None:
-            return StoredVehicleState(vehicle_id=vehicle_id)
-        return StoredVehicleState(
-            vehicle_id=vehicle_id,
-            snapshot=snapshot_from_json(row.snapshot) if row.snapshot else None,
-            phase=row.phase,
-            car_reported_at=row.car_reported_at,
-            memory=dict(row.memory or {}),
-            next_poll_at=row.next_poll_at,
-        )
+        return StoredVehicleState(vehicle_id=vehicle_id) if row is None else _state_of(row)
+
+    async def load_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicleState]:
+        """Several states in one query (an empty state for a vehicle without a row)."""
+        found = {vehicle_id: StoredVehicleState(vehicle_id=vehicle_id) for vehicle_id in vehicle_ids}
+        if not found:
+            return found
+        async with self._db.read() as session:
+            rows = await session.scalars(
+                select(VehicleStateRow).where(col(VehicleStateRow.vehicle_id).in_(list(found)))
+            )
+            for row in rows:
+                found[row.vehicle_id] = _state_of(row)
+        return found
 
     async def save(self, state: StoredVehicleState) -> None:
         """Store the state (the lease is left as it is)."""
+        await self.save_many([state])
+
+    async def save_many(self, states: Sequence[StoredVehicleState]) -> None:
+        """Store several states in one transaction (leases are left as they are; deleted vehicles skipped)."""
+        if not states:
+            return
         async with self._db.write() as session:
-            row = await session.get(VehicleStateRow, state.vehicle_id, with_for_update=True)
-            if row is None:
-                row = VehicleStateRow(vehicle_id=state.vehicle_id)
-                session.add(row)
-            row.snapshot = snapshot_to_json(state.snapshot) if state.snapshot else None
-            row.phase = state.phase
-            row.car_reported_at = state.car_reported_at
-            row.memory = dict(state.memory)
-            row.next_poll_at = state.next_poll_at
+            ids = [state.vehicle_id for state in states]
+            rows = {
+                row.vehicle_id: row
+                for row in await session.scalars(
+                    select(VehicleStateRow).where(col(VehicleStateRow.vehicle_id).in_(ids)).with_for_update()
+                )
+            }
+            for state in states:
+                row = rows.get(state.vehicle_id)
+                if row is None:
+                    continue  # the vehicle was deleted meanwhile (logout): do not bring its state back
+                row.snapshot = snapshot_to_json(state.snapshot) if state.snapshot else None
+                row.phase = state.phase
+                row.car_reported_at = state.car_reported_at
+                row.memory = dict(state.memory)
+                row.next_poll_at = state.next_poll_at
 
     async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
         """Lease due vehicles of accounts that still log in and have an active chat."""
@@ -92,6 +110,24 @@ class SqlVehicleStateRepository:
                 .values(lease_owner=None, lease_expires_at=None, next_poll_at=next_poll_at)
             )
 
+    async def release_many(self, owner: str, next_poll_at: Mapping[int, datetime]) -> None:
+        """`release` for several vehicles in one transaction."""
+        if not next_poll_at:
+            return
+        async with self._db.write() as session:
+            # One UPDATE per distinct time: a sweep's vehicles mostly share a handful of next poll times.
+            by_time: dict[datetime, list[int]] = {}
+            for vehicle_id, at in next_poll_at.items():
+                by_time.setdefault(at, []).append(vehicle_id)
+            for at, ids in by_time.items():
+                await session.execute(
+                    update(VehicleStateRow)
+                    .where(
+                        col(VehicleStateRow.vehicle_id).in_(ids), col(VehicleStateRow.lease_owner) == owner
+                    )
+                    .values(lease_owner=None, lease_expires_at=None, next_poll_at=at)
+                )
+
     async def release_all(self, owner: str) -> None:
         """Give back every lease held by `owner`."""
         async with self._db.write() as session:
@@ -100,3 +136,14 @@ class SqlVehicleStateRepository:
                 .where(col(VehicleStateRow.lease_owner) == owner)
                 .values(lease_owner=None, lease_expires_at=None)
             )
+
+
+def _state_of(row: VehicleStateRow) -> StoredVehicleState:
+    return StoredVehicleState(
+        vehicle_id=row.vehicle_id,
+        snapshot=snapshot_from_json(row.snapshot) if row.snapshot else None,
+        phase=row.phase,
+        car_reported_at=row.car_reported_at,
+        memory=dict(row.memory or {}),
+        next_poll_at=row.next_poll_at,
+    )

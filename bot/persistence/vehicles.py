@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -64,8 +65,25 @@ class SqlVehicleRepository:
         """One vehicle with its decrypted Kamereon account id; raises CredentialsUnreadable."""
         async with self._db.read() as session:
             row = await session.get(VehicleRow, vehicle_id)
-        if row is None:
-            return None
+        return None if row is None else self._stored(row)
+
+    async def get_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicle]:
+        """Several vehicles in one query; unknown or undecryptable ones are left out."""
+        if not vehicle_ids:
+            return {}
+        async with self._db.read() as session:
+            rows = (
+                await session.scalars(select(VehicleRow).where(col(VehicleRow.id).in_(set(vehicle_ids))))
+            ).all()
+        found: dict[int, StoredVehicle] = {}
+        for row in rows:
+            try:
+                found[_id(row)] = self._stored(row)
+            except CredentialsUnreadable:
+                continue  # `get` raises it for this vehicle alone when it is polled
+        return found
+
+    def _stored(self, row: VehicleRow) -> StoredVehicle:
         try:
             kamereon_account_id = self._cipher.decrypt(row.kamereon_account_enc)
         except CredentialDecryptError:
@@ -86,9 +104,15 @@ class SqlVehicleRepository:
 
     async def chats_for_vehicle(self, vehicle_id: int) -> list[Subscriber]:
         """Active chats linked to the vehicle's account, with settings, role and preferences."""
+        return (await self.chats_for_vehicles([vehicle_id])).get(vehicle_id, [])
+
+    async def chats_for_vehicles(self, vehicle_ids: Sequence[int]) -> dict[int, list[Subscriber]]:
+        """`chats_for_vehicle` for several vehicles in one query (vehicles without chats are left out)."""
+        if not vehicle_ids:
+            return {}
         async with self._db.read() as session:
             rows = await session.execute(
-                select(ChatRow, col(ChatLinkRow.role), col(PreferencesRow.data))
+                select(col(VehicleRow.id), ChatRow, col(ChatLinkRow.role), col(PreferencesRow.data))
                 .join(ChatLinkRow, col(ChatLinkRow.chat_id) == col(ChatRow.chat_id))
                 .join(VehicleRow, col(VehicleRow.account_id) == col(ChatLinkRow.account_id))
                 .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
@@ -97,13 +121,14 @@ class SqlVehicleRepository:
                     (col(PreferencesRow.chat_id) == col(ChatRow.chat_id))
                     & (col(PreferencesRow.vehicle_id) == col(VehicleRow.id)),
                 )
-                .where(col(VehicleRow.id) == vehicle_id, col(ChatRow.active).is_(True))
-                .order_by(col(ChatRow.chat_id))
+                .where(col(VehicleRow.id).in_(set(vehicle_ids)), col(ChatRow.active).is_(True))
+                .order_by(col(VehicleRow.id), col(ChatRow.chat_id))
             )
-            return [
-                Subscriber(chat_from_row(chat), Role(role), preferences_from_json(data))
-                for chat, role, data in rows
-            ]
+            found: dict[int, list[Subscriber]] = {}
+            for vehicle_id, chat, role, data in rows:
+                subscriber = Subscriber(chat_from_row(chat), Role(role), preferences_from_json(data))
+                found.setdefault(vehicle_id, []).append(subscriber)
+            return found
 
     async def mark_unsupported(self, vehicle_id: int, endpoint: str) -> None:
         """Remember that the car refused an endpoint."""

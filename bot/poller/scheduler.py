@@ -17,10 +17,11 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.ext import CallbackContext, Job, JobQueue
 
@@ -31,6 +32,16 @@ log = logging.getLogger(__name__)
 
 PollOne = Callable[[int], Awaitable[PollOutcome]]
 Housekeeping = Callable[[], Awaitable[object]]
+# Wraps the polls of one claimed batch (bulk reads before, bulk writes after): PollingService.batch.
+BatchScope = Callable[[Sequence[int]], AbstractAsyncContextManager[object]]
+
+
+class LeaseStore(VehicleStateRepository, Protocol):
+    """The state repository plus giving back a whole batch of leases in one transaction."""
+
+    async def release_many(self, owner: str, next_poll_at: Mapping[int, datetime]) -> None:
+        """`release` for several vehicles at once."""
+        ...
 
 
 def default_owner() -> str:
@@ -64,16 +75,18 @@ class Poller:
 
     def __init__(
         self,
-        states: VehicleStateRepository,
+        states: LeaseStore,
         poll_one: PollOne,
         clock: Clock,
         *,
         flush: Housekeeping | None = None,
         settings: PollerSettings | None = None,
         owner: str | None = None,
+        batch: BatchScope | None = None,
     ) -> None:
         self._states = states
         self._poll_one = poll_one
+        self._batch = batch
         self.clock = clock
         self._flush = flush
         self.settings = settings or PollerSettings()
@@ -93,17 +106,30 @@ class Poller:
                 )
                 if not ids:
                     break
-                await asyncio.gather(*(self._run(vehicle_id, report) for vehicle_id in ids))
+                await self._run_batch(ids, report)
                 if len(ids) < self.settings.batch_size:
                     break
             if self._flush is not None:
                 await _guarded(self._flush, "outbox flush")
         return report
 
-    async def _run(self, vehicle_id: int, report: TickReport) -> None:
+    async def _run_batch(self, ids: Sequence[int], report: TickReport) -> None:
+        next_at: dict[int, datetime] = {}
+        try:
+            scope = self._batch(ids) if self._batch is not None else contextlib.nullcontext()
+            async with scope:
+                await asyncio.gather(*(self._run(vehicle_id, report, next_at) for vehicle_id in ids))
+        except Exception:
+            # The batch's bulk read or write failed: its vehicles are retried later, never left leased.
+            log.exception("polling a batch of %s vehicles failed", len(ids))
+            retry = self.clock() + self.settings.retry_after_error
+            next_at = {vehicle_id: next_at.get(vehicle_id, retry) for vehicle_id in ids}
+        # One transaction gives back the whole batch (it used to be one per vehicle).
+        await self._states.release_many(self.owner, next_at)
+
+    async def _run(self, vehicle_id: int, report: TickReport, next_at: dict[int, datetime]) -> None:
         async with self._semaphore:
-            next_at = await self._poll(vehicle_id, report)
-            await self._states.release(vehicle_id, self.owner, next_at)
+            next_at[vehicle_id] = await self._poll(vehicle_id, report)
 
     async def _poll(self, vehicle_id: int, report: TickReport) -> datetime:
         budget = self.settings.lease_seconds * 0.8

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Protocol, TypeVar
 
-from bot.domain.account import CredentialsUnreadable, StoredVehicle
+from bot.domain.account import AccountSecrets, CredentialsUnreadable, StoredAccount, StoredVehicle
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.renault import models as wire
 from bot.renault.account import RenaultAccount
@@ -28,13 +28,23 @@ T = TypeVar("T")
 CARD_EXTRAS = ("cockpit", "hvac-status")
 
 
+class GatewayAccounts(AccountRepository, Protocol):
+    """The account repository plus the bulk read the poller's batches use."""
+
+    async def with_credentials(
+        self, account_ids: Sequence[int]
+    ) -> dict[int, tuple[StoredAccount, AccountSecrets]]:
+        """Accounts and their secrets in one read; unknown or unreadable accounts are left out."""
+        ...
+
+
 class RenaultGateway:
     """Gives use cases a ready `RenaultVehicle` for a stored vehicle and runs calls with error upkeep."""
 
     def __init__(
         self,
         client: RenaultClient,
-        accounts: AccountRepository,
+        accounts: GatewayAccounts,
         vehicles: VehicleRepository,
         clock: Clock,
     ) -> None:
@@ -42,6 +52,26 @@ class RenaultGateway:
         self._accounts = accounts
         self._vehicles = vehicles
         self._clock = clock
+        # Proxies resolved in bulk for the poller's current batch (fresh from the database at its start).
+        self._preloaded: dict[int, RenaultAccount] = {}
+
+    async def preload(self, account_ids: Iterable[int]) -> dict[int, StoredAccount]:
+        """Resolve the proxies of several accounts in one read, for the batch about to be polled.
+
+        Returns the accounts read. Accounts that need a login (or are gone or unreadable) get no proxy, so
+        `account()` takes its usual per-account path for them. Call `forget_preloaded` when the batch ends,
+        so nothing outlives the batch: a later re-link or logout is always read afresh.
+        """
+        found = await self._accounts.with_credentials(list(set(account_ids)))
+        for account_id, (stored, secrets) in found.items():
+            if not stored.needs_login:
+                self._preloaded[account_id] = self._proxy(stored, secrets)
+        return {account_id: stored for account_id, (stored, _) in found.items()}
+
+    def forget_preloaded(self, account_ids: Iterable[int]) -> None:
+        """Drop the proxies `preload` resolved (end of the batch)."""
+        for account_id in account_ids:
+            self._preloaded.pop(account_id, None)
 
     async def stored(self, vehicle_id: int) -> StoredVehicle:
         """The stored vehicle, or NotLinked when it is gone."""
@@ -52,6 +82,9 @@ class RenaultGateway:
 
     async def account(self, account_id: int) -> RenaultAccount:
         """The Renault account proxy (one per account, so its JWT cache is shared)."""
+        preloaded = self._preloaded.get(account_id)
+        if preloaded is not None:
+            return preloaded
         stored = await self._accounts.get(account_id)
         if stored is None:
             raise NotLinked()
@@ -61,7 +94,11 @@ class RenaultGateway:
             secrets = await self._accounts.credentials(account_id)
         except CredentialsUnreadable:
             raise NeedsLogin() from None
-        return self._client.account(credentials_of(stored.locale, secrets), account_key=str(account_id))
+        return self._proxy(stored, secrets)
+
+    def _proxy(self, stored: StoredAccount, secrets: AccountSecrets) -> RenaultAccount:
+        credentials = credentials_of(stored.locale, secrets)
+        return self._client.account(credentials, account_key=str(stored.account_id))
 
     async def vehicle(self, stored: StoredVehicle) -> RenaultVehicle:
         """The Renault vehicle proxy for a stored vehicle."""
@@ -115,6 +152,11 @@ class RenaultGateway:
         extra = await self.call(stored, readers[endpoint], endpoint)
         return _add(VehicleSnapshot(vin=stored.info.vin), extra)
 
+    async def stop_charge(self, stored: StoredVehicle) -> None:
+        """Stop the car's charge (one request, within the account's call budget); raises service errors."""
+        proxy = await self.vehicle(stored)
+        await self.call(stored, proxy.stop_charge, "charge-stop")
+
     async def read_location(self, stored: StoredVehicle) -> GeoPoint | None:
         """The car's last GPS position (one request), or None when it sent no coordinates."""
         proxy = await self.vehicle(stored)
@@ -133,6 +175,7 @@ class RenaultGateway:
         if isinstance(exc, NotSupported) and exc.endpoint:
             await self._vehicles.mark_unsupported(stored.vehicle_id, exc.endpoint)
         elif isinstance(exc, CredentialsExpired):
+            self._preloaded.pop(stored.account_id, None)
             await self._accounts.mark_needs_login(stored.account_id)
 
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,7 +32,13 @@ from bot.domain.account import (
 )
 from bot.domain.actions import ActionKind
 from bot.domain.diff import TrackedState, diff
-from bot.domain.events import CredentialsExpired, Event, RenaultUnreachable, ServiceRecovered
+from bot.domain.events import (
+    CredentialsExpired,
+    Event,
+    RenaultUnreachable,
+    ServiceRecovered,
+    TargetReached,
+)
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
 from bot.domain.snapshot import ChargeState, VehicleSnapshot
@@ -58,6 +66,42 @@ class VehicleReader(Protocol):
 
     async def read(self, vehicle: StoredVehicle, endpoint: str) -> VehicleSnapshot:
         """One Renault request; raises bot.renault or bot.services errors."""
+        ...
+
+    async def stop_charge(self, vehicle: StoredVehicle) -> None:
+        """Send a charge stop (one request, within the account's call budget); raises service errors."""
+        ...
+
+    async def preload(self, account_ids: Iterable[int]) -> dict[int, StoredAccount]:
+        """Resolve several accounts for a batch in one read; returns the accounts read."""
+        ...
+
+    def forget_preloaded(self, account_ids: Iterable[int]) -> None:
+        """Drop what `preload` resolved (the batch is over)."""
+        ...
+
+
+class PollVehicles(VehicleRepository, Protocol):
+    """The vehicle repository plus the bulk reads of a batch."""
+
+    async def get_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicle]:
+        """Several vehicles in one read (unknown or unreadable ones left out)."""
+        ...
+
+    async def chats_for_vehicles(self, vehicle_ids: Sequence[int]) -> dict[int, list[Subscriber]]:
+        """`chats_for_vehicle` for several vehicles in one read."""
+        ...
+
+
+class PollStates(VehicleStateRepository, Protocol):
+    """The state repository plus the bulk read and write of a batch."""
+
+    async def load_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicleState]:
+        """Several states in one read (an empty state for a vehicle without one)."""
+        ...
+
+    async def save_many(self, states: Sequence[StoredVehicleState]) -> None:
+        """Store several states in one transaction."""
         ...
 
 
@@ -125,15 +169,36 @@ class _Memory:
         return dataclasses.asdict(self)
 
 
+@dataclass(slots=True)
+class _Batch:
+    """What a batch read in bulk, and the writes its polls leave for the end of the batch."""
+
+    ids: frozenset[int]
+    vehicles: dict[int, StoredVehicle]
+    accounts: dict[int, StoredAccount]
+    states: dict[int, StoredVehicleState]
+    subscribers: dict[int, list[Subscriber]]
+    saves: list[StoredVehicleState] = field(default_factory=list)
+    entries: list[OutboxEntry] = field(default_factory=list)
+
+    def holds(self, vehicle_id: int) -> bool:
+        return vehicle_id in self.ids
+
+
+# The batch of the poller's current tick; a context variable, so only the polls of that tick see it (a
+# user's action or a direct `poll` elsewhere reads and writes the database as usual).
+_BATCH: ContextVar[_Batch | None] = ContextVar("polling_batch", default=None)
+
+
 class PollingService:
     """The poll-one-vehicle use case."""
 
     def __init__(
         self,
         *,
-        vehicles: VehicleRepository,
+        vehicles: PollVehicles,
         accounts: AccountFlags,
-        states: VehicleStateRepository,
+        states: PollStates,
         reader: VehicleReader,
         notifications: NotificationService,
         history: HistoryService,
@@ -152,19 +217,53 @@ class PollingService:
         self._follow_up_count = follow_up_count
         self._account_sizes: dict[int, int] = {}
 
+    @asynccontextmanager
+    async def batch(self, vehicle_ids: Sequence[int]) -> AsyncIterator[None]:
+        """Polls of these vehicles inside the block share bulk reads; their writes happen once, at the end.
+
+        Four reads replace four per vehicle, and one transaction stores every state. Exactly-once still
+        holds: each poll reserves its pings in the outbox before the batch stores the states, and the
+        pings are delivered after that.
+        """
+        ids = list(dict.fromkeys(vehicle_ids))
+        vehicles = await self._vehicles.get_many(ids)
+        account_ids = {vehicle.account_id for vehicle in vehicles.values()}
+        batch = _Batch(
+            ids=frozenset(ids),
+            vehicles=vehicles,
+            accounts=await self._reader.preload(account_ids),
+            states=await self._states.load_many(ids),
+            subscribers=await self._vehicles.chats_for_vehicles(ids),
+        )
+        token = _BATCH.set(batch)
+        try:
+            yield
+        finally:
+            _BATCH.reset(token)
+            self._reader.forget_preloaded(account_ids)
+            await self._states.save_many(batch.saves)
+            await self._notify.deliver(batch.entries)
+
     async def poll(self, vehicle_id: int) -> PollOutcome:
         """Poll one vehicle the caller holds the lease of; returns when to poll it next."""
         now = self._clock()
-        vehicle = await self._vehicles.get(vehicle_id)
+        batch = _BATCH.get()
+        if batch is not None and not batch.holds(vehicle_id):
+            batch = None
+        vehicle = await self._vehicle(vehicle_id, batch)
         if vehicle is None:
             return PollOutcome(now + NEEDS_LOGIN_RECHECK, problem="unknown vehicle")
-        account = await self._accounts.get(vehicle.account_id)
+        account = await self._account(vehicle.account_id, batch)
         if account is None or account.needs_login:
             await self._tell_needs_login(vehicle.account_id)
             return PollOutcome(now + NEEDS_LOGIN_RECHECK, problem="needs login")
-        stored = await self._states.load(vehicle_id)
+        if batch is not None:
+            stored = batch.states[vehicle_id]
+            subscribers: Sequence[Subscriber] = batch.subscribers.get(vehicle_id, [])
+        else:
+            stored = await self._states.load(vehicle_id)
+            subscribers = await self._vehicles.chats_for_vehicle(vehicle_id)
         memory = _Memory.load(stored.memory)
-        subscribers = await self._vehicles.chats_for_vehicle(vehicle_id)
         try:
             snapshot, requests, memory = await self._read(vehicle, stored, memory, now)
         except errors.NeedsLogin:
@@ -177,6 +276,26 @@ class PollingService:
         except errors.ServiceError as failure:
             return await self._failed(vehicle, stored, memory, subscribers, now, type(failure).__name__)
         return await self._process(vehicle, stored, memory, subscribers, snapshot, now, requests)
+
+    async def _vehicle(self, vehicle_id: int, batch: _Batch | None) -> StoredVehicle | None:
+        if batch is not None and vehicle_id in batch.vehicles:
+            return batch.vehicles[vehicle_id]
+        return await self._vehicles.get(vehicle_id)
+
+    async def _account(self, account_id: int, batch: _Batch | None) -> StoredAccount | None:
+        if batch is not None and account_id in batch.accounts:
+            return batch.accounts[account_id]
+        return await self._accounts.get(account_id)
+
+    async def _store(self, state: StoredVehicleState, entries: list[OutboxEntry]) -> int:
+        """Save the state, then deliver the entries; inside a batch both wait for its end. Returns sent."""
+        batch = _BATCH.get()
+        if batch is not None and batch.holds(state.vehicle_id):
+            batch.saves.append(state)
+            batch.entries += entries
+            return 0
+        await self._states.save(state)  # after the outbox reservations, never before
+        return (await self._notify.deliver(entries)).sent
 
     async def expect_action(
         self, vehicle_id: int, chat_id: int, action: ActionKind, reference: str, sent_at: datetime
@@ -242,6 +361,7 @@ class PollingService:
         traits = traits_for(vehicle.info.model_code)
         chats: dict[str, Any] = {}
         entries: list[OutboxEntry] = []
+        stop_charge = False
         recovered = self._recovery(vehicle, memory, now)
         for sub in subscribers:
             key = str(sub.settings.chat_id)
@@ -255,9 +375,12 @@ class PollingService:
             )
             chats[key] = result.state.to_json()
             events: list[Event] = list(result.events)
+            stop_charge |= any(isinstance(e, TargetReached) and e.stop_charge for e in events)
             if recovered is not None and sub.preferences.wants(recovered.kind):
                 events.append(recovered)
             entries += await self._notify.enqueue_for_chat(vehicle.vehicle_id, sub.settings, events)
+        if stop_charge:
+            requests += await self._stop_charge(vehicle)
         was_charging = stored.snapshot is not None and phase_is_charging(stored.snapshot)
         await self._history.record(_reading(vehicle.vehicle_id, snapshot), was_charging, traits)
         phase = phase_of(snapshot, traits).value
@@ -278,9 +401,20 @@ class PollingService:
             memory=memory.dump(),
             next_poll_at=now + delay,
         )
-        await self._states.save(state)  # after the outbox reservations, never before
-        report = await self._notify.deliver(entries)
-        return PollOutcome(now + delay, requests=requests, queued=len(entries), sent=report.sent)
+        sent = await self._store(state, entries)
+        return PollOutcome(now + delay, requests=requests, queued=len(entries), sent=sent)
+
+    async def _stop_charge(self, vehicle: StoredVehicle) -> int:
+        """A chat's virtual limit was reached with stop-at-target: stop the charge once (one request)."""
+        try:
+            await self._reader.stop_charge(vehicle)
+        except (errors.ServiceError, RenaultError) as failure:
+            # The ping still goes out; the user can stop the charge by hand. Not retried: the target event
+            # is emitted once per charge, so a retry loop could not come from it anyway.
+            log.warning(
+                "stop at target failed for vehicle %s: %s", vehicle.vehicle_id, type(failure).__name__
+            )
+        return 1
 
     def _recovery(self, vehicle: StoredVehicle, memory: _Memory, now: datetime) -> ServiceRecovered | None:
         if not memory.outage_told or memory.failing_since is None:
@@ -309,9 +443,9 @@ class PollingService:
         # Back off while Renault fails: double the time since the outage began, within limits.
         delay = min(max(normal, now - since), MAX_BACKOFF)
         next_at = now + delay
-        await self._states.save(dataclasses.replace(stored, memory=memory.dump(), next_poll_at=next_at))
-        report = await self._notify.deliver(entries)
-        return PollOutcome(next_at, requests=1, queued=len(entries), sent=report.sent, problem=problem)
+        state = dataclasses.replace(stored, memory=memory.dump(), next_poll_at=next_at)
+        sent = await self._store(state, entries)
+        return PollOutcome(next_at, requests=1, queued=len(entries), sent=sent, problem=problem)
 
     async def _tell_needs_login(self, account_id: int) -> None:
         account = await self._accounts.get(account_id)

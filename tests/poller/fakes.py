@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -115,6 +116,13 @@ class FakeStates:
         self.saves += 1
         self.states[state.vehicle_id] = state
 
+    async def load_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicleState]:
+        return {vid: await self.load(vid) for vid in vehicle_ids}
+
+    async def save_many(self, states: Sequence[StoredVehicleState]) -> None:
+        for state in states:
+            await self.save(state)
+
     async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
         claimed: list[int] = []
         for vid, state in sorted(self.states.items(), key=lambda kv: (kv[1].next_poll_at or now, kv[0])):
@@ -136,6 +144,10 @@ class FakeStates:
         del self.leases[vehicle_id]
         state = await self.load(vehicle_id)
         self.states[vehicle_id] = replace(state, next_poll_at=next_poll_at)
+
+    async def release_many(self, owner: str, next_poll_at: Mapping[int, datetime]) -> None:
+        for vehicle_id, at in next_poll_at.items():
+            await self.release(vehicle_id, owner, at)
 
     async def release_all(self, owner: str) -> None:
         for vid in [v for v, lease in self.leases.items() if lease.owner == owner]:
@@ -224,6 +236,12 @@ class FakeVehicles:
 
     async def get(self, vehicle_id: int) -> StoredVehicle | None:
         return self.vehicles.get(vehicle_id)
+
+    async def get_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicle]:
+        return {vid: self.vehicles[vid] for vid in vehicle_ids if vid in self.vehicles}
+
+    async def chats_for_vehicles(self, vehicle_ids: Sequence[int]) -> dict[int, list[Subscriber]]:
+        return {vid: await self.chats_for_vehicle(vid) for vid in vehicle_ids}
 
     async def all_vehicle_ids(self) -> list[int]:
         return sorted(self.vehicles)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import timedelta
 
 import pytest
 
-from bot.domain.account import StoredVehicle, StoredVehicleState
+from bot.domain.account import StoredAccount, StoredVehicle, StoredVehicleState
 from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
@@ -42,6 +43,17 @@ class ScriptedReader:
     def report(self, **changes: object) -> None:
         """The car sends a new report now."""
         self.snapshot = dataclasses.replace(self.snapshot, reported_at=self.clock(), **changes)  # type: ignore[arg-type]
+
+    async def stop_charge(self, vehicle: StoredVehicle) -> None:
+        self.calls.append("charge-stop")
+        if self.fail is not None:
+            raise self.fail
+
+    async def preload(self, account_ids: Iterable[int]) -> dict[int, StoredAccount]:
+        return {}  # the service then reads the accounts one by one
+
+    def forget_preloaded(self, account_ids: Iterable[int]) -> None:
+        pass
 
     async def read(self, vehicle: StoredVehicle, endpoint: str) -> VehicleSnapshot:
         self.calls.append(endpoint)
