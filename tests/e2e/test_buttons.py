@@ -84,13 +84,17 @@ async def _sent_keys(
         return [record.key for record in e2e.sim.log.records[start:] if "/kamereon/" in record.path]
 
     for label in labels:
-        await ann.wait_until(lambda u, wanted=label: _has_button(u, message_id, wanted), timeout=WAIT)
-        shown = _buttons(ann, message_id)
-        await (await ann.tap(message_id, _data(ann, message_id, label))).answer(timeout=WAIT)
-        if label != labels[-1]:  # a submenu or a confirmation replaces the buttons
-            await ann.wait_until(lambda u, old=shown: _buttons(u, message_id) != old, timeout=WAIT)
+        await _tap_when_shown(ann, message_id, label, last=label == labels[-1])
     await _until(lambda: expected in keys())
     return keys()
+
+
+async def _tap_when_shown(ann: EmulatedUser, message_id: int, label: str, *, last: bool) -> None:
+    await ann.wait_until(lambda u: _has_button(u, message_id, label), timeout=WAIT)
+    shown = _buttons(ann, message_id)
+    await (await ann.tap(message_id, _data(ann, message_id, label))).answer(timeout=WAIT)
+    if not last:  # a submenu replaces the buttons
+        await ann.wait_until(lambda u: _buttons(u, message_id) != shown, timeout=WAIT)
 
 
 CARD_BUTTONS = {
