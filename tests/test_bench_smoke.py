@@ -1,0 +1,62 @@
+"""Smoke tests of the benchmarks: each runs at a tiny size and prints its figure lines (no timing checks)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import __main__ as runner
+from bench import client, poll, status
+
+STATUS_LABELS = (
+    "includes the bot's long-poll pick-up",
+    "/status warm, cached reading",
+    "/status warm, Refresh button",
+    "/status cold (fresh process, JWT minted)",
+)
+
+
+async def test_status_benchmark_prints_cached_refresh_and_cold_figures(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await status.run(repetitions=2, latency_ms=0)
+    out = capsys.readouterr().out
+    for label in STATUS_LABELS:
+        assert label in out
+    lines = {line.split(":")[0]: line for line in out.splitlines()}
+    # A cached reading spares Renault; a Refresh reads it; a fresh process also mints a JWT.
+    assert "0 Renault requests each" in lines["/status warm, cached reading (< 60 s old)"]
+    assert "battery-status" in lines["/status warm, Refresh button (reads Renault)"]
+    assert "accounts.getJWT" in lines["/status cold (fresh process, JWT minted)"]
+
+
+async def test_poll_benchmark_prints_both_sweeps_and_peak_rss(capsys: pytest.CaptureFixture[str]) -> None:
+    await poll.run(vehicles=3, latency_ms=0, concurrency=4, database_url=None)
+    out = capsys.readouterr().out
+    for label in ("linked 3 accounts", "warm-up sweep: 3 vehicles polled", "steady sweep: 3", "peak RSS"):
+        assert label in out
+
+
+async def test_client_benchmark_prints_its_three_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    # bench.client has no size knobs: this runs its fixed 1,000-vehicle read at 100 ms (tens of seconds).
+    await client.main()
+    out = capsys.readouterr().out
+    for label in ("(a) warm status read", "(b) cold login + status", "(c) 1,000 vehicles battery-status"):
+        assert label in out
+
+
+def test_quick_plan_runs_every_benchmark_at_smaller_sizes() -> None:
+    full, quick = runner.plan(), runner.plan(quick=True)
+    assert [step.name for step in quick] == [step.name for step in full] == ["client", "poll", "status"]
+    assert quick != full
+    assert all(step.args[0] == f"bench.{step.name}" for step in quick)
+
+
+def test_runner_runs_the_chosen_benchmark_in_its_own_process(capfd: pytest.CaptureFixture[str]) -> None:
+    code = runner.main(["--quick", "--only", "status"])
+    out = capfd.readouterr().out
+    assert code == 0
+    assert "== status: python -m bench.status --repetitions 5" in out
+    assert "== status: done" in out
+    for label in STATUS_LABELS:
+        assert label in out
+    assert "== client" not in out
