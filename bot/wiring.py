@@ -48,6 +48,7 @@ from bot.services.smart_charging import SmartChargeAssistant
 from bot.services.smart_control import SmartChargeControl
 from bot.services.smart_ports import TariffFactory
 from bot.services.status import StatusService
+from bot.services.translate import QUOTA_COOLDOWN
 from bot.tariffs.fixed import FixedTwoRateTariff
 from bot.tariffs.generic import GenericUrlTariff
 from bot.tariffs.octopus import OctopusAgileTariff
@@ -139,7 +140,9 @@ def build_core(
     """The whole service graph on injected I/O (HTTP client, database, cipher) and time."""
     options = options or CoreOptions()
     stores = build_stores(db, cipher)
-    budget: RequestGate = BudgetGate(stores.budget, clock, max_calls_per_hour=options.max_calls_per_hour)
+    budget: RequestGate = BudgetGate(
+        stores.budget, clock, max_calls_per_hour=options.max_calls_per_hour, cooldown=QUOTA_COOLDOWN
+    )
     if options.metrics is not None:
         budget = CountingGate(budget, options.metrics)
     gate = _LinkedAccountsOnly(budget)

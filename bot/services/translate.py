@@ -11,6 +11,9 @@ from bot.services import errors as service
 
 log = logging.getLogger(__name__)
 
+QUOTA_COOLDOWN = timedelta(minutes=15)
+"""After a quota error the account makes no call for this long (the budget gate enforces it)."""
+
 _SIMPLE: tuple[tuple[type[renault.RenaultError], Callable[[], service.ServiceError]], ...] = (
     (renault.TwoFactorCodeInvalid, service.CodeRejected),
     (renault.TwoFactorCodeExpired, service.CodeExpired),
@@ -27,8 +30,11 @@ _SIMPLE: tuple[tuple[type[renault.RenaultError], Callable[[], service.ServiceErr
 def translate(exc: renault.RenaultError, now: datetime, feature: str = "") -> service.ServiceError:
     """The service error that tells the user what happened and what to do."""
     if isinstance(exc, renault.QuotaExceeded):
-        wait = exc.retry_after_seconds
-        return service.RenaultBusy(now + timedelta(seconds=wait) if wait else None)
+        # Without a Retry-After, the account's quota cooldown is what decides the next possible call.
+        wait = (
+            exc.retry_after_seconds if exc.retry_after_seconds is not None else QUOTA_COOLDOWN.total_seconds()
+        )
+        return service.RenaultBusy(now + timedelta(seconds=wait))
     if isinstance(exc, renault.NotSupported):
         return service.FeatureUnavailable(exc.endpoint or feature)
     if isinstance(exc, renault.InvalidInput):

@@ -167,11 +167,6 @@ async def test_charge_menu_starts_the_charge_and_sets_the_mode(tmp_path: Path) -
     assert e2e.sim.car(VIN).charge_mode == "scheduled"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the simulator's QUOTA fault sends no Retry-After and the gateway's cooldown end is not in "
-    "RenaultBusy.retry_at, so the stack can only say 'in a few minutes' (the UI side is tested with fakes)",
-)
 async def test_renault_quota_says_when_the_next_try_is_possible(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         ann = await _linked(e2e, "X102VE")
