@@ -162,7 +162,7 @@ async def start(application: BotApplication, parts: PollingParts, settings: Sett
     """Start the update loop (webhook when WEBHOOK_URL is set, else long polling), the poller and menus."""
     await application.start()
     assert application.job_queue is not None
-    register_poller(application.job_queue, parts.poller)
+    register_poller(application.job_queue, parts.poller, housekeeping=parts.housekeeping)
     await publish_commands(application)
     assert application.updater is not None
     if settings is not None and settings.webhook_url:
@@ -228,7 +228,7 @@ async def worker(settings: Settings, cipher: CredentialCipher, halt: asyncio.Eve
         _on_signals(halt.set)
         async with bot, health_endpoint(opened, bot, settings, parts):
             log.info("poller worker is running")
-            await run_poller_loop(parts.poller, halt)
+            await run_poller_loop(parts.poller, halt, housekeeping=parts.housekeeping)
 
 
 async def demo(settings: Settings) -> None:
