@@ -233,6 +233,9 @@ def plan_charge(request: PlanRequest, prices: Sequence[PriceSlot]) -> ChargePlan
         return ChargePlan(energy, currency, charge_now, None, None, frozenset({PlanNote.AT_TARGET}))
     window = _plan_window(request, grid, energy) if request.can_schedule else None
     slots = _plan_slots(request, grid, energy) if request.can_start_stop else None
+    if slots is not None and window is not None and _key(window.estimate) < _key(slots.estimate):
+        # Starting and stopping is only worth it when it beats the schedule window; otherwise run the window.
+        slots = SlotsPlan((window.window,), window.estimate, window.level_reached)
     notes: set[PlanNote] = set()
     horizon = grid.horizon_prices()
     known = [price for price in horizon if price is not None]

@@ -291,3 +291,27 @@ def test_ready_by_later_today_or_tomorrow() -> None:
     now = datetime(2026, 7, 1, 5, 0, tzinfo=UTC)  # 06:00 BST
     assert next_ready_by(now, time(7, 30), LONDON) == datetime(2026, 7, 1, 6, 30, tzinfo=UTC)
     assert next_ready_by(now, time(5, 0), LONDON) == datetime(2026, 7, 2, 4, 0, tzinfo=UTC)
+
+
+def test_start_stop_plan_is_never_dearer_than_the_window_when_prices_are_missing() -> None:
+    # Found by hypothesis: only the last half hour is priced; the margin steps drew energy before it.
+    now = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
+    request = PlanRequest(
+        now=now,
+        ready_by=now + timedelta(hours=2, minutes=15),
+        current_level=0,
+        target_level=20,
+        usable_capacity_kwh=52.0,
+        charge_power_kw=7.4,
+        efficiency=0.85,
+        margin=0.25,
+        can_schedule=True,
+        can_start_stop=True,
+        rules=ScheduleRules(step_minutes=15, min_minutes=15, max_minutes=120),
+    )
+    prices = [PriceSlot(now + timedelta(minutes=105), now + timedelta(minutes=135), Decimal(0), "EUR")]
+    plan = plan_charge(request, prices)
+    assert plan.window is not None
+    assert plan.slots is not None
+    slots, window = plan.slots.estimate, plan.window.estimate
+    assert (slots.unpriced_kwh, slots.cost) <= (window.unpriced_kwh, window.cost)
