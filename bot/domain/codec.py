@@ -90,7 +90,7 @@ def _decode_sequence(origin: Any, args: tuple[Any, ...], data: Any) -> Any:
 
 def _decode_dataclass(kind: type[Any], data: Any) -> Any:
     mapping = _expect(data, dict)
-    hints = typing.get_type_hints(kind)
+    hints = _hints(kind)
     values: dict[str, Any] = {}
     for field in dataclasses.fields(kind):
         if not field.init:
@@ -100,6 +100,17 @@ def _decode_dataclass(kind: type[Any], data: Any) -> Any:
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             raise CodecError(f"{kind.__name__}.{field.name} is missing")
     return kind(**values)
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(kind: type[Any]) -> dict[str, Any]:
+    # Resolving string annotations compiles and evaluates them: once per class, not once per stored value.
+    hints = _HINTS.get(kind)
+    if hints is None:
+        hints = _HINTS[kind] = typing.get_type_hints(kind)
+    return hints
 
 
 def _decode_scalar(kind: Any, data: Any) -> Any:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.domain.account import BatteryReading, ChargeSession
 from bot.persistence.engine import Database
+from bot.persistence.group_commit import GroupCommit
 from bot.persistence.tables import BatteryReadingRow, ChargeSessionRow
 
 
@@ -18,33 +20,22 @@ class SqlHistoryRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._readings: GroupCommit[BatteryReading, bool] = GroupCommit(db, _insert_new)
 
     async def add_reading(self, reading: BatteryReading) -> bool:
-        """Store a reading; a duplicate is ignored (False)."""
+        """Store a reading; a duplicate is ignored (False). Readings of one sweep share a transaction."""
+        try:
+            return await self._readings.submit(reading)
+        except IntegrityError:
+            # Another replica stored one of the batch's readings first: store this one on its own.
+            return await self._add_alone(reading)
+
+    async def _add_alone(self, reading: BatteryReading) -> bool:
         try:
             async with self._db.write() as session:
-                exists = await session.scalar(
-                    select(col(BatteryReadingRow.id)).where(
-                        col(BatteryReadingRow.vehicle_id) == reading.vehicle_id,
-                        col(BatteryReadingRow.reported_at) == reading.reported_at,
-                    )
-                )
-                if exists is not None:
-                    return False
-                session.add(
-                    BatteryReadingRow(
-                        vehicle_id=reading.vehicle_id,
-                        reported_at=reading.reported_at,
-                        level=reading.level,
-                        range_km=reading.range_km,
-                        charging=reading.charging,
-                        power_kw=reading.power_kw,
-                    )
-                )
+                return (await _insert_new(session, [reading]))[0] is True
         except IntegrityError:
-            # Another replica stored the same reading first.
             return False
-        return True
 
     async def readings(self, vehicle_id: int, since: datetime) -> list[BatteryReading]:
         """Readings at or after `since`, oldest first."""
@@ -116,3 +107,40 @@ class SqlHistoryRepository:
                 delete(ChargeSessionRow).where(col(ChargeSessionRow.started_at) < before)
             )
             return int(getattr(readings, "rowcount", 0)) + int(getattr(sessions, "rowcount", 0))
+
+
+async def _insert_new(session: AsyncSession, readings: list[BatteryReading]) -> list[bool | Exception]:
+    """Insert the readings not stored yet (same vehicle and report time); True for each one inserted."""
+    vehicle_ids = {reading.vehicle_id for reading in readings}
+    times = {reading.reported_at for reading in readings}
+    stored = await session.execute(
+        select(col(BatteryReadingRow.vehicle_id), col(BatteryReadingRow.reported_at)).where(
+            col(BatteryReadingRow.vehicle_id).in_(vehicle_ids), col(BatteryReadingRow.reported_at).in_(times)
+        )
+    )
+    seen = {(vehicle_id, _utc(reported_at)) for vehicle_id, reported_at in stored}
+    results: list[bool | Exception] = []
+    for reading in readings:
+        key = (reading.vehicle_id, _utc(reading.reported_at))
+        if key in seen:
+            results.append(False)
+            continue
+        seen.add(key)
+        session.add(
+            BatteryReadingRow(
+                vehicle_id=reading.vehicle_id,
+                reported_at=reading.reported_at,
+                level=reading.level,
+                range_km=reading.range_km,
+                charging=reading.charging,
+                power_kw=reading.power_kw,
+            )
+        )
+        results.append(True)
+    await session.flush()
+    return results
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive UTC times; compare like with like.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -10,9 +10,11 @@ import argparse
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import httpx
 
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import RenaultSimulator
@@ -65,11 +67,26 @@ def build_simulator(options: SimulatorOptions) -> RenaultSimulator:
     return sim
 
 
+def control(sim: RenaultSimulator) -> Callable[[httpx.Request], Awaitable[httpx.Response]]:
+    """The simulator plus `POST /_sim/latency?ms=N`: a benchmark sets up fast, then adds latency."""
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/_sim/latency" and request.method == "POST":
+            try:
+                sim.latency_s = max(float(request.url.params.get("ms", "0")), 0.0) / 1000.0
+            except ValueError:
+                return httpx.Response(400, text="ms must be a number")
+            return httpx.Response(204)
+        return await sim.handle(request)
+
+    return handle
+
+
 async def serve(options: SimulatorOptions) -> None:
     """Serve until cancelled (Ctrl-C)."""
     sim = build_simulator(options)
-    async with LoopbackServer(sim.handle, port=options.port) as server:
-        print(f"Renault simulator on {server.url}")
+    async with LoopbackServer(control(sim), port=options.port) as server:
+        print(f"Renault simulator on {server.url}", flush=True)
         print(f"  RENAULT_GIGYA_URL={server.url}/gigya")
         print(f"  RENAULT_KAMEREON_URL={server.url}/kamereon")
         await asyncio.Event().wait()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from bot.simulator.__main__ import build_simulator, parse_args
+from bot.simulator.__main__ import build_simulator, control, parse_args
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import KAMEREON_API_KEY, RenaultSimulator
 from tests.simulator.renault.helpers import GIGYA_KEY
@@ -58,3 +58,13 @@ def test_ten_thousand_accounts_and_vehicles_are_cheap() -> None:
         sim.add_vehicle(sim.add_account(f"user{i}@example.com", "pw"), "R5E1VE")
     assert len(sim.store.cars) == 10_000
     assert sim.account("user9999@example.com").vehicles[0].vin in sim.store.cars
+
+
+async def test_latency_can_be_changed_through_the_control_path() -> None:
+    sim = build_simulator(parse_args(["--accounts", "1"]))
+    handler = control(sim)
+    set_latency = await handler(httpx.Request("POST", "http://sim/_sim/latency?ms=250"))
+    refused = await handler(httpx.Request("POST", "http://sim/_sim/latency?ms=slow"))
+    assert set_latency.status_code == 204
+    assert sim.latency_s == 0.25
+    assert refused.status_code == 400
