@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
 from bot.domain.actions import ActionKind
 from bot.domain.smart_schedule import TariffChoice, TariffKind
 from bot.domain.tariff import TariffProvider
+from bot.domain.zones import zone_or_utc
 from bot.instrumented import CountingGate, CountingNotifier, counted_poll, renault_response_hook, ticked
 from bot.observability.metrics import BotMetrics
 from bot.persistence.accounts import SqlAccountRepository
@@ -283,7 +283,7 @@ def tariff_factory(http: httpx.AsyncClient) -> TariffFactory:
             choice.off_peak,
             choice.off_peak_start,
             choice.off_peak_end,
-            _zone(zone),
+            zone_or_utc(zone),
             choice.currency,
         )
 
@@ -297,10 +297,3 @@ def build_smart_charging(core: Core, http: httpx.AsyncClient) -> SmartChargeAssi
     return SmartChargeAssistant(
         core.linking, core.gateway, core.stores.chats, store, control, tariff_factory(http), core.clock
     )
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")

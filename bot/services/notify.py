@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.account import OutboxEntry, Subscriber
 from bot.domain.events import Event, answers_user, event_from_json, event_to_json
 from bot.domain.preferences import ChatSettings, NotificationKind
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
+from bot.domain.zones import zone_or_utc
 from bot.services.ports import ChatRepository, Clock, NotificationLog, VehicleStateRepository
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def quiet_until(settings: ChatSettings, now: datetime) -> datetime | None:
     quiet = settings.quiet_hours
     if quiet is None:
         return None
-    zone = _zone(settings.time_zone)
+    zone = zone_or_utc(settings.time_zone)
     local = now.astimezone(zone)
     if not quiet.contains(local.time().replace(tzinfo=None)):
         return None
@@ -85,13 +85,6 @@ def quiet_until(settings: ChatSettings, now: datetime) -> datetime | None:
         )
     # Rebuild from naive local time so a DST change between now and the end is applied correctly.
     return end.replace(tzinfo=None).replace(tzinfo=zone).astimezone(UTC)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def still_holds(kind: NotificationKind, snapshot: VehicleSnapshot | None) -> bool:

@@ -19,7 +19,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.account import (
     BatteryReading,
@@ -42,11 +41,13 @@ from bot.domain.events import (
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
 from bot.domain.snapshot import ChargeState, VehicleSnapshot
+from bot.domain.zones import zone_or_utc
 from bot.renault.errors import RenaultError
 from bot.services import errors
 from bot.services.history import HistoryService
 from bot.services.notify import NotificationService
 from bot.services.ports import Clock, VehicleRepository, VehicleStateRepository
+from bot.services.snapshot_mapping import merge_known
 from bot.services.translate import translate
 
 log = logging.getLogger(__name__)
@@ -330,7 +331,7 @@ class PollingService:
             memory = dataclasses.replace(memory, cockpit_at=now.isoformat())
         previous = stored.snapshot
         if previous is not None:
-            snapshot = _carry_over(snapshot, previous)
+            snapshot = merge_known(snapshot, previous)
         return snapshot, requests, memory
 
     async def _call(self, vehicle: StoredVehicle, endpoint: str, now: datetime) -> VehicleSnapshot:
@@ -371,7 +372,7 @@ class PollingService:
                 sub.preferences,
                 traits,
                 now,
-                zone=_zone(sub.settings.time_zone),
+                zone=zone_or_utc(sub.settings.time_zone),
             )
             chats[key] = result.state.to_json()
             events: list[Event] = list(result.events)
@@ -508,30 +509,3 @@ def _merge(base: VehicleSnapshot, extra: VehicleSnapshot) -> VehicleSnapshot:
         if f.name not in ("vin", "reported_at") and getattr(base, f.name) is None and getattr(extra, f.name)
     }
     return dataclasses.replace(base, **changes)
-
-
-_CARRIED = (
-    "mileage_km",
-    "location",
-    "outside_temperature_c",
-    "cabin_temperature_c",
-    "hvac_on",
-    "charge_mode",
-)
-
-
-def _carry_over(current: VehicleSnapshot, previous: VehicleSnapshot) -> VehicleSnapshot:
-    """Keep fields that only other endpoints report (read rarely) from the previous snapshot."""
-    changes = {
-        name: getattr(previous, name)
-        for name in _CARRIED
-        if getattr(current, name) is None and getattr(previous, name) is not None
-    }
-    return dataclasses.replace(current, **changes) if changes else current
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")

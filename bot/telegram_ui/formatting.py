@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
 from bot.domain.preferences import Units
+from bot.domain.zones import zone_or_utc
 from bot.telegram_ui.i18n import Translator
 
 KM_PER_MILE = 1.609344
 
 
-def zone(name: str) -> tzinfo:
-    """The time zone called `name`, UTC when the name is unknown (a bad setting never breaks a message)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+zone = zone_or_utc
+"""The time zone called `name`, UTC when the name is unknown (a bad setting never breaks a message)."""
 
 
 def distance(tr: Translator, km: float, units: Units) -> str:
