@@ -143,6 +143,10 @@ def _routes_for(model_code: str | None) -> dict[str, Endpoint | None]:
         else:
             routes[key] = ENDPOINTS[key]
     routes["soc-levels-set"] = ENDPOINTS["soc-levels-set"] if routes["soc-levels"] else NOT_SUPPORTED
+    # Programs are written where the reference documents POSTing ev/settings: the charge-start models (§5.4).
+    # XHN1CP reads its schedule there too, but its charge start is forbidden, so writing is not assumed.
+    kcm_settings = routes.get("charge-start") is ENDPOINTS["charge-start/kcm-settings"]
+    routes["charge-set-programs"] = ENDPOINTS["charge-set-programs"] if kcm_settings else NOT_SUPPORTED
     return routes
 
 

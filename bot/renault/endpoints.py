@@ -244,7 +244,21 @@ _DEFINITIONS: tuple[Endpoint, ...] = (
     ),
 )
 
-ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType({e.id: e for e in _DEFINITIONS})
+# Writing the charge programs of the newest EVs is the same POST ev/settings as their charge start (§5.4, the
+# whole object sent back), with programs left active. The backend tells the two apart by the body only, so
+# this key stays out of ALL_KEYS (probing it is probing charge-start); capabilities derive it per model.
+_SHARED_WIRE: tuple[Endpoint, ...] = (
+    _action(
+        "charge-set-programs",
+        "charge-set-programs",
+        _KCM + "/ev/settings",
+        None,
+        gateway=Gateway.KCM,
+        envelope=Envelope.BARE,
+    ),
+)
+
+ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType({e.id: e for e in _DEFINITIONS + _SHARED_WIRE})
 """Every concrete endpoint definition by id; the default variant of a key has id == key."""
 
 READ_KEYS: tuple[str, ...] = tuple(dict.fromkeys(e.key for e in _DEFINITIONS if e.method is Method.GET))
@@ -259,4 +273,4 @@ def endpoint(endpoint_id: str) -> Endpoint:
 
 def variants(key: str) -> tuple[Endpoint, ...]:
     """Every definition implementing a logical key, default first."""
-    return tuple(e for e in _DEFINITIONS if e.key == key)
+    return tuple(e for e in _DEFINITIONS + _SHARED_WIRE if e.key == key)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.renault.endpoints import ENDPOINTS, Endpoint, Envelope
+from bot.renault.ev_settings import EvSettingsWrite, ev_settings_body
 from bot.renault.models import ActionResult, ChargeMode, parse_action_result
 from bot.renault.parsing import bare
 from bot.renault.schedules import (
@@ -102,6 +103,15 @@ class VehicleActions(ABC):
     async def set_charge_schedule(self, slots: Sequence[ChargeScheduleSlot]) -> ActionResult:
         """Replace the charge schedule slots (KCA v2 or KCM charge/schedule)."""
         return await self._act("charge-set-schedule", {"schedules": charge_schedule_payload(slots)})
+
+    async def set_ev_settings_programs(self, write: EvSettingsWrite) -> ActionResult:
+        """Set the KCM charge mode, start/duration and programs: GET ev/settings, change, POST all back."""
+        route = self._route("charge-set-programs")
+        current = bare(await self._call("charge-set-programs", ENDPOINTS["charge-schedule/kcm-settings"]))
+        body = ev_settings_body(current, write)
+        return parse_action_result(
+            "charge-set-programs", await self._call("charge-set-programs", route, json_body=body)
+        )
 
     async def set_hvac_schedule(self, slots: Sequence[HvacScheduleSlot]) -> ActionResult:
         """Replace the HVAC schedule slots."""
