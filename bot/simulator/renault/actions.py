@@ -183,14 +183,41 @@ def _refresh_battery(car: SimCar, now: datetime, body: Any) -> ActionResult:
     return _echo(body)
 
 
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_PROGRAM_TYPES = ("CHARGE", "PRECONDITIONING", "CHARGE_AND_PRECONDITIONING")
+
+
+def _valid_program(program: Any) -> bool:
+    return (
+        isinstance(program, dict)
+        and program.get("programType") in _PROGRAM_TYPES
+        and _HHMM.match(str(program.get("programDepartureTime", ""))) is not None
+    )
+
+
+def _valid_ev_settings(body: Any) -> bool:
+    if not isinstance(body, dict) or body.get("chargeModeRq") not in ("ALWAYS", "SCHEDULED", None):
+        return False
+    programs = body.get("programs")
+    if not isinstance(programs, list) or not all(_valid_program(p) for p in programs):
+        return False
+    start, duration = body.get("chargeTimeStart"), body.get("chargeDuration")
+    if start is not None and not _HHMM.match(str(start)):
+        return False
+    return duration is None or (isinstance(duration, int) and duration > 0)
+
+
 def _ev_settings(car: SimCar, now: datetime, body: Any) -> ActionResult:
-    programs = body.get("programs") if isinstance(body, dict) else None
-    if not isinstance(programs, list) or body.get("chargeModeRq") not in ("ALWAYS", "SCHEDULED", None):
+    # One POST for the app's "charge now" and for writing programs: only the body tells them apart (§5.4).
+    if not _valid_ev_settings(body):
         return INVALID_BODY_FORMAT
+    programs = body["programs"]
     settings = {**car.ev_settings, **body, "lastSettingsUpdateTimestamp": iso(now)}
     car.ev_settings = settings
-    active = any(isinstance(p, dict) and p.get("programActivationStatus") for p in programs)
+    active = any(p.get("programActivationStatus") is True for p in programs)
     if active:
+        car.advance(now)
+        car.paused = False  # new programs override a charge stopped by hand: the car follows them now
         car.set_charge_mode(now, "scheduled")
     else:
         # The app's "charge now": with no active program the car charges as soon as it is plugged (§5.4).
@@ -228,6 +255,7 @@ ACTIONS: dict[str, ActionHandler] = {
     "charge-pause": _charging_start,
     "charge-resume": _charging_start,
     "charge-start/kcm-settings": _ev_settings,
+    "charge-set-programs": _ev_settings,
     "charge-set-mode": _charge_mode,
     "charge-set-schedule": _charge_schedule,
     "charge-set-schedule/kcm": _charge_schedule,

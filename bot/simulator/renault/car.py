@@ -25,6 +25,7 @@ _MODEL_SPECS: dict[str, tuple[float, float, float]] = {
     "XJB1SU": (10.0, 50.0, 3.7),
 }
 _DEFAULT_SPECS = (50.0, 350.0, 7.4)
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 HVAC_RUN = timedelta(minutes=10)  # pre-conditioning runs this long, then the car switches it off
 
@@ -62,9 +63,36 @@ def _default_ev_settings() -> dict[str, Any]:
     }
 
 
+def kcm_windows(settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """The charge windows of KCM ev/settings as schedule slots: each active charging program ends at its
+    departure time on its days and lasts `chargeDuration` minutes (times `HH:MM`, taken as UTC)."""
+    duration = settings.get("chargeDuration")
+    if settings.get("chargeModeRq") != "SCHEDULED" or not isinstance(duration, int) or duration <= 0:
+        return []
+    slots: list[dict[str, Any]] = []
+    for program in settings.get("programs") or []:
+        departure = str(program.get("programDepartureTime", ""))
+        if program.get("programActivationStatus") is not True or program.get("programType") not in (
+            "CHARGE",
+            "CHARGE_AND_PRECONDITIONING",
+        ):
+            continue
+        end = int(departure[:2]) * 60 + int(departure[3:5])
+        days = {}
+        for index, day in enumerate(_DAYS):
+            if program.get(f"programActivation{day.capitalize()}") is True:
+                start = (index * 1440 + end - duration) % (7 * 1440)
+                day_name = _DAYS[start // 1440]
+                days[day_name] = {
+                    "startTime": f"T{start % 1440 // 60:02d}:{start % 60:02d}Z",
+                    "duration": duration,
+                }
+        slots.append({"id": len(slots) + 1, "activated": True, **days})
+    return slots
+
+
 def _default_calendar() -> dict[str, list[dict[str, Any]]]:
-    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-    return {d: [{"startTime": "2300", "duration": 480, "activationState": False}] for d in days}
+    return {d: [{"startTime": "2300", "duration": 480, "activationState": False}] for d in _DAYS}
 
 
 @dataclass(slots=True, eq=False)
@@ -181,12 +209,13 @@ class SimCar:
     def _follow_schedule(self, now: datetime) -> None:
         if self.charge_mode != "scheduled" or not self.plugged or self.charging or self.paused:
             return
-        current = window_at(self.schedules, self.updated_at)
-        start = self.updated_at if current else next_start(self.schedules, self.updated_at, now)
+        slots = self.schedules + kcm_windows(self.ev_settings)
+        current = window_at(slots, self.updated_at)
+        start = self.updated_at if current else next_start(slots, self.updated_at, now)
         if start is None:
             return
         self._step(start)
-        window = window_at(self.schedules, start)
+        window = window_at(slots, start)
         self._window_end = window[1] if window else None
         self.start_charging(start)
 
