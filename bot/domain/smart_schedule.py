@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from enum import Enum
 
@@ -70,6 +70,45 @@ def restorable(previous: ChargeSchedule) -> ChargeSchedule:
     programs = {p.program_id: p for p in previous.programs if 1 <= p.program_id <= MAX_PROGRAMS}
     programs.setdefault(SMART_PROGRAM_ID, ChargeProgram(SMART_PROGRAM_ID, False))
     return ChargeSchedule(previous.mode, tuple(programs[pid] for pid in sorted(programs)))
+
+
+CHARGING_PROGRAM_TYPES = frozenset({"CHARGE", "CHARGE_AND_PRECONDITIONING"})
+"""KCM program types that make the car charge (PRECONDITIONING only warms the cabin)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KcmProgram:
+    """A departure-time program of the newest EVs (R5 family): type, UTC departure, weekdays (Monday 0)."""
+
+    program_type: str
+    departure_utc: time
+    activated: bool
+    days: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class KcmSettings:
+    """The charge part of KCM ev/settings: mode, a daily start + duration, and the departure programs."""
+
+    mode: ScheduleMode
+    charge_start_utc: time | None = None
+    charge_duration_minutes: int | None = None
+    programs: tuple[KcmProgram, ...] = ()
+
+
+def kcm_window_settings(window: Interval, previous: KcmSettings) -> KcmSettings:
+    """KCM settings charging in `window` only: start + duration of the window and one CHARGE program ready
+    at its end on that UTC weekday. The owner's charging programs are kept but switched off (so the car does
+    not charge outside the plan); pre-conditioning-only programs are left as they were."""
+    if window.minutes <= 0:
+        raise ValueError("a window must last")
+    end = window.end.astimezone(UTC)
+    ours = KcmProgram("CHARGE", end.time(), True, frozenset({end.weekday()}))
+    others = tuple(
+        replace(p, activated=False) if p.program_type in CHARGING_PROGRAM_TYPES else p
+        for p in previous.programs
+    )
+    return KcmSettings(ScheduleMode.SCHEDULED, window.start_time_utc, window.minutes, (*others, ours))
 
 
 def desired_charging(intervals: Sequence[Interval], now: datetime) -> bool:
@@ -152,7 +191,8 @@ class SmartChargeState:
     """Per vehicle: the plan shown and awaiting Confirm, the plan in force, and what Cancel restores.
 
     `previous` is the car's schedule before the first confirmed window plan (kept across re-plans, so Cancel
-    restores the owner's own schedule, never an earlier plan). `commanded` is the last start (True) or stop
+    restores the owner's own schedule, never an earlier plan); `previous_kcm` is the same for cars whose
+    schedule lives in KCM ev/settings. `commanded` is the last start (True) or stop
     (False) the executor sent for a slots plan, None before the first.
     """
 
@@ -162,3 +202,4 @@ class SmartChargeState:
     active: PlannedCharge | None = None
     previous: ChargeSchedule | None = None
     commanded: bool | None = None
+    previous_kcm: KcmSettings | None = None

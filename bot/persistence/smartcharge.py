@@ -12,6 +12,8 @@ from sqlmodel import col
 from bot.domain.planner import Interval
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode
 from bot.domain.smart_schedule import (
+    KcmProgram,
+    KcmSettings,
     PlanKind,
     PlannedCharge,
     SmartChargeState,
@@ -51,6 +53,42 @@ def _schedule_from_json(raw: dict[str, Any]) -> ChargeSchedule:
     return ChargeSchedule(ScheduleMode(raw["mode"]), programs)
 
 
+def _hhmm(moment: time | None) -> str | None:
+    return None if moment is None else moment.strftime("%H:%M")
+
+
+def _kcm_to_json(settings: KcmSettings) -> dict[str, Any]:
+    return {
+        "mode": settings.mode.value,
+        "start": _hhmm(settings.charge_start_utc),
+        "duration": settings.charge_duration_minutes,
+        "programs": [
+            {
+                "type": p.program_type,
+                "departure": _hhmm(p.departure_utc),
+                "activated": p.activated,
+                "days": sorted(p.days),
+            }
+            for p in settings.programs
+        ],
+    }
+
+
+def _kcm_from_json(raw: dict[str, Any]) -> KcmSettings:
+    start, duration = raw.get("start"), raw.get("duration")
+    return KcmSettings(
+        mode=ScheduleMode(raw["mode"]),
+        charge_start_utc=time.fromisoformat(start) if start else None,
+        charge_duration_minutes=int(duration) if duration is not None else None,
+        programs=tuple(
+            KcmProgram(
+                str(p["type"]), time.fromisoformat(p["departure"]), bool(p["activated"]), frozenset(p["days"])
+            )
+            for p in raw.get("programs", [])
+        ),
+    )
+
+
 def _plan_to_json(plan: PlannedCharge) -> dict[str, Any]:
     return {
         "kind": plan.kind.value,
@@ -80,6 +118,7 @@ def state_to_json(state: SmartChargeState) -> dict[str, Any]:
         "active": _plan_to_json(state.active) if state.active else None,
         "previous": _schedule_to_json(state.previous) if state.previous else None,
         "commanded": state.commanded,
+        "previous_kcm": _kcm_to_json(state.previous_kcm) if state.previous_kcm else None,
     }
 
 
@@ -93,6 +132,7 @@ def state_from_json(vehicle_id: int, chat_id: int, raw: dict[str, Any] | None) -
         active=_plan_from_json(raw["active"]) if raw.get("active") else None,
         previous=_schedule_from_json(raw["previous"]) if raw.get("previous") else None,
         commanded=raw.get("commanded"),
+        previous_kcm=_kcm_from_json(raw["previous_kcm"]) if raw.get("previous_kcm") else None,
     )
 
 

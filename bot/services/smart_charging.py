@@ -159,6 +159,7 @@ class SmartChargeAssistant:
         if traits.usable_capacity_kwh is None or power is None:
             raise InvalidInput(["smart.error.unknown_battery"])
         caps = vehicle.capabilities
+        proxy = await self._gateway.vehicle(stored)
         service = SmartChargingService(self._tariffs(choice, zone), self._clock)
         plan = await service.plan(
             SmartChargeGoal(
@@ -168,7 +169,9 @@ class SmartChargeAssistant:
                 target_level=goal.target_level,
                 usable_capacity_kwh=traits.usable_capacity_kwh,
                 power=power,
-                can_schedule=caps.supports("charge-set-schedule"),
+                # The R5 family takes a window through ev/settings programs (the proxy's table knows it
+                # even for cars linked before that key existed).
+                can_schedule=caps.supports("charge-set-schedule") or proxy.supports("charge-set-programs"),
                 can_start_stop=caps.supports("charge-start") and caps.supports("charge-stop"),
             )
         )

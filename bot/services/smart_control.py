@@ -15,16 +15,21 @@ from datetime import datetime
 from bot.domain.planner import ChargePlan
 from bot.domain.schedule import ChargeSchedule, ScheduleMode
 from bot.domain.smart_schedule import (
+    KcmProgram,
+    KcmSettings,
     PlanKind,
     PlannedCharge,
     SmartChargeState,
     SmartScheduleInvalid,
     desired_charging,
+    kcm_window_settings,
     plan_finished,
     restorable,
     window_schedule,
 )
 from bot.renault import models as wire
+from bot.renault.ev_settings import EvSettingsWrite
+from bot.renault.schedules import WEEKDAYS, ChargeProgram, ChargeSchedules
 from bot.renault.vehicle import RenaultVehicle
 from bot.services import schedule_mapping
 from bot.services.errors import FeatureUnavailable, InvalidInput, NotPermitted, ServiceError
@@ -100,7 +105,10 @@ class SmartChargeControl:
         if state is not None and state.active is not None:
             stored = await self._gateway.stored(vehicle.vehicle_id)
             proxy = await self._gateway.vehicle(stored)
-            if state.active.kind is PlanKind.WINDOW and state.previous is not None:
+            if state.active.kind is PlanKind.WINDOW and state.previous_kcm is not None:
+                await self._write_kcm(vehicle, proxy, state.previous_kcm)
+                told = True
+            elif state.active.kind is PlanKind.WINDOW and state.previous is not None:
                 await self._write(vehicle, proxy, restorable(state.previous))
                 told = True
             elif state.active.kind is PlanKind.SLOTS and state.commanded:
@@ -142,10 +150,12 @@ class SmartChargeControl:
     async def _write_window(
         self, vehicle: LinkedVehicle, state: SmartChargeState, planned: PlannedCharge
     ) -> SmartChargeState:
-        if not vehicle.capabilities.supports("charge-set-schedule"):
-            raise FeatureUnavailable("charge-set-schedule")
         stored = await self._gateway.stored(vehicle.vehicle_id)
         proxy = await self._gateway.vehicle(stored)
+        if not vehicle.capabilities.supports("charge-set-schedule"):
+            if proxy.supports("charge-set-programs"):
+                return await self._write_kcm_window(vehicle, proxy, state, planned)
+            raise FeatureUnavailable("charge-set-schedule")
         # Re-confirming keeps the schedule saved the first time: it is the owner's, not an earlier plan.
         previous = state.previous
         if previous is None or state.active is None:
@@ -156,6 +166,27 @@ class SmartChargeControl:
             raise InvalidInput(["smart.error.schedule_rules"]) from None
         await self._write(vehicle, proxy, schedule)
         return replace(state, previous=previous)
+
+    async def _write_kcm_window(
+        self, vehicle: LinkedVehicle, proxy: RenaultVehicle, state: SmartChargeState, planned: PlannedCharge
+    ) -> SmartChargeState:
+        """The R5 family: the window becomes ev/settings start/duration plus one departure program."""
+        previous = state.previous_kcm
+        if previous is None or state.active is None:
+            stored = await self._gateway.stored(vehicle.vehicle_id)
+            read = await self._gateway.call(stored, proxy.charge_schedule, "charge-schedule")
+            previous = kcm_from_wire(read)
+        try:
+            settings = kcm_window_settings(planned.intervals[0], previous)
+        except ValueError:
+            raise InvalidInput(["smart.error.schedule_rules"]) from None
+        await self._write_kcm(vehicle, proxy, settings)
+        return replace(state, previous_kcm=previous)
+
+    async def _write_kcm(self, vehicle: LinkedVehicle, proxy: RenaultVehicle, settings: KcmSettings) -> None:
+        stored = await self._gateway.stored(vehicle.vehicle_id)
+        write = kcm_to_wire(settings)
+        await self._gateway.call(stored, lambda: proxy.set_ev_settings_programs(write), "charge-set-programs")
 
     async def _read_previous(self, vehicle: LinkedVehicle, proxy: RenaultVehicle) -> ChargeSchedule:
         stored = await self._gateway.stored(vehicle.vehicle_id)
@@ -182,3 +213,38 @@ class SmartChargeControl:
         proxy = await self._gateway.vehicle(stored)
         operation: Callable[[], Awaitable[object]] = proxy.start_charge if on else proxy.stop_charge
         await self._gateway.call(stored, operation, "charge-start" if on else "charge-stop")
+
+
+_FROM_WIRE_MODE = {wire.ChargeMode.SCHEDULED: ScheduleMode.SCHEDULED}
+
+
+def kcm_from_wire(read: ChargeSchedules) -> KcmSettings:
+    """The car's ev/settings read as domain KCM settings (anything but SCHEDULED counts as always)."""
+    programs = tuple(
+        KcmProgram(
+            p.program_type,
+            p.departure.replace(tzinfo=None),
+            p.activated,
+            frozenset(i for i, day in enumerate(WEEKDAYS) if day in p.days),
+        )
+        for p in read.programs
+        if p.departure is not None
+    )
+    start = read.charge_start.replace(tzinfo=None) if read.charge_start is not None else None
+    mode = _FROM_WIRE_MODE.get(read.mode, ScheduleMode.ALWAYS)
+    return KcmSettings(mode, start, read.charge_duration_minutes, programs)
+
+
+def kcm_to_wire(settings: KcmSettings) -> EvSettingsWrite:
+    """Domain KCM settings as the Renault client's ev/settings write."""
+    programs = tuple(
+        ChargeProgram(
+            p.program_type, p.departure_utc, p.activated, frozenset(WEEKDAYS[i] for i in sorted(p.days))
+        )
+        for p in settings.programs
+    )
+    mode = wire.ChargeMode.SCHEDULED if settings.mode is ScheduleMode.SCHEDULED else wire.ChargeMode.ALWAYS
+    duration = settings.charge_duration_minutes
+    return EvSettingsWrite(
+        mode, programs, settings.charge_start_utc, duration if duration is not None and duration > 0 else None
+    )
