@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import Enum
 
@@ -166,13 +166,15 @@ class TariffChoice:
 
 @dataclass(frozen=True, slots=True)
 class SmartGoalSetting:
-    """What a chat asked for a vehicle: target level, local ready-by time, and whether to re-plan daily."""
+    """What a chat asked for a vehicle: target level, local ready-by time, whether to re-plan daily, and the
+    chat's local date of the last daily plan sent (so it goes out at most once a day, restarts included)."""
 
     chat_id: int
     vehicle_id: int
     target_level: int
     ready_at: time
     daily: bool = False
+    daily_sent_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlmodel import col
 
 from bot.domain.planner import Interval
@@ -263,8 +263,27 @@ class SqlSmartChargeStore:
             ).scalars()
             return [_goal(r) for r in rows]
 
+    async def claim_daily(self, chat_id: int, vehicle_id: int, day: date) -> bool:
+        """Mark the goal's daily plan for `day` sent; False when this or a later day already was."""
+        # One conditional UPDATE, so two replicas (or a restart mid-run) never both send the day's plan.
+        # ISO dates compare correctly as strings.
+        sent = col(SmartGoalRow.daily_sent_on)
+        async with self._db.write() as session:
+            result = await session.execute(
+                update(SmartGoalRow)
+                .where(col(SmartGoalRow.chat_id) == chat_id, col(SmartGoalRow.vehicle_id) == vehicle_id)
+                .where(or_(sent.is_(None), sent < day.isoformat()))
+                .values(daily_sent_on=day.isoformat())
+            )
+            return bool(getattr(result, "rowcount", 0))
+
 
 def _goal(row: SmartGoalRow) -> SmartGoalSetting:
     return SmartGoalSetting(
-        row.chat_id, row.vehicle_id, row.target_level, time.fromisoformat(row.ready_at), row.daily
+        row.chat_id,
+        row.vehicle_id,
+        row.target_level,
+        time.fromisoformat(row.ready_at),
+        row.daily,
+        date.fromisoformat(row.daily_sent_on) if row.daily_sent_on else None,
     )

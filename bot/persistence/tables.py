@@ -253,6 +253,7 @@ class SmartGoalRow(SQLModel, table=True):
     target_level: int
     ready_at: str = Field(max_length=5)
     daily: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, index=True))
+    daily_sent_on: str | None = Field(default=None, max_length=10)  # ISO local date of the last daily plan
 
 
 class SmartTariffRow(SQLModel, table=True):

@@ -32,6 +32,9 @@ from bot.services.smart_ports import SmartChargeStore, TariffFactory
 
 log = logging.getLogger(__name__)
 
+DAILY_LOCAL_TIME = time(17, 0)
+"""Daily plans go out once the chat's local clock passes this (day-ahead prices are out by then)."""
+
 # Prices are fetched from a little before now so the step holding `now` is priced for "charge now".
 _LOOKBACK = timedelta(minutes=15)
 
@@ -211,14 +214,33 @@ class SmartChargeAssistant:
         return goal
 
     async def daily_plans(self) -> list[SmartPlanView]:
-        """Re-plan every daily goal (run when tomorrow's prices are out); failures are skipped and logged."""
+        """Plans due now: every daily goal whose chat's local time has passed DAILY_LOCAL_TIME today and that
+        has not had today's plan. Each is claimed in the store once planned, so it is returned at most once
+        per local day (restarts and replicas included); failures are skipped, logged and retried next run."""
         views = []
+        now = self._clock()
         for goal in await self._store.daily_goals():
+            settings = await self._chats.get(goal.chat_id)
+            local = now.astimezone(_zone(settings.time_zone if settings is not None else "UTC"))
+            if local.time() < DAILY_LOCAL_TIME or (
+                goal.daily_sent_on is not None and goal.daily_sent_on >= local.date()
+            ):
+                continue
             try:
-                views.append(await self.plan_for(goal))
+                view = await self.plan_for(goal)
             except ServiceError as error:
                 log.info("daily smart plan skipped for vehicle %s: %s", goal.vehicle_id, type(error).__name__)
+                continue
+            if await self._store.claim_daily(goal.chat_id, goal.vehicle_id, local.date()):
+                views.append(view)
         return views
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 _REGION = re.compile(r"[A-P]")

@@ -7,6 +7,7 @@ the HTTP client and the `bot.tariffs` adapters the services may not import).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Protocol
 
 from bot.domain.smart_schedule import SmartChargeState, SmartGoalSetting, TariffChoice
@@ -53,4 +54,8 @@ class SmartChargeStore(Protocol):
 
     async def daily_goals(self) -> list[SmartGoalSetting]:
         """Every goal with daily re-planning on."""
+        ...
+
+    async def claim_daily(self, chat_id: int, vehicle_id: int, day: date) -> bool:
+        """Mark the goal's daily plan for `day` sent; False when it already was (atomic across replicas)."""
         ...

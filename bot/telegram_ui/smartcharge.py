@@ -17,6 +17,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.planner import PlanNote
@@ -39,8 +40,9 @@ log = logging.getLogger(__name__)
 TARGETS = (80, 90, 100)
 READY_TIMES = (time(6, 30), time(7, 30), time(8, 30))
 EXECUTOR_INTERVAL_SECONDS = 60.0
-# Octopus publishes tomorrow's Agile prices around 16:00 UK time; plan a little after.
-DAILY_AT = time(17, 0, tzinfo=ZoneInfo("Europe/London"))
+# Daily plans are due at 17:00 in each chat's own zone (services.smart_charging.DAILY_LOCAL_TIME); the
+# job looks every quarter of an hour, and the store makes sure a chat gets at most one plan a day.
+DAILY_CHECK_SECONDS = 15 * 60.0
 _EXTRA_KEY = "smartcharge"
 _NOTES = (
     PlanNote.AT_TARGET,
@@ -297,14 +299,18 @@ async def run_executor(context: BotContext) -> None:
 
 
 async def send_daily_plans(context: BotContext) -> None:
-    """Daily job: re-plan every daily goal and send each chat its plan with Confirm / Cancel."""
+    """Repeating job: send each chat whose daily plan is due its plan with Confirm / Cancel."""
     for shown in await _port(context).daily_plans():
         settings = await context.services.settings.chat(shown.chat_id, None)
         tr = Translator(settings.language)
         body = text(tr, "smart.daily.header") + "\n" + render_plan(tr, shown)
-        await context.bot.send_message(
-            shown.chat_id, body, reply_markup=plan_keyboard(tr, shown.vehicle_id, daily=True)
-        )
+        try:
+            await context.bot.send_message(
+                shown.chat_id, body, reply_markup=plan_keyboard(tr, shown.vehicle_id, daily=True)
+            )
+        except TelegramError as error:
+            # The day is already claimed: one blocked or failing chat must not cost the others their plan.
+            log.warning("daily smart plan not delivered to a chat: %s", type(error).__name__)
 
 
 def register(application: BotApplication, smart: SmartChargePort) -> None:
@@ -316,7 +322,7 @@ def register(application: BotApplication, smart: SmartChargePort) -> None:
     jobs = application.job_queue
     if jobs is not None:
         jobs.run_repeating(run_executor, interval=EXECUTOR_INTERVAL_SECONDS, name="smartcharge-executor")
-        jobs.run_daily(send_daily_plans, time=DAILY_AT, name="smartcharge-daily")
+        jobs.run_repeating(send_daily_plans, interval=DAILY_CHECK_SECONDS, name="smartcharge-daily")
 
 
 def registration(smart: SmartChargePort) -> Callable[[BotApplication], None]:
