@@ -178,6 +178,11 @@ def plan_keyboard(tr: Translator, vehicle_id: int, daily: bool) -> InlineKeyboar
     )
 
 
+def cancel_keyboard(tr: Translator, vehicle_id: int) -> InlineKeyboardMarkup:
+    """Cancel alone, under a confirmed plan."""
+    return InlineKeyboardMarkup([[_button(text(tr, "smart.button.cancel"), f"sc:no:{vehicle_id}")]])
+
+
 def _local(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M")
 
@@ -271,7 +276,10 @@ async def on_tap(update: Update, context: BotContext) -> None:
             await edit(query, render_plan(tr, shown), plan_keyboard(tr, tap.vehicle_id, daily=False))
         elif tap.verb == "ok":
             planned = await port.confirm(chat_id, tap.vehicle_id)
-            await edit(query, _confirmed(tr, planned, view.settings.time_zone))
+            # Keep Cancel under the confirmation: it is how the owner gets the old schedule back.
+            await edit(
+                query, _confirmed(tr, planned, view.settings.time_zone), cancel_keyboard(tr, tap.vehicle_id)
+            )
         elif tap.verb == "no":
             told = await port.cancel(chat_id, tap.vehicle_id)
             await edit(query, text(tr, "smart.cancelled" if told else "smart.cancelled.nothing"))

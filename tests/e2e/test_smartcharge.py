@@ -1,0 +1,187 @@
+"""/smartcharge over the whole stack: fixed tariff, 80 % by 07:30, Confirm writes the plan to the simulated
+car, Cancel brings the owner's schedule back. A KCA car (Zoe 50) and a KCM ev/settings car (R5)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.planner import Interval
+from bot.persistence.crypto import CredentialCipher, generate_key
+from bot.persistence.engine import Database
+from bot.persistence.migrations import upgrade_database
+from bot.persistence.smartcharge import SqlSmartChargeStore
+from bot.renault.locales import LocaleOverrides
+from bot.simulator.http_server import LoopbackServer
+from bot.simulator.renault import RenaultSimulator
+from bot.simulator.telegram import EmulatedUser, TelegramEmulator
+from bot.telegram_ui.application import build_application
+from bot.telegram_ui.context import Services, UiOptions
+from bot.telegram_ui.smartcharge import registration
+from bot.wiring import CoreOptions, build_core, build_smart_charging, new_http_client
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, texts
+from tests.support.clock import FakeClock
+
+WAIT = 10.0
+VIN = "VF1AG000012345678"
+CHAT = 1001
+EVENING = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)  # Monday; off-peak starts at 22:00 (chat zone UTC)
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+OWN_SLOTS: list[dict[str, Any]] = [
+    {"id": 1, "activated": True, "monday": {"startTime": "T01:00Z", "duration": 300}},
+    {"id": 2, "activated": False},
+]
+OWN_PROGRAM = {
+    "programActivationStatus": True,
+    "programType": "CHARGE",
+    "programDepartureTime": "07:00",
+    **{f"programActivation{d.capitalize()}": True for d in DAYS},
+}
+
+
+class SmartE2E(E2E):
+    """The harness's bot with the /smartcharge module registered, as wiring does in production."""
+
+    async def start(self) -> None:
+        """Like E2E.start, plus the smart-charging registration."""
+        overrides = LocaleOverrides(
+            gigya_url=f"{self.sim_url}/gigya", kamereon_url=f"{self.sim_url}/kamereon"
+        )
+        http = await self._stack.enter_async_context(new_http_client())
+        self.core = build_core(
+            http, self.db, self.cipher, self.clock, CoreOptions(locale_overrides=overrides)
+        )
+        services = Services(
+            self.core.linking,
+            self.core.status,
+            self.core.actions,
+            self.core.settings,
+            self.clock,
+            schedules=self.core.actions,
+        )
+        self.app = build_application(
+            self.emulator.token,
+            f"{self.emu_url}/bot",
+            f"{self.emu_url}/file/bot",
+            services,
+            options=UiOptions(),
+            registrations=[registration(build_smart_charging(self.core, http))],
+        )
+        await self.app.initialize()
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+
+
+@asynccontextmanager
+async def running(tmp_path: Path) -> AsyncIterator[SmartE2E]:
+    """Both fakes on loopback, a fresh database, the bot with /smartcharge; torn down after."""
+    clock = FakeClock(EVENING)
+    sim = RenaultSimulator(clock)
+    emu = TelegramEmulator(clock)
+    db = Database.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
+    await upgrade_database(db)
+    async with LoopbackServer(sim.handle) as sim_server, LoopbackServer(emu.handle) as emu_server:
+        e2e = SmartE2E(
+            clock, sim, emu, sim_server.url, emu_server.url, db, CredentialCipher.from_setting(generate_key())
+        )
+        await e2e.start()
+        try:
+            yield e2e
+        finally:
+            emu.close()
+            await e2e.stop()
+            await db.dispose()
+
+
+def _text(user: EmulatedUser, message_id: int) -> str:
+    message = user.message(message_id)
+    return (message.text or "") if message is not None else ""
+
+
+async def _send_and_wait(user: EmulatedUser, command: str) -> int:
+    before = len(user.bot_messages)
+    await user.send(command)
+    await user.wait_until(lambda u: len(u.bot_messages) > before, timeout=WAIT)
+    return user.bot_messages[-1].message_id
+
+
+async def _tap_and_wait(user: EmulatedUser, message_id: int, label: str, expected: str) -> str:
+    await user.tap(message_id, label)
+    await user.wait_until(lambda u: expected in _text(u, message_id), timeout=WAIT)
+    return _text(user, message_id)
+
+
+async def _planned_window(e2e: SmartE2E) -> Interval:
+    assert e2e.core is not None
+    vehicle = await e2e.core.linking.active(CHAT)
+    state = await SqlSmartChargeStore(e2e.db).state(vehicle.vehicle_id)
+    assert state is not None
+    assert state.active is not None
+    return state.active.intervals[0]
+
+
+def _kca_matches(e2e: SmartE2E, window: Interval) -> None:
+    start = window.start.astimezone(UTC)
+    day = DAYS[start.weekday()]
+    assert e2e.sim.car(VIN).schedules[0] == {
+        "id": 1,
+        "activated": True,
+        day: {"startTime": f"T{start:%H:%M}Z", "duration": window.minutes},
+    }
+    assert e2e.sim.car(VIN).charge_mode == "scheduled"
+
+
+def _kcm_matches(e2e: SmartE2E, window: Interval) -> None:
+    settings = e2e.sim.car(VIN).ev_settings
+    end = window.end.astimezone(UTC)
+    assert settings["chargeModeRq"] == "SCHEDULED"
+    assert settings["chargeTimeStart"] == f"{window.start.astimezone(UTC):%H:%M}"
+    assert settings["chargeDuration"] == window.minutes
+    ours = settings["programs"][-1]
+    assert ours["programActivationStatus"] is True
+    assert ours["programDepartureTime"] == f"{end:%H:%M}"
+    assert ours[f"programActivation{DAYS[end.weekday()].capitalize()}"] is True
+    assert settings["programs"][0] == {**OWN_PROGRAM, "programActivationStatus": False}
+
+
+@pytest.mark.parametrize("model", ["X102VE", "R5E1VE"])
+async def test_smartcharge_plan_confirm_and_cancel_reach_the_simulated_car(
+    tmp_path: Path, model: str
+) -> None:
+    async with running(tmp_path) as e2e:
+        account = e2e.sim.add_account(EMAIL, PASSWORD)
+        car = e2e.sim.add_vehicle(account, model, vin=VIN, battery_level=40, schedules=list(OWN_SLOTS))
+        car.ev_settings = {**car.ev_settings, "chargeModeRq": "SCHEDULED", "programs": [dict(OWN_PROGRAM)]}
+        own_ev_settings = dict(car.ev_settings)
+        ann = e2e.emulator.user(CHAT, "Ann")
+        await login(ann, EMAIL, PASSWORD)
+        await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in texts(u)), timeout=WAIT)
+
+        tariff = await _send_and_wait(ann, "/smarttariff fixed 0.30 0.10 22:00 06:00")
+        assert "Tariff saved." in _text(ann, tariff)
+        mid = await _send_and_wait(ann, "/smartcharge")
+        assert "which battery level" in _text(ann, mid)
+        await _tap_and_wait(ann, mid, "80 %", "Ready by when (80 %)?")
+        plan = await _tap_and_wait(ann, mid, "07:30", "Estimated cost:")
+        assert "From 40 % to 80 %." in plan
+        assert "Saving against charging now:" in plan
+        confirmed = await _tap_and_wait(ann, mid, "✅ Confirm", "Done:")
+
+        window = await _planned_window(e2e)
+        assert f"{window.start:%H:%M} – {window.end:%H:%M}" in confirmed  # the chat's zone is UTC
+        assert window.start.hour >= 22 or window.end.hour <= 6  # inside the off-peak hours
+        (_kca_matches if model == "X102VE" else _kcm_matches)(e2e, window)
+
+        await _tap_and_wait(ann, mid, "✖ Cancel", "previous schedule is back")
+        restored = e2e.sim.car(VIN)
+        if model == "X102VE":
+            assert restored.schedules == OWN_SLOTS
+        else:
+            keys = ("chargeModeRq", "chargeTimeStart", "chargeDuration", "programs")
+            assert {k: restored.ev_settings[k] for k in keys} == {k: own_ev_settings[k] for k in keys}
