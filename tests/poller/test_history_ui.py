@@ -12,7 +12,8 @@ from bot.domain.vehicle import Role, VehicleInfo
 from bot.services.history import HistoryView, SessionSummary
 from bot.services.views import LinkedVehicle
 from bot.telegram_ui.charts import battery_chart
-from bot.telegram_ui.history_handlers import HISTORY_MESSAGES, HistoryText, chart_labels, render_history
+from bot.telegram_ui.history_handlers import HistoryText, chart_labels, render_history
+from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
 
 T0 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 VEHICLE = LinkedVehicle(1, 10, VehicleInfo("VF1VIN", "X102VE", "Zoe", plate="AB-123-CD"), Role.OWNER)
