@@ -5,34 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.models import DEFAULT_TRAITS, MODELS, Powertrain, energy_added_kwh, traits_for
+from bot.renault.capabilities import MODEL_CODES
 
-PROTOCOL_CODES = [
-    "A4E1VE",
-    "A5E1AE",
-    "BD11SL",
-    "DU31SU",
-    "R5E1VE",
-    "X071VE",
-    "X101VE",
-    "X102VE",
-    "XBG1VE",
-    "XBG2VE",
-    "XCB1SE",
-    "XCB1VE",
-    "XDD1VE",
-    "XFB2BI",
-    "XFB2BK",
-    "XHN1CP",
-    "XHN1ML",
-    "XHN1SU",
-    "XJA1VP",
-    "XJA2VP",
-    "XJB1SU",
-    "XJB2CP",
-    "XJB2SU",
-    "XJF2BI",
-    "XJL2TR",
-]
+# The codes the Renault client's capability table knows: every one needs domain traits.
+PROTOCOL_CODES = list(MODEL_CODES)
 
 
 @pytest.mark.parametrize("code", PROTOCOL_CODES)

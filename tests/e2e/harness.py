@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -19,9 +20,10 @@ from bot.renault.locales import LocaleOverrides
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import RenaultSimulator
 from bot.simulator.telegram import EmulatedUser, TelegramEmulator
+from bot.telegram_ui import history_handlers, smartcharge
 from bot.telegram_ui.application import build_application
 from bot.telegram_ui.context import BotApplication, Services, UiOptions
-from bot.wiring import Core, CoreOptions, build_core, new_http_client
+from bot.wiring import Core, CoreOptions, build_core, build_history, build_smart_charging, new_http_client
 from tests.support.clock import FakeClock
 
 EMAIL = "owner@example.com"
@@ -68,6 +70,10 @@ class E2E:
             f"{self.emu_url}/file/bot",
             services,
             options=UiOptions(),
+            registrations=[
+                smartcharge.registration(build_smart_charging(self.core, http)),
+                history_handlers.registration(build_history(self.core)),
+            ],
         )
         await self.app.initialize()
         await self.app.start()
@@ -98,9 +104,9 @@ class E2E:
 
 
 @asynccontextmanager
-async def running_e2e(tmp_path: Path) -> AsyncIterator[E2E]:
+async def running_e2e(tmp_path: Path, start: datetime | None = None) -> AsyncIterator[E2E]:
     """Serve both fakes on loopback, migrate a fresh database, start the bot; tear everything down after."""
-    clock = FakeClock()
+    clock = FakeClock(start)
     sim = RenaultSimulator(clock)
     emu = TelegramEmulator(clock)
     db = Database.from_url(f"sqlite:///{tmp_path / 'bot.db'}")

@@ -3,8 +3,6 @@ car, Cancel brings the owner's schedule back. A KCA car (Zoe 50) and a KCM ev/se
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,20 +10,9 @@ from typing import Any
 import pytest
 
 from bot.domain.planner import Interval
-from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.persistence.engine import Database
-from bot.persistence.migrations import upgrade_database
 from bot.persistence.smartcharge import SqlSmartChargeStore
-from bot.renault.locales import LocaleOverrides
-from bot.simulator.http_server import LoopbackServer
-from bot.simulator.renault import RenaultSimulator
-from bot.simulator.telegram import EmulatedUser, TelegramEmulator
-from bot.telegram_ui.application import build_application
-from bot.telegram_ui.context import Services, UiOptions
-from bot.telegram_ui.smartcharge import registration
-from bot.wiring import CoreOptions, build_core, build_smart_charging, new_http_client
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, texts
-from tests.support.clock import FakeClock
+from bot.simulator.telegram import EmulatedUser
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
 
 WAIT = 10.0
 VIN = "VF1AG000012345678"
@@ -42,61 +29,6 @@ OWN_PROGRAM = {
     "programDepartureTime": "07:00",
     **{f"programActivation{d.capitalize()}": True for d in DAYS},
 }
-
-
-class SmartE2E(E2E):
-    """The harness's bot with the /smartcharge module registered, as wiring does in production."""
-
-    async def start(self) -> None:
-        """Like E2E.start, plus the smart-charging registration."""
-        overrides = LocaleOverrides(
-            gigya_url=f"{self.sim_url}/gigya", kamereon_url=f"{self.sim_url}/kamereon"
-        )
-        http = await self._stack.enter_async_context(new_http_client())
-        self.core = build_core(
-            http, self.db, self.cipher, self.clock, CoreOptions(locale_overrides=overrides)
-        )
-        services = Services(
-            self.core.linking,
-            self.core.status,
-            self.core.actions,
-            self.core.settings,
-            self.clock,
-            schedules=self.core.actions,
-        )
-        self.app = build_application(
-            self.emulator.token,
-            f"{self.emu_url}/bot",
-            f"{self.emu_url}/file/bot",
-            services,
-            options=UiOptions(),
-            registrations=[registration(build_smart_charging(self.core, http))],
-        )
-        await self.app.initialize()
-        await self.app.start()
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
-
-
-@asynccontextmanager
-async def running(tmp_path: Path) -> AsyncIterator[SmartE2E]:
-    """Both fakes on loopback, a fresh database, the bot with /smartcharge; torn down after."""
-    clock = FakeClock(EVENING)
-    sim = RenaultSimulator(clock)
-    emu = TelegramEmulator(clock)
-    db = Database.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
-    await upgrade_database(db)
-    async with LoopbackServer(sim.handle) as sim_server, LoopbackServer(emu.handle) as emu_server:
-        e2e = SmartE2E(
-            clock, sim, emu, sim_server.url, emu_server.url, db, CredentialCipher.from_setting(generate_key())
-        )
-        await e2e.start()
-        try:
-            yield e2e
-        finally:
-            emu.close()
-            await e2e.stop()
-            await db.dispose()
 
 
 def _text(user: EmulatedUser, message_id: int) -> str:
@@ -117,7 +49,7 @@ async def _tap_and_wait(user: EmulatedUser, message_id: int, label: str, expecte
     return _text(user, message_id)
 
 
-async def _planned_window(e2e: SmartE2E) -> Interval:
+async def _planned_window(e2e: E2E) -> Interval:
     assert e2e.core is not None
     vehicle = await e2e.core.linking.active(CHAT)
     state = await SqlSmartChargeStore(e2e.db).state(vehicle.vehicle_id)
@@ -126,7 +58,7 @@ async def _planned_window(e2e: SmartE2E) -> Interval:
     return state.active.intervals[0]
 
 
-def _kca_matches(e2e: SmartE2E, window: Interval) -> None:
+def _kca_matches(e2e: E2E, window: Interval) -> None:
     start = window.start.astimezone(UTC)
     day = DAYS[start.weekday()]
     assert e2e.sim.car(VIN).schedules[0] == {
@@ -137,7 +69,7 @@ def _kca_matches(e2e: SmartE2E, window: Interval) -> None:
     assert e2e.sim.car(VIN).charge_mode == "scheduled"
 
 
-def _kcm_matches(e2e: SmartE2E, window: Interval) -> None:
+def _kcm_matches(e2e: E2E, window: Interval) -> None:
     settings = e2e.sim.car(VIN).ev_settings
     end = window.end.astimezone(UTC)
     assert settings["chargeModeRq"] == "SCHEDULED"
@@ -154,7 +86,7 @@ def _kcm_matches(e2e: SmartE2E, window: Interval) -> None:
 async def test_smartcharge_plan_confirm_and_cancel_reach_the_simulated_car(
     tmp_path: Path, model: str
 ) -> None:
-    async with running(tmp_path) as e2e:
+    async with running_e2e(tmp_path, start=EVENING) as e2e:
         account = e2e.sim.add_account(EMAIL, PASSWORD)
         car = e2e.sim.add_vehicle(account, model, vin=VIN, battery_level=40, schedules=list(OWN_SLOTS))
         car.ev_settings = {**car.ev_settings, "chargeModeRq": "SCHEDULED", "programs": [dict(OWN_PROGRAM)]}
