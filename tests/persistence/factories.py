@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from bot.domain.account import AccountSecrets, NewVehicle
 from bot.domain.vehicle import VehicleInfo
+from bot.persistence.accounts import SqlAccountRepository
+from bot.persistence.crypto import CredentialCipher
+from bot.persistence.engine import Database
 
 PASSWORD = "Sup3r-Secret-Passw0rd!"
 LOGIN_TOKEN = "st2.s.AcbLoginTokenValue1234567890abcdefXYZ.sig"
@@ -30,3 +33,11 @@ def zoe(vin: str = VIN) -> NewVehicle:
     return NewVehicle(
         VehicleInfo(vin=vin, model_code="X102VE", model_name="ZOE", plate="AB-123-CD"), KAMEREON_ACCOUNT
     )
+
+
+async def linked_zoe(db: Database, cipher: CredentialCipher, chat_id: int = 100) -> tuple[int, int]:
+    """Store an account with one Zoe linked to `chat_id`; returns (account id, vehicle id)."""
+    account_id, (vehicle_id,) = await SqlAccountRepository(db, cipher).create_linked(
+        chat_id, "fr_FR", EMAIL, secrets(), [zoe()]
+    )
+    return account_id, vehicle_id

@@ -13,7 +13,7 @@ from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import GroupCommit
 from bot.persistence.history import SqlHistoryRepository
-from tests.persistence.test_polling_store import _linked
+from tests.persistence.factories import linked_zoe
 
 WHEN = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -47,7 +47,7 @@ async def test_a_failing_transaction_fails_only_its_own_batch(db: Database) -> N
 
 async def test_readings_of_a_sweep_are_stored_once_each(db: Database, cipher: CredentialCipher) -> None:
     history = SqlHistoryRepository(db)
-    _, vehicle_id = await _linked(db, cipher)
+    _, vehicle_id = await linked_zoe(db, cipher)
     readings = [BatteryReading(vehicle_id, WHEN + timedelta(minutes=i % 10), 50 + i % 10) for i in range(30)]
     stored = await asyncio.gather(*(history.add_reading(r) for r in readings))
     assert stored.count(True) == 10

@@ -32,15 +32,8 @@ from tests.persistence import factories as f
 from tests.support.clock import FakeClock
 
 
-async def _linked(db: Database, cipher: CredentialCipher) -> tuple[int, int]:
-    account_id, (vehicle_id,) = await SqlAccountRepository(db, cipher).create_linked(
-        100, "fr_FR", f.EMAIL, f.secrets(), [f.zoe()]
-    )
-    return account_id, vehicle_id
-
-
 async def test_state_round_trips_snapshot_phase_and_memory(db: Database, cipher: CredentialCipher) -> None:
-    _, vehicle_id = await _linked(db, cipher)
+    _, vehicle_id = await f.linked_zoe(db, cipher)
     now = FakeClock()()
     snapshot = VehicleSnapshot(
         vin=f.VIN,
@@ -60,7 +53,7 @@ async def test_state_round_trips_snapshot_phase_and_memory(db: Database, cipher:
 
 
 async def test_claim_due_leases_each_vehicle_to_one_owner(db: Database, cipher: CredentialCipher) -> None:
-    _, vehicle_id = await _linked(db, cipher)
+    _, vehicle_id = await f.linked_zoe(db, cipher)
     clock, states = FakeClock(), SqlVehicleStateRepository(db)
 
     first, second = await asyncio.gather(
@@ -75,7 +68,7 @@ async def test_claim_due_leases_each_vehicle_to_one_owner(db: Database, cipher: 
 
 
 async def test_expired_lease_can_be_claimed_again(db: Database, cipher: CredentialCipher) -> None:
-    _, vehicle_id = await _linked(db, cipher)
+    _, vehicle_id = await f.linked_zoe(db, cipher)
     clock, states = FakeClock(), SqlVehicleStateRepository(db)
     assert await states.claim_due(clock(), 10, "crashed", 60) == [vehicle_id]
     assert await states.claim_due(clock.advance(61), 10, "alive", 60) == [vehicle_id]
@@ -86,7 +79,7 @@ async def test_expired_lease_can_be_claimed_again(db: Database, cipher: Credenti
 async def test_vehicles_of_inactive_chats_or_needs_login_accounts_are_not_due(
     db: Database, cipher: CredentialCipher
 ) -> None:
-    account_id, _ = await _linked(db, cipher)
+    account_id, _ = await f.linked_zoe(db, cipher)
     clock, states = FakeClock(), SqlVehicleStateRepository(db)
     await SqlAccountRepository(db, cipher).mark_needs_login(account_id)
     assert await states.claim_due(clock(), 10, "a", 60) == []
@@ -98,7 +91,7 @@ async def test_vehicles_of_inactive_chats_or_needs_login_accounts_are_not_due(
 async def test_call_budget_allows_limit_per_hour_then_says_when(
     db: Database, cipher: CredentialCipher
 ) -> None:
-    account_id, _ = await _linked(db, cipher)
+    account_id, _ = await f.linked_zoe(db, cipher)
     clock, budget = FakeClock(), SqlCallBudgetStore(db)
     start = clock()
     decisions = [await budget.try_spend(account_id, clock.advance(60), 3) for _ in range(4)]
@@ -110,7 +103,7 @@ async def test_call_budget_allows_limit_per_hour_then_says_when(
 
 
 async def test_cooldown_blocks_calls_until_it_ends(db: Database, cipher: CredentialCipher) -> None:
-    account_id, _ = await _linked(db, cipher)
+    account_id, _ = await f.linked_zoe(db, cipher)
     clock, budget = FakeClock(), SqlCallBudgetStore(db)
     until = clock() + timedelta(minutes=30)
     await budget.start_cooldown(account_id, until)
@@ -122,7 +115,7 @@ async def test_cooldown_blocks_calls_until_it_ends(db: Database, cipher: Credent
 
 
 async def test_concurrent_spending_never_exceeds_the_budget(db: Database, cipher: CredentialCipher) -> None:
-    account_id, _ = await _linked(db, cipher)
+    account_id, _ = await f.linked_zoe(db, cipher)
     now, budget = FakeClock()(), SqlCallBudgetStore(db)
     decisions = await asyncio.gather(*(budget.try_spend(account_id, now, 5) for _ in range(20)))
     assert sum(d.allowed for d in decisions) == 5
@@ -131,7 +124,7 @@ async def test_concurrent_spending_never_exceeds_the_budget(db: Database, cipher
 async def test_outbox_reserves_a_key_once_and_delivers_due_entries(
     db: Database, cipher: CredentialCipher
 ) -> None:
-    _, vehicle_id = await _linked(db, cipher)
+    _, vehicle_id = await f.linked_zoe(db, cipher)
     clock, log = FakeClock(), SqlNotificationLog(db)
     assert await log.reserve("v1:charge_complete:t1", 100, {"kind": "charge_complete"}, clock(), vehicle_id)
     assert not await log.reserve("v1:charge_complete:t1", 100, {"kind": "other"}, clock(), vehicle_id)
@@ -147,7 +140,7 @@ async def test_outbox_reserves_a_key_once_and_delivers_due_entries(
 async def test_concurrent_reservations_of_one_key_succeed_once(
     db: Database, cipher: CredentialCipher
 ) -> None:
-    await _linked(db, cipher)
+    await f.linked_zoe(db, cipher)
     now, log = FakeClock()(), SqlNotificationLog(db)
     results = await asyncio.gather(*(log.reserve("same", 100, {}, now) for _ in range(10)))
     assert sum(results) == 1
@@ -156,7 +149,7 @@ async def test_concurrent_reservations_of_one_key_succeed_once(
 async def test_duplicate_reading_is_ignored_and_purge_removes_old_history(
     db: Database, cipher: CredentialCipher
 ) -> None:
-    _, vehicle_id = await _linked(db, cipher)
+    _, vehicle_id = await f.linked_zoe(db, cipher)
     clock, history = FakeClock(), SqlHistoryRepository(db)
     first = BatteryReading(vehicle_id, clock(), 50, 200.0, True, 7.2)
     assert await history.add_reading(first)
@@ -175,7 +168,7 @@ async def test_duplicate_reading_is_ignored_and_purge_removes_old_history(
 
 
 async def test_preferences_default_then_round_trip(db: Database, cipher: CredentialCipher) -> None:
-    _, vehicle_id = await _linked(db, cipher)
+    _, vehicle_id = await f.linked_zoe(db, cipher)
     prefs = SqlPreferencesRepository(db)
     assert await prefs.get(100, vehicle_id) == NotificationPreferences()
     custom = NotificationPreferences(enabled=frozenset({NotificationKind.CHARGE_COMPLETE}), target_level=80)
@@ -188,7 +181,7 @@ async def test_preferences_default_then_round_trip(db: Database, cipher: Credent
 
 
 async def test_invite_links_a_chat_once_and_expires(db: Database, cipher: CredentialCipher) -> None:
-    account_id, vehicle_id = await _linked(db, cipher)
+    account_id, vehicle_id = await f.linked_zoe(db, cipher)
     clock, invites = FakeClock(), SqlInviteRepository(db)
     await invites.create(account_id, Role.VIEWER, "invite-token-1", clock() + timedelta(hours=1))
     await invites.create(account_id, Role.DRIVER, "invite-token-2", clock() + timedelta(hours=1))
@@ -207,7 +200,7 @@ async def test_unsupported_endpoint_is_removed_from_capabilities(
 ) -> None:
     from bot.domain.vehicle import Capabilities
 
-    _, vehicle_id = await _linked(db, cipher)
+    _, vehicle_id = await f.linked_zoe(db, cipher)
     vehicles = SqlVehicleRepository(db, cipher)
     await vehicles.set_capabilities(vehicle_id, Capabilities(frozenset({"battery-status", "hvac-start"})))
     await vehicles.mark_unsupported(vehicle_id, "hvac-start")
