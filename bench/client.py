@@ -18,6 +18,7 @@ from bot.renault.locales import LocaleOverrides
 from bot.renault.vehicle import RenaultVehicle
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault.simulator import RenaultSimulator
+from bot.wiring import new_http_client
 
 LATENCY_S = 0.1
 EMAIL, PASSWORD = "bench@example.com", "bench-password"
@@ -41,8 +42,7 @@ async def main() -> None:
         calls += 1
         return await sim.handle(request)
 
-    limits = httpx.Limits(max_connections=1100, max_keepalive_connections=1100)
-    async with LoopbackServer(counting) as server, httpx.AsyncClient(limits=limits, timeout=60) as http:
+    async with LoopbackServer(counting) as server, new_http_client() as http:  # the bot's own client
         overrides = LocaleOverrides(gigya_url=f"{server.url}/gigya", kamereon_url=f"{server.url}/kamereon")
         client = RenaultClient(http, overrides=overrides)
 

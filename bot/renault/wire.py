@@ -40,17 +40,34 @@ async def send(
     cookie: str | None = None,
 ) -> httpx.Response:
     """Send one request; cookies are explicit per request, never taken from the shared client's jar."""
-    request = http.build_request(method, url, params=params, data=data, json=json_body, headers=headers)
-    # The client is shared by every account: a jar cookie (e.g. another user's Gigya gmid) must not leak.
-    request.headers.pop("Cookie", None)
+    # Built here rather than by `http.build_request`: the client's cookie jar is never merged in (the client
+    # is shared by every account, so a jar cookie such as another user's Gigya gmid must not leak), and the
+    # client-level merging it skips was a visible share of a poll's CPU.
+    merged = httpx.Headers(http.headers)
+    merged.update(headers or {})
     if cookie:
-        request.headers["Cookie"] = cookie
+        merged["Cookie"] = cookie
+    request = httpx.Request(
+        method,
+        url,
+        params=params,
+        data=data,
+        json=json_body,
+        headers=merged,
+        extensions={"timeout": http.timeout.as_dict()},
+    )
     try:
         return await http.send(request)
     except httpx.TimeoutException as exc:
         raise UpstreamUnavailable(f"timeout calling {request.url.host}") from exc
     except httpx.HTTPError as exc:  # TransportError and friends; never leak the httpx type
         raise UpstreamUnavailable(f"{type(exc).__name__} calling {request.url.host}") from exc
+
+
+def _text(response: httpx.Response) -> str:
+    # JSON is UTF-8 (RFC 8259); httpx's `.text` first parses the Content-Type header with the email
+    # package to find a charset, a cost paid on every Renault answer for nothing.
+    return response.content.decode("utf-8", errors="replace")
 
 
 def _loads(text: str) -> Any:
@@ -71,7 +88,7 @@ def retry_after(response: httpx.Response) -> float | None:
 
 def decode_gigya(response: httpx.Response, method: str) -> JsonObject:
     """Body of a Gigya answer; raises for a non-zero errorCode (checked before the HTTP status)."""
-    body = _loads(response.text)
+    body = _loads(_text(response))
     if not isinstance(body, dict):
         raise UpstreamUnavailable(f"Gigya {method}: answer is not an object")
     code = body.get("errorCode", 0)
@@ -123,7 +140,7 @@ def _error_details(message: str) -> str:
 
 def decode_kamereon(response: httpx.Response, endpoint: str) -> Any:
     """Body of a Kamereon answer, or the mapped exception (processing order of §7.2)."""
-    text = response.text.strip()
+    text = _text(response).strip()
     if response.status_code == 429 and not text.startswith("{"):
         raise QuotaExceeded(f"{endpoint}: HTTP 429", "429", retry_after(response))
     if not text:
