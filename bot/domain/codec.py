@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import Any
@@ -21,8 +22,13 @@ class CodecError(ValueError):
 
 def encode(value: Any) -> Any:
     """Turn a domain value into JSON-compatible data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: encode(getattr(value, name)) for name in names}
+    if value is None or isinstance(value, str | int | float):  # bool is an int; Enums are caught below
+        return value.value if isinstance(value, Enum) else value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date | time):
@@ -40,101 +46,143 @@ def encode(value: Any) -> Any:
 def decode(kind: Any, data: Any) -> Any:
     """Rebuild a value of type `kind` from JSON data made by `encode`; raises CodecError on a mismatch."""
     try:
-        return _decode(kind, data)
+        return _decoder(kind)(data)
     except CodecError:
         raise
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise CodecError(f"cannot decode {kind!r}: {type(exc).__name__}") from None
 
 
-def _decode(kind: Any, data: Any) -> Any:
+# Decoding is compiled once per type into a function (the poller decodes every vehicle's memory on every
+# poll; walking the type hints each time was a measurable share of a poll's CPU).
+Decoder = Callable[[Any], Any]
+_DECODERS: dict[Any, Decoder] = {}
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _decoder(kind: Any) -> Decoder:
+    found = _DECODERS.get(kind)
+    if found is None:
+        found = _DECODERS[kind] = _compile(kind)
+    return found
+
+
+def _compile(kind: Any) -> Decoder:
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
-        return _decode_union(typing.get_args(kind), data)
+        return _union_decoder(typing.get_args(kind))
     if origin in (tuple, frozenset, list):
-        return _decode_sequence(origin, typing.get_args(kind), data)
+        return _sequence_decoder(origin, typing.get_args(kind))
     if origin is dict:
-        _, item_kind = typing.get_args(kind)
-        return {str(key): _decode(item_kind, item) for key, item in _expect(data, dict).items()}
+        item = _lazy(typing.get_args(kind)[1])
+        return lambda data: {str(key): item(value) for key, value in _expect(data, dict).items()}
     if kind is Any:
-        return data
+        return lambda data: data
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
-        return _decode_dataclass(kind, data)
-    return _decode_scalar(kind, data)
+        return _dataclass_decoder(kind)
+    return _scalar_decoder(kind)
 
 
-def _decode_union(options: tuple[Any, ...], data: Any) -> Any:
-    if data is None and type(None) in options:
-        return None
-    for option in options:
-        if option is type(None):
-            continue
-        try:
-            return _decode(option, data)
-        except (CodecError, TypeError, ValueError, KeyError):
-            continue
-    raise CodecError(f"no option of {options!r} fits")
+def _lazy(kind: Any) -> Decoder:
+    # Resolved on first use, so that a type may refer to itself (or to one defined later).
+    def decode_item(data: Any) -> Any:
+        return _decoder(kind)(data)
+
+    return decode_item
 
 
-def _decode_sequence(origin: Any, args: tuple[Any, ...], data: Any) -> Any:
-    items = _expect(data, list)
+def _union_decoder(options: tuple[Any, ...]) -> Decoder:
+    optional = type(None) in options
+    choices = [_lazy(option) for option in options if option is not type(None)]
+
+    def decode_union(data: Any) -> Any:
+        if data is None and optional:
+            return None
+        for choice in choices:
+            try:
+                return choice(data)
+            except (CodecError, TypeError, ValueError, KeyError):
+                continue
+        raise CodecError(f"no option of {options!r} fits")
+
+    return decode_union
+
+
+def _sequence_decoder(origin: Any, args: tuple[Any, ...]) -> Decoder:
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return tuple(_decode(args[0], item) for item in items)
+        each = _lazy(args[0])
+        return lambda data: tuple(each(item) for item in _expect(data, list))
     if origin is tuple:
-        if len(args) != len(items):
-            raise CodecError("tuple length mismatch")
-        return tuple(_decode(arg, item) for arg, item in zip(args, items, strict=True))
-    decoded = [_decode(args[0], item) for item in items]
-    return frozenset(decoded) if origin is frozenset else decoded
+        parts = [_lazy(arg) for arg in args]
+
+        def decode_tuple(data: Any) -> Any:
+            items = _expect(data, list)
+            if len(parts) != len(items):
+                raise CodecError("tuple length mismatch")
+            return tuple(part(item) for part, item in zip(parts, items, strict=True))
+
+        return decode_tuple
+    each = _lazy(args[0])
+    if origin is frozenset:
+        return lambda data: frozenset(each(item) for item in _expect(data, list))
+    return lambda data: [each(item) for item in _expect(data, list)]
 
 
-def _decode_dataclass(kind: type[Any], data: Any) -> Any:
-    mapping = _expect(data, dict)
-    hints = _hints(kind)
-    values: dict[str, Any] = {}
-    for field in dataclasses.fields(kind):
-        if not field.init:
-            continue
-        if field.name in mapping:
-            values[field.name] = _decode(hints[field.name], mapping[field.name])
-        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-            raise CodecError(f"{kind.__name__}.{field.name} is missing")
-    return kind(**values)
+def _dataclass_decoder(kind: type[Any]) -> Decoder:
+    fields: list[tuple[str, Decoder, bool]] | None = None
+
+    def decode_dataclass(data: Any) -> Any:
+        nonlocal fields
+        if fields is None:
+            # Type hints are resolved on first use, once per class (string annotations are evaluated).
+            hints = typing.get_type_hints(kind)
+            fields = [
+                (
+                    field.name,
+                    _lazy(hints[field.name]),
+                    field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING,
+                )
+                for field in dataclasses.fields(kind)
+                if field.init
+            ]
+        mapping = _expect(data, dict)
+        values: dict[str, Any] = {}
+        for name, decode_field, required in fields:
+            if name in mapping:
+                values[name] = decode_field(mapping[name])
+            elif required:
+                raise CodecError(f"{kind.__name__}.{name} is missing")
+        return kind(**values)
+
+    return decode_dataclass
 
 
-_HINTS: dict[type[Any], dict[str, Any]] = {}
-
-
-def _hints(kind: type[Any]) -> dict[str, Any]:
-    # Resolving string annotations compiles and evaluates them: once per class, not once per stored value.
-    hints = _HINTS.get(kind)
-    if hints is None:
-        hints = _HINTS[kind] = typing.get_type_hints(kind)
-    return hints
-
-
-def _decode_scalar(kind: Any, data: Any) -> Any:
+def _scalar_decoder(kind: Any) -> Decoder:
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return kind(data)
+        return kind
     if kind is datetime:
-        return datetime.fromisoformat(_expect(data, str))
+        return lambda data: datetime.fromisoformat(_expect(data, str))
     if kind is date:
-        return date.fromisoformat(_expect(data, str))
+        return lambda data: date.fromisoformat(_expect(data, str))
     if kind is time:
-        return time.fromisoformat(_expect(data, str))
+        return lambda data: time.fromisoformat(_expect(data, str))
     if kind is timedelta:
-        return timedelta(seconds=_expect_number(data))
+        return lambda data: timedelta(seconds=_expect_number(data))
     if kind is float:
-        return float(_expect_number(data))
+        return lambda data: float(_expect_number(data))
     if kind is bool:
-        return _expect(data, bool)
+        return lambda data: _expect(data, bool)
     if kind is int:
-        if isinstance(data, bool) or not isinstance(data, int):
-            raise CodecError("expected an int")
-        return data
+        return _int
     if kind is str:
-        return _expect(data, str)
+        return lambda data: _expect(data, str)
     raise CodecError(f"unsupported type {kind!r}")
+
+
+def _int(data: Any) -> int:
+    if isinstance(data, bool) or not isinstance(data, int):
+        raise CodecError("expected an int")
+    return data
 
 
 def _expect(data: Any, kind: type[Any]) -> Any:

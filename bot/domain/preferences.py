@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 from enum import Enum
 
@@ -45,11 +45,15 @@ class QuietHours:
         return moment >= self.start or moment < self.end
 
 
+# Built once: every poll builds default preferences for the chats that never changed theirs.
+EVERY_NOTIFICATION: frozenset[NotificationKind] = frozenset(NotificationKind)
+
+
 @dataclass(frozen=True, slots=True)
 class NotificationPreferences:
     """What one chat wants to hear about one vehicle."""
 
-    enabled: frozenset[NotificationKind] = field(default_factory=lambda: frozenset(NotificationKind))
+    enabled: frozenset[NotificationKind] = EVERY_NOTIFICATION
     low_battery_threshold: int = 20
     target_level: int | None = None
     stop_at_target: bool = False

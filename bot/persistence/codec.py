@@ -93,11 +93,14 @@ def preferences_to_json(prefs: NotificationPreferences) -> dict[str, Any]:
     }
 
 
+_KINDS_BY_VALUE = {kind.value: kind for kind in NotificationKind}
+
+
 def preferences_from_json(data: dict[str, Any] | None) -> NotificationPreferences:
     """Preferences stored by `preferences_to_json`; defaults when nothing was stored."""
     if not data:
         return NotificationPreferences()
-    known = {kind.value: kind for kind in NotificationKind}
+    known = _KINDS_BY_VALUE
     reminder = data.get("reminder_time")
     return NotificationPreferences(
         enabled=frozenset(known[value] for value in data.get("enabled", []) if value in known),

@@ -167,7 +167,14 @@ class _Memory:
         )
 
     def dump(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # Not dataclasses.asdict: that deep-copies every chat's state, a measurable cost on every poll.
+        return {
+            "chats": dict(self.chats),
+            "follow_ups": self.follow_ups,
+            "cockpit_at": self.cockpit_at,
+            "failing_since": self.failing_since,
+            "outage_told": self.outage_told,
+        }
 
 
 @dataclass(slots=True)
