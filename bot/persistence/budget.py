@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -52,23 +52,52 @@ class SqlCallBudgetStore:
 
 
 async def _spend_batch(session: AsyncSession, batch: list[_Spend]) -> list[BudgetDecision | Exception]:
-    rows: dict[int, AccountRow | None] = {}
-    # Lock rows in id order so two replicas committing batches can never deadlock.
-    for account_id in sorted({spend.account_id for spend in batch}):
-        rows[account_id] = await session.get(AccountRow, account_id, with_for_update=True)
-    return [_decide(rows[spend.account_id], spend) for spend in batch]
+    # One locking read and one executemany update for the whole batch: a statement per account used to
+    # make every spend of a sweep wait behind hundreds of round trips to the database.
+    # Rows are locked in id order so two replicas committing batches can never deadlock.
+    found = await session.execute(
+        select(
+            col(AccountRow.id),
+            col(AccountRow.cooldown_until),
+            col(AccountRow.window_started_at),
+            col(AccountRow.calls_in_window),
+        )
+        .where(col(AccountRow.id).in_({spend.account_id for spend in batch}))
+        .order_by(col(AccountRow.id))
+        .with_for_update()
+    )
+    windows = {row[0]: _Window(row[1], row[2], row[3]) for row in found}
+    decisions = [_decide(windows.get(spend.account_id), spend) for spend in batch]
+    changed = [
+        {"id": account_id, "window_started_at": w.started_at, "calls_in_window": w.calls}
+        for account_id, w in windows.items()
+        if w.changed
+    ]
+    if changed:
+        await session.execute(update(AccountRow), changed)
+    return decisions
 
 
-def _decide(row: AccountRow | None, spend: _Spend) -> BudgetDecision | Exception:
-    if row is None:
+@dataclass(slots=True)
+class _Window:
+    """An account's call window, as read and then spent from inside one batch."""
+
+    cooldown_until: datetime | None
+    started_at: datetime | None
+    calls: int
+    changed: bool = False
+
+
+def _decide(window: _Window | None, spend: _Spend) -> BudgetDecision | Exception:
+    if window is None:
         return AccountNotFound(spend.account_id)
     now = spend.now
-    if row.cooldown_until is not None and row.cooldown_until > now:
-        return BudgetDecision(False, row.cooldown_until)
-    if row.window_started_at is None or now - row.window_started_at >= WINDOW:
-        row.window_started_at = now
-        row.calls_in_window = 0
-    if row.calls_in_window >= spend.limit:
-        return BudgetDecision(False, row.window_started_at + WINDOW)
-    row.calls_in_window += 1
+    if window.cooldown_until is not None and window.cooldown_until > now:
+        return BudgetDecision(False, window.cooldown_until)
+    if window.started_at is None or now - window.started_at >= WINDOW:
+        window.started_at, window.calls, window.changed = now, 0, True
+    if window.calls >= spend.limit:
+        return BudgetDecision(False, window.started_at + WINDOW)
+    window.calls += 1
+    window.changed = True
     return BudgetDecision(True)

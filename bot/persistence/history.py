@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -120,24 +120,27 @@ async def _insert_new(session: AsyncSession, readings: list[BatteryReading]) -> 
     )
     seen = {(vehicle_id, _utc(reported_at)) for vehicle_id, reported_at in stored}
     results: list[bool | Exception] = []
+    rows: list[dict[str, object]] = []
     for reading in readings:
         key = (reading.vehicle_id, _utc(reading.reported_at))
         if key in seen:
             results.append(False)
             continue
         seen.add(key)
-        session.add(
-            BatteryReadingRow(
-                vehicle_id=reading.vehicle_id,
-                reported_at=reading.reported_at,
-                level=reading.level,
-                range_km=reading.range_km,
-                charging=reading.charging,
-                power_kw=reading.power_kw,
-            )
+        rows.append(
+            {
+                "vehicle_id": reading.vehicle_id,
+                "reported_at": reading.reported_at,
+                "level": reading.level,
+                "range_km": reading.range_km,
+                "charging": reading.charging,
+                "power_kw": reading.power_kw,
+            }
         )
         results.append(True)
-    await session.flush()
+    if rows:
+        # One executemany insert (Core, not one ORM object per row): a sweep stores hundreds at once.
+        await session.execute(insert(BatteryReadingRow), rows)
     return results
 
 

@@ -118,7 +118,9 @@ class ChatLinkRow(SQLModel, table=True):
         )
     )
     account_id: int = Field(
-        sa_column=sa.Column(sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
     )
     role: str = Field(max_length=16)
 
