@@ -57,6 +57,9 @@ class PollerSettings:
     batch_size: int = 200
     concurrency: int = 50
     lease_seconds: float = 300.0
+    # Batches polled at once: while one batch does its bulk reads and writes, another's requests are in
+    # flight, so the Renault round trips overlap the database work instead of waiting for it.
+    batches_in_flight: int = 2
     # A poll that failed unexpectedly is retried after this long (the car is not hammered by a bug).
     retry_after_error: timedelta = timedelta(minutes=5)
 
@@ -100,18 +103,29 @@ class Poller:
         if self._lock.locked():
             return report  # the previous tick is still running: skip rather than pile up
         async with self._lock:
-            while True:
-                ids = await self._states.claim_due(
-                    self.clock(), self.settings.batch_size, self.owner, self.settings.lease_seconds
-                )
-                if not ids:
-                    break
-                await self._run_batch(ids, report)
-                if len(ids) < self.settings.batch_size:
-                    break
+            swept = asyncio.Event()  # set when a claim comes back short: nothing more is due
+            lanes = max(1, self.settings.batches_in_flight)
+            await asyncio.gather(*(self._lane(report, swept) for _ in range(lanes)))
             if self._flush is not None:
                 await _guarded(self._flush, "outbox flush")
         return report
+
+    async def _lane(self, report: TickReport, swept: asyncio.Event) -> None:
+        """Claim and poll batch after batch until a claim finds fewer vehicles due than a full batch."""
+        while not swept.is_set():
+            try:
+                ids = await self._states.claim_due(
+                    self.clock(), self.settings.batch_size, self.owner, self.settings.lease_seconds
+                )
+            except Exception:
+                # The database is unavailable: nothing was leased; the next tick tries again.
+                log.exception("claiming due vehicles failed")
+                swept.set()
+                return
+            if len(ids) < self.settings.batch_size:
+                swept.set()
+            if ids:
+                await self._run_batch(ids, report)
 
     async def _run_batch(self, ids: Sequence[int], report: TickReport) -> None:
         next_at: dict[int, datetime] = {}

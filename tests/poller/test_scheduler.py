@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import pytest
 from telegram.ext import ApplicationBuilder
 
 from bot.poller.scheduler import Poller, PollerSettings, register_poller, run_worker
@@ -153,3 +154,31 @@ async def test_register_poller_adds_a_single_instance_tick_job_to_the_job_queue(
     assert [job.name for job in jobs] == ["poller-tick", "poller-housekeeping"]
     for job in jobs:
         job.schedule_removal()
+
+
+class BrokenClaims(FakeStates):
+    """A state store whose database is down for claims."""
+
+    async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
+        raise ConnectionError("database unavailable")
+
+
+async def test_a_failing_claim_is_logged_and_the_tick_returns(caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock()
+    states = BrokenClaims()
+    states.add(1, clock())
+    poller = Poller(states, Recorder(clock), clock)
+    report = await poller.tick()
+    assert report.polled == 0
+    assert "claiming due vehicles failed" in caplog.text
+
+
+async def test_several_batches_are_in_flight_at_once() -> None:
+    clock = FakeClock()
+    states = _states(clock, 12)
+    recorder = Recorder(clock)
+    settings = PollerSettings(batch_size=3, concurrency=12, batches_in_flight=3)
+    report = await Poller(states, recorder, clock, settings=settings).tick()
+    assert report.polled == 12
+    assert recorder.max_parallel == 9  # three batches of three, polled together
+    assert states.leases == {}
