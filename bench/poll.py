@@ -35,11 +35,12 @@ from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.poller.scheduler import PollerSettings
 from bot.renault.locales import LocaleOverrides
+from bot.runtime import tune_garbage_collector
 from bot.services.linking import LinkingService
 from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault.simulator import RenaultSimulator
-from bot.wiring import CoreOptions, build_core, build_polling
+from bot.wiring import CoreOptions, build_core, build_polling, new_http_client
 from tests.support.clock import FakeClock
 
 PASSWORD = "bench-pw"
@@ -131,6 +132,7 @@ async def run(
     in_process: bool = False,
 ) -> None:
     """Set up, warm up, then time one steady-state sweep."""
+    tune_garbage_collector()  # as `python -m bot` and `python -m bot worker` do
     clock = FakeClock()
     requests = 0
 
@@ -142,11 +144,8 @@ async def run(
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.from_url(database_url or f"sqlite:///{Path(tmp) / 'bench.db'}")
         await upgrade_database(db)
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        async with (
-            serve(vehicles, latency_ms) as backend,
-            httpx.AsyncClient(limits=limits, timeout=120, event_hooks={"request": [count]}) as http,
-        ):
+        async with serve(vehicles, latency_ms) as backend, new_http_client() as http:  # the bot's own client
+            http.event_hooks = {**http.event_hooks, "request": [count]}
             overrides = LocaleOverrides(
                 gigya_url=f"{backend.url}/gigya", kamereon_url=f"{backend.url}/kamereon"
             )
@@ -164,18 +163,22 @@ async def run(
                 clock.advance(seconds=120)  # everything due again, JWTs still valid (15 min)
                 before = requests
                 profiler = cProfile.Profile() if profile and label == "steady sweep" else None
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
+                loop_cpu_started = time.thread_time()
                 if profiler is not None:
                     profiler.enable()
                 report = await parts.poller.tick()
-                elapsed = time.perf_counter() - started
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+                loop_cpu = time.thread_time() - loop_cpu_started
                 if profiler is not None:
                     profiler.disable()
                     pstats.Stats(profiler).sort_stats("tottime").print_stats(45)
                 made = requests - before
                 print(
                     f"{label}: {report.polled} vehicles polled ({report.failed} failed) in {elapsed:.1f} s; "
-                    f"{made} requests = {made / max(report.polled, 1):.2f} per vehicle"
+                    f"{made} requests = {made / max(report.polled, 1):.2f} per vehicle; "
+                    f"bot CPU {cpu:.1f} s = {1000 * cpu / max(report.polled, 1):.2f} ms per vehicle "
+                    f"(event loop {loop_cpu:.1f} s, other threads: {cpu - loop_cpu:.1f} s)"
                 )
         await db.dispose()
     where = "in this process" if in_process else "in a separate process"

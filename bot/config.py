@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     renault_kamereon_api_key: SecretStr | None = None
     renault_backend: Literal["renault", "simulator"] = "renault"
     poll_interval_seconds: int | None = Field(default=None, ge=30, le=86_400)
+    poll_concurrency: int = Field(default=100, ge=1, le=1000)
     renault_max_calls_per_hour: int = Field(default=60, ge=0, le=10_000)
     low_battery_threshold: int = Field(default=20, ge=1, le=99)
     history_retention_days: int = Field(default=180, ge=1, le=3650)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import tempfile
@@ -54,6 +55,17 @@ from bot.wiring import (
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+# Generation-0 collections every 50,000 allocations instead of 700: with a hundred polls in flight, the
+# default promotes short-lived poll objects into the old generation, whose full collections then scan the
+# whole heap (every account's session) several times per sweep. Measured: 15% of a 4,000-vehicle sweep's CPU.
+GC_THRESHOLDS = (50_000, 50, 100)
+
+
+def tune_garbage_collector() -> None:
+    """Collect young objects less often, so a large fleet's heap is not rescanned several times a sweep."""
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def core_options(settings: Settings, metrics: BotMetrics | None = None) -> CoreOptions:
@@ -141,12 +153,14 @@ def polling_for(opened: Opened, bot: Bot, settings: Settings) -> PollingParts:
         history=opened.history,
         poll_interval_seconds=settings.poll_interval_seconds,
         max_calls_per_hour=settings.renault_max_calls_per_hour,
+        concurrency=settings.poll_concurrency,
         metrics=opened.metrics,
     )
 
 
 async def serve(settings: Settings, cipher: CredentialCipher) -> None:
     """Run the bot with long polling until SIGINT/SIGTERM."""
+    tune_garbage_collector()
     token = _plain(settings.telegram_bot_token)
     assert token is not None
     async with open_core(settings, cipher) as opened:
@@ -213,6 +227,7 @@ async def _telegram_ok(bot: Bot) -> bool:
 
 async def worker(settings: Settings, cipher: CredentialCipher, halt: asyncio.Event | None = None) -> None:
     """Run only the poller (no Telegram update loop) until SIGINT/SIGTERM (or `halt` is set)."""
+    tune_garbage_collector()
     token = _plain(settings.telegram_bot_token)
     if token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is needed by the worker to send notifications")

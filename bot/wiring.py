@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.request import getproxies
 
 import httpx
 
@@ -34,6 +35,7 @@ from bot.poller.intervals import IntervalPolicy, activity_of_phase
 from bot.poller.scheduler import Housekeeping, Poller, PollerSettings
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
+from bot.renault.http11 import LeanTransport
 from bot.renault.locales import LocaleOverrides
 from bot.services.actions import ActionSent, ActionService
 from bot.services.errors import InvalidInput
@@ -54,6 +56,7 @@ from bot.tariffs.generic import GenericUrlTariff
 from bot.tariffs.octopus import OctopusAgileTariff
 
 HTTP_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+MAX_CONNECTIONS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +183,12 @@ def new_http_client(
     transport: httpx.AsyncBaseTransport | None = None, metrics: BotMetrics | None = None
 ) -> httpx.AsyncClient:
     """The one shared HTTP client (Renault, tariffs); tests and the demo pass the simulator's transport."""
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=50)
     hooks = {"response": [renault_response_hook(metrics)]} if metrics is not None else {}
+    if transport is None and not getproxies():
+        # httpx's own transport costs more CPU per request than the rest of a poll (see bot.renault.http11).
+        # With a proxy configured in the environment, httpx's default transport is kept: it honours it.
+        transport = LeanTransport(MAX_CONNECTIONS)
     return httpx.AsyncClient(transport=transport, timeout=HTTP_TIMEOUT, limits=limits, event_hooks=hooks)
 
 
@@ -216,10 +223,14 @@ def build_polling(
     poll_interval_seconds: int | None = None,
     max_calls_per_hour: int = 60,
     poller_settings: PollerSettings | None = None,
+    concurrency: int | None = None,
     metrics: BotMetrics | None = None,
 ) -> PollingParts:
     """Wire polling, notifications and history on the core, and hook action confirmations into polling."""
     stores, clock = core.stores, core.clock
+    if poller_settings is None and concurrency is not None:
+        # Two batches' worth of claims per round: one batch's requests fly while the other's are stored.
+        poller_settings = PollerSettings(concurrency=concurrency, batch_size=2 * concurrency)
     policy = IntervalPolicy(fixed_seconds=poll_interval_seconds, max_calls_per_hour=max_calls_per_hour)
 
     def next_poll(phase: str | None, vehicles_on_account: int, follow_up: bool) -> timedelta:

@@ -15,6 +15,7 @@ def test_defaults_are_usable(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.database_url == "sqlite:///data/bot.db"
     assert settings.renault_max_calls_per_hour == 60
     assert settings.low_battery_threshold == 20
+    assert settings.poll_concurrency == 100
     assert settings.allowed_users == frozenset()
     assert settings.telegram_base_url == "https://api.telegram.org/bot"
     assert settings.telegram_base_file_url == "https://api.telegram.org/file/bot"
@@ -25,6 +26,7 @@ def test_values_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALLOWED_USER_IDS", "12, 34")
     monkeypatch.setenv("RENAULT_LOCALE", "EN_gb")
     monkeypatch.setenv("POLL_INTERVAL_SECONDS", "120")
+    monkeypatch.setenv("POLL_CONCURRENCY", "30")
     monkeypatch.setenv("LOG_LEVEL", "debug")
     monkeypatch.setenv("RENAULT_GIGYA_URL", "http://127.0.0.1:8080/gigya")
     settings = load_settings(env_file=None)
@@ -32,6 +34,7 @@ def test_values_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.allowed_users == frozenset({12, 34})
     assert settings.renault_locale == "en_GB"
     assert settings.poll_interval_seconds == 120
+    assert settings.poll_concurrency == 30
     assert settings.log_level == "DEBUG"
     assert settings.renault_gigya_url == "http://127.0.0.1:8080/gigya"
 
@@ -46,6 +49,7 @@ def test_values_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
         ("TELEGRAM_API_URL", "ftp://example"),
         ("RENAULT_LOCALE", "france"),
         ("POLL_INTERVAL_SECONDS", "1"),
+        ("POLL_CONCURRENCY", "0"),
     ],
 )
 def test_bad_values_name_the_variable_not_the_value(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -14,7 +15,17 @@ import httpx
 
 from bot.config import Settings
 from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.runtime import front_end, health_endpoint, open_core, polling_for, start, stop, worker
+from bot.runtime import (
+    GC_THRESHOLDS,
+    front_end,
+    health_endpoint,
+    open_core,
+    polling_for,
+    start,
+    stop,
+    tune_garbage_collector,
+    worker,
+)
 from bot.services.views import LinkResult
 from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD
 from bot.simulator.http_server import LoopbackServer
@@ -164,3 +175,22 @@ async def test_worker_polls_linked_cars_without_the_telegram_update_loop(tmp_pat
             halt.set()
             await running
     assert emu.calls("getUpdates") == ()  # the worker never long-polls Telegram
+
+
+async def test_poll_concurrency_setting_reaches_the_poller(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'bot.db'}", poll_concurrency=7)
+    async with open_core(settings, CredentialCipher.from_setting(generate_key())) as opened:
+        parts = polling_for(opened, front_end(opened, "1:token", settings).bot, settings)
+    assert (parts.poller.settings.concurrency, parts.poller.settings.batch_size) == (7, 14)
+
+
+def test_the_garbage_collector_is_tuned_for_a_large_fleet() -> None:
+    before = gc.get_threshold()
+    # serve() and worker() in other tests of this process may have tuned it already
+    gc.set_threshold(700, 10, 10)
+    try:
+        tune_garbage_collector()
+        assert gc.get_threshold() == GC_THRESHOLDS
+        assert GC_THRESHOLDS[0] > 700
+    finally:
+        gc.set_threshold(*before)
