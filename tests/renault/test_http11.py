@@ -51,6 +51,12 @@ async def read_head(reader: asyncio.StreamReader) -> bytes:
     return await reader.readuntil(b"\r\n\r\n")
 
 
+async def let_the_loop_run(turns: int = 10) -> None:
+    """Give the event loop a few turns to process socket events that have already arrived (no timed wait)."""
+    for _turn in range(turns):
+        await asyncio.sleep(0)
+
+
 async def echo(request: httpx.Request) -> httpx.Response:
     body = await request.aread()
     return httpx.Response(
@@ -94,10 +100,14 @@ async def test_chunked_and_close_delimited_bodies_are_read_whole() -> None:
 
 
 async def test_a_connection_the_server_closed_is_not_reused() -> None:
+    hung_up = asyncio.Event()
+
     async def one_answer_then_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_head(reader)
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+        hung_up.set()
 
     transport = LeanTransport()
     async with (
@@ -105,7 +115,8 @@ async def test_a_connection_the_server_closed_is_not_reused() -> None:
         httpx.AsyncClient(transport=transport) as client,
     ):
         assert (await client.get(url)).text == "ok"
-        await asyncio.sleep(0.05)  # real socket: let the server's close arrive
+        await hung_up.wait()
+        await let_the_loop_run()  # the FIN is in the client's socket: one loop turn reads it
         assert (await client.get(url)).text == "ok"
     assert connections == [2]
 
@@ -141,8 +152,11 @@ async def test_a_silent_server_gives_a_read_timeout_and_frees_the_slot() -> None
 
 
 async def test_pool_timeout_when_every_connection_is_busy() -> None:
+    asked = asyncio.Event()
+
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_head(reader)
+        asked.set()
         await asyncio.sleep(1)
 
     transport = LeanTransport(max_connections=1)
@@ -152,7 +166,7 @@ async def test_pool_timeout_when_every_connection_is_busy() -> None:
         httpx.AsyncClient(transport=transport, timeout=timeout) as client,
     ):
         hanging = asyncio.ensure_future(client.get(url))
-        await asyncio.sleep(0.02)
+        await asked.wait()  # the first request holds the only connection
         with pytest.raises(httpx.PoolTimeout):
             await client.get(url)
         hanging.cancel()
