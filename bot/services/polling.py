@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from bot.domain.account import (
     BatteryReading,
-    ChatLink,
     OutboxEntry,
     StoredAccount,
     StoredVehicle,
@@ -46,7 +45,9 @@ from bot.renault.errors import RenaultError
 from bot.services import errors
 from bot.services.history import HistoryService
 from bot.services.notify import NotificationService
-from bot.services.ports import Clock, VehicleRepository, VehicleStateRepository
+from bot.services.poll_memory import PollMemory
+from bot.services.polling_ports import AccountFlags, NextPoll, PollStates, PollVehicles, VehicleReader
+from bot.services.ports import Clock
 from bot.services.snapshot_mapping import merge_known
 from bot.services.translate import translate
 
@@ -62,78 +63,6 @@ OUTAGE_NOTICE_AFTER = timedelta(minutes=30)
 MAX_BACKOFF = timedelta(hours=1)
 
 
-class VehicleReader(Protocol):
-    """Reads one endpoint of a vehicle and maps it to a (partial) domain snapshot; adapts the gateway."""
-
-    async def read(self, vehicle: StoredVehicle, endpoint: str) -> VehicleSnapshot:
-        """One Renault request; raises bot.renault or bot.services errors."""
-        ...
-
-    async def stop_charge(self, vehicle: StoredVehicle) -> None:
-        """Send a charge stop (one request, within the account's call budget); raises service errors."""
-        ...
-
-    async def preload(self, account_ids: Iterable[int]) -> dict[int, StoredAccount]:
-        """Resolve several accounts for a batch in one read; returns the accounts read."""
-        ...
-
-    def forget_preloaded(self, account_ids: Iterable[int]) -> None:
-        """Drop what `preload` resolved (the batch is over)."""
-        ...
-
-
-class PollVehicles(VehicleRepository, Protocol):
-    """The vehicle repository plus the bulk reads of a batch."""
-
-    async def get_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicle]:
-        """Several vehicles in one read (unknown or unreadable ones left out)."""
-        ...
-
-    async def chats_for_vehicles(self, vehicle_ids: Sequence[int]) -> dict[int, list[Subscriber]]:
-        """`chats_for_vehicle` for several vehicles in one read."""
-        ...
-
-
-class PollStates(VehicleStateRepository, Protocol):
-    """The state repository plus the bulk read and write of a batch."""
-
-    async def load_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicleState]:
-        """Several states in one read (an empty state for a vehicle without one)."""
-        ...
-
-    async def save_many(self, states: Sequence[StoredVehicleState]) -> None:
-        """Store several states in one transaction."""
-        ...
-
-
-class AccountFlags(Protocol):
-    """The part of the AccountRepository polling needs (needs-login flags and linked chats)."""
-
-    async def get(self, account_id: int) -> StoredAccount | None:
-        """The account without its secrets, or None."""
-        ...
-
-    async def mark_needs_login(self, account_id: int) -> None:
-        """Flag the account as needing a new login."""
-        ...
-
-    async def mark_needs_login_told(self, account_id: int) -> None:
-        """Remember that the users were told."""
-        ...
-
-    async def chats_for_account(self, account_id: int) -> list[ChatLink]:
-        """Chats linked to the account."""
-        ...
-
-
-class NextPoll(Protocol):
-    """When to poll again (the poller's interval policy, injected because services cannot import it)."""
-
-    def __call__(self, phase: str | None, vehicles_on_account: int, follow_up: bool) -> timedelta:
-        """The delay before the next poll of a vehicle in `phase`."""
-        ...
-
-
 @dataclass(frozen=True, slots=True)
 class PollOutcome:
     """What one poll did: when to poll next, how many Renault requests it made and pings it queued."""
@@ -143,38 +72,6 @@ class PollOutcome:
     queued: int = 0
     sent: int = 0
     problem: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Memory:
-    """The vehicle's stored memory, split into per-chat diff states and the poller's bookkeeping."""
-
-    chats: dict[str, Any]
-    follow_ups: int = 0
-    cockpit_at: str | None = None
-    failing_since: str | None = None
-    outage_told: bool = False
-
-    @classmethod
-    def load(cls, raw: dict[str, Any]) -> _Memory:
-        chats = raw.get("chats")
-        return cls(
-            chats=dict(chats) if isinstance(chats, dict) else {},
-            follow_ups=int(raw.get("follow_ups") or 0),
-            cockpit_at=raw.get("cockpit_at") if isinstance(raw.get("cockpit_at"), str) else None,
-            failing_since=raw.get("failing_since") if isinstance(raw.get("failing_since"), str) else None,
-            outage_told=bool(raw.get("outage_told")),
-        )
-
-    def dump(self) -> dict[str, Any]:
-        # Not dataclasses.asdict: that deep-copies every chat's state, a measurable cost on every poll.
-        return {
-            "chats": dict(self.chats),
-            "follow_ups": self.follow_ups,
-            "cockpit_at": self.cockpit_at,
-            "failing_since": self.failing_since,
-            "outage_told": self.outage_told,
-        }
 
 
 @dataclass(slots=True)
@@ -271,7 +168,7 @@ class PollingService:
         else:
             stored = await self._states.load(vehicle_id)
             subscribers = await self._vehicles.chats_for_vehicle(vehicle_id)
-        memory = _Memory.load(stored.memory)
+        memory = PollMemory.load(stored.memory)
         try:
             snapshot, requests, memory = await self._read(vehicle, stored, memory, now)
         except errors.NeedsLogin:
@@ -313,7 +210,7 @@ class PollingService:
         if vehicle is None:
             return
         stored = await self._states.load(vehicle_id)
-        memory = _Memory.load(stored.memory)
+        memory = PollMemory.load(stored.memory)
         tracked = TrackedState.from_json(memory.chats.get(str(chat_id)))
         tracked = tracked.expect(action, reference, sent_at, traits_for(vehicle.info.model_code))
         chats = {**memory.chats, str(chat_id): tracked.to_json()}
@@ -324,8 +221,8 @@ class PollingService:
         await self._states.save(dataclasses.replace(stored, memory=memory.dump(), next_poll_at=next_at))
 
     async def _read(
-        self, vehicle: StoredVehicle, stored: StoredVehicleState, memory: _Memory, now: datetime
-    ) -> tuple[VehicleSnapshot, int, _Memory]:
+        self, vehicle: StoredVehicle, stored: StoredVehicleState, memory: PollMemory, now: datetime
+    ) -> tuple[VehicleSnapshot, int, PollMemory]:
         snapshot = await self._call(vehicle, BATTERY, now)
         requests = 1
         if self._cockpit_due(vehicle, memory, now):
@@ -347,7 +244,7 @@ class PollingService:
         except RenaultError as exc:
             raise translate(exc, now, endpoint) from exc
 
-    def _cockpit_due(self, vehicle: StoredVehicle, memory: _Memory, now: datetime) -> bool:
+    def _cockpit_due(self, vehicle: StoredVehicle, memory: PollMemory, now: datetime) -> bool:
         if COCKPIT in vehicle.unsupported:
             return False
         if vehicle.capabilities.supported and not vehicle.capabilities.supports(COCKPIT):
@@ -360,7 +257,7 @@ class PollingService:
         self,
         vehicle: StoredVehicle,
         stored: StoredVehicleState,
-        memory: _Memory,
+        memory: PollMemory,
         subscribers: Sequence[Subscriber],
         snapshot: VehicleSnapshot,
         now: datetime,
@@ -424,7 +321,7 @@ class PollingService:
             )
         return 1
 
-    def _recovery(self, vehicle: StoredVehicle, memory: _Memory, now: datetime) -> ServiceRecovered | None:
+    def _recovery(self, vehicle: StoredVehicle, memory: PollMemory, now: datetime) -> ServiceRecovered | None:
         if not memory.outage_told or memory.failing_since is None:
             return None
         since = datetime.fromisoformat(memory.failing_since)
@@ -434,7 +331,7 @@ class PollingService:
         self,
         vehicle: StoredVehicle,
         stored: StoredVehicleState,
-        memory: _Memory,
+        memory: PollMemory,
         subscribers: Sequence[Subscriber],
         now: datetime,
         problem: str,
