@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import string
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -61,3 +63,16 @@ def test_chart_is_a_png_with_or_without_data() -> None:
     assert len(png) > 5000
     empty = battery_chart([], [], T0 - timedelta(days=7), T0, "UTC", labels)
     assert empty.startswith(b"\x89PNG")
+
+
+def test_starting_the_bot_does_not_load_matplotlib_until_a_chart_is_drawn() -> None:
+    # A `worker` process never draws a chart; matplotlib would cost it ~60 MB and 0.7 s of start-up.
+    probe = (
+        "import sys, bot.runtime; print('matplotlib' in sys.modules)\n"
+        "from bot.telegram_ui.charts import battery_chart\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["False", "False"]
