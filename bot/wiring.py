@@ -185,11 +185,16 @@ def new_http_client(
     """The one shared HTTP client (Renault, tariffs); tests and the demo pass the simulator's transport."""
     limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=50)
     hooks = {"response": [renault_response_hook(metrics)]} if metrics is not None else {}
-    if transport is None and not getproxies():
-        # httpx's own transport costs more CPU per request than the rest of a poll (see bot.renault.http11).
-        # With a proxy configured in the environment, httpx's default transport is kept: it honours it.
-        transport = LeanTransport(MAX_CONNECTIONS)
-    return httpx.AsyncClient(transport=transport, timeout=HTTP_TIMEOUT, limits=limits, event_hooks=hooks)
+    return httpx.AsyncClient(
+        transport=transport or default_transport(), timeout=HTTP_TIMEOUT, limits=limits, event_hooks=hooks
+    )
+
+
+def default_transport() -> httpx.AsyncBaseTransport | None:
+    """The lean transport, or None (httpx's own) when the environment configures a proxy."""
+    # httpx's own transport costs more CPU per request than the rest of a poll (see bot.renault.http11), but
+    # it is the one that honours HTTP(S)_PROXY.
+    return None if getproxies() else LeanTransport(MAX_CONNECTIONS)
 
 
 # --- the poller -------------------------------------------------------------------------------------

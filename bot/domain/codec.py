@@ -27,10 +27,10 @@ def encode(value: Any) -> Any:
         names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
     if names is not None:
         return {name: encode(getattr(value, name)) for name in names}
-    if value is None or isinstance(value, str | int | float):  # bool is an int; Enums are caught below
-        return value.value if isinstance(value, Enum) else value
     if isinstance(value, Enum):
         return value.value
+    if value is None or isinstance(value, str | int | float):  # bool is an int
+        return value
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, timedelta):

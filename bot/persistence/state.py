@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import Row, bindparam, exists, select, update
 from sqlmodel import SQLModel, col
 
 from bot.domain.account import StoredVehicleState
@@ -22,9 +23,7 @@ class SqlVehicleStateRepository:
 
     async def load(self, vehicle_id: int) -> StoredVehicleState:
         """The stored state, or an empty one."""
-        async with self._db.read() as session:
-            row = await session.get(VehicleStateRow, vehicle_id)
-        return StoredVehicleState(vehicle_id=vehicle_id) if row is None else _state_of(row)
+        return (await self.load_many([vehicle_id]))[vehicle_id]
 
     async def load_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicleState]:
         """Several states in one query (an empty state for a vehicle without a row)."""
@@ -37,15 +36,8 @@ class SqlVehicleStateRepository:
             rows = await session.execute(
                 select(*_STATE_COLUMNS).where(col(VehicleStateRow.vehicle_id).in_(list(found)))
             )
-            for vehicle_id, snapshot, phase, car_reported_at, memory, next_poll_at in rows:
-                found[vehicle_id] = StoredVehicleState(
-                    vehicle_id=vehicle_id,
-                    snapshot=snapshot_from_json(snapshot) if snapshot else None,
-                    phase=phase,
-                    car_reported_at=car_reported_at,
-                    memory=dict(memory or {}),
-                    next_poll_at=next_poll_at,
-                )
+            for row in rows:
+                found[row.vehicle_id] = _state_of(row)
         return found
 
     async def save(self, state: StoredVehicleState) -> None:
@@ -58,7 +50,9 @@ class SqlVehicleStateRepository:
             return
         # One executemany UPDATE by key: a vehicle deleted meanwhile (logout) matches no row, so its state
         # is not brought back; the rows are not read first (that cost a JSON decode per vehicle).
-        table = SQLModel.metadata.tables["vehicle_states"]
+        # The Core table, not the ORM class: given several parameter sets, an ORM update switches to its
+        # bulk-by-primary-key mode, which refuses this WHERE on bound parameters.
+        table = SQLModel.metadata.tables[VehicleStateRow.__tablename__]
         statement = (
             update(table)
             .where(table.c.vehicle_id == bindparam("key"))
@@ -167,7 +161,7 @@ _STATE_COLUMNS = (
 )
 
 
-def _state_of(row: VehicleStateRow) -> StoredVehicleState:
+def _state_of(row: Row[Any]) -> StoredVehicleState:
     return StoredVehicleState(
         vehicle_id=row.vehicle_id,
         snapshot=snapshot_from_json(row.snapshot) if row.snapshot else None,

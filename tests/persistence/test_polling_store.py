@@ -221,3 +221,16 @@ async def test_chat_settings_round_trip_and_reactivate(db: Database) -> None:
     await chats.deactivate(7)
     assert (await chats.get(7)) == dataclasses.replace(changed, active=False)
     assert (await chats.ensure(7, "en")) == changed
+
+
+async def test_a_state_saved_after_its_vehicle_was_deleted_does_not_come_back(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    account_id, vehicle_id = await f.linked_zoe(db, cipher)
+    states, now = SqlVehicleStateRepository(db), FakeClock()()
+    polled = StoredVehicleState(vehicle_id, VehicleSnapshot(f.VIN, now, 64), "idle", now, {}, now)
+    await SqlAccountRepository(db, cipher).delete_account(account_id)  # a logout while the poll was running
+
+    await states.save_many([polled])
+
+    assert await states.load(vehicle_id) == StoredVehicleState(vehicle_id)
