@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 
 import httpx
 
+from bot.app.http import new_http_client
 from bot.renault.client import RenaultClient
 from bot.renault.gigya import LoginResult
 from bot.renault.locales import LocaleOverrides
 from bot.renault.vehicle import RenaultVehicle
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault.simulator import RenaultSimulator
-from bot.wiring import new_http_client
 
 LATENCY_S = 0.1
 EMAIL, PASSWORD = "bench@example.com", "bench-password"

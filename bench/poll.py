@@ -28,6 +28,9 @@ from pathlib import Path
 
 import httpx
 
+from bot.app.graph import GraphOptions, build_graph
+from bot.app.http import new_http_client
+from bot.app.run import tune_garbage_collector
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -35,12 +38,10 @@ from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.poller.scheduler import PollerSettings
 from bot.renault.locales import LocaleOverrides
-from bot.runtime import tune_garbage_collector
 from bot.services.linking import LinkingService
 from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault.simulator import RenaultSimulator
-from bot.wiring import CoreOptions, build_core, build_polling, new_http_client
 from tests.support.clock import FakeClock
 
 PASSWORD = "bench-pw"
@@ -149,15 +150,15 @@ async def run(
             overrides = LocaleOverrides(
                 gigya_url=f"{backend.url}/gigya", kamereon_url=f"{backend.url}/kamereon"
             )
-            options = CoreOptions(locale_overrides=overrides, max_calls_per_hour=60)
-            core = build_core(http, db, CredentialCipher.from_setting(generate_key()), clock, options)
-            started = time.perf_counter()
-            await link_all(core.linking, backend.emails, PASSWORD)
-            print(f"linked {vehicles} accounts in {time.perf_counter() - started:.1f} s")
             settings = PollerSettings(batch_size=concurrency * 2, concurrency=concurrency, lease_seconds=600)
-            parts = build_polling(
-                core, CountingNotifier(), poll_interval_seconds=60, poller_settings=settings
+            options = GraphOptions(
+                locale_overrides=overrides, max_calls_per_hour=60, poll_interval_seconds=60, poller=settings
             )
+            cipher = CredentialCipher.from_setting(generate_key())
+            parts = build_graph(http, db, cipher, clock, CountingNotifier(), options)
+            started = time.perf_counter()
+            await link_all(parts.linking, backend.emails, PASSWORD)
+            print(f"linked {vehicles} accounts in {time.perf_counter() - started:.1f} s")
             await backend.slow_down()
             for label in ("warm-up sweep", "steady sweep"):
                 clock.advance(seconds=120)  # everything due again, JWTs still valid (15 min)

@@ -1,6 +1,6 @@
 """/status benchmark: a user's /status to the bot's reply, through the Telegram emulator over loopback.
 
-The bot is the production graph (`bot.runtime.open_core` + `front_end`, real clock, SQLite file) talking
+The bot is the production graph (`bot.app.run.open_bot` + `front_end`, real clock, SQLite file) talking
 HTTP to the Renault simulator (a fixed latency per request) and to the Telegram emulator. The clock starts
 when the user's message (or button tap) is queued in the emulator and stops when the bot's reply (or edit)
 lands there, so the bot's long-poll pick-up is part of the figure (`poll_interval=0` keeps it minimal).
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.app.run import Running, front_end, open_bot
 from bot.config import Settings
 from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.runtime import Opened, front_end, open_core
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault.simulator import RenaultSimulator
 from bot.simulator.telegram import EmulatedUser, TelegramEmulator
@@ -81,10 +81,10 @@ class Bench:
         self.user = emu.user(USER_ID, "Bench")
 
     @asynccontextmanager
-    async def bot(self) -> AsyncIterator[Opened]:
+    async def bot(self) -> AsyncIterator[Running]:
         """A fresh bot process (new HTTP client, account proxies, caches) long-polling the emulator."""
-        async with open_core(self.settings, self.cipher) as opened:
-            application = front_end(opened, self.emu.token, self.settings)
+        async with open_bot(self.settings, self.cipher, self.emu.token) as opened:
+            application = front_end(opened, self.settings)
             async with application:
                 await _start_polling(application)
                 try:
@@ -135,10 +135,10 @@ async def _stop_polling(application: BotApplication) -> None:
     await application.stop()
 
 
-async def _link(bench: Bench, opened: Opened) -> None:
+async def _link(bench: Bench, opened: Running) -> None:
     # Linking is set-up, not measured: done through the use case, without latency.
     latency, bench.sim.latency_s = bench.sim.latency_s, 0.0
-    await opened.core.linking.begin(USER_ID, "fr_FR", EMAIL, PASSWORD)
+    await opened.graph.linking.begin(USER_ID, "fr_FR", EMAIL, PASSWORD)
     bench.sim.latency_s = latency
 
 

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot import runtime
+from bot.app import run
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_config import configure_logging
 from bot.persistence.crypto import CredentialCipher, CredentialKeyError, generate_key
@@ -58,7 +58,7 @@ def _dispatch(command: str, settings: Settings) -> int:
         print("No TELEGRAM_BOT_TOKEN set: starting the offline demo (simulated car, terminal chat).")
         command = "demo"
     if command == "demo":
-        asyncio.run(runtime.demo(settings))
+        asyncio.run(run.demo(settings))
         return 0
     if command == "migrate":
         asyncio.run(upgrade_to_head(settings.database_url))
@@ -73,9 +73,9 @@ def _dispatch(command: str, settings: Settings) -> int:
         if settings.telegram_bot_token is None:
             print("error: TELEGRAM_BOT_TOKEN is needed by the worker to send notifications", file=sys.stderr)
             return 2
-        asyncio.run(runtime.worker(settings, cipher))
+        asyncio.run(run.worker(settings, cipher))
         return 0
-    asyncio.run(runtime.serve(settings, cipher))
+    asyncio.run(run.serve(settings, cipher))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Settings from the environment and `.env`; read only by `wiring` and `__main__`.
+"""Settings from the environment and `.env`; read only by the composition root (`bot.app`) and `__main__`.
 
 Every problem is reported as a `ConfigError` naming the variable and what is wrong with it, never its value
 (some of these values are secrets).

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
+from bot.app.http import default_transport
 from bot.renault.http11 import LeanTransport
-from bot.wiring import default_transport
 
 
 @pytest.fixture

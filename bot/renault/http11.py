@@ -7,8 +7,8 @@ request takes an idle connection for its host from a list (or opens one), writes
 the answer with h11, which does all the HTTP parsing and framing. httpx keeps doing everything above the
 transport (URLs, headers, decoding, timeouts configuration, event hooks).
 
-Scope: HTTP/1.1 over TCP or TLS (verified with httpx's default CA bundle), no proxies (wiring falls back to
-httpx's own transport when the environment sets one).
+Scope: HTTP/1.1 over TCP or TLS (verified with httpx's default CA bundle), no proxies (bot.app.http falls
+back to httpx's own transport when the environment sets one).
 """
 
 from __future__ import annotations

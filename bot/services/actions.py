@@ -16,16 +16,13 @@ from bot.services import schedule_mapping
 from bot.services.errors import FeatureUnavailable, InvalidInput, NotPermitted, TooManyActions
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
-from bot.services.ports import Clock
+from bot.services.ports import ActionWatcher, Clock
 from bot.services.views import ActionOutcome
 
 log = logging.getLogger(__name__)
 
 # One action per chat per this interval: a double tap must not send two commands to the car.
 ACTION_INTERVAL = timedelta(seconds=5)
-
-ActionSent = Callable[[int, int, ActionKind, datetime], Awaitable[None]]
-"""Hook told (vehicle id, chat id, action, when) after Renault accepted an action, so polling confirms it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +48,13 @@ class ActionService:
         linking: LinkingService,
         gateway: RenaultGateway,
         clock: Clock,
-        on_sent: ActionSent | None = None,
+        watcher: ActionWatcher | None = None,
         default_temperature_c: float = 21.0,
     ) -> None:
         self._linking = linking
         self._gateway = gateway
         self._clock = clock
-        self._on_sent = on_sent
+        self._watcher = watcher
         self._default_temperature = default_temperature_c
         self._last_action: dict[int, datetime] = {}
 
@@ -76,8 +73,10 @@ class ActionService:
         operation = self._operation(proxy, request)
         await self._gateway.call(stored, operation, spec.endpoints[0] if spec.endpoints else "")
         sent_at = self._clock()
-        if self._on_sent is not None:
-            await self._on_sent(vehicle.vehicle_id, chat_id, request.kind, sent_at)
+        if self._watcher is not None:
+            # Polling watches for the car's confirmation: one reference per chat, action and second.
+            reference = f"{chat_id}-{request.kind.value}-{int(sent_at.timestamp())}"
+            await self._watcher.expect_action(vehicle.vehicle_id, chat_id, request.kind, reference, sent_at)
         log.info("action %s accepted for vehicle %s", request.kind.value, vehicle.vehicle_id)
         return ActionOutcome(vehicle, request.kind.value, accepted=True)
 

@@ -1,4 +1,4 @@
-"""What polling needs from the stores and the Renault gateway; adapters implement it, wiring joins them."""
+"""What polling needs from the stores and the Renault gateway; adapters implement it, bot.app joins them."""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ from bot.domain.account import (
     StoredVehicleState,
     Subscriber,
 )
+from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.vehicle import Capabilities, Role
 from bot.services.views import LinkedVehicle
@@ -33,6 +34,16 @@ class Clock(Protocol):
 
     def __call__(self) -> datetime:
         """The current moment (aware, UTC)."""
+        ...
+
+
+class ActionWatcher(Protocol):
+    """Told when Renault accepted an action, so polling watches for the car's confirmation."""
+
+    async def expect_action(
+        self, vehicle_id: int, chat_id: int, action: ActionKind, reference: str, sent_at: datetime
+    ) -> None:
+        """Watch for the car's confirmation of `action` and poll a few times soon."""
         ...
 
 

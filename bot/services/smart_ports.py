@@ -1,7 +1,7 @@
 """Ports of smart charging: where plans, goals and tariff choices are kept, and how a tariff is built.
 
-Implemented by `bot.persistence.smartcharge` (storage) and by `wiring` (the tariff factory, which knows
-the HTTP client and the `bot.tariffs` adapters the services may not import).
+Implemented by `bot.persistence.smartcharge` (storage) and by `bot.app.tariffs` (the tariff factory, which
+knows the HTTP client and the `bot.tariffs` adapters the services may not import).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
@@ -14,16 +14,16 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
     TypeHandler,
 )
 from telegram.request import BaseRequest
 
+from bot.telegram_ui import history_handlers, smartcharge
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import BotApplication, BotContext, BotData, Services, UiOptions
 from bot.telegram_ui.error_messages import on_error
 from bot.telegram_ui.handlers import basic, callbacks, login, menus, schedule, settings, status, vehicles
-
-Registration = Callable[[BotApplication], None]
 
 _COMMANDS: tuple[tuple[str, Callable[[Update, BotContext], Any]], ...] = (
     ("start", basic.start),
@@ -40,39 +40,40 @@ _COMMANDS: tuple[tuple[str, Callable[[Update, BotContext], Any]], ...] = (
 )
 
 
-def build_application(
+def new_bot(
     token: str,
     base_url: str,
     base_file_url: str,
-    services: Services,
     *,
-    options: UiOptions | None = None,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
-    registrations: Iterable[Registration] = (),
-) -> BotApplication:
-    """The Application with every handler; `registrations` add handlers from other modules (/history)."""
-    context_types = ContextTypes(context=BotContext, bot_data=BotData)
-    builder = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(base_url)
-        .base_file_url(base_file_url)
-        .context_types(context_types)
-        .rate_limiter(rate_limiter if rate_limiter is not None else AIORateLimiter(max_retries=1))
-        .post_init(publish_commands)
+) -> ExtBot[Any]:
+    """The Telegram bot every message goes out through (the front-end's and the notifier's)."""
+    return ExtBot(
+        token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=request,
+        get_updates_request=get_updates_request,
+        rate_limiter=rate_limiter if rate_limiter is not None else AIORateLimiter(max_retries=1),
     )
-    if request is not None:
-        builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+
+
+def build_application(
+    bot: ExtBot[Any], services: Services, *, options: UiOptions | None = None
+) -> BotApplication:
+    """The Application on `bot` with every handler; features missing from `services` are left out."""
+    context_types = ContextTypes(context=BotContext, bot_data=BotData)
+    builder = ApplicationBuilder().bot(bot).context_types(context_types).post_init(publish_commands)
     application: BotApplication = builder.build()
     application.bot_data.services = services
     application.bot_data.options = options or UiOptions()
     _register(application, application.bot_data.options)
-    for registration in registrations:
-        registration(application)
+    if services.smart is not None:
+        smartcharge.register(application)
+    if services.history is not None:
+        history_handlers.register(application)
     # Last in its group: a tap nobody above claimed (garbage, a removed feature) still gets a polite answer.
     application.add_handler(CallbackQueryHandler(callbacks.on_tap))
     return application
@@ -89,4 +90,4 @@ def _register(application: BotApplication, options: UiOptions) -> None:
     application.add_error_handler(on_error)
 
 
-__all__ = ["Application", "BotApplication", "Services", "UiOptions", "build_application"]
+__all__ = ["Application", "BotApplication", "Services", "UiOptions", "build_application", "new_bot"]

@@ -12,7 +12,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeSchedule
+from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
 from bot.services.actions import ActionRequest
+from bot.services.history import HistoryView
+from bot.services.smart_charging import SmartPlanView
 from bot.services.views import (
     ActionOutcome,
     CodeNeeded,
@@ -22,6 +25,7 @@ from bot.services.views import (
     StatusView,
 )
 from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.schedule_editor import ScheduleDrafts
 
 
 class LinkingPort(Protocol):
@@ -110,9 +114,53 @@ class SettingsPort(Protocol):
         ...
 
 
+class SmartChargePort(Protocol):
+    """The /smartcharge use cases (bot.services.smart_charging.SmartChargeAssistant)."""
+
+    async def plan_for(self, goal: SmartGoalSetting) -> SmartPlanView:
+        """Plan a goal and keep it as the proposal."""
+        ...
+
+    async def set_tariff(self, chat_id: int, choice: TariffChoice) -> None:
+        """Store the chat's tariff."""
+        ...
+
+    async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:
+        """Switch daily re-planning."""
+        ...
+
+    async def daily_plans(self) -> list[SmartPlanView]:
+        """Re-plan every daily goal."""
+        ...
+
+    async def confirm(self, chat_id: int, vehicle_id: int) -> PlannedCharge:
+        """Carry out the proposed plan."""
+        ...
+
+    async def cancel(self, chat_id: int, vehicle_id: int) -> bool:
+        """Drop the plans and restore the car's schedule."""
+        ...
+
+    async def run_due(self) -> list[int]:
+        """Start/stop armed plans at their boundaries."""
+        ...
+
+    async def active_vehicle(self, chat_id: int) -> int:
+        """The chat's active vehicle id."""
+        ...
+
+
+class HistoryPort(Protocol):
+    """The /history use case (bot.services.history.HistoryService)."""
+
+    async def overview(self, chat_id: int, vehicle_id: int | None = None) -> HistoryView:
+        """Recent sessions and readings of the chat's active vehicle."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
-    """The use cases the Telegram front-end calls, and the clock it reads."""
+    """The use cases the Telegram front-end calls, and the clock it reads; a feature left out is hidden."""
 
     linking: LinkingPort
     status: StatusPort
@@ -120,6 +168,8 @@ class Services:
     settings: SettingsPort
     clock: Callable[[], datetime]
     schedules: SchedulePort | None = None
+    smart: SmartChargePort | None = None
+    history: HistoryPort | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +186,11 @@ class BotData:
 
     services: Services
     options: UiOptions
-    extras: dict[str, Any]
+    # The schedule editor's drafts, keyed by chat (one process's memory; see docs/architecture.md).
+    drafts: ScheduleDrafts
 
     def __init__(self) -> None:
-        self.extras = {}
+        self.drafts = ScheduleDrafts()
 
 
 @dataclass(slots=True)

@@ -2,15 +2,13 @@
 
 The texts live in `bot.telegram_ui.i18n.history` (en/fr/de), merged into the main catalogs so the catalog
 parity test covers them.
-The history use case is found in `application.bot_data.extras["history"]` (set by `registration`).
+The history use case is the Services container's `history` port.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Final, Protocol
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -21,18 +19,7 @@ from bot.telegram_ui.charts import ChartLabels, battery_chart
 from bot.telegram_ui.context import BotApplication, BotContext
 from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
 
-HISTORY_KEY: Final = "history"
-
-
 _DECIMAL = {"en": ".", "fr": ",", "de": ","}
-
-
-class HistoryPort(Protocol):
-    """The /history use case (bot.services.history.HistoryService)."""
-
-    async def overview(self, chat_id: int, vehicle_id: int | None = None) -> HistoryView:
-        """Recent sessions and readings of the chat's active vehicle."""
-        ...
 
 
 class HistoryText:
@@ -107,7 +94,9 @@ async def history_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if chat is None or message is None:
         return
-    history: HistoryPort = context.bot_data.extras[HISTORY_KEY]
+    history = context.services.history
+    if history is None:
+        return
     view = await context.chat_view(update)
     settings = view.settings
     text = HistoryText(settings.language)
@@ -126,15 +115,5 @@ async def history_command(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    """Add the /history handler (the history use case must be in bot_data.extras['history'])."""
+    """Add the /history handler (the application's services carry the history use case)."""
     application.add_handler(CommandHandler("history", history_command))
-
-
-def registration(history: HistoryPort) -> Callable[[BotApplication], None]:
-    """A registration for `build_application(registrations=...)` that also hands over the use case."""
-
-    def _register(application: BotApplication) -> None:
-        application.bot_data.extras[HISTORY_KEY] = history
-        register(application)
-
-    return _register

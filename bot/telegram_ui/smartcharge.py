@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -30,7 +29,7 @@ from bot.domain.smart_schedule import (
 )
 from bot.services.errors import InvalidInput
 from bot.services.smart_charging import SmartPlanView, TariffDown
-from bot.telegram_ui.context import BotApplication, BotContext
+from bot.telegram_ui.context import BotApplication, BotContext, SmartChargePort
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.i18n.smartcharge import CATALOGS
@@ -43,7 +42,6 @@ EXECUTOR_INTERVAL_SECONDS = 60.0
 # Daily plans are due at 17:00 in each chat's own zone (services.smart_charging.DAILY_LOCAL_TIME); the
 # job looks every quarter of an hour, and the store makes sure a chat gets at most one plan a day.
 DAILY_CHECK_SECONDS = 15 * 60.0
-_EXTRA_KEY = "smartcharge"
 _NOTES = (
     PlanNote.AT_TARGET,
     PlanNote.NO_PRICES,
@@ -51,42 +49,6 @@ _NOTES = (
     PlanNote.TARGET_NOT_REACHABLE,
     PlanNote.NO_WINDOW,
 )
-
-
-class SmartChargePort(Protocol):
-    """The smart-charging use cases the handlers call (SmartChargeAssistant + SmartChargeControl)."""
-
-    async def plan_for(self, goal: SmartGoalSetting) -> SmartPlanView:
-        """Plan a goal and keep it as the proposal."""
-        ...
-
-    async def set_tariff(self, chat_id: int, choice: TariffChoice) -> None:
-        """Store the chat's tariff."""
-        ...
-
-    async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:
-        """Switch daily re-planning."""
-        ...
-
-    async def daily_plans(self) -> list[SmartPlanView]:
-        """Re-plan every daily goal."""
-        ...
-
-    async def confirm(self, chat_id: int, vehicle_id: int) -> PlannedCharge:
-        """Carry out the proposed plan."""
-        ...
-
-    async def cancel(self, chat_id: int, vehicle_id: int) -> bool:
-        """Drop the plans and restore the car's schedule."""
-        ...
-
-    async def run_due(self) -> list[int]:
-        """Start/stop armed plans at their boundaries."""
-        ...
-
-    async def active_vehicle(self, chat_id: int) -> int:
-        """The chat's active vehicle id."""
-        ...
 
 
 def text(tr: Translator, key: str, /, **params: object) -> str:
@@ -226,7 +188,9 @@ def render_plan(tr: Translator, view: SmartPlanView) -> str:
 
 
 def _port(context: BotContext) -> SmartChargePort:
-    port: SmartChargePort = context.bot_data.extras[_EXTRA_KEY]
+    port = context.services.smart
+    if port is None:
+        raise LookupError("smart charging is not wired")  # register() is only called when it is
     return port
 
 
@@ -321,9 +285,8 @@ async def send_daily_plans(context: BotContext) -> None:
             log.warning("daily smart plan not delivered to a chat: %s", type(error).__name__)
 
 
-def register(application: BotApplication, smart: SmartChargePort) -> None:
+def register(application: BotApplication) -> None:
     """Add the /smartcharge and /smarttariff handlers, the `sc:` buttons and the two jobs."""
-    application.bot_data.extras[_EXTRA_KEY] = smart
     application.add_handler(CommandHandler("smartcharge", smartcharge))
     application.add_handler(CommandHandler("smarttariff", smarttariff))
     application.add_handler(CallbackQueryHandler(on_tap, pattern=r"^sc:"))
@@ -331,12 +294,3 @@ def register(application: BotApplication, smart: SmartChargePort) -> None:
     if jobs is not None:
         jobs.run_repeating(run_executor, interval=EXECUTOR_INTERVAL_SECONDS, name="smartcharge-executor")
         jobs.run_repeating(send_daily_plans, interval=DAILY_CHECK_SECONDS, name="smartcharge-daily")
-
-
-def registration(smart: SmartChargePort) -> Callable[[BotApplication], None]:
-    """A registration for `build_application(registrations=...)` that hands over the assistant."""
-
-    def _register(application: BotApplication) -> None:
-        register(application, smart)
-
-    return _register

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from bot.app.graph import Graph, GraphOptions, build_graph
+from bot.app.http import new_http_client
+from bot.app.run import ui_services
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
@@ -20,10 +23,9 @@ from bot.renault.locales import LocaleOverrides
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import RenaultSimulator
 from bot.simulator.telegram import EmulatedUser, TelegramEmulator
-from bot.telegram_ui import history_handlers, smartcharge
-from bot.telegram_ui.application import build_application
-from bot.telegram_ui.context import BotApplication, Services, UiOptions
-from bot.wiring import Core, CoreOptions, build_core, build_history, build_smart_charging, new_http_client
+from bot.telegram_ui.application import build_application, new_bot
+from bot.telegram_ui.context import BotApplication, UiOptions
+from bot.telegram_ui.notifier import TelegramNotifier
 from tests.support.clock import FakeClock
 
 EMAIL = "owner@example.com"
@@ -44,7 +46,7 @@ class E2E:
     cipher: CredentialCipher
     token: str = ""
     app: BotApplication | None = None
-    core: Core | None = None
+    core: Graph | None = None
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
     async def start(self) -> None:
@@ -53,28 +55,11 @@ class E2E:
             gigya_url=f"{self.sim_url}/gigya", kamereon_url=f"{self.sim_url}/kamereon"
         )
         http = await self._stack.enter_async_context(new_http_client())
-        self.core = build_core(
-            http, self.db, self.cipher, self.clock, CoreOptions(locale_overrides=overrides)
-        )
-        services = Services(
-            self.core.linking,
-            self.core.status,
-            self.core.actions,
-            self.core.settings,
-            self.clock,
-            schedules=self.core.actions,
-        )
-        self.app = build_application(
-            self.token or self.emulator.token,
-            f"{self.emu_url}/bot",
-            f"{self.emu_url}/file/bot",
-            services,
-            options=UiOptions(),
-            registrations=[
-                smartcharge.registration(build_smart_charging(self.core, http)),
-                history_handlers.registration(build_history(self.core)),
-            ],
-        )
+        bot = new_bot(self.token or self.emulator.token, f"{self.emu_url}/bot", f"{self.emu_url}/file/bot")
+        options = GraphOptions(locale_overrides=overrides)
+        notifier = TelegramNotifier(bot, self.clock)
+        self.core = build_graph(http, self.db, self.cipher, self.clock, notifier, options)
+        self.app = build_application(bot, ui_services(self.core), options=UiOptions())
         await self.app.initialize()
         await self.app.start()
         assert self.app.updater is not None

@@ -13,25 +13,24 @@ from typing import Any
 
 import httpx
 
-from bot.config import Settings
-from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.runtime import (
+from bot.app.graph import system_clock
+from bot.app.health import health_endpoint
+from bot.app.run import (
     GC_THRESHOLDS,
     front_end,
-    health_endpoint,
-    open_core,
-    polling_for,
+    open_bot,
     start,
     stop,
     tune_garbage_collector,
     worker,
 )
+from bot.config import Settings
+from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.services.views import LinkResult
 from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import RenaultSimulator
 from bot.simulator.telegram import TelegramEmulator
-from bot.wiring import system_clock
 
 SECRET = "webhook-secret-123"
 
@@ -56,16 +55,15 @@ async def _running(tmp_path: Path, **overrides: Any) -> AsyncIterator[tuple[Sett
             **overrides,
         )
         cipher = CredentialCipher.from_setting(generate_key())
-        async with open_core(settings, cipher) as opened:
-            application = front_end(opened, emu.token, settings)
-            parts = polling_for(opened, application.bot, settings)
-            async with application, health_endpoint(opened, application.bot, settings, parts):
-                await start(application, parts, settings)
+        async with open_bot(settings, cipher, emu.token) as opened:
+            application = front_end(opened, settings)
+            async with application, health_endpoint(opened, settings):
+                await start(application, opened.graph, settings)
                 try:
                     yield settings, emu
                 finally:
                     emu.close()
-                    await stop(application, parts)
+                    await stop(application, opened.graph)
 
 
 def _update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
@@ -131,10 +129,10 @@ async def test_simulator_backend_lets_anyone_link_the_demo_car(tmp_path: Path) -
     settings = Settings(
         _env_file=None, database_url=f"sqlite:///{tmp_path / 'bot.db'}", renault_backend="simulator"
     )
-    async with open_core(settings, CredentialCipher.from_setting(generate_key())) as opened:
-        result = await opened.core.linking.begin(5, "fr_FR", DEMO_EMAIL, DEMO_PASSWORD)
+    async with open_bot(settings, CredentialCipher.from_setting(generate_key()), "1:token") as opened:
+        result = await opened.graph.linking.begin(5, "fr_FR", DEMO_EMAIL, DEMO_PASSWORD)
         assert isinstance(result, LinkResult)
-        view = await opened.core.status.status(5)
+        view = await opened.graph.status.status(5)
     assert view.snapshot.battery_level is not None
 
 
@@ -162,9 +160,9 @@ async def test_worker_polls_linked_cars_without_the_telegram_update_loop(tmp_pat
             database_url=f"sqlite:///{tmp_path / 'bot.db'}",
         )
         cipher = CredentialCipher.from_setting(generate_key())
-        async with open_core(settings, cipher) as opened:
+        async with open_bot(settings, cipher, emu.token) as opened:
             assert isinstance(
-                await opened.core.linking.begin(9, "fr_FR", "w@example.com", "pw-123456"), LinkResult
+                await opened.graph.linking.begin(9, "fr_FR", "w@example.com", "pw-123456"), LinkResult
             )
         linked.set()
         halt = asyncio.Event()
@@ -179,9 +177,9 @@ async def test_worker_polls_linked_cars_without_the_telegram_update_loop(tmp_pat
 
 async def test_poll_concurrency_setting_reaches_the_poller(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'bot.db'}", poll_concurrency=7)
-    async with open_core(settings, CredentialCipher.from_setting(generate_key())) as opened:
-        parts = polling_for(opened, front_end(opened, "1:token", settings).bot, settings)
-    assert (parts.poller.settings.concurrency, parts.poller.settings.batch_size) == (7, 14)
+    async with open_bot(settings, CredentialCipher.from_setting(generate_key()), "1:token") as opened:
+        poller = opened.graph.poller
+    assert (poller.settings.concurrency, poller.settings.batch_size) == (7, 14)
 
 
 def test_the_garbage_collector_is_tuned_for_a_large_fleet() -> None:

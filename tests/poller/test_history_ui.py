@@ -68,7 +68,7 @@ def test_chart_is_a_png_with_or_without_data() -> None:
 def test_starting_the_bot_does_not_load_matplotlib_until_a_chart_is_drawn() -> None:
     # A `worker` process never draws a chart; matplotlib would cost it ~60 MB and 0.7 s of start-up.
     probe = (
-        "import sys, bot.runtime; print('matplotlib' in sys.modules)\n"
+        "import sys, bot.app.run; print('matplotlib' in sys.modules)\n"
         "from bot.telegram_ui.charts import battery_chart\n"
         "print('matplotlib' in sys.modules)\n"
     )

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.graph import Graph, GraphOptions
 from bot.poller.scheduler import PollerSettings
 from bot.services.views import LinkResult
 from bot.simulator.renault.faults import Fault
-from bot.wiring import CoreOptions, PollingParts, build_polling
 from tests.poller.fakes import RecordingNotifier
 from tests.support.stack import Stack, service_stack
 
@@ -23,9 +23,13 @@ EMAIL, PASSWORD = "owner@example.com", "s3cret-pass"
 @dataclass
 class Scenario:
     stack: Stack
-    parts: PollingParts
     notifier: RecordingNotifier
     vin: str
+
+    @property
+    def parts(self) -> Graph:
+        """The graph the scenario runs on (rebuilt by `restart`)."""
+        return self.stack.graph
 
     async def run(self, minutes: float, step: float = 1.0) -> None:
         """Advance the clock minute by minute, ticking the poller like the JobQueue would."""
@@ -37,20 +41,21 @@ class Scenario:
 
     def restart(self, max_calls: int = 60) -> None:
         """A new process on the same database and simulator (the outbox and states survive)."""
-        self.parts = build_polling(self.stack.core, self.notifier, max_calls_per_hour=max_calls)
+        self.stack.rebuilt(_options(max_calls))
 
 
 @asynccontextmanager
 async def scenario(tmp_path: Path, model: str = "X102VE", max_calls: int = 60) -> AsyncIterator[Scenario]:
-    async with service_stack(tmp_path, CoreOptions(max_calls_per_hour=max_calls)) as stack:
+    async with service_stack(tmp_path, _options(max_calls)) as stack:
         account = stack.sim.add_account(EMAIL, PASSWORD)
         vin = stack.sim.add_vehicle(account, model, battery_level=40).vin
-        linked = await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
+        linked = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
         assert isinstance(linked, LinkResult)
-        notifier = RecordingNotifier()
-        settings = PollerSettings(tick_seconds=60)
-        parts = build_polling(stack.core, notifier, max_calls_per_hour=max_calls, poller_settings=settings)
-        yield Scenario(stack, parts, notifier, vin)
+        yield Scenario(stack, stack.notifier, vin)
+
+
+def _options(max_calls: int) -> GraphOptions:
+    return GraphOptions(max_calls_per_hour=max_calls, poller=PollerSettings(tick_seconds=60))
 
 
 @pytest.mark.parametrize("model", ["X101VE", "X102VE", "XBG1VE", "XCB1VE", "R5E1VE"])

@@ -11,9 +11,9 @@ from tests.poller.test_scenarios import CHAT, Scenario, scenario
 
 async def test_target_reached_with_stop_charge_stops_the_charge_once(tmp_path: Path) -> None:
     async with scenario(tmp_path, "X102VE", max_calls=0) as s:
-        (vehicle,) = await s.stack.core.stores.vehicles.vehicles_for_chat(CHAT)
+        (vehicle,) = await s.stack.graph.stores.vehicles.vehicles_for_chat(CHAT)
         prefs = NotificationPreferences(target_level=60, stop_at_target=True)
-        await s.stack.core.stores.preferences.save(CHAT, vehicle.vehicle_id, prefs)
+        await s.stack.graph.stores.preferences.save(CHAT, vehicle.vehicle_id, prefs)
         await s.run(10)
         s.stack.sim.plug(s.vin)
         await s.run(6 * 60, step=5)
@@ -27,9 +27,9 @@ async def test_target_reached_with_stop_charge_stops_the_charge_once(tmp_path: P
 
 async def test_target_reached_without_stop_charge_sends_nothing_to_the_car(tmp_path: Path) -> None:
     async with scenario(tmp_path, "X102VE", max_calls=0) as s:
-        (vehicle,) = await s.stack.core.stores.vehicles.vehicles_for_chat(CHAT)
+        (vehicle,) = await s.stack.graph.stores.vehicles.vehicles_for_chat(CHAT)
         prefs = NotificationPreferences(target_level=60, stop_at_target=False)
-        await s.stack.core.stores.preferences.save(CHAT, vehicle.vehicle_id, prefs)
+        await s.stack.graph.stores.preferences.save(CHAT, vehicle.vehicle_id, prefs)
         await s.run(10)
         s.stack.sim.plug(s.vin)
         await s.run(6 * 60, step=5)

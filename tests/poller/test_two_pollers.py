@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.app.graph import Graph, GraphOptions, build_graph
+from bot.app.http import new_http_client
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -22,7 +24,6 @@ from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.services.polling import PollOutcome
 from bot.services.views import LinkResult
 from bot.simulator.renault import RenaultSimulator
-from bot.wiring import Core, CoreOptions, build_core, build_polling, new_http_client
 from tests.support.clock import FakeClock
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -75,8 +76,8 @@ async def test_two_pollers_share_vehicles_without_overlap_or_double_pings(databa
     overlaps: list[int] = []
     polled: list[int] = []
     async with new_http_client(sim.transport()) as http_a, new_http_client(sim.transport()) as http_b:
-        core_a = build_core(http_a, db_a, cipher, clock, CoreOptions(max_calls_per_hour=0))
-        core_b = build_core(http_b, db_b, cipher, clock, CoreOptions(max_calls_per_hour=0))
+        core_a = build_graph(http_a, db_a, cipher, clock, notifier, GraphOptions(max_calls_per_hour=0))
+        core_b = build_graph(http_b, db_b, cipher, clock, notifier, GraphOptions(max_calls_per_hour=0))
         vins = []
         for n in range(VEHICLES):
             account = sim.add_account(f"owner{n}@example.com", "pw")
@@ -84,15 +85,14 @@ async def test_two_pollers_share_vehicles_without_overlap_or_double_pings(databa
             linked = await core_a.linking.begin(1000 + n, "fr_FR", f"owner{n}@example.com", "pw")
             assert isinstance(linked, LinkResult)
 
-        def poller(core: Core, owner: str) -> Poller:
-            parts = build_polling(core, notifier, max_calls_per_hour=0)
+        def poller(core: Graph, owner: str) -> Poller:
 
             async def poll_one(vehicle_id: int) -> PollOutcome:
                 if vehicle_id in in_flight:
                     overlaps.append(vehicle_id)
                 in_flight.add(vehicle_id)
                 try:
-                    return await parts.polling.poll(vehicle_id)
+                    return await core.polling.poll(vehicle_id)
                 finally:
                     in_flight.discard(vehicle_id)
                     polled.append(vehicle_id)

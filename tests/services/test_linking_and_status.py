@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.app.graph import GraphOptions
 from bot.domain.actions import ActionKind
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode
 from bot.domain.snapshot import ChargeState, PlugState
@@ -25,7 +26,6 @@ from bot.services.errors import (
 )
 from bot.services.views import CodeNeeded, LinkResult
 from bot.simulator.renault.faults import Fault
-from bot.wiring import CoreOptions
 from tests.support.stack import Stack, service_stack
 
 EMAIL = "owner@example.com"
@@ -36,7 +36,7 @@ CHAT = 1001
 async def _linked(stack: Stack, model: str = "X102VE", **car: Any) -> LinkResult:
     account = stack.sim.add_account(EMAIL, PASSWORD)
     stack.sim.add_vehicle(account, model, **car)
-    result = await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
+    result = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
     assert isinstance(result, LinkResult)
     return result
 
@@ -47,7 +47,7 @@ async def test_login_without_two_factor_links_and_selects_the_car(tmp_path: Path
         assert len(result.vehicles) == 1
         assert result.active_vehicle_id == result.vehicles[0].vehicle_id
         assert result.vehicles[0].info.plate == "AB-123-CD"
-        active = await stack.core.linking.active(CHAT)
+        active = await stack.graph.linking.active(CHAT)
         assert active.vehicle_id == result.active_vehicle_id
         assert active.capabilities.supports("battery-status")
 
@@ -56,42 +56,42 @@ async def test_wrong_password_is_rejected_and_nothing_is_stored(tmp_path: Path) 
     async with service_stack(tmp_path) as stack:
         stack.sim.add_account(EMAIL, PASSWORD)
         with pytest.raises(LoginRejected):
-            await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, "wrong")
+            await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, "wrong")
         with pytest.raises(NotLinked):
-            await stack.core.linking.active(CHAT)
+            await stack.graph.linking.active(CHAT)
 
 
 async def test_two_factor_wrong_code_then_right_code_links(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         account = stack.sim.add_account(EMAIL, PASSWORD, two_factor=True)
         stack.sim.add_vehicle(account, "R5E1VE")
-        pending = await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
+        pending = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
         assert isinstance(pending, CodeNeeded)
         with pytest.raises(CodeRejected):
-            await stack.core.linking.submit_code(CHAT, pending, "000000")
+            await stack.graph.linking.submit_code(CHAT, pending, "000000")
         code = stack.sim.last_two_factor_code(EMAIL)
-        result = await stack.core.linking.submit_code(CHAT, pending, code)
+        result = await stack.graph.linking.submit_code(CHAT, pending, code)
         assert result.vehicles[0].info.model_code == "R5E1VE"
 
 
 async def test_a_challenge_is_not_usable_from_another_chat_or_after_expiry(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         stack.sim.add_account(EMAIL, PASSWORD, two_factor=True)
-        pending = await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
+        pending = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
         assert isinstance(pending, CodeNeeded)
         code = stack.sim.last_two_factor_code(EMAIL)
         with pytest.raises(CodeExpired):
-            await stack.core.linking.submit_code(CHAT + 1, pending, code)
+            await stack.graph.linking.submit_code(CHAT + 1, pending, code)
         stack.clock.advance(minutes=11)
         with pytest.raises(CodeExpired):
-            await stack.core.linking.submit_code(CHAT, pending, code)
+            await stack.graph.linking.submit_code(CHAT, pending, code)
 
 
 async def test_status_reads_battery_cockpit_and_hvac_in_one_go(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         await _linked(stack, battery_level=64.0, plugged=True, charging=True)
         stack.sim.log.clear()
-        view = await stack.core.status.status(CHAT)
+        view = await stack.graph.status.status(CHAT)
         assert view.snapshot.battery_level == 64
         assert view.snapshot.plug is PlugState.PLUGGED
         assert view.snapshot.charge is ChargeState.CHARGE_IN_PROGRESS
@@ -104,25 +104,25 @@ async def test_status_reads_battery_cockpit_and_hvac_in_one_go(tmp_path: Path) -
 async def test_status_within_a_minute_is_served_without_calling_renault(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         await _linked(stack)
-        await stack.core.status.status(CHAT)
+        await stack.graph.status.status(CHAT)
         stack.sim.log.clear()
         stack.clock.advance(seconds=30)
-        await stack.core.status.status(CHAT)
+        await stack.graph.status.status(CHAT)
         assert "battery-status" not in stack.sim.log.endpoints()
-        await stack.core.status.status(CHAT, refresh=True)
+        await stack.graph.status.status(CHAT, refresh=True)
         assert "battery-status" in stack.sim.log.endpoints()
 
 
 async def test_renault_down_shows_last_known_data_with_a_reason(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         await _linked(stack, battery_level=55.0)
-        await stack.core.status.status(CHAT)
+        await stack.graph.status.status(CHAT)
         stack.sim.inject(Fault.HTTP_500, times=None, endpoint="battery-status")
-        view = await stack.core.status.status(CHAT, refresh=True)
+        view = await stack.graph.status.status(CHAT, refresh=True)
         assert view.stale_reason == "renault_down"
         assert view.snapshot.battery_level == 55
         stack.sim.clear_faults()
-        recovered = await stack.core.status.status(CHAT, refresh=True)
+        recovered = await stack.graph.status.status(CHAT, refresh=True)
         assert recovered.stale_reason is None
 
 
@@ -131,7 +131,7 @@ async def test_renault_down_without_known_data_is_an_error(tmp_path: Path) -> No
         await _linked(stack)
         stack.sim.inject(Fault.HTTP_500, times=None, endpoint="battery-status")
         with pytest.raises(RenaultDown):
-            await stack.core.status.status(CHAT)
+            await stack.graph.status.status(CHAT)
 
 
 async def test_precondition_reaches_the_car_and_double_taps_are_refused(tmp_path: Path) -> None:
@@ -139,13 +139,13 @@ async def test_precondition_reaches_the_car_and_double_taps_are_refused(tmp_path
         result = await _linked(stack, "X102VE")
         vehicle_id = result.vehicles[0].vehicle_id
         stack.sim.log.clear()
-        outcome = await stack.core.actions.run(CHAT, vehicle_id, ActionRequest(ActionKind.PRECONDITION))
+        outcome = await stack.graph.actions.run(CHAT, vehicle_id, ActionRequest(ActionKind.PRECONDITION))
         assert outcome.accepted
         assert stack.sim.log.count("hvac-start") == 1
         with pytest.raises(TooManyActions):
-            await stack.core.actions.run(CHAT, vehicle_id, ActionRequest(ActionKind.PRECONDITION))
+            await stack.graph.actions.run(CHAT, vehicle_id, ActionRequest(ActionKind.PRECONDITION))
         stack.clock.advance(seconds=6)
-        await stack.core.actions.run(CHAT, vehicle_id, ActionRequest(ActionKind.CHARGE_START))
+        await stack.graph.actions.run(CHAT, vehicle_id, ActionRequest(ActionKind.CHARGE_START))
         assert stack.sim.log.count("hvac-start") == 1
 
 
@@ -154,39 +154,39 @@ async def test_another_chat_cannot_command_the_car(tmp_path: Path) -> None:
         result = await _linked(stack)
         vehicle_id = result.vehicles[0].vehicle_id
         with pytest.raises(NotPermitted):
-            await stack.core.actions.run(CHAT + 5, vehicle_id, ActionRequest(ActionKind.PRECONDITION))
+            await stack.graph.actions.run(CHAT + 5, vehicle_id, ActionRequest(ActionKind.PRECONDITION))
         with pytest.raises(NotPermitted):
-            await stack.core.status.status(CHAT + 5, vehicle_id)
+            await stack.graph.status.status(CHAT + 5, vehicle_id)
 
 
 async def test_unsupported_location_is_reported_as_unavailable(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         await _linked(stack, "X101VE")
         with pytest.raises(FeatureUnavailable):
-            await stack.core.status.location(CHAT)
+            await stack.graph.status.location(CHAT)
 
 
 async def test_logout_wipes_the_link(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         await _linked(stack)
-        assert await stack.core.linking.logout(CHAT) == []
+        assert await stack.graph.linking.logout(CHAT) == []
         with pytest.raises(NotLinked):
-            await stack.core.linking.active(CHAT)
+            await stack.graph.linking.active(CHAT)
         with pytest.raises(NotLinked):
-            await stack.core.linking.logout(CHAT)
+            await stack.graph.linking.logout(CHAT)
 
 
 async def test_schedule_round_trips_through_the_car(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         result = await _linked(stack, "X102VE")
         vehicle_id = result.vehicles[0].vehicle_id
-        before = await stack.core.actions.schedule(CHAT, vehicle_id)
+        before = await stack.graph.actions.schedule(CHAT, vehicle_id)
         monday = DaySlot(time(1, 15), 180)
         wanted = ChargeSchedule(
             ScheduleMode.SCHEDULED, (ChargeProgram(1, True, (monday, None, None, None, None, None, None)),)
         )
-        await stack.core.actions.set_schedule(CHAT, vehicle_id, wanted)
-        after = await stack.core.actions.schedule(CHAT, vehicle_id)
+        await stack.graph.actions.set_schedule(CHAT, vehicle_id, wanted)
+        after = await stack.graph.actions.schedule(CHAT, vehicle_id)
         assert after.programs[0].days[0] == monday
         assert after != before
 
@@ -201,21 +201,21 @@ async def test_invalid_schedule_is_refused_before_anything_is_sent(tmp_path: Pat
         )
         stack.sim.log.clear()
         with pytest.raises(InvalidInput) as caught:
-            await stack.core.actions.set_schedule(CHAT, vehicle_id, bad)
+            await stack.graph.actions.set_schedule(CHAT, vehicle_id, bad)
         assert "schedule.problem.start_not_on_quarter" in caught.value.reasons
         assert stack.sim.log.count("charge-set-schedule") == 0
 
 
 async def test_users_commands_spend_the_same_hourly_budget_as_polling(tmp_path: Path) -> None:
-    async with service_stack(tmp_path, CoreOptions(max_calls_per_hour=3)) as stack:
+    async with service_stack(tmp_path, GraphOptions(max_calls_per_hour=3)) as stack:
         result = await _linked(stack, "X102VE")
         vehicle_id = result.vehicles[0].vehicle_id
-        first = await stack.core.status.status(CHAT, vehicle_id, refresh=True)  # three Kamereon reads
+        first = await stack.graph.status.status(CHAT, vehicle_id, refresh=True)  # three Kamereon reads
         assert first.stale_reason is None
         stack.sim.log.clear()
-        second = await stack.core.status.status(CHAT, vehicle_id, refresh=True)
+        second = await stack.graph.status.status(CHAT, vehicle_id, refresh=True)
         assert second.stale_reason == "quota"
         assert stack.sim.log.count("battery-status") == 0
         stack.clock.advance(hours=1, minutes=1)
-        third = await stack.core.status.status(CHAT, vehicle_id, refresh=True)
+        third = await stack.graph.status.status(CHAT, vehicle_id, refresh=True)
         assert third.stale_reason is None

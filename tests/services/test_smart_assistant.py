@@ -52,19 +52,19 @@ async def assisted(tmp_path: Path) -> AsyncIterator[Assisted]:
         stack.clock.set(EVENING)
         account = stack.sim.add_account(EMAIL, "pw-123456")
         car = stack.sim.add_vehicle(account, "X102VE", battery_level=40)
-        result = await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, "pw-123456")
+        result = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, "pw-123456")
         assert isinstance(result, LinkResult)
-        store = SqlSmartChargeStore(stack.core.stores.db)
-        control = SmartChargeControl(stack.core.linking, stack.core.gateway, store, stack.clock)
+        store = SqlSmartChargeStore(stack.graph.stores.db)
+        control = SmartChargeControl(stack.graph.linking, stack.graph.gateway, store, stack.clock)
 
         def factory(choice: TariffChoice, zone: str) -> TariffProvider:
             del zone  # Octopus prices are absolute UTC slots
             return OctopusAgileTariff(http, choice.region or "A")
 
         assistant = SmartChargeAssistant(
-            stack.core.linking,
-            stack.core.gateway,
-            stack.core.stores.chats,
+            stack.graph.linking,
+            stack.graph.gateway,
+            stack.graph.stores.chats,
             store,
             control,
             factory,

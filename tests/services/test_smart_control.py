@@ -59,10 +59,10 @@ async def smart_stack(tmp_path: Path, model: str = "X102VE", **car: Any) -> Asyn
         stack.clock.set(EVENING)
         account = stack.sim.add_account(EMAIL, PASSWORD)
         sim_car = stack.sim.add_vehicle(account, model, schedules=list(OWN_SCHEDULE), battery_level=40, **car)
-        result = await stack.core.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
+        result = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
         assert isinstance(result, LinkResult)
-        store = SqlSmartChargeStore(stack.core.stores.db)
-        control = SmartChargeControl(stack.core.linking, stack.core.gateway, store, stack.clock)
+        store = SqlSmartChargeStore(stack.graph.stores.db)
+        control = SmartChargeControl(stack.graph.linking, stack.graph.gateway, store, stack.clock)
         planner = SmartChargingService(OctopusAgileTariff(http, "C"), stack.clock)
         yield Smart(stack, control, planner, result.vehicles[0].vehicle_id, sim_car.vin)
 
@@ -160,9 +160,9 @@ async def test_a_viewer_can_neither_propose_nor_confirm_nor_cancel(tmp_path: Pat
     async with smart_stack(tmp_path) as smart:
         plan = await _propose(smart)
         viewer = 2002
-        await smart.stack.core.stores.chats.ensure(viewer, "en")
-        account_id = (await smart.stack.core.stores.accounts.accounts_for_chat(CHAT))[0].account_id
-        await smart.stack.core.stores.accounts.link_chat(viewer, account_id, Role.VIEWER)
+        await smart.stack.graph.stores.chats.ensure(viewer, "en")
+        account_id = (await smart.stack.graph.stores.accounts.accounts_for_chat(CHAT))[0].account_id
+        await smart.stack.graph.stores.accounts.link_chat(viewer, account_id, Role.VIEWER)
         with pytest.raises(NotPermitted):
             await smart.control.propose(viewer, smart.vehicle_id, plan, 80, EVENING)
         with pytest.raises(NotPermitted):
@@ -190,7 +190,7 @@ async def test_start_stop_plan_is_armed_and_the_executor_switches_at_slot_bounda
         smart.stack.clock.set(runs[-1].end)
         assert await smart.control.run_due() == [smart.vehicle_id]
         assert not smart.stack.sim.car(smart.vin).charging
-        assert await SqlSmartChargeStore(smart.stack.core.stores.db).armed() == []
+        assert await SqlSmartChargeStore(smart.stack.graph.stores.db).armed() == []
         assert smart.stack.sim.log.count(key="charge-set-schedule") == 0
 
 
@@ -211,6 +211,6 @@ async def test_cancel_during_a_start_stop_slot_stops_the_charge(tmp_path: Path) 
 async def test_a_car_without_schedules_cannot_confirm_a_window(tmp_path: Path) -> None:
     async with smart_stack(tmp_path) as smart:
         await _propose(smart)
-        await smart.stack.core.stores.vehicles.mark_unsupported(smart.vehicle_id, "charge-set-schedule")
+        await smart.stack.graph.stores.vehicles.mark_unsupported(smart.vehicle_id, "charge-set-schedule")
         with pytest.raises(FeatureUnavailable):
             await smart.control.confirm(CHAT, smart.vehicle_id)

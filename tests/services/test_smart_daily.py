@@ -12,7 +12,7 @@ from tests.services.test_smart_assistant import CHAT, OCTOPUS, Assisted, assiste
 
 
 async def _daily_goal(a: Assisted, zone: str) -> None:
-    chats = a.stack.core.stores.chats
+    chats = a.stack.graph.stores.chats
     settings = await chats.get(CHAT)
     assert settings is not None
     await chats.save(replace(settings, time_zone=zone))
@@ -49,7 +49,7 @@ async def test_the_daily_plan_is_sent_once_per_local_day_even_after_a_restart(tm
         assert await a.assistant.daily_plans() == []
 
         # A new store object reads the same database, as after a restart.
-        store = SqlSmartChargeStore(a.stack.core.stores.db)
+        store = SqlSmartChargeStore(a.stack.graph.stores.db)
         [goal] = await store.daily_goals()
         assert goal.daily_sent_on == date(2026, 11, 3)
         assert await a.assistant.daily_plans() == []
@@ -80,7 +80,7 @@ async def test_a_failed_daily_plan_is_retried_on_the_next_run(tmp_path: Path) ->
 async def test_the_store_claims_a_day_only_once(tmp_path: Path) -> None:
     async with assisted(tmp_path) as a:
         await _daily_goal(a, "UTC")
-        store = SqlSmartChargeStore(a.stack.core.stores.db)
+        store = SqlSmartChargeStore(a.stack.graph.stores.db)
         assert await store.claim_daily(CHAT, a.vehicle_id, date(2026, 11, 3)) is True
         assert await store.claim_daily(CHAT, a.vehicle_id, date(2026, 11, 3)) is False
         assert await store.claim_daily(CHAT, a.vehicle_id, date(2026, 11, 2)) is False

@@ -1,4 +1,4 @@
-"""The whole service graph on the Renault simulator (in-process transport) and a fresh SQLite database."""
+"""The whole object graph on the Renault simulator (in-process transport) and a fresh SQLite database."""
 
 from __future__ import annotations
 
@@ -7,26 +7,39 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
+from bot.app.graph import Graph, GraphOptions, build_graph
+from bot.app.http import new_http_client
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.simulator.renault import RenaultSimulator
-from bot.wiring import Core, CoreOptions, build_core, new_http_client
+from tests.poller.fakes import RecordingNotifier
 from tests.support.clock import FakeClock
 
 
 @dataclass
 class Stack:
-    """What a service-level test drives: the simulator, the clock and the real use cases."""
+    """What a service-level test drives: the simulator, the clock, the notifier and the real graph."""
 
     sim: RenaultSimulator
     clock: FakeClock
-    core: Core
+    graph: Graph
     db_path: Path
+    notifier: RecordingNotifier
+    http: httpx.AsyncClient
+    db: Database
+    cipher: CredentialCipher
+
+    def rebuilt(self, options: GraphOptions | None = None) -> Graph:
+        """A new graph on the same database, key and notifier, as after a process restart."""
+        self.graph = build_graph(self.http, self.db, self.cipher, self.clock, self.notifier, options)
+        return self.graph
 
 
 @asynccontextmanager
-async def service_stack(tmp_path: Path, options: CoreOptions | None = None) -> AsyncIterator[Stack]:
+async def service_stack(tmp_path: Path, options: GraphOptions | None = None) -> AsyncIterator[Stack]:
     """Yield a ready stack; closes the HTTP client and the database afterwards."""
     clock = FakeClock()
     sim = RenaultSimulator(clock)
@@ -34,8 +47,10 @@ async def service_stack(tmp_path: Path, options: CoreOptions | None = None) -> A
     db = Database.from_url(f"sqlite:///{db_path}")
     await upgrade_database(db)
     cipher = CredentialCipher.from_setting(generate_key())
+    notifier = RecordingNotifier()
     async with new_http_client(sim.transport()) as http:
         try:
-            yield Stack(sim, clock, build_core(http, db, cipher, clock, options), db_path)
+            graph = build_graph(http, db, cipher, clock, notifier, options)
+            yield Stack(sim, clock, graph, db_path, notifier, http, db, cipher)
         finally:
             await db.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
 
@@ -25,8 +25,8 @@ from bot.services.views import (
 )
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
-from bot.telegram_ui.application import Registration, build_application
-from bot.telegram_ui.context import BotApplication, Services, UiOptions
+from bot.telegram_ui.application import build_application, new_bot
+from bot.telegram_ui.context import BotApplication, Services, SmartChargePort, UiOptions
 from tests.support.clock import FakeClock
 
 PASSWORD = "correct horse"
@@ -251,21 +251,16 @@ def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeAction
 
 @asynccontextmanager
 async def running_bot(
-    options: UiOptions | None = None, registrations: Iterable[Registration] = ()
+    options: UiOptions | None = None, smart: SmartChargePort | None = None
 ) -> AsyncIterator[Stack]:
     """The real Application over loopback against the emulator, with fake services."""
     clock = FakeClock(datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
     emu = TelegramEmulator(clock)
     linking, status, actions, settings, services = make_services(clock)
     async with LoopbackServer(emu.handle) as server:
-        app = build_application(
-            emu.token,
-            f"{server.url}/bot",
-            f"{server.url}/file/bot",
-            services,
-            options=options,
-            registrations=registrations,
-        )
+        bot = new_bot(emu.token, f"{server.url}/bot", f"{server.url}/file/bot")
+        services = dataclasses.replace(services, smart=smart)
+        app = build_application(bot, services, options=options)
         async with app:
             assert app.post_init is not None
             await app.post_init(app)  # run_polling would call it; tests start the pieces themselves

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
 from bot.services.smart_charging import SmartPlanView
-from bot.telegram_ui import smartcharge
 from bot.telegram_ui.commands import COMMANDS
 from tests.telegram_ui.fakes import forge_tap, running_bot, zoe
 
@@ -43,7 +42,7 @@ class FakeSmart:
 
 async def test_smart_charging_buttons_reach_their_own_handler() -> None:
     smart = FakeSmart()
-    async with running_bot(registrations=[smartcharge.registration(smart)]) as s:
+    async with running_bot(smart=smart) as s:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
         await ann.send("/smartcharge")

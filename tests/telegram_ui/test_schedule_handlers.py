@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.vehicle import Role
 from bot.services import errors
 from bot.simulator.telegram import EmulatedUser
+from bot.telegram_ui.schedule_editor import ScheduleDrafts
 from tests.telegram_ui.fakes import forge_tap, running_bot, zoe
 
 WAIT = 5.0
@@ -63,7 +64,7 @@ async def test_a_step_after_the_draft_is_gone_says_the_edit_expired() -> None:
         await _tap_and_wait(ann, mid, "✏️ Edit", "Which program")
         await _tap_and_wait(ann, mid, "✅ Program 1", "tap a day")
         await _tap_and_wait(ann, mid, "Mon 05:00", "at which hour")
-        s.app.bot_data.extras.clear()  # drafts live in memory only: as after a restart
+        s.app.bot_data.drafts = ScheduleDrafts()  # drafts live in memory only: as after a restart
         await _tap_and_wait(ann, mid, "07", "This edit has expired.")
         shown = _text(ann, mid)
     assert "Monday 05:00 → 07:00 (2 h)" in shown

@@ -12,10 +12,10 @@ import pytest
 from bot.domain.planner import ChargePlan, Estimate, Interval, PlanNote, WindowPlan
 from bot.domain.smart_schedule import PlanKind, PlannedCharge, TariffKind
 from bot.services.smart_charging import SmartChargeAssistant, SmartPlanView
+from bot.telegram_ui.context import SmartChargePort
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.i18n.smartcharge import CATALOGS
 from bot.telegram_ui.smartcharge import (
-    SmartChargePort,
     Tap,
     decode_tap,
     parse_tariff,

@@ -29,18 +29,13 @@ from bot.telegram_ui.schedule_editor import (
 from bot.telegram_ui.schedule_view import editor_screen, render_schedule, viewer_keyboard
 from bot.telegram_ui.status_card import vehicle_title
 
-_DRAFTS_KEY = "schedule_drafts"
 _PROBLEM_PREFIX = "schedule.problem."
 _CHARGE_MODES = {ScheduleMode.ALWAYS: ChargeMode.ALWAYS, ScheduleMode.SCHEDULED: ChargeMode.SCHEDULED}
 
 
 def drafts(context: BotContext) -> ScheduleDrafts:
-    """The application's in-memory drafts (created on first use)."""
-    found = context.bot_data.extras.get(_DRAFTS_KEY)
-    if not isinstance(found, ScheduleDrafts):
-        found = ScheduleDrafts()
-        context.bot_data.extras[_DRAFTS_KEY] = found
-    return found
+    """The application's in-memory drafts."""
+    return context.bot_data.drafts
 
 
 def _supported(context: BotContext, vehicle: LinkedVehicle) -> SchedulePort | None:

@@ -1,6 +1,6 @@
 """Metrics recorded around the use cases, by wrapping them: services and adapters know nothing of metrics.
 
-Part of the composition root (like `wiring`): it may import every layer.
+Part of the composition root: it may import every layer.
 """
 
 from __future__ import annotations

@@ -1,0 +1,247 @@
+"""The object graph: every repository and use case, built once, in dependency order, on injected I/O.
+
+Nothing is bound late: the notifier exists before the notification service, the polling service before the
+action service that tells it about accepted actions. The real program, the demo, the benchmarks and the
+end-to-end tests all build this same graph (docs/architecture.md, "The object graph").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from bot.app.instruments import (
+    CountingGate,
+    CountingNotifier,
+    TimedActions,
+    counted_poll,
+    ticked,
+)
+from bot.app.tariffs import tariff_factory
+from bot.observability.metrics import BotMetrics
+from bot.persistence.accounts import SqlAccountRepository
+from bot.persistence.budget import SqlCallBudgetStore
+from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
+from bot.persistence.crypto import CredentialCipher
+from bot.persistence.engine import Database
+from bot.persistence.history import SqlHistoryRepository
+from bot.persistence.invites import SqlInviteRepository
+from bot.persistence.outbox import SqlNotificationLog
+from bot.persistence.smartcharge import SqlSmartChargeStore
+from bot.persistence.state import SqlVehicleStateRepository
+from bot.persistence.vehicles import SqlVehicleRepository
+from bot.poller.budget import BudgetGate
+from bot.poller.intervals import IntervalPolicy, activity_of_phase
+from bot.poller.scheduler import Poller, PollerSettings
+from bot.renault.client import RenaultClient
+from bot.renault.gate import RequestGate
+from bot.renault.locales import LocaleOverrides
+from bot.services.actions import ActionService
+from bot.services.gateway import RenaultGateway
+from bot.services.history import HistoryService
+from bot.services.linking import LinkingService
+from bot.services.notify import NotificationService, Notifier
+from bot.services.polling import PollingService, PollOutcome
+from bot.services.ports import Clock
+from bot.services.settings import SettingsService
+from bot.services.smart_charging import SmartChargeAssistant
+from bot.services.smart_control import SmartChargeControl
+from bot.services.status import StatusService
+from bot.services.translate import QUOTA_COOLDOWN
+
+
+@dataclass(frozen=True, slots=True)
+class Stores:
+    """Every repository, on one database."""
+
+    db: Database
+    chats: SqlChatRepository
+    preferences: SqlPreferencesRepository
+    accounts: SqlAccountRepository
+    vehicles: SqlVehicleRepository
+    states: SqlVehicleStateRepository
+    budget: SqlCallBudgetStore
+    outbox: SqlNotificationLog
+    history: SqlHistoryRepository
+    invites: SqlInviteRepository
+    smart: SqlSmartChargeStore
+
+
+@dataclass(frozen=True, slots=True)
+class GraphOptions:
+    """Plain values the graph takes from the configuration (bot.app.run reads the settings)."""
+
+    locale_overrides: LocaleOverrides | None = None
+    max_calls_per_hour: int = 60
+    low_battery_threshold: int = 20
+    poll_interval_seconds: int | None = None
+    history_retention_days: int = 180
+    poller: PollerSettings | None = None
+    metrics: BotMetrics | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """The Renault client, the use cases and the poller, ready for a front-end or a worker."""
+
+    clock: Clock
+    stores: Stores
+    client: RenaultClient
+    gateway: RenaultGateway
+    linking: LinkingService
+    status: StatusService
+    settings: SettingsService
+    notifications: NotificationService
+    history: HistoryService
+    polling: PollingService
+    actions: ActionService | TimedActions
+    smart: SmartChargeAssistant
+    poller: Poller
+
+
+def build_stores(db: Database, cipher: CredentialCipher) -> Stores:
+    """Repositories over one database and cipher."""
+    return Stores(
+        db=db,
+        chats=SqlChatRepository(db),
+        preferences=SqlPreferencesRepository(db),
+        accounts=SqlAccountRepository(db, cipher),
+        vehicles=SqlVehicleRepository(db, cipher),
+        states=SqlVehicleStateRepository(db),
+        budget=SqlCallBudgetStore(db),
+        outbox=SqlNotificationLog(db),
+        history=SqlHistoryRepository(db),
+        invites=SqlInviteRepository(db),
+        smart=SqlSmartChargeStore(db),
+    )
+
+
+class _LinkedAccountsOnly:
+    """Budget only stored accounts: a login in progress has no account id yet and is never throttled."""
+
+    def __init__(self, inner: RequestGate) -> None:
+        self._inner = inner
+
+    async def before_request(self, account_key: str, endpoint: str) -> None:
+        """Spend from the account's budget when the key names a stored account."""
+        if account_key.isdigit():
+            await self._inner.before_request(account_key, endpoint)
+
+    async def on_quota_exceeded(self, account_key: str) -> None:
+        """Start the cooldown when the key names a stored account."""
+        if account_key.isdigit():
+            await self._inner.on_quota_exceeded(account_key)
+
+
+def build_graph(
+    http: httpx.AsyncClient,
+    db: Database,
+    cipher: CredentialCipher,
+    clock: Clock,
+    notifier: Notifier,
+    options: GraphOptions | None = None,
+) -> Graph:
+    """The whole graph on injected I/O (HTTP client, database, cipher, notifier) and time."""
+    options = options or GraphOptions()
+    metrics = options.metrics
+    stores = build_stores(db, cipher)
+    client = RenaultClient(
+        http,
+        overrides=options.locale_overrides,
+        clock=lambda: clock().timestamp(),
+        gate=_gate(stores, clock, options),
+    )
+    gateway = RenaultGateway(client, stores.accounts, stores.vehicles, clock)
+    linking = LinkingService(client, stores.chats, stores.accounts, stores.vehicles, clock)
+    if metrics is not None:
+        notifier = CountingNotifier(notifier, metrics)
+    notifications = NotificationService(stores.outbox, stores.chats, stores.states, notifier, clock)
+    history = HistoryService(
+        stores.history,
+        stores.vehicles,
+        stores.chats,
+        clock,
+        retention=timedelta(days=options.history_retention_days),
+    )
+    policy = IntervalPolicy(
+        fixed_seconds=options.poll_interval_seconds, max_calls_per_hour=options.max_calls_per_hour
+    )
+
+    def next_poll(phase: str | None, vehicles_on_account: int, follow_up: bool) -> timedelta:
+        return policy.next_delay(
+            activity_of_phase(phase), vehicles_on_account=vehicles_on_account, follow_up=follow_up
+        )
+
+    polling = PollingService(
+        vehicles=stores.vehicles,
+        accounts=stores.accounts,
+        states=stores.states,
+        reader=gateway,
+        notifications=notifications,
+        history=history,
+        next_poll=next_poll,
+        clock=clock,
+    )
+    actions = ActionService(linking, gateway, clock, watcher=polling)
+    control = SmartChargeControl(linking, gateway, stores.smart, clock)
+    smart = SmartChargeAssistant(
+        linking, gateway, stores.chats, stores.smart, control, tariff_factory(http), clock
+    )
+    return Graph(
+        clock=clock,
+        stores=stores,
+        client=client,
+        gateway=gateway,
+        linking=linking,
+        status=StatusService(linking, gateway, stores.states, clock),
+        settings=SettingsService(stores.chats, stores.preferences, options.low_battery_threshold),
+        notifications=notifications,
+        history=history,
+        polling=polling,
+        actions=actions if metrics is None else TimedActions(actions, metrics),
+        smart=smart,
+        poller=_poller(stores, polling, notifications, clock, options),
+    )
+
+
+def _gate(stores: Stores, clock: Clock, options: GraphOptions) -> RequestGate:
+    # The one place that enforces the per-account call budget and the quota cooldown.
+    budget: RequestGate = BudgetGate(
+        stores.budget, clock, max_calls_per_hour=options.max_calls_per_hour, cooldown=QUOTA_COOLDOWN
+    )
+    if options.metrics is not None:
+        budget = CountingGate(budget, options.metrics)
+    return _LinkedAccountsOnly(budget)
+
+
+def _poller(
+    stores: Stores,
+    polling: PollingService,
+    notifications: NotificationService,
+    clock: Clock,
+    options: GraphOptions,
+) -> Poller:
+    async def flush() -> None:
+        await notifications.flush()
+
+    poll: Callable[[int], Awaitable[PollOutcome]] = polling.poll
+    tick_end: Callable[[], Awaitable[None]] = flush
+    if options.metrics is not None:
+        poll, tick_end = counted_poll(polling.poll, options.metrics), ticked(flush, options.metrics)
+    return Poller(stores.states, poll, clock, flush=tick_end, settings=options.poller, batch=polling.batch)
+
+
+def poller_settings(concurrency: int | None) -> PollerSettings | None:
+    """The poller's settings for a configured concurrency (None: its defaults)."""
+    if concurrency is None:
+        return None
+    # Two batches' worth of claims per round: one batch's requests fly while the other's are stored.
+    return PollerSettings(concurrency=concurrency, batch_size=2 * concurrency)
+
+
+def system_clock() -> datetime:
+    """The real time, aware UTC."""
+    return datetime.now(UTC)
