@@ -188,7 +188,7 @@ def build_graph(
     actions = ActionService(linking, gateway, clock, watcher=polling)
     control = SmartChargeControl(linking, gateway, stores.smart, clock)
     smart = SmartChargeAssistant(
-        linking, gateway, stores.chats, stores.smart, control, tariff_factory(http), clock
+        linking, gateway, stores.chats, stores.smart, control, tariff_factory(http), notifications, clock
     )
     return Graph(
         clock=clock,

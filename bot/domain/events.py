@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from bot.domain.actions import ActionKind
 from bot.domain.codec import CodecError, decode, encode
+from bot.domain.plan_summary import PlanSummary
 from bot.domain.preferences import NotificationKind
 
 
@@ -294,6 +295,39 @@ class ServiceRecovered:
         return _key(self.scope, self.kind, f"recovered:{self.since.isoformat()}")
 
 
+@dataclass(frozen=True, slots=True)
+class SmartPlanReady:
+    """Tonight's plan for a daily smart-charging goal, offered with Confirm / Cancel."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.SMART_CHARGING
+    vin: str
+    vehicle_id: int
+    local_day: date
+    time_zone: str
+    summary: PlanSummary
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one plan per vehicle and local day."""
+        return _key(self.vin, self.kind, f"plan:{self.local_day.isoformat()}")
+
+
+@dataclass(frozen=True, slots=True)
+class SmartChargeSwitched:
+    """Smart charging started or stopped the charge at a boundary of a confirmed plan."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.SMART_CHARGING
+    vin: str
+    vehicle_id: int
+    started: bool
+    at: datetime
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per command sent."""
+        return _key(self.vin, self.kind, f"{'start' if self.started else 'stop'}:{self.at.isoformat()}")
+
+
 VehicleEvent = (
     ChargeStarted
     | ChargeComplete
@@ -308,6 +342,8 @@ VehicleEvent = (
     | PreconditioningConfirmed
     | ActionConfirmed
     | ActionNotConfirmed
+    | SmartPlanReady
+    | SmartChargeSwitched
 )
 ServiceEvent = RenaultUnreachable | CredentialsExpired | ServiceRecovered
 Event = VehicleEvent | ServiceEvent
@@ -326,6 +362,8 @@ EVENT_TYPES: tuple[type[Any], ...] = (
     PreconditioningConfirmed,
     ActionConfirmed,
     ActionNotConfirmed,
+    SmartPlanReady,
+    SmartChargeSwitched,
     RenaultUnreachable,
     CredentialsExpired,
     ServiceRecovered,
@@ -335,9 +373,15 @@ _BY_NAME = {cls.__name__: cls for cls in EVENT_TYPES}
 
 def answers_user(event: Event) -> bool:
     """Whether the event is the outcome of a chat's own action (delivered whatever its settings say)."""
-    if isinstance(event, ActionConfirmed | ActionNotConfirmed):
+    # Smart-charging pings answer the owner's own Confirm or daily switch.
+    if isinstance(event, ActionConfirmed | ActionNotConfirmed | SmartPlanReady | SmartChargeSwitched):
         return True
     return isinstance(event, PreconditioningConfirmed) and event.reference is not None
+
+
+def expires_at(event: Event) -> datetime | None:
+    """When a ping held back (quiet hours) stops being worth sending: a plan whose charge already began."""
+    return event.summary.starts_at if isinstance(event, SmartPlanReady) else None
 
 
 def event_to_json(event: Event) -> dict[str, Any]:

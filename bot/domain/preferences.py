@@ -29,6 +29,14 @@ class NotificationKind(Enum):
     PRECONDITIONING = "preconditioning"
     ACTION_UNCONFIRMED = "action_unconfirmed"
     SERVICE_STATUS = "service_status"
+    # Switched by the smart-charging buttons themselves (daily plan on/off, Cancel), not in /settings.
+    SMART_CHARGING = "smart_charging"
+
+
+SWITCHABLE: tuple[NotificationKind, ...] = tuple(
+    k for k in NotificationKind if k is not NotificationKind.SMART_CHARGING
+)
+"""The kinds /settings offers a switch for."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from bot.domain.account import OutboxEntry, Subscriber
-from bot.domain.events import Event, answers_user, event_from_json, event_to_json
+from bot.domain.events import Event, answers_user, event_from_json, event_to_json, expires_at
 from bot.domain.preferences import ChatSettings, NotificationKind
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
 from bot.domain.zones import zone_or_utc
@@ -209,6 +209,9 @@ class NotificationService:
         await self._send(entry, chat, event, report)
 
     async def _holds(self, entry: OutboxEntry, event: Event) -> bool:
+        ends = expires_at(event)
+        if ends is not None and self._clock() >= ends:
+            return False
         vehicle_id = entry.payload.get("vehicle_id")
         if not isinstance(vehicle_id, int):
             return True

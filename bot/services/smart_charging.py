@@ -11,7 +11,10 @@ from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.account import OutboxEntry
+from bot.domain.events import SmartPlanReady
 from bot.domain.models import traits_for
+from bot.domain.plan_summary import PlanSummary, summarize
 from bot.domain.planner import (
     ChargePlan,
     ChargePower,
@@ -26,6 +29,7 @@ from bot.domain.tariff import TariffError, TariffFormatError, TariffProvider
 from bot.services.errors import InvalidInput, ServiceError
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
+from bot.services.notify import DeliveryReport, NotificationService
 from bot.services.ports import ChatRepository, Clock
 from bot.services.smart_control import SmartChargeControl
 from bot.services.smart_ports import SmartChargeStore, TariffFactory
@@ -110,6 +114,10 @@ class SmartPlanView:
     time_zone: str
     current_level: float
 
+    def summary(self) -> PlanSummary:
+        """What the owner is told about this plan."""
+        return summarize(self.plan, self.planned, self.current_level)
+
 
 class SmartChargeAssistant:
     """The /smartcharge use cases: tariff choice per chat, plan for a goal, daily re-planning."""
@@ -122,8 +130,10 @@ class SmartChargeAssistant:
         store: SmartChargeStore,
         control: SmartChargeControl,
         tariffs: TariffFactory,
+        notifications: NotificationService,
         clock: Clock,
     ) -> None:
+        self._notify = notifications
         self._linking = linking
         self._gateway = gateway
         self._chats = chats
@@ -199,9 +209,29 @@ class SmartChargeAssistant:
         """Drop the plans and restore the car's schedule (see SmartChargeControl.cancel)."""
         return await self._control.cancel(chat_id, vehicle_id)
 
-    async def run_due(self) -> list[int]:
-        """Start/stop armed plans at their boundaries (see SmartChargeControl.run_due)."""
-        return await self._control.run_due()
+    async def run_due(self) -> DeliveryReport:
+        """Start/stop armed plans at their boundaries and tell each plan's chat, through the outbox."""
+        entries: list[OutboxEntry] = []
+        for chat_id, event in await self._control.run_due():
+            settings = await self._chats.get(chat_id)
+            if settings is not None:
+                entries += await self._notify.enqueue_for_chat(event.vehicle_id, settings, [event])
+        return await self._notify.deliver(entries)
+
+    async def send_daily_plans(self) -> DeliveryReport:
+        """Queue every due daily plan in the outbox (quiet hours, blocked chats, exactly-once) and send it."""
+        entries: list[OutboxEntry] = []
+        for view in await self.daily_plans():
+            settings = await self._chats.get(view.chat_id)
+            if settings is None:
+                continue
+            stored = await self._gateway.stored(view.vehicle_id)
+            local_day = self._clock().astimezone(_zone(view.time_zone)).date()
+            event = SmartPlanReady(
+                stored.info.vin, view.vehicle_id, local_day, view.time_zone, view.summary()
+            )
+            entries += await self._notify.enqueue_for_chat(view.vehicle_id, settings, [event])
+        return await self._notify.deliver(entries)
 
     async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:
         """Switch daily re-planning for the chat's goal on or off."""

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
+from bot.domain.events import SmartChargeSwitched
 from bot.domain.planner import ChargePlan
 from bot.domain.schedule import ChargeSchedule, ScheduleMode
 from bot.domain.smart_schedule import (
@@ -117,10 +118,10 @@ class SmartChargeControl:
         await self._store.delete_state(vehicle.vehicle_id)
         return told
 
-    async def run_due(self) -> list[int]:
-        """Start or stop armed start/stop plans at their boundaries; returns the vehicles the car was told."""
+    async def run_due(self) -> list[tuple[int, SmartChargeSwitched]]:
+        """Start or stop armed start/stop plans at their boundaries; returns each switch with its chat."""
         now = self._clock()
-        told: list[int] = []
+        told: list[tuple[int, SmartChargeSwitched]] = []
         for state in await self._store.armed():
             plan = state.active
             if plan is None:
@@ -129,8 +130,8 @@ class SmartChargeControl:
             wanted = False if finished else desired_charging(plan.intervals, now)
             try:
                 if wanted != state.commanded and (wanted or state.commanded):
-                    await self._switch(state.vehicle_id, wanted)
-                    told.append(state.vehicle_id)
+                    vin = await self._switch(state.vehicle_id, wanted)
+                    told.append((state.chat_id, SmartChargeSwitched(vin, state.vehicle_id, wanted, now)))
             except ServiceError as error:
                 # One car failing (quota, Renault down) must not hold up the others; retried next tick.
                 log.warning("smart executor: vehicle %s: %s", state.vehicle_id, type(error).__name__)
@@ -208,11 +209,12 @@ class SmartChargeControl:
         if mode is not None and proxy.supports("charge-set-mode"):
             await self._gateway.call(stored, lambda: proxy.set_charge_mode(mode), "charge-set-mode")
 
-    async def _switch(self, vehicle_id: int, on: bool) -> None:
+    async def _switch(self, vehicle_id: int, on: bool) -> str:
         stored = await self._gateway.stored(vehicle_id)
         proxy = await self._gateway.vehicle(stored)
         operation: Callable[[], Awaitable[object]] = proxy.start_charge if on else proxy.stop_charge
         await self._gateway.call(stored, operation, "charge-start" if on else "charge-stop")
+        return stored.info.vin
 
 
 _FROM_WIRE_MODE = {wire.ChargeMode.SCHEDULED: ScheduleMode.SCHEDULED}

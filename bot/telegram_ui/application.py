@@ -19,11 +19,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.telegram_ui import history_handlers, smartcharge
+from bot.telegram_ui import history_handlers
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import BotApplication, BotContext, BotData, Services, UiOptions
 from bot.telegram_ui.error_messages import on_error
 from bot.telegram_ui.handlers import basic, callbacks, login, menus, schedule, settings, status, vehicles
+from bot.telegram_ui.smartcharge import handlers as smart_handlers
 
 _COMMANDS: tuple[tuple[str, Callable[[Update, BotContext], Any]], ...] = (
     ("start", basic.start),
@@ -71,7 +72,7 @@ def build_application(
     application.bot_data.options = options or UiOptions()
     _register(application, application.bot_data.options)
     if services.smart is not None:
-        smartcharge.register(application)
+        smart_handlers.register(application)
     if services.history is not None:
         history_handlers.register(application)
     # Last in its group: a tap nobody above claimed (garbage, a removed feature) still gets a polite answer.
@@ -85,7 +86,7 @@ def _register(application: BotApplication, options: UiOptions) -> None:
     application.add_handler(login.conversation(options.conversation_timeout_seconds))
     for name, callback in _COMMANDS:
         application.add_handler(CommandHandler(name, callback))
-    # Only our codec's payloads: other modules' buttons (smart charging's `sc:`) reach their own handlers.
+    # Every payload of the versioned codec; the entry routes them by verb.
     application.add_handler(CallbackQueryHandler(callbacks.on_tap, pattern=callbacks.PATTERN))
     application.add_error_handler(on_error)
 

@@ -32,6 +32,7 @@ class Verb(Enum):
     LOCALE = "lc"  # choose the Renault locale during /login (arg: 'fr_FR')
     LOGOUT = "lo"  # confirm or cancel /logout (arg: 'yes' | 'no')
     SETTINGS = "st"  # a /settings step (arg: 'lang:fr', 'notif:LOW_BATTERY', ...)
+    SMART = "sc"  # a /smartcharge step (arg: 't:80', 'r:80:0730', 'ok', 'no', 'd1', 'd0')
 
 
 class CallbackTooLong(ValueError):

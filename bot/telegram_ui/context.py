@@ -129,20 +129,12 @@ class SmartChargePort(Protocol):
         """Switch daily re-planning."""
         ...
 
-    async def daily_plans(self) -> list[SmartPlanView]:
-        """Re-plan every daily goal."""
-        ...
-
     async def confirm(self, chat_id: int, vehicle_id: int) -> PlannedCharge:
         """Carry out the proposed plan."""
         ...
 
     async def cancel(self, chat_id: int, vehicle_id: int) -> bool:
         """Drop the plans and restore the car's schedule."""
-        ...
-
-    async def run_due(self) -> list[int]:
-        """Start/stop armed plans at their boundaries."""
         ...
 
     async def active_vehicle(self, chat_id: int) -> int:

@@ -10,8 +10,9 @@ import logging
 import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import singledispatch
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
@@ -21,6 +22,8 @@ from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import action_label
+from bot.telegram_ui.smartcharge.keyboards import cancel_keyboard, plan_keyboard
+from bot.telegram_ui.smartcharge.render import render_daily_plan, render_switch
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,14 @@ class Renderer:
         return None if level is None else self.tr("event.detail.from_level", level=level)
 
 
-def _charge_started(r: Renderer, e: ev.ChargeStarted) -> str:
+@singledispatch
+def render(event: object, r: Renderer) -> str:
+    """The text of one event for one chat; every domain event type registers its own (a test checks)."""
+    raise TypeError(f"no renderer for {type(event).__name__}")
+
+
+@render.register
+def _charge_started(e: ev.ChargeStarted, r: Renderer) -> str:
     power = None if not e.power_kw else r.tr("event.detail.power", power=fmt.power(r.tr, e.power_kw))
     left = (
         None
@@ -82,33 +92,39 @@ def _charge_started(r: Renderer, e: ev.ChargeStarted) -> str:
     )
 
 
-def _charge_complete(r: Renderer, e: ev.ChargeComplete) -> str:
+@render.register
+def _charge_complete(e: ev.ChargeComplete, r: Renderer) -> str:
     minutes = None if e.duration is None else e.duration.total_seconds() / 60
     text = r.tr("event.charge_complete", car=r.car(e.vin), level=r.level(e.battery_level))
     return text + r.details(r.from_level(e.start_level), r.energy(e.energy_added_kwh), r.took(minutes))
 
 
-def _charge_interrupted(r: Renderer, e: ev.ChargeInterrupted) -> str:
+@render.register
+def _charge_interrupted(e: ev.ChargeInterrupted, r: Renderer) -> str:
     minutes = None if e.duration is None else e.duration.total_seconds() / 60
     reason = r.tr(f"event.reason.{e.reason.value}")
     text = r.tr("event.charge_interrupted", car=r.car(e.vin), level=r.level(e.battery_level), reason=reason)
     return text + r.details(r.from_level(e.start_level), r.energy(e.energy_added_kwh), r.took(minutes))
 
 
-def _charge_error(r: Renderer, e: ev.ChargeError) -> str:
+@render.register
+def _charge_error(e: ev.ChargeError, r: Renderer) -> str:
     return r.tr("event.charge_error", car=r.car(e.vin), level=r.level(e.battery_level))
 
 
-def _plugged(r: Renderer, e: ev.Plugged) -> str:
+@render.register
+def _plugged(e: ev.Plugged, r: Renderer) -> str:
     return r.tr("event.plugged", car=r.car(e.vin), level=r.level(e.battery_level))
 
 
-def _unplugged(r: Renderer, e: ev.Unplugged) -> str:
+@render.register
+def _unplugged(e: ev.Unplugged, r: Renderer) -> str:
     autonomy = None if e.range_km is None else fmt.distance(r.tr, e.range_km, r.settings.units)
     return r.tr("event.unplugged", car=r.car(e.vin), level=r.level(e.battery_level)) + r.details(autonomy)
 
 
-def _plugged_not_charging(r: Renderer, e: ev.PluggedNotCharging) -> str:
+@render.register
+def _plugged_not_charging(e: ev.PluggedNotCharging, r: Renderer) -> str:
     return r.tr(
         "event.plugged_not_charging",
         car=r.car(e.vin),
@@ -117,22 +133,26 @@ def _plugged_not_charging(r: Renderer, e: ev.PluggedNotCharging) -> str:
     )
 
 
-def _low_battery(r: Renderer, e: ev.LowBattery) -> str:
+@render.register
+def _low_battery(e: ev.LowBattery, r: Renderer) -> str:
     autonomy = None if e.range_km is None else fmt.distance(r.tr, e.range_km, r.settings.units)
     text = r.tr("event.low_battery", car=r.car(e.vin), level=r.level(e.battery_level), threshold=e.threshold)
     return text + r.details(autonomy)
 
 
-def _target_reached(r: Renderer, e: ev.TargetReached) -> str:
+@render.register
+def _target_reached(e: ev.TargetReached, r: Renderer) -> str:
     text = r.tr("event.target_reached", car=r.car(e.vin), level=r.level(e.battery_level), target=e.target)
     return text + (r.details(r.tr("event.target_stopping")) if e.stop_charge else "")
 
 
-def _plug_reminder(r: Renderer, e: ev.PlugReminder) -> str:
+@render.register
+def _plug_reminder(e: ev.PlugReminder, r: Renderer) -> str:
     return r.tr("event.plug_reminder", car=r.car(e.vin), level=r.level(e.battery_level), below=e.below_level)
 
 
-def _preconditioning(r: Renderer, e: ev.PreconditioningConfirmed) -> str:
+@render.register
+def _preconditioning(e: ev.PreconditioningConfirmed, r: Renderer) -> str:
     outside = None
     if e.outside_temperature_c is not None:
         outside = r.tr("status.outside", temperature=fmt.temperature(r.tr, e.outside_temperature_c))
@@ -141,11 +161,13 @@ def _preconditioning(r: Renderer, e: ev.PreconditioningConfirmed) -> str:
     )
 
 
-def _action_confirmed(r: Renderer, e: ev.ActionConfirmed) -> str:
+@render.register
+def _action_confirmed(e: ev.ActionConfirmed, r: Renderer) -> str:
     return r.tr("event.action_confirmed", car=r.car(e.vin), action=action_label(r.tr, e.action))
 
 
-def _action_not_confirmed(r: Renderer, e: ev.ActionNotConfirmed) -> str:
+@render.register
+def _action_not_confirmed(e: ev.ActionNotConfirmed, r: Renderer) -> str:
     return r.tr(
         "event.action_not_confirmed",
         car=r.car(e.vin),
@@ -154,42 +176,44 @@ def _action_not_confirmed(r: Renderer, e: ev.ActionNotConfirmed) -> str:
     )
 
 
-def _unreachable(r: Renderer, e: ev.RenaultUnreachable) -> str:
+@render.register
+def _unreachable(e: ev.RenaultUnreachable, r: Renderer) -> str:
     return r.tr("event.renault_unreachable", time=r.when(e.since))
 
 
-def _credentials_expired(r: Renderer, e: ev.CredentialsExpired) -> str:
+@render.register
+def _credentials_expired(e: ev.CredentialsExpired, r: Renderer) -> str:
     return r.tr("event.credentials_expired", time=r.when(e.since))
 
 
-def _recovered(r: Renderer, e: ev.ServiceRecovered) -> str:
+@render.register
+def _recovered(e: ev.ServiceRecovered, r: Renderer) -> str:
     return r.tr("event.service_recovered")
 
 
-# One renderer per event type: a new event is a new row (a test checks every domain event has one).
-RENDERERS: dict[type[object], Callable[[Renderer, object], str]] = {
-    ev.ChargeStarted: _charge_started,  # type: ignore[dict-item]
-    ev.ChargeComplete: _charge_complete,  # type: ignore[dict-item]
-    ev.ChargeInterrupted: _charge_interrupted,  # type: ignore[dict-item]
-    ev.ChargeError: _charge_error,  # type: ignore[dict-item]
-    ev.Plugged: _plugged,  # type: ignore[dict-item]
-    ev.Unplugged: _unplugged,  # type: ignore[dict-item]
-    ev.PluggedNotCharging: _plugged_not_charging,  # type: ignore[dict-item]
-    ev.LowBattery: _low_battery,  # type: ignore[dict-item]
-    ev.TargetReached: _target_reached,  # type: ignore[dict-item]
-    ev.PlugReminder: _plug_reminder,  # type: ignore[dict-item]
-    ev.PreconditioningConfirmed: _preconditioning,  # type: ignore[dict-item]
-    ev.ActionConfirmed: _action_confirmed,  # type: ignore[dict-item]
-    ev.ActionNotConfirmed: _action_not_confirmed,  # type: ignore[dict-item]
-    ev.RenaultUnreachable: _unreachable,  # type: ignore[dict-item]
-    ev.CredentialsExpired: _credentials_expired,  # type: ignore[dict-item]
-    ev.ServiceRecovered: _recovered,  # type: ignore[dict-item]
-}
+@render.register
+def _smart_plan(e: ev.SmartPlanReady, r: Renderer) -> str:
+    return render_daily_plan(r.tr, e.summary, e.time_zone)
+
+
+@render.register
+def _smart_switched(e: ev.SmartChargeSwitched, r: Renderer) -> str:
+    return render_switch(r.tr, r.car(e.vin), e.started, e.at, r.settings.time_zone)
 
 
 def render_event(settings: ChatSettings, event: ev.Event, now: datetime) -> str:
     """The ping's text in the chat's language and time zone."""
-    return RENDERERS[type(event)](Renderer(settings, now), event)
+    return render(event, Renderer(settings, now))
+
+
+def event_keyboard(settings: ChatSettings, event: ev.Event) -> InlineKeyboardMarkup | None:
+    """The buttons under a ping: Confirm / Cancel under a daily plan, Cancel under a started charge."""
+    tr = Translator(settings.language)
+    if isinstance(event, ev.SmartPlanReady) and event.summary.kind is not None:
+        return plan_keyboard(tr, event.vehicle_id, daily=True)
+    if isinstance(event, ev.SmartChargeSwitched) and event.started:
+        return cancel_keyboard(tr, event.vehicle_id)
+    return None
 
 
 class TelegramNotifier:
@@ -203,7 +227,7 @@ class TelegramNotifier:
         """Send the ping; Telegram errors become a DeliveryResult, never an exception."""
         text = render_event(chat, event, self._clock())
         try:
-            await self._bot.send_message(chat.chat_id, text)
+            await self._bot.send_message(chat.chat_id, text, reply_markup=event_keyboard(chat, event))
         except Forbidden:
             return DeliveryResult(DeliveryStatus.BLOCKED)
         except RetryAfter as error:

@@ -68,6 +68,7 @@ async def assisted(tmp_path: Path) -> AsyncIterator[Assisted]:
             store,
             control,
             factory,
+            stack.graph.notifications,
             stack.clock,
         )
         yield Assisted(stack, assistant, control, result.vehicles[0].vehicle_id, car.vin)

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.domain.events import SmartChargeSwitched
 from bot.domain.planner import ChargePlan, ChargePower, PowerSource
 from bot.domain.smart_schedule import PlanKind
 from bot.domain.vehicle import Role
@@ -184,11 +185,11 @@ async def test_start_stop_plan_is_armed_and_the_executor_switches_at_slot_bounda
 
         assert await smart.control.run_due() == []  # before the first slot: nothing to do
         smart.stack.clock.set(runs[0].start)
-        assert await smart.control.run_due() == [smart.vehicle_id]
+        assert [e.vehicle_id for _, e in await smart.control.run_due()] == [smart.vehicle_id]
         assert await smart.control.run_due() == []  # already started: no second command
         assert smart.stack.sim.car(smart.vin).charging
         smart.stack.clock.set(runs[-1].end)
-        assert await smart.control.run_due() == [smart.vehicle_id]
+        assert [e.vehicle_id for _, e in await smart.control.run_due()] == [smart.vehicle_id]
         assert not smart.stack.sim.car(smart.vin).charging
         assert await SqlSmartChargeStore(smart.stack.graph.stores.db).armed() == []
         assert smart.stack.sim.log.count(key="charge-set-schedule") == 0
@@ -214,3 +215,22 @@ async def test_a_car_without_schedules_cannot_confirm_a_window(tmp_path: Path) -
         await smart.stack.graph.stores.vehicles.mark_unsupported(smart.vehicle_id, "charge-set-schedule")
         with pytest.raises(FeatureUnavailable):
             await smart.control.confirm(CHAT, smart.vehicle_id)
+
+
+async def test_the_executor_tells_the_plans_chat_through_the_outbox_once_per_switch(tmp_path: Path) -> None:
+    async with smart_stack(tmp_path, plugged=True) as smart:
+        plan = await _propose(smart, can_schedule=False)
+        assert plan.slots is not None
+        runs = plan.slots.intervals
+        await smart.control.confirm(CHAT, smart.vehicle_id)
+        executor = smart.stack.graph.smart  # the graph's assistant: its own store object, same database
+
+        smart.stack.clock.set(runs[0].start)
+        started = await executor.run_due()
+        again = await executor.run_due()
+        smart.stack.clock.set(runs[-1].end)
+        stopped = await executor.run_due()
+        sent = smart.stack.notifier.sent
+    assert (started.sent, again.sent, stopped.sent) == (1, 0, 1)
+    assert [(chat, type(e).__name__) for chat, e in sent] == [(CHAT, "SmartChargeSwitched")] * 2
+    assert [e.started for _, e in sent if isinstance(e, SmartChargeSwitched)] == [True, False]

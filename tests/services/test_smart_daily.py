@@ -6,8 +6,11 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from bot.domain.events import SmartPlanReady
+from bot.domain.preferences import QuietHours
 from bot.domain.smart_schedule import SmartGoalSetting
 from bot.persistence.smartcharge import SqlSmartChargeStore
+from bot.services.notify import DeliveryResult, DeliveryStatus
 from tests.services.test_smart_assistant import CHAT, OCTOPUS, Assisted, assisted
 
 
@@ -85,3 +88,44 @@ async def test_the_store_claims_a_day_only_once(tmp_path: Path) -> None:
         assert await store.claim_daily(CHAT, a.vehicle_id, date(2026, 11, 3)) is False
         assert await store.claim_daily(CHAT, a.vehicle_id, date(2026, 11, 2)) is False
         assert await store.claim_daily(CHAT, a.vehicle_id, date(2026, 11, 4)) is True
+
+
+async def test_a_daily_plan_due_in_quiet_hours_waits_for_their_end_then_goes_out_once(tmp_path: Path) -> None:
+    async with assisted(tmp_path) as a:
+        await _daily_goal(a, "Europe/Paris")
+        chats = a.stack.graph.stores.chats
+        settings = await chats.get(CHAT)
+        assert settings is not None
+        await chats.save(replace(settings, quiet_hours=QuietHours(time(17, 0), time(19, 0))))
+        a.stack.clock.set(datetime(2026, 11, 2, 16, 15, tzinfo=UTC))  # 17:15 in Paris: quiet
+
+        report = await a.assistant.send_daily_plans()
+
+        assert report.sent == 0
+        assert a.stack.notifier.sent == []
+        a.stack.clock.set(datetime(2026, 11, 2, 17, 30, tzinfo=UTC))  # 18:30: still quiet
+        await a.stack.graph.notifications.flush()
+        assert a.stack.notifier.sent == []
+        a.stack.clock.set(datetime(2026, 11, 2, 18, 1, tzinfo=UTC))  # 19:01: quiet hours are over
+        await a.stack.graph.notifications.flush()
+        await a.assistant.send_daily_plans()
+        await a.stack.graph.notifications.flush()
+        [(chat_id, event)] = a.stack.notifier.sent
+    assert chat_id == CHAT
+    assert isinstance(event, SmartPlanReady)
+    assert (event.vehicle_id, event.local_day) == (a.vehicle_id, date(2026, 11, 2))
+
+
+async def test_a_daily_plan_to_a_chat_that_blocked_the_bot_deactivates_the_chat(tmp_path: Path) -> None:
+    async with assisted(tmp_path) as a:
+        await _daily_goal(a, "Europe/Paris")
+        a.stack.notifier.script(CHAT, DeliveryResult(DeliveryStatus.BLOCKED))
+        a.stack.clock.set(datetime(2026, 11, 2, 16, 15, tzinfo=UTC))
+
+        report = await a.assistant.send_daily_plans()
+
+        settings = await a.stack.graph.stores.chats.get(CHAT)
+    assert report.blocked_chats == [CHAT]
+    assert settings is not None
+    assert not settings.active
+    assert a.stack.notifier.sent == []

@@ -11,11 +11,14 @@ from telegram import Bot
 
 from bot.domain import events as ev
 from bot.domain.actions import ActionKind
+from bot.domain.plan_summary import PlanSummary
+from bot.domain.planner import PlanNote
 from bot.domain.preferences import ChatSettings
+from bot.domain.smart_schedule import PlanKind
 from bot.services.notify import DeliveryStatus
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
-from bot.telegram_ui.notifier import RENDERERS, TelegramNotifier, render_event
+from bot.telegram_ui.notifier import TelegramNotifier, render, render_event
 from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
@@ -41,11 +44,31 @@ SAMPLES: list[ev.Event] = [
     ev.RenaultUnreachable("account:1", NOW - timedelta(hours=1)),
     ev.CredentialsExpired("account:1", NOW - timedelta(hours=2)),
     ev.ServiceRecovered("account:1", NOW, NOW - timedelta(hours=1)),
+    ev.SmartPlanReady(
+        VIN,
+        7,
+        date(2026, 11, 2),
+        "Europe/Berlin",
+        PlanSummary(
+            52.0,
+            "EUR",
+            (PlanNote.MISSING_PRICES,),
+            PlanKind.WINDOW,
+            NOW + timedelta(hours=5),
+            NOW + timedelta(hours=8),
+            1,
+            15.0,
+            1.2,
+            3.3,
+            80,
+        ),
+    ),
+    ev.SmartChargeSwitched(VIN, 7, True, NOW),
 ]
 
 
 def test_every_domain_event_has_a_renderer_and_a_sample() -> None:
-    assert set(RENDERERS) == set(ev.EVENT_TYPES)
+    assert set(render.registry) - {object} == set(ev.EVENT_TYPES)
     assert {type(sample) for sample in SAMPLES} == set(ev.EVENT_TYPES)
 
 

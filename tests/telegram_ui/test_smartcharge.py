@@ -15,15 +15,10 @@ from bot.services.smart_charging import SmartChargeAssistant, SmartPlanView
 from bot.telegram_ui.context import SmartChargePort
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.i18n.smartcharge import CATALOGS
-from bot.telegram_ui.smartcharge import (
-    Tap,
-    decode_tap,
-    parse_tariff,
-    plan_keyboard,
-    ready_keyboard,
-    render_plan,
-    target_keyboard,
-)
+from bot.telegram_ui.smartcharge.keyboards import plan_keyboard, ready_keyboard, target_keyboard
+from bot.telegram_ui.smartcharge.render import render_plan
+from bot.telegram_ui.smartcharge.taps import Tap, decode_tap
+from bot.telegram_ui.smartcharge.tariff_input import parse_tariff
 
 START = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
 
@@ -51,11 +46,12 @@ def test_every_button_payload_round_trips_within_64_bytes() -> None:
     payloads = [b.callback_data for m in markups for row in m.inline_keyboard for b in row]
     assert all(isinstance(p, str) and len(p.encode()) <= 64 for p in payloads)
     assert all(decode_tap(str(p)) is not None for p in payloads)
-    assert decode_tap(f"sc:r:{vehicle}:100:0830") == Tap("r", vehicle, 100, time(8, 30))
+    assert decode_tap(f"1.sc.{vehicle}.r:100:0830") == Tap("r", vehicle, 100, time(8, 30))
 
 
 @pytest.mark.parametrize(
-    "data", ["sc:r:1:80", "sc:t:1", "sc:t:1:0", "sc:r:1:80:2460", "sc:ok:x", "st:ok:1", None]
+    "data",
+    ["1.sc.1.r:80", "1.sc.1.t", "1.sc.1.t:0", "1.sc.1.r:80:2460", "1.sc.x.ok", "1.st.1.ok", "sc:ok:1", None],
 )
 def test_malformed_or_forged_payloads_are_ignored(data: str | None) -> None:
     assert decode_tap(data) is None
@@ -87,8 +83,12 @@ def _view(notes: frozenset[PlanNote] = frozenset()) -> SmartPlanView:
     return SmartPlanView(7, 1001, plan, planned, "Europe/Paris", 52.0)
 
 
+def _rendered(language: str, view: SmartPlanView) -> str:
+    return render_plan(Translator(language), view.summary(), view.time_zone)
+
+
 def test_plan_is_rendered_in_local_time_with_cost_saving_and_notes() -> None:
-    rendered = render_plan(Translator("en"), _view(frozenset({PlanNote.MISSING_PRICES})))
+    rendered = _rendered("en", _view(frozenset({PlanNote.MISSING_PRICES})))
 
     assert "02:00 – 05:00" in rendered  # 01:00 UTC is 02:00 in Paris in November
     assert "15.0 kWh" in rendered
@@ -99,7 +99,7 @@ def test_plan_is_rendered_in_local_time_with_cost_saving_and_notes() -> None:
 
 
 def test_plan_renders_in_the_chats_language() -> None:
-    rendered = render_plan(Translator("fr"), _view())
+    rendered = _rendered("fr", _view())
     assert "Coût estimé : 1,20 GBP." in rendered
     assert not re.search(r"\{\w+\}", rendered)
 

@@ -8,7 +8,14 @@ from datetime import time
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.preferences import ChatSettings, NotificationKind, NotificationPreferences, QuietHours, Units
+from bot.domain.preferences import (
+    SWITCHABLE,
+    ChatSettings,
+    NotificationKind,
+    NotificationPreferences,
+    QuietHours,
+    Units,
+)
 from bot.services.errors import NotLinked
 from bot.services.views import LinkedVehicle
 from bot.telegram_ui import formatting as fmt
@@ -195,7 +202,7 @@ async def _notifications(
             ),
             _s(f"nt:{k.name}"),
         )
-        for k in NotificationKind
+        for k in SWITCHABLE
     ]
     layout = [*rows(toggles, 1), [button(tr("button.back"), _s("menu"))]]
     await edit(

@@ -30,6 +30,8 @@ EN: Final[dict[str, str]] = {
     "smart.daily.on": "A new plan will be sent every evening when tomorrow's prices are out.",
     "smart.daily.off": "Daily plan switched off.",
     "smart.daily.header": "Tonight's smart charge plan:",
+    "smart.switched.started": "⚡ {car}: smart charging started the charge at {time}, as planned.",
+    "smart.switched.stopped": "⏸ {car}: smart charging stopped the charge at {time}, as planned.",
     "smart.tariff.help": (
         "Choose your tariff by typing one of:\n"
         "/smarttariff octopus C (your Octopus Agile region letter)\n"
@@ -82,6 +84,8 @@ FR: Final[dict[str, str]] = {
     "smart.daily.on": "Un nouveau plan sera envoyé chaque soir dès la publication des prix du lendemain.",
     "smart.daily.off": "Plan quotidien désactivé.",
     "smart.daily.header": "Plan de recharge intelligente pour cette nuit :",
+    "smart.switched.started": "⚡ {car} : la recharge intelligente a lancé la charge à {time}, comme prévu.",
+    "smart.switched.stopped": "⏸ {car} : la recharge intelligente a arrêté la charge à {time}, comme prévu.",
     "smart.tariff.help": (
         "Choisissez votre tarif en tapant l'une de ces commandes :\n"
         "/smarttariff octopus C (la lettre de votre région Octopus Agile)\n"
@@ -134,6 +138,8 @@ DE: Final[dict[str, str]] = {
     "smart.daily.on": "Jeden Abend kommt ein neuer Plan, sobald die Preise für morgen veröffentlicht sind.",
     "smart.daily.off": "Täglicher Plan ausgeschaltet.",
     "smart.daily.header": "Der Plan für intelligentes Laden heute Nacht:",
+    "smart.switched.started": "⚡ {car}: Intelligentes Laden hat um {time} wie geplant zu laden begonnen.",
+    "smart.switched.stopped": "⏸ {car}: Intelligentes Laden hat das Laden um {time} wie geplant beendet.",
     "smart.tariff.help": (
         "Wählen Sie Ihren Tarif mit einem dieser Befehle:\n"
         "/smarttariff octopus C (Ihr Octopus-Agile-Regionsbuchstabe)\n"

@@ -1,0 +1,99 @@
+"""The /smartcharge and /smarttariff commands and the smart-charging taps: parse, call a use case, render."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.domain.smart_schedule import SmartGoalSetting
+from bot.services.errors import InvalidInput
+from bot.services.smart_charging import TariffDown
+from bot.telegram_ui.callback_data import Callback
+from bot.telegram_ui.context import BotApplication, BotContext, SmartChargePort
+from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
+from bot.telegram_ui.smartcharge.keyboards import (
+    cancel_keyboard,
+    plan_keyboard,
+    ready_keyboard,
+    target_keyboard,
+)
+from bot.telegram_ui.smartcharge.render import render_confirmed, render_plan, text
+from bot.telegram_ui.smartcharge.taps import tap_of
+from bot.telegram_ui.smartcharge.tariff_input import parse_tariff
+
+
+def _port(context: BotContext) -> SmartChargePort:
+    port = context.services.smart
+    if port is None:
+        raise LookupError("smart charging is not wired")  # register() is only called when it is
+    return port
+
+
+async def smartcharge(update: Update, context: BotContext) -> None:
+    """/smartcharge: ask the target level for the active vehicle."""
+    view = await context.chat_view(update)
+    vehicle_id = await _port(context).active_vehicle(chat_id_of(update))
+    await reply(update, text(view.tr, "smart.ask_target"), target_keyboard(vehicle_id))
+
+
+async def smarttariff(update: Update, context: BotContext) -> None:
+    """/smarttariff ...: store the chat's tariff, or explain the forms."""
+    view = await context.chat_view(update)
+    choice = parse_tariff(context.args or [])
+    if choice is None:
+        await reply(update, text(view.tr, "smart.tariff.help"))
+        return
+    try:
+        await _port(context).set_tariff(chat_id_of(update), choice)
+    except InvalidInput as error:
+        await reply(update, "\n".join(text(view.tr, r) for r in error.reasons))
+        return
+    await reply(update, text(view.tr, "smart.tariff.saved"))
+
+
+async def smart_tap(update: Update, context: BotContext, payload: Callback) -> None:
+    """Every smart-charging button (routed by the codec's `sc` verb)."""
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    tap = tap_of(payload)
+    port = context.services.smart
+    if tap is None or port is None:
+        await query.answer(view.tr("callback.stale"), show_alert=True)
+        return
+    await query.answer()
+    chat_id, tr = chat_id_of(update), view.tr
+    try:
+        if tap.verb == "t" and tap.target is not None:
+            await edit(
+                query,
+                text(tr, "smart.ask_ready", level=tap.target),
+                ready_keyboard(tap.vehicle_id, tap.target),
+            )
+        elif tap.verb == "r" and tap.target is not None and tap.ready_at is not None:
+            goal = SmartGoalSetting(chat_id, tap.vehicle_id, tap.target, tap.ready_at)
+            shown = await port.plan_for(goal)
+            rendered = render_plan(tr, shown.summary(), shown.time_zone)
+            await edit(query, rendered, plan_keyboard(tr, tap.vehicle_id, daily=False))
+        elif tap.verb == "ok":
+            planned = await port.confirm(chat_id, tap.vehicle_id)
+            # Keep Cancel under the confirmation: it is how the owner gets the old schedule back.
+            confirmed = render_confirmed(tr, planned, view.settings.time_zone)
+            await edit(query, confirmed, cancel_keyboard(tr, tap.vehicle_id))
+        elif tap.verb == "no":
+            told = await port.cancel(chat_id, tap.vehicle_id)
+            await edit(query, text(tr, "smart.cancelled" if told else "smart.cancelled.nothing"))
+        else:
+            daily = tap.verb == "d1"
+            await port.set_daily(chat_id, tap.vehicle_id, daily)
+            await edit(query, text(tr, "smart.daily.on" if daily else "smart.daily.off"))
+    except InvalidInput as error:
+        await edit(query, "\n".join(text(tr, r) for r in error.reasons))
+    except TariffDown:
+        await edit(query, text(tr, "smart.error.tariff_down"))
+
+
+def register(application: BotApplication) -> None:
+    """Add the /smartcharge and /smarttariff commands (the taps are routed by the codec's `sc` verb)."""
+    application.add_handler(CommandHandler("smartcharge", smartcharge))
+    application.add_handler(CommandHandler("smarttariff", smarttariff))
