@@ -73,7 +73,9 @@ _START, _STOP, _RESUME, _PAUSE = (
 )
 _EITHER_HVAC_STOP = frozenset({DEFAULT, "stop"})  # "cancel" and "stop" reach the same URL on every model
 _PAUSE_RESUME = frozenset({"kcm-pause-resume"})
-_CHARGE = ("charge-start", "charge-stop")  # the pause-resume URL exists for a model when either uses it
+# The pause-resume URL exists for a model when either charge direction uses it; the first feature names
+# the direction (refusal reasons are looked up under it).
+_CHARGE = ("charge-start", "charge-stop")
 
 ROUTES: tuple[Route, ...] = (
     # Reads (§4.0).
@@ -118,7 +120,7 @@ ROUTES: tuple[Route, ...] = (
         "charge-stop/kcm-pause-resume",
         _KCM + "/charge/pause-resume",
         _PAUSE,
-        features=_CHARGE,
+        features=_CHARGE[::-1],  # refused like a charge stop
         wire=_PAUSE_RESUME,
     ),
     # The app's "charge now" and a program rewrite are the same POST; only the body differs (§5.4).

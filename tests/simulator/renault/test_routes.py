@@ -44,3 +44,11 @@ def test_pause_resume_exists_where_either_charge_direction_uses_it() -> None:
     assert accepts("X102VE", resume)  # stop goes through pause-resume, so the URL exists for this car
     assert accepts("XBG1VE", resume)
     assert not accepts("R5E1VE", resume)
+
+
+def test_a_refused_pause_is_refused_as_a_charge_stop() -> None:
+    pause = find_route(
+        "POST", "/kcm/v1/vehicles/{vin}/charge/pause-resume", {"data": {"attributes": {"action": "pause"}}}
+    )
+    assert pause is not None
+    assert (pause.name, pause.feature) == ("charge-stop/kcm-pause-resume", "charge-stop")
