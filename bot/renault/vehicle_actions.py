@@ -66,7 +66,7 @@ class VehicleActions(ABC):
         return await self._act("hvac-stop")
 
     async def start_charge(self) -> ActionResult:
-        """Start charging: KCA, KCM charge/start, pause-resume, or ev/settings rewrite (§5.2-5.5)."""
+        """Start charging: KCA, KCM charge/start, pause-resume, or ev/settings rewrite (§5.2-§5.5)."""
         route = self._route("charge-start")
         if route.id != "charge-start/kcm-settings":
             return await self._act("charge-start")

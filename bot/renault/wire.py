@@ -120,7 +120,7 @@ def _first_error(body: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 def _error_details(message: str) -> str:
-    """Human-readable details; a nested upstream JSON error list is flattened (§7.1 b)."""
+    """Human-readable details; a nested upstream JSON error list is flattened (§7.1 (b))."""
     try:
         nested = json.loads(message)
     except ValueError:

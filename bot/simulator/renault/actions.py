@@ -242,7 +242,7 @@ def _noop_action(car: SimCar, now: datetime, body: Any) -> ActionResult:
     return _echo(body, _attributes(body))
 
 
-# Keyed by endpoint definition id (bot.renault.endpoints), so each variant answers in its own shape.
+# Keyed by route name (routes.py), so each wire variant answers in its own shape.
 ACTIONS: dict[str, ActionHandler] = {
     "hvac-start": _hvac,
     "hvac-stop": _hvac,
@@ -252,10 +252,7 @@ ACTIONS: dict[str, ActionHandler] = {
     "charge-start/kcm": _charging_start,
     "charge-start/kcm-pause-resume": _charging_start,
     "charge-stop/kcm-pause-resume": _charging_start,
-    "charge-pause": _charging_start,
-    "charge-resume": _charging_start,
     "charge-start/kcm-settings": _ev_settings,
-    "charge-set-programs": _ev_settings,
     "charge-set-mode": _charge_mode,
     "charge-set-schedule": _charge_schedule,
     "charge-set-schedule/kcm": _charge_schedule,
@@ -268,6 +265,6 @@ ACTIONS: dict[str, ActionHandler] = {
 }
 
 
-def run_action(endpoint_id: str, car: SimCar, now: datetime, body: Any) -> ActionResult:
-    """Apply one action; unknown ids are accepted without effect."""
-    return ACTIONS.get(endpoint_id, _noop_action)(car, now, body)
+def run_action(route_name: str, car: SimCar, now: datetime, body: Any) -> ActionResult:
+    """Apply one action; routes without a handler are accepted without effect."""
+    return ACTIONS.get(route_name, _noop_action)(car, now, body)

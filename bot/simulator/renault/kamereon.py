@@ -10,13 +10,12 @@ from typing import Any
 
 import httpx
 
-from bot.renault.capabilities import capabilities_for
-from bot.renault.endpoints import ENDPOINTS, Endpoint, Method
 from bot.simulator.renault.accounts import AccountStore, JwtMinter, SimAccount
 from bot.simulator.renault.actions import run_action
 from bot.simulator.renault.car import SimCar
 from bot.simulator.renault.payloads import READS, person_body, vehicle_details, vehicles_body
 from bot.simulator.renault.reasons import refusal
+from bot.simulator.renault.routes import Route, accepts, find_route
 from bot.simulator.renault.wire import (
     ACCESS_DENIED,
     INVALID_BODY_FORMAT,
@@ -34,13 +33,6 @@ _ACCOUNT = re.compile(r"^/commerce/v1/accounts/(?P<account>[^/]+)(?P<rest>/.*)$"
 _VIN_IN_KAMEREON = re.compile(r"^/(?:kca/car-adapter/v\d/cars|kcm/v1/vehicles|vehicles)/(?P<vin>[^/]+)")
 _VIN_IN_COMMERCE = re.compile(r"^/vehicles/(?P<vin>[^/]+)/(?P<what>details|contracts)$")
 
-# Pre-indexed definitions: (method, relative path template) -> candidates, in table order.
-_BY_PATH: dict[tuple[str, str], list[Endpoint]] = {}
-for _definition in ENDPOINTS.values():
-    _BY_PATH.setdefault((_definition.method.value, _definition.path), []).append(_definition)
-# cockpit was requested as v2 for years; the backend still answers both (§4.0).
-_BY_PATH[("GET", "/kca/car-adapter/v2/cars/{vin}/cockpit")] = [ENDPOINTS["cockpit"]]
-
 
 @dataclass(frozen=True, slots=True)
 class Routed:
@@ -49,6 +41,7 @@ class Routed:
     endpoint: str
     account: SimAccount | None = None
     vin: str | None = None
+    route: Route | None = None  # set for vehicle endpoints of the path table
 
 
 def _template(rest: str, vin: str) -> str:
@@ -64,18 +57,8 @@ def _body(content: bytes) -> Any:
         return None
 
 
-def _attributes_match(definition: Endpoint, body: Any) -> bool:
-    if not definition.attributes:
-        return True
-    data = body.get("data") if isinstance(body, dict) else None
-    attrs = data.get("attributes") if isinstance(data, dict) else None
-    if not isinstance(attrs, dict):
-        return False
-    return all(attrs.get(name) == value for name, value in definition.attributes)
-
-
 class KamereonService:
-    """Answers Kamereon requests like the real backend, taking per-model behaviour from the client's table."""
+    """Answers Kamereon requests like the real backend, with its own path and per-model table (routes.py)."""
 
     def __init__(self, store: AccountStore, jwts: JwtMinter, api_key: str) -> None:
         self._store = store
@@ -104,20 +87,8 @@ class KamereonService:
         if not vin_match:
             return Routed("unknown", account)
         vin = vin_match["vin"]
-        definition = self._pick(method, _template(rest, vin), vin, _body(content))
-        return Routed(definition.id if definition else "unknown", account, vin)
-
-    def _pick(self, method: str, template: str, vin: str, body: Any) -> Endpoint | None:
-        candidates = [d for d in _BY_PATH.get((method, template), []) if _attributes_match(d, body)]
-        if not candidates:
-            return None
-        car = self._store.cars.get(vin)
-        if car is not None:
-            routes = capabilities_for(car.model_code).routes
-            for candidate in candidates:
-                if routes.get(candidate.key) is candidate:
-                    return candidate  # the variant this model really uses
-        return candidates[0]
+        route = find_route(method, _template(rest, vin), _body(content))
+        return Routed(route.name, account, vin, route) if route else Routed("unknown", account, vin)
 
     def check_headers(self, request: httpx.Request, now: datetime) -> tuple[KamereonError | None, str | None]:
         """Gateway checks of §3.3: API key, then a valid unexpired JWT. Returns (error, person id)."""
@@ -154,38 +125,26 @@ class KamereonService:
             return json_response(200, vehicle_details(car))
         if routed.endpoint == "vehicle-contracts":
             return json_response(200, [])
-        if routed.endpoint not in ENDPOINTS:
+        if routed.route is None:
             return URL_NOT_FOUND.response()
-        return self._vehicle(ENDPOINTS[routed.endpoint], car, request, content, now)
+        return self._vehicle(routed.route, car, request, content, now)
 
     def _vehicle(
-        self, definition: Endpoint, car: SimCar, request: httpx.Request, content: bytes, now: datetime
+        self, route: Route, car: SimCar, request: httpx.Request, content: bytes, now: datetime
     ) -> httpx.Response:
-        is_action = definition.method is Method.POST
-        routes = capabilities_for(car.model_code).routes
-        wanted = routes.get(definition.key, definition)
-        if wanted is None or wanted.id != definition.id:
-            if definition.key == "hvac-stop" and wanted is not None:
-                pass  # both stop spellings are accepted; only their effect differs (§6.5 XBG2VE)
-            else:
-                return refusal(car.model_code, definition.id, definition.key, is_action=is_action).response()
-        if car.privacy_mode and definition.key != "car-adapter":
+        if not accepts(car.model_code, route):
+            return refusal(car.model_code, route.name, route.feature, is_action=route.is_action).response()
+        if car.privacy_mode and route.feature != "car-adapter":
             return PRIVACY_ON.response()
-        query = dict(request.url.params.items())
-        if not is_action:
-            return self._read(definition, car, query, now)
+        if not route.is_action:
+            query = dict(request.url.params.items())
+            if any(name not in query for name in route.query):
+                return MISSING_PARAM.response()
+            return json_response(200, READS[route.name](car, now, query))
         body = _body(content)
         if body is None:
             return INVALID_BODY_FORMAT.response()
-        result = run_action(definition.id, car, now, body)
+        result = run_action(route.name, car, now, body)
         if isinstance(result, KamereonError):
             return result.response()
         return json_response(200, result)
-
-    def _read(
-        self, definition: Endpoint, car: SimCar, query: dict[str, str], now: datetime
-    ) -> httpx.Response:
-        if any(name not in query for name in definition.query if name != "type"):
-            return MISSING_PARAM.response()
-        renderer = READS["ev-settings" if definition.id == "charge-schedule/kcm-settings" else definition.key]
-        return json_response(200, renderer(car, now, query))

@@ -341,7 +341,7 @@ READS: dict[str, ReadRenderer] = {
     "charge-mode": _charge_mode,
     "charging-settings": _charging_settings,
     "charge-schedule": _charge_schedule,
-    "ev-settings": _ev_settings,
+    "charge-schedule/kcm-settings": _ev_settings,
     "charges": _charges,
     "charge-history": _charge_history,
     "hvac-sessions": _hvac_sessions,
