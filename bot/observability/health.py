@@ -1,18 +1,22 @@
 """The operations endpoint: GET /healthz (JSON, 200 or 503) and GET /metrics (Prometheus text).
 
-A deliberately small HTTP/1.1 server on `asyncio.start_server`: one request per connection, GET only, no body.
-It must not import the simulator's server (adapters do not import each other), and it needs far less.
+Tornado speaks HTTP (it is already installed for python-telegram-bot's webhooks, and runs on our event loop);
+the routes and answers are ours, in `HealthServer.respond`. prometheus-client's own server cannot serve them:
+it answers /metrics on every path and method, in a thread, with no room for the asynchronous health checks.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+
+import tornado.web
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
 
 from bot.observability.metrics import CONTENT_TYPE, Registry
 
@@ -20,14 +24,12 @@ log = logging.getLogger(__name__)
 
 Probe = Callable[[], Awaitable[bool]]
 
+Answer = tuple[int, str, bytes]
+
+# A client gets this long to send its request head, and an idle kept-alive connection is closed after it.
 _READ_TIMEOUT_SECONDS = 10.0
-_REASONS = {
-    200: "OK",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    400: "Bad Request",
-    503: "Service Unavailable",
-}
+# Only GETs are answered; a larger body is refused before it is read in full.
+_MAX_BODY_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -108,34 +110,34 @@ class HealthServer:
         self._host = host
         self._port = port
         self._timeout = check_timeout_seconds
-        self._server: asyncio.Server | None = None
-        self._connections: set[asyncio.Task[None]] = set()
+        self._server: HTTPServer | None = None
+        self._bound_port: int | None = None
 
     @property
     def port(self) -> int:
         """The bound port (useful when started with port 0)."""
-        if self._server is None:
+        if self._server is None or self._bound_port is None:
             raise RuntimeError("health server not started")
-        return int(self._server.sockets[0].getsockname()[1])
+        return self._bound_port
 
     async def start(self) -> None:
         """Bind the socket and start answering."""
-        self._server = await asyncio.start_server(self._on_connection, self._host, self._port)
+        sockets = bind_sockets(self._port, self._host)
+        self._bound_port = int(sockets[0].getsockname()[1])
+        self._server = HTTPServer(
+            _application(self.respond),
+            idle_connection_timeout=_READ_TIMEOUT_SECONDS,
+            max_body_size=_MAX_BODY_BYTES,
+        )
+        self._server.add_sockets(sockets)
         log.info("health endpoint listening on %s:%d", self._host, self.port)
 
     async def stop(self) -> None:
         """Stop accepting and close open connections."""
         server, self._server = self._server, None
         if server is not None:
-            server.close()
-        for task in list(self._connections):
-            task.cancel()
-        for task in list(self._connections):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        if server is not None:
-            with contextlib.suppress(Exception):
-                await server.wait_closed()
+            server.stop()
+            await server.close_all_connections()
 
     async def __aenter__(self) -> HealthServer:
         await self.start()
@@ -144,7 +146,7 @@ class HealthServer:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    async def respond(self, method: str, path: str) -> tuple[int, str, bytes]:
+    async def respond(self, method: str, path: str) -> Answer:
         """The (status, content type, body) answer to one request."""
         path = path.split("?", 1)[0]
         if path not in ("/healthz", "/metrics"):
@@ -156,36 +158,24 @@ class HealthServer:
         report = await run_checks(self._checks, self._timeout)
         return (200 if report.healthy else 503), "application/json", report.to_json().encode("utf-8")
 
-    async def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections.add(task)
-        try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), _READ_TIMEOUT_SECONDS)
-            parts = head.decode("latin-1").split("\r\n", 1)[0].split(" ")
-            if len(parts) == 3:
-                method, target, _version = parts
-                status, content_type, body = await self.respond(method, target)
-            else:
-                status, content_type, body, method = 400, "text/plain; charset=utf-8", b"bad request\n", "GET"
-            await _write(writer, status, content_type, b"" if method == "HEAD" else body, len(body))
-        except (ConnectionError, TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass  # the client went away or sent garbage; nothing to answer
-        finally:
-            if task is not None:
-                self._connections.discard(task)
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
 
+def _application(respond: Callable[[str, str], Awaitable[Answer]]) -> tornado.web.Application:
+    """A tornado application handing every request, whatever its path and method, to `respond`."""
 
-async def _write(
-    writer: asyncio.StreamWriter, status: int, content_type: str, body: bytes, length: int
-) -> None:
-    head = (
-        f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"
-        f"content-type: {content_type}\r\ncontent-length: {length}\r\n"
-        "cache-control: no-store\r\nconnection: close\r\n\r\n"
-    )
-    writer.write(head.encode("latin-1") + body)
-    await writer.drain()
+    class Endpoint(tornado.web.RequestHandler):
+        async def answer(self) -> None:
+            status, content_type, body = await respond(self.request.method or "GET", self.request.path)
+            self.set_status(status)
+            self.set_header("Content-Type", content_type)
+            self.set_header("Cache-Control", "no-store")
+            # Tornado sends the length and, for HEAD, no body. Not awaited: a client that left has nothing to
+            # hear, and tornado itself marks that failed write as seen.
+            self.finish(body)
+
+        get = head = post = put = delete = patch = options = answer
+
+        def compute_etag(self) -> None:
+            return None  # every scrape must read fresh values, never a 304
+
+    # No access log: a scrape or probe every few seconds would drown the bot's own lines.
+    return tornado.web.Application([(r".*", Endpoint)], log_function=lambda _handler: None)

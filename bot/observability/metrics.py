@@ -1,159 +1,148 @@
-"""A tiny Prometheus registry of our own: counters, gauges and histograms in text exposition format 0.0.4.
+"""The bot's metrics on prometheus-client: counters, gauges and histograms in text exposition format 0.0.4.
 
-We only need a handful of series, so a hundred lines of our own beat a dependency. Series are keyed by
-their label values; a labelled metric shows nothing until a series is first touched.
+Thin wrappers keep the calls the rest of the bot makes (`inc(outcome="ok")`, `value()`, `observe()`), while
+prometheus-client keeps the series and writes the exposition. Each `Registry` owns its own
+`CollectorRegistry`, never the library's global one, so tests and several bots in one process do not collide.
+A labelled metric shows nothing until a series is first touched; an unlabelled one shows 0 from the start.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+import prometheus_client
+from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4, CollectorRegistry, generate_latest
+from prometheus_client.metrics import MetricWrapperBase
 
+# What generate_latest writes, whatever the library's newest content type is.
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
+
+# The library would add a `<name>_created` series beside every counter and histogram series: series we never
+# exposed, and more to scrape. The switch is process-wide, not per registry.
+prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstream
+
+# Legacy (pre-UTF-8) names only: the library would also take names that older scrapers reject.
 _NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 _LABEL = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-
-LabelValues = tuple[str, ...]
 
 
 class MetricError(ValueError):
     """A metric was declared or used with a bad name, wrong labels or an invalid value."""
 
 
-def format_value(value: float) -> str:
-    """A sample value as Prometheus writes it (`+Inf`, `NaN`, integers without a trailing `.0`)."""
-    value = float(value)  # counts arrive as int, which lacks is_integer() before Python 3.12
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
+def _validate(name: str, labelnames: Sequence[str]) -> None:
+    if not _NAME.match(name):
+        raise MetricError(f"invalid metric name {name!r}")
+    for label in labelnames:
+        if not _LABEL.match(label) or label.startswith("__") or label == "le":
+            raise MetricError(f"invalid label name {label!r} on {name}")
+    if len(set(labelnames)) != len(labelnames):
+        raise MetricError(f"duplicate label names on {name}")
 
 
-def escape_label_value(value: str) -> str:
-    """Escape a label value: backslash, double quote and line feed."""
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+_Inner = TypeVar("_Inner", bound=MetricWrapperBase)
 
 
-def _escape_help(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\n", "\\n")
-
-
-def _series(name: str, labels: Iterable[tuple[str, str]], value: float) -> str:
-    pairs = ",".join(f'{key}="{escape_label_value(val)}"' for key, val in labels)
-    return f"{name}{{{pairs}}} {format_value(value)}" if pairs else f"{name} {format_value(value)}"
-
-
-class _Metric:
-    """Shared bookkeeping: name, help text, label names and a lock (handlers may run in worker threads)."""
+class _Metric(Generic[_Inner]):
+    """Name, help text and label names over one prometheus-client metric (which does its own locking)."""
 
     kind = "untyped"
 
-    def __init__(self, name: str, help_text: str, labelnames: Sequence[str] = ()) -> None:
-        if not _NAME.match(name):
-            raise MetricError(f"invalid metric name {name!r}")
-        for label in labelnames:
-            if not _LABEL.match(label) or label.startswith("__") or label == "le":
-                raise MetricError(f"invalid label name {label!r} on {name}")
-        if len(set(labelnames)) != len(labelnames):
-            raise MetricError(f"duplicate label names on {name}")
+    def __init__(self, name: str, help_text: str, labelnames: Sequence[str], inner: _Inner) -> None:
         self.name = name
         self.help = help_text
         self.labelnames = tuple(labelnames)
-        self._lock = threading.Lock()
+        self.inner = inner
+        self._children: dict[tuple[tuple[str, str], ...], _Inner] = {}
 
-    def _key(self, labels: dict[str, str]) -> LabelValues:
+    def _wrong_labels(self, labels: Mapping[str, str]) -> MetricError:
+        return MetricError(f"{self.name} takes labels {list(self.labelnames)}, got {sorted(labels)}")
+
+    def _child(self, labels: Mapping[str, str]) -> _Inner:
+        """The series named by `labels` (the metric itself when it has none); the library checks the names."""
+        if not self.labelnames:
+            if labels:
+                raise self._wrong_labels(labels)
+            return self.inner
+        # Every poll and Renault response lands here: one dict look-up instead of the library's sort and lock.
+        key = tuple(labels.items())
+        child = self._children.get(key)
+        if child is None:
+            try:
+                child = self._children[key] = self.inner.labels(**labels)
+            except ValueError as exc:
+                raise self._wrong_labels(labels) from exc
+        return child
+
+    def _read(self, sample_name: str, labels: Mapping[str, str]) -> float:
+        """One sample's value through the library's public collect(); 0 for a series never touched."""
         if set(labels) != set(self.labelnames):
-            raise MetricError(f"{self.name} takes labels {list(self.labelnames)}, got {sorted(labels)}")
-        return tuple(str(labels[name]) for name in self.labelnames)
-
-    def _pairs(self, key: LabelValues) -> list[tuple[str, str]]:
-        return list(zip(self.labelnames, key, strict=True))
-
-    def header(self) -> list[str]:
-        """The HELP and TYPE lines."""
-        return [f"# HELP {self.name} {_escape_help(self.help)}", f"# TYPE {self.name} {self.kind}"]
-
-    def samples(self) -> list[str]:
-        """The sample lines, one per series."""
-        raise NotImplementedError
+            raise self._wrong_labels(labels)
+        wanted = {key: str(value) for key, value in labels.items()}
+        for family in self.inner.collect():
+            for sample in family.samples:
+                if sample.name == sample_name and sample.labels == wanted:
+                    return sample.value
+        return 0.0
 
 
-class _ScalarMetric(_Metric):
-    """A metric whose series each hold one number (counters and gauges)."""
-
-    def __init__(self, name: str, help_text: str, labelnames: Sequence[str] = ()) -> None:
-        super().__init__(name, help_text, labelnames)
-        # An unlabelled metric always has its one series, so it shows as 0 from the start.
-        self._values: dict[LabelValues, float] = {} if labelnames else {(): 0.0}
-
-    def value(self, **labels: str) -> float:
-        """The current value of one series (0 when it was never touched)."""
-        key = self._key(labels)
-        with self._lock:
-            return self._values.get(key, 0.0)
-
-    def _add(self, amount: float, labels: dict[str, str]) -> None:
-        key = self._key(labels)
-        with self._lock:
-            self._values[key] = self._values.get(key, 0.0) + amount
-
-    def samples(self) -> list[str]:
-        """One line per series, in the order the series first appeared."""
-        with self._lock:
-            items = list(self._values.items())
-        return [_series(self.name, self._pairs(key), value) for key, value in items]
-
-
-class Counter(_ScalarMetric):
-    """A value that only goes up (name it `..._total`)."""
+class Counter(_Metric[prometheus_client.Counter]):
+    """A value that only goes up; its name ends in `_total` (the library would otherwise append one)."""
 
     kind = "counter"
+
+    def __init__(self, name: str, help_text: str, labelnames: Sequence[str] = ()) -> None:
+        _validate(name, labelnames)
+        if not name.endswith("_total"):
+            raise MetricError(f"counter {name!r} must end in _total")
+        inner = prometheus_client.Counter(name, help_text, labelnames, registry=None)
+        super().__init__(name, help_text, labelnames, inner)
 
     def inc(self, amount: float = 1.0, **labels: str) -> None:
         """Add `amount` (zero or more) to the series named by `labels`."""
         if amount < 0 or math.isnan(amount):
             raise MetricError(f"{self.name}: a counter cannot go down")
-        self._add(amount, labels)
+        self._child(labels).inc(amount)
+
+    def value(self, **labels: str) -> float:
+        """The current value of one series (0 when it was never touched)."""
+        return self._read(self.name, labels)
 
 
-class Gauge(_ScalarMetric):
+class Gauge(_Metric[prometheus_client.Gauge]):
     """A value that goes up and down, or is set outright (a timestamp, a queue length)."""
 
     kind = "gauge"
 
+    def __init__(self, name: str, help_text: str, labelnames: Sequence[str] = ()) -> None:
+        _validate(name, labelnames)
+        inner = prometheus_client.Gauge(name, help_text, labelnames, registry=None)
+        super().__init__(name, help_text, labelnames, inner)
+
     def set(self, value: float, **labels: str) -> None:
         """Set the series named by `labels` to `value`."""
-        key = self._key(labels)
-        with self._lock:
-            self._values[key] = float(value)
+        self._child(labels).set(value)
 
     def inc(self, amount: float = 1.0, **labels: str) -> None:
         """Add `amount` to the series."""
-        self._add(amount, labels)
+        self._child(labels).inc(amount)
 
     def dec(self, amount: float = 1.0, **labels: str) -> None:
         """Subtract `amount` from the series."""
-        self._add(-amount, labels)
+        self._child(labels).dec(amount)
+
+    def value(self, **labels: str) -> float:
+        """The current value of one series (0 when it was never touched)."""
+        return self._read(self.name, labels)
 
 
-@dataclass
-class _HistogramSeries:
-    counts: list[int]
-    total: float = 0.0
-    count: int = 0
-
-
-class Histogram(_Metric):
+class Histogram(_Metric[prometheus_client.Histogram]):
     """Observations counted into fixed, cumulative buckets, plus their sum and count."""
 
     kind = "histogram"
@@ -161,68 +150,42 @@ class Histogram(_Metric):
     def __init__(
         self, name: str, help_text: str, buckets: Sequence[float], labelnames: Sequence[str] = ()
     ) -> None:
-        super().__init__(name, help_text, labelnames)
+        _validate(name, labelnames)
         bounds = [float(b) for b in buckets if not math.isinf(b)]
         if not bounds or bounds != sorted(set(bounds)):
             raise MetricError(f"{name}: buckets must be a non-empty, strictly increasing list")
         self.buckets = (*bounds, math.inf)
-        self._series: dict[LabelValues, _HistogramSeries] = {}
-        if not labelnames:
-            self._series[()] = self._empty()
-
-    def _empty(self) -> _HistogramSeries:
-        return _HistogramSeries(counts=[0] * len(self.buckets))
+        inner = prometheus_client.Histogram(name, help_text, labelnames, registry=None, buckets=self.buckets)
+        super().__init__(name, help_text, labelnames, inner)
 
     def observe(self, value: float, **labels: str) -> None:
         """Record one observation (a duration in seconds, a size) in the series named by `labels`."""
         if math.isnan(value):
             raise MetricError(f"{self.name}: cannot observe NaN")
-        key = self._key(labels)
-        with self._lock:
-            series = self._series.setdefault(key, self._empty())
-            for index, bound in enumerate(self.buckets):
-                if value <= bound:
-                    series.counts[index] += 1
-            series.total += value
-            series.count += 1
+        self._child(labels).observe(value)
 
     def count(self, **labels: str) -> int:
         """How many observations one series holds."""
-        key = self._key(labels)
-        with self._lock:
-            series = self._series.get(key)
-            return series.count if series else 0
-
-    def samples(self) -> list[str]:
-        """`_bucket` lines (cumulative, `le` last), then `_sum` and `_count`, for each series."""
-        with self._lock:
-            items = [(key, list(s.counts), s.total, s.count) for key, s in self._series.items()]
-        lines: list[str] = []
-        for key, counts, total, count in items:
-            pairs = self._pairs(key)
-            for bound, hits in zip(self.buckets, counts, strict=True):
-                lines.append(_series(f"{self.name}_bucket", [*pairs, ("le", format_value(bound))], hits))
-            lines.append(_series(f"{self.name}_sum", pairs, total))
-            lines.append(_series(f"{self.name}_count", pairs, count))
-        return lines
+        return int(self._read(f"{self.name}_count", labels))
 
 
-_M = TypeVar("_M", bound=_Metric)
+_M = TypeVar("_M", bound="_Metric[Any]")
 
 
-@dataclass
 class Registry:
-    """The set of metrics one process exposes on /metrics."""
+    """The set of metrics one process (or one bot in a test) exposes on /metrics."""
 
-    _metrics: dict[str, _Metric] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self) -> None:
+        self.collectors = CollectorRegistry()
+        self._metrics: dict[str, _Metric[Any]] = {}
 
     def register(self, metric: _M) -> _M:
-        """Add a metric; a second metric with the same name is refused."""
-        with self._lock:
-            if metric.name in self._metrics:
-                raise MetricError(f"metric {metric.name} is already registered")
-            self._metrics[metric.name] = metric
+        """Add a metric; one whose name (or one of its series' names) is taken is refused."""
+        try:
+            self.collectors.register(metric.inner)
+        except ValueError as exc:  # the library checks under its own lock
+            raise MetricError(f"metric {metric.name} is already registered") from exc
+        self._metrics[metric.name] = metric
         return metric
 
     def counter(self, name: str, help_text: str, labelnames: Sequence[str] = ()) -> Counter:
@@ -239,17 +202,12 @@ class Registry:
         """Create and register a histogram with fixed buckets."""
         return self.register(Histogram(name, help_text, buckets, labelnames))
 
-    def __iter__(self) -> Iterator[_Metric]:
-        with self._lock:
-            return iter(list(self._metrics.values()))
+    def __iter__(self) -> Iterator[_Metric[Any]]:
+        return iter(list(self._metrics.values()))
 
     def render(self) -> str:
         """Every metric in text exposition format 0.0.4, ending with a line feed."""
-        lines: list[str] = []
-        for metric in self:
-            lines.extend(metric.header())
-            lines.extend(metric.samples())
-        return "\n".join(lines) + "\n" if lines else ""
+        return generate_latest(self.collectors).decode("utf-8")
 
 
 # Renault actions take from under a second (a refused call) to half a minute (a slow car wake-up).

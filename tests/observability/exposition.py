@@ -1,4 +1,7 @@
-"""A tiny, strict parser of the Prometheus text format 0.0.4: tests read /metrics as a scraper would."""
+"""A tiny, strict parser of the Prometheus text format 0.0.4: tests read /metrics as a scraper would.
+
+Like Prometheus 3, it reads a bucket bound (`le`) as a number, so `le="1"` and `le="1.0"` name one series.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,11 @@ class Exposition:
 
     def value(self, name: str, **labels: str) -> float:
         """One sample's value; KeyError when it is absent."""
-        return self.samples[(name, frozenset(labels.items()))]
+        return self.samples[(name, frozenset(_normalised(key, val) for key, val in labels.items()))]
+
+
+def _normalised(key: str, value: str) -> tuple[str, str]:
+    return (key, repr(_number(value))) if key == "le" else (key, value)
 
 
 def _labels(text: str) -> Labels:
@@ -34,7 +41,8 @@ def _labels(text: str) -> Labels:
         if match is None:
             raise ValueError(f"malformed labels: {text!r}")
         raw = match.group(2)
-        pairs.append((match.group(1), re.sub(r"\\[\\\"n]", lambda m: _UNESCAPE[m.group(0)], raw)))
+        value = re.sub(r"\\[\\\"n]", lambda m: _UNESCAPE[m.group(0)], raw)
+        pairs.append(_normalised(match.group(1), value))
         position = match.end()
     return frozenset(pairs)
 

@@ -207,3 +207,68 @@ async def test_poller_check_reads_the_bot_metrics_gauge_over_http() -> None:
     assert fresh.status_code == 200
     assert stale.status_code == 503
     assert stale.json()["checks"] == {"poller": "failing"}
+
+
+async def test_head_answers_like_get_without_a_body() -> None:
+    async with _serve([HealthCheck("database", _down)]) as client:
+        got = await client.get("/healthz")
+        head = await client.head("/healthz")
+
+    assert head.status_code == 503
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(got.content))
+
+
+async def test_answers_are_never_cached() -> None:
+    async with _serve([]) as client:
+        first = await client.get("/metrics")
+        second = await client.get("/metrics", headers={"if-none-match": first.headers.get("etag", "*")})
+
+    assert first.headers["cache-control"] == "no-store"
+    assert "etag" not in first.headers
+    assert second.status_code == 200
+
+
+async def test_a_client_that_leaves_during_a_check_does_not_break_the_server(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> bool:
+        entered.set()
+        await release.wait()
+        return True
+
+    server = HealthServer(Registry(), [HealthCheck("telegram", slow)], host="127.0.0.1", port=0)
+    async with server:
+        _reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+        await writer.drain()
+        await entered.wait()
+        writer.close()
+        await writer.wait_closed()
+        release.set()
+        async with httpx.AsyncClient() as client:
+            after = await client.get(f"http://127.0.0.1:{server.port}/healthz")
+
+    assert after.status_code == 200
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+async def test_stop_does_not_wait_for_a_check_in_flight() -> None:
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def hangs() -> bool:
+        entered.set()
+        await release.wait()
+        return True
+
+    server = HealthServer(Registry(), [HealthCheck("telegram", hangs)], host="127.0.0.1", port=0)
+    await server.start()
+    async with httpx.AsyncClient() as client:
+        request = asyncio.create_task(client.get(f"http://127.0.0.1:{server.port}/healthz"))
+        await entered.wait()
+        await asyncio.wait_for(server.stop(), 30)  # far longer than it takes; the check never returns
+        with pytest.raises(httpx.HTTPError):
+            await request
+    release.set()

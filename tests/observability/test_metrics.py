@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from bot.observability.metrics import BotMetrics, MetricError, Registry, format_value, status_class
+from bot.observability.metrics import BotMetrics, MetricError, Registry, status_class
 from tests.observability.exposition import parse
 
 
@@ -32,7 +32,7 @@ def test_unlabelled_metrics_show_zero_before_first_use_and_labelled_ones_show_no
 
     text = registry.render()
 
-    assert "cooldowns_total 0\n" in text
+    assert parse(text).value("cooldowns_total") == 0
     assert "errors_total{" not in text
     assert parse(text).types["errors_total"] == "counter"
 
@@ -90,17 +90,25 @@ def test_histogram_buckets_render_in_ascending_order_ending_with_inf() -> None:
     registry = Registry()
     registry.histogram("h", "H.", [0.1, 2.5]).observe(1)
 
-    buckets = [line for line in registry.render().splitlines() if line.startswith("h_bucket")]
+    samples = parse(registry.render()).samples.items()  # in the order they were written
+    buckets = [(dict(labels)["le"], value) for (name, labels), value in samples if name == "h_bucket"]
 
-    assert buckets == ['h_bucket{le="0.1"} 0', 'h_bucket{le="2.5"} 1', 'h_bucket{le="+Inf"} 1']
+    assert buckets == [("0.1", 0), ("2.5", 1), ("inf", 1)]
 
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(3.0, "3"), (0.25, "0.25"), (math.inf, "+Inf"), (-math.inf, "-Inf"), (math.nan, "NaN")],
+    [(3.0, "3.0"), (0.25, "0.25"), (math.inf, "+Inf"), (-math.inf, "-Inf"), (math.nan, "NaN")],
 )
 def test_values_are_written_the_way_prometheus_reads_them(value: float, text: str) -> None:
-    assert format_value(value) == text
+    registry = Registry()
+    registry.gauge("g", "G.").set(value)
+
+    rendered = registry.render()
+
+    assert f"\ng {text}\n" in rendered
+    read = parse(rendered).value("g")
+    assert read == value or (math.isnan(read) and math.isnan(value))
 
 
 def test_wrong_label_names_are_refused() -> None:
@@ -207,3 +215,51 @@ def test_timed_block_is_observed_in_action_seconds_even_when_it_raises() -> None
     assert scraped.value("renault_bot_action_seconds_count", action="charge_start") == 2
     assert scraped.value("renault_bot_action_seconds_sum", action="charge_start") == 3.5
     assert scraped.value("renault_bot_action_seconds_bucket", action="charge_start", le="1") == 1
+
+
+def test_bot_metrics_expose_exactly_their_own_families_and_series() -> None:
+    registry = Registry()
+    metrics = BotMetrics.create(registry)
+    metrics.polls.inc(outcome="ok")
+    metrics.record_renault_response(200, "kca_read")
+    metrics.action_seconds.observe(2.0, action="hvac_start")
+
+    scraped = parse(registry.render())
+
+    prefix = "renault_bot_"
+    assert scraped.types == {
+        f"{prefix}polls_total": "counter",
+        f"{prefix}renault_responses_total": "counter",
+        f"{prefix}renault_errors_total": "counter",
+        f"{prefix}quota_cooldowns_total": "counter",
+        f"{prefix}notifications_total": "counter",
+        f"{prefix}action_seconds": "histogram",
+        f"{prefix}poller_last_tick_timestamp_seconds": "gauge",
+    }
+    assert {name for name, _labels in scraped.samples} == {  # no `_created` series beside them
+        f"{prefix}polls_total",
+        f"{prefix}renault_responses_total",
+        f"{prefix}quota_cooldowns_total",
+        f"{prefix}action_seconds_bucket",
+        f"{prefix}action_seconds_sum",
+        f"{prefix}action_seconds_count",
+        f"{prefix}poller_last_tick_timestamp_seconds",
+    }
+
+
+def test_a_counter_name_must_end_in_total() -> None:
+    # prometheus-client would expose `polls` as `polls_total`: a name other than the one declared.
+    with pytest.raises(MetricError, match="_total"):
+        Registry().counter("polls", "Polls.")
+
+
+def test_a_label_set_is_checked_on_every_use_not_only_the_first() -> None:
+    counter = Registry().counter("c_total", "C.", ["outcome", "kind"])
+    counter.inc(outcome="ok", kind="a")
+    counter.inc(kind="a", outcome="ok")  # the same series, named in another order
+
+    with pytest.raises(MetricError):
+        counter.inc(outcome="ok")
+    with pytest.raises(MetricError):
+        counter.value(outcome="ok")
+    assert counter.value(outcome="ok", kind="a") == 2
