@@ -7,8 +7,6 @@ from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
     # Numbers and units
-    "num.decimal_separator": ".",
-    "num.thousands_separator": ",",
     "unit.km": "{value} km",
     "unit.mi": "{value} mi",
     "unit.celsius": "{value} °C",

@@ -7,8 +7,6 @@ from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
     # Nombres et unités
-    "num.decimal_separator": ",",
-    "num.thousands_separator": "\u202f",
     "unit.km": "{value} km",
     "unit.mi": "{value} mi",
     "unit.celsius": "{value} °C",

@@ -1,0 +1,54 @@
+"""CLDR formatting through Babel in English, French and German: numbers, weekdays, plurals and dates."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.telegram_ui.i18n import Translator, locales
+
+# The separators the catalogs spelled out by hand before Babel: the CLDR output must stay the same.
+_HAND_WRITTEN = {"en": (".", ","), "fr": (",", "\u202f"), "de": (",", ".")}
+
+
+def _hand_written(language: str, value: float, decimals: int) -> str:
+    decimal, thousands = _HAND_WRITTEN[language]
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "decimals", "text"),
+    [
+        ("en", 12345.5, 1, "12,345.5"),
+        ("fr", 12345.5, 1, "12\u202f345,5"),
+        ("de", 12345.5, 1, "12.345,5"),
+        ("en", 7.35, 1, "7.3"),  # 7.35 is 7.3499... in binary: rounded as Python rounds it
+        ("de", 1.05, 1, "1,1"),  # 1.0500...04 in binary
+        ("fr", -2.5, 1, "-2,5"),
+        ("de", 2.5, 0, "2"),  # half to even
+        ("en", 1234567.891, 2, "1,234,567.89"),
+        ("fr", 0, 2, "0,00"),
+    ],
+)
+def test_numbers_have_the_languages_separators_and_fixed_decimals(
+    language: str, value: float, decimals: int, text: str
+) -> None:
+    assert Translator(language).number(value, decimals) == text
+
+
+@given(
+    st.sampled_from(sorted(_HAND_WRITTEN)),
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+    st.integers(min_value=0, max_value=3),
+)
+def test_numbers_read_as_the_hand_written_formatting_did(language: str, value: float, decimals: int) -> None:
+    assert Translator(language).number(value, decimals) == _hand_written(language, value, decimals)
+
+
+def test_locales_are_parsed_once_and_shared_by_translators() -> None:
+    # /status builds a Translator per update: parsing the CLDR locale each time would be wasted work.
+    assert Translator("fr").locale is Translator("fr").locale
+    assert locales.locale_of("de") is locales.locale_of("de")
+    assert Translator("xx").locale is locales.locale_of("en")
