@@ -20,6 +20,7 @@ from bot.services.history import HistoryView, SessionSummary
 from bot.telegram_ui.charts import ChartLabels, battery_chart
 from bot.telegram_ui.context import BotApplication, BotContext
 from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
+from bot.telegram_ui.i18n.locales import locale_of, moment
 
 HISTORY_KEY: Final = "history"
 
@@ -70,7 +71,7 @@ def _session_line(text: HistoryText, session: SessionSummary, time_zone: str) ->
     power = session.average_power_kw
     return text(
         "history.session",
-        start=start.strftime("%d.%m %H:%M"),
+        start=moment(locale_of(text.language), start, text("history.start_pattern")),
         end=end,
         from_level=_percent(session.start_level, unknown),
         to_level=_percent(session.end_level, unknown),

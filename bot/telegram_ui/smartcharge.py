@@ -32,7 +32,7 @@ from bot.services.errors import InvalidInput
 from bot.services.smart_charging import SmartPlanView, TariffDown
 from bot.telegram_ui.context import BotApplication, BotContext
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
-from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.i18n import Translator, locales
 from bot.telegram_ui.i18n.smartcharge import CATALOGS
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,8 @@ def render_plan(tr: Translator, view: SmartPlanView) -> str:
         first, last = planned.intervals[0], planned.intervals[-1]
         kwh = tr.number(float(chosen.estimate.energy_kwh), 1)
         if planned.kind is PlanKind.WINDOW:
-            day = first.start.astimezone(zone).strftime("%a %d/%m")
+            # English day names in every language, as the C-locale strftime("%a") this replaced wrote.
+            day = locales.moment(locales.locale_of("en"), first.start.astimezone(zone), "EEE dd/MM")
             start, end = _local(first.start, zone), _local(first.end, zone)
             lines.append(text(tr, "smart.plan.window", start=start, end=end, day=day, kwh=kwh))
         else:

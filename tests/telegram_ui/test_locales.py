@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.i18n import Translator, locales
+
+NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 # The separators the catalogs spelled out by hand before Babel: the CLDR output must stay the same.
 _HAND_WRITTEN = {"en": (".", ","), "fr": (",", "\u202f"), "de": (",", ".")}
@@ -45,6 +51,28 @@ def test_numbers_have_the_languages_separators_and_fixed_decimals(
 )
 def test_numbers_read_as_the_hand_written_formatting_did(language: str, value: float, decimals: int) -> None:
     assert Translator(language).number(value, decimals) == _hand_written(language, value, decimals)
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "text"),
+    [
+        ("en", "UTC", "11/1 02:00"),
+        ("fr", "UTC", "1/11 02:00"),
+        ("de", "UTC", "1.11. 02:00"),
+        ("fr", "Europe/Paris", "1/11 03:00"),
+        ("en", "America/New_York", "10/31 22:00"),  # 02:00 UTC on 1 November is still 31 October there
+    ],
+)
+def test_other_days_show_day_and_month_in_the_languages_order(language: str, zone: str, text: str) -> None:
+    moment = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    assert fmt.local_datetime(Translator(language), moment, zone, NOW) == text
+
+
+def test_a_moment_is_formatted_in_its_own_time_zone() -> None:
+    late = datetime(2026, 3, 29, 23, 30, tzinfo=UTC)  # 01:30 in Paris, after the switch to summer time
+    paris = late.astimezone(ZoneInfo("Europe/Paris"))
+    assert locales.moment(locales.locale_of("en"), paris, "EEE dd/MM HH:mm") == "Mon 30/03 01:30"
+    assert locales.moment(locales.locale_of("de"), paris, "EEEE d.M.") == "Montag 30.3."
 
 
 def test_locales_are_parsed_once_and_shared_by_translators() -> None:

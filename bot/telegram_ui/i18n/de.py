@@ -18,7 +18,8 @@ MESSAGES: Final[dict[str, str]] = {
     "age.minutes": "vor {minutes} Min.",
     "age.hours": "vor {hours} Std.",
     "age.days": "vor {days} Tagen",
-    "time.date_time": "{day}.{month}. {time}",
+    # CLDR-Datumsmuster (Babel): M Monat, d Tag, HH:mm 24-Stunden-Uhrzeit
+    "pattern.date_time": "d.M. HH:mm",
     # Befehle
     "cmd.start": "Willkommen und wie Sie Ihr Auto verknüpfen",
     "cmd.login": "MyRenault-Konto verknüpfen",

@@ -18,7 +18,8 @@ MESSAGES: Final[dict[str, str]] = {
     "age.minutes": "{minutes} min ago",
     "age.hours": "{hours} h ago",
     "age.days": "{days} days ago",
-    "time.date_time": "{month}/{day} {time}",
+    # CLDR date patterns (Babel): M month, d day, HH:mm 24-hour time
+    "pattern.date_time": "M/d HH:mm",
     # Commands (the menu Telegram shows)
     "cmd.start": "Welcome and how to link your car",
     "cmd.login": "Link your MyRenault account",

@@ -18,7 +18,8 @@ MESSAGES: Final[dict[str, str]] = {
     "age.minutes": "il y a {minutes} min",
     "age.hours": "il y a {hours} h",
     "age.days": "il y a {days} jours",
-    "time.date_time": "{day}/{month} {time}",
+    # Motifs de date CLDR (Babel) : M mois, d jour, HH:mm heure sur 24 h
+    "pattern.date_time": "d/M HH:mm",
     # Commandes
     "cmd.start": "Bienvenue et comment relier votre voiture",
     "cmd.login": "Relier votre compte MyRenault",
