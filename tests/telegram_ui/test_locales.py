@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.schedule import Weekday
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.i18n import Translator, locales
+from bot.telegram_ui.schedule_view import day_name
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -51,6 +53,23 @@ def test_numbers_have_the_languages_separators_and_fixed_decimals(
 )
 def test_numbers_read_as_the_hand_written_formatting_did(language: str, value: float, decimals: int) -> None:
     assert Translator(language).number(value, decimals) == _hand_written(language, value, decimals)
+
+
+@pytest.mark.parametrize(
+    ("language", "long", "short"),
+    [
+        ("en", ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+         ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]),
+        ("fr", ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+         ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"]),
+        ("de", ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"],
+         ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"]),
+    ],
+)  # fmt: skip
+def test_weekday_names_start_on_monday(language: str, long: list[str], short: list[str]) -> None:
+    tr = Translator(language)
+    assert [day_name(tr, day) for day in Weekday] == long
+    assert [day_name(tr, day, short=True) for day in Weekday] == short
 
 
 @pytest.mark.parametrize(
