@@ -68,7 +68,8 @@ def age(tr: Translator, moment: datetime, now: datetime) -> str:
     hours = minutes // 60
     if hours < 48:
         return tr("age.hours", hours=hours)
-    return tr("age.days", days=hours // 24)
+    days = hours // 24
+    return tr.plural("age.days", days, days=days)
 
 
 def minutes_until(moment: datetime, now: datetime) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.domain.schedule import Weekday
 from bot.telegram_ui import formatting as fmt
-from bot.telegram_ui.i18n import Translator, locales
+from bot.telegram_ui.i18n import CATALOGS, Translator, locales
 from bot.telegram_ui.schedule_view import day_name
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -70,6 +70,39 @@ def test_weekday_names_start_on_monday(language: str, long: list[str], short: li
     tr = Translator(language)
     assert [day_name(tr, day) for day in Weekday] == long
     assert [day_name(tr, day, short=True) for day in Weekday] == short
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("en", ["0 days ago", "1 day ago", "2 days ago"]),
+        ("fr", ["il y a 0 jour", "il y a 1 jour", "il y a 2 jours"]),  # French singular covers 0 and 1
+        ("de", ["vor 0 Tagen", "vor 1 Tag", "vor 2 Tagen"]),
+    ],
+)
+def test_plurals_follow_each_languages_rule(language: str, texts: list[str]) -> None:
+    tr = Translator(language)
+    assert [tr.plural("age.days", n, days=n) for n in (0, 1, 2)] == texts
+
+
+def test_a_plural_category_the_catalog_lacks_reads_as_other() -> None:
+    # CLDR gives French 'many' for exact millions; the catalogs only spell out 'one' and 'other'.
+    assert locales.plural_category(locales.locale_of("fr"), 1_000_000) == "many"
+    assert Translator("fr").plural("age.days", 1_000_000, days=1_000_000) == "il y a 1000000 jours"
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_every_plural_message_has_an_other_form(language: str) -> None:
+    catalog = CATALOGS[language]
+    bases = {key.rsplit(".", 1)[0] for key in catalog if key.endswith((".one", ".many"))}
+    assert bases, "no plural messages found: the scan is broken"
+    assert sorted(base for base in bases if f"{base}.other" not in catalog) == []
+    assert sorted(base for base in bases if base in catalog) == []
+
+
+def test_ages_in_days_use_the_plural_messages() -> None:
+    assert fmt.age(Translator("de"), NOW - timedelta(days=2, hours=1), NOW) == "vor 2 Tagen"
+    assert fmt.age(Translator("fr"), NOW - timedelta(days=3), NOW) == "il y a 3 jours"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ MESSAGES: Final[dict[str, str]] = {
     "age.just_now": "gerade eben",
     "age.minutes": "vor {minutes} Min.",
     "age.hours": "vor {hours} Std.",
-    "age.days": "vor {days} Tagen",
+    "age.days.one": "vor {days} Tag",
+    "age.days.other": "vor {days} Tagen",
     # CLDR-Datumsmuster (Babel): M Monat, d Tag, HH:mm 24-Stunden-Uhrzeit
     "pattern.date_time": "d.M. HH:mm",
     # Befehle

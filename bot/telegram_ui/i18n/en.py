@@ -17,7 +17,8 @@ MESSAGES: Final[dict[str, str]] = {
     "age.just_now": "just now",
     "age.minutes": "{minutes} min ago",
     "age.hours": "{hours} h ago",
-    "age.days": "{days} days ago",
+    "age.days.one": "{days} day ago",
+    "age.days.other": "{days} days ago",
     # CLDR date patterns (Babel): M month, d day, HH:mm 24-hour time
     "pattern.date_time": "M/d HH:mm",
     # Commands (the menu Telegram shows)

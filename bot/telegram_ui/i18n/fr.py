@@ -17,7 +17,8 @@ MESSAGES: Final[dict[str, str]] = {
     "age.just_now": "à l'instant",
     "age.minutes": "il y a {minutes} min",
     "age.hours": "il y a {hours} h",
-    "age.days": "il y a {days} jours",
+    "age.days.one": "il y a {days} jour",
+    "age.days.other": "il y a {days} jours",
     # Motifs de date CLDR (Babel) : M mois, d jour, HH:mm heure sur 24 h
     "pattern.date_time": "d/M HH:mm",
     # Commandes
