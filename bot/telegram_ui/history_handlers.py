@@ -20,12 +20,9 @@ from bot.services.history import HistoryView, SessionSummary
 from bot.telegram_ui.charts import ChartLabels, battery_chart
 from bot.telegram_ui.context import BotApplication, BotContext
 from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
-from bot.telegram_ui.i18n.locales import locale_of, moment
+from bot.telegram_ui.i18n.locales import decimal, locale_of, moment
 
 HISTORY_KEY: Final = "history"
-
-
-_DECIMAL = {"en": ".", "fr": ",", "de": ","}
 
 
 class HistoryPort(Protocol):
@@ -49,7 +46,7 @@ class HistoryText:
 
     def number(self, value: float) -> str:
         """One decimal, with this language's decimal separator."""
-        return f"{value:.1f}".replace(".", _DECIMAL[self.language])
+        return decimal(locale_of(self.language), value, 1, grouping=False)
 
 
 def render_history(text: HistoryText, view: HistoryView, time_zone: str) -> str:

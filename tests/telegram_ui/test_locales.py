@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.domain.schedule import Weekday
 from bot.telegram_ui import formatting as fmt
+from bot.telegram_ui.history_handlers import HistoryText
 from bot.telegram_ui.i18n import CATALOGS, Translator, locales
 from bot.telegram_ui.schedule_view import day_name
 
@@ -53,6 +54,12 @@ def test_numbers_have_the_languages_separators_and_fixed_decimals(
 )
 def test_numbers_read_as_the_hand_written_formatting_did(language: str, value: float, decimals: int) -> None:
     assert Translator(language).number(value, decimals) == _hand_written(language, value, decimals)
+
+
+def test_history_numbers_have_one_decimal_and_no_grouping() -> None:
+    assert HistoryText("de").number(1234.56) == "1234,6"
+    assert HistoryText("en").number(31.25) == "31.2"
+    assert HistoryText("fr").number(10.06) == "10,1"
 
 
 @pytest.mark.parametrize(
