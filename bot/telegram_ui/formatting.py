@@ -49,12 +49,12 @@ def local_time(moment: datetime, zone_name: str) -> str:
 
 
 def local_datetime(tr: Translator, moment: datetime, zone_name: str, now: datetime) -> str:
-    """'14:05' for today (in the user's zone), otherwise '03.11 14:05' style per language."""
+    """'14:05' for today (in the user's zone), otherwise the language's day and month too: '11/3 14:05'."""
     tz = zone(zone_name)
     here = moment.astimezone(tz)
     if here.date() == now.astimezone(tz).date():
         return here.strftime("%H:%M")
-    return tr("time.date_time", day=here.day, month=here.month, time=here.strftime("%H:%M"))
+    return tr.moment(here, "pattern.date_time")
 
 
 def age(tr: Translator, moment: datetime, now: datetime) -> str:
@@ -68,7 +68,8 @@ def age(tr: Translator, moment: datetime, now: datetime) -> str:
     hours = minutes // 60
     if hours < 48:
         return tr("age.hours", hours=hours)
-    return tr("age.days", days=hours // 24)
+    days = hours // 24
+    return tr.plural("age.days", days, days=days)
 
 
 def minutes_until(moment: datetime, now: datetime) -> int:

@@ -18,8 +18,7 @@ from bot.services.history import HistoryView, SessionSummary
 from bot.telegram_ui.charts import ChartLabels, battery_chart
 from bot.telegram_ui.context import BotApplication, BotContext
 from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
-
-_DECIMAL = {"en": ".", "fr": ",", "de": ","}
+from bot.telegram_ui.i18n.locales import decimal, locale_of, moment
 
 
 class HistoryText:
@@ -35,7 +34,7 @@ class HistoryText:
 
     def number(self, value: float) -> str:
         """One decimal, with this language's decimal separator."""
-        return f"{value:.1f}".replace(".", _DECIMAL[self.language])
+        return decimal(locale_of(self.language), value, 1, grouping=False)
 
 
 def render_history(text: HistoryText, view: HistoryView, time_zone: str) -> str:
@@ -57,7 +56,7 @@ def _session_line(text: HistoryText, session: SessionSummary, time_zone: str) ->
     power = session.average_power_kw
     return text(
         "history.session",
-        start=start.strftime("%d.%m %H:%M"),
+        start=moment(locale_of(text.language), start, text("history.start_pattern")),
         end=end,
         from_level=_percent(session.start_level, unknown),
         to_level=_percent(session.end_level, unknown),

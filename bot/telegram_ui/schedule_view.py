@@ -30,7 +30,7 @@ _MODE_KEYS = {
 
 def day_name(tr: Translator, day: Weekday, *, short: bool = False) -> str:
     """'Monday' (or 'Mon') in the chat's language."""
-    return tr(f"{'weekday_short' if short else 'weekday'}.{day.name.lower()}")
+    return tr.weekday(day.value, short=short)
 
 
 def period_text(tr: Translator, slot: LocalSlot) -> str:

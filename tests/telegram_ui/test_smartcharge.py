@@ -90,7 +90,7 @@ def _rendered(language: str, view: SmartPlanView) -> str:
 def test_plan_is_rendered_in_local_time_with_cost_saving_and_notes() -> None:
     rendered = _rendered("en", _view(frozenset({PlanNote.MISSING_PRICES})))
 
-    assert "02:00 – 05:00" in rendered  # 01:00 UTC is 02:00 in Paris in November
+    assert "02:00 – 05:00 (Tue 03/11)" in rendered  # 01:00 UTC is 02:00 in Paris in November
     assert "15.0 kWh" in rendered
     assert "1.20 GBP" in rendered
     assert "3.30 GBP" in rendered  # saving against charging now

@@ -2,14 +2,18 @@
 
 Every user-visible string lives in a catalog; handlers and renderers only name keys. Placeholders use
 `str.format` syntax (`{level}`); a test checks that every catalog has the same keys and placeholders.
+Numbers, dates, weekday names and plural choices come from CLDR through Babel (`locales`); keys under
+`pattern.` hold CLDR date patterns, and a message that depends on a count has one key per plural category
+(`age.days.one`, `age.days.other`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Final
 
-from bot.telegram_ui.i18n import de, en, fr, history, schedule, smartcharge
+from bot.telegram_ui.i18n import de, en, fr, history, locales, schedule, smartcharge
 
 DEFAULT_LANGUAGE: Final = "en"
 
@@ -45,11 +49,12 @@ def pick_language(code: str | None) -> str:
 class Translator:
     """Renders catalog keys in one language; unknown keys fall back to English, then to the key itself."""
 
-    __slots__ = ("_messages", "language")
+    __slots__ = ("_messages", "language", "locale")
 
     def __init__(self, language: str) -> None:
         self.language = pick_language(language)
         self._messages = CATALOGS[self.language]
+        self.locale = locales.locale_of(self.language)
 
     def __call__(self, key: str, /, **params: object) -> str:
         """The message for `key` with its placeholders filled in."""
@@ -60,9 +65,20 @@ class Translator:
         """Whether the catalog holds `key` (used for optional per-value messages)."""
         return key in self._messages
 
+    def plural(self, key: str, count: int, /, **params: object) -> str:
+        """The message for `count` things: `key.one`, `key.other`... by this language's plural rule."""
+        chosen = f"{key}.{locales.plural_category(self.locale, count)}"
+        # A category the catalog does not spell out (French 'many') reads like 'other'.
+        return self(chosen if chosen in self._messages else f"{key}.other", **params)
+
     def number(self, value: float, decimals: int = 0) -> str:
         """A number with this language's decimal and thousands separators."""
-        text = f"{value:,.{decimals}f}"
-        thousands = self("num.thousands_separator")
-        decimal = self("num.decimal_separator")
-        return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+        return locales.decimal(self.locale, value, decimals)
+
+    def moment(self, when: datetime, pattern_key: str) -> str:
+        """`when` (in its own zone) through this language's CLDR pattern stored under `pattern_key`."""
+        return locales.moment(self.locale, when, self(pattern_key))
+
+    def weekday(self, day: int, *, short: bool = False) -> str:
+        """'Monday' or 'Mon' (0 is Monday, as `date.weekday()`) in this language."""
+        return locales.weekday_names(self.locale, short)[day]

@@ -7,8 +7,6 @@ from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
     # Zahlen und Einheiten
-    "num.decimal_separator": ",",
-    "num.thousands_separator": ".",
     "unit.km": "{value} km",
     "unit.mi": "{value} mi",
     "unit.celsius": "{value} °C",
@@ -19,8 +17,10 @@ MESSAGES: Final[dict[str, str]] = {
     "age.just_now": "gerade eben",
     "age.minutes": "vor {minutes} Min.",
     "age.hours": "vor {hours} Std.",
-    "age.days": "vor {days} Tagen",
-    "time.date_time": "{day}.{month}. {time}",
+    "age.days.one": "vor {days} Tag",
+    "age.days.other": "vor {days} Tagen",
+    # CLDR-Datumsmuster (Babel): M Monat, d Tag, HH:mm 24-Stunden-Uhrzeit
+    "pattern.date_time": "d.M. HH:mm",
     # Befehle
     "cmd.start": "Willkommen und wie Sie Ihr Auto verknüpfen",
     "cmd.login": "MyRenault-Konto verknüpfen",

@@ -7,8 +7,6 @@ from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
     # Numbers and units
-    "num.decimal_separator": ".",
-    "num.thousands_separator": ",",
     "unit.km": "{value} km",
     "unit.mi": "{value} mi",
     "unit.celsius": "{value} °C",
@@ -19,8 +17,10 @@ MESSAGES: Final[dict[str, str]] = {
     "age.just_now": "just now",
     "age.minutes": "{minutes} min ago",
     "age.hours": "{hours} h ago",
-    "age.days": "{days} days ago",
-    "time.date_time": "{month}/{day} {time}",
+    "age.days.one": "{days} day ago",
+    "age.days.other": "{days} days ago",
+    # CLDR date patterns (Babel): M month, d day, HH:mm 24-hour time
+    "pattern.date_time": "M/d HH:mm",
     # Commands (the menu Telegram shows)
     "cmd.start": "Welcome and how to link your car",
     "cmd.login": "Link your MyRenault account",

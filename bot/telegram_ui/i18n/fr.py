@@ -7,8 +7,6 @@ from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
     # Nombres et unités
-    "num.decimal_separator": ",",
-    "num.thousands_separator": "\u202f",
     "unit.km": "{value} km",
     "unit.mi": "{value} mi",
     "unit.celsius": "{value} °C",
@@ -19,8 +17,10 @@ MESSAGES: Final[dict[str, str]] = {
     "age.just_now": "à l'instant",
     "age.minutes": "il y a {minutes} min",
     "age.hours": "il y a {hours} h",
-    "age.days": "il y a {days} jours",
-    "time.date_time": "{day}/{month} {time}",
+    "age.days.one": "il y a {days} jour",
+    "age.days.other": "il y a {days} jours",
+    # Motifs de date CLDR (Babel) : M mois, d jour, HH:mm heure sur 24 h
+    "pattern.date_time": "d/M HH:mm",
     # Commandes
     "cmd.start": "Bienvenue et comment relier votre voiture",
     "cmd.login": "Relier votre compte MyRenault",

@@ -10,6 +10,8 @@ HISTORY_MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "history.title": "Recent charges - {vehicle}",
         "history.none": "No charge recorded yet for {vehicle}. The chart fills in as the bot polls the car.",
         "history.session": "{start} → {end} · {from_level} → {to_level} · {energy} · {duration} · {power}",
+        # CLDR pattern (Babel) of a session's start: dd day, MM month, HH:mm 24-hour time
+        "history.start_pattern": "dd.MM HH:mm",
         "history.ongoing": "charging",
         "history.unknown": "?",
         "history.kwh": "{value} kWh",
@@ -24,6 +26,8 @@ HISTORY_MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "history.title": "Charges récentes - {vehicle}",
         "history.none": "Aucune charge enregistrée pour {vehicle}. Le graphique se remplit avec les relevés.",
         "history.session": "{start} → {end} · {from_level} → {to_level} · {energy} · {duration} · {power}",
+        # CLDR pattern (Babel) of a session's start: dd day, MM month, HH:mm 24-hour time
+        "history.start_pattern": "dd.MM HH:mm",
         "history.ongoing": "en charge",
         "history.unknown": "?",
         "history.kwh": "{value} kWh",
@@ -38,6 +42,8 @@ HISTORY_MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "history.title": "Letzte Ladevorgänge - {vehicle}",
         "history.none": "Noch kein Ladevorgang für {vehicle}. Das Diagramm füllt sich mit jeder Abfrage.",
         "history.session": "{start} → {end} · {from_level} → {to_level} · {energy} · {duration} · {power}",
+        # CLDR pattern (Babel) of a session's start: dd day, MM month, HH:mm 24-hour time
+        "history.start_pattern": "dd.MM HH:mm",
         "history.ongoing": "lädt",
         "history.unknown": "?",
         "history.kwh": "{value} kWh",

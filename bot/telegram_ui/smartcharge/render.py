@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.plan_summary import PlanSummary
 from bot.domain.smart_schedule import PlanKind, PlannedCharge
-from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.i18n import Translator, locales
 from bot.telegram_ui.i18n.smartcharge import CATALOGS
 
 
@@ -31,7 +31,8 @@ def render_plan(tr: Translator, summary: PlanSummary, time_zone: str) -> str:
     if summary.kind is not None and start is not None and end is not None:
         kwh = tr.number(summary.energy_kwh or 0.0, 1)
         if summary.kind is PlanKind.WINDOW:
-            day = start.astimezone(zone).strftime("%a %d/%m")
+            # English day names in every language, as the C-locale strftime("%a") this replaced wrote.
+            day = locales.moment(locales.locale_of("en"), start.astimezone(zone), "EEE dd/MM")
             window = {"start": _local(start, zone), "end": _local(end, zone)}
             lines.append(text(tr, "smart.plan.window", day=day, kwh=kwh, **window))
         else:
