@@ -31,7 +31,7 @@ from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
-from bot.poller.intervals import IntervalPolicy, activity_of_phase
+from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
 from bot.poller.scheduler import Housekeeping, Poller, PollerSettings
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
@@ -233,10 +233,14 @@ def build_polling(
 ) -> PollingParts:
     """Wire polling, notifications and history on the core, and hook action confirmations into polling."""
     stores, clock = core.stores, core.clock
+    policy = IntervalPolicy(fixed_seconds=poll_interval_seconds, max_calls_per_hour=max_calls_per_hour)
+    tick = tick_seconds_for(policy)  # often enough for the shortest interval
     if poller_settings is None and concurrency is not None:
         # Two batches' worth of claims per round: one batch's requests fly while the other's are stored.
-        poller_settings = PollerSettings(concurrency=concurrency, batch_size=2 * concurrency)
-    policy = IntervalPolicy(fixed_seconds=poll_interval_seconds, max_calls_per_hour=max_calls_per_hour)
+        poller_settings = PollerSettings(
+            tick_seconds=tick, concurrency=concurrency, batch_size=2 * concurrency
+        )
+    poller_settings = poller_settings or PollerSettings(tick_seconds=tick)
 
     def next_poll(phase: str | None, vehicles_on_account: int, follow_up: bool) -> timedelta:
         return policy.next_delay(
