@@ -12,6 +12,10 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///data/bot.db"
+DEFAULT_MAX_CALLS_PER_HOUR = 60
+# A simulated Renault has no quota: a budget that a person exploring the demo never spends, while the
+# budget machinery (and its message when the simulator's quota fault is injected) stays in the path.
+SIMULATED_MAX_CALLS_PER_HOUR = 10_000
 
 
 class ConfigError(Exception):
@@ -21,7 +25,10 @@ class ConfigError(Exception):
 class Settings(BaseSettings):
     """Typed view of the environment (variable names are the field names in upper case)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (`HEALTH_PORT=` as in .env.example) means "not set": the default applies.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
@@ -33,9 +40,12 @@ class Settings(BaseSettings):
     renault_kamereon_url: str | None = None
     renault_kamereon_api_key: SecretStr | None = None
     renault_backend: Literal["renault", "simulator"] = "renault"
-    poll_interval_seconds: int | None = Field(default=None, ge=30, le=86_400)
+    # Any whole number of seconds: test rigs and demos want a few; the call budget still caps the calls.
+    poll_interval_seconds: int | None = Field(default=None, ge=1, le=86_400)
     poll_concurrency: int = Field(default=100, ge=1, le=1000)
-    renault_max_calls_per_hour: int = Field(default=60, ge=0, le=10_000)
+    renault_max_calls_per_hour: int = Field(
+        default=DEFAULT_MAX_CALLS_PER_HOUR, ge=0, le=SIMULATED_MAX_CALLS_PER_HOUR
+    )
     low_battery_threshold: int = Field(default=20, ge=1, le=99)
     history_retention_days: int = Field(default=180, ge=1, le=3650)
     allowed_user_ids: str = ""
@@ -75,6 +85,23 @@ class Settings(BaseSettings):
             if not part.lstrip("-").isdigit():
                 raise ValueError("must be a comma-separated list of numeric Telegram user ids")
         return value
+
+    @model_validator(mode="after")
+    def _simulated_budget(self) -> Settings:
+        # RENAULT_BACKEND=simulator: the real 60 calls per hour would end a demo after minutes of tapping.
+        if self.renault_backend == "simulator" and not self._budget_set:
+            self.renault_max_calls_per_hour = SIMULATED_MAX_CALLS_PER_HOUR
+        return self
+
+    @property
+    def _budget_set(self) -> bool:
+        return "renault_max_calls_per_hour" in self.model_fields_set
+
+    def simulated(self) -> Settings:
+        """A copy for a simulated Renault (the demo): a budget, unless set explicitly, that never runs out."""
+        if self._budget_set:
+            return self
+        return self.model_copy(update={"renault_max_calls_per_hour": SIMULATED_MAX_CALLS_PER_HOUR})
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:

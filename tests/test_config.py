@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import (
+    DEFAULT_MAX_CALLS_PER_HOUR,
+    SIMULATED_MAX_CALLS_PER_HOUR,
+    ConfigError,
+    load_settings,
+)
 
 
 def test_defaults_are_usable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,7 +55,8 @@ def test_values_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
         ("ALLOWED_USER_IDS", "alice,bob"),
         ("TELEGRAM_API_URL", "ftp://example"),
         ("RENAULT_LOCALE", "france"),
-        ("POLL_INTERVAL_SECONDS", "1"),
+        ("POLL_INTERVAL_SECONDS", "0"),
+        ("POLL_INTERVAL_SECONDS", "2.5"),
         ("POLL_CONCURRENCY", "0"),
     ],
 )
@@ -84,3 +92,49 @@ def test_webhook_with_a_secret_is_accepted(monkeypatch: pytest.MonkeyPatch) -> N
     settings = load_settings(env_file=None)
     assert settings.webhook_url == "https://bot.example.org/telegram"
     assert settings.port == 8443
+
+
+@pytest.mark.parametrize("seconds", [1, 5, 29, 30, 86_400])
+def test_any_whole_poll_interval_from_one_second_is_accepted(
+    monkeypatch: pytest.MonkeyPatch, seconds: int
+) -> None:
+    monkeypatch.setenv("POLL_INTERVAL_SECONDS", str(seconds))
+    assert load_settings(env_file=None).poll_interval_seconds == seconds
+
+
+def test_empty_values_as_in_the_example_file_mean_unset(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("TELEGRAM_BOT_TOKEN", "POLL_INTERVAL_SECONDS", "HEALTH_PORT", "RENAULT_MAX_CALLS_PER_HOUR"):
+        monkeypatch.delenv(name, raising=False)
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    env = tmp_path / ".env"
+    env.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = load_settings(env_file=str(env))
+    assert settings.telegram_bot_token is None
+    assert settings.poll_interval_seconds is None
+    assert settings.health_port is None
+    assert settings.renault_max_calls_per_hour == DEFAULT_MAX_CALLS_PER_HOUR
+
+
+def test_a_simulated_renault_gets_a_budget_nobody_exploring_spends(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RENAULT_MAX_CALLS_PER_HOUR", raising=False)
+    monkeypatch.setenv("RENAULT_BACKEND", "simulator")
+    assert load_settings(env_file=None).renault_max_calls_per_hour == SIMULATED_MAX_CALLS_PER_HOUR
+    monkeypatch.setenv("RENAULT_BACKEND", "renault")
+    real = load_settings(env_file=None)
+    assert real.renault_max_calls_per_hour == DEFAULT_MAX_CALLS_PER_HOUR
+    # The offline demo points the real client at the simulator: its copy gets the large budget too.
+    assert real.simulated().renault_max_calls_per_hour == SIMULATED_MAX_CALLS_PER_HOUR
+    assert real.renault_max_calls_per_hour == DEFAULT_MAX_CALLS_PER_HOUR
+
+
+@pytest.mark.parametrize("backend", ["renault", "simulator"])
+def test_an_explicit_budget_is_kept_even_when_simulated(
+    monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    monkeypatch.setenv("RENAULT_MAX_CALLS_PER_HOUR", "12")
+    monkeypatch.setenv("RENAULT_BACKEND", backend)
+    settings = load_settings(env_file=None)
+    assert settings.renault_max_calls_per_hour == 12
+    assert settings.simulated().renault_max_calls_per_hour == 12

@@ -34,7 +34,7 @@ from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
-from bot.poller.intervals import IntervalPolicy, activity_of_phase
+from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
 from bot.poller.scheduler import Poller, PollerSettings
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
@@ -79,7 +79,8 @@ class GraphOptions:
     low_battery_threshold: int = 20
     poll_interval_seconds: int | None = None
     history_retention_days: int = 180
-    poller: PollerSettings | None = None
+    poll_concurrency: int | None = None
+    poller: PollerSettings | None = None  # overrides the two above (tests, benchmarks)
     metrics: BotMetrics | None = None
 
 
@@ -166,9 +167,7 @@ def build_graph(
         clock,
         retention=timedelta(days=options.history_retention_days),
     )
-    policy = IntervalPolicy(
-        fixed_seconds=options.poll_interval_seconds, max_calls_per_hour=options.max_calls_per_hour
-    )
+    policy = interval_policy(options)
 
     def next_poll(phase: str | None, vehicles_on_account: int, follow_up: bool) -> timedelta:
         return policy.next_delay(
@@ -203,7 +202,7 @@ def build_graph(
         polling=polling,
         actions=actions if metrics is None else TimedActions(actions, metrics),
         smart=smart,
-        poller=_poller(stores, polling, notifications, clock, options),
+        poller=_poller(stores, polling, notifications, clock, options, policy),
     )
 
 
@@ -223,6 +222,7 @@ def _poller(
     notifications: NotificationService,
     clock: Clock,
     options: GraphOptions,
+    policy: IntervalPolicy,
 ) -> Poller:
     async def flush() -> None:
         await notifications.flush()
@@ -231,15 +231,23 @@ def _poller(
     tick_end: Callable[[], Awaitable[None]] = flush
     if options.metrics is not None:
         poll, tick_end = counted_poll(polling.poll, options.metrics), ticked(flush, options.metrics)
-    return Poller(stores.states, poll, clock, flush=tick_end, settings=options.poller, batch=polling.batch)
+    settings = options.poller or poller_settings(options.poll_concurrency, tick_seconds_for(policy))
+    return Poller(stores.states, poll, clock, flush=tick_end, settings=settings, batch=polling.batch)
 
 
-def poller_settings(concurrency: int | None) -> PollerSettings | None:
-    """The poller's settings for a configured concurrency (None: its defaults)."""
+def interval_policy(options: GraphOptions) -> IntervalPolicy:
+    """How often each vehicle is polled, within the per-account call budget."""
+    return IntervalPolicy(
+        fixed_seconds=options.poll_interval_seconds, max_calls_per_hour=options.max_calls_per_hour
+    )
+
+
+def poller_settings(concurrency: int | None, tick_seconds: float) -> PollerSettings:
+    """The poller's settings: its tick (often enough for the shortest interval) and concurrency."""
     if concurrency is None:
-        return None
+        return PollerSettings(tick_seconds=tick_seconds)
     # Two batches' worth of claims per round: one batch's requests fly while the other's are stored.
-    return PollerSettings(concurrency=concurrency, batch_size=2 * concurrency)
+    return PollerSettings(tick_seconds=tick_seconds, concurrency=concurrency, batch_size=2 * concurrency)
 
 
 def system_clock() -> datetime:

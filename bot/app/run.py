@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.app.graph import Graph, GraphOptions, build_graph, poller_settings, system_clock
+from bot.app.graph import Graph, GraphOptions, build_graph, interval_policy, system_clock
 from bot.app.health import health_endpoint
 from bot.app.http import new_http_client
 from bot.app.jobs import register_smart_jobs
@@ -31,6 +31,7 @@ from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
+from bot.poller.intervals import budget_warning
 from bot.poller.scheduler import register_poller
 from bot.poller.scheduler import run_worker as run_poller_loop
 from bot.renault.locales import LocaleOverrides
@@ -70,7 +71,7 @@ def graph_options(settings: Settings, metrics: BotMetrics | None = None) -> Grap
         low_battery_threshold=settings.low_battery_threshold,
         poll_interval_seconds=settings.poll_interval_seconds,
         history_retention_days=settings.history_retention_days,
-        poller=poller_settings(settings.poll_concurrency),
+        poll_concurrency=settings.poll_concurrency,
         metrics=metrics,
     )
 
@@ -114,7 +115,11 @@ async def open_bot(
         await upgrade_database(db)
         async with new_http_client(transport, metrics) as http:
             notifier = TelegramNotifier(bot, system_clock)
-            graph = build_graph(http, db, cipher, system_clock, notifier, graph_options(settings, metrics))
+            options = graph_options(settings, metrics)
+            warning = budget_warning(interval_policy(options))
+            if warning is not None:
+                log.warning(warning)
+            graph = build_graph(http, db, cipher, system_clock, notifier, options)
             yield Running(graph, bot, http, db, registry, metrics)
     finally:
         await db.dispose()

@@ -12,9 +12,9 @@ Rules:
 * Reading events come only from a car report time newer than every one seen; stale or equal times never
   notify.
 * The first reading ever only initialises the memory.
-* An implausible reading (a jump to 100 % with an unchanged range, a rise > 15 points in 30 minutes without
-  charging, a drop > 25 points in 30 minutes) is held back; a second newer reading agreeing with it
-  (within 3 points) releases it, a disagreeing one discards it.
+* An implausible reading (a jump to 100 % with an unchanged range, a drop faster than the model can drive,
+  a rise without charging faster than it can charge: `bot.domain.plausibility`) is held back; a second
+  newer reading agreeing with it (within 3 points) releases it, a disagreeing one discards it.
 * Timers (plugged-not-charging grace, plug reminder, action deadlines) use `now` on the last accepted
   reading, so they fire even when the car stays silent; their dedup keys make them once-only.
 """
@@ -41,6 +41,7 @@ from bot.domain.events import (
 from bot.domain.health import ServiceHealth, ServiceStatus, service_events
 from bot.domain.models import ModelTraits
 from bot.domain.phases import ChargePhase, phase_of
+from bot.domain.plausibility import implausible
 from bot.domain.preferences import NotificationPreferences
 from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.transitions import FULL_LEVEL, ChargeSession, phase_events
@@ -48,9 +49,6 @@ from bot.domain.transitions import FULL_LEVEL, ChargeSession, phase_events
 LOW_BATTERY_HYSTERESIS = 5
 PLUGGED_GRACE = timedelta(minutes=15)
 REMINDER_WINDOW = timedelta(hours=3)
-IMPLAUSIBLE_WINDOW = timedelta(minutes=30)
-MAX_RISE_WITHOUT_CHARGING = 15
-MAX_DROP = 25
 CONFIRM_TOLERANCE = 3
 # Car clocks and ours differ a little; a report this much older than the send may still reflect it.
 CLOCK_SKEW = timedelta(minutes=2)
@@ -173,29 +171,6 @@ def _initialise(
     )
 
 
-def _implausible(
-    before: VehicleSnapshot, after: VehicleSnapshot, before_phase: ChargePhase, traits: ModelTraits
-) -> bool:
-    if before.battery_level is None or after.battery_level is None:
-        return False
-    if before.reported_at is None or after.reported_at is None:
-        return False
-    rise = after.battery_level - before.battery_level
-    if (
-        after.battery_level >= 100
-        and rise >= 5
-        and before.range_km is not None
-        and after.range_km is not None
-        and abs(after.range_km - before.range_km) < 1
-    ):
-        return True
-    if after.reported_at - before.reported_at > IMPLAUSIBLE_WINDOW:
-        return False
-    after_phase = phase_of(after, traits)
-    charging = ChargePhase.CHARGING in (before_phase, after_phase) or after_phase is ChargePhase.COMPLETE
-    return (rise > MAX_RISE_WITHOUT_CHARGING and not charging) or -rise > MAX_DROP
-
-
 def _screen(
     state: TrackedState, current: VehicleSnapshot, traits: ModelTraits
 ) -> tuple[VehicleSnapshot | None, TrackedState]:
@@ -209,7 +184,7 @@ def _screen(
         and abs(current.battery_level - held.battery_level) <= CONFIRM_TOLERANCE
     ):
         return current, replace(state, pending=None)
-    if _implausible(state.snapshot, current, state.phase, traits):
+    if implausible(state.snapshot, current, state.phase, traits):
         return None, replace(state, pending=current)
     return current, replace(state, pending=None)
 

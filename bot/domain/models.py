@@ -1,8 +1,11 @@
 """Car models by Renault model code, as data: battery size, AC power and the quirks the domain must know.
 
 Codes and behaviour come from the protocol reference (§6.3 model codes, §4.1/§8 charging-status meaning,
-§6.4 which models can stop a charge or set limits). Capacities are the usable energy of the most common
-battery of each model; they only feed the "kWh added" estimate, so a close figure is good enough.
+§6.4 which models can stop a charge or set limits). `usable_capacity_kwh` is the usable energy of the most
+common battery of each model; it feeds the "kWh added" estimate and charge planning, so a close figure is
+good enough. One model code covers every battery and motor of the model, so the physical limits that judge
+whether a reading is plausible (`bot.domain.plausibility`) take the version that allows the most: the
+smallest battery (a point of it is the least energy), the strongest motor and the fastest charger.
 An unknown code gets `DEFAULT_TRAITS` (an electric car with no special quirks), never an error.
 """
 
@@ -40,6 +43,10 @@ class ModelTraits:
     # Zoe 40 always reports HVAC "off", even while pre-conditioning, so it cannot confirm it.
     reports_hvac_state: bool = True
     known: bool = True
+    # Physical limits of the model's most permissive version (see the module docstring); None: unknown.
+    smallest_capacity_kwh: float | None = None
+    peak_drive_kw: float | None = None
+    fastest_charge_kw: float | None = None
 
     @property
     def is_electric(self) -> bool:
@@ -59,12 +66,27 @@ DEFAULT_TRAITS = ModelTraits(
 _B, _P, _H, _I = Powertrain.BEV, Powertrain.PHEV, Powertrain.HEV, Powertrain.ICE
 
 
-def _ev(code: str, name: str, kwh: float, ac_kw: float, **quirks: bool) -> ModelTraits:
-    return ModelTraits(code, name, _B, kwh, ac_kw, **quirks)
+def _ev(
+    code: str, name: str, kwh: float, ac_kw: float, limits: tuple[float, float, float], **quirks: bool
+) -> ModelTraits:
+    # limits: (smallest usable battery kWh, strongest motor kW, fastest charging kW, DC where offered)
+    smallest, drive, charge = limits
+    return ModelTraits(
+        code,
+        name,
+        _B,
+        kwh,
+        ac_kw,
+        smallest_capacity_kwh=smallest,
+        peak_drive_kw=drive,
+        fastest_charge_kw=charge,
+        **quirks,
+    )
 
 
 def _other(code: str, name: str, powertrain: Powertrain, kwh: float | None = None) -> ModelTraits:
-    # Hybrids and combustion cars: no charge control; a plug-in hybrid still reports its charges.
+    # Hybrids and combustion cars: no charge control; a plug-in hybrid still reports its charges. Their
+    # engine also recharges the battery while driving, so no charge limit is set: the generous default holds.
     return ModelTraits(
         code,
         name,
@@ -72,6 +94,7 @@ def _other(code: str, name: str, powertrain: Powertrain, kwh: float | None = Non
         kwh,
         3.7 if powertrain is _P else None,
         can_start_charge=False,
+        smallest_capacity_kwh=kwh,
     )
 
 
@@ -81,20 +104,22 @@ _TABLE: tuple[ModelTraits, ...] = (
         "Zoe (phase 1)",
         41.0,
         22.0,
+        # Phase 1 also came with the 22 kWh battery; its Q motors charged at 43 kW AC.
+        (22.0, 80.0, 43.0),
         charge_error_means_not_charging=True,
         reports_hvac_state=False,
         can_stop_charge=True,
     ),
-    _ev("X102VE", "Zoe (phase 2)", 52.0, 22.0, can_stop_charge=True),
-    _ev("X071VE", "Twingo E-Tech", 21.4, 22.0, can_stop_charge=True),
-    _ev("XBG1VE", "Dacia Spring", 25.0, 7.4, can_stop_charge=True),
-    _ev("XBG2VE", "Dacia Spring (MY25)", 25.0, 7.4, supports_charge_limits=True),
-    _ev("XCB1VE", "Megane E-Tech", 60.0, 22.0, supports_charge_limits=True),
-    _ev("XCB1SE", "Scenic E-Tech", 87.0, 11.0, supports_charge_limits=True),
-    _ev("R5E1VE", "Renault 5 E-Tech", 52.0, 11.0, supports_charge_limits=True),
-    _ev("A5E1AE", "Alpine A290", 52.0, 11.0, supports_charge_limits=True),
-    _ev("A4E1VE", "Renault 4 E-Tech", 52.0, 11.0, supports_charge_limits=True),
-    _ev("XDD1VE", "Master E-Tech", 87.0, 11.0, supports_charge_limits=True),
+    _ev("X102VE", "Zoe (phase 2)", 52.0, 22.0, (52.0, 100.0, 50.0), can_stop_charge=True),
+    _ev("X071VE", "Twingo E-Tech", 21.4, 22.0, (21.4, 60.0, 22.0), can_stop_charge=True),
+    _ev("XBG1VE", "Dacia Spring", 25.0, 7.4, (25.0, 48.0, 30.0), can_stop_charge=True),
+    _ev("XBG2VE", "Dacia Spring (MY25)", 25.0, 7.4, (24.0, 75.0, 40.0), supports_charge_limits=True),
+    _ev("XCB1VE", "Megane E-Tech", 60.0, 22.0, (40.0, 160.0, 130.0), supports_charge_limits=True),
+    _ev("XCB1SE", "Scenic E-Tech", 87.0, 11.0, (60.0, 160.0, 150.0), supports_charge_limits=True),
+    _ev("R5E1VE", "Renault 5 E-Tech", 52.0, 11.0, (40.0, 110.0, 100.0), supports_charge_limits=True),
+    _ev("A5E1AE", "Alpine A290", 52.0, 11.0, (52.0, 160.0, 100.0), supports_charge_limits=True),
+    _ev("A4E1VE", "Renault 4 E-Tech", 52.0, 11.0, (40.0, 110.0, 100.0), supports_charge_limits=True),
+    _ev("XDD1VE", "Master E-Tech", 87.0, 11.0, (52.0, 105.0, 130.0), supports_charge_limits=True),
     # XJB1SU covers both the petrol and the plug-in Captur II; the fuel-only one reports no battery.
     _other("XJB1SU", "Captur II", _P, 9.8),
     _other("XFB2BI", "Megane IV", _P, 9.8),

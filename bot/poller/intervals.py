@@ -8,13 +8,24 @@ The rules, in order:
 3. Whatever the state, the account's budget wins: every vehicle of an account shares
    RENAULT_MAX_CALLS_PER_HOUR with the users' own commands, so the polls of one account may use at most
    `polling_share` of it. The interval is stretched until `vehicles x calls per poll x polls per hour` fits.
+
+The poller's tick must come often enough for the shortest interval (`tick_seconds_for`), and the next poll
+is counted from when the poll was due, not from when it ran (`bot.services.cadence`): together they keep a
+vehicle due every 5 s polled every 5 s.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
+
+# The tick runs at a fifth of the shortest interval (a poll is then at most that late), within these bounds:
+# never more than once a second (each tick is a claim query), never less than every 5 s (pings stay prompt).
+MIN_TICK_SECONDS = 1.0
+MAX_TICK_SECONDS = 5.0
+_TICKS_PER_INTERVAL = 5
 
 
 class Activity(Enum):
@@ -74,6 +85,12 @@ class IntervalPolicy:
         calls_per_hour_per_poll_round = max(vehicles_on_account, 1) * max(calls_per_poll, 1.0)
         return 3600.0 * calls_per_hour_per_poll_round / allowed
 
+    def shortest_seconds(self) -> int:
+        """The shortest interval this policy ever asks for (before the budget stretches it)."""
+        if self.fixed_seconds is not None:
+            return self.fixed_seconds
+        return min(self.charging_seconds, self.plugged_seconds, self.idle_seconds, self.follow_up_seconds)
+
     def next_delay(
         self,
         activity: Activity,
@@ -91,3 +108,25 @@ class IntervalPolicy:
             wanted = float(self.base_seconds(activity))
         floor = self.budget_floor_seconds(vehicles_on_account, calls_per_poll)
         return timedelta(seconds=max(wanted, floor))
+
+
+def tick_seconds_for(policy: IntervalPolicy) -> float:
+    """The poller's tick period for a policy: a fifth of its shortest interval, between 1 and 5 seconds."""
+    return min(MAX_TICK_SECONDS, max(MIN_TICK_SECONDS, policy.shortest_seconds() / _TICKS_PER_INTERVAL))
+
+
+def budget_warning(policy: IntervalPolicy) -> str | None:
+    """The one start-up warning when POLL_INTERVAL_SECONDS asks for more polls than the call budget allows."""
+    if policy.fixed_seconds is None:
+        return None
+    floor = policy.budget_floor_seconds(1)
+    if floor <= policy.fixed_seconds:
+        return None
+    wanted = 3600 / policy.fixed_seconds
+    allowed = max(policy.max_calls_per_hour * policy.polling_share, 1.0)
+    return (
+        f"POLL_INTERVAL_SECONDS={policy.fixed_seconds} asks for {wanted:.0f} calls per hour per vehicle, "
+        f"but RENAULT_MAX_CALLS_PER_HOUR={policy.max_calls_per_hour} leaves {allowed:.0f} for polling "
+        f"(the rest is kept for the users' own commands): each vehicle is polled at most every "
+        f"{math.ceil(floor)} s, more rarely on accounts with several vehicles"
+    )

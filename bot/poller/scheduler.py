@@ -204,18 +204,27 @@ async def run_worker(
 ) -> None:
     """`python -m bot worker`: tick until `stop` is set, without Telegram's update loop; releases leases."""
     last_housekeeping: datetime | None = None
+    loop = asyncio.get_running_loop()
     try:
         while not stop.is_set():
+            started = loop.time()
             await poller.tick()
             now = poller.clock()
             due = last_housekeeping is None or now - last_housekeeping >= housekeeping_every
             if housekeeping is not None and due:
                 await _guarded(housekeeping, "housekeeping")
                 last_housekeeping = now
+            wait = pause_before_next_tick(poller.settings.tick_seconds, loop.time() - started)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=poller.settings.tick_seconds)
+                await asyncio.wait_for(stop.wait(), timeout=wait)
     finally:
         await poller.shutdown()
+
+
+def pause_before_next_tick(tick_seconds: float, busy_seconds: float) -> float:
+    """The wait after a tick that took `busy_seconds`: ticks start one period apart, like the JobQueue's."""
+    # Waiting a whole period after the tick ended would make every interval a tick's duration longer.
+    return max(0.0, tick_seconds - busy_seconds)
 
 
 async def _guarded(work: Housekeeping, what: str) -> None:

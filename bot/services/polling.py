@@ -43,6 +43,7 @@ from bot.domain.snapshot import ChargeState, VehicleSnapshot
 from bot.domain.zones import zone_or_utc
 from bot.renault.errors import RenaultError
 from bot.services import errors
+from bot.services.cadence import next_due
 from bot.services.history import HistoryService
 from bot.services.notify import NotificationService
 from bot.services.poll_memory import PollMemory
@@ -298,16 +299,17 @@ class PollingService:
             outage_told=False,
         )
         delay = self._next_poll(phase, await self._account_size(vehicle), follow_up)
+        next_at = next_due(stored.next_poll_at, now, delay)
         state = StoredVehicleState(
             vehicle_id=vehicle.vehicle_id,
             snapshot=snapshot,
             phase=phase,
             car_reported_at=snapshot.reported_at or stored.car_reported_at,
             memory=memory.dump(),
-            next_poll_at=now + delay,
+            next_poll_at=next_at,
         )
         sent = await self._store(state, entries)
-        return PollOutcome(now + delay, requests=requests, queued=len(entries), sent=sent)
+        return PollOutcome(next_at, requests=requests, queued=len(entries), sent=sent)
 
     async def _stop_charge(self, vehicle: StoredVehicle) -> int:
         """A chat's virtual limit was reached with stop-at-target: stop the charge once (one request)."""

@@ -233,7 +233,7 @@ def test_implausible_jump_waits_for_a_confirming_reading() -> None:
 
 
 def test_implausible_reading_not_confirmed_is_discarded() -> None:
-    state, batches = run([reading(0, 50), reading(10, 5), reading(20, 49)])
+    state, batches = run([reading(0, 50), reading(0.5, 5), reading(20, 49)])
     assert batches == [[], [], []]
     assert state.snapshot is not None
     assert state.snapshot.battery_level == 49
@@ -241,7 +241,7 @@ def test_implausible_reading_not_confirmed_is_discarded() -> None:
 
 
 def test_implausible_drop_confirmed_then_notifies() -> None:
-    _, batches = run([reading(0, 50), reading(10, 5), reading(20, 5)])
+    _, batches = run([reading(0, 50), reading(0.5, 5), reading(20, 5)])
     assert kinds(batches[1]) == []
     assert kinds(batches[2]) == [LowBattery]
 
@@ -355,7 +355,7 @@ def test_plug_reminder_skipped_when_plugged_or_charged_enough() -> None:
 
 def test_tracked_state_round_trips_through_json() -> None:
     located = replace(charging(10, 41), location=GeoPoint(48.1, 2.2, T0), charge_mode=ChargeMode.SCHEDULED)
-    state, _ = run([plugged(0, 40), located, reading(20, 5)])
+    state, _ = run([plugged(0, 40), located, reading(10.5, 5)])
     state = state.expect(ActionKind.CHARGE_STOP, "m", T0, ZOE_50)
     state = replace(state, last_reminder_date=date(2026, 11, 1))
     assert state.pending is not None

@@ -42,6 +42,43 @@ def test_model_table_rows(
     assert traits.usable_capacity_kwh == capacity
 
 
+@pytest.mark.parametrize(
+    ("code", "smallest", "drive", "charge"),
+    [
+        ("X101VE", 22.0, 80.0, 43.0),
+        ("X102VE", 52.0, 100.0, 50.0),
+        ("X071VE", 21.4, 60.0, 22.0),
+        ("XBG1VE", 25.0, 48.0, 30.0),
+        ("XCB1VE", 40.0, 160.0, 130.0),
+        ("XCB1SE", 60.0, 160.0, 150.0),
+        ("R5E1VE", 40.0, 110.0, 100.0),
+        ("A4E1VE", 40.0, 110.0, 100.0),
+        ("XDD1VE", 52.0, 105.0, 130.0),
+    ],
+)
+def test_physical_limits_take_the_most_permissive_version(
+    code: str, smallest: float, drive: float, charge: float
+) -> None:
+    traits = traits_for(code)
+    assert (traits.smallest_capacity_kwh, traits.peak_drive_kw, traits.fastest_charge_kw) == (
+        smallest,
+        drive,
+        charge,
+    )
+
+
+def test_every_battery_electric_model_has_physical_limits() -> None:
+    for traits in MODELS.values():
+        if traits.powertrain is Powertrain.BEV:
+            assert traits.usable_capacity_kwh is not None
+            assert traits.smallest_capacity_kwh is not None
+            assert traits.smallest_capacity_kwh <= traits.usable_capacity_kwh
+            assert traits.peak_drive_kw is not None
+            assert traits.fastest_charge_kw is not None
+            assert traits.default_ac_power_kw is not None
+            assert traits.fastest_charge_kw >= traits.default_ac_power_kw
+
+
 def test_only_zoe_phase_one_reads_charge_error_as_not_charging() -> None:
     assert [t.code for t in MODELS.values() if t.charge_error_means_not_charging] == ["X101VE"]
 

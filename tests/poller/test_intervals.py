@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.poller.intervals import Activity, IntervalPolicy, activity_of_phase
+from bot.poller.intervals import Activity, IntervalPolicy, activity_of_phase, budget_warning, tick_seconds_for
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,36 @@ def test_budget_also_stretches_a_fixed_interval_and_follow_ups() -> None:
 def test_zero_budget_means_unlimited() -> None:
     policy = IntervalPolicy(fixed_seconds=30, max_calls_per_hour=0)
     assert policy.next_delay(Activity.IDLE, vehicles_on_account=1000) == timedelta(seconds=30)
+
+
+@pytest.mark.parametrize(
+    ("fixed", "tick"),
+    [(1, 1.0), (5, 1.0), (10, 2.0), (20, 4.0), (30, 5.0), (3600, 5.0), (None, 5.0)],
+)
+def test_the_tick_keeps_up_with_the_shortest_interval(fixed: int | None, tick: float) -> None:
+    assert tick_seconds_for(IntervalPolicy(fixed_seconds=fixed)) == tick
+
+
+def test_the_tick_follows_a_short_follow_up_interval_too() -> None:
+    assert tick_seconds_for(IntervalPolicy(follow_up_seconds=5)) == 1.0
+
+
+@pytest.mark.parametrize(("fixed", "calls"), [(5, 60), (60, 60), (74, 60), (1, 3000)])
+def test_an_interval_beyond_the_budget_gets_one_warning_naming_both_settings(fixed: int, calls: int) -> None:
+    warning = budget_warning(IntervalPolicy(fixed_seconds=fixed, max_calls_per_hour=calls))
+    assert warning is not None
+    assert f"POLL_INTERVAL_SECONDS={fixed}" in warning
+    assert f"RENAULT_MAX_CALLS_PER_HOUR={calls}" in warning
+
+
+def test_the_warning_says_how_often_a_vehicle_is_really_polled() -> None:
+    warning = budget_warning(IntervalPolicy(fixed_seconds=5, max_calls_per_hour=60))
+    assert warning is not None
+    assert "720 calls per hour" in warning
+    assert "leaves 48 for polling" in warning
+    assert "every 75 s" in warning
+
+
+@pytest.mark.parametrize(("fixed", "calls"), [(None, 60), (75, 60), (600, 60), (1, 0), (2, 10_000)])
+def test_no_warning_when_the_interval_fits_the_budget(fixed: int | None, calls: int) -> None:
+    assert budget_warning(IntervalPolicy(fixed_seconds=fixed, max_calls_per_hour=calls)) is None

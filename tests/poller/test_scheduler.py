@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from telegram.ext import ApplicationBuilder
 
-from bot.poller.scheduler import Poller, PollerSettings, register_poller, run_worker
+from bot.poller.scheduler import Poller, PollerSettings, pause_before_next_tick, register_poller, run_worker
 from bot.services.polling import PollOutcome
 from tests.poller.fakes import FakeStates
 from tests.support.clock import FakeClock
@@ -182,3 +182,9 @@ async def test_several_batches_are_in_flight_at_once() -> None:
     assert report.polled == 12
     assert recorder.max_parallel == 9  # three batches of three, polled together
     assert states.leases == {}
+
+
+def test_the_worker_starts_ticks_one_period_apart_whatever_a_tick_takes() -> None:
+    assert pause_before_next_tick(1.0, 0.25) == 0.75
+    assert pause_before_next_tick(1.0, 0.0) == 1.0
+    assert pause_before_next_tick(1.0, 3.0) == 0.0
