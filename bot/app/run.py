@@ -207,7 +207,7 @@ async def demo(settings: Settings) -> None:
 
         @asynccontextmanager
         async def start_bot(telegram_url: str, token: str, renault_url: str) -> AsyncIterator[None]:
-            local = settings.model_copy(
+            local = settings.simulated().model_copy(
                 update={
                     "telegram_api_url": telegram_url,
                     "renault_gigya_url": f"{renault_url}/gigya",
