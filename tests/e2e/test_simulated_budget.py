@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.graph import system_clock
+from bot.app.run import Running, open_bot
 from bot.config import Settings
 from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.runtime import Opened, open_core
 from bot.services.errors import RenaultBusy
 from bot.services.views import LinkResult
 from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_simulator
 from bot.simulator.renault import RenaultSimulator
 from bot.simulator.renault.faults import Fault
-from bot.wiring import system_clock
 
 CHAT = 77
 # A few minutes of tapping: each round is a refreshed status card (three calls) and a /where (one).
@@ -28,28 +28,30 @@ def _settings(tmp_path: Path, how: str) -> Settings:
     if how == "simulator backend":
         return Settings(_env_file=None, database_url=database, renault_backend="simulator")
     plain = Settings(_env_file=None, database_url=database)
-    # The offline demo points the real Renault client at the simulator with this copy (bot.runtime.demo).
+    # The offline demo points the real Renault client at the simulator with this copy (bot.app.run.demo).
     return plain.simulated() if how == "demo" else plain
 
 
 @asynccontextmanager
-async def _linked(settings: Settings, sim: RenaultSimulator) -> AsyncIterator[Opened]:
-    async with open_core(settings, CredentialCipher.from_setting(generate_key()), sim.transport()) as opened:
+async def _linked(settings: Settings, sim: RenaultSimulator) -> AsyncIterator[Running]:
+    async with open_bot(
+        settings, CredentialCipher.from_setting(generate_key()), "1:token", transport=sim.transport()
+    ) as opened:
         assert isinstance(
-            await opened.core.linking.begin(CHAT, "fr_FR", DEMO_EMAIL, DEMO_PASSWORD), LinkResult
+            await opened.graph.linking.begin(CHAT, "fr_FR", DEMO_EMAIL, DEMO_PASSWORD), LinkResult
         )
         yield opened
 
 
-async def _explore(opened: Opened) -> list[str]:
+async def _explore(opened: Running) -> list[str]:
     """What went wrong: 'quota' for every card shown stale or /where refused for the budget."""
     problems: list[str] = []
     for _ in range(ROUNDS):
-        view = await opened.core.status.status(CHAT, refresh=True)
+        view = await opened.graph.status.status(CHAT, refresh=True)
         if view.stale_reason is not None:
             problems.append(view.stale_reason)
         try:
-            await opened.core.status.location(CHAT)
+            await opened.graph.status.location(CHAT)
         except RenaultBusy:
             problems.append("quota")
     return problems
@@ -72,10 +74,10 @@ async def test_the_real_budget_would_run_out_in_the_same_session(tmp_path: Path)
 async def test_an_injected_quota_fault_still_shows_the_budget_message(tmp_path: Path, how: str) -> None:
     sim = demo_simulator(system_clock)
     async with _linked(_settings(tmp_path, how), sim) as opened:
-        await opened.core.status.status(CHAT)  # a card was shown before: the stale one has data
+        await opened.graph.status.status(CHAT)  # a card was shown before: the stale one has data
         sim.inject(Fault.QUOTA, times=1, path_contains="battery-status")
-        view = await opened.core.status.status(CHAT, refresh=True)
+        view = await opened.graph.status.status(CHAT, refresh=True)
         assert view.stale_reason == "quota"  # "Renault is limiting requests; this is the last known data."
         with pytest.raises(RenaultBusy) as refused:  # and the account cools down: /where is refused too
-            await opened.core.status.location(CHAT)
+            await opened.graph.status.location(CHAT)
     assert refused.value.retry_at is not None
