@@ -10,6 +10,7 @@ from telegram import Update
 from bot.telegram_ui.callback_data import Callback, Verb, decode
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.handlers import menus, schedule, settings, status, vehicles
+from bot.telegram_ui.sharing import handlers as share_handlers
 from bot.telegram_ui.smartcharge import handlers as smart_handlers
 
 # Taps this entry takes: every payload of our codec (any version, so stale ones still get an answer).
@@ -30,6 +31,8 @@ ROUTES: dict[Verb, TapHandler] = {
     Verb.SETTINGS: settings.settings_tap,
     Verb.SCHEDULE: schedule.schedule_tap,
     Verb.SMART: smart_handlers.smart_tap,
+    Verb.SHARE: share_handlers.share_tap,
+    Verb.LEAVE: share_handlers.leave_tap,
 }
 
 
