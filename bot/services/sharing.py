@@ -60,6 +60,7 @@ class InviteLink:
     """A new invite: the token to put in the deep link, shown once and never stored (nor in the repr)."""
 
     token: str = field(repr=False)
+    ref: str  # names the invite in a Revoke button
     role: Role
     expires_at: datetime
 
@@ -125,9 +126,11 @@ class SharingService:
             raise InviteRefused(InviteProblem.FULL)
         now = self._clock()
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        await self._invites.create(account_id, role, token, now + INVITE_TTL, owner_name=owner_name, now=now)
+        stored = await self._invites.create(
+            account_id, role, token, now + INVITE_TTL, owner_name=owner_name, now=now
+        )
         log.info("invite created for a %s", role.value)
-        return InviteLink(token, role, now + INVITE_TTL)
+        return InviteLink(token, stored.ref, role, stored.expires_at)
 
     async def revoke(self, chat_id: int, ref: str, vehicle_id: int | None = None) -> SharingView:
         """Revoke a pending invite (owner only); a used, expired or unknown one gets `InviteRefused`."""
