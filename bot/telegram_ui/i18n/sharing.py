@@ -7,6 +7,7 @@ from typing import Final
 EN: Final[dict[str, str]] = {
     "pattern.date": "d MMM yyyy",
     "role.owner": "owner",
+    "status.stale.quota_shared": "The hourly Renault budget is shared by everyone who uses this car.",
     "role.driver": "driver",
     "role.viewer": "viewer",
     "share.title": "👥 Sharing {cars}",
@@ -86,6 +87,9 @@ EN: Final[dict[str, str]] = {
 FR: Final[dict[str, str]] = {
     "pattern.date": "d MMM yyyy",
     "role.owner": "propriétaire",
+    "status.stale.quota_shared": (
+        "Le quota horaire de requêtes Renault est partagé par tous ceux qui utilisent cette voiture."
+    ),
     "role.driver": "conducteur",
     "role.viewer": "observateur",
     "share.title": "👥 Partage de {cars}",
@@ -186,6 +190,9 @@ FR: Final[dict[str, str]] = {
 DE: Final[dict[str, str]] = {
     "pattern.date": "d. MMM yyyy",
     "role.owner": "Besitzer",
+    "status.stale.quota_shared": (
+        "Das stündliche Renault-Anfragebudget teilen sich alle, die dieses Auto nutzen."
+    ),
     "role.driver": "Fahrer",
     "role.viewer": "Betrachter",
     "share.title": "👥 Teilen von {cars}",
