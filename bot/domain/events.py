@@ -274,6 +274,7 @@ class CredentialsExpired:
     kind: ClassVar[NotificationKind] = NotificationKind.SERVICE_STATUS
     scope: str
     since: datetime
+    for_member: bool = False  # told to a driver or viewer: only the owner can log in again
 
     @property
     def dedup_key(self) -> str:

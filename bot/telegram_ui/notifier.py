@@ -184,7 +184,8 @@ def _unreachable(e: ev.RenaultUnreachable, r: Renderer) -> str:
 
 @render.register
 def _credentials_expired(e: ev.CredentialsExpired, r: Renderer) -> str:
-    return r.tr("event.credentials_expired", time=r.when(e.since))
+    key = "event.credentials_expired_member" if e.for_member else "event.credentials_expired"
+    return r.tr(key, time=r.when(e.since))
 
 
 @render.register

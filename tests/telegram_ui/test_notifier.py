@@ -45,6 +45,7 @@ SAMPLES: list[ev.Event] = [
     ev.ActionNotConfirmed(VIN, ActionKind.PRECONDITION, "r2", NOW - timedelta(minutes=15), NOW, 40),
     ev.RenaultUnreachable("account:1", NOW - timedelta(hours=1)),
     ev.CredentialsExpired("account:1", NOW - timedelta(hours=2)),
+    ev.CredentialsExpired("account:1", NOW - timedelta(hours=2), for_member=True),
     ev.ServiceRecovered("account:1", NOW, NOW - timedelta(hours=1)),
     ev.SmartPlanReady(
         VIN,

@@ -7,6 +7,10 @@ from typing import Final
 EN: Final[dict[str, str]] = {
     "pattern.date": "d MMM yyyy",
     "role.owner": "owner",
+    "event.credentials_expired_member": (
+        "🔑 Renault no longer accepts the owner's login (since {time}): the car's data is paused "
+        "until the owner logs in again with /login."
+    ),
     "status.stale.quota_shared": "The hourly Renault budget is shared by everyone who uses this car.",
     "role.driver": "driver",
     "role.viewer": "viewer",
@@ -87,6 +91,10 @@ EN: Final[dict[str, str]] = {
 FR: Final[dict[str, str]] = {
     "pattern.date": "d MMM yyyy",
     "role.owner": "propriétaire",
+    "event.credentials_expired_member": (
+        "🔑 Renault n'accepte plus la connexion du propriétaire (depuis {time}) : les données de la "
+        "voiture sont en pause jusqu'à ce qu'il se reconnecte avec /login."
+    ),
     "status.stale.quota_shared": (
         "Le quota horaire de requêtes Renault est partagé par tous ceux qui utilisent cette voiture."
     ),
@@ -190,6 +198,10 @@ FR: Final[dict[str, str]] = {
 DE: Final[dict[str, str]] = {
     "pattern.date": "d. MMM yyyy",
     "role.owner": "Besitzer",
+    "event.credentials_expired_member": (
+        "🔑 Renault akzeptiert die Anmeldung des Besitzers nicht mehr (seit {time}): die Daten des Autos "
+        "ruhen, bis er sich mit /login neu anmeldet."
+    ),
     "status.stale.quota_shared": (
         "Das stündliche Renault-Anfragebudget teilen sich alle, die dieses Auto nutzen."
     ),
