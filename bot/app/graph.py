@@ -29,6 +29,7 @@ from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.invites import SqlInviteRepository
+from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
@@ -47,6 +48,7 @@ from bot.services.notify import NotificationService, Notifier
 from bot.services.polling import PollingService, PollOutcome
 from bot.services.ports import Clock
 from bot.services.settings import SettingsService
+from bot.services.sharing import SharingService
 from bot.services.smart_charging import SmartChargeAssistant
 from bot.services.smart_control import SmartChargeControl
 from bot.services.status import StatusService
@@ -67,6 +69,7 @@ class Stores:
     outbox: SqlNotificationLog
     history: SqlHistoryRepository
     invites: SqlInviteRepository
+    members: SqlMemberRepository
     smart: SqlSmartChargeStore
 
 
@@ -100,6 +103,7 @@ class Graph:
     polling: PollingService
     actions: ActionService | TimedActions
     smart: SmartChargeAssistant
+    sharing: SharingService
     poller: Poller
 
 
@@ -116,6 +120,7 @@ def build_stores(db: Database, cipher: CredentialCipher) -> Stores:
         outbox=SqlNotificationLog(db),
         history=SqlHistoryRepository(db),
         invites=SqlInviteRepository(db),
+        members=SqlMemberRepository(db),
         smart=SqlSmartChargeStore(db),
     )
 
@@ -202,6 +207,16 @@ def build_graph(
         polling=polling,
         actions=actions if metrics is None else TimedActions(actions, metrics),
         smart=smart,
+        sharing=SharingService(
+            linking,
+            stores.accounts,
+            stores.vehicles,
+            stores.chats,
+            stores.invites,
+            stores.members,
+            notifications,
+            clock,
+        ),
         poller=_poller(stores, polling, notifications, clock, options, policy),
     )
 

@@ -136,6 +136,7 @@ def ui_services(graph: Graph) -> Services:
         schedules=graph.actions,
         smart=graph.smart,
         history=graph.history,
+        sharing=graph.sharing,
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences
+from bot.domain.sharing import InviteProblem
 from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import Capabilities, Role, VehicleInfo
 
@@ -32,7 +33,11 @@ class AccountNotFound(AccountStoreError):
 
 
 class InviteInvalid(AccountStoreError):
-    """The invite is unknown, already used or expired."""
+    """The invite cannot be used (unknown, revoked, used, expired, or the account is full)."""
+
+    def __init__(self, problem: InviteProblem) -> None:
+        super().__init__(f"invite refused: {problem.value}")
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 Endpoint keys are the logical keys of `bot.renault.endpoints` (`hvac-start`, `charge-start`, ...), which is
 also what `Capabilities.supported` holds. A row is shown when the car supports one of its endpoints, the
-chat's role allows it and the car's current state makes it meaningful.
+chat's rights (its role) allow it and the car's current state makes it meaningful.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from types import MappingProxyType
 from bot.domain.models import DEFAULT_TRAITS, ModelTraits
 from bot.domain.phases import ChargePhase, phase_of
 from bot.domain.snapshot import VehicleSnapshot
-from bot.domain.vehicle import Capabilities, Role
+from bot.domain.vehicle import Capabilities, Right
 
 
 class ActionKind(Enum):
@@ -62,7 +62,7 @@ class ActionSpec:
     kind: ActionKind
     endpoints: tuple[str, ...]
     label_key: str
-    needs_command: bool = True
+    right: Right = Right.COMMAND
     confirmation: Confirmation | None = None
     ask_twice: bool = False
     needs_electric: bool = False
@@ -84,7 +84,7 @@ _TABLE: tuple[ActionSpec, ...] = (
         ActionKind.REFRESH,
         (),
         "action.refresh",
-        needs_command=False,
+        right=Right.READ,
         confirmation=Confirmation(timedelta(minutes=10), any_newer_report=True),
     ),
     ActionSpec(
@@ -129,12 +129,11 @@ _TABLE: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(ActionKind.CHARGE_MODE, ("charge-set-mode",), "action.charge_mode", needs_electric=True),
     ActionSpec(ActionKind.CHARGE_LIMITS, ("soc-levels-set",), "action.charge_limits", needs_electric=True),
-    ActionSpec(ActionKind.LOCATION, ("location",), "action.location", needs_command=False),
+    ActionSpec(ActionKind.LOCATION, ("location",), "action.location", right=Right.LOCATE),
     ActionSpec(
         ActionKind.SCHEDULE,
         ("charging-settings", "charge-schedule"),
         "action.schedule",
-        needs_command=False,
         needs_electric=True,
     ),
     ActionSpec(ActionKind.HORN, ("horn-start",), "action.horn", ask_twice=True),
@@ -185,15 +184,15 @@ def _meaningful(kind: ActionKind, snapshot: VehicleSnapshot | None, phase: Charg
 
 def available_actions(
     capabilities: Capabilities,
-    role: Role,
+    rights: frozenset[Right],
     snapshot: VehicleSnapshot | None,
     traits: ModelTraits = DEFAULT_TRAITS,
 ) -> list[ActionKind]:
-    """The actions to offer now, in table order: supported by the car, allowed to the role, sensible now."""
+    """The actions to offer now, in table order: supported by the car, allowed to the chat, sensible now."""
     phase = ChargePhase.UNKNOWN if snapshot is None else phase_of(snapshot, traits)
     offered: list[ActionKind] = []
     for spec in _TABLE:
-        if spec.needs_command and not role.may_command:
+        if spec.right not in rights:
             continue
         if spec.needs_electric and not traits.is_electric:
             continue

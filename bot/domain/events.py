@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from bot.domain.actions import ActionKind
 from bot.domain.codec import CodecError, decode, encode
 from bot.domain.plan_summary import PlanSummary
 from bot.domain.preferences import NotificationKind
+from bot.domain.sharing_events import SharingEvent
 
 
 def _key(subject: str, kind: NotificationKind, marker: datetime | date | str) -> str:
@@ -273,6 +274,7 @@ class CredentialsExpired:
     kind: ClassVar[NotificationKind] = NotificationKind.SERVICE_STATUS
     scope: str
     since: datetime
+    for_member: bool = False  # told to a driver or viewer: only the owner can log in again
 
     @property
     def dedup_key(self) -> str:
@@ -346,35 +348,18 @@ VehicleEvent = (
     | SmartChargeSwitched
 )
 ServiceEvent = RenaultUnreachable | CredentialsExpired | ServiceRecovered
-Event = VehicleEvent | ServiceEvent
+Event = VehicleEvent | ServiceEvent | SharingEvent
 
-EVENT_TYPES: tuple[type[Any], ...] = (
-    ChargeStarted,
-    ChargeComplete,
-    ChargeInterrupted,
-    ChargeError,
-    Plugged,
-    Unplugged,
-    PluggedNotCharging,
-    LowBattery,
-    TargetReached,
-    PlugReminder,
-    PreconditioningConfirmed,
-    ActionConfirmed,
-    ActionNotConfirmed,
-    SmartPlanReady,
-    SmartChargeSwitched,
-    RenaultUnreachable,
-    CredentialsExpired,
-    ServiceRecovered,
-)
+# Every event type, in the unions' order: the outbox codec knows them by class name.
+EVENT_TYPES: tuple[type[Any], ...] = get_args(Event)
 _BY_NAME = {cls.__name__: cls for cls in EVENT_TYPES}
 
 
 def answers_user(event: Event) -> bool:
     """Whether the event is the outcome of a chat's own action (delivered whatever its settings say)."""
-    # Smart-charging pings answer the owner's own Confirm or daily switch.
-    if isinstance(event, ActionConfirmed | ActionNotConfirmed | SmartPlanReady | SmartChargeSwitched):
+    # Smart-charging pings answer the owner's own Confirm or daily switch; sharing pings are never optional.
+    answers = ActionConfirmed | ActionNotConfirmed | SmartPlanReady | SmartChargeSwitched | SharingEvent
+    if isinstance(event, answers):
         return True
     return isinstance(event, PreconditioningConfirmed) and event.reference is not None
 

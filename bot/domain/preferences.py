@@ -31,10 +31,12 @@ class NotificationKind(Enum):
     SERVICE_STATUS = "service_status"
     # Switched by the smart-charging buttons themselves (daily plan on/off, Cancel), not in /settings.
     SMART_CHARGING = "smart_charging"
+    # Who joined, left or lost access to a shared car: always told, not a switch.
+    SHARING = "sharing"
 
 
 SWITCHABLE: tuple[NotificationKind, ...] = tuple(
-    k for k in NotificationKind if k is not NotificationKind.SMART_CHARGING
+    k for k in NotificationKind if k not in (NotificationKind.SMART_CHARGING, NotificationKind.SHARING)
 )
 """The kinds /settings offers a switch for."""
 

@@ -6,17 +6,41 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
+class Right(Enum):
+    """One thing a chat may do with a shared car; roles are sets of rights (see `Role.rights`)."""
+
+    READ = "read"  # status, Refresh, history, pings, the chat's own settings
+    LOCATE = "locate"  # the car's position
+    COMMAND = "command"  # precondition, charge, schedule, smart charging, horn and lights
+    MANAGE = "manage"  # invites, members, who sees the location
+
+
 class Role(Enum):
-    """A chat's rights on an account's vehicles."""
+    """A chat's place on an account: the owner holds the MyRenault login, members were invited."""
 
     OWNER = "owner"
     DRIVER = "driver"
     VIEWER = "viewer"
 
+    def rights(self, *, location_shared: bool) -> frozenset[Right]:
+        """What this role may do; a viewer sees the location only when the owner shares it."""
+        if self is Role.OWNER:
+            return _OWNER_RIGHTS
+        if self is Role.DRIVER:
+            return _DRIVER_RIGHTS
+        return _VIEWER_WITH_LOCATION if location_shared else _VIEWER_RIGHTS
+
     @property
     def may_command(self) -> bool:
-        """Owners and drivers may send commands to the car; viewers only read and get pings."""
-        return self is not Role.VIEWER
+        """Whether the role may send commands to the car (owners and drivers)."""
+        return Right.COMMAND in self.rights(location_shared=False)
+
+
+_OWNER_RIGHTS = frozenset(Right)
+# A driver takes the car out: they need to find it, so the location is not up to the owner's switch.
+_DRIVER_RIGHTS = frozenset({Right.READ, Right.LOCATE, Right.COMMAND})
+_VIEWER_RIGHTS = frozenset({Right.READ})
+_VIEWER_WITH_LOCATION = frozenset({Right.READ, Right.LOCATE})
 
 
 @dataclass(frozen=True, slots=True)

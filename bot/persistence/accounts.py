@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -266,26 +267,40 @@ class SqlAccountRepository:
                 link.role == Role.OWNER.value for link in rest
             )
             if not (last_owner or not rest):
-                await _unlink_in(session, chat_id, account_id)
+                await unlink_in(session, chat_id, account_id)
                 return []
             await _delete_account_in(session, account_id)
         await self._db.checkpoint()
         return [link.chat_id for link in rest]
 
 
-async def link_chat_in(session: AsyncSession, chat_id: int, account_id: int, role: Role) -> None:
+async def link_chat_in(
+    session: AsyncSession,
+    chat_id: int,
+    account_id: int,
+    role: Role,
+    *,
+    member_name: str | None = None,
+    now: datetime | None = None,
+) -> None:
     """Link (or re-role) a chat inside an open transaction; creates the chat row when needed."""
     if await session.get(ChatRow, chat_id) is None:
         session.add(ChatRow(chat_id=chat_id, language="en"))
         await session.flush()
     link = await session.get(ChatLinkRow, (chat_id, account_id), with_for_update=True)
     if link is None:
-        session.add(ChatLinkRow(chat_id=chat_id, account_id=account_id, role=role.value))
+        name = None if member_name is None else member_name[:64]
+        session.add(
+            ChatLinkRow(
+                chat_id=chat_id, account_id=account_id, role=role.value, member_name=name, linked_at=now
+            )
+        )
     else:
         link.role = role.value
 
 
-async def _unlink_in(session: AsyncSession, chat_id: int, account_id: int) -> None:
+async def unlink_in(session: AsyncSession, chat_id: int, account_id: int) -> None:
+    """Remove one chat's link and its preferences for the account's cars (inside a transaction)."""
     vehicle_ids = select(col(VehicleRow.id)).where(col(VehicleRow.account_id) == account_id)
     await session.execute(
         delete(PreferencesRow).where(

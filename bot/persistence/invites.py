@@ -5,16 +5,35 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from sqlalchemy import select, update
+from sqlmodel import col
+
 from bot.domain.account import InviteInvalid, RedeemedInvite
+from bot.domain.sharing import Invite, InviteProblem, join_problem
 from bot.domain.vehicle import Role
 from bot.persistence.accounts import link_chat_in
 from bot.persistence.engine import Database
+from bot.persistence.members import members_in
 from bot.persistence.tables import InviteRow
+
+REF_LENGTH = 16  # hex characters of the hash that name an invite in a Revoke button (64 bits)
 
 
 def token_hash(token: str) -> str:
     """The stored form of an invite token (a leaked database does not leak usable invites)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _invite(row: InviteRow) -> Invite:
+    return Invite(
+        ref=row.token_hash[:REF_LENGTH],
+        account_id=row.account_id,
+        role=Role(row.role),
+        expires_at=row.expires_at,
+        owner_name=row.owner_name or "",
+        used_at=row.used_at,
+        revoked_at=row.revoked_at,
+    )
 
 
 class SqlInviteRepository:
@@ -23,26 +42,73 @@ class SqlInviteRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def create(self, account_id: int, role: Role, token: str, expires_at: datetime) -> None:
-        """Store an invite."""
+    async def create(
+        self, account_id: int, role: Role, token: str, expires_at: datetime, *, owner_name: str, now: datetime
+    ) -> Invite:
+        """Store an invite (only the token's hash)."""
+        row = InviteRow(
+            token_hash=token_hash(token),
+            account_id=account_id,
+            role=role.value,
+            expires_at=expires_at,
+            created_at=now,
+            owner_name=owner_name[:64],
+        )
         async with self._db.write() as session:
-            session.add(
-                InviteRow(
-                    token_hash=token_hash(token),
-                    account_id=account_id,
-                    role=role.value,
-                    expires_at=expires_at,
-                )
-            )
+            session.add(row)
+        return _invite(row)
 
-    async def redeem(self, token: str, chat_id: int, now: datetime) -> RedeemedInvite:
-        """Use the invite and link the chat with its role, in one transaction."""
+    async def find(self, token: str) -> Invite | None:
+        """The invite a token opens, whatever its state; None when no such invite exists."""
+        async with self._db.read() as session:
+            row = await session.get(InviteRow, token_hash(token))
+            return None if row is None else _invite(row)
+
+    async def redeem(self, token: str, chat_id: int, member_name: str, now: datetime) -> RedeemedInvite:
+        """Use the invite and link the chat with its role, in one transaction (checked again under lock)."""
         async with self._db.write() as session:
             row = await session.get(InviteRow, token_hash(token), with_for_update=True)
-            if row is None or row.used_at is not None or row.expires_at <= now:
-                raise InviteInvalid("the invite is unknown, used or expired")
+            if row is None:
+                raise InviteInvalid(InviteProblem.UNKNOWN)
+            invite = _invite(row)
+            problem = join_problem(invite, await members_in(session, row.account_id), chat_id, now)
+            if problem is not None:
+                raise InviteInvalid(problem)
             row.used_at = now
             row.used_by_chat_id = chat_id
-            role = Role(row.role)
-            await link_chat_in(session, chat_id, row.account_id, role)
-            return RedeemedInvite(row.account_id, role)
+            await link_chat_in(
+                session, chat_id, row.account_id, invite.role, member_name=member_name, now=now
+            )
+            return RedeemedInvite(row.account_id, invite.role)
+
+    async def pending(self, account_id: int, now: datetime) -> list[Invite]:
+        """The account's invites that can still be used, soonest to expire first."""
+        async with self._db.read() as session:
+            rows = await session.scalars(
+                select(InviteRow)
+                .where(
+                    col(InviteRow.account_id) == account_id,
+                    col(InviteRow.used_at).is_(None),
+                    col(InviteRow.revoked_at).is_(None),
+                    col(InviteRow.expires_at) > now,
+                )
+                .order_by(col(InviteRow.expires_at))
+            )
+            return [_invite(row) for row in rows]
+
+    async def revoke(self, account_id: int, ref: str, now: datetime) -> bool:
+        """Revoke one pending invite of the account by its reference; False when none matched."""
+        if len(ref) != REF_LENGTH or any(c not in "0123456789abcdef" for c in ref):
+            return False  # a forged reference: never let it reach a LIKE pattern
+        async with self._db.write() as session:
+            result = await session.execute(
+                update(InviteRow)
+                .where(
+                    col(InviteRow.account_id) == account_id,
+                    col(InviteRow.token_hash).startswith(ref),
+                    col(InviteRow.used_at).is_(None),
+                    col(InviteRow.revoked_at).is_(None),
+                )
+                .values(revoked_at=now)
+            )
+            return bool(getattr(result, "rowcount", 0))

@@ -87,6 +87,10 @@ class AccountRow(SQLModel, table=True):
     window_started_at: datetime | None = _when()
     calls_in_window: int = 0
     cooldown_until: datetime | None = _when()
+    # Whether viewers invited with /share may see where the car is (drivers always may).
+    share_location: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
 
 
 class VehicleRow(SQLModel, table=True):
@@ -123,6 +127,9 @@ class ChatLinkRow(SQLModel, table=True):
         )
     )
     role: str = Field(max_length=16)
+    # A member's Telegram first name, shown to the owner in /share; deleted with the link.
+    member_name: str | None = Field(default=None, max_length=64)
+    linked_at: datetime | None = _when()
 
 
 class VehicleStateRow(SQLModel, table=True):
@@ -219,6 +226,10 @@ class InviteRow(SQLModel, table=True):
     expires_at: datetime = _when(nullable=False)
     used_by_chat_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
     used_at: datetime | None = _when()
+    created_at: datetime | None = _when()
+    revoked_at: datetime | None = _when()
+    # The owner's first name, shown to the invited person before they join; deleted with the account.
+    owner_name: str | None = Field(default=None, max_length=64)
 
 
 class SmartChargeStateRow(SQLModel, table=True):

@@ -45,8 +45,9 @@ class SqlVehicleRepository:
         """Every vehicle the chat can see, in a stable order."""
         async with self._db.read() as session:
             rows = await session.execute(
-                select(VehicleRow, col(ChatLinkRow.role))
+                select(VehicleRow, col(ChatLinkRow.role), col(AccountRow.share_location))
                 .join(ChatLinkRow, col(ChatLinkRow.account_id) == col(VehicleRow.account_id))
+                .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
                 .where(col(ChatLinkRow.chat_id) == chat_id)
                 .order_by(col(VehicleRow.id))
             )
@@ -57,8 +58,9 @@ class SqlVehicleRepository:
                     info=info_from_row(vehicle),
                     role=Role(role),
                     capabilities=capabilities_from_row(vehicle),
+                    location_shared=bool(shared),
                 )
-                for vehicle, role in rows
+                for vehicle, role, shared in rows
             ]
 
     async def get(self, vehicle_id: int) -> StoredVehicle | None:

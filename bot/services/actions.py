@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from bot.domain.actions import ActionKind, spec_of
 from bot.domain.schedule import ChargeSchedule, validate
 from bot.domain.snapshot import ChargeMode
+from bot.domain.vehicle import Right
 from bot.renault import models as wire
 from bot.renault.vehicle import RenaultVehicle
 from bot.services import schedule_mapping
-from bot.services.errors import FeatureUnavailable, InvalidInput, NotPermitted, TooManyActions
+from bot.services.errors import FeatureUnavailable, InvalidInput, TooManyActions
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
 from bot.services.ports import ActionWatcher, Clock
@@ -60,10 +61,8 @@ class ActionService:
 
     async def run(self, chat_id: int, vehicle_id: int, request: ActionRequest) -> ActionOutcome:
         """Check rights and rate, send the action to the car, and report Renault's acceptance."""
-        vehicle = await self._linking.resolve(chat_id, vehicle_id)
         spec = spec_of(request.kind)
-        if spec.needs_command and not vehicle.role.may_command:
-            raise NotPermitted()
+        vehicle = await self._linking.resolve(chat_id, vehicle_id, spec.right)
         if spec.endpoints and not any(vehicle.capabilities.supports(key) for key in spec.endpoints):
             raise FeatureUnavailable(spec.endpoints[0])
         self._check_rate(chat_id)
@@ -82,7 +81,7 @@ class ActionService:
 
     async def schedule(self, chat_id: int, vehicle_id: int) -> ChargeSchedule:
         """The car's charge schedule (read live)."""
-        vehicle = await self._linking.resolve(chat_id, vehicle_id)
+        vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.COMMAND)
         stored = await self._gateway.stored(vehicle.vehicle_id)
         proxy = await self._gateway.vehicle(stored)
         key = "charging-settings" if proxy.supports("charging-settings") else "charge-schedule"
@@ -93,9 +92,7 @@ class ActionService:
 
     async def set_schedule(self, chat_id: int, vehicle_id: int, schedule: ChargeSchedule) -> ChargeSchedule:
         """Validate against Renault's rules, then write; if Renault refuses, the car keeps its schedule."""
-        vehicle = await self._linking.resolve(chat_id, vehicle_id)
-        if not vehicle.role.may_command:
-            raise NotPermitted()
+        vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.COMMAND)
         problems = validate(schedule)
         if problems:
             raise InvalidInput([f"schedule.problem.{p.code.value}" for p in problems])

@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 
 from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.models import ModelTraits, energy_added_kwh
+from bot.domain.vehicle import Right
 from bot.services import errors
+from bot.services.access import authorize
 from bot.services.ports import ChatRepository, Clock, HistoryRepository, VehicleRepository
 from bot.services.views import LinkedVehicle
 
@@ -165,8 +167,8 @@ class HistoryService:
             raise errors.NotLinked()
         wanted = vehicle_id if vehicle_id is not None else await self._chats.active_vehicle(chat_id)
         if wanted is None:
-            return linked[0]
+            return authorize(linked[0], Right.READ)
         for vehicle in linked:
             if vehicle.vehicle_id == wanted:
-                return vehicle
+                return authorize(vehicle, Right.READ)
         raise errors.NotPermitted()

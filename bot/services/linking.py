@@ -1,4 +1,4 @@
-"""Linking a chat to a MyRenault account (with e-mail two-factor), choosing a vehicle, logging out."""
+"""Linking a chat to a MyRenault account (with e-mail two-factor) and choosing a vehicle."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.account import AccountSecrets, CredentialsUnreadable, NewVehicle
-from bot.domain.vehicle import Capabilities, VehicleInfo
+from bot.domain.vehicle import Capabilities, Right, VehicleInfo
 from bot.renault.capabilities import capabilities_for
 from bot.renault.client import RenaultClient
 from bot.renault.credentials import DeviceIds, RenaultCredentials
 from bot.renault.errors import RenaultError
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
+from bot.services.access import authorize
 from bot.services.errors import AlreadyLinked, CodeExpired, NotLinked, NotPermitted
 from bot.services.ports import AccountRepository, ChatRepository, Clock, VehicleRepository
 from bot.services.translate import translate
@@ -35,7 +36,7 @@ class _Pending:
 
 
 class LinkingService:
-    """Use cases of /login, /vehicles and /logout."""
+    """Use cases of /login and /vehicles (/logout is sharing's: it decides who is told)."""
 
     def __init__(
         self,
@@ -112,26 +113,14 @@ class LinkingService:
                 return vehicle
         return visible[0]
 
-    async def resolve(self, chat_id: int, vehicle_id: int | None) -> LinkedVehicle:
-        """The vehicle a command is about: the given one if the chat may see it, else the active one."""
+    async def resolve(self, chat_id: int, vehicle_id: int | None, needs: Right) -> LinkedVehicle:
+        """The vehicle a use case is about (the given one, else the active one), if the chat has `needs`."""
         if vehicle_id is None:
-            return await self.active(chat_id)
+            return authorize(await self.active(chat_id), needs)
         for vehicle in await self._vehicles.vehicles_for_chat(chat_id):
             if vehicle.vehicle_id == vehicle_id:
-                return vehicle
+                return authorize(vehicle, needs)
         raise NotPermitted()
-
-    async def logout(self, chat_id: int) -> list[int]:
-        """Unlink the chat's accounts (the last chat leaving deletes everything); returns chats to tell."""
-        accounts = await self._accounts.accounts_for_chat(chat_id)
-        if not accounts:
-            raise NotLinked()
-        to_tell: set[int] = set()
-        for account in accounts:
-            to_tell.update(await self._accounts.unlink_chat(chat_id, account.account_id))
-        await self._chats.set_active_vehicle(chat_id, None)
-        to_tell.discard(chat_id)
-        return sorted(to_tell)
 
     async def _link(self, chat_id: int, locale: str, email: str, outcome: LoginResult) -> LinkResult:
         credentials = outcome.credentials

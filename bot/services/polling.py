@@ -40,6 +40,7 @@ from bot.domain.events import (
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
 from bot.domain.snapshot import ChargeState, VehicleSnapshot
+from bot.domain.vehicle import Role
 from bot.domain.zones import zone_or_utc
 from bot.renault.errors import RenaultError
 from bot.services import errors
@@ -361,7 +362,10 @@ class PollingService:
         now = self._clock()
         event = CredentialsExpired(scope=f"account:{account_id}", since=now)
         subscribers = await self._account_subscribers(account_id)
-        entries = await self._notify.enqueue(None, [event], subscribers)
+        owners = [s for s in subscribers if s.role is Role.OWNER]
+        members = [s for s in subscribers if s.role is not Role.OWNER]
+        entries = await self._notify.enqueue(None, [event], owners)
+        entries += await self._notify.enqueue(None, [dataclasses.replace(event, for_member=True)], members)
         # Told once: the flag is set after the reservation, so a crash in between tells (at most) again.
         await self._accounts.mark_needs_login_told(account_id)
         await self._notify.deliver(entries)

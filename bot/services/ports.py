@@ -25,6 +25,7 @@ from bot.domain.account import (
 )
 from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings, NotificationPreferences
+from bot.domain.sharing import Invite, Member
 from bot.domain.vehicle import Capabilities, Role
 from bot.services.views import LinkedVehicle
 
@@ -260,12 +261,50 @@ class HistoryRepository(Protocol):
 
 
 class InviteRepository(Protocol):
-    """Invites to share an account's vehicles with other chats."""
+    """Invites to share an account's vehicles with other chats (only a hash of each token is kept)."""
 
-    async def create(self, account_id: int, role: Role, token: str, expires_at: datetime) -> None:
-        """Store an invite (only a hash of the token is kept)."""
+    async def create(
+        self, account_id: int, role: Role, token: str, expires_at: datetime, *, owner_name: str, now: datetime
+    ) -> Invite:
+        """Store an invite."""
         ...
 
-    async def redeem(self, token: str, chat_id: int, now: datetime) -> RedeemedInvite:
-        """Use the invite once and link the chat; raises `InviteInvalid` when unknown, used or expired."""
+    async def find(self, token: str) -> Invite | None:
+        """The invite a token opens, in whatever state; None when unknown."""
+        ...
+
+    async def redeem(self, token: str, chat_id: int, member_name: str, now: datetime) -> RedeemedInvite:
+        """Use the invite once and link the chat, atomically; raises `InviteInvalid` with the problem."""
+        ...
+
+    async def pending(self, account_id: int, now: datetime) -> list[Invite]:
+        """The account's invites that can still be used."""
+        ...
+
+    async def revoke(self, account_id: int, ref: str, now: datetime) -> bool:
+        """Revoke a pending invite by its reference; False when none matched."""
+        ...
+
+
+class MemberRepository(Protocol):
+    """Who shares an account, with which role, and whether viewers see the location."""
+
+    async def members(self, account_id: int) -> list[Member]:
+        """Every chat linked to the account, owner first."""
+        ...
+
+    async def set_role(self, account_id: int, chat_id: int, role: Role) -> bool:
+        """Change a member's role (never the owner's); False when not a member."""
+        ...
+
+    async def remove(self, account_id: int, chat_id: int) -> bool:
+        """Unlink a member (never the owner); False when not a member."""
+        ...
+
+    async def set_location_shared(self, account_id: int, shared: bool) -> None:
+        """Let viewers see the car's position, or stop."""
+        ...
+
+    async def location_shared(self, account_id: int) -> bool:
+        """Whether viewers may see the car's position."""
         ...

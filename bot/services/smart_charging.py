@@ -26,6 +26,7 @@ from bot.domain.planner import (
 )
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice, TariffKind
 from bot.domain.tariff import TariffError, TariffFormatError, TariffProvider
+from bot.domain.vehicle import Right
 from bot.services.errors import InvalidInput, ServiceError
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
@@ -155,7 +156,7 @@ class SmartChargeAssistant:
 
     async def plan_for(self, goal: SmartGoalSetting) -> SmartPlanView:
         """Plan the goal with the chat's tariff and the car's level; keep it as the proposal."""
-        vehicle = await self._linking.resolve(goal.chat_id, goal.vehicle_id)
+        vehicle = await self._linking.resolve(goal.chat_id, goal.vehicle_id, Right.COMMAND)
         if not 1 <= goal.target_level <= 100:
             raise InvalidInput(["smart.error.target_range"])
         choice = await self._store.tariff(goal.chat_id)
@@ -235,7 +236,7 @@ class SmartChargeAssistant:
 
     async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:
         """Switch daily re-planning for the chat's goal on or off."""
-        vehicle = await self._linking.resolve(chat_id, vehicle_id)
+        vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.COMMAND)
         goal = await self._store.goal(chat_id, vehicle.vehicle_id)
         if goal is None:
             raise InvalidInput(["smart.error.no_goal"])

@@ -28,12 +28,13 @@ from bot.domain.smart_schedule import (
     restorable,
     window_schedule,
 )
+from bot.domain.vehicle import Right
 from bot.renault import models as wire
 from bot.renault.ev_settings import EvSettingsWrite
 from bot.renault.schedules import WEEKDAYS, ChargeProgram, ChargeSchedules
 from bot.renault.vehicle import RenaultVehicle
 from bot.services import schedule_mapping
-from bot.services.errors import FeatureUnavailable, InvalidInput, NotPermitted, ServiceError
+from bot.services.errors import FeatureUnavailable, InvalidInput, ServiceError
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
 from bot.services.ports import Clock
@@ -143,10 +144,7 @@ class SmartChargeControl:
         return told
 
     async def _commander(self, chat_id: int, vehicle_id: int) -> LinkedVehicle:
-        vehicle = await self._linking.resolve(chat_id, vehicle_id)
-        if not vehicle.role.may_command:
-            raise NotPermitted()
-        return vehicle
+        return await self._linking.resolve(chat_id, vehicle_id, Right.COMMAND)
 
     async def _write_window(
         self, vehicle: LinkedVehicle, state: SmartChargeState, planned: PlannedCharge

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.vehicle import Right
 from bot.services.errors import FeatureUnavailable, NeedsLogin, RenaultBusy, RenaultDown, ServiceError
 from bot.services.gateway import CARD_EXTRAS, RenaultGateway
 from bot.services.linking import LinkingService
@@ -41,7 +42,7 @@ class StatusService:
         self, chat_id: int, vehicle_id: int | None = None, *, refresh: bool = False
     ) -> StatusView:
         """The card's data: live (one concurrent round trip), or the last known data with the reason."""
-        vehicle = await self._linking.resolve(chat_id, vehicle_id)
+        vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.READ)
         stored = await self._gateway.stored(vehicle.vehicle_id)
         state = await self._states.load(vehicle.vehicle_id)
         now = self._clock()
@@ -61,7 +62,7 @@ class StatusService:
 
     async def location(self, chat_id: int, vehicle_id: int | None = None) -> LocationView:
         """The car's last reported position (read live where the model supports it)."""
-        vehicle = await self._linking.resolve(chat_id, vehicle_id)
+        vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.LOCATE)
         stored = await self._gateway.stored(vehicle.vehicle_id)
         if not vehicle.capabilities.supports("location"):
             raise FeatureUnavailable("location")

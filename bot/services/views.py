@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
-from bot.domain.vehicle import Capabilities, Role, VehicleInfo
+from bot.domain.vehicle import Capabilities, Right, Role, VehicleInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,12 @@ class LinkedVehicle:
     info: VehicleInfo
     role: Role
     capabilities: Capabilities = field(default_factory=Capabilities)
+    location_shared: bool = False  # the owner lets viewers see where the car is
+
+    @property
+    def rights(self) -> frozenset[Right]:
+        """What this chat may do with the vehicle."""
+        return self.role.rights(location_shared=self.location_shared)
 
 
 @dataclass(frozen=True, slots=True)

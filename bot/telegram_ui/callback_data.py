@@ -33,6 +33,10 @@ class Verb(Enum):
     LOGOUT = "lo"  # confirm or cancel /logout (arg: 'yes' | 'no')
     SETTINGS = "st"  # a /settings step (arg: 'lang:fr', 'notif:LOW_BATTERY', ...)
     SMART = "sc"  # a /smartcharge step (arg: 't:80', 'r:80:0730', 'ok', 'no', 'd1', 'd0')
+    SHARE = (
+        "sh"  # a /share step (arg: 'i:driver', 'r:<invite ref>', 'm:<chat>', 'p:<chat>:viewer', 'j:<token>')
+    )
+    LEAVE = "lv"  # confirm or cancel /leave (arg: 'yes' | 'no')
 
 
 class CallbackTooLong(ValueError):

@@ -18,6 +18,8 @@ COMMANDS: tuple[str, ...] = (
     "history",
     "vehicles",
     "settings",
+    "share",
+    "leave",
     "login",
     "logout",
     "help",

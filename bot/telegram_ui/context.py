@@ -13,8 +13,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeSchedule
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
+from bot.domain.vehicle import Role
 from bot.services.actions import ActionRequest
 from bot.services.history import HistoryView
+from bot.services.sharing import InviteLink, JoinOffer, SharingView
 from bot.services.smart_charging import SmartPlanView
 from bot.services.views import (
     ActionOutcome,
@@ -53,10 +55,6 @@ class LinkingPort(Protocol):
 
     async def active(self, chat_id: int) -> LinkedVehicle:
         """The chat's active vehicle (NotLinked when none)."""
-        ...
-
-    async def logout(self, chat_id: int) -> list[int]:
-        """Unlink and delete; returns the other chats to tell."""
         ...
 
 
@@ -150,6 +148,56 @@ class HistoryPort(Protocol):
         ...
 
 
+class SharingPort(Protocol):
+    """Family sharing and /logout (bot.services.sharing.SharingService)."""
+
+    async def overview(self, chat_id: int, vehicle_id: int | None = None) -> SharingView:
+        """Members, pending invites and the location switch (owner only)."""
+        ...
+
+    async def invite(
+        self, chat_id: int, role: Role, owner_name: str, vehicle_id: int | None = None
+    ) -> InviteLink:
+        """A new one-time invite with a role."""
+        ...
+
+    async def revoke(self, chat_id: int, ref: str, vehicle_id: int | None = None) -> SharingView:
+        """Revoke a pending invite."""
+        ...
+
+    async def offer(self, chat_id: int, token: str, *, private: bool) -> JoinOffer:
+        """What an invite would join (every check of a join, nothing changed)."""
+        ...
+
+    async def join(self, chat_id: int, token: str, member_name: str, *, private: bool) -> JoinOffer:
+        """Use the invite and tell the owner."""
+        ...
+
+    async def set_role(
+        self, chat_id: int, member_chat_id: int, role: Role, vehicle_id: int | None = None
+    ) -> SharingView:
+        """Give a member another role."""
+        ...
+
+    async def remove(self, chat_id: int, member_chat_id: int, vehicle_id: int | None = None) -> SharingView:
+        """Remove a member."""
+        ...
+
+    async def set_location_shared(
+        self, chat_id: int, shared: bool, vehicle_id: int | None = None
+    ) -> SharingView:
+        """Let viewers see the location, or stop."""
+        ...
+
+    async def leave(self, chat_id: int) -> LinkedVehicle:
+        """A member stops sharing the active car."""
+        ...
+
+    async def logout(self, chat_id: int) -> None:
+        """Unlink (an owner deletes the account, a member leaves); the others are told."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     """The use cases the Telegram front-end calls, and the clock it reads; a feature left out is hidden."""
@@ -162,6 +210,7 @@ class Services:
     schedules: SchedulePort | None = None
     smart: SmartChargePort | None = None
     history: HistoryPort | None = None
+    sharing: SharingPort | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ def status_keyboard(
 ) -> InlineKeyboardMarkup | None:
     """The card's buttons: what the car supports, the chat's role allows and the state makes sensible."""
     kinds = available_actions(
-        vehicle.capabilities, vehicle.role, snapshot, traits_for(vehicle.info.model_code)
+        vehicle.capabilities, vehicle.rights, snapshot, traits_for(vehicle.info.model_code)
     )
     if not kinds:
         return None

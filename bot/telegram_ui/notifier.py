@@ -17,6 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain import events as ev
+from bot.domain import sharing_events as sharing
 from bot.domain.preferences import ChatSettings
 from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.telegram_ui import formatting as fmt
@@ -183,7 +184,8 @@ def _unreachable(e: ev.RenaultUnreachable, r: Renderer) -> str:
 
 @render.register
 def _credentials_expired(e: ev.CredentialsExpired, r: Renderer) -> str:
-    return r.tr("event.credentials_expired", time=r.when(e.since))
+    key = "event.credentials_expired_member" if e.for_member else "event.credentials_expired"
+    return r.tr(key, time=r.when(e.since))
 
 
 @render.register
@@ -199,6 +201,29 @@ def _smart_plan(e: ev.SmartPlanReady, r: Renderer) -> str:
 @render.register
 def _smart_switched(e: ev.SmartChargeSwitched, r: Renderer) -> str:
     return render_switch(r.tr, r.car(e.vin), e.started, e.at, r.settings.time_zone)
+
+
+@render.register
+def _member_joined(e: sharing.MemberJoined, r: Renderer) -> str:
+    return r.tr(
+        "event.member_joined", name=e.member_name or r.tr("share.someone"), role=r.tr(f"role.{e.role.value}")
+    )
+
+
+@render.register
+def _member_left(e: sharing.MemberLeft, r: Renderer) -> str:
+    return r.tr("event.member_left", name=e.member_name or r.tr("share.someone"))
+
+
+@render.register
+def _role_changed(e: sharing.RoleChanged, r: Renderer) -> str:
+    return r.tr("event.role_changed", role=r.tr(f"role.{e.role.value}"))
+
+
+@render.register
+def _access_ended(e: sharing.AccessEnded, r: Renderer) -> str:
+    removed = e.reason is sharing.AccessEndReason.REMOVED
+    return r.tr("event.access_removed" if removed else "event.access_owner_logout")
 
 
 def render_event(settings: ChatSettings, event: ev.Event, now: datetime) -> str:

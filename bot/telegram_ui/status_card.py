@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain.preferences import ChatSettings
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
-from bot.domain.vehicle import VehicleInfo
+from bot.domain.vehicle import Role, VehicleInfo
 from bot.services.views import StatusView
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.i18n import Translator
@@ -130,6 +130,9 @@ def render_status(tr: Translator, view: StatusView, settings: ChatSettings, now:
         lines.append(tr("status.no_data"))
     if view.stale_reason is not None:
         lines.append(tr(_stale_key(tr, view.stale_reason)))
+        if view.stale_reason == "quota" and view.vehicle.role is not Role.OWNER:
+            # A member's taps spend the owner's account budget: say why it ran out without them.
+            lines.append(tr("status.stale.quota_shared"))
     return "\n".join(lines)
 
 

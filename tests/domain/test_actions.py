@@ -16,7 +16,7 @@ from bot.domain.actions import (
 from bot.domain.models import traits_for
 from bot.domain.phases import ChargePhase
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
-from bot.domain.vehicle import Capabilities, Role
+from bot.domain.vehicle import Capabilities, Right, Role
 
 EVERYTHING = Capabilities(
     frozenset(
@@ -37,6 +37,11 @@ EVERYTHING = Capabilities(
 ZOE_50 = traits_for("X102VE")
 
 
+OWNER = Role.OWNER.rights(location_shared=False)
+DRIVER = Role.DRIVER.rights(location_shared=False)
+VIEWER = Role.VIEWER.rights(location_shared=False)
+
+
 def snap(plug: PlugState, charge: ChargeState, hvac_on: bool | None = False) -> VehicleSnapshot:
     return VehicleSnapshot(vin="V", plug=plug, charge=charge, hvac_on=hvac_on)
 
@@ -52,49 +57,64 @@ def test_every_kind_has_a_row_with_an_i18n_label() -> None:
 
 
 def test_start_charge_only_when_plugged_and_not_charging() -> None:
-    assert ActionKind.CHARGE_START in available_actions(EVERYTHING, Role.OWNER, PLUGGED_IDLE, ZOE_50)
-    assert ActionKind.CHARGE_STOP not in available_actions(EVERYTHING, Role.OWNER, PLUGGED_IDLE, ZOE_50)
-    assert ActionKind.CHARGE_START not in available_actions(EVERYTHING, Role.OWNER, UNPLUGGED, ZOE_50)
+    assert ActionKind.CHARGE_START in available_actions(EVERYTHING, OWNER, PLUGGED_IDLE, ZOE_50)
+    assert ActionKind.CHARGE_STOP not in available_actions(EVERYTHING, OWNER, PLUGGED_IDLE, ZOE_50)
+    assert ActionKind.CHARGE_START not in available_actions(EVERYTHING, OWNER, UNPLUGGED, ZOE_50)
 
 
 def test_stop_charge_only_when_charging() -> None:
-    offered = available_actions(EVERYTHING, Role.OWNER, CHARGING, ZOE_50)
+    offered = available_actions(EVERYTHING, OWNER, CHARGING, ZOE_50)
     assert ActionKind.CHARGE_STOP in offered
     assert ActionKind.CHARGE_START not in offered
 
 
 def test_viewers_only_get_read_actions() -> None:
-    offered = available_actions(EVERYTHING, Role.VIEWER, PLUGGED_IDLE, ZOE_50)
-    assert offered == [ActionKind.REFRESH, ActionKind.LOCATION, ActionKind.SCHEDULE]
+    offered = available_actions(EVERYTHING, VIEWER, PLUGGED_IDLE, ZOE_50)
+    assert offered == [ActionKind.REFRESH]
+
+
+def test_viewers_get_the_location_when_the_owner_shares_it() -> None:
+    rights = Role.VIEWER.rights(location_shared=True)
+    offered = available_actions(EVERYTHING, rights, PLUGGED_IDLE, ZOE_50)
+    assert offered == [ActionKind.REFRESH, ActionKind.LOCATION]
+
+
+def test_drivers_get_commands_and_the_location_but_not_management() -> None:
+    rights = Role.DRIVER.rights(location_shared=False)
+    offered = available_actions(EVERYTHING, rights, PLUGGED_IDLE, ZOE_50)
+    assert ActionKind.LOCATION in offered
+    assert ActionKind.CHARGE_START in offered
+    assert Right.MANAGE not in rights
+    assert Right.MANAGE in OWNER
 
 
 def test_unsupported_endpoints_hide_their_actions() -> None:
-    offered = available_actions(Capabilities(), Role.OWNER, PLUGGED_IDLE, ZOE_50)
+    offered = available_actions(Capabilities(), OWNER, PLUGGED_IDLE, ZOE_50)
     assert offered == [ActionKind.REFRESH]
 
 
 def test_pause_resume_only_where_start_stop_are_missing() -> None:
     spring = Capabilities(frozenset({"charge-pause", "charge-resume"}))
-    assert ActionKind.CHARGE_RESUME in available_actions(spring, Role.DRIVER, PLUGGED_IDLE, ZOE_50)
+    assert ActionKind.CHARGE_RESUME in available_actions(spring, DRIVER, PLUGGED_IDLE, ZOE_50)
     both = Capabilities(frozenset({"charge-start", "charge-resume"}))
-    offered = available_actions(both, Role.DRIVER, PLUGGED_IDLE, ZOE_50)
+    offered = available_actions(both, DRIVER, PLUGGED_IDLE, ZOE_50)
     assert ActionKind.CHARGE_START in offered
     assert ActionKind.CHARGE_RESUME not in offered
 
 
 def test_precondition_stop_hidden_when_hvac_is_off() -> None:
-    assert ActionKind.PRECONDITION_STOP not in available_actions(EVERYTHING, Role.OWNER, UNPLUGGED, ZOE_50)
+    assert ActionKind.PRECONDITION_STOP not in available_actions(EVERYTHING, OWNER, UNPLUGGED, ZOE_50)
     running = snap(PlugState.UNPLUGGED, ChargeState.NOT_IN_CHARGE, hvac_on=True)
-    assert ActionKind.PRECONDITION_STOP in available_actions(EVERYTHING, Role.OWNER, running, ZOE_50)
+    assert ActionKind.PRECONDITION_STOP in available_actions(EVERYTHING, OWNER, running, ZOE_50)
 
 
 def test_hybrids_get_no_charge_actions() -> None:
-    offered = available_actions(EVERYTHING, Role.OWNER, PLUGGED_IDLE, traits_for("XHN1SU"))
+    offered = available_actions(EVERYTHING, OWNER, PLUGGED_IDLE, traits_for("XHN1SU"))
     assert not {ActionKind.CHARGE_START, ActionKind.SCHEDULE, ActionKind.CHARGE_LIMITS} & set(offered)
 
 
 def test_no_snapshot_offers_both_start_and_stop() -> None:
-    offered = available_actions(EVERYTHING, Role.OWNER, None, ZOE_50)
+    offered = available_actions(EVERYTHING, OWNER, None, ZOE_50)
     assert {ActionKind.CHARGE_START, ActionKind.CHARGE_STOP} <= set(offered)
 
 

@@ -7,6 +7,7 @@ service graph on the same database and key, as after a process restart.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class E2E:
     db: Database
     cipher: CredentialCipher
     token: str = ""
+    options: GraphOptions = field(default_factory=GraphOptions)
     app: BotApplication | None = None
     core: Graph | None = None
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
@@ -56,7 +58,7 @@ class E2E:
         )
         http = await self._stack.enter_async_context(new_http_client())
         bot = new_bot(self.token or self.emulator.token, f"{self.emu_url}/bot", f"{self.emu_url}/file/bot")
-        options = GraphOptions(locale_overrides=overrides)
+        options = dataclasses.replace(self.options, locale_overrides=overrides)
         notifier = TelegramNotifier(bot, self.clock)
         self.core = build_graph(http, self.db, self.cipher, self.clock, notifier, options)
         self.app = build_application(bot, ui_services(self.core), options=UiOptions())
@@ -89,7 +91,9 @@ class E2E:
 
 
 @asynccontextmanager
-async def running_e2e(tmp_path: Path, start: datetime | None = None) -> AsyncIterator[E2E]:
+async def running_e2e(
+    tmp_path: Path, start: datetime | None = None, options: GraphOptions | None = None
+) -> AsyncIterator[E2E]:
     """Serve both fakes on loopback, migrate a fresh database, start the bot; tear everything down after."""
     clock = FakeClock(start)
     sim = RenaultSimulator(clock)
@@ -97,8 +101,9 @@ async def running_e2e(tmp_path: Path, start: datetime | None = None) -> AsyncIte
     db = Database.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
     await upgrade_database(db)
     async with LoopbackServer(sim.handle) as sim_server, LoopbackServer(emu.handle) as emu_server:
+        cipher = CredentialCipher.from_setting(generate_key())
         e2e = E2E(
-            clock, sim, emu, sim_server.url, emu_server.url, db, CredentialCipher.from_setting(generate_key())
+            clock, sim, emu, sim_server.url, emu_server.url, db, cipher, options=options or GraphOptions()
         )
         await e2e.start()
         try:

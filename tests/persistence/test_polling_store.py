@@ -16,6 +16,7 @@ from bot.domain.account import (
     StoredVehicleState,
 )
 from bot.domain.preferences import NotificationKind, NotificationPreferences
+from bot.domain.sharing import InviteProblem
 from bot.domain.snapshot import ChargeState, GeoPoint, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Role
 from bot.persistence.accounts import SqlAccountRepository
@@ -25,6 +26,7 @@ from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.invites import SqlInviteRepository
+from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
@@ -183,16 +185,40 @@ async def test_preferences_default_then_round_trip(db: Database, cipher: Credent
 async def test_invite_links_a_chat_once_and_expires(db: Database, cipher: CredentialCipher) -> None:
     account_id, vehicle_id = await f.linked_zoe(db, cipher)
     clock, invites = FakeClock(), SqlInviteRepository(db)
-    await invites.create(account_id, Role.VIEWER, "invite-token-1", clock() + timedelta(hours=1))
-    await invites.create(account_id, Role.DRIVER, "invite-token-2", clock() + timedelta(hours=1))
+    hour = clock() + timedelta(hours=1)
+    await invites.create(account_id, Role.VIEWER, "invite-token-1", hour, owner_name="Ann", now=clock())
+    await invites.create(account_id, Role.DRIVER, "invite-token-2", hour, owner_name="Ann", now=clock())
 
-    assert await invites.redeem("invite-token-1", 300, clock()) == RedeemedInvite(account_id, Role.VIEWER)
-    with pytest.raises(InviteInvalid):
-        await invites.redeem("invite-token-1", 400, clock())
-    with pytest.raises(InviteInvalid):
-        await invites.redeem("invite-token-2", 400, clock.advance(3601))
+    redeemed = await invites.redeem("invite-token-1", 300, "Bob", clock())
+    assert redeemed == RedeemedInvite(account_id, Role.VIEWER)
+    with pytest.raises(InviteInvalid) as used:
+        await invites.redeem("invite-token-1", 400, "Cy", clock())
+    assert used.value.problem is InviteProblem.USED
+    with pytest.raises(InviteInvalid) as expired:
+        await invites.redeem("invite-token-2", 400, "Cy", clock.advance(3601))
+    assert expired.value.problem is InviteProblem.EXPIRED
     (seen,) = await SqlVehicleRepository(db, cipher).vehicles_for_chat(300)
     assert (seen.vehicle_id, seen.role) == (vehicle_id, Role.VIEWER)
+    members = await SqlMemberRepository(db).members(account_id)
+    assert [(m.name, m.role) for m in members] == [("", Role.OWNER), ("Bob", Role.VIEWER)]
+
+
+async def test_a_revoked_invite_cannot_be_used_and_is_no_longer_pending(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    account_id, _ = await f.linked_zoe(db, cipher)
+    clock, invites = FakeClock(), SqlInviteRepository(db)
+    created = await invites.create(
+        account_id, Role.VIEWER, "invite-token-3", clock() + timedelta(hours=1), owner_name="Ann", now=clock()
+    )
+    assert [i.ref for i in await invites.pending(account_id, clock())] == [created.ref]
+    assert not await invites.revoke(account_id, "%" * len(created.ref), clock())  # a forged LIKE pattern
+    assert not await invites.revoke(account_id + 1, created.ref, clock())  # another account's invite
+    assert await invites.revoke(account_id, created.ref, clock())
+    assert await invites.pending(account_id, clock()) == []
+    with pytest.raises(InviteInvalid) as revoked:
+        await invites.redeem("invite-token-3", 300, "Bob", clock())
+    assert revoked.value.problem is InviteProblem.REVOKED
 
 
 async def test_unsupported_endpoint_is_removed_from_capabilities(

@@ -97,10 +97,6 @@ class FakeLinking:
         wanted = self.active_ids.get(chat_id)
         return next((v for v in vehicles if v.vehicle_id == wanted), vehicles[0])
 
-    async def logout(self, chat_id: int) -> list[int]:
-        self.links.pop(chat_id, None)
-        return []
-
 
 class FakeStatus:
     """Serves one snapshot per vehicle; `failure` makes the next read raise."""

@@ -10,11 +10,13 @@ from syrupy.assertion import SnapshotAssertion
 from telegram import Bot
 
 from bot.domain import events as ev
+from bot.domain import sharing_events as sharing
 from bot.domain.actions import ActionKind
 from bot.domain.plan_summary import PlanSummary
 from bot.domain.planner import PlanNote
 from bot.domain.preferences import ChatSettings
 from bot.domain.smart_schedule import PlanKind
+from bot.domain.vehicle import Role
 from bot.services.notify import DeliveryStatus
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
@@ -43,6 +45,7 @@ SAMPLES: list[ev.Event] = [
     ev.ActionNotConfirmed(VIN, ActionKind.PRECONDITION, "r2", NOW - timedelta(minutes=15), NOW, 40),
     ev.RenaultUnreachable("account:1", NOW - timedelta(hours=1)),
     ev.CredentialsExpired("account:1", NOW - timedelta(hours=2)),
+    ev.CredentialsExpired("account:1", NOW - timedelta(hours=2), for_member=True),
     ev.ServiceRecovered("account:1", NOW, NOW - timedelta(hours=1)),
     ev.SmartPlanReady(
         VIN,
@@ -64,6 +67,11 @@ SAMPLES: list[ev.Event] = [
         ),
     ),
     ev.SmartChargeSwitched(VIN, 7, True, NOW),
+    sharing.MemberJoined(1, 300, "Bob", Role.DRIVER, NOW),
+    sharing.MemberLeft(1, 300, "Bob", NOW),
+    sharing.RoleChanged(1, 300, Role.VIEWER, NOW),
+    sharing.AccessEnded(1, 300, sharing.AccessEndReason.REMOVED, NOW),
+    sharing.AccessEnded(1, 300, sharing.AccessEndReason.OWNER_LOGOUT, NOW),
 ]
 
 

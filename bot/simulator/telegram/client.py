@@ -73,6 +73,14 @@ class EmulatedUser:
         button = current.button(label)
         if button.callback_data is None:
             raise ValueError(f"button {button.text!r} does not send a callback")
+        return self.tap_data(current, button.callback_data)
+
+    def tap_data(self, message: ChatMessage | int, data: str) -> Tap:
+        """A tap carrying chosen callback data on one of the chat's messages, as a modified client sends."""
+        message_id = message.message_id if isinstance(message, ChatMessage) else message
+        current = self._chat.messages.get(message_id)
+        if current is None:
+            raise LookupError(f"message {message_id} is not in the chat any more")
         query_id = self._state.new_query_id()
         self._state.callbacks[query_id] = CallbackRecord(
             query_id, self._chat.id, message_id, self.user.id, self._state.clock()
@@ -84,7 +92,7 @@ class EmulatedUser:
                 "from": user_json(self.user),
                 "message": message_json(current, self._chat, self._state.bot),
                 "chat_instance": str(self._chat.id),
-                "data": button.callback_data,
+                "data": data,
             },
         )
         return Tap(self._state, query_id, current)

@@ -9,10 +9,14 @@ from bot.services.errors import NotLinked
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.handlers.common import chat_id_of, reply
 from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.sharing import handlers as share_handlers
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Welcome: what the bot does and how to link; a short 'welcome back' once linked."""
+    """Welcome and how to link ('welcome back' once linked); `/start <invite>` offers to join a shared car."""
+    if context.args and context.services.sharing is not None:
+        await share_handlers.start_with_invite(update, context, context.args[0])
+        return
     view = await context.chat_view(update)
     try:
         await context.services.linking.active(chat_id_of(update))

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
+from telegram.error import BadRequest
 
+from bot.services.errors import NotPermitted
 from bot.telegram_ui.callback_data import Callback, Verb, decode
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.handlers import menus, schedule, settings, status, vehicles
+from bot.telegram_ui.handlers.common import chat_id_of
+from bot.telegram_ui.sharing import handlers as share_handlers
 from bot.telegram_ui.smartcharge import handlers as smart_handlers
+
+log = logging.getLogger(__name__)
 
 # Taps this entry takes: every payload of our codec (any version, so stale ones still get an answer).
 PATTERN = re.compile(r"^[0-9]+\.")
@@ -30,6 +37,8 @@ ROUTES: dict[Verb, TapHandler] = {
     Verb.SETTINGS: settings.settings_tap,
     Verb.SCHEDULE: schedule.schedule_tap,
     Verb.SMART: smart_handlers.smart_tap,
+    Verb.SHARE: share_handlers.share_tap,
+    Verb.LEAVE: share_handlers.leave_tap,
 }
 
 
@@ -49,4 +58,13 @@ async def on_tap(update: Update, context: BotContext) -> None:
         view = await context.chat_view(update)
         await query.answer(view.tr("callback.stale"), show_alert=True)
         return
-    await handler(update, context, payload)
+    try:
+        await handler(update, context, payload)
+    except NotPermitted:
+        # The services refused what the chat's role may not do (a forged or outdated button).
+        log.info("tap refused by the services: verb %s", payload.verb.value)
+        view = await context.chat_view(update)
+        try:
+            await query.answer(view.tr("callback.refused"), show_alert=True)
+        except BadRequest:  # the handler had already answered the tap: say it in the chat instead
+            await context.bot.send_message(chat_id_of(update), view.tr("callback.refused"))

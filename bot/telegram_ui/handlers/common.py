@@ -66,5 +66,5 @@ async def linked_vehicle(context: BotContext, chat_id: int, vehicle_id: int | No
 
 
 def may_run(vehicle: LinkedVehicle, kind: ActionKind) -> bool:
-    """Whether the chat's role allows this action (the services check again)."""
-    return vehicle.role.may_command or not spec_of(kind).needs_command
+    """Whether the chat's rights allow this action (the services check again)."""
+    return spec_of(kind).right in vehicle.rights

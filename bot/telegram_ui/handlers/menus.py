@@ -34,7 +34,7 @@ _CHARGE_KINDS = (
 
 def _offered(vehicle: LinkedVehicle) -> list[ActionKind]:
     # No live read for a menu: an unknown state offers both start and stop where the car has them.
-    return available_actions(vehicle.capabilities, vehicle.role, None, traits_for(vehicle.info.model_code))
+    return available_actions(vehicle.capabilities, vehicle.rights, None, traits_for(vehicle.info.model_code))
 
 
 def precondition_keyboard(view: ChatView, vehicle: LinkedVehicle) -> InlineKeyboardMarkup | None:

@@ -6,8 +6,8 @@ import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 
+from bot.services.errors import FeatureUnavailable
 from bot.services.views import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext
@@ -82,7 +82,7 @@ async def logout(update: Update, context: BotContext) -> None:
 
 
 async def confirm_logout(update: Update, context: BotContext, payload: Callback) -> None:
-    """The confirmation tap: delete everything, tell the other linked chats, confirm."""
+    """The confirmation tap: an owner deletes everything (members are told), a member leaves."""
     query = update.callback_query
     assert query is not None
     await query.answer()
@@ -90,11 +90,8 @@ async def confirm_logout(update: Update, context: BotContext, payload: Callback)
     if payload.arg != "yes":
         await edit(query, view.tr("logout.kept"))
         return
-    others = await context.services.linking.logout(chat_id_of(update))
+    sharing = context.services.sharing
+    if sharing is None:
+        raise FeatureUnavailable("logout")
+    await sharing.logout(chat_id_of(update))
     await edit(query, view.tr("logout.done"))
-    for other in others:
-        other_view = await context.services.settings.chat(other, None)
-        try:
-            await context.bot.send_message(other, Translator(other_view.language)("logout.partner_notice"))
-        except TelegramError as error:
-            log.info("could not tell chat about the unlink: %s", type(error).__name__)

@@ -34,6 +34,8 @@ MESSAGES: Final[dict[str, str]] = {
     "cmd.smartcharge": "Laden, wenn der Strom am günstigsten ist",
     "cmd.smarttariff": "Ihren Stromtarif für intelligentes Laden wählen",
     "cmd.settings": "Benachrichtigungen, Sprache, Einheiten und mehr",
+    "cmd.share": "Das Auto mit der Familie teilen: Einladungen und Mitglieder",
+    "cmd.leave": "Ein mit Ihnen geteiltes Auto nicht mehr teilen",
     "cmd.logout": "Konto trennen und seine Daten löschen",
     "cmd.help": "Was jeder Befehl tut",
     "cmd.cancel": "Den aktuellen Schritt abbrechen",
@@ -58,6 +60,8 @@ MESSAGES: Final[dict[str, str]] = {
         "/vehicles - aktives Auto wählen\n"
         "/settings - Benachrichtigungen, Sprache, Zeitzone, Einheiten, Temperatur\n"
         "/login - MyRenault-Konto verknüpfen\n"
+        "/share - Familie als Fahrer oder Betrachter einladen, Mitglieder verwalten\n"
+        "/leave - ein mit Ihnen geteiltes Auto nicht mehr teilen\n"
         "/logout - trennen und alles Gespeicherte löschen\n"
         "/cancel - den aktuellen Schritt abbrechen"
     ),
@@ -130,7 +134,6 @@ MESSAGES: Final[dict[str, str]] = {
     "logout.confirm": "MyRenault-Konto trennen und alles dafür Gespeicherte löschen?",
     "logout.done": "Erledigt: Ihr Konto ist getrennt und seine Daten sind gelöscht.",
     "logout.kept": "Es wurde nichts geändert.",
-    "logout.partner_notice": "Das Auto wurde von seinem Besitzer getrennt: Sie erhalten keine Meldungen mehr dazu.",
     "button.logout_yes": "Ja, alles löschen",
     "button.logout_no": "Nein, behalten",
     # Statuskarte

@@ -34,6 +34,8 @@ MESSAGES: Final[dict[str, str]] = {
     "cmd.smartcharge": "Charge when electricity is cheapest",
     "cmd.smarttariff": "Choose your electricity tariff for smart charging",
     "cmd.settings": "Notifications, language, units and more",
+    "cmd.share": "Share the car with family: invites and members",
+    "cmd.leave": "Stop sharing a car someone shared with you",
     "cmd.logout": "Unlink your account and delete its data",
     "cmd.help": "What each command does",
     "cmd.cancel": "Stop the current step",
@@ -57,6 +59,8 @@ MESSAGES: Final[dict[str, str]] = {
         "/vehicles - choose the active car\n"
         "/settings - notifications, language, time zone, units, temperature\n"
         "/login - link your MyRenault account\n"
+        "/share - invite family as driver or viewer, manage members\n"
+        "/leave - stop sharing a car someone shared with you\n"
         "/logout - unlink and delete everything stored\n"
         "/cancel - stop the current step"
     ),
@@ -121,7 +125,6 @@ MESSAGES: Final[dict[str, str]] = {
     "logout.confirm": "Unlink your MyRenault account and delete everything stored for it?",
     "logout.done": "Done: your account is unlinked and its data deleted.",
     "logout.kept": "Nothing was changed.",
-    "logout.partner_notice": "The car was unlinked by its owner: you will no longer get its updates.",
     "button.logout_yes": "Yes, delete everything",
     "button.logout_no": "No, keep it",
     # Status card

@@ -34,6 +34,8 @@ MESSAGES: Final[dict[str, str]] = {
     "cmd.smartcharge": "Charger quand l'électricité est la moins chère",
     "cmd.smarttariff": "Choisir votre tarif d'électricité pour la charge intelligente",
     "cmd.settings": "Notifications, langue, unités et plus",
+    "cmd.share": "Partager la voiture en famille : invitations et membres",
+    "cmd.leave": "Ne plus partager une voiture qu'on vous a partagée",
     "cmd.logout": "Délier votre compte et effacer ses données",
     "cmd.help": "Ce que fait chaque commande",
     "cmd.cancel": "Arrêter l'étape en cours",
@@ -57,6 +59,8 @@ MESSAGES: Final[dict[str, str]] = {
         "/vehicles - choisir la voiture active\n"
         "/settings - notifications, langue, fuseau horaire, unités, température\n"
         "/login - relier votre compte MyRenault\n"
+        "/share - inviter la famille comme conducteur ou observateur, gérer les membres\n"
+        "/leave - ne plus partager une voiture qu'on vous a partagée\n"
         "/logout - délier et tout effacer\n"
         "/cancel - arrêter l'étape en cours"
     ),
@@ -127,7 +131,6 @@ MESSAGES: Final[dict[str, str]] = {
     "logout.confirm": "Délier votre compte MyRenault et effacer tout ce qui est enregistré ?",
     "logout.done": "C'est fait : votre compte est délié et ses données effacées.",
     "logout.kept": "Rien n'a été modifié.",
-    "logout.partner_notice": "La voiture a été déliée par son propriétaire : vous ne recevrez plus ses nouvelles.",
     "button.logout_yes": "Oui, tout effacer",
     "button.logout_no": "Non, garder",
     # Fiche d'état

@@ -1,0 +1,285 @@
+"""Family sharing: invites, joining, members and their roles, leaving, and the owner's logout.
+
+The owner holds the MyRenault login; members join with a one-time invite and never see or touch the
+credentials. Every membership change is told to the people concerned through the notification outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.account import InviteInvalid
+from bot.domain.sharing import (
+    INVITE_TTL,
+    MAX_MEMBERS,
+    MEMBER_ROLES,
+    TOKEN_BYTES,
+    Invite,
+    InviteProblem,
+    Member,
+    is_token,
+    join_problem,
+)
+from bot.domain.sharing_events import (
+    AccessEnded,
+    AccessEndReason,
+    MemberJoined,
+    MemberLeft,
+    RoleChanged,
+    SharingEvent,
+)
+from bot.domain.vehicle import Right, Role, VehicleInfo
+from bot.services.errors import (
+    InvalidInput,
+    InviteRefused,
+    NotAMember,
+    NotLinked,
+    OwnerCannotLeave,
+)
+from bot.services.linking import LinkingService
+from bot.services.notify import NotificationService
+from bot.services.ports import (
+    AccountRepository,
+    ChatRepository,
+    Clock,
+    InviteRepository,
+    MemberRepository,
+    VehicleRepository,
+)
+from bot.services.views import LinkedVehicle
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class InviteLink:
+    """A new invite: the token to put in the deep link, shown once and never stored (nor in the repr)."""
+
+    token: str = field(repr=False)
+    ref: str  # names the invite in a Revoke button
+    role: Role
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SharingView:
+    """What the owner's /share shows for one account."""
+
+    account_id: int
+    vehicle_id: int  # the car /share was opened for: its buttons name it, so a later /vehicles switch is safe
+    vehicles: tuple[VehicleInfo, ...]
+    members: tuple[Member, ...]
+    invites: tuple[Invite, ...]
+    location_shared: bool
+
+
+@dataclass(frozen=True, slots=True)
+class JoinOffer:
+    """What an invite would join, shown before the person confirms."""
+
+    owner_name: str
+    role: Role
+    vehicles: tuple[VehicleInfo, ...]
+
+
+class SharingService:
+    """Use cases of /share, /start <invite>, /leave and /logout."""
+
+    def __init__(
+        self,
+        linking: LinkingService,
+        accounts: AccountRepository,
+        vehicles: VehicleRepository,
+        chats: ChatRepository,
+        invites: InviteRepository,
+        members: MemberRepository,
+        notifications: NotificationService,
+        clock: Clock,
+    ) -> None:
+        self._linking = linking
+        self._accounts = accounts
+        self._vehicles = vehicles
+        self._chats = chats
+        self._invites = invites
+        self._members = members
+        self._notifications = notifications
+        self._clock = clock
+
+    async def overview(self, chat_id: int, vehicle_id: int | None = None) -> SharingView:
+        """The members, pending invites and location switch of the account of the (active) car."""
+        return await self._view(await self._managed(chat_id, vehicle_id))
+
+    async def invite(
+        self, chat_id: int, role: Role, owner_name: str, vehicle_id: int | None = None
+    ) -> InviteLink:
+        """Create a one-time invite with a role (owner only; at most `MAX_MEMBERS` members)."""
+        managed = await self._managed(chat_id, vehicle_id)
+        account_id = managed.account_id
+        if role not in MEMBER_ROLES:
+            raise InvalidInput(["share.invalid_role"])
+        members = await self._members.members(account_id)
+        if sum(1 for m in members if m.role is not Role.OWNER) >= MAX_MEMBERS:
+            raise InviteRefused(InviteProblem.FULL)
+        now = self._clock()
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        stored = await self._invites.create(
+            account_id, role, token, now + INVITE_TTL, owner_name=owner_name, now=now
+        )
+        log.info("invite created for a %s", role.value)
+        return InviteLink(token, stored.ref, role, stored.expires_at)
+
+    async def revoke(self, chat_id: int, ref: str, vehicle_id: int | None = None) -> SharingView:
+        """Revoke a pending invite (owner only); a used, expired or unknown one gets `InviteRefused`."""
+        managed = await self._managed(chat_id, vehicle_id)
+        if not await self._invites.revoke(managed.account_id, ref, self._clock()):
+            raise InviteRefused(InviteProblem.UNKNOWN)
+        return await self._view(managed)
+
+    async def offer(self, chat_id: int, token: str, *, private: bool) -> JoinOffer:
+        """What the invite would join, after every check a join makes; raises `InviteRefused`."""
+        invite = await self._usable(chat_id, token, private=private)
+        return JoinOffer(invite.owner_name, invite.role, await self._cars(invite.account_id))
+
+    async def join(self, chat_id: int, token: str, member_name: str, *, private: bool) -> JoinOffer:
+        """Use the invite: link the chat with its role and tell the owner who joined."""
+        invite = await self._usable(chat_id, token, private=private)
+        now = self._clock()
+        try:
+            redeemed = await self._invites.redeem(token, chat_id, member_name, now)
+        except InviteInvalid as exc:  # used meanwhile, or the account filled up: the same answers
+            raise InviteRefused(exc.problem) from None
+        visible = [
+            v for v in await self._vehicles.vehicles_for_chat(chat_id) if v.account_id == invite.account_id
+        ]
+        if visible and await self._chats.active_vehicle(chat_id) is None:
+            await self._chats.set_active_vehicle(chat_id, visible[0].vehicle_id)
+        joined = MemberJoined(redeemed.account_id, chat_id, member_name, redeemed.role, now)
+        await self._tell(await self._owners(redeemed.account_id), joined)
+        log.info("a chat joined a shared account as %s", redeemed.role.value)
+        return JoinOffer(invite.owner_name, redeemed.role, tuple(v.info for v in visible))
+
+    async def set_role(
+        self, chat_id: int, member_chat_id: int, role: Role, vehicle_id: int | None = None
+    ) -> SharingView:
+        """Give a member another role (owner only) and tell them."""
+        managed = await self._managed(chat_id, vehicle_id)
+        account_id = managed.account_id
+        if role not in MEMBER_ROLES:
+            raise InvalidInput(["share.invalid_role"])
+        if not await self._members.set_role(account_id, member_chat_id, role):
+            raise NotAMember()
+        await self._tell([member_chat_id], RoleChanged(account_id, member_chat_id, role, self._clock()))
+        return await self._view(managed)
+
+    async def remove(self, chat_id: int, member_chat_id: int, vehicle_id: int | None = None) -> SharingView:
+        """Remove a member (owner only) and tell them their access ended."""
+        managed = await self._managed(chat_id, vehicle_id)
+        account_id = managed.account_id
+        if not await self._members.remove(account_id, member_chat_id):
+            raise NotAMember()
+        await self._forget_active(member_chat_id)
+        ended = AccessEnded(account_id, member_chat_id, AccessEndReason.REMOVED, self._clock())
+        await self._tell([member_chat_id], ended)
+        return await self._view(managed)
+
+    async def set_location_shared(
+        self, chat_id: int, shared: bool, vehicle_id: int | None = None
+    ) -> SharingView:
+        """Let viewers see where the car is, or stop (owner only)."""
+        managed = await self._managed(chat_id, vehicle_id)
+        await self._members.set_location_shared(managed.account_id, shared)
+        return await self._view(managed)
+
+    async def leave(self, chat_id: int) -> LinkedVehicle:
+        """A member leaves the account of their active car; the owner is told. The owner uses /logout."""
+        vehicle = await self._linking.active(chat_id)
+        if vehicle.role is Role.OWNER:
+            raise OwnerCannotLeave()
+        await self._leave(chat_id, vehicle.account_id)
+        await self._forget_active(chat_id)
+        return vehicle
+
+    async def logout(self, chat_id: int) -> None:
+        """/logout: an owner deletes the account and its members lose access; a member simply leaves."""
+        accounts = await self._accounts.accounts_for_chat(chat_id)
+        if not accounts:
+            raise NotLinked()
+        for account in accounts:
+            links = await self._accounts.chats_for_account(account.account_id)
+            mine = next((link for link in links if link.chat_id == chat_id), None)
+            if mine is not None and mine.role is not Role.OWNER:
+                await self._leave(chat_id, account.account_id)
+                continue
+            now = self._clock()
+            for other in await self._accounts.unlink_chat(chat_id, account.account_id):
+                if other != chat_id:
+                    await self._tell(
+                        [other], AccessEnded(account.account_id, other, AccessEndReason.OWNER_LOGOUT, now)
+                    )
+        await self._chats.set_active_vehicle(chat_id, None)
+
+    async def _leave(self, chat_id: int, account_id: int) -> None:
+        members = await self._members.members(account_id)
+        me = next((m for m in members if m.chat_id == chat_id), None)
+        if me is None or not await self._members.remove(account_id, chat_id):
+            raise NotAMember()
+        left = MemberLeft(account_id, chat_id, me.name, self._clock())
+        await self._tell([m.chat_id for m in members if m.role is Role.OWNER], left)
+
+    async def _usable(self, chat_id: int, token: str, *, private: bool) -> Invite:
+        if not is_token(token):
+            raise InviteRefused(InviteProblem.MALFORMED)
+        if not private:
+            raise InviteRefused(InviteProblem.NOT_PRIVATE)
+        invite = await self._invites.find(token)
+        if invite is None:
+            raise InviteRefused(InviteProblem.UNKNOWN)
+        members = await self._members.members(invite.account_id)
+        problem = join_problem(invite, members, chat_id, self._clock())
+        if problem is not None:
+            raise InviteRefused(problem)
+        return invite
+
+    async def _managed(self, chat_id: int, vehicle_id: int | None) -> LinkedVehicle:
+        return await self._linking.resolve(chat_id, vehicle_id, Right.MANAGE)
+
+    async def _view(self, managed: LinkedVehicle) -> SharingView:
+        account_id = managed.account_id
+        return SharingView(
+            account_id=account_id,
+            vehicle_id=managed.vehicle_id,
+            vehicles=await self._cars(account_id),
+            members=tuple(await self._members.members(account_id)),
+            invites=tuple(await self._invites.pending(account_id, self._clock())),
+            location_shared=await self._members.location_shared(account_id),
+        )
+
+    async def _cars(self, account_id: int) -> tuple[VehicleInfo, ...]:
+        owner = next(iter(await self._owners(account_id)), None)
+        if owner is None:
+            return ()
+        return tuple(
+            v.info for v in await self._vehicles.vehicles_for_chat(owner) if v.account_id == account_id
+        )
+
+    async def _owners(self, account_id: int) -> list[int]:
+        links = await self._accounts.chats_for_account(account_id)
+        return [link.chat_id for link in links if link.role is Role.OWNER]
+
+    async def _forget_active(self, chat_id: int) -> None:
+        active = await self._chats.active_vehicle(chat_id)
+        visible = {v.vehicle_id for v in await self._vehicles.vehicles_for_chat(chat_id)}
+        if active is not None and active not in visible:
+            await self._chats.set_active_vehicle(chat_id, None)
+
+    async def _tell(self, chat_ids: Sequence[int], event: SharingEvent) -> None:
+        entries = []
+        for chat_id in chat_ids:
+            settings = await self._chats.get(chat_id)
+            if settings is not None:
+                entries += await self._notifications.enqueue_for_chat(None, settings, [event])
+        await self._notifications.deliver(entries)

@@ -1,0 +1,221 @@
+"""/share (owner), joining with /start <invite>, /leave (member), and every /share button.
+
+The handlers only turn taps into service calls: the services decide who may do what, so a forged tap
+gets the same polite refusal as a hidden button would.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.domain.vehicle import Role
+from bot.services import errors
+from bot.services.sharing import SharingView
+from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.context import BotApplication, BotContext, SharingPort
+from bot.telegram_ui.error_messages import describe
+from bot.telegram_ui.handlers.common import chat_id_of, edit, is_private, reply
+from bot.telegram_ui.keyboards import choice_keyboard
+from bot.telegram_ui.sharing import render
+from bot.telegram_ui.status_card import vehicle_title
+
+log = logging.getLogger(__name__)
+
+
+def _sharing(context: BotContext) -> SharingPort:
+    sharing = context.services.sharing
+    if sharing is None:
+        raise errors.FeatureUnavailable("sharing")
+    return sharing
+
+
+def _first_name(update: Update) -> str:
+    user = update.effective_user
+    return (user.first_name if user is not None else "")[:64]
+
+
+async def share_command(update: Update, context: BotContext) -> None:
+    """/share: the members, pending invites and location switch of the active car (owner only)."""
+    view = await context.chat_view(update)
+    try:
+        sharing = await _sharing(context).overview(chat_id_of(update))
+    except errors.NotPermitted:
+        await reply(update, view.tr("share.owner_only"))
+        return
+    zone, now = view.settings.time_zone, context.now()
+    text = render.overview_text(view.tr, sharing, chat_id_of(update), zone, now)
+    await reply(update, text, render.overview_keyboard(view.tr, sharing, zone, now))
+
+
+async def start_with_invite(update: Update, context: BotContext, token: str) -> None:
+    """/start <token>: show whose car and which role the invite gives, with Join / No thanks."""
+    view = await context.chat_view(update)
+    try:
+        offer = await _sharing(context).offer(chat_id_of(update), token, private=is_private(update))
+    except errors.InviteRefused as refused:
+        log.info("invite refused at /start: %s", refused.problem.value)
+        await reply(update, view.tr(f"share.problem.{refused.problem.value}"))
+        return
+    text, markup = render.offer_message(view.tr, offer, token)
+    await reply(update, text, markup)
+
+
+async def leave_command(update: Update, context: BotContext) -> None:
+    """/leave: confirm before a member stops sharing the active car."""
+    view = await context.chat_view(update)
+    vehicle = await context.services.linking.active(chat_id_of(update))
+    if vehicle.role is Role.OWNER:
+        await reply(update, view.tr("leave.owner"))
+        return
+    markup = choice_keyboard(
+        [
+            (view.tr("leave.button.yes"), Callback(Verb.LEAVE, None, "yes")),
+            (view.tr("leave.button.no"), Callback(Verb.LEAVE, None, "no")),
+        ]
+    )
+    await reply(update, view.tr("leave.confirm", car=vehicle_title(view.tr, vehicle.info)), markup)
+
+
+async def leave_tap(update: Update, context: BotContext, payload: Callback) -> None:
+    """The /leave confirmation."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    view = await context.chat_view(update)
+    if payload.arg != "yes":
+        await edit(query, view.tr("leave.kept"))
+        return
+    try:
+        left = await _sharing(context).leave(chat_id_of(update))
+    except errors.OwnerCannotLeave:
+        await edit(query, view.tr("leave.owner"))
+        return
+    await edit(query, view.tr("leave.done", car=vehicle_title(view.tr, left.info)))
+
+
+async def share_tap(update: Update, context: BotContext, payload: Callback) -> None:
+    """Every /share button: invite, member menu, role, removal, revoke, location, join or decline."""
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    verb, _, rest = payload.arg.partition(":")
+    if verb in ("j", "n"):
+        await _join_tap(update, context, verb, rest)
+        return
+    try:
+        await _manage_tap(update, context, payload.vehicle_id, verb, rest)
+    except errors.NotPermitted:
+        await query.answer(view.tr("share.owner_only"), show_alert=True)
+    except errors.NotAMember:
+        await query.answer(view.tr("share.not_a_member"), show_alert=True)
+    except errors.InviteRefused as refused:
+        await query.answer(view.tr(f"share.problem.{refused.problem.value}"), show_alert=True)
+    except errors.InvalidInput as invalid:
+        await query.answer(describe(view.tr, invalid, context.now()), show_alert=True)
+
+
+async def _join_tap(update: Update, context: BotContext, verb: str, token: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    await query.answer()
+    if verb == "n":
+        await edit(query, view.tr("share.declined"))
+        return
+    try:
+        joined = await _sharing(context).join(
+            chat_id_of(update), token, _first_name(update), private=is_private(update)
+        )
+    except errors.InviteRefused as refused:
+        log.info("invite refused at join: %s", refused.problem.value)
+        await edit(query, view.tr(f"share.problem.{refused.problem.value}"))
+        return
+    role = render.role_name(view.tr, joined.role)
+    await edit(query, view.tr("share.joined", cars=render.cars(view.tr, joined.vehicles), role=role))
+
+
+async def _manage_tap(
+    update: Update, context: BotContext, vehicle_id: int | None, verb: str, rest: str
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    sharing, chat_id = _sharing(context), chat_id_of(update)
+    zone, now = view.settings.time_zone, context.now()
+    if verb == "i":
+        invite = await sharing.invite(chat_id, _role(rest), _first_name(update), vehicle_id)
+        await query.answer()
+        link = render.invite_link(context.bot.username, invite)
+        text, markup = render.invite_message(view.tr, invite, link, zone, now)
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
+        state = await sharing.overview(chat_id, vehicle_id)
+    elif verb in ("m", "x"):
+        state = await sharing.overview(chat_id, vehicle_id)
+        member = next((m for m in state.members if str(m.chat_id) == rest and m.role is not Role.OWNER), None)
+        if member is None:
+            raise errors.NotAMember()
+        await query.answer()
+        if verb == "m":
+            text = view.tr(
+                "share.member",
+                name=member.name or view.tr("share.someone"),
+                role=render.role_name(view.tr, member.role),
+                since=render.since(view.tr, member.since, zone),
+            )
+            await edit(query, text, render.member_keyboard(view.tr, state, member))
+        else:
+            text = view.tr("share.remove_confirm", name=member.name or view.tr("share.someone"))
+            await edit(query, text, render.remove_keyboard(view.tr, state, member))
+        return
+    elif verb == "p":
+        member_chat, _, role = rest.partition(":")
+        state = await sharing.set_role(chat_id, _chat(member_chat), _role(role), vehicle_id)
+        await query.answer()
+    elif verb == "y":
+        state = await sharing.remove(chat_id, _chat(rest), vehicle_id)
+        await query.answer()
+    elif verb == "r":
+        state = await sharing.revoke(chat_id, rest, vehicle_id)
+        await query.answer()
+    elif verb == "l":
+        state = await sharing.set_location_shared(chat_id, rest == "1", vehicle_id)
+        await query.answer()
+    elif verb == "b":
+        state = await sharing.overview(chat_id, vehicle_id)
+        await query.answer()
+    else:
+        log.info("unknown /share step %r", verb)
+        await query.answer(view.tr("callback.stale"), show_alert=True)
+        return
+    await _show(update, context, state)
+
+
+async def _show(update: Update, context: BotContext, state: SharingView) -> None:
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    zone, now = view.settings.time_zone, context.now()
+    text = render.overview_text(view.tr, state, chat_id_of(update), zone, now)
+    await edit(query, text, render.overview_keyboard(view.tr, state, zone, now))
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise errors.InvalidInput(["share.invalid_role"]) from None
+
+
+def _chat(value: str) -> int:
+    if not value.lstrip("-").isdigit():
+        raise errors.NotAMember()
+    return int(value)
+
+
+def register(application: BotApplication) -> None:
+    """Add /share and /leave (the taps are routed by `handlers.callbacks`)."""
+    application.add_handler(CommandHandler("share", share_command))
+    application.add_handler(CommandHandler("leave", leave_command))
