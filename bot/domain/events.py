@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from bot.domain.actions import ActionKind
 from bot.domain.codec import CodecError, decode, encode
+from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.plan_summary import PlanSummary
 from bot.domain.preferences import NotificationKind
 
@@ -346,7 +347,7 @@ VehicleEvent = (
     | SmartChargeSwitched
 )
 ServiceEvent = RenaultUnreachable | CredentialsExpired | ServiceRecovered
-Event = VehicleEvent | ServiceEvent
+Event = VehicleEvent | ServiceEvent | MonthlyCostSummary
 
 EVENT_TYPES: tuple[type[Any], ...] = (
     ChargeStarted,
@@ -367,6 +368,7 @@ EVENT_TYPES: tuple[type[Any], ...] = (
     RenaultUnreachable,
     CredentialsExpired,
     ServiceRecovered,
+    MonthlyCostSummary,
 )
 _BY_NAME = {cls.__name__: cls for cls in EVENT_TYPES}
 
@@ -374,7 +376,10 @@ _BY_NAME = {cls.__name__: cls for cls in EVENT_TYPES}
 def answers_user(event: Event) -> bool:
     """Whether the event is the outcome of a chat's own action (delivered whatever its settings say)."""
     # Smart-charging pings answer the owner's own Confirm or daily switch.
-    if isinstance(event, ActionConfirmed | ActionNotConfirmed | SmartPlanReady | SmartChargeSwitched):
+    if isinstance(
+        event,
+        ActionConfirmed | ActionNotConfirmed | SmartPlanReady | SmartChargeSwitched | MonthlyCostSummary,
+    ):
         return True
     return isinstance(event, PreconditioningConfirmed) and event.reference is not None
 

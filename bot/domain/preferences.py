@@ -31,10 +31,14 @@ class NotificationKind(Enum):
     SERVICE_STATUS = "service_status"
     # Switched by the smart-charging buttons themselves (daily plan on/off, Cancel), not in /settings.
     SMART_CHARGING = "smart_charging"
+    # Switched in /settings → Home & costs (one per chat, not per car).
+    MONTHLY_SUMMARY = "monthly_summary"
 
 
 SWITCHABLE: tuple[NotificationKind, ...] = tuple(
-    k for k in NotificationKind if k is not NotificationKind.SMART_CHARGING
+    k
+    for k in NotificationKind
+    if k not in (NotificationKind.SMART_CHARGING, NotificationKind.MONTHLY_SUMMARY)
 )
 """The kinds /settings offers a switch for."""
 

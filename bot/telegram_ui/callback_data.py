@@ -33,6 +33,7 @@ class Verb(Enum):
     LOGOUT = "lo"  # confirm or cancel /logout (arg: 'yes' | 'no')
     SETTINGS = "st"  # a /settings step (arg: 'lang:fr', 'notif:LOW_BATTERY', ...)
     SMART = "sc"  # a /smartcharge step (arg: 't:80', 'r:80:0730', 'ok', 'no', 'd1', 'd0')
+    COSTS = "co"  # a cost step (arg: 'menu', 'h:48.85:2.35', 'x:t', 'ap:<µs>'; see telegram_ui/costs)
 
 
 class CallbackTooLong(ValueError):

@@ -24,6 +24,7 @@ from bot.services.views import (
     LocationView,
     StatusView,
 )
+from bot.telegram_ui.costs.port import CostsPort
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.schedule_editor import ScheduleDrafts
 
@@ -162,6 +163,7 @@ class Services:
     schedules: SchedulePort | None = None
     smart: SmartChargePort | None = None
     history: HistoryPort | None = None
+    costs: CostsPort | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from telegram import Bot
 
 from bot.domain import events as ev
 from bot.domain.actions import ActionKind
+from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.plan_summary import PlanSummary
 from bot.domain.planner import PlanNote
 from bot.domain.preferences import ChatSettings
@@ -64,6 +65,7 @@ SAMPLES: list[ev.Event] = [
         ),
     ),
     ev.SmartChargeSwitched(VIN, 7, True, NOW),
+    MonthlyCostSummary(1001, date(2026, 10, 1), 7, "131.2", "21.40", "EUR", "0.163", "4.12", 1),
 ]
 
 

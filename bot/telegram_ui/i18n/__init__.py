@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Final
 
-from bot.telegram_ui.i18n import de, en, fr, history, locales, schedule, smartcharge
+from bot.telegram_ui.i18n import costs, de, en, fr, history, locales, schedule, smartcharge
 
 DEFAULT_LANGUAGE: Final = "en"
 
@@ -25,6 +25,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **schedule.SCHEDULE_MESSAGES[language],
         **smartcharge.CATALOGS[language],
         **history.HISTORY_MESSAGES[language],
+        **costs.CATALOGS[language],
     }
 
 
