@@ -26,8 +26,8 @@ from bot.persistence.engine import Database
 from bot.persistence.tables import (
     AccountRow,
     ChatLinkRow,
-    CostSettingsRow,
     ChatRow,
+    CostSettingsRow,
     PreferencesRow,
     SessionCostRow,
     VehicleRow,

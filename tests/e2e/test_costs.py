@@ -220,3 +220,27 @@ async def test_a_home_outside_the_world_is_refused_and_nothing_is_stored(tmp_pat
         with pytest.raises(InvalidInput):
             await e2e.core.costs.set_home(CHAT, 95.0, 2.0)
         assert (await e2e.core.costs.settings(CHAT)).home is None
+
+
+async def test_home_and_costs_settings_by_buttons_and_the_summary_switched_off(tmp_path: Path) -> None:
+    async with running_e2e(tmp_path, start=NOW) as e2e:
+        ann, vehicle_id = await _linked(e2e)
+        await _store_history(e2e, vehicle_id)
+        menu = await _send_and_wait(ann, "/settings")
+        await ann.tap(menu, "🏠 Home & costs")
+        await ann.wait_until(lambda u: "Home: not set" in _text(u, menu), timeout=WAIT)
+        await ann.tap(menu, "🚗 Car's position is home")
+        await ann.wait_until(lambda u: "Home: set, radius 150 m" in _text(u, menu), timeout=WAIT)
+        await ann.tap(menu, "Radius 150 m")
+        await ann.wait_until(lambda u: "Home: set, radius 300 m" in _text(u, menu), timeout=WAIT)
+        await ann.tap(menu, "Loss 10 %")
+        await ann.wait_until(lambda u: "Charging loss: 15 %" in _text(u, menu), timeout=WAIT)
+        await ann.tap(menu, "Monthly summary: on")
+        await ann.wait_until(lambda u: "Monthly summary (1st, 09:00): off" in _text(u, menu), timeout=WAIT)
+        assert e2e.core is not None
+        settings = await e2e.core.costs.settings(CHAT)
+        assert settings.home is not None
+        assert (round(settings.home.latitude, 4), settings.home.radius_m) == (48.8566, 300)
+        assert settings.loss == Decimal("0.15")
+        e2e.clock.set(datetime(2026, 12, 1, 9, 5, tzinfo=UTC))
+        assert (await e2e.core.costs.send_monthly_summaries()).sent == 0

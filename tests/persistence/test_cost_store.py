@@ -16,6 +16,7 @@ from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
+from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.keys import rotate_keys
 from bot.persistence.tables import CostSettingsRow, SessionCostRow
 from tests.persistence import factories as f
@@ -95,3 +96,13 @@ async def test_logout_deletes_priced_sessions_and_the_home(db: Database, cipher:
     async with db.read() as session:
         assert await session.scalar(select(func.count()).select_from(SessionCostRow)) == 0
         assert await session.scalar(select(func.count()).select_from(CostSettingsRow)) == 0
+
+
+async def test_priced_sessions_are_purged_with_the_history(db: Database, cipher: CredentialCipher) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    store = SqlCostStore(db, cipher)
+    await store.save_cost(_priced(vehicle_id))
+    kept = SessionCost(100, vehicle_id, START + timedelta(days=2), None, Place.HOME, reason=Unpriced.ONGOING)
+    await store.save_cost(kept)
+    assert await SqlHistoryRepository(db).purge(START + timedelta(days=1)) == 1
+    assert await store.costs(100, START - timedelta(days=1), START + timedelta(days=3)) == [kept]

@@ -42,20 +42,23 @@ async def history_costs(
         total = sum((c.cost for c in month if c.cost is not None), Decimal(0))
         kwh = sum(float(c.grid_kwh or 0) for c in month)
         month_text = tr("costs.history_month", cost=money(tr, total, currency), kwh=tr.number(kwh, 1))
-    away = [c for c in mine if c.place is Place.AWAY and c.reason is Unpriced.AWAY][-AWAY_BUTTONS:]
     rows = []
-    for cost in reversed(away):
+    # Up to three recent charges get a button: an away charge its price (or "it was at home"), any other
+    # its "it was away" (a car without a position is priced as home until the owner says otherwise).
+    for cost in list(reversed(mine))[:AWAY_BUTTONS]:
         when = tr.moment(cost.started_at.astimezone(zone), "history.start_pattern")
-        rows.append(
-            [
-                button(
-                    tr("costs.button.away_price", when=when),
-                    Callback(Verb.COSTS, cost.vehicle_id, f"ap:{session_ref(cost.started_at)}"),
-                ),
-                button(
-                    tr("costs.button.at_home", when=when),
-                    Callback(Verb.COSTS, cost.vehicle_id, f"ah:{session_ref(cost.started_at)}"),
-                ),
-            ]
-        )
+        ref = session_ref(cost.started_at)
+        if cost.place is Place.AWAY and cost.reason is Unpriced.AWAY:
+            rows.append(
+                [
+                    button(tr("costs.button.away_price", when=when), _tap(cost.vehicle_id, f"ap:{ref}")),
+                    button(tr("costs.button.at_home", when=when), _tap(cost.vehicle_id, f"ah:{ref}")),
+                ]
+            )
+        elif cost.place is not Place.AWAY and cost.ended_at is not None:
+            rows.append([button(tr("costs.button.was_away", when=when), _tap(cost.vehicle_id, f"ap:{ref}"))])
     return texts, month_text, InlineKeyboardMarkup(rows) if rows else None
+
+
+def _tap(vehicle_id: int, arg: str) -> Callback:
+    return Callback(Verb.COSTS, vehicle_id, arg)

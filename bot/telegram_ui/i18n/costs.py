@@ -43,6 +43,7 @@ EN: Final[dict[str, str]] = {
     "costs.history_month": "This month: {cost} for {kwh} kWh",
     "costs.button.away_price": "💶 Price {when}",
     "costs.button.at_home": "🏠 {when} was at home",
+    "costs.button.was_away": "🚏 {when} was away: price it",
     "costs.ask_price": (
         "Charge of {when}: send its price per kWh (e.g. 0.39) or the total paid (e.g. 12.50 total). "
         "Or tap “Leave unpriced”."
@@ -132,6 +133,7 @@ FR: Final[dict[str, str]] = {
     "costs.history_month": "Ce mois-ci : {cost} pour {kwh} kWh",
     "costs.button.away_price": "💶 Prix {when}",
     "costs.button.at_home": "🏠 {when} était à domicile",
+    "costs.button.was_away": "🚏 {when} hors domicile : donner le prix",
     "costs.ask_price": (
         "Charge du {when} : envoyez son prix par kWh (ex. 0.39) ou le total payé (ex. 12.50 total). "
         "Ou touchez « Laisser sans prix »."
@@ -223,6 +225,7 @@ DE: Final[dict[str, str]] = {
     "costs.history_month": "Dieser Monat: {cost} für {kwh} kWh",
     "costs.button.away_price": "💶 Preis {when}",
     "costs.button.at_home": "🏠 {when} war zu Hause",
+    "costs.button.was_away": "🚏 {when} war unterwegs: Preis angeben",
     "costs.ask_price": (
         "Ladung vom {when}: senden Sie den Preis pro kWh (z. B. 0.39) oder den bezahlten Betrag "
         "(z. B. 12.50 total). Oder tippen Sie auf „Ohne Preis lassen“."
