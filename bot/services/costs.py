@@ -118,17 +118,22 @@ class CostService:
         choice = await self._tariffs.tariff(chat_id)
         known = {(c.vehicle_id, c.started_at): c for c in await self._store.costs(chat_id, since, now)}
         for vehicle in vehicles:
+            # A charge the car paused and resumed (a slots plan) is several sessions of one plug-in: their
+            # "at once from plug-in" charges follow each other instead of all starting at plug-in.
+            chain: dict[datetime, datetime] = {}
             for session in await self._store.sessions(vehicle.vehicle_id, since, now):
                 existing = known.get((vehicle.vehicle_id, session.started_at))
-                if (
-                    existing is not None
-                    and existing.reason not in RETRYABLE
-                    and existing.ended_at is not None
-                ):
-                    continue
-                cost = await self._price(chat_id, vehicle, session, existing, settings, choice, zone)
-                if cost != existing:
-                    await self._store.save_cost(cost)
+                cost = existing
+                if existing is None or existing.reason in RETRYABLE or existing.ended_at is None:
+                    cost = await self._price(
+                        chat_id, vehicle, session, existing, settings, choice, zone, chain
+                    )
+                    if cost != existing:
+                        await self._store.save_cost(cost)
+                if cost is not None and cost.plugged_at is not None and session.ended_at is not None:
+                    chain[cost.plugged_at] = chain.get(cost.plugged_at, cost.plugged_at) + (
+                        session.ended_at - session.started_at
+                    )
 
     async def capture_places(self) -> int:
         """For every chat with a home, note where each still-charging session is; returns places noted."""
@@ -217,7 +222,7 @@ class CostService:
         settings = await self._store.settings(chat_id)
         choice = await self._tariffs.tariff(chat_id)
         zone = await self._zone(chat_id)
-        cost = await self._price(chat_id, vehicle, session, marked, settings, choice, zone)
+        cost = await self._price(chat_id, vehicle, session, marked, settings, choice, zone, {})
         await self._store.save_cost(cost)
         await self._store.set_awaiting(chat_id, None)
         return cost
@@ -257,6 +262,7 @@ class CostService:
         settings: CostSettings,
         choice: TariffChoice | None,
         zone: str,
+        chain: dict[datetime, datetime],
     ) -> SessionCost:
         place = (
             existing.place if existing is not None else Place.HOME if settings.home is None else Place.UNKNOWN
@@ -300,9 +306,12 @@ class CostService:
                 base, battery_kwh=energy.battery_kwh, method=energy.method, reason=priced
             )
         at_plug_in = priced.cost
-        if plugged_at is not None and plugged_at < start:
-            # The same energy, charged at once from plug-in over the same duration.
-            counter = price_session(plugged_at, plugged_at + (end - start), energy, slots, settings.loss)
+        counter_start = None if plugged_at is None else chain.get(plugged_at, plugged_at)
+        if counter_start is not None and counter_start < start:
+            # The same energy, charged at once from plug-in (after this plug-in's earlier sessions), as long.
+            counter = price_session(
+                counter_start, counter_start + (end - start), energy, slots, settings.loss
+            )
             if isinstance(counter, Priced) and counter.currency == priced.currency:
                 at_plug_in = counter.cost
         return _with(base, priced, plugged_at, at_plug_in)

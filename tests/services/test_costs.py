@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.account import ChargeSession
+from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.costs import SessionCost
 from bot.domain.pricing import Unpriced
 from bot.domain.smart_schedule import TariffChoice, TariffKind
@@ -144,3 +144,64 @@ async def test_an_away_total_is_what_the_charge_cost(tmp_path: Path) -> None:
         await service.ask_away_price(CHAT, vehicle_id, START)
         stack.clock.advance(minutes=11)
         assert await service.awaiting_price(CHAT) is None  # the question expired
+
+
+class HourlyFeed:
+    """A price per hour of the day: hour / 100 (19:00 costs 0.19)."""
+
+    async def prices(self, start: datetime, end: datetime) -> list[PriceSlot]:
+        first = start.replace(minute=0, second=0, microsecond=0)
+        hours = int((end - first) / timedelta(hours=1)) + 1
+        return [
+            PriceSlot(
+                first + timedelta(hours=h),
+                first + timedelta(hours=h + 1),
+                Decimal((first + timedelta(hours=h)).hour) / 100,
+                "EUR",
+            )
+            for h in range(hours)
+        ]
+
+
+async def test_a_paused_charge_compares_with_one_charge_at_once_from_plug_in(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        _, (vehicle_id,) = await SqlAccountRepository(stack.db, stack.cipher).create_linked(
+            CHAT, "fr_FR", f.EMAIL, f.secrets(), [f.zoe()]
+        )
+        store = SqlCostStore(stack.db, stack.cipher)
+        service = CostService(
+            store,
+            Choices(FEED),
+            lambda _c, _z: HourlyFeed(),
+            stack.graph.stores.vehicles,
+            stack.graph.stores.chats,
+            stack.graph.gateway,
+            stack.clock,
+        )
+        evening = datetime(2026, 11, 2, 19, 0, tzinfo=UTC)
+        history = SqlHistoryRepository(stack.db)
+        for hour, level, charging in (
+            (0, 40, False),
+            (1, 40, False),
+            (2, 40, False),
+            (3, 40, True),
+            (4, 50, False),
+            (5, 50, False),
+            (6, 50, True),
+            (7, 60, False),
+        ):
+            reading = BatteryReading(
+                vehicle_id, evening + timedelta(hours=hour), level, charging=charging, plugged=True
+            )
+            assert await history.add_reading(reading)
+        first, second = evening + timedelta(hours=3), evening + timedelta(hours=6)
+        await history.add_session(ChargeSession(vehicle_id, first, first + timedelta(hours=1), 40, 50, 5.2))
+        await history.add_session(ChargeSession(vehicle_id, second, second + timedelta(hours=1), 50, 60, 5.2))
+        stack.clock.set(evening + timedelta(days=1))
+        await service.refresh(CHAT)
+        costs = await store.costs(CHAT, evening, evening + timedelta(days=1))
+        # 5.2 kWh / 0.9 each; charged at 22:00 (0.22) and 01:00 (0.01)
+        assert [c.cost for c in costs] == [Decimal("1.271111"), Decimal("0.057778")]
+        # At once from plug-in: 19:00-20:00 (0.19), then 20:00-21:00 (0.20), not 19:00 twice
+        assert [c.at_plug_in for c in costs] == [Decimal("1.097778"), Decimal("1.155556")]
+        assert all(c.plugged_at == evening for c in costs)
