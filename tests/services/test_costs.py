@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
 
+from bot.app.tariffs import tariff_factory
 from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.costs import SessionCost
 from bot.domain.pricing import Unpriced
@@ -19,6 +21,7 @@ from bot.persistence.costs import SqlCostStore
 from bot.persistence.history import SqlHistoryRepository
 from bot.services.costs import CostService
 from bot.services.errors import InvalidInput
+from bot.simulator.tariff import TariffSimulator, agile_like_day
 from tests.persistence import factories as f
 from tests.support.stack import Stack, service_stack
 
@@ -205,3 +208,48 @@ async def test_a_paused_charge_compares_with_one_charge_at_once_from_plug_in(tmp
         # At once from plug-in: 19:00-20:00 (0.19), then 20:00-21:00 (0.20), not 19:00 twice
         assert [c.at_plug_in for c in costs] == [Decimal("1.097778"), Decimal("1.155556")]
         assert all(c.plugged_at == evening for c in costs)
+
+
+async def test_an_agile_session_is_priced_from_the_historic_half_hours_of_the_octopus_api(
+    tmp_path: Path,
+) -> None:
+    day = START.replace(hour=0)
+    octopus = TariffSimulator(agile_like_day(day), page_size=10)  # paginated, newest first, like Octopus
+    async with (
+        service_stack(tmp_path) as stack,
+        httpx.AsyncClient(transport=httpx.MockTransport(octopus)) as http,
+    ):
+        _, (vehicle_id,) = await SqlAccountRepository(stack.db, stack.cipher).create_linked(
+            CHAT, "fr_FR", f.EMAIL, f.secrets(), [f.zoe()]
+        )
+        store = SqlCostStore(stack.db, stack.cipher)
+        agile = TariffChoice(TariffKind.OCTOPUS, region="C", currency="GBP")
+        service = CostService(
+            store,
+            Choices(agile),
+            tariff_factory(http),
+            stack.graph.stores.vehicles,
+            stack.graph.stores.chats,
+            stack.graph.gateway,
+            stack.clock,
+        )
+        start = day + timedelta(hours=1, minutes=15)
+        await SqlHistoryRepository(stack.db).add_session(
+            ChargeSession(vehicle_id, start, start + timedelta(minutes=90), 50, 60, 5.2)
+        )
+        stack.clock.set(day + timedelta(days=1))
+        await service.refresh(CHAT)
+        (cost,) = await store.costs(CHAT, day, day + timedelta(days=1))
+        pence = {s.start: s.pence_per_kwh for s in agile_like_day(day)}
+        half = timedelta(minutes=30)
+        slot = day + timedelta(hours=1)
+        # 15, 30, 30 and 15 minutes of the half-hours from 01:00, pence → pounds
+        average = (
+            pence[slot] + 2 * pence[slot + half] + 2 * pence[slot + 2 * half] + pence[slot + 3 * half]
+        ) / 600
+        grid = Decimal("5.2") / Decimal("0.9")
+        assert cost.currency == "GBP"
+        assert not cost.gaps
+        assert cost.cost is not None
+        assert abs(cost.cost - grid * average) < Decimal("0.000001")
+        assert any("standard-unit-rates" in request.url.path for request in octopus.requests)
