@@ -24,8 +24,8 @@ class Step:
 # Full sizes finish in a few minutes on a laptop; --quick in well under a minute. The 10,000-vehicle
 # poller target is `python -m bench.poll` on its own (it takes several minutes just to link the accounts).
 SIZES = {
-    False: {"poll_vehicles": 2000, "status_repetitions": 20},
-    True: {"poll_vehicles": 100, "status_repetitions": 5},
+    False: {"poll_vehicles": 2000, "status_repetitions": 20, "export_days": 365},
+    True: {"poll_vehicles": 100, "status_repetitions": 5, "export_days": 30},
 }
 
 
@@ -36,6 +36,7 @@ def plan(quick: bool = False) -> list[Step]:
         Step("client", ("bench.client",)),
         Step("poll", ("bench.poll", "--vehicles", str(sizes["poll_vehicles"]))),
         Step("status", ("bench.status", "--repetitions", str(sizes["status_repetitions"]))),
+        Step("export", ("bench.export", "--days", str(sizes["export_days"]))),
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench import __main__ as runner
-from bench import client, poll, status
+from bench import client, export, poll, status
 
 STATUS_LABELS = (
     "includes the bot's long-poll pick-up",
@@ -46,7 +46,11 @@ async def test_client_benchmark_prints_its_three_figures(capsys: pytest.CaptureF
 
 def test_quick_plan_runs_every_benchmark_at_smaller_sizes() -> None:
     full, quick = runner.plan(), runner.plan(quick=True)
-    assert [step.name for step in quick] == [step.name for step in full] == ["client", "poll", "status"]
+    assert (
+        [step.name for step in quick]
+        == [step.name for step in full]
+        == ["client", "poll", "status", "export"]
+    )
     assert quick != full
     assert all(step.args[0] == f"bench.{step.name}" for step in quick)
 
@@ -60,3 +64,13 @@ def test_runner_runs_the_chosen_benchmark_in_its_own_process(capfd: pytest.Captu
     for label in STATUS_LABELS:
         assert label in out
     assert "== client" not in out
+
+
+async def test_export_benchmark_prints_rows_time_and_peak_allocations(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await export.run(days=2, every_minutes=60)
+    out = capsys.readouterr().out
+    assert "stored: 48 readings and 2 sessions" in out
+    assert "second export (already priced): 50 rows" in out
+    assert "peak Python allocations" in out

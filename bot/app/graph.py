@@ -25,6 +25,7 @@ from bot.observability.metrics import BotMetrics
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
 from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
+from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.history import SqlHistoryRepository
@@ -41,6 +42,8 @@ from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
 from bot.services.actions import ActionService
+from bot.services.cost_report import CostDesk
+from bot.services.costs import CostService
 from bot.services.gateway import RenaultGateway
 from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
@@ -71,6 +74,7 @@ class Stores:
     invites: SqlInviteRepository
     members: SqlMemberRepository
     smart: SqlSmartChargeStore
+    costs: SqlCostStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,7 @@ class Graph:
     actions: ActionService | TimedActions
     smart: SmartChargeAssistant
     sharing: SharingService
+    costs: CostDesk
     poller: Poller
 
 
@@ -122,6 +127,7 @@ def build_stores(db: Database, cipher: CredentialCipher) -> Stores:
         invites=SqlInviteRepository(db),
         members=SqlMemberRepository(db),
         smart=SqlSmartChargeStore(db),
+        costs=SqlCostStore(db, cipher),
     )
 
 
@@ -194,6 +200,10 @@ def build_graph(
     smart = SmartChargeAssistant(
         linking, gateway, stores.chats, stores.smart, control, tariff_factory(http), notifications, clock
     )
+    pricing = CostService(
+        stores.costs, stores.smart, tariff_factory(http), stores.vehicles, stores.chats, gateway, clock
+    )
+    costs = CostDesk(pricing, stores.costs, stores.chats, notifications, clock)
     return Graph(
         clock=clock,
         stores=stores,
@@ -217,6 +227,7 @@ def build_graph(
             notifications,
             clock,
         ),
+        costs=costs,
         poller=_poller(stores, polling, notifications, clock, options, policy),
     )
 

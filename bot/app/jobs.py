@@ -1,6 +1,6 @@
-"""The repeating jobs besides the poller: the smart-charging executor and the daily plans.
+"""The repeating jobs besides the poller: the smart-charging executor, the daily plans, the cost jobs.
 
-Both go through the notification outbox (bot.services.smart_charging), like every ping.
+Every ping goes through the notification outbox (bot.services.smart_charging), like every ping.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram.ext import JobQueue
 
+from bot.services.cost_report import CostDesk
 from bot.services.smart_charging import SmartChargeAssistant
 
 EXECUTOR_INTERVAL_SECONDS = 60.0
@@ -28,3 +29,23 @@ def register_smart_jobs(jobs: JobQueue[Any], smart: SmartChargeAssistant) -> Non
 
     jobs.run_repeating(run_executor, interval=EXECUTOR_INTERVAL_SECONDS, name="smartcharge-executor")
     jobs.run_repeating(send_daily_plans, interval=DAILY_CHECK_SECONDS, name="smartcharge-daily")
+
+
+# Where a charging car stands is read once per session, while it charges; a session shorter than this may be
+# missed and is then priced as home.
+PLACES_SECONDS = 10 * 60.0
+# Monthly summaries are due on the 1st at 09:00 in each chat's zone; the store claims one per chat and month.
+MONTHLY_CHECK_SECONDS = 15 * 60.0
+
+
+def register_cost_jobs(jobs: JobQueue[Any], costs: CostDesk) -> None:
+    """Note where charging sessions start, and send due monthly summaries."""
+
+    async def capture_places(_context: object) -> None:
+        await costs.capture_places()
+
+    async def send_monthly(_context: object) -> None:
+        await costs.send_monthly_summaries()
+
+    jobs.run_repeating(capture_places, interval=PLACES_SECONDS, name="costs-places")
+    jobs.run_repeating(send_monthly, interval=MONTHLY_CHECK_SECONDS, name="costs-monthly")

@@ -25,7 +25,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 from bot.app.graph import Graph, GraphOptions, build_graph, interval_policy, system_clock
 from bot.app.health import health_endpoint
 from bot.app.http import new_http_client
-from bot.app.jobs import register_smart_jobs
+from bot.app.jobs import register_cost_jobs, register_smart_jobs
 from bot.config import Settings
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -137,6 +137,7 @@ def ui_services(graph: Graph) -> Services:
         smart=graph.smart,
         history=graph.history,
         sharing=graph.sharing,
+        costs=graph.costs,
     )
 
 
@@ -167,6 +168,7 @@ async def start(application: BotApplication, graph: Graph, settings: Settings | 
     assert application.job_queue is not None
     register_poller(application.job_queue, graph.poller, housekeeping=graph.history.purge)
     register_smart_jobs(application.job_queue, graph.smart)
+    register_cost_jobs(application.job_queue, graph.costs)
     await publish_commands(application)
     assert application.updater is not None
     if settings is not None and settings.webhook_url:

@@ -139,6 +139,8 @@ class BatteryReading:
     range_km: float | None = None
     charging: bool = False
     power_kw: float | None = None
+    plugged: bool | None = None
+    mileage_km: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, get_args
 
 from bot.domain.actions import ActionKind
 from bot.domain.codec import CodecError, decode, encode
+from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.plan_summary import PlanSummary
 from bot.domain.preferences import NotificationKind
 from bot.domain.sharing_events import SharingEvent
@@ -348,7 +349,7 @@ VehicleEvent = (
     | SmartChargeSwitched
 )
 ServiceEvent = RenaultUnreachable | CredentialsExpired | ServiceRecovered
-Event = VehicleEvent | ServiceEvent | SharingEvent
+Event = VehicleEvent | ServiceEvent | SharingEvent | MonthlyCostSummary
 
 # Every event type, in the unions' order: the outbox codec knows them by class name.
 EVENT_TYPES: tuple[type[Any], ...] = get_args(Event)
@@ -357,9 +358,10 @@ _BY_NAME = {cls.__name__: cls for cls in EVENT_TYPES}
 
 def answers_user(event: Event) -> bool:
     """Whether the event is the outcome of a chat's own action (delivered whatever its settings say)."""
-    # Smart-charging pings answer the owner's own Confirm or daily switch; sharing pings are never optional.
+    # Smart-charging pings answer the owner's own Confirm or daily switch; sharing pings are never optional;
+    # the monthly summary has its own per-chat switch.
     answers = ActionConfirmed | ActionNotConfirmed | SmartPlanReady | SmartChargeSwitched | SharingEvent
-    if isinstance(event, answers):
+    if isinstance(event, answers | MonthlyCostSummary):
         return True
     return isinstance(event, PreconditioningConfirmed) and event.reference is not None
 

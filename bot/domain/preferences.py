@@ -33,11 +33,16 @@ class NotificationKind(Enum):
     SMART_CHARGING = "smart_charging"
     # Who joined, left or lost access to a shared car: always told, not a switch.
     SHARING = "sharing"
+    # Switched in /settings → Home & costs (one per chat, not per car).
+    MONTHLY_SUMMARY = "monthly_summary"
 
 
-SWITCHABLE: tuple[NotificationKind, ...] = tuple(
-    k for k in NotificationKind if k not in (NotificationKind.SMART_CHARGING, NotificationKind.SHARING)
+_NOT_IN_SETTINGS = (
+    NotificationKind.SMART_CHARGING,
+    NotificationKind.SHARING,
+    NotificationKind.MONTHLY_SUMMARY,
 )
+SWITCHABLE: tuple[NotificationKind, ...] = tuple(k for k in NotificationKind if k not in _NOT_IN_SETTINGS)
 """The kinds /settings offers a switch for."""
 
 

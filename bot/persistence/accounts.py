@@ -28,7 +28,9 @@ from bot.persistence.tables import (
     AccountRow,
     ChatLinkRow,
     ChatRow,
+    CostSettingsRow,
     PreferencesRow,
+    SessionCostRow,
     VehicleRow,
     VehicleStateRow,
 )
@@ -308,6 +310,11 @@ async def unlink_in(session: AsyncSession, chat_id: int, account_id: int) -> Non
         )
     )
     await session.execute(
+        delete(SessionCostRow).where(
+            col(SessionCostRow.chat_id) == chat_id, col(SessionCostRow.vehicle_id).in_(vehicle_ids)
+        )
+    )
+    await session.execute(
         update(ChatRow)
         .where(col(ChatRow.chat_id) == chat_id, col(ChatRow.active_vehicle_id).in_(vehicle_ids))
         .values(active_vehicle_id=None)
@@ -317,6 +324,7 @@ async def unlink_in(session: AsyncSession, chat_id: int, account_id: int) -> Non
             col(ChatLinkRow.chat_id) == chat_id, col(ChatLinkRow.account_id) == account_id
         )
     )
+    await _forget_homes_of_unlinked(session, [chat_id])
 
 
 async def _delete_account_in(session: AsyncSession, account_id: int) -> list[ChatLink]:
@@ -326,6 +334,18 @@ async def _delete_account_in(session: AsyncSession, account_id: int) -> list[Cha
     found = await session.scalar(select(func.count()).where(col(AccountRow.id) == account_id))
     if not found:
         raise AccountNotFound(account_id)
-    # Foreign keys cascade from the account to vehicles, state, preferences, history, outbox and invites.
+    # Foreign keys cascade from the account to vehicles, state, preferences, history (priced sessions
+    # too), outbox and invites.
     await session.execute(delete(AccountRow).where(col(AccountRow.id) == account_id))
+    await _forget_homes_of_unlinked(session, [link.chat_id for link in links])
     return [ChatLink(link.chat_id, Role(link.role)) for link in links]
+
+
+async def _forget_homes_of_unlinked(session: AsyncSession, chat_ids: list[int]) -> None:
+    # A chat left without any account keeps no home position (where its owner lives).
+    still_linked = select(col(ChatLinkRow.chat_id)).where(col(ChatLinkRow.chat_id).in_(chat_ids))
+    await session.execute(
+        delete(CostSettingsRow).where(
+            col(CostSettingsRow.chat_id).in_(chat_ids), col(CostSettingsRow.chat_id).not_in(still_linked)
+        )
+    )

@@ -12,7 +12,7 @@ from sqlmodel import col
 from bot.domain.account import BatteryReading, ChargeSession
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import GroupCommit
-from bot.persistence.tables import BatteryReadingRow, ChargeSessionRow
+from bot.persistence.tables import BatteryReadingRow, ChargeSessionRow, SessionCostRow
 
 
 class SqlHistoryRepository:
@@ -50,7 +50,14 @@ class SqlHistoryRepository:
             )
             return [
                 BatteryReading(
-                    row.vehicle_id, row.reported_at, row.level, row.range_km, row.charging, row.power_kw
+                    row.vehicle_id,
+                    row.reported_at,
+                    row.level,
+                    row.range_km,
+                    row.charging,
+                    row.power_kw,
+                    row.plugged,
+                    row.mileage_km,
                 )
                 for row in rows
             ]
@@ -106,7 +113,11 @@ class SqlHistoryRepository:
             sessions = await session.execute(
                 delete(ChargeSessionRow).where(col(ChargeSessionRow.started_at) < before)
             )
-            return int(getattr(readings, "rowcount", 0)) + int(getattr(sessions, "rowcount", 0))
+            # Priced sessions go with the sessions they price (HISTORY_RETENTION_DAYS covers both).
+            costs = await session.execute(
+                delete(SessionCostRow).where(col(SessionCostRow.started_at) < before)
+            )
+            return sum(int(getattr(result, "rowcount", 0)) for result in (readings, sessions, costs))
 
 
 async def _insert_new(session: AsyncSession, readings: list[BatteryReading]) -> list[bool | Exception]:
@@ -135,6 +146,8 @@ async def _insert_new(session: AsyncSession, readings: list[BatteryReading]) -> 
                 "range_km": reading.range_km,
                 "charging": reading.charging,
                 "power_kw": reading.power_kw,
+                "plugged": reading.plugged,
+                "mileage_km": reading.mileage_km,
             }
         )
         results.append(True)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
-from bot.persistence.tables import AccountRow, VehicleRow
+from bot.persistence.tables import AccountRow, CostSettingsRow, VehicleRow
 
 
 def _rotated(cipher: CredentialCipher, token: str) -> str | None:
@@ -35,5 +35,10 @@ async def rotate_keys(db: Database, cipher: CredentialCipher) -> int:
             kamereon = _rotated(cipher, vehicle.kamereon_account_enc)
             if kamereon is not None:
                 vehicle.kamereon_account_enc = kamereon
+                changed += 1
+        for costs in await session.scalars(select(CostSettingsRow).with_for_update()):
+            home = None if costs.home_enc is None else _rotated(cipher, costs.home_enc)
+            if home is not None:
+                costs.home_enc = home
                 changed += 1
     return changed

@@ -198,6 +198,8 @@ class BatteryReadingRow(SQLModel, table=True):
     range_km: float | None = None
     charging: bool = False
     power_kw: float | None = None
+    plugged: bool | None = None
+    mileage_km: float | None = None
 
 
 class ChargeSessionRow(SQLModel, table=True):
@@ -280,6 +282,53 @@ class SmartTariffRow(SQLModel, table=True):
         )
     )
     data: Any = _json()
+
+
+class CostSettingsRow(SQLModel, table=True):
+    """A chat's cost settings: home (encrypted: it is where the owner lives), loss, monthly summary."""
+
+    __tablename__ = "cost_settings"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.chat_id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    home_enc: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    loss: str = Field(default="0.10", max_length=8)
+    monthly_summary: bool = True
+    monthly_sent: str | None = Field(default=None, max_length=7)  # YYYY-MM of the last summary sent
+    # The one "awaiting a typed value" of the cost screens: which session's away price (small, expiring).
+    awaiting: Any = _json()
+
+
+class SessionCostRow(SQLModel, table=True):
+    """A charge session as priced for one chat (decimals as text: exact on every engine)."""
+
+    __tablename__ = "session_costs"
+    __table_args__ = (sa.Index("ix_session_costs_chat_start", "chat_id", "started_at"),)
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.chat_id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    vehicle_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True)
+    )
+    started_at: datetime = Field(sa_column=sa.Column(UtcDateTime(), primary_key=True))
+    ended_at: datetime | None = _when()
+    place: str = Field(max_length=8)
+    battery_kwh: str | None = Field(default=None, max_length=32)
+    grid_kwh: str | None = Field(default=None, max_length=32)
+    method: str | None = Field(default=None, max_length=16)
+    cost: str | None = Field(default=None, max_length=32)
+    currency: str | None = Field(default=None, max_length=3)
+    gaps: bool = False
+    reason: str | None = Field(default=None, max_length=16)
+    plugged_at: datetime | None = _when()
+    at_plug_in: str | None = Field(default=None, max_length=32)
+    away: Any = _json()
 
 
 metadata = SQLModel.metadata

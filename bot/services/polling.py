@@ -39,7 +39,7 @@ from bot.domain.events import (
 )
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
-from bot.domain.snapshot import ChargeState, VehicleSnapshot
+from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Role
 from bot.domain.zones import zone_or_utc
 from bot.renault.errors import RenaultError
@@ -403,6 +403,8 @@ def _reading(vehicle_id: int, snapshot: VehicleSnapshot) -> BatteryReading | Non
         range_km=snapshot.range_km,
         charging=phase_is_charging(snapshot),
         power_kw=snapshot.charging_power_kw,
+        plugged=None if snapshot.plug is PlugState.UNKNOWN else snapshot.plug is PlugState.PLUGGED,
+        mileage_km=snapshot.mileage_km,
     )
 
 

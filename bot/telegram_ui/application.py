@@ -22,6 +22,7 @@ from telegram.request import BaseRequest
 from bot.telegram_ui import history_handlers
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import BotApplication, BotContext, BotData, Services, UiOptions
+from bot.telegram_ui.costs import handlers as cost_handlers
 from bot.telegram_ui.error_messages import on_error
 from bot.telegram_ui.handlers import basic, callbacks, login, menus, schedule, settings, status, vehicles
 from bot.telegram_ui.sharing import handlers as share_handlers
@@ -78,6 +79,8 @@ def build_application(
         history_handlers.register(application)
     if services.sharing is not None:
         share_handlers.register(application)
+    if services.costs is not None:
+        cost_handlers.register(application)
     # Last in its group: a tap nobody above claimed (garbage, a removed feature) still gets a polite answer.
     application.add_handler(CallbackQueryHandler(callbacks.on_tap))
     return application

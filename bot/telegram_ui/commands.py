@@ -16,6 +16,8 @@ COMMANDS: tuple[str, ...] = (
     "smarttariff",
     "where",
     "history",
+    "costs",
+    "export",
     "vehicles",
     "settings",
     "share",

@@ -26,6 +26,7 @@ from bot.services.views import (
     LocationView,
     StatusView,
 )
+from bot.telegram_ui.costs.port import CostsPort
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.schedule_editor import ScheduleDrafts
 
@@ -211,6 +212,7 @@ class Services:
     smart: SmartChargePort | None = None
     history: HistoryPort | None = None
     sharing: SharingPort | None = None
+    costs: CostsPort | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ The history use case is the Services container's `history` port.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -17,6 +18,7 @@ from telegram.ext import CommandHandler
 from bot.services.history import HistoryView, SessionSummary
 from bot.telegram_ui.charts import ChartLabels, battery_chart
 from bot.telegram_ui.context import BotApplication, BotContext
+from bot.telegram_ui.costs.history import history_costs
 from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
 from bot.telegram_ui.i18n.locales import decimal, locale_of, moment
 
@@ -37,13 +39,24 @@ class HistoryText:
         return decimal(locale_of(self.language), value, 1, grouping=False)
 
 
-def render_history(text: HistoryText, view: HistoryView, time_zone: str) -> str:
-    """The message listing the recent charges (newest first)."""
+def render_history(
+    text: HistoryText,
+    view: HistoryView,
+    time_zone: str,
+    costs: Mapping[datetime, str] | None = None,
+    month: str | None = None,
+) -> str:
+    """The message listing the recent charges (newest first), each with its cost when `costs` has one."""
     vehicle = view.vehicle.info.plate or view.vehicle.info.model_name
     if not view.sessions:
         return text("history.none", vehicle=vehicle)
     lines = [text("history.title", vehicle=vehicle), ""]
-    lines += [_session_line(text, session, time_zone) for session in view.sessions]
+    for session in view.sessions:
+        cost = (costs or {}).get(session.started_at)
+        line = _session_line(text, session, time_zone)
+        lines.append(line if not cost else f"{line} · {cost}")
+    if month:
+        lines += ["", month]
     return "\n".join(lines)
 
 
@@ -100,7 +113,10 @@ async def history_command(update: Update, context: BotContext) -> None:
     settings = view.settings
     text = HistoryText(settings.language)
     overview = await history.overview(chat.id)
-    await message.reply_text(render_history(text, overview, settings.time_zone))
+    costs, month, keyboard = await history_costs(context, view, overview)
+    await message.reply_text(
+        render_history(text, overview, settings.time_zone, costs, month), reply_markup=keyboard
+    )
     png = await asyncio.to_thread(
         battery_chart,
         overview.readings,

@@ -12,6 +12,7 @@ from telegram import Bot
 from bot.domain import events as ev
 from bot.domain import sharing_events as sharing
 from bot.domain.actions import ActionKind
+from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.plan_summary import PlanSummary
 from bot.domain.planner import PlanNote
 from bot.domain.preferences import ChatSettings
@@ -72,6 +73,7 @@ SAMPLES: list[ev.Event] = [
     sharing.RoleChanged(1, 300, Role.VIEWER, NOW),
     sharing.AccessEnded(1, 300, sharing.AccessEndReason.REMOVED, NOW),
     sharing.AccessEnded(1, 300, sharing.AccessEndReason.OWNER_LOGOUT, NOW),
+    MonthlyCostSummary(1001, date(2026, 10, 1), 7, "131.2", "21.40", "EUR", "0.163", "4.12", 1),
 ]
 
 

@@ -38,6 +38,7 @@ METHODS: dict[str, Method] = {
         "sendMessage": mm.send_message,
         "sendLocation": mm.send_location,
         "sendPhoto": mm.send_photo,
+        "sendDocument": mm.send_document,
         "sendChatAction": mm.send_chat_action,
         "editMessageText": mm.edit_message_text,
         "editMessageCaption": mm.edit_message_caption,

@@ -18,7 +18,7 @@ from bot.simulator.telegram.errors import (
     missing,
 )
 from bot.simulator.telegram.formatting import check_caption, check_text, parse_keyboard
-from bot.simulator.telegram.model import CallbackAnswer, ChatMessage, Location, Photo
+from bot.simulator.telegram.model import CallbackAnswer, ChatMessage, Document, Location, Photo
 from bot.simulator.telegram.params import Params
 from bot.simulator.telegram.state import ChatRecord, EmulatorState
 from bot.simulator.telegram.wire import message_json
@@ -122,6 +122,34 @@ async def send_photo(state: EmulatorState, params: Params) -> Any:
         chat,
         params,
         photo=photo,
+        caption=check_caption(caption, parse_mode),
+        source_text=caption,
+        parse_mode=parse_mode,
+    )
+
+
+async def send_document(state: EmulatorState, params: Params) -> Any:
+    """sendDocument: a multipart upload (a file_id or URL is not needed by the bot, so refused)."""
+    chat = state.writable_chat(params)
+    upload = params.files.get("document")
+    reference = params.opt_text("document")
+    if upload is None and reference and reference.startswith("attach://"):
+        upload = params.files.get(reference.removeprefix("attach://"))
+    if upload is None:
+        raise missing("document")
+    if not upload.data:
+        raise bad_request("Bad Request: file must be non-empty")
+    stored = state.store_file(upload.data, upload.filename)
+    document = Document(
+        stored.file_id, stored.file_unique_id, upload.data, upload.filename, upload.content_type
+    )
+    parse_mode = params.opt_text("parse_mode")
+    caption = params.opt_text("caption")
+    return _bot_message(
+        state,
+        chat,
+        params,
+        document=document,
         caption=check_caption(caption, parse_mode),
         source_text=caption,
         parse_mode=parse_mode,

@@ -50,6 +50,17 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Document:
+    """An uploaded file sent with sendDocument; the bytes are kept out of the repr."""
+
+    file_id: str
+    file_unique_id: str
+    data: bytes = field(repr=False)
+    filename: str | None = None
+    mime_type: str | None = None
+
+
+@dataclass(frozen=True)
 class ChatMessage:
     """One message in a chat, in the version the user sees (the latest edit)."""
 
@@ -66,6 +77,7 @@ class ChatMessage:
     reply_markup: Mapping[str, Any] | None = None
     location: Location | None = None
     photo: Photo | None = None
+    document: Document | None = None
     caption: str | None = None
     edit_date: datetime | None = None
     reply_to_message_id: int | None = None

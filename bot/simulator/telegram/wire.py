@@ -65,6 +65,15 @@ def message_json(message: ChatMessage, chat: ChatRecord, bot: BotIdentity) -> di
             out["location"]["live_period"] = loc.live_period
     if message.photo is not None:
         out["photo"] = _photo_sizes(message)
+    if message.document is not None:
+        doc = message.document
+        out["document"] = {
+            "file_id": doc.file_id,
+            "file_unique_id": doc.file_unique_id,
+            "file_name": doc.filename,
+            "mime_type": doc.mime_type,
+            "file_size": len(doc.data),
+        }
     if message.keyboard and message.reply_markup is not None:
         out["reply_markup"] = dict(message.reply_markup)
     if message.reply_to_message_id is not None:

@@ -78,6 +78,7 @@ def settings_keyboard(tr: Translator, settings: ChatSettings) -> InlineKeyboardM
             (tr("button.settings_temperature"), _s("temp")),
             (tr("button.settings_threshold"), _s("low")),
             (tr("button.settings_quiet"), _s("quiet")),
+            (tr("costs.button.menu"), Callback(Verb.COSTS, None, "menu")),
         ]
     )
 

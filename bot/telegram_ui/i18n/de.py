@@ -57,6 +57,8 @@ MESSAGES: Final[dict[str, str]] = {
         "/smarttariff - Ihren Stromtarif für intelligentes Laden wählen\n"
         "/where - wo das Auto steht\n"
         "/history - letzte Ladevorgänge und ein Akku-Diagramm\n"
+        "/costs - was das Laden pro Monat kostet und was intelligentes Laden gespart hat\n"
+        "/export - Ihre Ladevorgänge und Messwerte als CSV-Datei\n"
         "/vehicles - aktives Auto wählen\n"
         "/settings - Benachrichtigungen, Sprache, Zeitzone, Einheiten, Temperatur\n"
         "/login - MyRenault-Konto verknüpfen\n"

@@ -56,6 +56,8 @@ MESSAGES: Final[dict[str, str]] = {
         "/smarttariff - choose your electricity tariff for smart charging\n"
         "/where - where the car is\n"
         "/history - recent charges and a battery chart\n"
+        "/costs - what charging costs per month, and what smart charging saved\n"
+        "/export - your charge sessions and readings as a CSV file\n"
         "/vehicles - choose the active car\n"
         "/settings - notifications, language, time zone, units, temperature\n"
         "/login - link your MyRenault account\n"

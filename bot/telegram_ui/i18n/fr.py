@@ -56,6 +56,8 @@ MESSAGES: Final[dict[str, str]] = {
         "/smarttariff - choisir votre tarif d'électricité pour la charge intelligente\n"
         "/where - où est la voiture\n"
         "/history - charges récentes et graphique de la batterie\n"
+        "/costs - ce que coûte la recharge par mois, et ce que la charge intelligente a économisé\n"
+        "/export - vos sessions de charge et relevés dans un fichier CSV\n"
         "/vehicles - choisir la voiture active\n"
         "/settings - notifications, langue, fuseau horaire, unités, température\n"
         "/login - relier votre compte MyRenault\n"

@@ -1,0 +1,266 @@
+"""Use cases: the /costs figures (this month and the last 12), the /export rows, the monthly summary ping.
+
+Months are the chat's local calendar months. Every figure is computed from the priced sessions, which are
+refreshed first (see `bot.services.costs.CostService.refresh`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain.account import BatteryReading, ChargeSession, OutboxEntry
+from bot.domain.cost_events import MonthlyCostSummary
+from bot.domain.costs import (
+    CostSettings,
+    Home,
+    MonthFigures,
+    SessionCost,
+    month_figures,
+    month_of,
+    previous_month,
+)
+from bot.domain.zones import zone_or_utc
+from bot.services.cost_ports import CostStore
+from bot.services.costs import CostService
+from bot.services.errors import NotLinked
+from bot.services.notify import DeliveryReport, NotificationService
+from bot.services.ports import ChatRepository, Clock
+from bot.services.views import LinkedVehicle
+
+log = logging.getLogger(__name__)
+
+MONTHS_SHOWN = 12
+SUMMARY_DAY_TIME = time(9, 0)
+"""The monthly summary goes out on the 1st once the chat's local clock passes this."""
+
+
+@dataclass(frozen=True, slots=True)
+class CostsView:
+    """What /costs renders: the current month, then the last 12 months (oldest first), and the totals."""
+
+    this_month: MonthFigures
+    months: tuple[MonthFigures, ...]
+    time_zone: str
+
+    @property
+    def year(self) -> MonthFigures:
+        """The last 12 months added up."""
+        costs = list(self.months)
+        grid = sum((m.grid_kwh for m in costs), Decimal(0))
+        currencies = {m.currency for m in costs if m.currency}
+        km = [m.km for m in costs if m.km is not None]
+        return MonthFigures(
+            month=costs[0].month,
+            sessions=sum(m.sessions for m in costs),
+            priced_sessions=sum(m.priced_sessions for m in costs),
+            grid_kwh=grid,
+            cost=sum((m.cost for m in costs), Decimal(0)),
+            currency=currencies.pop() if len(currencies) == 1 else None,
+            saving=sum((m.saving for m in costs), Decimal(0)),
+            km=sum(km) if km else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    """One line of /export: a charge session (with this chat's cost when priced) or a battery reading."""
+
+    vehicle: str
+    charge: ChargeSession | None = None
+    cost: SessionCost | None = None
+    reading: BatteryReading | None = None
+
+
+def month_start(month: date, zone: ZoneInfo) -> datetime:
+    """The UTC instant a local month begins."""
+    return datetime.combine(month, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def next_month(month: date) -> date:
+    """The first day of the following month."""
+    return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
+
+
+class CostReport:
+    """Figures, export and the monthly summary, on top of the priced sessions."""
+
+    def __init__(
+        self,
+        costs: CostService,
+        store: CostStore,
+        chats: ChatRepository,
+        notifications: NotificationService,
+        clock: Clock,
+    ) -> None:
+        self._costs = costs
+        self._store = store
+        self._chats = chats
+        self._notify = notifications
+        self._clock = clock
+
+    async def overview(self, chat_id: int) -> CostsView:
+        """This month and the last 12 for the chat (NotLinked without a car)."""
+        vehicles = await self._costs.vehicles(chat_id)
+        if not vehicles:
+            raise NotLinked()
+        await self._costs.refresh(chat_id)
+        zone_name = await self._zone_name(chat_id)
+        zone = zone_or_utc(zone_name)
+        current = month_of(self._clock().astimezone(zone).date())
+        months = [current]
+        for _ in range(MONTHS_SHOWN - 1):
+            months.insert(0, previous_month(months[0]))
+        figures = [await self._month(chat_id, vehicles, month, zone) for month in months]
+        return CostsView(figures[-1], tuple(figures), zone_name)
+
+    async def month(self, chat_id: int, month: date) -> MonthFigures:
+        """One local month of the chat."""
+        vehicles = await self._costs.vehicles(chat_id)
+        zone = zone_or_utc(await self._zone_name(chat_id))
+        return await self._month(chat_id, vehicles, month, zone)
+
+    async def _month(
+        self, chat_id: int, vehicles: list[LinkedVehicle], month: date, zone: ZoneInfo
+    ) -> MonthFigures:
+        since, until = month_start(month, zone), month_start(next_month(month), zone)
+        costs = await self._store.costs(chat_id, since, until)
+        km = await self._km(vehicles, since, until)
+        return month_figures(month, costs, km)
+
+    async def _km(self, vehicles: list[LinkedVehicle], since: datetime, until: datetime) -> float | None:
+        total: float | None = None
+        for vehicle in vehicles:
+            miles = [r.mileage_km async for r in self._store.readings(vehicle.vehicle_id, since, until)]
+            known = [m for m in miles if m is not None]
+            if len(known) >= 2:
+                total = (total or 0.0) + max(known) - min(known)
+        return total
+
+    async def session_costs(self, chat_id: int, since: datetime) -> list[SessionCost]:
+        """The chat's priced sessions since `since` (refreshed first), for /history."""
+        await self._costs.refresh(chat_id)
+        return await self._store.costs(chat_id, since, self._clock())
+
+    async def export(self, chat_id: int, since: datetime, until: datetime) -> AsyncIterator[ExportRow]:
+        """Every stored session (with its cost for this chat) and reading in [since, until), per vehicle."""
+        vehicles = await self._costs.vehicles(chat_id)
+        if not vehicles:
+            raise NotLinked()
+        await self._costs.refresh(chat_id)
+        return self._rows(chat_id, vehicles, since, until)
+
+    async def _rows(
+        self, chat_id: int, vehicles: list[LinkedVehicle], since: datetime, until: datetime
+    ) -> AsyncIterator[ExportRow]:
+        costs = {(c.vehicle_id, c.started_at): c for c in await self._store.costs(chat_id, since, until)}
+        for vehicle in vehicles:
+            name = vehicle.info.plate or vehicle.info.model_name
+            for session in await self._store.sessions(vehicle.vehicle_id, since, until):
+                cost = costs.get((vehicle.vehicle_id, session.started_at))
+                yield ExportRow(name, charge=session, cost=cost)
+            async for reading in self._store.readings(vehicle.vehicle_id, since, until):
+                yield ExportRow(name, reading=reading)
+
+    async def send_monthly_summaries(self) -> DeliveryReport:
+        """On the 1st after 09:00 local, queue last month's summary once per chat (claimed in the store)."""
+        entries: list[OutboxEntry] = []
+        now = self._clock()
+        for chat_id in await self._store.summary_chats():
+            settings = await self._chats.get(chat_id)
+            if settings is None or not settings.active:
+                continue
+            local = now.astimezone(zone_or_utc(settings.time_zone))
+            if local.day != 1 or local.time() < SUMMARY_DAY_TIME:
+                continue
+            month = previous_month(month_of(local.date()))
+            if not await self._store.unsent_monthly(chat_id, month):
+                continue
+            try:
+                await self._costs.refresh(chat_id)
+            except NotLinked:
+                continue
+            figures = await self.month(chat_id, month)
+            # Reserved in the outbox first (its key is unique per chat and month), then claimed: a crash in
+            # between re-computes the same key next time, which the outbox refuses; never two pings.
+            entries += await self._notify.enqueue_for_chat(None, settings, [summary_event(chat_id, figures)])
+            await self._store.claim_monthly(chat_id, month)
+        return await self._notify.deliver(entries)
+
+    async def _zone_name(self, chat_id: int) -> str:
+        chat = await self._chats.get(chat_id)
+        return chat.time_zone if chat is not None else "UTC"
+
+
+def _text(value: Decimal | None, places: str = "0.01") -> str | None:
+    return None if value is None else str(value.quantize(Decimal(places)))
+
+
+def summary_event(chat_id: int, figures: MonthFigures) -> MonthlyCostSummary:
+    """The ping of one month's figures."""
+    priced = figures.priced_sessions > 0
+    return MonthlyCostSummary(
+        chat_id=chat_id,
+        month=figures.month,
+        sessions=figures.sessions,
+        grid_kwh=str(figures.grid_kwh.quantize(Decimal("0.1"))),
+        cost=_text(figures.cost) if priced else None,
+        currency=figures.currency,
+        price_per_kwh=_text(figures.price_per_kwh, "0.001"),
+        saving=_text(figures.saving) if priced else None,
+        unpriced=figures.sessions - figures.priced_sessions,
+    )
+
+
+class CostDesk(CostReport):
+    """Everything the cost screens call, in one port: the report plus the settings and away-price steps."""
+
+    async def settings(self, chat_id: int) -> CostSettings:
+        """The chat's cost settings."""
+        return await self._costs.settings(chat_id)
+
+    async def save_settings(self, settings: CostSettings) -> None:
+        """Store changed cost settings."""
+        await self._costs.save_settings(settings)
+
+    async def set_home(self, chat_id: int, latitude: float, longitude: float) -> Home:
+        """Store the chat's home (InvalidInput outside the world)."""
+        return await self._costs.set_home(chat_id, latitude, longitude)
+
+    async def set_home_from_car(self, chat_id: int) -> Home:
+        """Store the active car's position as home."""
+        vehicles = await self._costs.vehicles(chat_id)
+        if not vehicles:
+            raise NotLinked()
+        active = await self._chats.active_vehicle(chat_id)
+        vehicle = next((v for v in vehicles if v.vehicle_id == active), vehicles[0])
+        return await self._costs.set_home_from_car(chat_id, vehicle)
+
+    async def ask_away_price(self, chat_id: int, vehicle_id: int, started_at: datetime) -> None:
+        """The chat's next text is this session's price."""
+        await self._costs.ask_away_price(chat_id, vehicle_id, started_at)
+
+    async def awaiting_price(self, chat_id: int) -> dict[str, Any] | None:
+        """The session whose price the chat was asked for, or None."""
+        return await self._costs.awaiting_price(chat_id)
+
+    async def set_away_price(self, chat_id: int, text: str) -> SessionCost:
+        """Price the awaited session from the typed text."""
+        return await self._costs.set_away_price(chat_id, text)
+
+    async def cancel_awaiting(self, chat_id: int) -> None:
+        """Forget a pending price question."""
+        await self._costs.cancel_awaiting(chat_id)
+
+    async def mark_home(self, chat_id: int, vehicle_id: int, started_at: datetime) -> None:
+        """An away session was at home after all."""
+        await self._costs.mark_home(chat_id, vehicle_id, started_at)
+
+    async def capture_places(self) -> int:
+        """Note where still-charging sessions are (see CostService.capture_places)."""
+        return await self._costs.capture_places()

@@ -1,0 +1,1 @@
+"""The cost screens: /costs, /export, the away-price step, Home & costs in /settings, the monthly ping."""

@@ -1,0 +1,275 @@
+"""/costs, /export, the `co` taps (Home & costs, export, away prices), a shared location, a typed price.
+
+Taps: `1.co..menu`, `hc` (car's position is home), `hx` (forget home), `h:<lat>:<lon>` (a shared location),
+`r:<m>` radius, `l:<pct>` loss, `m1`/`m0` monthly summary, `x:<m|l|y|a>` export period; with a vehicle:
+`ap:<µs>` ask the price of the session started at that instant, `ah:<µs>` it was at home, `an` leave it.
+The only typed step (an away price) is remembered in the database by the cost service, with an expiry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot.domain.costs import CostSettings, month_of, previous_month
+from bot.domain.zones import zone_or_utc
+from bot.services.cost_report import MONTHS_SHOWN, month_start
+from bot.services.errors import InvalidInput
+from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.context import BotApplication, BotContext, ChatView
+from bot.telegram_ui.costs.chart import CostChartLabels, monthly_cost_chart
+from bot.telegram_ui.costs.export_csv import write_csv
+from bot.telegram_ui.costs.port import CostsPort
+from bot.telegram_ui.costs.refs import session_from_ref
+from bot.telegram_ui.costs.render import money, month_name, render_costs, settings_text
+from bot.telegram_ui.handlers import callbacks
+from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
+from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.keyboards import button, choice_keyboard
+
+log = logging.getLogger(__name__)
+
+RADII = (100, 150, 300, 500)
+LOSSES = (0, 5, 10, 15, 20)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _c(arg: str, vehicle_id: int | None = None) -> Callback:
+    return Callback(Verb.COSTS, vehicle_id, arg)
+
+
+def _port(context: BotContext) -> CostsPort:
+    port = context.services.costs
+    if port is None:
+        raise LookupError("costs are not wired")  # register() is only called when they are
+    return port
+
+
+def settings_keyboard(tr: Translator, settings: CostSettings) -> InlineKeyboardMarkup:
+    """The Home & costs buttons."""
+    radius = settings.home.radius_m if settings.home else 150
+    next_radius = RADII[(RADII.index(radius) + 1) % len(RADII)] if radius in RADII else RADII[1]
+    loss = int(settings.loss * 100)
+    next_loss = LOSSES[(LOSSES.index(loss) + 1) % len(LOSSES)] if loss in LOSSES else 10
+    choices = [(tr("costs.button.home_car"), _c("hc"))]
+    if settings.home is not None:
+        choices += [
+            (tr("costs.button.radius", radius=radius), _c(f"r:{next_radius}")),
+            (tr("costs.button.home_clear"), _c("hx")),
+        ]
+    monthly = "costs.button.monthly_on" if settings.monthly_summary else "costs.button.monthly_off"
+    choices += [
+        (tr("costs.button.loss", loss=loss), _c(f"l:{next_loss}")),
+        (tr(monthly), _c("m0" if settings.monthly_summary else "m1")),
+    ]
+    return choice_keyboard(choices, width=1, back=(tr("button.back"), Callback(Verb.SETTINGS, None, "menu")))
+
+
+async def costs_command(update: Update, context: BotContext) -> None:
+    """/costs: this month and the last 12, then the monthly chart."""
+    view = await context.chat_view(update)
+    chat_id, tr = chat_id_of(update), view.tr
+    port = _port(context)
+    overview = await port.overview(chat_id)
+    zone = zone_or_utc(overview.time_zone)
+    since = month_start(overview.months[0].month, zone)
+    costs = await port.session_costs(chat_id, since)
+    settings = await port.settings(chat_id)
+    text = render_costs(tr, overview, settings, costs)
+    if all(c.reason is not None and c.reason.value == "no_tariff" for c in costs) and costs:
+        text += "\n" + tr("costs.no_tariff")
+    await reply(update, text)
+    currency = next((m.currency for m in overview.months if m.currency), "") or ""
+    labels = CostChartLabels(
+        title=tr("costs.chart_title"),
+        cost_axis=tr("costs.chart_cost", currency=currency),
+        price_axis=tr("costs.chart_price"),
+        months=tuple(month_name(tr, m.month) for m in overview.months),
+    )
+    png = await asyncio.to_thread(monthly_cost_chart, overview.months, labels)
+    await context.bot.send_photo(chat_id, photo=png, caption=tr("costs.chart_title"))
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    """/export: which period."""
+    view = await context.chat_view(update)
+    tr = view.tr
+    choices = [
+        (tr(f"costs.export.{key}"), _c(f"x:{key[0]}")) for key in ("this_month", "last_month", "year", "all")
+    ]
+    await reply(update, tr("costs.export.ask"), choice_keyboard(choices, width=2))
+
+
+def export_period(code: str, now: datetime, zone_name: str) -> tuple[datetime, datetime] | None:
+    """[since, until) of an export period code in the chat's zone: this month, last month, 12 months, all."""
+    zone = zone_or_utc(zone_name)
+    current = month_of(now.astimezone(zone).date())
+    if code == "t":
+        return month_start(current, zone), now + timedelta(seconds=1)
+    if code == "l":
+        return month_start(previous_month(current), zone), month_start(current, zone)
+    if code == "y":
+        first = current
+        for _ in range(MONTHS_SHOWN - 1):
+            first = previous_month(first)
+        return month_start(first, zone), now + timedelta(seconds=1)
+    if code == "a":
+        return _EPOCH, now + timedelta(seconds=1)
+    return None
+
+
+async def _export(update: Update, context: BotContext, view: ChatView, code: str) -> None:
+    chat_id, tr = chat_id_of(update), view.tr
+    period = export_period(code, context.now(), view.settings.time_zone)
+    if period is None:
+        await reply(update, tr("callback.stale"))
+        return
+    rows = await _port(context).export(chat_id, *period)
+    written = await write_csv(rows, zone_or_utc(view.settings.time_zone))
+    since = period[0].astimezone(zone_or_utc(view.settings.time_zone)).date()
+    name = "charging-all.csv" if code == "a" else f"charging-{since:%Y-%m}.csv"
+    caption = tr(
+        "costs.export.caption",
+        sessions=written.sessions,
+        readings=written.readings,
+        zone=view.settings.time_zone,
+    )
+    try:
+        await context.bot.send_document(chat_id, document=written.file, filename=name, caption=caption)
+    finally:
+        written.file.close()
+
+
+async def cost_tap(update: Update, context: BotContext, payload: Callback) -> None:
+    """Every `co` button."""
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    if context.services.costs is None:
+        await query.answer(view.tr("callback.stale"), show_alert=True)
+        return
+    await query.answer()
+    what, _, value = payload.arg.partition(":")
+    try:
+        if what == "x":
+            await _export(update, context, view, value)
+        elif payload.vehicle_id is not None:
+            await _session_tap(update, context, view, payload.vehicle_id, what, value)
+        else:
+            await _settings_tap(update, context, view, what, value)
+    except InvalidInput as error:
+        await edit(query, "\n".join(view.tr(r) for r in error.reasons))
+
+
+async def _settings_tap(update: Update, context: BotContext, view: ChatView, what: str, value: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    port, chat_id, tr = _port(context), chat_id_of(update), view.tr
+    settings = await port.settings(chat_id)
+    if what == "h":
+        lat, _, lon = value.partition(":")
+        try:
+            home = await port.set_home(chat_id, float(lat), float(lon))
+        except ValueError:
+            raise InvalidInput(["costs.error.home_outside"]) from None
+        await edit(query, tr("costs.home_saved", radius=home.radius_m))
+        return
+    if what == "hc":
+        await port.set_home_from_car(chat_id)
+    elif what == "hx":
+        await port.save_settings(dataclasses.replace(settings, home=None))
+    elif what == "r" and value.isdigit() and settings.home is not None and int(value) in RADII:
+        home = dataclasses.replace(settings.home, radius_m=int(value))
+        await port.save_settings(dataclasses.replace(settings, home=home))
+    elif what == "l" and value.isdigit() and int(value) in LOSSES:
+        await port.save_settings(dataclasses.replace(settings, loss=Decimal(value) / 100))
+    elif what in ("m0", "m1"):
+        await port.save_settings(dataclasses.replace(settings, monthly_summary=what == "m1"))
+    settings = await port.settings(chat_id)
+    await edit(query, settings_text(tr, settings), settings_keyboard(tr, settings))
+
+
+async def _session_tap(
+    update: Update, context: BotContext, view: ChatView, vehicle_id: int, what: str, value: str
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    port, chat_id, tr = _port(context), chat_id_of(update), view.tr
+    if what == "an":
+        await port.cancel_awaiting(chat_id)
+        await edit(query, tr("costs.cancelled"))
+        return
+    started = session_from_ref(value)
+    if started is None or what not in ("ap", "ah"):
+        await query.answer(tr("callback.stale"), show_alert=True)
+        return
+    if what == "ah":
+        await port.mark_home(chat_id, vehicle_id, started)
+        await edit(query, tr("costs.at_home_saved"))
+        return
+    await port.ask_away_price(chat_id, vehicle_id, started)
+    when = tr.moment(started.astimezone(zone_or_utc(view.settings.time_zone)), "history.start_pattern")
+    keyboard = InlineKeyboardMarkup([[button(tr("costs.button.leave"), _c("an", vehicle_id))]])
+    await reply(update, tr("costs.ask_price", when=when), keyboard)
+
+
+async def typed_text(update: Update, context: BotContext) -> None:
+    """A text outside any conversation: the away price the chat was asked for, if it was asked."""
+    port = context.services.costs
+    message = update.effective_message
+    if port is None or message is None or message.text is None:
+        return
+    chat_id = chat_id_of(update)
+    if await port.awaiting_price(chat_id) is None:
+        return  # not ours: no question is pending
+    view = await context.chat_view(update)
+    try:
+        cost = await port.set_away_price(chat_id, message.text)
+    except InvalidInput as error:
+        await reply(update, "\n".join(view.tr(r) for r in error.reasons))
+        return
+    amount = money(view.tr, cost.cost, cost.currency) if cost.cost is not None else "-"
+    await reply(update, view.tr("costs.price_saved", cost=amount))
+
+
+async def shared_location(update: Update, context: BotContext) -> None:
+    """A location sent to the bot: offer it as home (stateless: the point rides in the button)."""
+    message = update.effective_message
+    if context.services.costs is None or message is None or message.location is None:
+        return
+    view = await context.chat_view(update)
+    tr = view.tr
+    point = message.location
+    settings = await _port(context).settings(chat_id_of(update))
+    radius = settings.home.radius_m if settings.home else 150
+    keyboard = choice_keyboard(
+        [
+            (tr("costs.button.use_home"), _c(f"h:{point.latitude:.5f}:{point.longitude:.5f}")),
+            (tr("costs.button.no"), _c("menu")),
+        ],
+        width=2,
+    )
+    await reply(update, tr("costs.use_location", radius=radius), keyboard)
+
+
+async def costs_menu(update: Update, context: BotContext) -> None:
+    """The Home & costs screen as a new message (from /settings)."""
+    view = await context.chat_view(update)
+    settings = await _port(context).settings(chat_id_of(update))
+    await reply(update, settings_text(view.tr, settings), settings_keyboard(view.tr, settings))
+
+
+def register(application: BotApplication) -> None:
+    """Add /costs, /export, the location and typed-price handlers, and route the `co` taps."""
+    application.add_handler(CommandHandler("costs", costs_command))
+    application.add_handler(CommandHandler("export", export_command))
+    application.add_handler(MessageHandler(filters.LOCATION, shared_location))
+    # Same group as the /login conversation and after it: a text the conversation takes never lands here.
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed_text))
+    callbacks.register_route(Verb.COSTS, cost_tap)

@@ -1,0 +1,64 @@
+"""The cost part of /history: each session's cost, this month's total, and a Price button per away charge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from telegram import InlineKeyboardMarkup
+
+from bot.domain.costs import Place, month_of
+from bot.domain.pricing import Unpriced
+from bot.domain.zones import zone_or_utc
+from bot.services.cost_report import month_start
+from bot.services.history import HistoryView
+from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.context import BotContext, ChatView
+from bot.telegram_ui.costs.refs import session_ref
+from bot.telegram_ui.costs.render import money, session_cost
+from bot.telegram_ui.keyboards import button
+
+AWAY_BUTTONS = 3
+
+
+async def history_costs(
+    context: BotContext, view: ChatView, overview: HistoryView
+) -> tuple[dict[datetime, str], str | None, InlineKeyboardMarkup | None]:
+    """Cost texts by session start, this month's line, and buttons to price away charges."""
+    port = context.services.costs
+    if port is None or not overview.sessions:
+        return {}, None, None
+    chat_id, tr = view.settings.chat_id, view.tr
+    zone = zone_or_utc(view.settings.time_zone)
+    oldest = min(s.started_at for s in overview.sessions)
+    this_month = month_start(month_of(context.now().astimezone(zone).date()), zone)
+    costs = await port.session_costs(chat_id, min(oldest, this_month))
+    mine = [c for c in costs if c.vehicle_id == overview.vehicle.vehicle_id]
+    texts = {c.started_at: session_cost(tr, c) for c in mine}
+    month = [c for c in costs if c.started_at >= this_month and c.cost is not None]
+    month_text = None
+    if month:
+        currency = month[0].currency
+        total = sum((c.cost for c in month if c.cost is not None), Decimal(0))
+        kwh = sum(float(c.grid_kwh or 0) for c in month)
+        month_text = tr("costs.history_month", cost=money(tr, total, currency), kwh=tr.number(kwh, 1))
+    rows = []
+    # Up to three recent charges get a button: an away charge its price (or "it was at home"), any other
+    # its "it was away" (a car without a position is priced as home until the owner says otherwise).
+    for cost in list(reversed(mine))[:AWAY_BUTTONS]:
+        when = tr.moment(cost.started_at.astimezone(zone), "history.start_pattern")
+        ref = session_ref(cost.started_at)
+        if cost.place is Place.AWAY and cost.reason is Unpriced.AWAY:
+            rows.append(
+                [
+                    button(tr("costs.button.away_price", when=when), _tap(cost.vehicle_id, f"ap:{ref}")),
+                    button(tr("costs.button.at_home", when=when), _tap(cost.vehicle_id, f"ah:{ref}")),
+                ]
+            )
+        elif cost.place is not Place.AWAY and cost.ended_at is not None:
+            rows.append([button(tr("costs.button.was_away", when=when), _tap(cost.vehicle_id, f"ap:{ref}"))])
+    return texts, month_text, InlineKeyboardMarkup(rows) if rows else None
+
+
+def _tap(vehicle_id: int, arg: str) -> Callback:
+    return Callback(Verb.COSTS, vehicle_id, arg)
