@@ -164,13 +164,17 @@ async def test_revoke_leave_remove_and_owner_logout(tmp_path: Path) -> None:
         await _join(eve, await _invite(e2e, ann, "➕ Invite a viewer"))
         panel = await _answer(ann, "/share", "👥")
         await ann.tap(panel, "👤 Eve (viewer)")
-        await ann.wait_until(lambda u: "Eve is a viewer" in ((u.message(panel.message_id) or panel).text or ""))
+        await ann.wait_until(
+            lambda u: "Eve is a viewer" in ((u.message(panel.message_id) or panel).text or "")
+        )
         await ann.tap(panel, "Make driver")
         await eve.wait_until(lambda u: any("made you a driver" in t for t in texts(u)), timeout=WAIT)
         assert "🌡 Precondition now" in [b.text for b in (await _answer(eve, "/status", "🚗")).buttons]
         await ann.wait_until(lambda u: "Eve – driver" in ((u.message(panel.message_id) or panel).text or ""))
         await ann.tap(panel, "👤 Eve (driver)")
-        await ann.wait_until(lambda u: "Eve is a driver" in ((u.message(panel.message_id) or panel).text or ""))
+        await ann.wait_until(
+            lambda u: "Eve is a driver" in ((u.message(panel.message_id) or panel).text or "")
+        )
         await ann.tap(panel, "Make viewer")
         await ann.wait_until(lambda u: "Eve – viewer" in ((u.message(panel.message_id) or panel).text or ""))
         assert [b.text for b in (await _answer(eve, "/status", "🚗")).buttons] == ["🔄 Refresh"]
