@@ -5,6 +5,7 @@ Every ping goes through the notification outbox (bot.services.smart_charging), l
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram.ext import JobQueue
@@ -20,15 +21,8 @@ DAILY_CHECK_SECONDS = 15 * 60.0
 
 def register_smart_jobs(jobs: JobQueue[Any], smart: SmartChargeAssistant) -> None:
     """Run the start/stop executor every minute and look for due daily plans every quarter of an hour."""
-
-    async def run_executor(_context: object) -> None:
-        await smart.run_due()
-
-    async def send_daily_plans(_context: object) -> None:
-        await smart.send_daily_plans()
-
-    jobs.run_repeating(run_executor, interval=EXECUTOR_INTERVAL_SECONDS, name="smartcharge-executor")
-    jobs.run_repeating(send_daily_plans, interval=DAILY_CHECK_SECONDS, name="smartcharge-daily")
+    _every(jobs, EXECUTOR_INTERVAL_SECONDS, "smartcharge-executor", smart.run_due)
+    _every(jobs, DAILY_CHECK_SECONDS, "smartcharge-daily", smart.send_daily_plans)
 
 
 # Where a charging car stands is read once per session, while it charges; a session shorter than this may be
@@ -40,12 +34,12 @@ MONTHLY_CHECK_SECONDS = 15 * 60.0
 
 def register_cost_jobs(jobs: JobQueue[Any], costs: CostDesk) -> None:
     """Note where charging sessions start, and send due monthly summaries."""
+    _every(jobs, PLACES_SECONDS, "costs-places", costs.capture_places)
+    _every(jobs, MONTHLY_CHECK_SECONDS, "costs-monthly", costs.send_monthly_summaries)
 
-    async def capture_places(_context: object) -> None:
-        await costs.capture_places()
 
-    async def send_monthly(_context: object) -> None:
-        await costs.send_monthly_summaries()
+def _every(jobs: JobQueue[Any], seconds: float, name: str, run: Callable[[], Awaitable[object]]) -> None:
+    async def job(_context: object) -> None:
+        await run()
 
-    jobs.run_repeating(capture_places, interval=PLACES_SECONDS, name="costs-places")
-    jobs.run_repeating(send_monthly, interval=MONTHLY_CHECK_SECONDS, name="costs-monthly")
+    jobs.run_repeating(job, interval=seconds, name=name)
