@@ -12,18 +12,11 @@ from datetime import time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.account import OutboxEntry
+from bot.domain.charge_power import ChargePower, choose_charge_power
 from bot.domain.events import SmartPlanReady
 from bot.domain.models import traits_for
 from bot.domain.plan_summary import PlanSummary, summarize
-from bot.domain.planner import (
-    ChargePlan,
-    ChargePower,
-    PlanRequest,
-    ScheduleRules,
-    choose_charge_power,
-    next_ready_by,
-    plan_charge,
-)
+from bot.domain.planner import ChargePlan, PlanRequest, ScheduleRules, next_ready_by, plan_charge
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice, TariffKind
 from bot.domain.tariff import TariffError, TariffFormatError, TariffProvider
 from bot.domain.vehicle import Right

@@ -8,16 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.charge_power import ChargePower, PowerSource, choose_charge_power, learned_power_kw
 from bot.domain.planner import (
-    ChargePower,
     Interval,
     PlanningError,
     PlanNote,
     PlanRequest,
-    PowerSource,
     ScheduleRules,
-    choose_charge_power,
-    learned_power_kw,
     next_ready_by,
     plan_charge,
 )

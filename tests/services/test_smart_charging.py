@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.planner import ChargePower, PlanNote, PowerSource
+from bot.domain.charge_power import ChargePower, PowerSource
+from bot.domain.planner import PlanNote
 from bot.domain.tariff import PriceSlot, TariffError, TariffFormatError, TariffUnavailable
 from bot.services.errors import InvalidInput
 from bot.services.smart_charging import SmartChargeGoal, SmartChargingService, TariffDown

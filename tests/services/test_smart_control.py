@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.domain.charge_power import ChargePower, PowerSource
 from bot.domain.events import SmartChargeSwitched
-from bot.domain.planner import ChargePlan, ChargePower, PowerSource
+from bot.domain.planner import ChargePlan
 from bot.domain.smart_schedule import PlanKind
 from bot.domain.vehicle import Role
 from bot.persistence.smartcharge import SqlSmartChargeStore
