@@ -1,5 +1,6 @@
-"""Charging costs: per-chat cost settings (encrypted home), priced sessions per chat, and the plug state and
-mileage of each battery reading (for "charging at plug-in" and cost per 100 km).
+"""Charging costs: per-chat cost settings (encrypted home), priced sessions per chat, the plug state, mileage
+and car-reported energy of each battery reading (for "charging at plug-in", cost per 100 km and reported
+kWh), and each charge session's energy counter at both ends and how its kWh were found.
 
 Revision ID: 0007
 Revises: 0006
@@ -19,7 +20,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create cost_settings and session_costs; add battery_readings.plugged and .mileage_km."""
+    """Create cost_settings and session_costs; add reading plug, mileage and energy; add session energy."""
     op.create_table(
         "cost_settings",
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
@@ -56,11 +57,21 @@ def upgrade() -> None:
     with op.batch_alter_table("battery_readings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("plugged", sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column("mileage_km", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("available_energy_kwh", sa.Float(), nullable=True))
+    with op.batch_alter_table("charge_sessions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("start_energy_kwh", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("end_energy_kwh", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("energy_method", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
     """Drop what upgrade added."""
+    with op.batch_alter_table("charge_sessions", schema=None) as batch_op:
+        batch_op.drop_column("energy_method")
+        batch_op.drop_column("end_energy_kwh")
+        batch_op.drop_column("start_energy_kwh")
     with op.batch_alter_table("battery_readings", schema=None) as batch_op:
+        batch_op.drop_column("available_energy_kwh")
         batch_op.drop_column("mileage_km")
         batch_op.drop_column("plugged")
     op.drop_index("ix_session_costs_chat_start", table_name="session_costs")

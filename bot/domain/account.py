@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences
+from bot.domain.pricing import EnergyMethod
 from bot.domain.sharing import InviteProblem
 from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import Capabilities, Role, VehicleInfo
@@ -141,11 +142,12 @@ class BatteryReading:
     power_kw: float | None = None
     plugged: bool | None = None
     mileage_km: float | None = None
+    available_energy_kwh: float | None = None  # the car's own counter; None when it reports none
 
 
 @dataclass(frozen=True, slots=True)
 class ChargeSession:
-    """One charge, from start to end (end None while still charging)."""
+    """One charge, from start to end (end None while still charging), with how its kWh were found."""
 
     vehicle_id: int
     started_at: datetime
@@ -153,6 +155,10 @@ class ChargeSession:
     start_level: int | None = None
     end_level: int | None = None
     energy_kwh: float | None = None
+    # The car's energy counter at both ends (None when not reported); sessions stored before it have none.
+    start_energy_kwh: float | None = None
+    end_energy_kwh: float | None = None
+    energy_method: EnergyMethod | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,9 @@ from bot.domain.events import (
     Plugged,
     Unplugged,
 )
-from bot.domain.models import ModelTraits, energy_added_kwh
+from bot.domain.models import ModelTraits
 from bot.domain.phases import ChargePhase
+from bot.domain.session_energy import session_energy
 from bot.domain.snapshot import VehicleSnapshot
 
 FULL_LEVEL = 99
@@ -117,12 +118,9 @@ def _summary(
     duration: timedelta | None = None
     if session is not None and after.reported_at is not None:
         duration = after.reported_at - session.started_at
-    energy: float | None = None
     start_energy = session.start_energy_kwh if session is not None else before.available_energy_kwh
-    end_energy = after.available_energy_kwh
-    # The car's own energy figure beats our estimate, but 0 means "not reported" (protocol §8 item 4).
-    if start_energy and end_energy and end_energy >= start_energy:
-        energy = round(end_energy - start_energy, 1)
-    elif start_level is not None and after.battery_level is not None:
-        energy = energy_added_kwh(traits, start_level, after.battery_level)
-    return start_level, energy, duration
+    # The car's own energy figure beats our estimate when plausible (the same rule as the stored sessions).
+    energy = session_energy(
+        traits, start_level, after.battery_level, start_energy, after.available_energy_kwh
+    )
+    return start_level, None if energy is None else energy.kwh, duration

@@ -17,6 +17,7 @@ from bot.domain.costs import AwayPrice, CostSettings, Home, Place, SessionCost
 from bot.domain.pricing import EnergyMethod, Unpriced
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
+from bot.persistence.history import reading_of, session_of
 from bot.persistence.tables import (
     BatteryReadingRow,
     ChargeSessionRow,
@@ -197,12 +198,7 @@ class SqlCostStore:
                 )
                 .order_by(col(ChargeSessionRow.started_at))
             )
-            return [
-                ChargeSession(
-                    r.vehicle_id, r.started_at, r.ended_at, r.start_level, r.end_level, r.energy_kwh
-                )
-                for r in rows
-            ]
+            return [session_of(r) for r in rows]
 
     async def readings(
         self, vehicle_id: int, since: datetime, until: datetime
@@ -229,16 +225,7 @@ class SqlCostStore:
                     )
                 )
             for r in rows:
-                yield BatteryReading(
-                    r.vehicle_id,
-                    r.reported_at,
-                    r.level,
-                    r.range_km,
-                    r.charging,
-                    r.power_kw,
-                    r.plugged,
-                    r.mileage_km,
-                )
+                yield reading_of(r)
             if len(rows) < PAGE:
                 return
             cursor, first = rows[-1].reported_at, False

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.domain.account import BatteryReading, ChargeSession
+from bot.domain.pricing import EnergyMethod
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import GroupCommit
 from bot.persistence.tables import BatteryReadingRow, ChargeSessionRow, SessionCostRow
@@ -48,19 +49,7 @@ class SqlHistoryRepository:
                 )
                 .order_by(col(BatteryReadingRow.reported_at))
             )
-            return [
-                BatteryReading(
-                    row.vehicle_id,
-                    row.reported_at,
-                    row.level,
-                    row.range_km,
-                    row.charging,
-                    row.power_kw,
-                    row.plugged,
-                    row.mileage_km,
-                )
-                for row in rows
-            ]
+            return [reading_of(row) for row in rows]
 
     async def add_session(self, session_value: ChargeSession) -> None:
         """Insert a session, or update the one with the same vehicle and start time."""
@@ -82,6 +71,10 @@ class SqlHistoryRepository:
             row.start_level = session_value.start_level
             row.end_level = session_value.end_level
             row.energy_kwh = session_value.energy_kwh
+            row.start_energy_kwh = session_value.start_energy_kwh
+            row.end_energy_kwh = session_value.end_energy_kwh
+            method = session_value.energy_method
+            row.energy_method = None if method is None else method.value
 
     async def sessions(self, vehicle_id: int, limit: int) -> list[ChargeSession]:
         """Most recent sessions first."""
@@ -92,17 +85,7 @@ class SqlHistoryRepository:
                 .order_by(col(ChargeSessionRow.started_at).desc())
                 .limit(limit)
             )
-            return [
-                ChargeSession(
-                    row.vehicle_id,
-                    row.started_at,
-                    row.ended_at,
-                    row.start_level,
-                    row.end_level,
-                    row.energy_kwh,
-                )
-                for row in rows
-            ]
+            return [session_of(row) for row in rows]
 
     async def purge(self, before: datetime) -> int:
         """Delete readings and finished sessions older than `before`."""
@@ -148,6 +131,7 @@ async def _insert_new(session: AsyncSession, readings: list[BatteryReading]) -> 
                 "power_kw": reading.power_kw,
                 "plugged": reading.plugged,
                 "mileage_km": reading.mileage_km,
+                "available_energy_kwh": reading.available_energy_kwh,
             }
         )
         results.append(True)
@@ -155,6 +139,44 @@ async def _insert_new(session: AsyncSession, readings: list[BatteryReading]) -> 
         # One executemany insert (Core, not one ORM object per row): a sweep stores hundreds at once.
         await session.execute(insert(BatteryReadingRow), rows)
     return results
+
+
+def reading_of(row: BatteryReadingRow) -> BatteryReading:
+    """The reading a row holds."""
+    return BatteryReading(
+        row.vehicle_id,
+        row.reported_at,
+        row.level,
+        row.range_km,
+        row.charging,
+        row.power_kw,
+        row.plugged,
+        row.mileage_km,
+        row.available_energy_kwh,
+    )
+
+
+def session_of(row: ChargeSessionRow) -> ChargeSession:
+    """The session a row holds (one stored before the energy method existed has none: levels are used)."""
+    return ChargeSession(
+        row.vehicle_id,
+        row.started_at,
+        row.ended_at,
+        row.start_level,
+        row.end_level,
+        row.energy_kwh,
+        row.start_energy_kwh,
+        row.end_energy_kwh,
+        _method(row.energy_method),
+    )
+
+
+def _method(value: str | None) -> EnergyMethod | None:
+    # An unknown value (written by a newer release) reads as "not known": the session falls back to levels.
+    try:
+        return None if value is None else EnergyMethod(value)
+    except ValueError:
+        return None
 
 
 def _utc(moment: datetime) -> datetime:

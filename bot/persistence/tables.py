@@ -200,6 +200,7 @@ class BatteryReadingRow(SQLModel, table=True):
     power_kw: float | None = None
     plugged: bool | None = None
     mileage_km: float | None = None
+    available_energy_kwh: float | None = None
 
 
 class ChargeSessionRow(SQLModel, table=True):
@@ -215,6 +216,10 @@ class ChargeSessionRow(SQLModel, table=True):
     start_level: int | None = None
     end_level: int | None = None
     energy_kwh: float | None = None
+    start_energy_kwh: float | None = None
+    end_energy_kwh: float | None = None
+    # "reported" or "levels" (bot.domain.pricing.EnergyMethod); None on sessions stored before it existed.
+    energy_method: str | None = Field(default=None, max_length=16)
 
 
 class InviteRow(SQLModel, table=True):

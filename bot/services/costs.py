@@ -29,6 +29,7 @@ from bot.domain.models import traits_for
 from bot.domain.pricing import (
     COST_PLACES,
     EnergyEstimate,
+    EnergyMethod,
     Priced,
     Unpriced,
     estimate_energy,
@@ -274,7 +275,9 @@ class CostService:
         if session.ended_at is None:
             return dataclasses.replace(base, reason=Unpriced.ONGOING)
         traits = traits_for(vehicle.info.model_code)
-        energy = estimate_energy(None, session.start_level, session.end_level, traits.usable_capacity_kwh)
+        # The car's figure only when the session found its counter plausible (older sessions: levels).
+        reported = session.energy_kwh if session.energy_method is EnergyMethod.REPORTED else None
+        energy = estimate_energy(reported, session.start_level, session.end_level, traits.usable_capacity_kwh)
         if energy is None:
             return dataclasses.replace(base, reason=Unpriced.NO_ENERGY)
         grid = grid_energy(energy.battery_kwh, settings.loss)

@@ -1,8 +1,9 @@
 """Battery history: readings from the poller, charge sessions derived from them, retention, /history data.
 
 A session opens at the first reading that shows a charge in progress and closes at the first one that does
-not; kWh are estimated from the model's usable capacity and the levels (the car's own energy counter is too
-often missing), average power from kWh and duration.
+not; kWh are the change of the car's own energy counter when it reported one at both ends and the change is
+plausible, else estimated from the levels and the model's usable capacity (`bot.domain.session_energy`);
+the session remembers which. Average power is kWh over duration.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.account import BatteryReading, ChargeSession
-from bot.domain.models import ModelTraits, energy_added_kwh
+from bot.domain.models import ModelTraits
+from bot.domain.pricing import EnergyMethod
+from bot.domain.session_energy import session_energy
 from bot.domain.vehicle import Right
 from bot.services import errors
 from bot.services.access import authorize
@@ -34,6 +37,7 @@ class SessionSummary:
     start_level: int | None
     end_level: int | None
     energy_kwh: float | None
+    energy_method: EnergyMethod | None = None
 
     @property
     def duration(self) -> timedelta | None:
@@ -63,7 +67,12 @@ class HistoryView:
 def summarise(session: ChargeSession) -> SessionSummary:
     """The summary of a stored session."""
     return SessionSummary(
-        session.started_at, session.ended_at, session.start_level, session.end_level, session.energy_kwh
+        session.started_at,
+        session.ended_at,
+        session.start_level,
+        session.end_level,
+        session.energy_kwh,
+        session.energy_method,
     )
 
 
@@ -74,7 +83,7 @@ def derive_sessions(readings: Sequence[BatteryReading], traits: ModelTraits) -> 
     for reading in readings:
         if reading.charging:
             if current is None:
-                current = ChargeSession(reading.vehicle_id, reading.reported_at, start_level=reading.level)
+                current = _open(reading)
             current = _extend(current, reading, traits)
         elif current is not None:
             sessions.append(_close(current, reading, traits))
@@ -84,27 +93,43 @@ def derive_sessions(readings: Sequence[BatteryReading], traits: ModelTraits) -> 
     return sessions
 
 
+def _open(reading: BatteryReading) -> ChargeSession:
+    return ChargeSession(
+        reading.vehicle_id,
+        reading.reported_at,
+        start_level=reading.level,
+        start_energy_kwh=reading.available_energy_kwh,
+    )
+
+
 def _extend(session: ChargeSession, reading: BatteryReading, traits: ModelTraits) -> ChargeSession:
-    return dataclasses.replace(
-        session, end_level=reading.level, energy_kwh=_energy(traits, session.start_level, reading.level)
+    return _with_energy(
+        dataclasses.replace(session, end_level=reading.level, end_energy_kwh=reading.available_energy_kwh),
+        traits,
     )
 
 
 def _close(session: ChargeSession, reading: BatteryReading, traits: ModelTraits) -> ChargeSession:
-    # The charge ended at the latest by this reading; its level is the level reached.
+    # The charge ended at the latest by this reading; its level (and counter) is what was reached.
     end_level = reading.level if reading.level is not None else session.end_level
-    return dataclasses.replace(
-        session,
-        ended_at=reading.reported_at,
-        end_level=end_level,
-        energy_kwh=_energy(traits, session.start_level, end_level),
+    end_energy = reading.available_energy_kwh or session.end_energy_kwh
+    return _with_energy(
+        dataclasses.replace(
+            session, ended_at=reading.reported_at, end_level=end_level, end_energy_kwh=end_energy
+        ),
+        traits,
     )
 
 
-def _energy(traits: ModelTraits, start: int | None, end: int | None) -> float | None:
-    if start is None or end is None:
-        return None
-    return energy_added_kwh(traits, start, end)
+def _with_energy(session: ChargeSession, traits: ModelTraits) -> ChargeSession:
+    energy = session_energy(
+        traits, session.start_level, session.end_level, session.start_energy_kwh, session.end_energy_kwh
+    )
+    return dataclasses.replace(
+        session,
+        energy_kwh=None if energy is None else energy.kwh,
+        energy_method=None if energy is None else energy.method,
+    )
 
 
 class HistoryService:
@@ -135,9 +160,7 @@ class HistoryService:
         open_session = latest[0] if latest and latest[0].ended_at is None else None
         if reading.charging:
             if open_session is None:
-                open_session = ChargeSession(
-                    reading.vehicle_id, reading.reported_at, start_level=reading.level
-                )
+                open_session = _open(reading)
             await self._history.add_session(_extend(open_session, reading, traits))
         elif open_session is not None:
             await self._history.add_session(_close(open_session, reading, traits))

@@ -405,6 +405,7 @@ def _reading(vehicle_id: int, snapshot: VehicleSnapshot) -> BatteryReading | Non
         power_kw=snapshot.charging_power_kw,
         plugged=None if snapshot.plug is PlugState.UNKNOWN else snapshot.plug is PlugState.PLUGGED,
         mileage_km=snapshot.mileage_km,
+        available_energy_kwh=snapshot.available_energy_kwh or None,  # 0 means "not reported"
     )
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.domain.pricing import EnergyMethod
 from bot.services.history import HistoryView, SessionSummary
 from bot.telegram_ui.charts import ChartLabels, battery_chart
 from bot.telegram_ui.context import BotApplication, BotContext
@@ -73,12 +74,18 @@ def _session_line(text: HistoryText, session: SessionSummary, time_zone: str) ->
         end=end,
         from_level=_percent(session.start_level, unknown),
         to_level=_percent(session.end_level, unknown),
-        energy=unknown
-        if session.energy_kwh is None
-        else text("history.kwh", value=text.number(session.energy_kwh)),
+        energy=_energy(text, session, unknown),
         duration=unknown if duration is None else _duration(text, duration),
         power=unknown if power is None else text("history.kw", value=text.number(power)),
     )
+
+
+def _energy(text: HistoryText, session: SessionSummary, unknown: str) -> str:
+    if session.energy_kwh is None:
+        return unknown
+    # Says where the figure comes from only when it is the car's own (the estimate is the usual case).
+    key = "history.kwh_reported" if session.energy_method is EnergyMethod.REPORTED else "history.kwh"
+    return text(key, value=text.number(session.energy_kwh))
 
 
 def _percent(level: int | None, unknown: str) -> str:

@@ -116,6 +116,25 @@ def test_a_full_charge_cycle_notifies_each_step_once() -> None:
     assert complete.energy_added_kwh == 31.2
 
 
+def _charge_with_counter(start_kwh: float, end_kwh: float) -> ChargeComplete:
+    _, batches = run(
+        [
+            reading(0, 40, PlugState.PLUGGED, available_energy_kwh=start_kwh),
+            charging(10, 41),
+            reading(130, 100, PlugState.PLUGGED, ChargeState.CHARGE_ENDED, available_energy_kwh=end_kwh),
+        ]
+    )
+    (complete,) = batches[2]
+    assert isinstance(complete, ChargeComplete)
+    return complete
+
+
+def test_charge_complete_takes_the_cars_counter_when_plausible_else_the_levels() -> None:
+    assert _charge_with_counter(20.9, 52.0).energy_added_kwh == 31.1
+    assert _charge_with_counter(52.0, 20.9).energy_added_kwh == 31.2  # went down: 52 kWh × 60 points
+    assert _charge_with_counter(1.0, 60.0).energy_added_kwh == 31.2  # more than the battery holds
+
+
 def test_stale_or_equal_report_times_never_notify() -> None:
     state, _ = run([reading(0, 40)])
     for stale in (reading(0, 40, PlugState.PLUGGED), reading(-5, 40, PlugState.PLUGGED)):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.account import BatteryReading
+from bot.domain.pricing import EnergyMethod
 from bot.domain.vehicle import Role, VehicleInfo
 from bot.services.history import HistoryView, SessionSummary
 from bot.services.views import LinkedVehicle
@@ -76,3 +77,13 @@ def test_starting_the_bot_does_not_load_matplotlib_until_a_chart_is_drawn() -> N
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_a_session_measured_by_the_cars_counter_says_so() -> None:
+    reported = _view(SessionSummary(T0, T0 + timedelta(hours=3), 20, 80, 31.0, EnergyMethod.REPORTED))
+    estimated = _view(SessionSummary(T0, T0 + timedelta(hours=3), 20, 80, 31.2, EnergyMethod.LEVELS))
+    assert "· 31,0 kWh (déclarés par la voiture) ·" in render_history(HistoryText("fr"), reported, "UTC")
+    assert "· 31.0 kWh (reported by the car) ·" in render_history(HistoryText("en"), reported, "UTC")
+    text = render_history(HistoryText("en"), estimated, "UTC")
+    assert "· 31.2 kWh · 3 h 00" in text
+    assert "reported" not in text

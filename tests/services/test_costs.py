@@ -10,17 +10,20 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.app.graph import GraphOptions
 from bot.app.tariffs import tariff_factory
 from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.costs import SessionCost
-from bot.domain.pricing import Unpriced
+from bot.domain.pricing import EnergyMethod, Unpriced
 from bot.domain.smart_schedule import TariffChoice, TariffKind
 from bot.domain.tariff import PriceSlot, TariffProvider, TariffUnavailable
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.costs import SqlCostStore
 from bot.persistence.history import SqlHistoryRepository
+from bot.poller.scheduler import PollerSettings
 from bot.services.costs import CostService
 from bot.services.errors import InvalidInput
+from bot.services.views import LinkResult
 from bot.simulator.tariff import TariffSimulator, agile_like_day
 from tests.persistence import factories as f
 from tests.support.stack import Stack, service_stack
@@ -253,3 +256,68 @@ async def test_an_agile_session_is_priced_from_the_historic_half_hours_of_the_oc
         assert cost.cost is not None
         assert abs(cost.cost - grid * average) < Decimal("0.000001")
         assert any("standard-unit-rates" in request.url.path for request in octopus.requests)
+
+
+class FlatFeed:
+    """0.20 EUR/kWh at every hour asked for."""
+
+    async def prices(self, start: datetime, end: datetime) -> list[PriceSlot]:
+        hour = start.replace(minute=0, second=0, microsecond=0)
+        hours = int((end - hour) / timedelta(hours=1)) + 1
+        return [
+            PriceSlot(hour + timedelta(hours=h), hour + timedelta(hours=h + 1), Decimal("0.20"), "EUR")
+            for h in range(hours)
+        ]
+
+
+async def test_a_simulated_car_that_reports_its_energy_is_priced_from_its_counter(tmp_path: Path) -> None:
+    options = GraphOptions(max_calls_per_hour=60, poller=PollerSettings(tick_seconds=60))
+    async with service_stack(tmp_path, options) as stack:
+        account = stack.sim.add_account(f.EMAIL, "s3cret-pass")
+        vin = stack.sim.add_vehicle(account, "X102VE", battery_level=40).vin
+        assert isinstance(await stack.graph.linking.begin(CHAT, "fr_FR", f.EMAIL, "s3cret-pass"), LinkResult)
+
+        async def run(minutes: int, step: int) -> None:
+            for _ in range(0, minutes, step):
+                stack.clock.advance(minutes=step)
+                await stack.graph.poller.tick()
+
+        await run(30, 1)
+        stack.sim.plug(vin)
+        await run(4 * 60, 5)
+        stack.sim.unplug(vin)
+        await run(60, 5)
+
+        vehicle = (await stack.graph.stores.vehicles.vehicles_for_chat(CHAT))[0]
+        store = SqlCostStore(stack.db, stack.cipher)
+        (session,) = await store.sessions(
+            vehicle.vehicle_id, stack.clock() - timedelta(days=1), stack.clock()
+        )
+        # The simulator reports the battery's energy (52 kWh × level, rounded to the kWh) with each reading.
+        assert session.start_level is not None
+        assert session.end_level == 100
+        assert session.start_energy_kwh == round(52 * session.start_level / 100)
+        assert session.end_energy_kwh == 52
+        assert session.energy_method is EnergyMethod.REPORTED
+        reported = 52 - round(52 * session.start_level / 100)
+        assert session.energy_kwh == reported
+
+        def factory(_choice: TariffChoice, _zone: str) -> TariffProvider:
+            return FlatFeed()
+
+        service = CostService(
+            store,
+            Choices(FEED),
+            factory,
+            stack.graph.stores.vehicles,
+            stack.graph.stores.chats,
+            stack.graph.gateway,
+            stack.clock,
+        )
+        await service.refresh(CHAT)
+        (cost,) = await store.costs(CHAT, session.started_at, session.started_at + timedelta(seconds=1))
+        assert cost.method is EnergyMethod.REPORTED
+        assert cost.battery_kwh == Decimal(str(float(reported)))
+        assert cost.cost == (Decimal(reported) / Decimal("0.9") * Decimal("0.20")).quantize(
+            Decimal("0.000001")
+        )

@@ -9,6 +9,7 @@ import pytest
 from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.models import traits_for
 from bot.domain.preferences import ChatSettings
+from bot.domain.pricing import EnergyMethod
 from bot.services import errors
 from bot.services.history import HistoryService, derive_sessions, summarise
 from tests.poller.fakes import FakeChats, FakeHistory, FakeVehicles
@@ -104,3 +105,55 @@ async def test_overview_refuses_chats_without_the_vehicle() -> None:
         await s.service.overview(999)
     with pytest.raises(errors.NotPermitted):
         await s.service.overview(100, vehicle_id=2)
+
+
+def _with_energy(*points: tuple[int, int, bool, float | None]) -> list[BatteryReading]:
+    return [
+        BatteryReading(1, T0 + timedelta(minutes=m), level, charging=c, available_energy_kwh=kwh)
+        for m, level, c, kwh in points
+    ]
+
+
+def test_a_session_takes_the_cars_counter_change_when_reported_at_both_ends() -> None:
+    readings = _with_energy((0, 40, True, 20.9), (60, 60, True, 31.0), (120, 80, False, 41.2))
+    (session,) = derive_sessions(readings, ZOE)
+    assert (session.start_energy_kwh, session.end_energy_kwh) == (20.9, 41.2)
+    assert session.energy_kwh == pytest.approx(20.3)
+    assert session.energy_method is EnergyMethod.REPORTED
+    assert summarise(session).energy_method is EnergyMethod.REPORTED
+
+
+def test_a_closing_reading_without_counter_keeps_the_last_reported_one() -> None:
+    readings = _with_energy((0, 40, True, 20.9), (60, 60, True, 31.0), (120, 60, False, None))
+    (session,) = derive_sessions(readings, ZOE)
+    assert session.energy_kwh == pytest.approx(10.1)
+    assert session.energy_method is EnergyMethod.REPORTED
+
+
+@pytest.mark.parametrize(
+    "readings",
+    [
+        _with_energy((0, 40, True, None), (120, 80, False, 41.2)),  # no counter at the start
+        _with_energy((0, 40, True, 41.2), (120, 80, False, 20.9)),  # counter went down
+        _with_energy((0, 40, True, 1.0), (120, 80, False, 70.0)),  # more than the battery holds
+    ],
+)
+def test_a_missing_or_implausible_counter_gives_the_level_estimate(readings: list[BatteryReading]) -> None:
+    (session,) = derive_sessions(readings, ZOE)
+    assert session.energy_kwh == pytest.approx(20.8)  # 52 kWh × 40 points
+    assert session.energy_method is EnergyMethod.LEVELS
+
+
+async def test_recorded_sessions_remember_the_counter_like_derived_ones() -> None:
+    s = Stack()
+    readings = _with_energy(
+        (0, 40, False, 20.0), (10, 40, True, 20.9), (70, 60, True, 31.0), (130, 80, False, 41.2)
+    )
+    was = False
+    for reading in readings:
+        await s.service.record(reading, was, ZOE)
+        was = reading.charging
+    (stored,) = await s.repo.sessions(1, 10)
+    assert stored == derive_sessions(readings, ZOE)[0]
+    assert stored.energy_method is EnergyMethod.REPORTED
+    assert stored.energy_kwh == pytest.approx(20.3)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.costs import CostSettings, MonthFigures, SessionCost
+from bot.domain.pricing import EnergyMethod
 from bot.services.cost_report import CostsView
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.i18n.locales import decimal
@@ -60,8 +61,17 @@ def render_costs(tr: Translator, view: CostsView, settings: CostSettings, costs:
         lines.append(tr("costs.unpriced_count", count=sum(reasons.values()), reasons=named))
     if any(c.gaps for c in costs):
         lines.append(tr("costs.gaps"))
-    lines += ["", tr("costs.footer", loss=tr.number(float(settings.loss * 100)))]
+    energy = tr(f"costs.energy.{_energy_source(costs)}")
+    lines += ["", tr("costs.footer", loss=tr.number(float(settings.loss * 100)), energy=energy)]
     return "\n".join(lines)
+
+
+def _energy_source(costs: list[SessionCost]) -> str:
+    """Where the kWh shown come from: 'reported' (the car's counter), 'levels', or 'mixed'."""
+    methods = {c.method for c in costs if c.method is not None}
+    if methods == {EnergyMethod.REPORTED}:
+        return "reported"
+    return "mixed" if EnergyMethod.REPORTED in methods else "levels"
 
 
 def session_cost(tr: Translator, cost: SessionCost | None) -> str:

@@ -21,9 +21,12 @@ EN: Final[dict[str, str]] = {
     "costs.extra_cost": " · {saving} more than at plug-in",
     "costs.unpriced_count": "{count} not priced: {reasons}",
     "costs.footer": (
-        "kWh from the grid, with a {loss} % charging loss; energy from the battery level × capacity. "
+        "kWh from the grid, with a {loss} % charging loss; energy {energy}. "
         "“Saved”: against charging at once at plug-in, same energy, your tariff's prices then."
     ),
+    "costs.energy.levels": "from the battery level × capacity",
+    "costs.energy.reported": "reported by the car",
+    "costs.energy.mixed": "reported by the car, else from the battery level × capacity",
     "costs.gaps": "Some prices were missing: the nearest known price was used (marked ≈).",
     "costs.no_tariff": "No tariff yet: set one with /smarttariff to price your charges.",
     "costs.chart_title": "Charging cost per month",
@@ -110,10 +113,13 @@ FR: Final[dict[str, str]] = {
     "costs.extra_cost": " · {saving} de plus qu'au branchement",
     "costs.unpriced_count": "{count} sans prix : {reasons}",
     "costs.footer": (
-        "kWh pris au réseau, avec {loss} % de pertes de charge ; énergie = niveau de batterie × capacité. "
+        "kWh pris au réseau, avec {loss} % de pertes de charge ; énergie {energy}. "
         "« Économisé » : par rapport à une charge immédiate au branchement, même énergie, "
         "prix de votre tarif."
     ),
+    "costs.energy.levels": "= niveau de batterie × capacité",
+    "costs.energy.reported": "déclarée par la voiture",
+    "costs.energy.mixed": "déclarée par la voiture, sinon niveau de batterie × capacité",
     "costs.gaps": "Des prix manquaient : le prix connu le plus proche a été utilisé (marqué ≈).",
     "costs.no_tariff": "Pas encore de tarif : choisissez-en un avec /smarttariff pour chiffrer vos charges.",
     "costs.chart_title": "Coût de recharge par mois",
@@ -203,9 +209,12 @@ DE: Final[dict[str, str]] = {
     "costs.extra_cost": " · {saving} mehr als beim Einstecken",
     "costs.unpriced_count": "{count} ohne Preis: {reasons}",
     "costs.footer": (
-        "kWh aus dem Netz, mit {loss} % Ladeverlust; Energie = Akkustand × Kapazität. "
+        "kWh aus dem Netz, mit {loss} % Ladeverlust; Energie {energy}. "
         "„Gespart“: gegenüber sofortigem Laden beim Einstecken, gleiche Energie, Preise Ihres Tarifs."
     ),
+    "costs.energy.levels": "= Akkustand × Kapazität",
+    "costs.energy.reported": "vom Auto gemeldet",
+    "costs.energy.mixed": "vom Auto gemeldet, sonst Akkustand × Kapazität",
     "costs.gaps": "Einige Preise fehlten: der nächste bekannte Preis wurde verwendet (mit ≈ markiert).",
     "costs.no_tariff": "Noch kein Tarif: wählen Sie einen mit /smarttariff, um Ihre Ladungen zu bepreisen.",
     "costs.chart_title": "Ladekosten pro Monat",

@@ -1,0 +1,68 @@
+"""Readings and sessions keep the car's energy counter and the session's energy method (SQLite and PG)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from bot.domain.account import BatteryReading, ChargeSession
+from bot.domain.pricing import EnergyMethod
+from bot.persistence.costs import SqlCostStore
+from bot.persistence.crypto import CredentialCipher
+from bot.persistence.engine import Database
+from bot.persistence.history import SqlHistoryRepository
+from bot.persistence.tables import ChargeSessionRow
+from tests.persistence import factories as f
+
+START = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
+
+
+async def test_a_readings_reported_energy_round_trips(db: Database, cipher: CredentialCipher) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    history = SqlHistoryRepository(db)
+    reported = BatteryReading(vehicle_id, START, 40, 150.0, True, 7.4, True, 10_000.0, 20.9)
+    silent = BatteryReading(vehicle_id, START + timedelta(minutes=5), 41, 152.0, True)
+    assert await history.add_reading(reported)
+    assert await history.add_reading(silent)
+    assert await history.readings(vehicle_id, START) == [reported, silent]
+    store = SqlCostStore(db, cipher)
+    assert [r async for r in store.readings(vehicle_id, START, START + timedelta(hours=1))] == [
+        reported,
+        silent,
+    ]
+
+
+async def test_a_sessions_counter_and_method_round_trip(db: Database, cipher: CredentialCipher) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    history = SqlHistoryRepository(db)
+    session = ChargeSession(
+        vehicle_id, START, START + timedelta(hours=4), 40, 80, 20.3, 20.9, 41.2, EnergyMethod.REPORTED
+    )
+    await history.add_session(session)
+    assert await history.sessions(vehicle_id, 5) == [session]
+    store = SqlCostStore(db, cipher)
+    assert await store.sessions(vehicle_id, START, START + timedelta(days=1)) == [session]
+    # Updated in place as the charge goes on: the method follows.
+    levels = ChargeSession(
+        vehicle_id, START, START + timedelta(hours=4), 40, 80, 20.8, None, 41.2, EnergyMethod.LEVELS
+    )
+    await history.add_session(levels)
+    assert await history.sessions(vehicle_id, 5) == [levels]
+
+
+async def test_an_old_or_unknown_method_reads_as_none(db: Database, cipher: CredentialCipher) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    history = SqlHistoryRepository(db)
+    old = ChargeSession(vehicle_id, START, START + timedelta(hours=4), 40, 80, 20.8)
+    await history.add_session(old)
+    assert await history.sessions(vehicle_id, 5) == [old]
+    async with db.write() as session:
+        await session.execute(
+            update(ChargeSessionRow)
+            .where(col(ChargeSessionRow.vehicle_id) == vehicle_id)
+            .values(energy_method="meter")
+        )
+    (read,) = await history.sessions(vehicle_id, 5)
+    assert read.energy_method is None
