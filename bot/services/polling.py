@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.account import (
-    BatteryReading,
     OutboxEntry,
     StoredAccount,
     StoredVehicle,
@@ -39,7 +38,7 @@ from bot.domain.events import (
 )
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
-from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
+from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import Role
 from bot.domain.zones import zone_or_utc
 from bot.renault.errors import RenaultError
@@ -48,6 +47,7 @@ from bot.services.cadence import next_due
 from bot.services.history import HistoryService
 from bot.services.notify import NotificationService
 from bot.services.poll_memory import PollMemory
+from bot.services.poll_readings import merged, reading_of, reports_charging
 from bot.services.polling_ports import AccountFlags, NextPoll, PollStates, PollVehicles, VehicleReader
 from bot.services.ports import Clock
 from bot.services.snapshot_mapping import merge_known
@@ -230,7 +230,7 @@ class PollingService:
         if self._cockpit_due(vehicle, memory, now):
             try:
                 extra = await self._call(vehicle, COCKPIT, now)
-                snapshot = _merge(snapshot, extra)
+                snapshot = merged(snapshot, extra)
             except (errors.FeatureUnavailable, errors.RenaultDown, errors.PrivacyMode):
                 pass  # mileage is a nicety; the battery reading stands on its own
             requests += 1
@@ -288,8 +288,8 @@ class PollingService:
             entries += await self._notify.enqueue_for_chat(vehicle.vehicle_id, sub.settings, events)
         if stop_charge:
             requests += await self._stop_charge(vehicle)
-        was_charging = stored.snapshot is not None and phase_is_charging(stored.snapshot)
-        await self._history.record(_reading(vehicle.vehicle_id, snapshot), was_charging, traits)
+        was_charging = stored.snapshot is not None and reports_charging(stored.snapshot)
+        await self._history.record(reading_of(vehicle.vehicle_id, snapshot), was_charging, traits)
         phase = phase_of(snapshot, traits).value
         follow_up = memory.follow_ups > 0
         memory = dataclasses.replace(
@@ -391,34 +391,3 @@ class PollingService:
             size = max(len(await self._vehicle_ids_of(vehicle.account_id)), 1)
             self._account_sizes[vehicle.account_id] = size
         return size
-
-
-def _reading(vehicle_id: int, snapshot: VehicleSnapshot) -> BatteryReading | None:
-    if snapshot.reported_at is None:
-        return None
-    return BatteryReading(
-        vehicle_id=vehicle_id,
-        reported_at=snapshot.reported_at,
-        level=snapshot.battery_level,
-        range_km=snapshot.range_km,
-        charging=phase_is_charging(snapshot),
-        power_kw=snapshot.charging_power_kw,
-        plugged=None if snapshot.plug is PlugState.UNKNOWN else snapshot.plug is PlugState.PLUGGED,
-        mileage_km=snapshot.mileage_km,
-        available_energy_kwh=snapshot.available_energy_kwh or None,  # 0 means "not reported"
-    )
-
-
-def phase_is_charging(snapshot: VehicleSnapshot) -> bool:
-    """Whether a reading shows a charge in progress (model-independent: only the in-progress code counts)."""
-    return snapshot.charge is ChargeState.CHARGE_IN_PROGRESS
-
-
-def _merge(base: VehicleSnapshot, extra: VehicleSnapshot) -> VehicleSnapshot:
-    """The battery reading plus whatever another endpoint reported (mileage...), battery fields winning."""
-    changes = {
-        f.name: getattr(extra, f.name)
-        for f in dataclasses.fields(extra)
-        if f.name not in ("vin", "reported_at") and getattr(base, f.name) is None and getattr(extra, f.name)
-    }
-    return dataclasses.replace(base, **changes)
