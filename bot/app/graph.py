@@ -25,6 +25,12 @@ from bot.observability.metrics import BotMetrics
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
 from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
+from bot.persistence.conversations import (
+    SqlActionRates,
+    SqlConversationPurge,
+    SqlDraftStore,
+    SqlLoginStore,
+)
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.history import SqlHistoryRepository
@@ -32,6 +38,7 @@ from bot.persistence.invites import SqlInviteRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
+from bot.persistence.update_journal import SqlUpdateJournal
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
 from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
@@ -39,7 +46,7 @@ from bot.poller.scheduler import Poller, PollerSettings
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
-from bot.services.actions import ActionService
+from bot.services.actions import ACTION_INTERVAL, ActionService
 from bot.services.gateway import RenaultGateway
 from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
@@ -68,6 +75,11 @@ class Stores:
     history: SqlHistoryRepository
     invites: SqlInviteRepository
     smart: SqlSmartChargeStore
+    logins: SqlLoginStore
+    drafts: SqlDraftStore
+    rates: SqlActionRates
+    journal: SqlUpdateJournal
+    conversation_purge: SqlConversationPurge
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +115,7 @@ class Graph:
     poller: Poller
 
 
-def build_stores(db: Database, cipher: CredentialCipher) -> Stores:
+def build_stores(db: Database, cipher: CredentialCipher, clock: Clock) -> Stores:
     """Repositories over one database and cipher."""
     return Stores(
         db=db,
@@ -117,6 +129,11 @@ def build_stores(db: Database, cipher: CredentialCipher) -> Stores:
         history=SqlHistoryRepository(db),
         invites=SqlInviteRepository(db),
         smart=SqlSmartChargeStore(db),
+        logins=SqlLoginStore(db, cipher),
+        drafts=SqlDraftStore(db, cipher),
+        rates=SqlActionRates(db),
+        journal=SqlUpdateJournal(db, clock),
+        conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
     )
 
 
@@ -148,7 +165,7 @@ def build_graph(
     """The whole graph on injected I/O (HTTP client, database, cipher, notifier) and time."""
     options = options or GraphOptions()
     metrics = options.metrics
-    stores = build_stores(db, cipher)
+    stores = build_stores(db, cipher, clock)
     client = RenaultClient(
         http,
         overrides=options.locale_overrides,
@@ -156,7 +173,9 @@ def build_graph(
         gate=_gate(stores, clock, options),
     )
     gateway = RenaultGateway(client, stores.accounts, stores.vehicles, clock)
-    linking = LinkingService(client, stores.chats, stores.accounts, stores.vehicles, clock)
+    linking = LinkingService(
+        client, stores.chats, stores.accounts, stores.vehicles, clock, challenges=stores.logins
+    )
     if metrics is not None:
         notifier = CountingNotifier(notifier, metrics)
     notifications = NotificationService(stores.outbox, stores.chats, stores.states, notifier, clock)
@@ -184,7 +203,7 @@ def build_graph(
         next_poll=next_poll,
         clock=clock,
     )
-    actions = ActionService(linking, gateway, clock, watcher=polling)
+    actions = ActionService(linking, gateway, clock, watcher=polling, rates=stores.rates)
     control = SmartChargeControl(linking, gateway, stores.smart, clock)
     smart = SmartChargeAssistant(
         linking, gateway, stores.chats, stores.smart, control, tariff_factory(http), notifications, clock

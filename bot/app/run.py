@@ -25,7 +25,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 from bot.app.graph import Graph, GraphOptions, build_graph, interval_policy, system_clock
 from bot.app.health import health_endpoint
 from bot.app.http import new_http_client
-from bot.app.jobs import register_smart_jobs
+from bot.app.jobs import register_conversation_purge, register_smart_jobs
 from bot.config import Settings
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -120,7 +120,10 @@ async def open_bot(
             if warning is not None:
                 log.warning(warning)
             graph = build_graph(http, db, cipher, system_clock, notifier, options)
-            yield Running(graph, bot, http, db, registry, metrics)
+            try:
+                yield Running(graph, bot, http, db, registry, metrics)
+            finally:
+                await graph.stores.journal.dispose()
     finally:
         await db.dispose()
 
@@ -136,6 +139,9 @@ def ui_services(graph: Graph) -> Services:
         schedules=graph.actions,
         smart=graph.smart,
         history=graph.history,
+        logins=graph.stores.logins,
+        drafts=graph.stores.drafts,
+        journal=graph.stores.journal,
     )
 
 
@@ -166,6 +172,7 @@ async def start(application: BotApplication, graph: Graph, settings: Settings | 
     assert application.job_queue is not None
     register_poller(application.job_queue, graph.poller, housekeeping=graph.history.purge)
     register_smart_jobs(application.job_queue, graph.smart)
+    register_conversation_purge(application.job_queue, graph.stores.conversation_purge, graph.clock)
     await publish_commands(application)
     assert application.updater is not None
     if settings is not None and settings.webhook_url:

@@ -14,6 +14,7 @@ from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeSchedule
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
 from bot.services.actions import ActionRequest
+from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
 from bot.services.history import HistoryView
 from bot.services.smart_charging import SmartPlanView
 from bot.services.views import (
@@ -25,7 +26,6 @@ from bot.services.views import (
     StatusView,
 )
 from bot.telegram_ui.i18n import Translator
-from bot.telegram_ui.schedule_editor import ScheduleDrafts
 
 
 class LinkingPort(Protocol):
@@ -162,6 +162,10 @@ class Services:
     schedules: SchedulePort | None = None
     smart: SmartChargePort | None = None
     history: HistoryPort | None = None
+    # Conversation state, in the database so every replica sees it (docs/architecture.md).
+    logins: LoginConversationStore = field(kw_only=True)
+    drafts: DraftStore = field(kw_only=True)
+    journal: UpdateJournal = field(kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +174,8 @@ class UiOptions:
 
     default_locale: str = "fr_FR"
     allowed_user_ids: frozenset[int] | None = None
-    conversation_timeout_seconds: float = 300.0
+    # How many updates one process handles at once (different chats; one chat's run one at a time).
+    concurrent_updates: int = 16
 
 
 class BotData:
@@ -178,11 +183,6 @@ class BotData:
 
     services: Services
     options: UiOptions
-    # The schedule editor's drafts, keyed by chat (one process's memory; see docs/architecture.md).
-    drafts: ScheduleDrafts
-
-    def __init__(self) -> None:
-        self.drafts = ScheduleDrafts()
 
 
 @dataclass(slots=True)

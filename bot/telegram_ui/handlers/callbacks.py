@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.telegram_ui.callback_data import Callback, Verb, decode
 from bot.telegram_ui.context import BotContext
-from bot.telegram_ui.handlers import menus, schedule, settings, status, vehicles
+from bot.telegram_ui.handlers import login, menus, schedule, settings, status, vehicles
 from bot.telegram_ui.smartcharge import handlers as smart_handlers
 
 # Taps this entry takes: every payload of our codec (any version, so stale ones still get an answer).
@@ -17,7 +17,7 @@ PATTERN = re.compile(r"^[0-9]+\.")
 
 TapHandler = Callable[[Update, BotContext, Callback], Awaitable[None]]
 
-# Which handler takes each verb. LOCALE taps belong to the /login conversation; outside it they are stale.
+# Which handler takes each verb. LOCALE taps answer the /login conversation; outside it they are stale.
 ROUTES: dict[Verb, TapHandler] = {
     Verb.ACTION: status.action_tap,
     Verb.PRECONDITION_AT_TEMP: menus.parameter_tap,
@@ -30,6 +30,7 @@ ROUTES: dict[Verb, TapHandler] = {
     Verb.SETTINGS: settings.settings_tap,
     Verb.SCHEDULE: schedule.schedule_tap,
     Verb.SMART: smart_handlers.smart_tap,
+    Verb.LOCALE: login.chosen_locale,
 }
 
 
