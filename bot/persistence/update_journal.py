@@ -58,17 +58,23 @@ class SqlUpdateJournal:
     @asynccontextmanager
     async def turn(self, chat_id: int, update_id: int) -> AsyncIterator[None]:
         """Hold the chat's turn while the update is handled; marks it handled before letting go."""
-        if self._db.is_sqlite:
-            lock = self._locks.setdefault(chat_id, asyncio.Lock())
-            async with lock:
-                try:
-                    yield
-                finally:
-                    await self._mark_handled(update_id)
-            return
         loop = asyncio.get_running_loop()
         # A wait on the wall of this process, not the injected clock: it bounds a lock wait, it is no date.
         deadline = loop.time() + PREDECESSOR_WAIT.total_seconds()
+        if self._db.is_sqlite:
+            lock = self._locks.setdefault(chat_id, asyncio.Lock())
+            while True:
+                async with lock:
+                    async with self._db.read() as session:
+                        conn = await session.connection()
+                        waiting = await self._earlier_pending(conn, chat_id, update_id)
+                    if loop.time() >= deadline or not waiting:
+                        try:
+                            yield
+                        finally:
+                            await self._mark_handled(update_id)
+                        return
+                await asyncio.sleep(RETRY_SECONDS)
         engine = self._engine()
         while True:
             async with engine.connect() as conn:
