@@ -92,6 +92,7 @@ class GraphOptions:
     poll_interval_seconds: int | None = None
     history_retention_days: int = 180
     poll_concurrency: int | None = None
+    poll_lease_seconds: float = 300.0
     poller: PollerSettings | None = None  # overrides the two above (tests, benchmarks)
     metrics: BotMetrics | None = None
 
@@ -250,7 +251,9 @@ def _poller(
     tick_end: Callable[[], Awaitable[None]] = flush
     if options.metrics is not None:
         poll, tick_end = counted_poll(polling.poll, options.metrics), ticked(flush, options.metrics)
-    settings = options.poller or poller_settings(options.poll_concurrency, tick_seconds_for(policy))
+    settings = options.poller or poller_settings(
+        options.poll_concurrency, tick_seconds_for(policy), options.poll_lease_seconds
+    )
     return Poller(stores.states, poll, clock, flush=tick_end, settings=settings, batch=polling.batch)
 
 
@@ -261,12 +264,19 @@ def interval_policy(options: GraphOptions) -> IntervalPolicy:
     )
 
 
-def poller_settings(concurrency: int | None, tick_seconds: float) -> PollerSettings:
-    """The poller's settings: its tick (often enough for the shortest interval) and concurrency."""
+def poller_settings(
+    concurrency: int | None, tick_seconds: float, lease_seconds: float = 300.0
+) -> PollerSettings:
+    """The poller's settings: its tick (often enough for the shortest interval), concurrency and lease."""
     if concurrency is None:
-        return PollerSettings(tick_seconds=tick_seconds)
+        return PollerSettings(tick_seconds=tick_seconds, lease_seconds=lease_seconds)
     # Two batches' worth of claims per round: one batch's requests fly while the other's are stored.
-    return PollerSettings(tick_seconds=tick_seconds, concurrency=concurrency, batch_size=2 * concurrency)
+    return PollerSettings(
+        tick_seconds=tick_seconds,
+        concurrency=concurrency,
+        batch_size=2 * concurrency,
+        lease_seconds=lease_seconds,
+    )
 
 
 def system_clock() -> datetime:

@@ -72,6 +72,7 @@ def graph_options(settings: Settings, metrics: BotMetrics | None = None) -> Grap
         poll_interval_seconds=settings.poll_interval_seconds,
         history_retention_days=settings.history_retention_days,
         poll_concurrency=settings.poll_concurrency,
+        poll_lease_seconds=float(settings.poll_lease_seconds),
         metrics=metrics,
     )
 
