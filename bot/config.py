@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     allowed_user_ids: str = ""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    # Telegram allows a bot about 30 messages a second in all: with N replicas, give each 30/N.
+    telegram_messages_per_second: float = Field(default=30.0, gt=0, le=1000)
     webhook_url: str | None = None
     webhook_secret_token: SecretStr | None = None
     port: int = Field(default=8443, ge=1, le=65_535)

@@ -109,7 +109,9 @@ async def open_bot(
         token,
         settings.telegram_base_url,
         settings.telegram_base_file_url,
-        rate_limiter=AIORateLimiter(max_retries=send_retries),
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=settings.telegram_messages_per_second, max_retries=send_retries
+        ),
     )
     db = Database.from_url(settings.database_url)
     try:
