@@ -39,6 +39,7 @@ class SqlUpdateJournal:
         self._db = db
         self._clock = clock
         self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
         self._lock_engine: AsyncEngine | None = None
         self._lock_pool_size = lock_pool_size
 
@@ -63,18 +64,25 @@ class SqlUpdateJournal:
         deadline = loop.time() + PREDECESSOR_WAIT.total_seconds()
         if self._db.is_sqlite:
             lock = self._locks.setdefault(chat_id, asyncio.Lock())
-            while True:
-                async with lock:
-                    async with self._db.read() as session:
-                        conn = await session.connection()
-                        waiting = await self._earlier_pending(conn, chat_id, update_id)
-                    if loop.time() >= deadline or not waiting:
-                        try:
-                            yield
-                        finally:
-                            await self._mark_handled(update_id)
-                        return
-                await asyncio.sleep(RETRY_SECONDS)
+            self._users[chat_id] = self._users.get(chat_id, 0) + 1
+            try:
+                while True:
+                    async with lock:
+                        async with self._db.read() as session:
+                            conn = await session.connection()
+                            waiting = await self._earlier_pending(conn, chat_id, update_id)
+                        if loop.time() >= deadline or not waiting:
+                            try:
+                                yield
+                            finally:
+                                await self._mark_handled(update_id)
+                            return
+                    await asyncio.sleep(RETRY_SECONDS)
+            finally:
+                # A chat's lock lives while someone holds or waits for it: memory does not grow per chat.
+                self._users[chat_id] -= 1
+                if not self._users[chat_id]:
+                    del self._users[chat_id], self._locks[chat_id]
         engine = self._engine()
         while True:
             async with engine.connect() as conn:

@@ -62,7 +62,7 @@ class ChallengeState:
 
 
 class TwoFactorChallenge:
-    """A pending e-mail two-factor login; holds the password in memory only, never in its repr."""
+    """A pending e-mail two-factor login; holds the password (never in its repr) until exported or used."""
 
     __slots__ = (
         "_assertion",
