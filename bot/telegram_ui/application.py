@@ -102,6 +102,8 @@ def _register(application: BotApplication) -> None:
     application.add_handler(CallbackQueryHandler(callbacks.on_tap, pattern=callbacks.PATTERN))
     # Plain text is the answer to the /login conversation's question, when one is running.
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, login.on_text))
+    # Every other kind of message still gets an answer while a login waits for one.
+    application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND, login.on_other))
     application.add_error_handler(on_error)
 
 

@@ -167,3 +167,14 @@ async def test_login_again_while_one_runs_points_at_the_open_question() -> None:
         await ann.wait_until(lambda u: any("already in progress" in t for t in _texts(u)))
         await ann.send(PASSWORD)  # the conversation is still at the password step
         await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in _texts(u)))
+
+
+async def test_a_location_while_the_e_mail_is_asked_gets_an_answer() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await ann.send("/login")
+        countries = await ann.next_message()
+        await ann.tap(countries, "fr_FR")
+        await ann.wait_until(lambda u: any("MyRenault account." in t for t in _texts(u)))
+        await ann.send_location(48.85, 2.35)
+        await ann.wait_until(lambda u: any("text message" in t for t in _texts(u)))

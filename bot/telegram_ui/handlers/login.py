@@ -124,6 +124,18 @@ async def on_text(update: Update, context: BotContext) -> None:
         await _got_code(update, context, view, draft, text.strip())
 
 
+async def on_other(update: Update, context: BotContext) -> None:
+    """Anything but text (a photo, a sticker, a location) while a login waits for an answer."""
+    view = await context.chat_view(update)
+    draft = await _live(update, context, view, await context.services.logins.load(chat_id_of(update)))
+    if draft is None:
+        return
+    if draft.step is LoginStep.LOCALE:
+        await reply(update, view.tr("login.tap_country"), _locale_keyboard(draft.locale))
+        return
+    await reply(update, view.tr("login.send_as_text"))
+
+
 async def _got_email(
     update: Update, context: BotContext, view: ChatView, draft: LoginDraft, text: str
 ) -> None:

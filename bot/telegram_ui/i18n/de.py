@@ -126,6 +126,7 @@ MESSAGES: Final[dict[str, str]] = {
     ),
     "login.cancelled": "Anmeldung abgebrochen. Es wurde nichts gespeichert.",
     "login.tap_country": "Bitte tippen Sie oben auf Ihr Land, oder /cancel.",
+    "login.send_as_text": "Bitte antworten Sie mit einer Textnachricht, oder /cancel.",
     "login.already_in_progress": "Eine Anmeldung läuft bereits: beantworten Sie die Frage oben, oder /cancel.",
     # Abmeldung
     "logout.confirm": "MyRenault-Konto trennen und alles dafür Gespeicherte löschen?",

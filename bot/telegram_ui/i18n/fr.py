@@ -123,6 +123,7 @@ MESSAGES: Final[dict[str, str]] = {
     "login.timeout": "La connexion a été arrêtée faute de réponse pendant 10 minutes. Envoyez /login pour recommencer.",
     "login.cancelled": "Connexion annulée. Rien n'a été enregistré.",
     "login.tap_country": "Touchez votre pays sur les boutons ci-dessus, ou /cancel.",
+    "login.send_as_text": "Répondez par un message texte, ou /cancel.",
     "login.already_in_progress": "Une connexion est déjà en cours : répondez à la question ci-dessus, ou /cancel.",
     # Déconnexion
     "logout.confirm": "Délier votre compte MyRenault et effacer tout ce qui est enregistré ?",
