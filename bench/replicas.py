@@ -7,7 +7,8 @@ Telegram's default `max_connections`). Two rounds: the first /status of every ch
 JWT per account, while the replicas' pollers make their first sweep too), then a second one (warm: readings
 under a minute old, no Renault call). Prints updates/s (N over first send to last reply) and the p50/p95
 latency (an update queued in the emulator to the bot's reply arriving there), and the CPU seconds each
-replica and this process (emulator, forwarder) spent, to show where the time goes.
+replica, this process (emulator, forwarder) and PostgreSQL spent during the round, to show where the time
+goes.
 
     python -m bench.replicas [--chats 1000] [--latency-ms 100] [--replicas 1 2] [--database-url URL]
 """
@@ -52,14 +53,35 @@ class Round:
     p95_ms: float
     replica_cpu_s: tuple[float, ...]
     bench_cpu_s: float
+    postgres_cpu_s: float
+    seconds: float
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds a process used so far (Linux /proc; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(replica: Replica) -> float:
-    """User + system CPU seconds the replica's process used so far (Linux /proc)."""
+    """CPU seconds the replica's process used so far."""
     assert replica.process is not None
-    fields = Path(f"/proc/{replica.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
+    return process_cpu(replica.process.pid)
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL server process on this machine (0 when none is visible)."""
+    total = 0.0
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                total += process_cpu(int(comm.parent.name))
+        except OSError:
+            continue
+    return total
 
 
 async def status_round(
@@ -69,6 +91,7 @@ async def status_round(
     before_calls = len(emu.calls("sendMessage"))
     cpu_before = [cpu_seconds(r) for r in replicas]
     bench_before = time.process_time()
+    pg_before = postgres_cpu()
     sent_at: dict[int, datetime] = {}
     for user in users:
         sent_at[user.chat_id] = datetime.now(UTC)
@@ -94,6 +117,8 @@ async def status_round(
         1000 * percentile(latencies, 0.95),
         tuple(cpu_seconds(r) - b for r, b in zip(replicas, cpu_before, strict=True)),
         time.process_time() - bench_before,
+        postgres_cpu() - pg_before,
+        span,
     )
 
 
@@ -176,7 +201,8 @@ async def run(
             cpu = " + ".join(f"{c:.1f}" for c in r.replica_cpu_s)
             print(
                 f"  /status {r.label}: {r.updates_per_second:.0f} updates/s, p50 {r.p50_ms:.0f} ms, "
-                f"p95 {r.p95_ms:.0f} ms; CPU s: replicas {cpu}, emulator+forwarder {r.bench_cpu_s:.1f}"
+                f"p95 {r.p95_ms:.0f} ms; CPU s: replicas {cpu}, emulator+forwarder {r.bench_cpu_s:.1f}, "
+                f"PostgreSQL {r.postgres_cpu_s:.1f}, in {r.seconds:.1f} s on {os.cpu_count()} cores"
             )
     if len(counts) > 1:
         low, high = results[counts[0]], results[counts[-1]]
