@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # Any whole number of seconds: test rigs and demos want a few; the call budget still caps the calls.
     poll_interval_seconds: int | None = Field(default=None, ge=1, le=86_400)
     poll_concurrency: int = Field(default=100, ge=1, le=1000)
+    # How long a replica's claim on a vehicle lasts: a replica that dies mid-poll holds its cars this long.
+    poll_lease_seconds: int = Field(default=300, ge=5, le=3600)
     renault_max_calls_per_hour: int = Field(
         default=DEFAULT_MAX_CALLS_PER_HOUR, ge=0, le=SIMULATED_MAX_CALLS_PER_HOUR
     )
@@ -51,6 +53,8 @@ class Settings(BaseSettings):
     allowed_user_ids: str = ""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    # Telegram allows a bot about 30 messages a second in all: with N replicas, give each 30/N.
+    telegram_messages_per_second: float = Field(default=30.0, gt=0, le=1000)
     webhook_url: str | None = None
     webhook_secret_token: SecretStr | None = None
     port: int = Field(default=8443, ge=1, le=65_535)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bench import __main__ as runner
-from bench import client, export, poll, status
+from bench import client, export, poll, replicas, status
 
 STATUS_LABELS = (
     "includes the bot's long-poll pick-up",
@@ -74,3 +76,18 @@ async def test_export_benchmark_prints_rows_time_and_peak_allocations(
     assert "stored: 48 readings and 2 sessions" in out
     assert "second export (already priced): 50 rows" in out
     assert "peak Python allocations" in out
+
+
+@pytest.mark.postgres
+async def test_replicas_benchmark_prints_updates_per_second_and_latency(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_DATABASE_URL must be set in CI")
+        pytest.skip("TEST_DATABASE_URL not set")
+    await replicas.run(chats=3, latency_ms=0, counts=[1, 2], admin_url=url)
+    out = capsys.readouterr().out
+    for label in ("1 replica(s), 3 chats", "2 replica(s), 3 chats", "/status warm:", "scaling 1 -> 2"):
+        assert label in out

@@ -11,6 +11,8 @@ from bot.app.jobs import (
     EXECUTOR_INTERVAL_SECONDS,
     MONTHLY_CHECK_SECONDS,
     PLACES_SECONDS,
+    PURGE_INTERVAL_SECONDS,
+    register_conversation_purge,
     register_cost_jobs,
     register_smart_jobs,
 )
@@ -24,14 +26,22 @@ async def test_smart_and_cost_jobs_are_registered_and_run(tmp_path: Path) -> Non
         assert jobs is not None
         register_smart_jobs(jobs, stack.graph.smart)
         register_cost_jobs(jobs, stack.graph.costs)
+        register_conversation_purge(jobs, stack.graph.stores.conversation_purge, stack.clock)
         found = {job.name: job for job in jobs.jobs()}
-        assert set(found) == {"smartcharge-executor", "smartcharge-daily", "costs-places", "costs-monthly"}
+        assert set(found) == {
+            "smartcharge-executor",
+            "smartcharge-daily",
+            "costs-places",
+            "costs-monthly",
+            "conversation-purge",
+        }
         intervals = {name: job.trigger.interval.total_seconds() for name, job in found.items()}  # type: ignore[attr-defined]
         assert intervals == {
             "smartcharge-executor": EXECUTOR_INTERVAL_SECONDS,
             "smartcharge-daily": DAILY_CHECK_SECONDS,
             "costs-places": PLACES_SECONDS,
             "costs-monthly": MONTHLY_CHECK_SECONDS,
+            "conversation-purge": PURGE_INTERVAL_SECONDS,
         }
         for job in found.values():
             await job.callback(None)  # type: ignore[arg-type]  # nothing is due: each use case runs and returns

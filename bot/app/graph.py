@@ -25,6 +25,12 @@ from bot.observability.metrics import BotMetrics
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
 from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
+from bot.persistence.conversations import (
+    SqlActionRates,
+    SqlConversationPurge,
+    SqlDraftStore,
+    SqlLoginStore,
+)
 from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
@@ -34,6 +40,7 @@ from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
+from bot.persistence.update_journal import SqlUpdateJournal
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
 from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
@@ -41,7 +48,7 @@ from bot.poller.scheduler import Poller, PollerSettings
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
-from bot.services.actions import ActionService
+from bot.services.actions import ACTION_INTERVAL, ActionService
 from bot.services.cost_report import CostDesk
 from bot.services.costs import CostService
 from bot.services.gateway import RenaultGateway
@@ -75,6 +82,11 @@ class Stores:
     members: SqlMemberRepository
     smart: SqlSmartChargeStore
     costs: SqlCostStore
+    logins: SqlLoginStore
+    drafts: SqlDraftStore
+    rates: SqlActionRates
+    journal: SqlUpdateJournal
+    conversation_purge: SqlConversationPurge
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +99,7 @@ class GraphOptions:
     poll_interval_seconds: int | None = None
     history_retention_days: int = 180
     poll_concurrency: int | None = None
+    poll_lease_seconds: float = 300.0
     poller: PollerSettings | None = None  # overrides the two above (tests, benchmarks)
     metrics: BotMetrics | None = None
 
@@ -112,7 +125,7 @@ class Graph:
     poller: Poller
 
 
-def build_stores(db: Database, cipher: CredentialCipher) -> Stores:
+def build_stores(db: Database, cipher: CredentialCipher, clock: Clock) -> Stores:
     """Repositories over one database and cipher."""
     return Stores(
         db=db,
@@ -128,6 +141,11 @@ def build_stores(db: Database, cipher: CredentialCipher) -> Stores:
         members=SqlMemberRepository(db),
         smart=SqlSmartChargeStore(db),
         costs=SqlCostStore(db, cipher),
+        logins=SqlLoginStore(db, cipher),
+        drafts=SqlDraftStore(db, cipher),
+        rates=SqlActionRates(db),
+        journal=SqlUpdateJournal(db, clock),
+        conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
     )
 
 
@@ -159,7 +177,7 @@ def build_graph(
     """The whole graph on injected I/O (HTTP client, database, cipher, notifier) and time."""
     options = options or GraphOptions()
     metrics = options.metrics
-    stores = build_stores(db, cipher)
+    stores = build_stores(db, cipher, clock)
     client = RenaultClient(
         http,
         overrides=options.locale_overrides,
@@ -167,7 +185,9 @@ def build_graph(
         gate=_gate(stores, clock, options),
     )
     gateway = RenaultGateway(client, stores.accounts, stores.vehicles, clock)
-    linking = LinkingService(client, stores.chats, stores.accounts, stores.vehicles, clock)
+    linking = LinkingService(
+        client, stores.chats, stores.accounts, stores.vehicles, clock, challenges=stores.logins
+    )
     if metrics is not None:
         notifier = CountingNotifier(notifier, metrics)
     notifications = NotificationService(stores.outbox, stores.chats, stores.states, notifier, clock)
@@ -195,7 +215,7 @@ def build_graph(
         next_poll=next_poll,
         clock=clock,
     )
-    actions = ActionService(linking, gateway, clock, watcher=polling)
+    actions = ActionService(linking, gateway, clock, watcher=polling, rates=stores.rates)
     control = SmartChargeControl(linking, gateway, stores.smart, clock)
     smart = SmartChargeAssistant(
         linking, gateway, stores.chats, stores.smart, control, tariff_factory(http), notifications, clock
@@ -257,7 +277,9 @@ def _poller(
     tick_end: Callable[[], Awaitable[None]] = flush
     if options.metrics is not None:
         poll, tick_end = counted_poll(polling.poll, options.metrics), ticked(flush, options.metrics)
-    settings = options.poller or poller_settings(options.poll_concurrency, tick_seconds_for(policy))
+    settings = options.poller or poller_settings(
+        options.poll_concurrency, tick_seconds_for(policy), options.poll_lease_seconds
+    )
     return Poller(stores.states, poll, clock, flush=tick_end, settings=settings, batch=polling.batch)
 
 
@@ -268,12 +290,19 @@ def interval_policy(options: GraphOptions) -> IntervalPolicy:
     )
 
 
-def poller_settings(concurrency: int | None, tick_seconds: float) -> PollerSettings:
-    """The poller's settings: its tick (often enough for the shortest interval) and concurrency."""
+def poller_settings(
+    concurrency: int | None, tick_seconds: float, lease_seconds: float = 300.0
+) -> PollerSettings:
+    """The poller's settings: its tick (often enough for the shortest interval), concurrency and lease."""
     if concurrency is None:
-        return PollerSettings(tick_seconds=tick_seconds)
+        return PollerSettings(tick_seconds=tick_seconds, lease_seconds=lease_seconds)
     # Two batches' worth of claims per round: one batch's requests fly while the other's are stored.
-    return PollerSettings(tick_seconds=tick_seconds, concurrency=concurrency, batch_size=2 * concurrency)
+    return PollerSettings(
+        tick_seconds=tick_seconds,
+        concurrency=concurrency,
+        batch_size=2 * concurrency,
+        lease_seconds=lease_seconds,
+    )
 
 
 def system_clock() -> datetime:

@@ -1,6 +1,7 @@
-"""The repeating jobs besides the poller: the smart-charging executor, the daily plans, the cost jobs.
+"""The repeating jobs besides the poller: the smart-charging executor, the daily plans, the cost jobs and
+the purge of expired conversation state.
 
-Every ping goes through the notification outbox (bot.services.smart_charging), like every ping.
+Every ping they produce goes through the notification outbox, like every ping.
 """
 
 from __future__ import annotations
@@ -10,13 +11,17 @@ from typing import Any
 
 from telegram.ext import JobQueue
 
+from bot.services.conversation_ports import ConversationPurge
 from bot.services.cost_report import CostDesk
+from bot.services.ports import Clock
 from bot.services.smart_charging import SmartChargeAssistant
 
 EXECUTOR_INTERVAL_SECONDS = 60.0
 # Daily plans are due at 17:00 in each chat's own zone (services.smart_charging.DAILY_LOCAL_TIME); the job
 # looks every quarter of an hour, and the store makes sure a chat gets at most one plan a day.
 DAILY_CHECK_SECONDS = 15 * 60.0
+# Expired logins (with the password of a pending challenge) and drafts leave the database within a minute.
+PURGE_INTERVAL_SECONDS = 60.0
 
 
 def register_smart_jobs(jobs: JobQueue[Any], smart: SmartChargeAssistant) -> None:
@@ -36,6 +41,15 @@ def register_cost_jobs(jobs: JobQueue[Any], costs: CostDesk) -> None:
     """Note where charging sessions start, and send due monthly summaries."""
     _every(jobs, PLACES_SECONDS, "costs-places", costs.capture_places)
     _every(jobs, MONTHLY_CHECK_SECONDS, "costs-monthly", costs.send_monthly_summaries)
+
+
+def register_conversation_purge(jobs: JobQueue[Any], purge: ConversationPurge, clock: Clock) -> None:
+    """Delete expired logins, challenges, drafts, rates and old update records every minute."""
+
+    async def run_purge() -> None:
+        await purge.purge(clock())
+
+    _every(jobs, PURGE_INTERVAL_SECONDS, "conversation-purge", run_purge)
 
 
 def _every(jobs: JobQueue[Any], seconds: float, name: str, run: Callable[[], Awaitable[object]]) -> None:

@@ -25,7 +25,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 from bot.app.graph import Graph, GraphOptions, build_graph, interval_policy, system_clock
 from bot.app.health import health_endpoint
 from bot.app.http import new_http_client
-from bot.app.jobs import register_cost_jobs, register_smart_jobs
+from bot.app.jobs import register_conversation_purge, register_cost_jobs, register_smart_jobs
 from bot.config import Settings
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -72,6 +72,7 @@ def graph_options(settings: Settings, metrics: BotMetrics | None = None) -> Grap
         poll_interval_seconds=settings.poll_interval_seconds,
         history_retention_days=settings.history_retention_days,
         poll_concurrency=settings.poll_concurrency,
+        poll_lease_seconds=float(settings.poll_lease_seconds),
         metrics=metrics,
     )
 
@@ -108,7 +109,9 @@ async def open_bot(
         token,
         settings.telegram_base_url,
         settings.telegram_base_file_url,
-        rate_limiter=AIORateLimiter(max_retries=send_retries),
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=settings.telegram_messages_per_second, max_retries=send_retries
+        ),
     )
     db = Database.from_url(settings.database_url)
     try:
@@ -120,7 +123,10 @@ async def open_bot(
             if warning is not None:
                 log.warning(warning)
             graph = build_graph(http, db, cipher, system_clock, notifier, options)
-            yield Running(graph, bot, http, db, registry, metrics)
+            try:
+                yield Running(graph, bot, http, db, registry, metrics)
+            finally:
+                await graph.stores.journal.dispose()
     finally:
         await db.dispose()
 
@@ -138,6 +144,9 @@ def ui_services(graph: Graph) -> Services:
         history=graph.history,
         sharing=graph.sharing,
         costs=graph.costs,
+        logins=graph.stores.logins,
+        drafts=graph.stores.drafts,
+        journal=graph.stores.journal,
     )
 
 
@@ -169,6 +178,7 @@ async def start(application: BotApplication, graph: Graph, settings: Settings | 
     register_poller(application.job_queue, graph.poller, housekeeping=graph.history.purge)
     register_smart_jobs(application.job_queue, graph.smart)
     register_cost_jobs(application.job_queue, graph.costs)
+    register_conversation_purge(application.job_queue, graph.stores.conversation_purge, graph.clock)
     await publish_commands(application)
     assert application.updater is not None
     if settings is not None and settings.webhook_url:

@@ -336,4 +336,52 @@ class SessionCostRow(SQLModel, table=True):
     away: Any = _json()
 
 
+class LoginConversationRow(SQLModel, table=True):
+    """A chat's /login conversation and its pending two-factor challenge (encrypted), until it expires."""
+
+    __tablename__ = "login_conversations"
+
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    step: str = Field(max_length=16)
+    locale: str = Field(max_length=16)
+    email_enc: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    challenge_id: str | None = Field(default=None, max_length=32)
+    masked_emails: Any = _json()
+    # The password, Gigya's regToken, assertions and the device cookies, as one encrypted JSON document.
+    challenge_enc: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    challenge_expires_at: datetime | None = _when()
+    expires_at: datetime = _when(nullable=False, index=True)
+
+
+class ConversationDraftRow(SQLModel, table=True):
+    """An editor draft of one chat (schedule, ...), encrypted, until it expires."""
+
+    __tablename__ = "conversation_drafts"
+
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    kind: str = Field(primary_key=True, max_length=32)
+    data_enc: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    expires_at: datetime = _when(nullable=False, index=True)
+
+
+class ActionRateRow(SQLModel, table=True):
+    """When a chat last sent an action to a car (the per-chat action rate, shared by replicas)."""
+
+    __tablename__ = "action_rates"
+
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    last_action_at: datetime = _when(nullable=False, index=True)
+
+
+class TelegramUpdateRow(SQLModel, table=True):
+    """A Telegram update seen by some replica: its arrival (dedupe) and when it was handled (ordering)."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    chat_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True, index=True))
+    received_at: datetime = _when(nullable=False, index=True)
+    handled_at: datetime | None = _when()
+
+
 metadata = SQLModel.metadata

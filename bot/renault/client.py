@@ -10,7 +10,7 @@ import httpx
 from bot.renault.account import RenaultAccount
 from bot.renault.credentials import DeviceIds, RenaultCredentials
 from bot.renault.gate import RequestGate
-from bot.renault.gigya import Gigya, LoginResult, TwoFactorChallenge
+from bot.renault.gigya import ChallengeState, Gigya, LoginResult, TwoFactorChallenge
 from bot.renault.locales import LocaleOverrides, resolve_locale
 from bot.renault.session import Session
 
@@ -43,6 +43,10 @@ class RenaultClient:
     async def complete_two_factor(self, challenge: TwoFactorChallenge, code: str) -> LoginResult:
         """Finish a challenge with the e-mailed code; a wrong code leaves the challenge usable."""
         return await self._gigya.complete(challenge, code)
+
+    def restore_challenge(self, state: ChallengeState) -> TwoFactorChallenge:
+        """A challenge exported by `TwoFactorChallenge.export` (maybe by another process), to complete."""
+        return TwoFactorChallenge.restore(resolve_locale(state.locale, self._overrides), state)
 
     def account(self, credentials: RenaultCredentials, account_key: str) -> RenaultAccount:
         """The account proxy for a key; the same object (and token cache) for the same key and token."""

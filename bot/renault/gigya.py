@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -37,8 +37,32 @@ class LoginResult:
     credentials: RenaultCredentials
 
 
+@dataclass(frozen=True, slots=True)
+class ChallengeState:
+    """Everything a pending challenge holds, as plain values, so another process can finish it.
+
+    It carries the password and Gigya's tokens: whoever stores it must encrypt it (the bot does, with
+    CREDENTIALS_KEY). Never shown in its repr.
+    """
+
+    locale: str
+    email: str = field(repr=False)
+    password: str = field(repr=False)
+    reg_token: str = field(repr=False)
+    assertion: str = field(repr=False)
+    phv_token: str = field(repr=False)
+    gmid: str | None = field(repr=False)
+    ucid: str | None = field(repr=False)
+    created_at: float
+    masked_emails: tuple[str, ...]
+    used: bool = False
+
+    def __repr__(self) -> str:
+        return f"ChallengeState(locale={self.locale!r}, masked_emails={self.masked_emails!r})"
+
+
 class TwoFactorChallenge:
-    """A pending e-mail two-factor login; holds the password in memory only, never in its repr."""
+    """A pending e-mail two-factor login; holds the password (never in its repr) until exported or used."""
 
     __slots__ = (
         "_assertion",
@@ -75,6 +99,34 @@ class TwoFactorChallenge:
 
     def __repr__(self) -> str:
         return f"TwoFactorChallenge(locale={self.config.locale!r}, masked_emails={self.masked_emails!r})"
+
+    def export(self) -> ChallengeState:
+        """The challenge as plain values (secrets included: encrypt before storing)."""
+        device = self.device
+        return ChallengeState(
+            locale=self.config.locale,
+            email=self._email,
+            password=self._password,
+            reg_token=self._reg_token,
+            assertion=self._assertion,
+            phv_token=self._phv_token,
+            gmid=device.gmid if device else None,
+            ucid=device.ucid if device else None,
+            created_at=self.created_at,
+            masked_emails=tuple(self.masked_emails),
+            used=self.used,
+        )
+
+    @classmethod
+    def restore(cls, config: LocaleConfig, state: ChallengeState) -> TwoFactorChallenge:
+        """The challenge again from exported values (in this or another process)."""
+        device = DeviceIds(state.gmid, state.ucid) if state.gmid and state.ucid else None
+        challenge = cls(config, state.email, state.password, state.reg_token, device, state.created_at)
+        challenge._assertion = state.assertion
+        challenge._phv_token = state.phv_token
+        challenge.masked_emails = list(state.masked_emails)
+        challenge.used = state.used
+        return challenge
 
 
 def jwt_expiry(token: str) -> float | None:

@@ -14,6 +14,7 @@ from bot.domain.vehicle import Right
 from bot.renault import models as wire
 from bot.renault.vehicle import RenaultVehicle
 from bot.services import schedule_mapping
+from bot.services.conversation_ports import ActionRateStore
 from bot.services.errors import FeatureUnavailable, InvalidInput, TooManyActions
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
@@ -51,13 +52,16 @@ class ActionService:
         clock: Clock,
         watcher: ActionWatcher | None = None,
         default_temperature_c: float = 21.0,
+        *,
+        rates: ActionRateStore,
     ) -> None:
         self._linking = linking
         self._gateway = gateway
         self._clock = clock
         self._watcher = watcher
         self._default_temperature = default_temperature_c
-        self._last_action: dict[int, datetime] = {}
+        # The rate lives in the database: a double tap split across two replicas is still one action.
+        self._rates = rates
 
     async def run(self, chat_id: int, vehicle_id: int, request: ActionRequest) -> ActionOutcome:
         """Check rights and rate, send the action to the car, and report Renault's acceptance."""
@@ -65,7 +69,7 @@ class ActionService:
         vehicle = await self._linking.resolve(chat_id, vehicle_id, spec.right)
         if spec.endpoints and not any(vehicle.capabilities.supports(key) for key in spec.endpoints):
             raise FeatureUnavailable(spec.endpoints[0])
-        self._check_rate(chat_id)
+        await self._check_rate(chat_id)
         _validate(request)
         stored = await self._gateway.stored(vehicle.vehicle_id)
         proxy = await self._gateway.vehicle(stored)
@@ -104,12 +108,10 @@ class ActionService:
         await self._gateway.call(stored, lambda: proxy.set_charge_schedule(slots), "charge-set-schedule")
         return schedule
 
-    def _check_rate(self, chat_id: int) -> None:
-        now = self._clock()
-        last = self._last_action.get(chat_id)
-        if last is not None and now - last < ACTION_INTERVAL:
-            raise TooManyActions((ACTION_INTERVAL - (now - last)).total_seconds())
-        self._last_action[chat_id] = now
+    async def _check_rate(self, chat_id: int) -> None:
+        wait = await self._rates.try_acquire(chat_id, self._clock(), ACTION_INTERVAL)
+        if wait is not None:
+            raise TooManyActions(wait.total_seconds())
 
     def _operation(self, proxy: RenaultVehicle, request: ActionRequest) -> Callable[[], Awaitable[object]]:
         kind = request.kind

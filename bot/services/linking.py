@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from bot.domain.account import AccountSecrets, CredentialsUnreadable, NewVehicle
 from bot.domain.vehicle import Capabilities, Right, VehicleInfo
@@ -15,6 +13,7 @@ from bot.renault.credentials import DeviceIds, RenaultCredentials
 from bot.renault.errors import RenaultError
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
 from bot.services.access import authorize
+from bot.services.conversation_ports import LOGIN_TTL, ChallengeStore, PendingChallenge
 from bot.services.errors import AlreadyLinked, CodeExpired, NotLinked, NotPermitted
 from bot.services.ports import AccountRepository, ChatRepository, Clock, VehicleRepository
 from bot.services.translate import translate
@@ -22,17 +21,8 @@ from bot.services.views import CodeNeeded, LinkedVehicle, LinkResult
 
 log = logging.getLogger(__name__)
 
-# A pending challenge holds the password in memory: keep it no longer than Gigya keeps the code valid.
-CHALLENGE_TTL = timedelta(minutes=10)
-
-
-@dataclass(slots=True)
-class _Pending:
-    chat_id: int
-    locale: str
-    email: str
-    challenge: TwoFactorChallenge
-    expires_at: datetime
+# A pending challenge holds the password (encrypted, in the database): keep it no longer than a login.
+CHALLENGE_TTL = LOGIN_TTL
 
 
 class LinkingService:
@@ -45,17 +35,18 @@ class LinkingService:
         accounts: AccountRepository,
         vehicles: VehicleRepository,
         clock: Clock,
+        challenges: ChallengeStore,
     ) -> None:
         self._client = client
         self._chats = chats
         self._accounts = accounts
         self._vehicles = vehicles
         self._clock = clock
-        self._pending: dict[str, _Pending] = {}
+        # Pending challenges live in the database, so the code may reach any replica, even after a restart.
+        self._challenges = challenges
 
     async def begin(self, chat_id: int, locale: str, email: str, password: str) -> LinkResult | CodeNeeded:
         """Log in to Renault; link at once, or hand back a `CodeNeeded` when Renault e-mailed a code."""
-        self._forget_expired()
         device = await self._known_device(chat_id)
         try:
             outcome = await self._client.login(locale, email, password, device=device)
@@ -64,31 +55,40 @@ class LinkingService:
         if isinstance(outcome, TwoFactorChallenge):
             challenge_id = secrets.token_urlsafe(12)
             expires = self._clock() + CHALLENGE_TTL
-            self._pending[challenge_id] = _Pending(chat_id, locale, email, outcome, expires)
+            await self._challenges.put_challenge(
+                PendingChallenge(chat_id, challenge_id, outcome.export(), expires)
+            )
             return CodeNeeded(challenge_id, tuple(outcome.masked_emails))
         return await self._link(chat_id, locale, email, outcome)
 
     async def submit_code(self, chat_id: int, pending: CodeNeeded, code: str) -> LinkResult:
-        """Finish a two-factor login with the e-mailed code; a wrong code may be retried."""
-        self._forget_expired()
-        entry = self._pending.get(pending.challenge_id)
-        if entry is None or entry.chat_id != chat_id:
+        """Finish a two-factor login with the e-mailed code; a wrong code may be retried.
+
+        Only the chat that started the login can finish it: the challenge is looked up by this chat and
+        must carry the id the chat was given; anything else (expired, another chat's) is `CodeExpired`.
+        """
+        entry = await self._challenges.challenge(chat_id)
+        if entry is None or entry.challenge_id != pending.challenge_id:
             raise CodeExpired()
+        if entry.expires_at <= self._clock():
+            await self._challenges.drop_challenge(chat_id)
+            raise CodeExpired()
+        challenge = self._client.restore_challenge(entry.state)
         try:
-            outcome = await self._client.complete_two_factor(entry.challenge, code.strip())
+            outcome = await self._client.complete_two_factor(challenge, code.strip())
         except RenaultError as exc:
             error = translate(exc, self._clock())
             if isinstance(error, CodeExpired):
-                self._pending.pop(pending.challenge_id, None)
+                await self._challenges.drop_challenge(chat_id)
             raise error from None
-        self._pending.pop(pending.challenge_id, None)
-        return await self._link(chat_id, entry.locale, entry.email, outcome)
+        await self._challenges.drop_challenge(chat_id)
+        return await self._link(chat_id, entry.state.locale, entry.state.email, outcome)
 
     async def cancel(self, chat_id: int, pending: CodeNeeded) -> None:
         """Drop a pending challenge (and the password it holds)."""
-        entry = self._pending.get(pending.challenge_id)
-        if entry is not None and entry.chat_id == chat_id:
-            del self._pending[pending.challenge_id]
+        entry = await self._challenges.challenge(chat_id)
+        if entry is not None and entry.challenge_id == pending.challenge_id:
+            await self._challenges.drop_challenge(chat_id)
 
     async def vehicles(self, chat_id: int) -> list[LinkedVehicle]:
         """Every vehicle the chat can see."""
@@ -121,6 +121,10 @@ class LinkingService:
             if vehicle.vehicle_id == vehicle_id:
                 return authorize(vehicle, needs)
         raise NotPermitted()
+
+    async def forget_pending(self, chat_id: int) -> None:
+        """Drop the chat's login in progress and its challenge (at logout nothing of it outlives the link)."""
+        await self._challenges.forget_chat(chat_id)
 
     async def _link(self, chat_id: int, locale: str, email: str, outcome: LoginResult) -> LinkResult:
         credentials = outcome.credentials
@@ -184,11 +188,6 @@ class LinkingService:
             if stored is not None and stored.gmid and stored.ucid:
                 return DeviceIds(stored.gmid, stored.ucid)
         return None
-
-    def _forget_expired(self) -> None:
-        now = self._clock()
-        for key in [k for k, v in self._pending.items() if v.expires_at <= now]:
-            del self._pending[key]
 
 
 def credentials_of(locale: str, account_secrets: AccountSecrets) -> RenaultCredentials:

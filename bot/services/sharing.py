@@ -221,6 +221,7 @@ class SharingService:
                         [other], AccessEnded(account.account_id, other, AccessEndReason.OWNER_LOGOUT, now)
                     )
         await self._chats.set_active_vehicle(chat_id, None)
+        await self._linking.forget_pending(chat_id)
 
     async def _leave(self, chat_id: int, account_id: int) -> None:
         members = await self._members.members(account_id)

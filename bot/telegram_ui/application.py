@@ -15,7 +15,9 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     ExtBot,
+    MessageHandler,
     TypeHandler,
+    filters,
 )
 from telegram.request import BaseRequest
 
@@ -24,7 +26,18 @@ from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import BotApplication, BotContext, BotData, Services, UiOptions
 from bot.telegram_ui.costs import handlers as cost_handlers
 from bot.telegram_ui.error_messages import on_error
-from bot.telegram_ui.handlers import basic, callbacks, login, menus, schedule, settings, status, vehicles
+from bot.telegram_ui.handlers import (
+    basic,
+    callbacks,
+    login,
+    menus,
+    messages,
+    schedule,
+    settings,
+    status,
+    vehicles,
+)
+from bot.telegram_ui.ordering import ChatOrderedProcessor, JournaledQueue
 from bot.telegram_ui.sharing import handlers as share_handlers
 from bot.telegram_ui.smartcharge import handlers as smart_handlers
 
@@ -39,7 +52,8 @@ _COMMANDS: tuple[tuple[str, Callable[[Update, BotContext], Any]], ...] = (
     ("vehicles", vehicles.list_vehicles),
     ("logout", vehicles.logout),
     ("settings", settings.settings_command),
-    ("cancel", basic.cancel_outside),
+    ("login", login.begin),
+    ("cancel", login.cancel),
 )
 
 
@@ -68,11 +82,20 @@ def build_application(
 ) -> BotApplication:
     """The Application on `bot` with every handler; features missing from `services` are left out."""
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
-    builder = ApplicationBuilder().bot(bot).context_types(context_types).post_init(publish_commands)
+    options = options or UiOptions()
+    builder = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(context_types)
+        .post_init(publish_commands)
+        # Updates are recorded on arrival and each chat's are handled in turn, across replicas.
+        .update_queue(JournaledQueue(services.journal, services.clock))
+        .concurrent_updates(ChatOrderedProcessor(services.journal, options.concurrent_updates))
+    )
     application: BotApplication = builder.build()
     application.bot_data.services = services
-    application.bot_data.options = options or UiOptions()
-    _register(application, application.bot_data.options)
+    application.bot_data.options = options
+    _register(application)
     if services.smart is not None:
         smart_handlers.register(application)
     if services.history is not None:
@@ -86,14 +109,17 @@ def build_application(
     return application
 
 
-def _register(application: BotApplication, options: UiOptions) -> None:
+def _register(application: BotApplication) -> None:
     # Group -1 runs first: outsiders are stopped before any handler or service sees the update.
     application.add_handler(TypeHandler(Update, basic.allow_list_gate), group=-1)
-    application.add_handler(login.conversation(options.conversation_timeout_seconds))
     for name, callback in _COMMANDS:
         application.add_handler(CommandHandler(name, callback))
     # Every payload of the versioned codec; the entry routes them by verb.
     application.add_handler(CallbackQueryHandler(callbacks.on_tap, pattern=callbacks.PATTERN))
+    # Plain text answers a running /login first, then a feature's question (handlers/messages.py).
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, messages.on_text))
+    # Every other kind of message still gets an answer while a login waits for one.
+    application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND, messages.on_other))
     application.add_error_handler(on_error)
 
 

@@ -15,6 +15,7 @@ from bot.domain.schedule import ChargeSchedule
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
 from bot.domain.vehicle import Role
 from bot.services.actions import ActionRequest
+from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
 from bot.services.history import HistoryView
 from bot.services.sharing import InviteLink, JoinOffer, SharingView
 from bot.services.smart_charging import SmartPlanView
@@ -28,7 +29,6 @@ from bot.services.views import (
 )
 from bot.telegram_ui.costs.port import CostsPort
 from bot.telegram_ui.i18n import Translator
-from bot.telegram_ui.schedule_editor import ScheduleDrafts
 
 
 class LinkingPort(Protocol):
@@ -213,6 +213,10 @@ class Services:
     history: HistoryPort | None = None
     sharing: SharingPort | None = None
     costs: CostsPort | None = None
+    # Conversation state, in the database so every replica sees it (docs/architecture.md).
+    logins: LoginConversationStore = field(kw_only=True)
+    drafts: DraftStore = field(kw_only=True)
+    journal: UpdateJournal = field(kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +225,8 @@ class UiOptions:
 
     default_locale: str = "fr_FR"
     allowed_user_ids: frozenset[int] | None = None
-    conversation_timeout_seconds: float = 300.0
+    # How many updates one process handles at once (different chats; one chat's run one at a time).
+    concurrent_updates: int = 16
 
 
 class BotData:
@@ -229,11 +234,6 @@ class BotData:
 
     services: Services
     options: UiOptions
-    # The schedule editor's drafts, keyed by chat (one process's memory; see docs/architecture.md).
-    drafts: ScheduleDrafts
-
-    def __init__(self) -> None:
-        self.drafts = ScheduleDrafts()
 
 
 @dataclass(slots=True)

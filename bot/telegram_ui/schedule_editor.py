@@ -2,7 +2,7 @@
 
 The draft keeps the car's schedule as read (UTC) and the programs the user touched, in local time. Only
 touched programs are converted back on Save, so an untouched program is written exactly as Renault sent it.
-Drafts live in memory per chat (`ScheduleDrafts`), never in chat_data pickles: a restart simply drops them.
+Drafts are kept in the database per chat (`bot.telegram_ui.schedule_drafts`), so they survive a restart.
 """
 
 from __future__ import annotations
@@ -269,23 +269,3 @@ def _replace_program(draft: Draft, program: LocalProgram) -> Draft:
 def _expect(draft: Draft, screen: Screen) -> None:
     if draft.screen is not screen:
         raise StaleStep(f"expected {screen.value}, the draft is at {draft.screen.value}")
-
-
-class ScheduleDrafts:
-    """The drafts being edited, one per chat, in memory only."""
-
-    def __init__(self) -> None:
-        self._drafts: dict[int, Draft] = {}
-
-    def get(self, chat_id: int, vehicle_id: int) -> Draft | None:
-        """The chat's draft for this vehicle, if one is open."""
-        draft = self._drafts.get(chat_id)
-        return draft if draft is not None and draft.vehicle_id == vehicle_id else None
-
-    def put(self, chat_id: int, draft: Draft) -> None:
-        """Keep the chat's draft (replacing any other)."""
-        self._drafts[chat_id] = draft
-
-    def drop(self, chat_id: int) -> None:
-        """Forget the chat's draft."""
-        self._drafts.pop(chat_id, None)

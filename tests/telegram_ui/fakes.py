@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from bot.domain.snapshot import ChargeState, GeoPoint, PlugState, VehicleSnapsho
 from bot.domain.vehicle import Capabilities, Role, VehicleInfo
 from bot.services import errors
 from bot.services.actions import ActionRequest
+from bot.services.conversation_ports import LoginDraft
 from bot.services.views import (
     ActionOutcome,
     CodeNeeded,
@@ -235,6 +237,57 @@ class Stack:
     schedules: FakeSchedules
 
 
+class FakeLogins:
+    """LoginConversationStore in memory."""
+
+    def __init__(self) -> None:
+        self.drafts: dict[int, LoginDraft] = {}
+
+    async def load(self, chat_id: int) -> LoginDraft | None:
+        return self.drafts.get(chat_id)
+
+    async def save(self, draft: LoginDraft) -> None:
+        self.drafts[draft.chat_id] = draft
+
+    async def drop(self, chat_id: int) -> None:
+        self.drafts.pop(chat_id, None)
+
+
+class FakeDrafts:
+    """DraftStore in memory."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int, str], tuple[str, datetime]] = {}
+
+    async def load_draft(self, chat_id: int, kind: str, now: datetime) -> str | None:
+        found = self.rows.get((chat_id, kind))
+        return found[0] if found is not None and found[1] > now else None
+
+    async def save_draft(self, chat_id: int, kind: str, data: str, expires_at: datetime) -> None:
+        self.rows[(chat_id, kind)] = (data, expires_at)
+
+    async def drop_draft(self, chat_id: int, kind: str) -> None:
+        self.rows.pop((chat_id, kind), None)
+
+
+class FakeJournal:
+    """UpdateJournal in memory: dedupe by update_id, one lock per chat."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def arrived(self, update_id: int, chat_id: int | None, now: datetime) -> bool:
+        fresh = update_id not in self.seen
+        self.seen.add(update_id)
+        return fresh
+
+    @asynccontextmanager
+    async def turn(self, chat_id: int, update_id: int) -> AsyncIterator[None]:
+        async with self._locks.setdefault(chat_id, asyncio.Lock()):
+            yield
+
+
 def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeActions, FakeSettings, Services]:
     """Fresh fakes bundled as the Services container (with a FakeSchedules as `schedules`)."""
     linking = FakeLinking(clock)
@@ -242,7 +295,18 @@ def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeAction
     actions = FakeActions(linking)
     settings = FakeSettings()
     schedules = FakeSchedules(linking)
-    return linking, status, actions, settings, Services(linking, status, actions, settings, clock, schedules)
+    services = Services(
+        linking,
+        status,
+        actions,
+        settings,
+        clock,
+        schedules,
+        logins=FakeLogins(),
+        drafts=FakeDrafts(),
+        journal=FakeJournal(),
+    )
+    return linking, status, actions, settings, services
 
 
 @asynccontextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.simulator.telegram import EmulatedUser
-from bot.telegram_ui.context import UiOptions
 from tests.telegram_ui.fakes import CODE, PASSWORD, running_bot, spring, zoe
 
 
@@ -116,12 +115,66 @@ async def test_cancel_leaves_the_login_and_forgets_the_challenge() -> None:
 
 
 async def test_silence_ends_the_login_with_a_message() -> None:
-    async with running_bot(UiOptions(conversation_timeout_seconds=0.2)) as s:
+    async with running_bot() as s:
         ann = s.emu.user(1001, "Ann")
-        await ann.send("/login")
-        await ann.next_message()
+        await _to_password(ann, "ann@example.com")
+        s.clock.advance(minutes=11)
+        late = await ann.send(PASSWORD)  # no longer read as a password, but still deleted
         await ann.wait_until(lambda u: any("no answer came" in t for t in _texts(u)))
-        await ann.send(PASSWORD)  # no longer read as a password
         await ann.send("/help")
         await ann.wait_until(lambda u: any(t.startswith("/status") for t in _texts(u)))
     assert s.linking.passwords_seen == []
+    assert late.message_id in {m.message_id for m in ann.deleted_messages}
+
+
+async def test_an_answer_within_ten_minutes_keeps_the_login_going() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await _to_password(ann, "ann@example.com")
+        s.clock.advance(minutes=9)
+        await ann.send(PASSWORD)
+        await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in _texts(u)))
+
+
+async def test_text_while_the_country_is_asked_points_at_the_buttons() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await ann.send("/login")
+        await ann.next_message()
+        await ann.send("France")
+        reply = await ann.next_message()
+    assert "tap your country" in (reply.text or "")
+    assert reply.buttons[0].text == "fr_FR"
+
+
+async def test_a_country_tap_outside_a_login_is_stale() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await ann.send("/login")
+        countries = await ann.next_message()
+        await ann.send("/cancel")
+        await ann.wait_until(lambda u: any("Login cancelled" in t for t in _texts(u)))
+        tap = await ann.tap(countries, "de_DE")
+        answer = await tap.answer()
+    assert answer.show_alert
+
+
+async def test_login_again_while_one_runs_points_at_the_open_question() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await _to_password(ann, "ann@example.com")
+        await ann.send("/login")
+        await ann.wait_until(lambda u: any("already in progress" in t for t in _texts(u)))
+        await ann.send(PASSWORD)  # the conversation is still at the password step
+        await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in _texts(u)))
+
+
+async def test_a_location_while_the_e_mail_is_asked_gets_an_answer() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await ann.send("/login")
+        countries = await ann.next_message()
+        await ann.tap(countries, "fr_FR")
+        await ann.wait_until(lambda u: any("MyRenault account." in t for t in _texts(u)))
+        await ann.send_location(48.85, 2.35)
+        await ann.wait_until(lambda u: any("text message" in t for t in _texts(u)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.domain.vehicle import Role
 from bot.services import errors
 from bot.simulator.telegram import EmulatedUser
-from bot.telegram_ui.schedule_editor import ScheduleDrafts
 from tests.telegram_ui.fakes import forge_tap, running_bot, zoe
 
 WAIT = 5.0
@@ -55,7 +54,7 @@ async def test_a_forged_schedule_tap_for_another_car_is_refused() -> None:
     assert s.schedules.writes == []
 
 
-async def test_a_step_after_the_draft_is_gone_says_the_edit_expired() -> None:
+async def test_a_step_after_the_draft_expired_says_the_edit_expired() -> None:
     async with running_bot() as s:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
@@ -64,7 +63,7 @@ async def test_a_step_after_the_draft_is_gone_says_the_edit_expired() -> None:
         await _tap_and_wait(ann, mid, "✏️ Edit", "Which program")
         await _tap_and_wait(ann, mid, "✅ Program 1", "tap a day")
         await _tap_and_wait(ann, mid, "Mon 05:00", "at which hour")
-        s.app.bot_data.drafts = ScheduleDrafts()  # drafts live in memory only: as after a restart
+        s.clock.advance(minutes=31)  # a draft lives 30 minutes after its last change
         await _tap_and_wait(ann, mid, "07", "This edit has expired.")
         shown = _text(ann, mid)
     assert "Monday 05:00 → 07:00 (2 h)" in shown

@@ -15,6 +15,7 @@ from bot.simulator.telegram.errors import NOT_FOUND, UNAUTHORIZED, BotApiError, 
 from bot.simulator.telegram.model import ApiCall, BotCommand
 from bot.simulator.telegram.params import Params, loggable, read_params
 from bot.simulator.telegram.state import BotIdentity, ChatRecord, Clock, EmulatorState, Fault, UserRecord
+from bot.simulator.telegram.webhook import WebhookPusher
 
 DEFAULT_TOKEN = "123456789:AAEmulatedTokenForTestsOnly_0123456789"  # noqa: S105 - a fake, not a secret
 Method = Callable[[EmulatorState, Params], Awaitable[Any]]
@@ -214,6 +215,10 @@ class TelegramEmulator:
     ) -> None:
         """Answer the next `times` matching calls with `error` (any status and description)."""
         self._state.faults.append(Fault(error, method, chat_id, times))
+
+    def webhook_pusher(self, *, max_connections: int = 40, retry_seconds: float = 0.2) -> WebhookPusher:
+        """Deliver updates to the webhook the bot set while the returned context manager is open."""
+        return WebhookPusher(self._state, max_connections=max_connections, retry_seconds=retry_seconds)
 
     def close(self) -> None:
         """Release every long poll at once (call before stopping the bot or the server)."""

@@ -44,8 +44,9 @@ async def get_updates(state: EmulatorState, params: Params) -> Any:
 
 
 async def set_webhook(state: EmulatorState, params: Params) -> Any:
-    """setWebhook (stored only: the emulator never calls out)."""
+    """setWebhook: stored; a `WebhookPusher` (bot.simulator.telegram.webhook) then POSTs the updates."""
     state.webhook_url = params.opt_text("url") or ""
+    state.webhook_secret = params.opt_text("secret_token") or ""
     if params.flag("drop_pending_updates"):
         state.updates.drop_all()
     return True
@@ -54,6 +55,7 @@ async def set_webhook(state: EmulatorState, params: Params) -> Any:
 async def delete_webhook(state: EmulatorState, params: Params) -> Any:
     """deleteWebhook."""
     state.webhook_url = ""
+    state.webhook_secret = ""
     if params.flag("drop_pending_updates"):
         state.updates.drop_all()
     return True

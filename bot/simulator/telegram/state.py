@@ -109,6 +109,7 @@ class EmulatorState:
         self.commands: dict[tuple[str, str], tuple[BotCommand, ...]] = {}
         self.files: dict[str, Photo] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
         self.log: list[ApiCall] = []
         self.faults: list[Fault] = []
         self._next_query = 1

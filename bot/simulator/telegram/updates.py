@@ -50,6 +50,15 @@ class UpdateQueue:
         self._signal.notify()
         return update
 
+    @property
+    def changed(self) -> Signal:
+        """Notified whenever an update is queued (the webhook pusher waits on it)."""
+        return self._signal
+
+    def confirm(self, update_id: int) -> None:
+        """Forget one update: the webhook answered 2xx for it."""
+        self._pending = [u for u in self._pending if u.update_id != update_id]
+
     def drop_all(self) -> None:
         """Forget every pending update (deleteWebhook/setWebhook with drop_pending_updates)."""
         self._pending.clear()

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler
 
 from bot.domain.costs import CostSettings, month_of, previous_month
 from bot.domain.zones import zone_or_utc
@@ -266,10 +266,7 @@ async def costs_menu(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    """Add /costs, /export, the location and typed-price handlers, and route the `co` taps."""
+    """Add /costs and /export and route the `co` taps (typed prices, locations: handlers.messages)."""
     application.add_handler(CommandHandler("costs", costs_command))
     application.add_handler(CommandHandler("export", export_command))
-    application.add_handler(MessageHandler(filters.LOCATION, shared_location))
-    # Same group as the /login conversation and after it: a text the conversation takes never lands here.
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed_text))
     callbacks.register_route(Verb.COSTS, cost_tap)

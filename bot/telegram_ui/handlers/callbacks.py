@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 from bot.services.errors import NotPermitted
 from bot.telegram_ui.callback_data import Callback, Verb, decode
 from bot.telegram_ui.context import BotContext
-from bot.telegram_ui.handlers import menus, schedule, settings, status, vehicles
+from bot.telegram_ui.handlers import login, menus, schedule, settings, status, vehicles
 from bot.telegram_ui.handlers.common import chat_id_of
 from bot.telegram_ui.sharing import handlers as share_handlers
 from bot.telegram_ui.smartcharge import handlers as smart_handlers
@@ -24,7 +24,7 @@ PATTERN = re.compile(r"^[0-9]+\.")
 
 TapHandler = Callable[[Update, BotContext, Callback], Awaitable[None]]
 
-# Which handler takes each verb. LOCALE taps belong to the /login conversation; outside it they are stale.
+# Which handler takes each verb. LOCALE taps answer the /login conversation; outside it they are stale.
 ROUTES: dict[Verb, TapHandler] = {
     Verb.ACTION: status.action_tap,
     Verb.PRECONDITION_AT_TEMP: menus.parameter_tap,
@@ -39,6 +39,7 @@ ROUTES: dict[Verb, TapHandler] = {
     Verb.SMART: smart_handlers.smart_tap,
     Verb.SHARE: share_handlers.share_tap,
     Verb.LEAVE: share_handlers.leave_tap,
+    Verb.LOCALE: login.chosen_locale,
 }
 
 

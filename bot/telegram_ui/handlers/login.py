@@ -1,68 +1,41 @@
-"""/login as a conversation: country, e-mail, password, then the e-mailed code when Renault asks for one.
+"""/login as a state machine in the database: country, e-mail, password, then the e-mailed code.
 
-The password and the code are deleted from the chat as soon as they are read, and only live in local
-variables for the one service call. The draft (country, e-mail, pending challenge) lives in memory only.
+Each step is one row per chat (`LoginConversationStore`), so the next answer may reach any replica, even
+after a restart; the pending challenge (with the password) sits encrypted on the same row, written by the
+linking service. The password and the code are deleted from the chat as soon as they are read and only live
+in local variables for the one service call. A conversation ends on success, /cancel, timeout or logout.
+
+Why not PTB's ConversationHandler (with or without its persistence API): it keeps the state in one process's
+memory and only loads a persistence's copy at start-up, its timeout is a job of that process, and it would
+store the pending challenge unencrypted in a pickle or a generic blob; here the row is the state.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import re
-import warnings
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
 
 from bot.renault.locales import LOCALES
+from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
 from bot.services.errors import AlreadyLinked, CodeExpired, CodeRejected, LoginRejected
 from bot.services.views import CodeNeeded, LinkResult
-from bot.telegram_ui.callback_data import Callback, Verb, decode
-from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.error_messages import describe
+from bot.telegram_ui.handlers import basic
 from bot.telegram_ui.handlers.common import chat_id_of, delete_quietly, is_private, reply
 from bot.telegram_ui.handlers.vehicles import vehicle_choice_keyboard, vehicle_lines
 from bot.telegram_ui.keyboards import choice_keyboard
 
-LOCALE, EMAIL, PASSWORD, CODE = range(4)
+log = logging.getLogger(__name__)
+
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,24}")
-_DRAFT = "login_draft"
-
-
-@dataclass(slots=True)
-class _Draft:
-    """What the conversation has gathered so far (in memory; never the password or the code)."""
-
-    locale: str
-    email: str = ""
-    pending: CodeNeeded | None = None
-
-    def __repr__(self) -> str:
-        return f"_Draft(locale={self.locale!r}, email=<redacted>, pending={self.pending is not None})"
-
-
-def _draft(context: BotContext) -> _Draft | None:
-    chat_data: dict[Any, Any] = context.chat_data if context.chat_data is not None else {}
-    draft = chat_data.get(_DRAFT)
-    return draft if isinstance(draft, _Draft) else None
-
-
-def _set_draft(context: BotContext, draft: _Draft | None) -> None:
-    if context.chat_data is None:
-        return
-    if draft is None:
-        context.chat_data.pop(_DRAFT, None)
-    else:
-        context.chat_data[_DRAFT] = draft
+# Steps whose answer is a secret: the message is deleted even when the conversation is gone.
+_SECRET_STEPS = frozenset({LoginStep.PASSWORD, LoginStep.CODE})
 
 
 def _locale_keyboard(default: str) -> Any:
@@ -70,96 +43,163 @@ def _locale_keyboard(default: str) -> Any:
     return choice_keyboard([(code, Callback(Verb.LOCALE, None, code)) for code in ordered], width=5)
 
 
-async def begin(update: Update, context: BotContext) -> int:
-    """/login: refuse in groups, otherwise ask for the country."""
+async def _save(context: BotContext, draft: LoginDraft, step: LoginStep, **changes: Any) -> LoginDraft:
+    # Every answer gives the conversation its full time again.
+    updated = dataclasses.replace(draft, step=step, expires_at=context.now() + LOGIN_TTL, **changes)
+    await context.services.logins.save(updated)
+    return updated
+
+
+async def _live(
+    update: Update, context: BotContext, view: ChatView, draft: LoginDraft | None
+) -> LoginDraft | None:
+    """The chat's running login; an expired one is ended here with the timeout message."""
+    if draft is None:
+        return None
+    if draft.expired(context.now()):
+        await _end(context, draft)
+        log.info("a login conversation timed out")
+        await reply(update, view.tr("login.timeout"))
+        return None
+    return draft
+
+
+async def begin(update: Update, context: BotContext) -> None:
+    """/login: refuse in groups, point at a running login, otherwise ask for the country."""
     view = await context.chat_view(update)
     if not is_private(update):
         await reply(update, view.tr("login.private_only"))
-        return ConversationHandler.END
-    _set_draft(context, _Draft(locale=context.options.default_locale))
-    await reply(update, view.tr("login.choose_locale"), _locale_keyboard(context.options.default_locale))
-    return LOCALE
+        return
+    chat_id = chat_id_of(update)
+    current = await context.services.logins.load(chat_id)
+    if current is not None and not current.expired(context.now()):
+        await reply(update, view.tr("login.already_in_progress"))
+        return
+    if current is not None:
+        await _end(context, current)
+    default = context.options.default_locale
+    fresh = LoginDraft(chat_id, LoginStep.LOCALE, default, context.now() + LOGIN_TTL)
+    await context.services.logins.save(fresh)
+    await reply(update, view.tr("login.choose_locale"), _locale_keyboard(default))
 
 
-async def chosen_locale(update: Update, context: BotContext) -> int:
-    """A country button: remember it and ask for the e-mail."""
+async def chosen_locale(update: Update, context: BotContext, payload: Callback) -> None:
+    """A country button: remember it and ask for the e-mail; outside a login it is stale."""
     query = update.callback_query
     assert query is not None
-    await query.answer()
-    payload = decode(query.data)
-    draft = _draft(context)
     view = await context.chat_view(update)
-    if payload is None or payload.arg not in LOCALES or draft is None:
-        return LOCALE
-    draft.locale = payload.arg
+    draft = await context.services.logins.load(chat_id_of(update))
+    if (
+        draft is None
+        or draft.expired(context.now())
+        or draft.step is not LoginStep.LOCALE
+        or payload.arg not in LOCALES
+    ):
+        await query.answer(view.tr("callback.stale"), show_alert=True)
+        return
+    await query.answer()
+    await _save(context, draft, LoginStep.EMAIL, locale=payload.arg)
     await query.edit_message_text(view.tr("login.locale_chosen", locale=payload.arg))
     await reply(update, view.tr("login.ask_email"))
-    return EMAIL
 
 
-async def got_email(update: Update, context: BotContext) -> int:
-    """The e-mail: validate its shape, then ask for the password."""
+async def take_text(update: Update, context: BotContext) -> bool:
+    """A text message: the answer to the running login's question; False when no login was running."""
     view = await context.chat_view(update)
     message = update.effective_message
-    draft = _draft(context)
-    text = (message.text or "").strip() if message is not None else ""
+    stored = await context.services.logins.load(chat_id_of(update))
+    if stored is None:
+        return False
+    if stored.step in _SECRET_STEPS:
+        await delete_quietly(message)  # before anything else: it may be a password, even a late one
+    draft = await _live(update, context, view, stored)
     if draft is None:
-        return ConversationHandler.END
+        return True  # the login had timed out: the timeout answer was the reply
+    text = (message.text or "") if message is not None else ""
+    if draft.step is LoginStep.LOCALE:
+        await reply(update, view.tr("login.tap_country"), _locale_keyboard(draft.locale))
+    elif draft.step is LoginStep.EMAIL:
+        await _got_email(update, context, view, draft, text.strip())
+    elif draft.step is LoginStep.PASSWORD:
+        await _got_password(update, context, view, draft, text)
+    else:
+        await _got_code(update, context, view, draft, text.strip())
+    return True
+
+
+async def take_other(update: Update, context: BotContext) -> bool:
+    """Anything but text (a photo, a sticker, a location) while a login waits; False when none was running."""
+    view = await context.chat_view(update)
+    stored = await context.services.logins.load(chat_id_of(update))
+    if stored is None:
+        return False
+    draft = await _live(update, context, view, stored)
+    if draft is None:
+        return True
+    if draft.step is LoginStep.LOCALE:
+        await reply(update, view.tr("login.tap_country"), _locale_keyboard(draft.locale))
+        return True
+    await reply(update, view.tr("login.send_as_text"))
+    return True
+
+
+async def _got_email(
+    update: Update, context: BotContext, view: ChatView, draft: LoginDraft, text: str
+) -> None:
     if not _EMAIL.fullmatch(text):
         await reply(update, view.tr("login.bad_email"))
-        return EMAIL
-    draft.email = text
+        return
+    await _save(context, draft, LoginStep.PASSWORD, email=text)
     await reply(update, view.tr("login.ask_password"))
-    return PASSWORD
 
 
-async def got_password(update: Update, context: BotContext) -> int:
-    """The password: delete it from the chat at once, then log in."""
-    view = await context.chat_view(update)
-    message = update.effective_message
-    password = (message.text or "") if message is not None else ""
-    await delete_quietly(message)
-    draft = _draft(context)
-    if draft is None:
-        return ConversationHandler.END
+async def _got_password(
+    update: Update, context: BotContext, view: ChatView, draft: LoginDraft, password: str
+) -> None:
     await reply(update, view.tr("login.checking"))
     try:
-        outcome = await context.services.linking.begin(
-            chat_id_of(update), draft.locale, draft.email, password
-        )
+        outcome = await context.services.linking.begin(draft.chat_id, draft.locale, draft.email, password)
     except LoginRejected:
+        await _save(context, draft, LoginStep.PASSWORD)
         await reply(update, view.tr("login.password_rejected"))
-        return PASSWORD
+        return
     except AlreadyLinked as error:
+        await _end(context, draft)
         await reply(update, describe(view.tr, error, context.now()))
-        return _end(context)
+        return
     if isinstance(outcome, CodeNeeded):
-        draft.pending = outcome
+        await _save(
+            context,
+            draft,
+            LoginStep.CODE,
+            challenge_id=outcome.challenge_id,
+            masked_emails=outcome.masked_emails,
+        )
         await reply(update, view.tr("login.code_sent", emails=", ".join(outcome.masked_emails)))
-        return CODE
+        return
+    await _end(context, draft)
     await _linked(update, context, outcome)
-    return _end(context)
 
 
-async def got_code(update: Update, context: BotContext) -> int:
-    """The e-mailed code: delete it from the chat at once, then finish the login."""
-    view = await context.chat_view(update)
-    message = update.effective_message
-    code = (message.text or "").strip() if message is not None else ""
-    await delete_quietly(message)
-    draft = _draft(context)
-    if draft is None or draft.pending is None:
-        return _end(context)
+async def _got_code(
+    update: Update, context: BotContext, view: ChatView, draft: LoginDraft, code: str
+) -> None:
+    if draft.challenge_id is None:
+        await _end(context, draft)
+        await reply(update, describe(view.tr, CodeExpired(), context.now()))
+        return
+    pending = CodeNeeded(draft.challenge_id, draft.masked_emails)
     try:
-        result = await context.services.linking.submit_code(chat_id_of(update), draft.pending, code)
+        result = await context.services.linking.submit_code(draft.chat_id, pending, code)
     except CodeRejected as error:
         await reply(update, describe(view.tr, error, context.now()))
-        return CODE
+        return
     except (CodeExpired, AlreadyLinked) as error:
+        await _end(context, draft)
         await reply(update, describe(view.tr, error, context.now()))
-        return _end(context)
+        return
+    await _end(context, draft)
     await _linked(update, context, result)
-    return _end(context)
 
 
 async def _linked(update: Update, context: BotContext, result: LinkResult) -> None:
@@ -175,61 +215,19 @@ async def _linked(update: Update, context: BotContext, result: LinkResult) -> No
         )
 
 
-async def cancel(update: Update, context: BotContext) -> int:
-    """/cancel inside the login: forget the pending challenge and say nothing was stored."""
-    view = await context.chat_view(update)
-    await _forget_challenge(update, context)
-    await reply(update, view.tr("login.cancelled"))
-    return _end(context)
-
-
-async def timed_out(update: object, context: BotContext) -> None:
-    """No answer for the conversation timeout: end it with a message."""
-    if not isinstance(update, Update) or update.effective_chat is None:
+async def cancel(update: Update, context: BotContext) -> None:
+    """/cancel: end a running login (forgetting its challenge), else say there is nothing to cancel."""
+    draft = await context.services.logins.load(chat_id_of(update))
+    if draft is None:
+        await basic.cancel_outside(update, context)
         return
     view = await context.chat_view(update)
-    await _forget_challenge(update, context)
-    _set_draft(context, None)
-    await context.bot.send_message(update.effective_chat.id, view.tr("login.timeout"))
+    await _end(context, draft)
+    await reply(update, view.tr("login.cancelled"))
 
 
-async def already_running(update: Update, context: BotContext) -> int | None:
-    """/login again while a login runs: point at the open question."""
-    view = await context.chat_view(update)
-    await reply(update, view.tr("login.already_in_progress"))
-    return None
-
-
-async def _forget_challenge(update: Update, context: BotContext) -> None:
-    draft = _draft(context)
-    if draft is not None and draft.pending is not None:
-        await context.services.linking.cancel(chat_id_of(update), draft.pending)
-
-
-def _end(context: BotContext) -> int:
-    _set_draft(context, None)
-    return ConversationHandler.END
-
-
-def conversation(timeout_seconds: float) -> ConversationHandler[BotContext]:
-    """The /login conversation handler; `timeout_seconds` is injectable so tests need not wait 5 minutes."""
-    text = filters.TEXT & ~filters.COMMAND
-    states: dict[object, list[BaseHandler[Update, BotContext, Any]]] = {
-        LOCALE: [CallbackQueryHandler(chosen_locale, pattern=rf"^1\.{Verb.LOCALE.value}\.")],
-        EMAIL: [MessageHandler(text, got_email)],
-        PASSWORD: [MessageHandler(text, got_password)],
-        CODE: [MessageHandler(text, got_code)],
-        ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
-    }
-    # The country buttons are tracked per chat, not per message, on purpose: PTB warns about that choice.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(
-            entry_points=[CommandHandler("login", begin)],
-            states=states,
-            fallbacks=[CommandHandler("cancel", cancel), CommandHandler("login", already_running)],
-            conversation_timeout=timeout_seconds,
-            name="login",
-            persistent=False,
-            allow_reentry=False,
-        )
+async def _end(context: BotContext, draft: LoginDraft) -> None:
+    """Forget the conversation and its pending challenge (with the password) everywhere."""
+    if draft.challenge_id is not None:
+        await context.services.linking.cancel(draft.chat_id, CodeNeeded(draft.challenge_id, ()))
+    await context.services.logins.drop(draft.chat_id)

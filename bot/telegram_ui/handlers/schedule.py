@@ -17,9 +17,9 @@ from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView, SchedulePort
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, reply
+from bot.telegram_ui.schedule_drafts import ScheduleDrafts
 from bot.telegram_ui.schedule_editor import (
     Draft,
-    ScheduleDrafts,
     StaleStep,
     apply_tap,
     local_programs,
@@ -34,8 +34,8 @@ _CHARGE_MODES = {ScheduleMode.ALWAYS: ChargeMode.ALWAYS, ScheduleMode.SCHEDULED:
 
 
 def drafts(context: BotContext) -> ScheduleDrafts:
-    """The application's in-memory drafts."""
-    return context.bot_data.drafts
+    """The chats' drafts, in the database."""
+    return ScheduleDrafts(context.services.drafts)
 
 
 def _supported(context: BotContext, vehicle: LinkedVehicle) -> SchedulePort | None:
@@ -96,7 +96,7 @@ async def schedule_tap(update: Update, context: BotContext, payload: Callback) -
         await query.answer(view.tr("callback.refused"), show_alert=True)
         return
     if payload.arg in ("show", "cancel"):
-        drafts(context).drop(chat_id)
+        await drafts(context).drop(chat_id)
         await query.answer()
         note = view.tr("schedule.cancelled") if payload.arg == "cancel" else ""
         await show_schedule(update, context, vehicle, in_place=True, note=note)
@@ -104,7 +104,7 @@ async def schedule_tap(update: Update, context: BotContext, payload: Callback) -
     if payload.arg == "edit":
         await _open_editor(update, context, view, vehicle)
         return
-    draft = drafts(context).get(chat_id, vehicle.vehicle_id)
+    draft = await drafts(context).get(chat_id, vehicle.vehicle_id, context.now())
     if draft is None:
         await query.answer()
         await show_schedule(update, context, vehicle, in_place=True, note=view.tr("schedule.expired"))
@@ -119,7 +119,7 @@ async def schedule_tap(update: Update, context: BotContext, payload: Callback) -
         await query.answer(view.tr("callback.stale"), show_alert=True)
         return
     await query.answer()
-    drafts(context).put(chat_id, draft)
+    await drafts(context).put(chat_id, draft, context.now())
     await _show_editor(update, view, vehicle, draft)
 
 
@@ -133,7 +133,7 @@ async def _open_editor(update: Update, context: BotContext, view: ChatView, vehi
     await query.answer()
     schedule = await port.schedule(chat_id_of(update), vehicle.vehicle_id)
     draft = start_draft(vehicle.vehicle_id, schedule, view.settings.time_zone, _today(context, view))
-    drafts(context).put(chat_id_of(update), draft)
+    await drafts(context).put(chat_id_of(update), draft, context.now())
     await _show_editor(update, view, vehicle, draft)
 
 
@@ -166,7 +166,7 @@ async def _save(
     except ServiceError as error:
         await _refused(update, context, view, vehicle, draft, error)
         return
-    drafts(context).drop(chat_id)
+    await drafts(context).drop(chat_id)
     note = tr("schedule.saved")
     if saved.mode is not draft.original.mode and saved.mode in _CHARGE_MODES:
         note = f"{note}\n{await _switch_mode(context, view, chat_id, vehicle, saved.mode)}"
@@ -199,7 +199,7 @@ async def _refused(
     draft: Draft,
     error: ServiceError,
 ) -> None:
-    drafts(context).drop(chat_id_of(update))
+    await drafts(context).drop(chat_id_of(update))
     note = view.tr("schedule.refused", reason=describe(view.tr, error, context.now()))
     text = _schedule_text(view, vehicle, draft.original, draft.week_of)
     markup = viewer_keyboard(view.tr, vehicle.vehicle_id, may_edit=True)

@@ -128,9 +128,11 @@ MESSAGES: Final[dict[str, str]] = {
     "login.linked_none": "Verknüpft, aber auf diesem Konto ist noch kein Auto.",
     "login.choose_vehicle": "Sie haben mehrere Autos: welches soll ich standardmäßig verwenden?",
     "login.timeout": (
-        "Die Anmeldung wurde beendet, weil 5 Minuten keine Antwort kam. Senden Sie /login, um neu zu beginnen."
+        "Die Anmeldung wurde beendet, weil 10 Minuten keine Antwort kam. Senden Sie /login, um neu zu beginnen."
     ),
     "login.cancelled": "Anmeldung abgebrochen. Es wurde nichts gespeichert.",
+    "login.tap_country": "Bitte tippen Sie oben auf Ihr Land, oder /cancel.",
+    "login.send_as_text": "Bitte antworten Sie mit einer Textnachricht, oder /cancel.",
     "login.already_in_progress": "Eine Anmeldung läuft bereits: beantworten Sie die Frage oben, oder /cancel.",
     # Abmeldung
     "logout.confirm": "MyRenault-Konto trennen und alles dafür Gespeicherte löschen?",

@@ -120,8 +120,10 @@ MESSAGES: Final[dict[str, str]] = {
     "login.linked": "Linked! Your cars:\n{vehicles}",
     "login.linked_none": "Linked, but there is no car on this account yet.",
     "login.choose_vehicle": "You have several cars: which one should I use by default?",
-    "login.timeout": "The login was stopped because no answer came for 5 minutes. Send /login to start again.",
+    "login.timeout": "The login was stopped because no answer came for 10 minutes. Send /login to start again.",
     "login.cancelled": "Login cancelled. Nothing was stored.",
+    "login.tap_country": "Please tap your country on the buttons above, or /cancel.",
+    "login.send_as_text": "Please answer with a text message, or /cancel.",
     "login.already_in_progress": "A login is already in progress: answer the question above, or /cancel.",
     # Logout
     "logout.confirm": "Unlink your MyRenault account and delete everything stored for it?",

@@ -126,8 +126,10 @@ MESSAGES: Final[dict[str, str]] = {
     "login.linked": "C'est relié ! Vos voitures :\n{vehicles}",
     "login.linked_none": "C'est relié, mais ce compte n'a pas encore de voiture.",
     "login.choose_vehicle": "Vous avez plusieurs voitures : laquelle dois-je utiliser par défaut ?",
-    "login.timeout": "La connexion a été arrêtée faute de réponse pendant 5 minutes. Envoyez /login pour recommencer.",
+    "login.timeout": "La connexion a été arrêtée faute de réponse pendant 10 minutes. Envoyez /login pour recommencer.",
     "login.cancelled": "Connexion annulée. Rien n'a été enregistré.",
+    "login.tap_country": "Touchez votre pays sur les boutons ci-dessus, ou /cancel.",
+    "login.send_as_text": "Répondez par un message texte, ou /cancel.",
     "login.already_in_progress": "Une connexion est déjà en cours : répondez à la question ci-dessus, ou /cancel.",
     # Déconnexion
     "logout.confirm": "Délier votre compte MyRenault et effacer tout ce qui est enregistré ?",

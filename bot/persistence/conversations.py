@@ -1,0 +1,272 @@
+"""Conversation state on SQLAlchemy: the /login conversation with its encrypted 2FA challenge, editor
+drafts (encrypted), the per-chat action rate, and the purge of what expired.
+
+One row per chat (and per kind for drafts), shared by every replica; the e-mail, the challenge (password,
+Gigya's regToken and assertions, the device cookies) and the drafts are encrypted with CREDENTIALS_KEY.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col
+
+from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
+from bot.persistence.engine import Database
+from bot.persistence.tables import (
+    ActionRateRow,
+    ConversationDraftRow,
+    LoginConversationRow,
+    TelegramUpdateRow,
+)
+from bot.renault.gigya import ChallengeState
+from bot.services.conversation_ports import LoginDraft, LoginStep, PendingChallenge
+
+log = logging.getLogger(__name__)
+
+# Telegram keeps an undelivered update for 24 hours: a redelivery can come no later than that.
+JOURNAL_RETENTION = timedelta(hours=24)
+
+
+def encode_challenge(cipher: CredentialCipher, state: ChallengeState) -> str:
+    """The challenge as one encrypted JSON document."""
+    document = {
+        "locale": state.locale,
+        "email": state.email,
+        "password": state.password,
+        "reg_token": state.reg_token,
+        "assertion": state.assertion,
+        "phv_token": state.phv_token,
+        "gmid": state.gmid,
+        "ucid": state.ucid,
+        "created_at": state.created_at,
+        "masked_emails": list(state.masked_emails),
+        "used": state.used,
+    }
+    return cipher.encrypt(json.dumps(document, separators=(",", ":")))
+
+
+def decode_challenge(cipher: CredentialCipher, token: str) -> ChallengeState:
+    """The challenge back from its encrypted document."""
+    data: dict[str, Any] = json.loads(cipher.decrypt(token))
+    return ChallengeState(
+        locale=str(data["locale"]),
+        email=str(data["email"]),
+        password=str(data["password"]),
+        reg_token=str(data["reg_token"]),
+        assertion=str(data["assertion"]),
+        phv_token=str(data["phv_token"]),
+        gmid=data.get("gmid"),
+        ucid=data.get("ucid"),
+        created_at=float(data["created_at"]),
+        masked_emails=tuple(str(e) for e in data.get("masked_emails") or ()),
+        used=bool(data.get("used")),
+    )
+
+
+class SqlLoginStore:
+    """LoginConversationStore and ChallengeStore on one row per chat (`login_conversations`)."""
+
+    def __init__(self, db: Database, cipher: CredentialCipher) -> None:
+        self._db = db
+        self._cipher = cipher
+
+    def __repr__(self) -> str:
+        return "SqlLoginStore()"
+
+    async def load(self, chat_id: int) -> LoginDraft | None:
+        """The chat's conversation, expired or not."""
+        async with self._db.read() as session:
+            row = await session.get(LoginConversationRow, chat_id)
+        if row is None:
+            return None
+        try:
+            email = self._cipher.decrypt(row.email_enc) if row.email_enc else ""
+            step = LoginStep(row.step)
+        except (CredentialDecryptError, ValueError):
+            log.warning("a login conversation could not be read; it is dropped")
+            await self.drop(chat_id)
+            return None
+        return LoginDraft(
+            chat_id=row.chat_id,
+            step=step,
+            locale=row.locale,
+            expires_at=row.expires_at,
+            email=email,
+            challenge_id=row.challenge_id,
+            masked_emails=tuple(row.masked_emails or ()),
+        )
+
+    async def save(self, draft: LoginDraft) -> None:
+        """Store step, country, e-mail (encrypted) and expiry; the challenge columns stay as they are."""
+        async with self._db.write() as session:
+            row = await session.get(LoginConversationRow, draft.chat_id, with_for_update=True)
+            if row is None:
+                row = LoginConversationRow(chat_id=draft.chat_id, step=draft.step.value, locale=draft.locale)
+                session.add(row)
+            row.step = draft.step.value
+            row.locale = draft.locale
+            row.email_enc = self._cipher.encrypt(draft.email) if draft.email else None
+            row.challenge_id = draft.challenge_id
+            row.masked_emails = list(draft.masked_emails)
+            row.expires_at = draft.expires_at
+
+    async def drop(self, chat_id: int) -> None:
+        """Delete the conversation and its challenge."""
+        async with self._db.write() as session:
+            await session.execute(
+                delete(LoginConversationRow).where(col(LoginConversationRow.chat_id) == chat_id)
+            )
+
+    async def put_challenge(self, pending: PendingChallenge) -> None:
+        """Store the chat's challenge, encrypted, on its conversation row (created when missing)."""
+        async with self._db.write() as session:
+            row = await session.get(LoginConversationRow, pending.chat_id, with_for_update=True)
+            if row is None:
+                row = LoginConversationRow(
+                    chat_id=pending.chat_id,
+                    step=LoginStep.CODE.value,
+                    locale=pending.state.locale,
+                    expires_at=pending.expires_at,
+                )
+                session.add(row)
+            row.challenge_id = pending.challenge_id
+            row.masked_emails = list(pending.state.masked_emails)
+            row.challenge_enc = encode_challenge(self._cipher, pending.state)
+            row.challenge_expires_at = pending.expires_at
+
+    async def challenge(self, chat_id: int) -> PendingChallenge | None:
+        """The chat's challenge, if one is stored and readable."""
+        async with self._db.read() as session:
+            row = await session.get(LoginConversationRow, chat_id)
+        if row is None or not row.challenge_enc or not row.challenge_id or row.challenge_expires_at is None:
+            return None
+        try:
+            state = decode_challenge(self._cipher, row.challenge_enc)
+        except (CredentialDecryptError, ValueError, KeyError, TypeError):
+            log.warning("a pending two-factor challenge could not be read; it is dropped")
+            await self.drop_challenge(chat_id)
+            return None
+        return PendingChallenge(row.chat_id, row.challenge_id, state, row.challenge_expires_at)
+
+    async def drop_challenge(self, chat_id: int) -> None:
+        """Forget the chat's challenge and the password it holds."""
+        async with self._db.write() as session:
+            await session.execute(
+                update(LoginConversationRow)
+                .where(col(LoginConversationRow.chat_id) == chat_id)
+                .values(challenge_enc=None, challenge_id=None, challenge_expires_at=None)
+            )
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Delete every conversation row of the chat (logout)."""
+        await forget_chat_conversations(self._db, chat_id)
+
+
+class SqlDraftStore:
+    """DraftStore on `conversation_drafts` (encrypted: a draft may hold anything the user typed)."""
+
+    def __init__(self, db: Database, cipher: CredentialCipher) -> None:
+        self._db = db
+        self._cipher = cipher
+
+    async def load_draft(self, chat_id: int, kind: str, now: datetime) -> str | None:
+        """The chat's live draft of that kind."""
+        async with self._db.read() as session:
+            row = await session.get(ConversationDraftRow, (chat_id, kind))
+        if row is None or row.expires_at <= now:
+            return None
+        try:
+            return self._cipher.decrypt(row.data_enc)
+        except CredentialDecryptError:
+            log.warning("a %s draft could not be decrypted; it is dropped", kind)
+            await self.drop_draft(chat_id, kind)
+            return None
+
+    async def save_draft(self, chat_id: int, kind: str, data: str, expires_at: datetime) -> None:
+        """Store the draft, replacing the chat's previous one of that kind."""
+        async with self._db.write() as session:
+            row = await session.get(ConversationDraftRow, (chat_id, kind), with_for_update=True)
+            if row is None:
+                row = ConversationDraftRow(chat_id=chat_id, kind=kind, data_enc="", expires_at=expires_at)
+                session.add(row)
+            row.data_enc = self._cipher.encrypt(data)
+            row.expires_at = expires_at
+
+    async def drop_draft(self, chat_id: int, kind: str) -> None:
+        """Forget the draft."""
+        async with self._db.write() as session:
+            await session.execute(
+                delete(ConversationDraftRow).where(
+                    col(ConversationDraftRow.chat_id) == chat_id, col(ConversationDraftRow.kind) == kind
+                )
+            )
+
+
+class SqlActionRates:
+    """ActionRateStore on `action_rates`: one atomic upsert decides, whichever replica asks."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def try_acquire(self, chat_id: int, now: datetime, interval: timedelta) -> timedelta | None:
+        """Take the chat's slot, or return how long until it is free."""
+        table = ActionRateRow.__table__  # type: ignore[attr-defined]
+        dialect_insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
+        insert = dialect_insert(table).values(chat_id=chat_id, last_action_at=now)
+        statement = insert.on_conflict_do_update(
+            index_elements=["chat_id"],
+            set_={"last_action_at": now},
+            where=table.c.last_action_at <= now - interval,
+        ).returning(table.c.chat_id)
+        async with self._db.write() as session:
+            taken = (await session.execute(statement)).first()
+            if taken is not None:
+                return None
+            last = await session.scalar(
+                select(col(ActionRateRow.last_action_at)).where(col(ActionRateRow.chat_id) == chat_id)
+            )
+        return interval - (now - last) if last is not None else interval
+
+
+async def forget_chat_conversations(db: Database, chat_id: int) -> None:
+    """Delete every conversation row of a chat (logout): login, challenge, drafts, action rate."""
+    async with db.write() as session:
+        await session.execute(
+            delete(LoginConversationRow).where(col(LoginConversationRow.chat_id) == chat_id)
+        )
+        await session.execute(
+            delete(ConversationDraftRow).where(col(ConversationDraftRow.chat_id) == chat_id)
+        )
+        await session.execute(delete(ActionRateRow).where(col(ActionRateRow.chat_id) == chat_id))
+
+
+class SqlConversationPurge:
+    """ConversationPurge: expired logins and drafts, stale rates, journal entries older than a day."""
+
+    def __init__(self, db: Database, rate_interval: timedelta) -> None:
+        self._db = db
+        self._rate_interval = rate_interval
+
+    async def purge(self, now: datetime) -> int:
+        """Delete what expired; the SQLite WAL is checkpointed so the ciphertexts leave the disk too."""
+        async with self._db.write() as session:
+            removed = 0
+            for statement in (
+                delete(LoginConversationRow).where(col(LoginConversationRow.expires_at) <= now),
+                delete(ConversationDraftRow).where(col(ConversationDraftRow.expires_at) <= now),
+                delete(ActionRateRow).where(col(ActionRateRow.last_action_at) <= now - self._rate_interval),
+                delete(TelegramUpdateRow).where(
+                    col(TelegramUpdateRow.received_at) <= now - JOURNAL_RETENTION
+                ),
+            ):
+                result = await session.execute(statement)
+                removed += int(getattr(result, "rowcount", 0) or 0)
+        if removed:
+            await self._db.checkpoint()
+        return removed

@@ -1,0 +1,137 @@
+"""Ports for conversation state shared by every replica: the /login conversation and its pending 2FA
+challenge, editor drafts, the per-chat action rate, and the journal of Telegram updates.
+
+Everything here lives in the database (docs/architecture.md, "Where state lives"): a restart or another
+replica sees it; secrets are encrypted by the adapter; every row has an expiry and a periodic purge.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Protocol
+
+from bot.renault.gigya import ChallengeState
+
+# A login conversation (and the password its pending challenge holds) is kept at most this long.
+LOGIN_TTL = timedelta(minutes=10)
+# An editor draft (schedule, smart charging, settings) is kept this long after its last change.
+DRAFT_TTL = timedelta(minutes=30)
+
+
+class LoginStep(Enum):
+    """Which answer the /login conversation waits for."""
+
+    LOCALE = "locale"
+    EMAIL = "email"
+    PASSWORD = "password"  # noqa: S105 - the name of a step, not a secret
+    CODE = "code"
+
+
+@dataclass(frozen=True, slots=True)
+class LoginDraft:
+    """One chat's /login conversation so far (never the password or the code themselves)."""
+
+    chat_id: int
+    step: LoginStep
+    locale: str
+    expires_at: datetime
+    email: str = field(default="", repr=False)
+    challenge_id: str | None = None
+    masked_emails: tuple[str, ...] = ()
+
+    def expired(self, now: datetime) -> bool:
+        """Whether the conversation ran out of time."""
+        return self.expires_at <= now
+
+
+@dataclass(frozen=True, slots=True)
+class PendingChallenge:
+    """A pending two-factor challenge of one chat, with the id the conversation knows it by."""
+
+    chat_id: int
+    challenge_id: str
+    state: ChallengeState
+    expires_at: datetime
+
+
+class LoginConversationStore(Protocol):
+    """The /login conversation, one row per chat (the UI's side: step, country, e-mail)."""
+
+    async def load(self, chat_id: int) -> LoginDraft | None:
+        """The chat's conversation, expired or not (None when there is none)."""
+        ...
+
+    async def save(self, draft: LoginDraft) -> None:
+        """Store the conversation's step, country and e-mail (the challenge columns are kept)."""
+        ...
+
+    async def drop(self, chat_id: int) -> None:
+        """Delete the conversation and any pending challenge."""
+        ...
+
+
+class ChallengeStore(Protocol):
+    """The pending two-factor challenge of a chat's login (the linking service's side of the same row)."""
+
+    async def put_challenge(self, pending: PendingChallenge) -> None:
+        """Store (encrypted) the challenge of the chat's login."""
+        ...
+
+    async def challenge(self, chat_id: int) -> PendingChallenge | None:
+        """The chat's pending challenge, if any (expired ones included; the caller checks)."""
+        ...
+
+    async def drop_challenge(self, chat_id: int) -> None:
+        """Forget the chat's challenge (and the password it holds)."""
+        ...
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Delete every conversation row of the chat (logout): login, challenge, drafts, action rate."""
+        ...
+
+
+class DraftStore(Protocol):
+    """Editor drafts, one per chat and kind ('schedule', ...), as opaque text the front-end encodes."""
+
+    async def load_draft(self, chat_id: int, kind: str, now: datetime) -> str | None:
+        """The chat's live draft of that kind (None when absent or expired)."""
+        ...
+
+    async def save_draft(self, chat_id: int, kind: str, data: str, expires_at: datetime) -> None:
+        """Store the chat's draft of that kind (replacing any other)."""
+        ...
+
+    async def drop_draft(self, chat_id: int, kind: str) -> None:
+        """Forget the chat's draft of that kind."""
+        ...
+
+
+class ActionRateStore(Protocol):
+    """The per-chat action rate: one action per interval, whichever replica handles the tap."""
+
+    async def try_acquire(self, chat_id: int, now: datetime, interval: timedelta) -> timedelta | None:
+        """Take the chat's slot (None), or say how long until the next one is free."""
+        ...
+
+
+class UpdateJournal(Protocol):
+    """Telegram updates as they arrive and are handled: dedupe and per-chat ordering across replicas."""
+
+    async def arrived(self, update_id: int, chat_id: int | None, now: datetime) -> bool:
+        """Record an update's arrival; False when it was seen before (a redelivery)."""
+        ...
+
+    def turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[None]:
+        """Hold the chat's turn: earlier updates of the chat first, one at a time on every replica."""
+        ...
+
+
+class ConversationPurge(Protocol):
+    """Removes expired conversation rows (logins, challenges, drafts, rates, old journal entries)."""
+
+    async def purge(self, now: datetime) -> int:
+        """Delete what expired before `now`; returns the rows removed."""
+        ...

@@ -1,0 +1,55 @@
+"""The update queue and processor: a redelivered update is answered once, one chat's updates in turn."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.simulator.telegram import EmulatedUser
+from tests.telegram_ui.fakes import FakeJournal, Stack, running_bot
+
+
+def _update(stack: Stack, update_id: int, chat_id: int, text: str) -> Update:
+    user = {"id": chat_id, "is_bot": False, "first_name": "Ann", "language_code": "en"}
+    payload = {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(stack.clock().timestamp()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Ann"},
+            "from": user,
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+        },
+    }
+    update = Update.de_json(payload, stack.app.bot)
+    assert update is not None
+    return update
+
+
+def _helps(user: EmulatedUser) -> int:
+    return sum((m.text or "").startswith("/status") for m in user.bot_messages)
+
+
+async def test_a_redelivered_update_is_answered_once() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        update = _update(s, 900_001, 1001, "/help")
+        await s.app.update_queue.put(update)
+        await s.app.update_queue.put(_update(s, 900_001, 1001, "/help"))  # Telegram retried it
+        await ann.wait_until(lambda u: _helps(u) == 1)
+        await s.app.update_queue.put(_update(s, 900_002, 1001, "/help"))
+        await ann.wait_until(lambda u: _helps(u) == 2)
+    assert _helps(ann) == 2
+    journal = s.app.bot_data.services.journal
+    assert isinstance(journal, FakeJournal)
+    assert {900_001, 900_002} <= journal.seen
+
+
+async def test_one_chats_updates_sent_at_once_are_answered_in_order() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        for number, command in enumerate(("/help", "/cancel", "/help", "/cancel"), start=1):
+            await s.app.update_queue.put(_update(s, 910_000 + number, 1001, command))
+        await ann.wait_until(lambda u: len(u.bot_messages) == 4)
+    kinds = ["help" if (m.text or "").startswith("/status") else "cancel" for m in ann.bot_messages]
+    assert kinds == ["help", "cancel", "help", "cancel"]
