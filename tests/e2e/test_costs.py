@@ -244,3 +244,37 @@ async def test_home_and_costs_settings_by_buttons_and_the_summary_switched_off(t
         assert settings.loss == Decimal("0.15")
         e2e.clock.set(datetime(2026, 12, 1, 9, 5, tzinfo=UTC))
         assert (await e2e.core.costs.send_monthly_summaries()).sent == 0
+
+
+async def test_a_running_login_takes_the_text_before_a_pending_price_question(tmp_path: Path) -> None:
+    async with running_e2e(tmp_path, start=NOW) as e2e:
+        ann, vehicle_id = await _linked(e2e)
+        assert e2e.core is not None
+        await ann.send_location(48.8566, 2.3522)
+        await ann.wait_until(lambda u: "as home" in (u.bot_messages[-1].text or ""), timeout=WAIT)
+        await ann.tap(ann.bot_messages[-1], "🏠 Set as home")
+        await ann.wait_until(lambda u: "Home saved (radius 150 m)." in texts(u), timeout=WAIT)
+        e2e.sim.move(VIN, 48.99, 2.5)
+        start = NOW - timedelta(hours=3)
+        history = SqlHistoryRepository(e2e.db)
+        await history.add_session(ChargeSession(vehicle_id, start, None, 20, 30, None))
+        assert await e2e.core.costs.capture_places() == 1
+        await history.add_session(ChargeSession(vehicle_id, start, start + timedelta(hours=1), 20, 60, 20.8))
+        shown = await _send_and_wait(ann, "/history")
+        await ann.tap(shown, "💶 Price 20.11 09:00")
+        await ann.wait_until(
+            lambda u: "send its price per kWh" in (u.bot_messages[-1].text or ""), timeout=WAIT
+        )
+        countries = ann.message(await _send_and_wait(ann, "/login"))
+        assert countries is not None
+        await ann.tap(countries, countries.buttons[0].text)
+        ask = "Send me the e-mail address of your MyRenault account."
+        await ann.wait_until(lambda u: (u.bot_messages[-1].text or "") == ask, timeout=WAIT)
+        asked = await _send_and_wait(ann, "0.45")  # the login asked for an e-mail: this is not a price now
+        assert _text(ann, asked) == "That does not look like an e-mail address. Please send it again."
+        assert await e2e.core.costs.awaiting_price(CHAT) is not None
+        stored = await SqlCostStore(e2e.db, e2e.cipher).costs(CHAT, start, NOW)
+        assert stored[0].cost is None
+        await _send_and_wait(ann, "/cancel")
+        saved = await _send_and_wait(ann, "0.45")
+        assert _text(ann, saved) == "Saved: that charge cost 10.40 EUR."
