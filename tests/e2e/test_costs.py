@@ -172,29 +172,32 @@ async def test_the_monthly_summary_is_sent_once_across_a_restart(tmp_path: Path)
         assert len([t for t in texts(ann) if t.startswith("📊")]) == 1
 
 
+async def _asked_for_an_away_price(e2e: E2E) -> tuple[EmulatedUser, datetime]:
+    """Home set where the car stands, a charge 20 km away, its price asked for; the user and its start."""
+    ann, vehicle_id = await _linked(e2e)
+    assert e2e.core is not None
+    await ann.send_location(48.8566, 2.3522)  # the simulated car stands here
+    await ann.wait_until(lambda u: "as home" in (u.bot_messages[-1].text or ""), timeout=WAIT)
+    await ann.tap(ann.bot_messages[-1], "🏠 Set as home")
+    await ann.wait_until(lambda u: "Home saved (radius 150 m)." in texts(u), timeout=WAIT)
+    # A charge starts 20 km away: while it charges, the bot notes where it is.
+    e2e.sim.move(VIN, 48.99, 2.5)
+    start = NOW - timedelta(hours=3)
+    history = SqlHistoryRepository(e2e.db)
+    await history.add_session(ChargeSession(vehicle_id, start, None, 20, 30, None))
+    assert await e2e.core.costs.capture_places() == 1
+    await history.add_session(ChargeSession(vehicle_id, start, start + timedelta(hours=1), 20, 60, 20.8))
+    shown = await _send_and_wait(ann, "/history")
+    assert "away from home" in _text(ann, shown)
+    await ann.tap(shown, "💶 Price 20.11 09:00")
+    await ann.wait_until(lambda u: "send its price per kWh" in (u.bot_messages[-1].text or ""), timeout=WAIT)
+    return ann, start
+
+
 async def test_an_away_charge_is_priced_by_a_typed_price_after_bad_inputs(tmp_path: Path) -> None:
     async with running_e2e(tmp_path, start=NOW) as e2e:
-        ann, vehicle_id = await _linked(e2e)
+        ann, start = await _asked_for_an_away_price(e2e)
         assert e2e.core is not None
-        await ann.send_location(48.8566, 2.3522)  # the simulated car stands here
-        await ann.wait_until(lambda u: "as home" in (u.bot_messages[-1].text or ""), timeout=WAIT)
-        await ann.tap(ann.bot_messages[-1], "🏠 Set as home")
-        await ann.wait_until(lambda u: "Home saved (radius 150 m)." in texts(u), timeout=WAIT)
-
-        # A charge starts 20 km away: while it charges, the bot notes where it is.
-        e2e.sim.move(VIN, 48.99, 2.5)
-        start = NOW - timedelta(hours=3)
-        history = SqlHistoryRepository(e2e.db)
-        await history.add_session(ChargeSession(vehicle_id, start, None, 20, 30, None))
-        assert await e2e.core.costs.capture_places() == 1
-        await history.add_session(ChargeSession(vehicle_id, start, start + timedelta(hours=1), 20, 60, 20.8))
-
-        shown = await _send_and_wait(ann, "/history")
-        assert "away from home" in _text(ann, shown)
-        await ann.tap(shown, "💶 Price 20.11 09:00")
-        await ann.wait_until(
-            lambda u: "send its price per kWh" in (u.bot_messages[-1].text or ""), timeout=WAIT
-        )
         for bad, answer in (
             ("cheap", "That is not a number."),
             ("-0.2", "A price cannot be negative."),
@@ -248,23 +251,8 @@ async def test_home_and_costs_settings_by_buttons_and_the_summary_switched_off(t
 
 async def test_a_running_login_takes_the_text_before_a_pending_price_question(tmp_path: Path) -> None:
     async with running_e2e(tmp_path, start=NOW) as e2e:
-        ann, vehicle_id = await _linked(e2e)
+        ann, start = await _asked_for_an_away_price(e2e)
         assert e2e.core is not None
-        await ann.send_location(48.8566, 2.3522)
-        await ann.wait_until(lambda u: "as home" in (u.bot_messages[-1].text or ""), timeout=WAIT)
-        await ann.tap(ann.bot_messages[-1], "🏠 Set as home")
-        await ann.wait_until(lambda u: "Home saved (radius 150 m)." in texts(u), timeout=WAIT)
-        e2e.sim.move(VIN, 48.99, 2.5)
-        start = NOW - timedelta(hours=3)
-        history = SqlHistoryRepository(e2e.db)
-        await history.add_session(ChargeSession(vehicle_id, start, None, 20, 30, None))
-        assert await e2e.core.costs.capture_places() == 1
-        await history.add_session(ChargeSession(vehicle_id, start, start + timedelta(hours=1), 20, 60, 20.8))
-        shown = await _send_and_wait(ann, "/history")
-        await ann.tap(shown, "💶 Price 20.11 09:00")
-        await ann.wait_until(
-            lambda u: "send its price per kWh" in (u.bot_messages[-1].text or ""), timeout=WAIT
-        )
         countries = ann.message(await _send_and_wait(ann, "/login"))
         assert countries is not None
         await ann.tap(countries, countries.buttons[0].text)
