@@ -126,10 +126,20 @@ def test_reprs_name_no_secret() -> None:
         assert secret not in shown
 
 
+async def test_dropping_a_replaced_challenge_keeps_the_current_one(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    store = await _mid_login(db, cipher, FakeClock())
+    await store.drop_challenge(CHAT, "cid-0")  # an older login's id: the current challenge stays
+    pending = await store.challenge(CHAT)
+    assert pending is not None
+    assert pending.challenge_id == "cid-1"
+
+
 async def test_success_cancel_and_logout_delete_the_rows(db: Database, cipher: CredentialCipher) -> None:
     clock = FakeClock()
     store = await _mid_login(db, cipher, clock)
-    await store.drop_challenge(CHAT)
+    await store.drop_challenge(CHAT, "cid-1")
     assert await store.challenge(CHAT) is None
     assert await store.load(CHAT) is not None  # the conversation itself goes on
     await store.forget_chat(CHAT)
