@@ -178,7 +178,7 @@ async def _got_password(
         await reply(update, view.tr("login.code_sent", emails=", ".join(outcome.masked_emails)))
         return
     await _end(context, draft)
-    await _linked(update, context, outcome)
+    await _linked(update, view, outcome)
 
 
 async def _got_code(
@@ -199,11 +199,10 @@ async def _got_code(
         await reply(update, describe(view.tr, error, context.now()))
         return
     await _end(context, draft)
-    await _linked(update, context, result)
+    await _linked(update, view, result)
 
 
-async def _linked(update: Update, context: BotContext, result: LinkResult) -> None:
-    view = await context.chat_view(update)
+async def _linked(update: Update, view: ChatView, result: LinkResult) -> None:
     if not result.vehicles:
         await reply(update, view.tr("login.linked_none"))
         return
