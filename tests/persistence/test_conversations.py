@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.persistence.conversations import (
@@ -228,3 +229,19 @@ async def test_one_chats_updates_take_turns_in_order_across_replicas(db: Databas
     await one.dispose()
     await two.dispose()
     assert order == ["10", "other", "11"]
+
+
+async def test_a_chats_turn_lock_is_kept_only_while_it_is_used(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL turns are advisory locks, not a map in memory")
+    clock = FakeClock()
+    journal = SqlUpdateJournal(db, clock)
+    for update_id in (20, 21):
+        assert await journal.arrived(update_id, CHAT, clock())
+
+    async def handle(update_id: int) -> None:
+        async with journal.turn(CHAT, update_id):
+            assert len(journal._locks) == 1  # both turns of the chat share one lock
+
+    await asyncio.wait_for(asyncio.gather(handle(20), handle(21)), timeout=10)
+    assert len(journal._locks) == 0
