@@ -195,10 +195,11 @@ async def _got_code(
         await reply(update, describe(view.tr, error, context.now()))
         return
     except (CodeExpired, AlreadyLinked) as error:
-        await _end(context, draft)
+        # submit_code has already dropped the challenge (or it was not this login's): only the row is left.
+        await context.services.logins.drop(draft.chat_id)
         await reply(update, describe(view.tr, error, context.now()))
         return
-    await _end(context, draft)
+    await context.services.logins.drop(draft.chat_id)  # the challenge was used up by submit_code
     await _linked(update, view, result)
 
 
