@@ -150,16 +150,19 @@ class SqlLoginStore:
             state = decode_challenge(self._cipher, row.challenge_enc)
         except (CredentialDecryptError, ValueError, KeyError, TypeError):
             log.warning("a pending two-factor challenge could not be read; it is dropped")
-            await self.drop_challenge(chat_id)
+            await self.drop_challenge(chat_id, row.challenge_id)
             return None
         return PendingChallenge(row.chat_id, row.challenge_id, state, row.challenge_expires_at)
 
-    async def drop_challenge(self, chat_id: int) -> None:
-        """Forget the chat's challenge and the password it holds."""
+    async def drop_challenge(self, chat_id: int, challenge_id: str) -> None:
+        """Forget the chat's challenge and the password it holds, if it still has that id (one UPDATE)."""
         async with self._db.write() as session:
             await session.execute(
                 update(LoginConversationRow)
-                .where(col(LoginConversationRow.chat_id) == chat_id)
+                .where(
+                    col(LoginConversationRow.chat_id) == chat_id,
+                    col(LoginConversationRow.challenge_id) == challenge_id,
+                )
                 .values(challenge_enc=None, challenge_id=None, challenge_expires_at=None)
             )
 

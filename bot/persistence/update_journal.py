@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -38,8 +39,8 @@ class SqlUpdateJournal:
     def __init__(self, db: Database, clock: Callable[[], datetime], *, lock_pool_size: int = 16) -> None:
         self._db = db
         self._clock = clock
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._users: dict[int, int] = {}
+        # A chat's lock lives while a turn holds or waits for it (a weak map: memory does not grow per chat).
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._lock_engine: AsyncEngine | None = None
         self._lock_pool_size = lock_pool_size
 
@@ -63,26 +64,21 @@ class SqlUpdateJournal:
         # A wait on the wall of this process, not the injected clock: it bounds a lock wait, it is no date.
         deadline = loop.time() + PREDECESSOR_WAIT.total_seconds()
         if self._db.is_sqlite:
-            lock = self._locks.setdefault(chat_id, asyncio.Lock())
-            self._users[chat_id] = self._users.get(chat_id, 0) + 1
-            try:
-                while True:
-                    async with lock:
-                        async with self._db.read() as session:
-                            conn = await session.connection()
-                            waiting = await self._earlier_pending(conn, chat_id, update_id)
-                        if loop.time() >= deadline or not waiting:
-                            try:
-                                yield
-                            finally:
-                                await self._mark_handled(update_id)
-                            return
-                    await asyncio.sleep(RETRY_SECONDS)
-            finally:
-                # A chat's lock lives while someone holds or waits for it: memory does not grow per chat.
-                self._users[chat_id] -= 1
-                if not self._users[chat_id]:
-                    del self._users[chat_id], self._locks[chat_id]
+            lock = self._locks.get(chat_id)
+            if lock is None:
+                lock = self._locks[chat_id] = asyncio.Lock()
+            while True:
+                async with lock:
+                    async with self._db.read() as session:
+                        conn = await session.connection()
+                        waiting = await self._earlier_pending(conn, chat_id, update_id)
+                    if loop.time() >= deadline or not waiting:
+                        try:
+                            yield
+                        finally:
+                            await self._mark_handled(update_id)
+                        return
+                await asyncio.sleep(RETRY_SECONDS)
         engine = self._engine()
         while True:
             async with engine.connect() as conn:

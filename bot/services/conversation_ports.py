@@ -84,8 +84,8 @@ class ChallengeStore(Protocol):
         """The chat's pending challenge, if any (expired ones included; the caller checks)."""
         ...
 
-    async def drop_challenge(self, chat_id: int) -> None:
-        """Forget the chat's challenge (and the password it holds)."""
+    async def drop_challenge(self, chat_id: int, challenge_id: str) -> None:
+        """Forget the chat's challenge (and the password it holds) if it is still the one with that id."""
         ...
 
     async def forget_chat(self, chat_id: int) -> None:

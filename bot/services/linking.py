@@ -71,7 +71,7 @@ class LinkingService:
         if entry is None or entry.challenge_id != pending.challenge_id:
             raise CodeExpired()
         if entry.expires_at <= self._clock():
-            await self._challenges.drop_challenge(chat_id)
+            await self._challenges.drop_challenge(chat_id, entry.challenge_id)
             raise CodeExpired()
         challenge = self._client.restore_challenge(entry.state)
         try:
@@ -79,16 +79,15 @@ class LinkingService:
         except RenaultError as exc:
             error = translate(exc, self._clock())
             if isinstance(error, CodeExpired):
-                await self._challenges.drop_challenge(chat_id)
+                await self._challenges.drop_challenge(chat_id, entry.challenge_id)
             raise error from None
-        await self._challenges.drop_challenge(chat_id)
+        await self._challenges.drop_challenge(chat_id, entry.challenge_id)
         return await self._link(chat_id, entry.state.locale, entry.state.email, outcome)
 
     async def cancel(self, chat_id: int, pending: CodeNeeded) -> None:
-        """Drop a pending challenge (and the password it holds)."""
-        entry = await self._challenges.challenge(chat_id)
-        if entry is not None and entry.challenge_id == pending.challenge_id:
-            await self._challenges.drop_challenge(chat_id)
+        """Drop a pending challenge (and the password it holds) if it is still the chat's."""
+        # One conditional write: no need to read (and decrypt the password of) the challenge to compare ids.
+        await self._challenges.drop_challenge(chat_id, pending.challenge_id)
 
     async def vehicles(self, chat_id: int) -> list[LinkedVehicle]:
         """Every vehicle the chat can see."""

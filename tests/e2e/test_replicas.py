@@ -126,8 +126,18 @@ async def _login_until_password(ann: EmulatedUser, email: str) -> None:
     await ann.wait_until(_seen(ann, "password"), timeout=WAIT)
 
 
-def _update_ids(cluster: Cluster, user: EmulatedUser) -> list[int]:
-    """The update ids of the user's messages and taps, as the emulator delivered them (in order)."""
+async def _tfa_login_until_code(cluster: Cluster) -> EmulatedUser:
+    """Ann, her login answered up to the password, waiting for the code Renault e-mailed."""
+    cluster.sim.add_vehicle(cluster.sim.add_account(TFA_EMAIL, PASSWORD, two_factor=True), "XBG1VE")
+    ann = cluster.emu.user(1001, "Ann")
+    await _login_until_password(ann, TFA_EMAIL)
+    await ann.send(PASSWORD)
+    await ann.wait_until(_seen(ann, "Renault sent a code"), timeout=WAIT)
+    return ann
+
+
+def _update_ids(cluster: Cluster) -> list[int]:
+    """The ids of the updates delivered with a 2xx answer, in delivery order (each test has one user)."""
     ids: list[int] = []
     for delivery in cluster.pusher.deliveries:
         if 200 <= delivery.status < 300 and delivery.update_id not in ids:
@@ -137,14 +147,10 @@ def _update_ids(cluster: Cluster, user: EmulatedUser) -> list[int]:
 
 async def test_a_2fa_login_whose_steps_land_on_alternating_replicas(tmp_path: Path) -> None:
     async with running_cluster(tmp_path) as cluster:
-        cluster.sim.add_vehicle(cluster.sim.add_account(TFA_EMAIL, PASSWORD, two_factor=True), "XBG1VE")
-        ann = cluster.emu.user(1001, "Ann")
-        await _login_until_password(ann, TFA_EMAIL)
-        await ann.send(PASSWORD)
-        await ann.wait_until(_seen(ann, "Renault sent a code"), timeout=WAIT)
+        ann = await _tfa_login_until_code(cluster)
         await ann.send(cluster.sim.last_two_factor_code(TFA_EMAIL))
         await ann.wait_until(_seen(ann, "Linked!"), timeout=WAIT)
-        ids = _update_ids(cluster, ann)
+        ids = _update_ids(cluster)
         backends = [cluster.forwarder.backend_of(update_id) for update_id in ids]
     assert len(ids) == 5  # /login, the country tap, the e-mail, the password, the code
     email, password, code = backends[2:]
@@ -154,18 +160,14 @@ async def test_a_2fa_login_whose_steps_land_on_alternating_replicas(tmp_path: Pa
 
 async def test_a_replica_killed_between_password_and_code(tmp_path: Path) -> None:
     async with running_cluster(tmp_path) as cluster:
-        cluster.sim.add_vehicle(cluster.sim.add_account(TFA_EMAIL, PASSWORD, two_factor=True), "XBG1VE")
-        ann = cluster.emu.user(1001, "Ann")
-        await _login_until_password(ann, TFA_EMAIL)
-        await ann.send(PASSWORD)
-        await ann.wait_until(_seen(ann, "Renault sent a code"), timeout=WAIT)
-        password_id = _update_ids(cluster, ann)[-1]
+        ann = await _tfa_login_until_code(cluster)
+        password_id = _update_ids(cluster)[-1]
         holder = cluster.forwarder.backend_of(password_id)
         assert holder is not None
         cluster.replica(holder).kill()  # the replica that holds nothing but the database's row
         await ann.send(cluster.sim.last_two_factor_code(TFA_EMAIL))
         await ann.wait_until(_seen(ann, "Linked!"), timeout=WAIT)
-        code_backend = cluster.forwarder.backend_of(_update_ids(cluster, ann)[-1])
+        code_backend = cluster.forwarder.backend_of(_update_ids(cluster)[-1])
     assert code_backend is not None
     assert code_backend != holder
 
@@ -206,7 +208,7 @@ async def test_a_schedule_edit_whose_taps_alternate_replicas(tmp_path: Path) -> 
         await ann.send("/schedule")
         await ann.wait_until(_seen(ann, "charging programs"), timeout=WAIT)
         mid = ann.bot_messages[-1].message_id
-        first = len(_update_ids(cluster, ann))
+        first = len(_update_ids(cluster))
         await _tap(ann, mid, "✏️ Edit", "Which program")
         await _tap(ann, mid, "➕ New program", "tap a day")
         await _tap(ann, mid, _label(ann, mid, "Mon "), "at which hour")
@@ -215,7 +217,7 @@ async def test_a_schedule_edit_whose_taps_alternate_replicas(tmp_path: Path) -> 
         await _tap(ann, mid, "3 h", "(3 h)")
         await _tap(ann, mid, "✅ OK", "tap a day")
         await _tap(ann, mid, "💾 Save", "Saved")
-        taps = _update_ids(cluster, ann)[first:]
+        taps = _update_ids(cluster)[first:]
         backends = [cluster.forwarder.backend_of(update_id) for update_id in taps]
     assert cluster.sim.car(VIN).schedules == [
         {"id": 1, "activated": True, "monday": {"startTime": "T01:15Z", "duration": 180}}
@@ -305,9 +307,7 @@ async def test_a_charge_complete_ping_is_sent_once_when_the_polling_replica_is_k
         cluster.sim.set_level(VIN, 79.99)  # a few seconds from the target at this car's charging power
         await asyncio.wait_for(released.wait(), timeout=WAIT)
         await ann.wait_until(_seen(ann, "charge complete"), timeout=WAIT)
-        await asyncio.sleep(
-            3.0
-        )  # any second ping would come within a few polls  # any second ping would come within a few polls
+        await asyncio.sleep(3.0)  # any second ping would come within a few polls
         pings = [t for t in texts(ann) if "charge complete" in t]
     assert killed
     survivor = "r1" if killed[0] == "r0" else "r0"

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.persistence.conversations import (
@@ -126,10 +127,20 @@ def test_reprs_name_no_secret() -> None:
         assert secret not in shown
 
 
+async def test_dropping_a_replaced_challenge_keeps_the_current_one(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    store = await _mid_login(db, cipher, FakeClock())
+    await store.drop_challenge(CHAT, "cid-0")  # an older login's id: the current challenge stays
+    pending = await store.challenge(CHAT)
+    assert pending is not None
+    assert pending.challenge_id == "cid-1"
+
+
 async def test_success_cancel_and_logout_delete_the_rows(db: Database, cipher: CredentialCipher) -> None:
     clock = FakeClock()
     store = await _mid_login(db, cipher, clock)
-    await store.drop_challenge(CHAT)
+    await store.drop_challenge(CHAT, "cid-1")
     assert await store.challenge(CHAT) is None
     assert await store.load(CHAT) is not None  # the conversation itself goes on
     await store.forget_chat(CHAT)
@@ -218,3 +229,19 @@ async def test_one_chats_updates_take_turns_in_order_across_replicas(db: Databas
     await one.dispose()
     await two.dispose()
     assert order == ["10", "other", "11"]
+
+
+async def test_a_chats_turn_lock_is_kept_only_while_it_is_used(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL turns are advisory locks, not a map in memory")
+    clock = FakeClock()
+    journal = SqlUpdateJournal(db, clock)
+    for update_id in (20, 21):
+        assert await journal.arrived(update_id, CHAT, clock())
+
+    async def handle(update_id: int) -> None:
+        async with journal.turn(CHAT, update_id):
+            assert len(journal._locks) == 1  # both turns of the chat share one lock
+
+    await asyncio.wait_for(asyncio.gather(handle(20), handle(21)), timeout=10)
+    assert len(journal._locks) == 0

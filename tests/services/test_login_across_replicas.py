@@ -85,6 +85,15 @@ async def test_cancel_forgets_the_challenge_everywhere(tmp_path: Path) -> None:
             await other.linking.submit_code(CHAT, pending, stack.sim.last_two_factor_code(EMAIL))
 
 
+async def test_cancelling_another_challenge_id_keeps_the_login(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        pending = await _challenge(stack)
+        await stack.graph.linking.cancel(CHAT, CodeNeeded("an-older-login", pending.masked_emails))
+        await stack.graph.linking.cancel(OTHER_CHAT, pending)
+        result = await stack.graph.linking.submit_code(CHAT, pending, stack.sim.last_two_factor_code(EMAIL))
+    assert isinstance(result, LinkResult)
+
+
 async def test_a_double_tap_split_across_two_replicas_sends_one_action(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         account = stack.sim.add_account("owner@example.com", PASSWORD)

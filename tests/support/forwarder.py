@@ -25,7 +25,7 @@ class Routed:
 
 @dataclass
 class RoundRobinForwarder:
-    """Forward every request to the backends in turn; use `server` as the load balancer's address."""
+    """Forward every request to the backends in turn; `serve_forwarder` gives it the balancer's address."""
 
     backends: list[str]
     routed: list[Routed] = field(default_factory=list)
@@ -38,13 +38,12 @@ class RoundRobinForwarder:
             self._client = httpx.AsyncClient(timeout=30.0)
         body = request.content
         update_id = _update_id(body)
+        path = request.url.raw_path.decode("ascii")
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
         for _ in range(len(self.backends)):
             index = self._next % len(self.backends)
             self._next += 1
-            target = f"{self.backends[index]}{request.url.raw_path.decode('ascii')}"
-            headers = {
-                k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")
-            }
+            target = f"{self.backends[index]}{path}"
             try:
                 answer = await self._client.request(request.method, target, content=body, headers=headers)
             except httpx.TransportError:

@@ -178,7 +178,7 @@ async def _got_password(
         await reply(update, view.tr("login.code_sent", emails=", ".join(outcome.masked_emails)))
         return
     await _end(context, draft)
-    await _linked(update, context, outcome)
+    await _linked(update, view, outcome)
 
 
 async def _got_code(
@@ -195,15 +195,15 @@ async def _got_code(
         await reply(update, describe(view.tr, error, context.now()))
         return
     except (CodeExpired, AlreadyLinked) as error:
-        await _end(context, draft)
+        # submit_code has already dropped the challenge (or it was not this login's): only the row is left.
+        await context.services.logins.drop(draft.chat_id)
         await reply(update, describe(view.tr, error, context.now()))
         return
-    await _end(context, draft)
-    await _linked(update, context, result)
+    await context.services.logins.drop(draft.chat_id)  # the challenge was used up by submit_code
+    await _linked(update, view, result)
 
 
-async def _linked(update: Update, context: BotContext, result: LinkResult) -> None:
-    view = await context.chat_view(update)
+async def _linked(update: Update, view: ChatView, result: LinkResult) -> None:
     if not result.vehicles:
         await reply(update, view.tr("login.linked_none"))
         return
