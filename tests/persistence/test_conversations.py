@@ -207,7 +207,7 @@ async def test_one_chats_updates_take_turns_in_order_across_replicas(db: Databas
     order: list[str] = []
     assert await one.arrived(10, CHAT, clock())
     assert await two.arrived(11, CHAT, clock())
-    release = asyncio.Event()
+    release, inside = asyncio.Event(), asyncio.Event()
 
     async def later() -> None:
         async with two.turn(CHAT, 11):
@@ -217,10 +217,11 @@ async def test_one_chats_updates_take_turns_in_order_across_replicas(db: Databas
         await asyncio.sleep(0.1)  # update 10 reaches its turn after update 11 asked for it
         async with one.turn(CHAT, 10):
             order.append("10")
+            inside.set()
             await release.wait()
 
     async def other_chat() -> None:
-        await asyncio.sleep(0.15)
+        await inside.wait()  # while chat CHAT's update 10 holds its turn, another chat is not held up
         async with two.turn(CHAT + 1, 12):
             order.append("other")
         release.set()
