@@ -217,12 +217,11 @@ def build_graph(
     )
     actions = ActionService(linking, gateway, clock, watcher=polling, rates=stores.rates)
     control = SmartChargeControl(linking, gateway, stores.smart, clock)
+    tariffs = tariff_factory(http)
     smart = SmartChargeAssistant(
-        linking, gateway, stores.chats, stores.smart, control, tariff_factory(http), notifications, clock
+        linking, gateway, stores.chats, stores.smart, control, tariffs, notifications, clock
     )
-    pricing = CostService(
-        stores.costs, stores.smart, tariff_factory(http), stores.vehicles, stores.chats, gateway, clock
-    )
+    pricing = CostService(stores.costs, stores.smart, tariffs, stores.vehicles, stores.chats, gateway, clock)
     costs = CostDesk(pricing, stores.costs, stores.chats, notifications, clock)
     return Graph(
         clock=clock,
