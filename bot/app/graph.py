@@ -106,11 +106,10 @@ class GraphOptions:
 
 @dataclass(frozen=True, slots=True)
 class Graph:
-    """The Renault client, the use cases and the poller, ready for a front-end or a worker."""
+    """The use cases and the poller, ready for a front-end or a worker."""
 
     clock: Clock
     stores: Stores
-    client: RenaultClient
     gateway: RenaultGateway
     linking: LinkingService
     status: StatusService
@@ -226,7 +225,6 @@ def build_graph(
     return Graph(
         clock=clock,
         stores=stores,
-        client=client,
         gateway=gateway,
         linking=linking,
         status=StatusService(linking, gateway, stores.states, clock),
