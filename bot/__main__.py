@@ -64,7 +64,7 @@ def _dispatch(command: str, settings: Settings) -> int:
         asyncio.run(upgrade_to_head(settings.database_url))
         print("database is at the newest schema")
         return 0
-    cipher = CredentialCipher.from_setting(_secret(settings.credentials_key))
+    cipher = CredentialCipher.from_setting(run.plain(settings.credentials_key))
     if command == "rotate-key":
         changed = asyncio.run(_rotate(settings, cipher))
         print(f"re-encrypted {changed} row(s) with the first key")
@@ -86,11 +86,6 @@ async def _rotate(settings: Settings, cipher: CredentialCipher) -> int:
         return await rotate_keys(db, cipher)
     finally:
         await db.dispose()
-
-
-def _secret(value: object) -> str | None:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if callable(getter) else None
 
 
 if __name__ == "__main__":

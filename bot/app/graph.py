@@ -106,11 +106,10 @@ class GraphOptions:
 
 @dataclass(frozen=True, slots=True)
 class Graph:
-    """The Renault client, the use cases and the poller, ready for a front-end or a worker."""
+    """The use cases and the poller, ready for a front-end or a worker."""
 
     clock: Clock
     stores: Stores
-    client: RenaultClient
     gateway: RenaultGateway
     linking: LinkingService
     status: StatusService
@@ -217,17 +216,15 @@ def build_graph(
     )
     actions = ActionService(linking, gateway, clock, watcher=polling, rates=stores.rates)
     control = SmartChargeControl(linking, gateway, stores.smart, clock)
+    tariffs = tariff_factory(http)
     smart = SmartChargeAssistant(
-        linking, gateway, stores.chats, stores.smart, control, tariff_factory(http), notifications, clock
+        linking, gateway, stores.chats, stores.smart, control, tariffs, notifications, clock
     )
-    pricing = CostService(
-        stores.costs, stores.smart, tariff_factory(http), stores.vehicles, stores.chats, gateway, clock
-    )
+    pricing = CostService(stores.costs, stores.smart, tariffs, stores.vehicles, stores.chats, gateway, clock)
     costs = CostDesk(pricing, stores.costs, stores.chats, notifications, clock)
     return Graph(
         clock=clock,
         stores=stores,
-        client=client,
         gateway=gateway,
         linking=linking,
         status=StatusService(linking, gateway, stores.states, clock),

@@ -6,7 +6,7 @@ from urllib.request import getproxies
 
 import httpx
 
-from bot.app.instruments import renault_response_hook
+from bot.observability.http_metrics import response_hook
 from bot.observability.metrics import BotMetrics
 from bot.renault.http11 import LeanTransport
 
@@ -19,7 +19,7 @@ def new_http_client(
 ) -> httpx.AsyncClient:
     """The one shared HTTP client (Renault, tariffs); tests and the demo pass the simulator's transport."""
     limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=50)
-    hooks = {"response": [renault_response_hook(metrics)]} if metrics is not None else {}
+    hooks = {"response": [response_hook(metrics)]} if metrics is not None else {}
     return httpx.AsyncClient(
         transport=transport or default_transport(), timeout=HTTP_TIMEOUT, limits=limits, event_hooks=hooks
     )

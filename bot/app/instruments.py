@@ -5,45 +5,18 @@ Part of the composition root: it may import every layer.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Awaitable, Callable
-
-import httpx
 
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
 from bot.domain.schedule import ChargeSchedule
-from bot.observability.http_metrics import endpoint_kind
 from bot.observability.metrics import BotMetrics
 from bot.renault.gate import RequestGate
 from bot.services.actions import ActionRequest, ActionService
 from bot.services.notify import DeliveryResult, Notifier
 from bot.services.polling import PollOutcome
 from bot.services.views import ActionOutcome
-
-
-def renault_response_hook(metrics: BotMetrics) -> Callable[[httpx.Response], Awaitable[None]]:
-    """Counts every Renault response by status class and kind, and error responses by their error code."""
-
-    async def hook(response: httpx.Response) -> None:
-        request = response.request
-        metrics.record_renault_response(response.status_code, endpoint_kind(request.method, request.url.path))
-        if response.status_code >= 400:
-            await response.aread()
-            metrics.renault_errors.inc(code=_error_code(response))
-
-    return hook
-
-
-def _error_code(response: httpx.Response) -> str:
-    # Kamereon puts the code in errors[0].errorCode; anything else is counted by its HTTP status.
-    try:
-        body = json.loads(response.content)
-        code = body["errors"][0]["errorCode"]
-        return str(code)[:60]
-    except (ValueError, KeyError, IndexError, TypeError):
-        return f"http_{response.status_code}"
 
 
 class CountingGate:

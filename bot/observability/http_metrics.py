@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -25,10 +26,23 @@ def endpoint_kind(method: str, path: str) -> str:
 
 
 def response_hook(metrics: BotMetrics) -> ResponseHook:
-    """An httpx `event_hooks={"response": [...]}` entry counting each response by status class and kind."""
+    """An httpx response hook counting responses by status class and kind, and error responses by code."""
 
     async def hook(response: httpx.Response) -> None:
         request = response.request
         metrics.record_renault_response(response.status_code, endpoint_kind(request.method, request.url.path))
+        if response.status_code >= 400:
+            await response.aread()
+            metrics.renault_errors.inc(code=_error_code(response))
 
     return hook
+
+
+def _error_code(response: httpx.Response) -> str:
+    # Kamereon puts the code in errors[0].errorCode; anything else is counted by its HTTP status.
+    try:
+        body = json.loads(response.content)
+        code = body["errors"][0]["errorCode"]
+        return str(code)[:60]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return f"http_{response.status_code}"

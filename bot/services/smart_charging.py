@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field, replace
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.account import OutboxEntry
@@ -17,6 +17,7 @@ from bot.domain.events import SmartPlanReady
 from bot.domain.models import traits_for
 from bot.domain.plan_summary import PlanSummary, summarize
 from bot.domain.planner import ChargePlan, PlanRequest, ScheduleRules, next_ready_by, plan_charge
+from bot.domain.preferences import ChatSettings
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice, TariffKind
 from bot.domain.tariff import TariffError, TariffFormatError, TariffProvider
 from bot.domain.vehicle import Right
@@ -215,12 +216,10 @@ class SmartChargeAssistant:
     async def send_daily_plans(self) -> DeliveryReport:
         """Queue every due daily plan in the outbox (quiet hours, blocked chats, exactly-once) and send it."""
         entries: list[OutboxEntry] = []
-        for view in await self.daily_plans():
-            settings = await self._chats.get(view.chat_id)
+        for view, settings, local_day in await self._claim_daily_plans():
             if settings is None:
                 continue
             stored = await self._gateway.stored(view.vehicle_id)
-            local_day = self._clock().astimezone(_zone(view.time_zone)).date()
             event = SmartPlanReady(
                 stored.info.vin, view.vehicle_id, local_day, view.time_zone, view.summary()
             )
@@ -241,7 +240,12 @@ class SmartChargeAssistant:
         """Plans due now: every daily goal whose chat's local time has passed DAILY_LOCAL_TIME today and that
         has not had today's plan. Each is claimed in the store once planned, so it is returned at most once
         per local day (restarts and replicas included); failures are skipped, logged and retried next run."""
-        views = []
+        return [view for view, _settings, _day in await self._claim_daily_plans()]
+
+    async def _claim_daily_plans(self) -> list[tuple[SmartPlanView, ChatSettings | None, date]]:
+        # Each claimed plan with the chat settings and the local day it was claimed for, so sending it
+        # neither reads the chat again nor recomputes a day that may have turned since the claim.
+        claimed = []
         now = self._clock()
         for goal in await self._store.daily_goals():
             settings = await self._chats.get(goal.chat_id)
@@ -256,8 +260,8 @@ class SmartChargeAssistant:
                 log.info("daily smart plan skipped for vehicle %s: %s", goal.vehicle_id, type(error).__name__)
                 continue
             if await self._store.claim_daily(goal.chat_id, goal.vehicle_id, local.date()):
-                views.append(view)
-        return views
+                claimed.append((view, settings, local.date()))
+        return claimed
 
 
 def _zone(name: str) -> ZoneInfo:

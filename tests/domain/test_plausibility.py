@@ -15,6 +15,7 @@ from bot.domain.models import MODELS, ModelTraits, Powertrain, traits_for
 from bot.domain.phases import ChargePhase
 from bot.domain.plausibility import (
     DEFAULT_CAPACITY_KWH,
+    DEFAULT_DRIVE_KW,
     capacity_kwh,
     implausible,
     implied_power_kw,
@@ -27,7 +28,14 @@ from bot.domain.snapshot import PlugState, VehicleSnapshot
 T0 = datetime(2026, 7, 14, 9, 0, tzinfo=UTC)
 PREFS = NotificationPreferences()  # low battery at 20 %
 ELECTRIC = sorted(code for code, traits in MODELS.items() if traits.powertrain is Powertrain.BEV)
-UNKNOWN = traits_for("ZZZ9ZZ")
+UNKNOWN_CODE = "ZZZ9ZZ"  # a model the table does not know
+UNKNOWN = traits_for(UNKNOWN_CODE)
+MODEL_CODES = [*ELECTRIC, UNKNOWN_CODE]
+# What the property tests draw: a model, a report interval, a share of its power and a starting level.
+CODES = st.sampled_from(MODEL_CODES)
+MINUTES = st.floats(0.5, 240)
+SHARES = st.floats(0, 1)
+LEVELS = st.integers(0, 100)
 
 # Average battery draw at 130 km/h (or the car's top speed when lower), heating off: what a motorway run
 # really costs. ZE50: 17 kWh in 30 min; Twingo E-Tech: 11 kWh in 30 min.
@@ -97,7 +105,7 @@ def test_the_issues_two_drives_are_plausible() -> None:
     assert not implausible(snap(0, 70), snap(1800, 19), ChargePhase.UNPLUGGED, twingo)
 
 
-@pytest.mark.parametrize("code", [*ELECTRIC, "ZZZ9ZZ"])
+@pytest.mark.parametrize("code", MODEL_CODES)
 def test_sixty_to_four_within_seconds_is_held_until_a_newer_report_agrees(code: str) -> None:
     traits = traits_for(code)
     state, batches = run(traits, [snap(0, 60), snap(20, 4)])
@@ -145,28 +153,17 @@ def test_unknown_models_get_generous_limits() -> None:
     assert min(capacity_kwh(traits_for(code)) for code in ELECTRIC) >= DEFAULT_CAPACITY_KWH
 
 
-@given(
-    code=st.sampled_from([*ELECTRIC, "ZZZ9ZZ"]),
-    smallest=st.booleans(),
-    minutes=st.floats(0.5, 240),
-    share=st.floats(0, 1),
-    start=st.integers(0, 100),
-)
+@given(code=CODES, smallest=st.booleans(), minutes=MINUTES, share=SHARES, start=LEVELS)
 def test_any_drive_within_the_models_power_is_plausible(
     code: str, smallest: bool, minutes: float, share: float, start: int
 ) -> None:
     traits = traits_for(code)
     kwh = capacity_kwh(traits) if smallest else (traits.usable_capacity_kwh or DEFAULT_CAPACITY_KWH)
-    after = max(0, start - drop_points(share * (traits.peak_drive_kw or 160.0), minutes, kwh))
+    after = max(0, start - drop_points(share * (traits.peak_drive_kw or DEFAULT_DRIVE_KW), minutes, kwh))
     assert not implausible(snap(0, start), snap(minutes * 60, after), ChargePhase.UNPLUGGED, traits)
 
 
-@given(
-    code=st.sampled_from([*ELECTRIC, "ZZZ9ZZ"]),
-    seconds=st.floats(1, 20),
-    start=st.integers(10, 100),
-    points=st.integers(10, 100),
-)
+@given(code=CODES, seconds=st.floats(1, 20), start=st.integers(10, 100), points=st.integers(10, 100))
 def test_a_drop_of_ten_points_or_more_within_seconds_is_implausible(
     code: str, seconds: float, start: int, points: int
 ) -> None:
@@ -175,12 +172,7 @@ def test_a_drop_of_ten_points_or_more_within_seconds_is_implausible(
     assert implausible(snap(0, start), snap(seconds, after), ChargePhase.UNPLUGGED, traits_for(code))
 
 
-@given(
-    code=st.sampled_from([*ELECTRIC, "ZZZ9ZZ"]),
-    minutes=st.floats(0.5, 240),
-    share=st.floats(0, 1),
-    start=st.integers(0, 100),
-)
+@given(code=CODES, minutes=MINUTES, share=SHARES, start=LEVELS)
 def test_any_charge_within_the_models_fastest_rate_is_plausible_unseen(
     code: str, minutes: float, share: float, start: int
 ) -> None:

@@ -229,17 +229,23 @@ async def test_answers_are_never_cached() -> None:
     assert second.status_code == 200
 
 
-async def test_a_client_that_leaves_during_a_check_does_not_break_the_server(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+def _held_check() -> tuple[HealthCheck, asyncio.Event, asyncio.Event]:
+    """A check that says when it has started (`entered`) and answers ok only once `release` is set."""
     entered, release = asyncio.Event(), asyncio.Event()
 
-    async def slow() -> bool:
+    async def held() -> bool:
         entered.set()
         await release.wait()
         return True
 
-    server = HealthServer(Registry(), [HealthCheck("telegram", slow)], host="127.0.0.1", port=0)
+    return HealthCheck("telegram", held), entered, release
+
+
+async def test_a_client_that_leaves_during_a_check_does_not_break_the_server(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    check, entered, release = _held_check()
+    server = HealthServer(Registry(), [check], host="127.0.0.1", port=0)
     async with server:
         _reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
         writer.write(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
@@ -256,14 +262,8 @@ async def test_a_client_that_leaves_during_a_check_does_not_break_the_server(
 
 
 async def test_stop_does_not_wait_for_a_check_in_flight() -> None:
-    entered, release = asyncio.Event(), asyncio.Event()
-
-    async def hangs() -> bool:
-        entered.set()
-        await release.wait()
-        return True
-
-    server = HealthServer(Registry(), [HealthCheck("telegram", hangs)], host="127.0.0.1", port=0)
+    check, entered, release = _held_check()
+    server = HealthServer(Registry(), [check], host="127.0.0.1", port=0)
     await server.start()
     async with httpx.AsyncClient() as client:
         request = asyncio.create_task(client.get(f"http://127.0.0.1:{server.port}/healthz"))

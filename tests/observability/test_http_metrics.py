@@ -49,3 +49,27 @@ async def test_hook_counts_each_response_by_status_class_and_kind() -> None:
     assert responses.value(status_class="2xx", endpoint_kind="kca_read") == 2
     assert responses.value(status_class="4xx", endpoint_kind="kca_action") == 1
     assert responses.value(status_class="2xx", endpoint_kind="kca_action") == 0
+
+
+async def test_hook_counts_error_responses_by_their_kamereon_code_or_http_status() -> None:
+    metrics = BotMetrics.create(Registry())
+
+    def backend(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("charging-start"):
+            return httpx.Response(400, json={"errors": [{"errorCode": "err.func.wired.overloaded"}]})
+        if request.url.path.endswith("cockpit"):
+            return httpx.Response(502, text="<html>bad gateway</html>")
+        return httpx.Response(200, json={"errors": [{"errorCode": "not.an.error"}]})
+
+    hooks = {"response": [response_hook(metrics)]}
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(backend), base_url="https://kamereon.test", event_hooks=hooks
+    ) as http:
+        await http.post(f"{CAR}/actions/charging-start", json={})
+        await http.get(f"{CAR}/cockpit")
+        await http.get(f"{CAR}/battery-status")
+
+    errors = metrics.renault_errors
+    assert errors.value(code="err.func.wired.overloaded") == 1
+    assert errors.value(code="http_502") == 1
+    assert errors.value(code="not.an.error") == 0

@@ -13,7 +13,7 @@ from datetime import time
 from bot.telegram_ui.callback_data import Callback, Verb, decode
 
 VERBS = ("t", "r", "ok", "no", "d1", "d0")
-_STEP = re.compile(r"(t|r|ok|no|d1|d0)(?::(\d{1,3}))?(?::(\d{4}))?")
+_STEP = re.compile(rf"({'|'.join(VERBS)})(?::(\d{{1,3}}))?(?::(\d{{4}}))?")
 
 
 @dataclass(frozen=True, slots=True)
