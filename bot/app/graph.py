@@ -102,6 +102,8 @@ class GraphOptions:
     poll_lease_seconds: float = 300.0
     poller: PollerSettings | None = None  # overrides the two above (tests, benchmarks)
     metrics: BotMetrics | None = None
+    # Updates handled at once per process: each holds one connection of the update journal's lock pool.
+    concurrent_updates: int = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +126,10 @@ class Graph:
     poller: Poller
 
 
-def build_stores(db: Database, cipher: CredentialCipher, clock: Clock) -> Stores:
-    """Repositories over one database and cipher."""
+def build_stores(
+    db: Database, cipher: CredentialCipher, clock: Clock, *, concurrent_updates: int
+) -> Stores:
+    """Repositories over one database and cipher (the journal's lock pool sized for `concurrent_updates`)."""
     return Stores(
         db=db,
         chats=SqlChatRepository(db),
@@ -143,7 +147,7 @@ def build_stores(db: Database, cipher: CredentialCipher, clock: Clock) -> Stores
         logins=SqlLoginStore(db, cipher),
         drafts=SqlDraftStore(db, cipher),
         rates=SqlActionRates(db),
-        journal=SqlUpdateJournal(db, clock),
+        journal=SqlUpdateJournal(db, clock, lock_pool_size=concurrent_updates),
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
     )
 
@@ -176,7 +180,7 @@ def build_graph(
     """The whole graph on injected I/O (HTTP client, database, cipher, notifier) and time."""
     options = options or GraphOptions()
     metrics = options.metrics
-    stores = build_stores(db, cipher, clock)
+    stores = build_stores(db, cipher, clock, concurrent_updates=options.concurrent_updates)
     client = RenaultClient(
         http,
         overrides=options.locale_overrides,

@@ -153,7 +153,10 @@ def ui_services(graph: Graph) -> Services:
 def front_end(running: Running, settings: Settings) -> BotApplication:
     """The Telegram Application on the graph's use cases."""
     options = UiOptions(
-        default_locale=settings.renault_locale, allowed_user_ids=settings.allowed_users or None
+        default_locale=settings.renault_locale,
+        allowed_user_ids=settings.allowed_users or None,
+        # As many updates at once as the update journal has lock connections (GraphOptions' default).
+        concurrent_updates=GraphOptions().concurrent_updates,
     )
     return build_application(running.bot, ui_services(running.graph), options=options)
 
