@@ -230,6 +230,25 @@ async def test_bad_invites_get_a_clear_answer(tmp_path: Path) -> None:
         )
 
 
+async def test_saying_no_to_leave_or_logout_changes_nothing(tmp_path: Path) -> None:
+    async with running_e2e(tmp_path) as e2e:
+        ann = await _owner(e2e)
+        bob = e2e.emulator.user(2002, "Bob")
+        await _join(bob, await _invite(e2e, ann, "➕ Invite a viewer"))
+        confirm = await _answer(bob, "/leave", "Stop sharing")
+        await bob.tap(confirm, "No, stay")
+        await bob.wait_until(
+            lambda u: (u.message(confirm.message_id) or confirm).text == "Nothing was changed."
+        )
+        confirm = await _answer(ann, "/logout", "Unlink your MyRenault")
+        await ann.tap(confirm, "No, keep it")
+        await ann.wait_until(
+            lambda u: (u.message(confirm.message_id) or confirm).text == "Nothing was changed."
+        )
+        assert "Bob – viewer" in ((await _answer(ann, "/share", "👥")).text or "")
+        assert "🚗" in ((await _answer(bob, "/status")).text or "")
+
+
 async def test_pings_reach_each_member_in_their_language_once_across_a_restart(tmp_path: Path) -> None:
     options = GraphOptions(poller=PollerSettings(tick_seconds=60))
     async with running_e2e(tmp_path, options=options) as e2e:

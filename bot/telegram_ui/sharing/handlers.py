@@ -17,8 +17,14 @@ from bot.services.sharing import SharingView
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotApplication, BotContext, SharingPort
 from bot.telegram_ui.error_messages import describe
-from bot.telegram_ui.handlers.common import chat_id_of, edit, is_private, reply
-from bot.telegram_ui.keyboards import choice_keyboard
+from bot.telegram_ui.handlers.common import (
+    chat_id_of,
+    confirmed,
+    edit,
+    is_private,
+    reply,
+    yes_no_keyboard,
+)
 from bot.telegram_ui.sharing import render
 from bot.telegram_ui.status_card import vehicle_title
 
@@ -70,24 +76,16 @@ async def leave_command(update: Update, context: BotContext) -> None:
     if vehicle.role is Role.OWNER:
         await reply(update, view.tr("leave.owner"))
         return
-    markup = choice_keyboard(
-        [
-            (view.tr("leave.button.yes"), Callback(Verb.LEAVE, None, "yes")),
-            (view.tr("leave.button.no"), Callback(Verb.LEAVE, None, "no")),
-        ]
-    )
+    markup = yes_no_keyboard(Verb.LEAVE, view.tr("leave.button.yes"), view.tr("leave.button.no"))
     await reply(update, view.tr("leave.confirm", car=vehicle_title(view.tr, vehicle.info)), markup)
 
 
 async def leave_tap(update: Update, context: BotContext, payload: Callback) -> None:
     """The /leave confirmation."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    view = await context.chat_view(update)
-    if payload.arg != "yes":
-        await edit(query, view.tr("leave.kept"))
+    tapped = await confirmed(update, context, payload, "leave.kept")
+    if tapped is None:
         return
+    query, view = tapped
     try:
         left = await _sharing(context).leave(chat_id_of(update))
     except errors.OwnerCannotLeave:
