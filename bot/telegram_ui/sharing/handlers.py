@@ -13,9 +13,8 @@ from telegram.ext import CommandHandler
 
 from bot.domain.vehicle import Role
 from bot.services import errors
-from bot.services.sharing import SharingView
 from bot.telegram_ui.callback_data import Callback, Verb
-from bot.telegram_ui.context import BotApplication, BotContext, SharingPort
+from bot.telegram_ui.context import BotApplication, BotContext, ChatView, SharingPort
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers.common import (
     chat_id_of,
@@ -101,10 +100,10 @@ async def share_tap(update: Update, context: BotContext, payload: Callback) -> N
     view = await context.chat_view(update)
     verb, _, rest = payload.arg.partition(":")
     if verb in ("j", "n"):
-        await _join_tap(update, context, verb, rest)
+        await _join_tap(update, context, view, verb, rest)
         return
     try:
-        await _manage_tap(update, context, payload.vehicle_id, verb, rest)
+        await _manage_tap(update, context, view, payload.vehicle_id, verb, rest)
     except errors.NotPermitted:
         await query.answer(view.tr("share.owner_only"), show_alert=True)
     except errors.NotAMember:
@@ -115,10 +114,9 @@ async def share_tap(update: Update, context: BotContext, payload: Callback) -> N
         await query.answer(describe(view.tr, invalid, context.now()), show_alert=True)
 
 
-async def _join_tap(update: Update, context: BotContext, verb: str, token: str) -> None:
+async def _join_tap(update: Update, context: BotContext, view: ChatView, verb: str, token: str) -> None:
     query = update.callback_query
     assert query is not None
-    view = await context.chat_view(update)
     await query.answer()
     if verb == "n":
         await edit(query, view.tr("share.declined"))
@@ -136,11 +134,10 @@ async def _join_tap(update: Update, context: BotContext, verb: str, token: str) 
 
 
 async def _manage_tap(
-    update: Update, context: BotContext, vehicle_id: int | None, verb: str, rest: str
+    update: Update, context: BotContext, view: ChatView, vehicle_id: int | None, verb: str, rest: str
 ) -> None:
     query = update.callback_query
     assert query is not None
-    view = await context.chat_view(update)
     sharing, chat_id = _sharing(context), chat_id_of(update)
     zone, now = view.settings.time_zone, context.now()
     if verb == "i":
@@ -188,15 +185,7 @@ async def _manage_tap(
         log.info("unknown /share step %r", verb)
         await query.answer(view.tr("callback.stale"), show_alert=True)
         return
-    await _show(update, context, state)
-
-
-async def _show(update: Update, context: BotContext, state: SharingView) -> None:
-    query = update.callback_query
-    assert query is not None
-    view = await context.chat_view(update)
-    zone, now = view.settings.time_zone, context.now()
-    text = render.overview_text(view.tr, state, chat_id_of(update), zone, now)
+    text = render.overview_text(view.tr, state, chat_id, zone, now)
     await edit(query, text, render.overview_keyboard(view.tr, state, zone, now))
 
 
