@@ -181,7 +181,6 @@ class SharingService:
         account_id = managed.account_id
         if not await self._members.remove(account_id, member_chat_id):
             raise NotAMember()
-        await self._forget_active(member_chat_id)
         ended = AccessEnded(account_id, member_chat_id, AccessEndReason.REMOVED, self._clock())
         await self._tell([member_chat_id], ended)
         return await self._view(managed)
@@ -200,7 +199,6 @@ class SharingService:
         if vehicle.role is Role.OWNER:
             raise OwnerCannotLeave()
         await self._leave(chat_id, vehicle.account_id)
-        await self._forget_active(chat_id)
         return vehicle
 
     async def logout(self, chat_id: int) -> None:
@@ -269,12 +267,6 @@ class SharingService:
         return tuple(
             v.info for v in await self._vehicles.vehicles_for_chat(owner) if v.account_id == account_id
         )
-
-    async def _forget_active(self, chat_id: int) -> None:
-        active = await self._chats.active_vehicle(chat_id)
-        visible = {v.vehicle_id for v in await self._vehicles.vehicles_for_chat(chat_id)}
-        if active is not None and active not in visible:
-            await self._chats.set_active_vehicle(chat_id, None)
 
     async def _tell(self, chat_ids: Sequence[int], event: SharingEvent) -> None:
         entries = []

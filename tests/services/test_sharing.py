@@ -202,17 +202,21 @@ async def test_role_change_removal_and_leaving_are_told_to_the_right_people(tmp_
         await _owned(stack)
         await _joined(stack, BOB, Role.VIEWER)
         await _joined(stack, CY, Role.VIEWER, name="Cy")
-        sharing = stack.graph.sharing
+        sharing, chats = stack.graph.sharing, stack.graph.stores.chats
         await sharing.set_role(OWNER, BOB, Role.DRIVER)
         assert (await stack.graph.linking.active(BOB)).role is Role.DRIVER
+        assert await chats.active_vehicle(BOB) is not None
         await sharing.remove(OWNER, BOB)
+        assert await chats.active_vehicle(BOB) is None  # the removed car is no longer their active one
         with pytest.raises(NotAMember):
             await sharing.remove(OWNER, BOB)
         with pytest.raises(NotLinked):
             await stack.graph.status.status(BOB)
         with pytest.raises(OwnerCannotLeave):
             await sharing.leave(OWNER)
+        assert await chats.active_vehicle(CY) is not None
         await sharing.leave(CY)
+        assert await chats.active_vehicle(CY) is None
         sent = [(c, type(e).__name__) for c, e in stack.notifier.sent]
         assert (BOB, RoleChanged.__name__) in sent
         assert (BOB, AccessEnded.__name__) in sent
