@@ -156,13 +156,13 @@ async def _manage_tap(
         if verb == "m":
             text = view.tr(
                 "share.member",
-                name=member.name or view.tr("share.someone"),
+                name=render.person(view.tr, member.name),
                 role=render.role_name(view.tr, member.role),
                 since=render.since(view.tr, member.since, zone),
             )
             await edit(query, text, render.member_keyboard(view.tr, state, member))
         else:
-            text = view.tr("share.remove_confirm", name=member.name or view.tr("share.someone"))
+            text = view.tr("share.remove_confirm", name=render.person(view.tr, member.name))
             await edit(query, text, render.remove_keyboard(view.tr, state, member))
         return
     elif verb == "p":
