@@ -120,8 +120,7 @@ class SharingService:
         """Create a one-time invite with a role (owner only; at most `MAX_MEMBERS` members)."""
         managed = await self._managed(chat_id, vehicle_id)
         account_id = managed.account_id
-        if role not in MEMBER_ROLES:
-            raise InvalidInput(["share.invalid_role"])
+        _check_member_role(role)
         if is_full(await self._members.members(account_id)):
             raise InviteRefused(InviteProblem.FULL)
         now = self._clock()
@@ -133,7 +132,7 @@ class SharingService:
         return InviteLink(token, stored.ref, role, stored.expires_at)
 
     async def revoke(self, chat_id: int, ref: str, vehicle_id: int | None = None) -> SharingView:
-        """Revoke a pending invite (owner only); a used, expired or unknown one gets `InviteRefused`."""
+        """Revoke an invite not yet used (owner only); a used, revoked or unknown one gets `InviteRefused`."""
         managed = await self._managed(chat_id, vehicle_id)
         if not await self._invites.revoke(managed.account_id, ref, self._clock()):
             raise InviteRefused(InviteProblem.UNKNOWN)
@@ -168,8 +167,7 @@ class SharingService:
         """Give a member another role (owner only) and tell them."""
         managed = await self._managed(chat_id, vehicle_id)
         account_id = managed.account_id
-        if role not in MEMBER_ROLES:
-            raise InvalidInput(["share.invalid_role"])
+        _check_member_role(role)
         if not await self._members.set_role(account_id, member_chat_id, role):
             raise NotAMember()
         await self._tell([member_chat_id], RoleChanged(account_id, member_chat_id, role, self._clock()))
@@ -275,3 +273,9 @@ class SharingService:
             if settings is not None:
                 entries += await self._notifications.enqueue_for_chat(None, settings, [event])
         await self._notifications.deliver(entries)
+
+
+def _check_member_role(role: Role) -> None:
+    # Invites and role changes give a member's role; owner is never given, only held by the login.
+    if role not in MEMBER_ROLES:
+        raise InvalidInput(["share.invalid_role"])

@@ -20,6 +20,7 @@ from bot.domain.vehicle import Right, Role
 from bot.poller.scheduler import PollerSettings
 from bot.services.actions import ActionRequest
 from bot.services.errors import (
+    InvalidInput,
     InviteRefused,
     NotAMember,
     NotLinked,
@@ -195,6 +196,20 @@ async def test_no_more_than_ten_members(tmp_path: Path) -> None:
             await stack.graph.sharing.join(9999, spare.token, "Late", private=True)
         assert refused.value.problem is InviteProblem.FULL
         assert len((await stack.graph.sharing.overview(OWNER)).members) == MAX_MEMBERS + 1
+
+
+async def test_nobody_is_invited_or_promoted_to_owner(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _owned(stack)
+        await _joined(stack, BOB, Role.VIEWER)
+        sharing = stack.graph.sharing
+        with pytest.raises(InvalidInput) as invite:
+            await sharing.invite(OWNER, Role.OWNER, "Ann")
+        with pytest.raises(InvalidInput) as promote:
+            await sharing.set_role(OWNER, BOB, Role.OWNER)
+        assert invite.value.reasons == promote.value.reasons == ["share.invalid_role"]
+        assert (await sharing.overview(OWNER)).invites == ()
+        assert (await stack.graph.linking.active(BOB)).role is Role.VIEWER
 
 
 async def test_role_change_removal_and_leaving_are_told_to_the_right_people(tmp_path: Path) -> None:
