@@ -72,6 +72,16 @@ class Member:
     since: datetime | None
 
 
+def is_full(members: list[Member]) -> bool:
+    """Whether the account already has `MAX_MEMBERS` members besides its owner."""
+    return sum(1 for m in members if m.role is not Role.OWNER) >= MAX_MEMBERS
+
+
+def owners(members: list[Member]) -> list[int]:
+    """The chats that own the account (hold its MyRenault login)."""
+    return [m.chat_id for m in members if m.role is Role.OWNER]
+
+
 def join_problem(invite: Invite, members: list[Member], chat_id: int, now: datetime) -> InviteProblem | None:
     """Whether `chat_id` may join with this invite now: the invite is live, not theirs, not full."""
     problem = invite.problem(now)
@@ -80,6 +90,6 @@ def join_problem(invite: Invite, members: list[Member], chat_id: int, now: datet
     mine = next((m for m in members if m.chat_id == chat_id), None)
     if mine is not None:
         return InviteProblem.OWN_INVITE if mine.role is Role.OWNER else InviteProblem.ALREADY_MEMBER
-    if sum(1 for m in members if m.role is not Role.OWNER) >= MAX_MEMBERS:
+    if is_full(members):
         return InviteProblem.FULL
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlmodel import col
 
 from bot.domain.account import InviteInvalid, RedeemedInvite
@@ -33,6 +33,15 @@ def _invite(row: InviteRow) -> Invite:
         owner_name=row.owner_name or "",
         used_at=row.used_at,
         revoked_at=row.revoked_at,
+    )
+
+
+def _unused_of(account_id: int) -> tuple[ColumnElement[bool], ...]:
+    # The account's invites neither used nor revoked (still usable unless expired).
+    return (
+        col(InviteRow.account_id) == account_id,
+        col(InviteRow.used_at).is_(None),
+        col(InviteRow.revoked_at).is_(None),
     )
 
 
@@ -86,12 +95,7 @@ class SqlInviteRepository:
         async with self._db.read() as session:
             rows = await session.scalars(
                 select(InviteRow)
-                .where(
-                    col(InviteRow.account_id) == account_id,
-                    col(InviteRow.used_at).is_(None),
-                    col(InviteRow.revoked_at).is_(None),
-                    col(InviteRow.expires_at) > now,
-                )
+                .where(*_unused_of(account_id), col(InviteRow.expires_at) > now)
                 .order_by(col(InviteRow.expires_at))
             )
             return [_invite(row) for row in rows]
@@ -103,12 +107,7 @@ class SqlInviteRepository:
         async with self._db.write() as session:
             result = await session.execute(
                 update(InviteRow)
-                .where(
-                    col(InviteRow.account_id) == account_id,
-                    col(InviteRow.token_hash).startswith(ref),
-                    col(InviteRow.used_at).is_(None),
-                    col(InviteRow.revoked_at).is_(None),
-                )
+                .where(*_unused_of(account_id), col(InviteRow.token_hash).startswith(ref))
                 .values(revoked_at=now)
             )
             return bool(getattr(result, "rowcount", 0))

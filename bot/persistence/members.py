@@ -47,7 +47,8 @@ class SqlMemberRepository:
             return bool(getattr(result, "rowcount", 0))
 
     async def remove(self, account_id: int, chat_id: int) -> bool:
-        """Unlink a member (never the owner) and their preferences for the cars; False when not a member."""
+        """Unlink a member (never the owner), their preferences and their choice of one of the cars as
+        active, in one transaction; False when not a member."""
         async with self._db.write() as session:
             link = await session.get(ChatLinkRow, (chat_id, account_id), with_for_update=True)
             if link is None or link.role == Role.OWNER.value:

@@ -15,14 +15,15 @@ from datetime import datetime
 from bot.domain.account import InviteInvalid
 from bot.domain.sharing import (
     INVITE_TTL,
-    MAX_MEMBERS,
     MEMBER_ROLES,
     TOKEN_BYTES,
     Invite,
     InviteProblem,
     Member,
+    is_full,
     is_token,
     join_problem,
+    owners,
 )
 from bot.domain.sharing_events import (
     AccessEnded,
@@ -119,10 +120,8 @@ class SharingService:
         """Create a one-time invite with a role (owner only; at most `MAX_MEMBERS` members)."""
         managed = await self._managed(chat_id, vehicle_id)
         account_id = managed.account_id
-        if role not in MEMBER_ROLES:
-            raise InvalidInput(["share.invalid_role"])
-        members = await self._members.members(account_id)
-        if sum(1 for m in members if m.role is not Role.OWNER) >= MAX_MEMBERS:
+        _check_member_role(role)
+        if is_full(await self._members.members(account_id)):
             raise InviteRefused(InviteProblem.FULL)
         now = self._clock()
         token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -133,7 +132,7 @@ class SharingService:
         return InviteLink(token, stored.ref, role, stored.expires_at)
 
     async def revoke(self, chat_id: int, ref: str, vehicle_id: int | None = None) -> SharingView:
-        """Revoke a pending invite (owner only); a used, expired or unknown one gets `InviteRefused`."""
+        """Revoke an invite not yet used (owner only); a used, revoked or unknown one gets `InviteRefused`."""
         managed = await self._managed(chat_id, vehicle_id)
         if not await self._invites.revoke(managed.account_id, ref, self._clock()):
             raise InviteRefused(InviteProblem.UNKNOWN)
@@ -141,12 +140,12 @@ class SharingService:
 
     async def offer(self, chat_id: int, token: str, *, private: bool) -> JoinOffer:
         """What the invite would join, after every check a join makes; raises `InviteRefused`."""
-        invite = await self._usable(chat_id, token, private=private)
-        return JoinOffer(invite.owner_name, invite.role, await self._cars(invite.account_id))
+        invite, members = await self._usable(chat_id, token, private=private)
+        return JoinOffer(invite.owner_name, invite.role, await self._cars(invite.account_id, members))
 
     async def join(self, chat_id: int, token: str, member_name: str, *, private: bool) -> JoinOffer:
         """Use the invite: link the chat with its role and tell the owner who joined."""
-        invite = await self._usable(chat_id, token, private=private)
+        invite, members = await self._usable(chat_id, token, private=private)
         now = self._clock()
         try:
             redeemed = await self._invites.redeem(token, chat_id, member_name, now)
@@ -158,7 +157,7 @@ class SharingService:
         if visible and await self._chats.active_vehicle(chat_id) is None:
             await self._chats.set_active_vehicle(chat_id, visible[0].vehicle_id)
         joined = MemberJoined(redeemed.account_id, chat_id, member_name, redeemed.role, now)
-        await self._tell(await self._owners(redeemed.account_id), joined)
+        await self._tell(owners(members), joined)
         log.info("a chat joined a shared account as %s", redeemed.role.value)
         return JoinOffer(invite.owner_name, redeemed.role, tuple(v.info for v in visible))
 
@@ -168,8 +167,7 @@ class SharingService:
         """Give a member another role (owner only) and tell them."""
         managed = await self._managed(chat_id, vehicle_id)
         account_id = managed.account_id
-        if role not in MEMBER_ROLES:
-            raise InvalidInput(["share.invalid_role"])
+        _check_member_role(role)
         if not await self._members.set_role(account_id, member_chat_id, role):
             raise NotAMember()
         await self._tell([member_chat_id], RoleChanged(account_id, member_chat_id, role, self._clock()))
@@ -181,7 +179,6 @@ class SharingService:
         account_id = managed.account_id
         if not await self._members.remove(account_id, member_chat_id):
             raise NotAMember()
-        await self._forget_active(member_chat_id)
         ended = AccessEnded(account_id, member_chat_id, AccessEndReason.REMOVED, self._clock())
         await self._tell([member_chat_id], ended)
         return await self._view(managed)
@@ -200,7 +197,6 @@ class SharingService:
         if vehicle.role is Role.OWNER:
             raise OwnerCannotLeave()
         await self._leave(chat_id, vehicle.account_id)
-        await self._forget_active(chat_id)
         return vehicle
 
     async def logout(self, chat_id: int) -> None:
@@ -229,9 +225,10 @@ class SharingService:
         if me is None or not await self._members.remove(account_id, chat_id):
             raise NotAMember()
         left = MemberLeft(account_id, chat_id, me.name, self._clock())
-        await self._tell([m.chat_id for m in members if m.role is Role.OWNER], left)
+        await self._tell(owners(members), left)
 
-    async def _usable(self, chat_id: int, token: str, *, private: bool) -> Invite:
+    async def _usable(self, chat_id: int, token: str, *, private: bool) -> tuple[Invite, list[Member]]:
+        """The invite if `chat_id` may use it now, with the account's members as read for the check."""
         if not is_token(token):
             raise InviteRefused(InviteProblem.MALFORMED)
         if not private:
@@ -243,39 +240,31 @@ class SharingService:
         problem = join_problem(invite, members, chat_id, self._clock())
         if problem is not None:
             raise InviteRefused(problem)
-        return invite
+        return invite, members
 
     async def _managed(self, chat_id: int, vehicle_id: int | None) -> LinkedVehicle:
         return await self._linking.resolve(chat_id, vehicle_id, Right.MANAGE)
 
     async def _view(self, managed: LinkedVehicle) -> SharingView:
         account_id = managed.account_id
+        members = await self._members.members(account_id)
         return SharingView(
             account_id=account_id,
             vehicle_id=managed.vehicle_id,
-            vehicles=await self._cars(account_id),
-            members=tuple(await self._members.members(account_id)),
+            vehicles=await self._cars(account_id, members),
+            members=tuple(members),
             invites=tuple(await self._invites.pending(account_id, self._clock())),
             location_shared=await self._members.location_shared(account_id),
         )
 
-    async def _cars(self, account_id: int) -> tuple[VehicleInfo, ...]:
-        owner = next(iter(await self._owners(account_id)), None)
+    async def _cars(self, account_id: int, members: list[Member]) -> tuple[VehicleInfo, ...]:
+        # The owner sees every car of the account; `members` were already read by the caller.
+        owner = next(iter(owners(members)), None)
         if owner is None:
             return ()
         return tuple(
             v.info for v in await self._vehicles.vehicles_for_chat(owner) if v.account_id == account_id
         )
-
-    async def _owners(self, account_id: int) -> list[int]:
-        links = await self._accounts.chats_for_account(account_id)
-        return [link.chat_id for link in links if link.role is Role.OWNER]
-
-    async def _forget_active(self, chat_id: int) -> None:
-        active = await self._chats.active_vehicle(chat_id)
-        visible = {v.vehicle_id for v in await self._vehicles.vehicles_for_chat(chat_id)}
-        if active is not None and active not in visible:
-            await self._chats.set_active_vehicle(chat_id, None)
 
     async def _tell(self, chat_ids: Sequence[int], event: SharingEvent) -> None:
         entries = []
@@ -284,3 +273,9 @@ class SharingService:
             if settings is not None:
                 entries += await self._notifications.enqueue_for_chat(None, settings, [event])
         await self._notifications.deliver(entries)
+
+
+def _check_member_role(role: Role) -> None:
+    # Invites and role changes give a member's role; owner is never given, only held by the login.
+    if role not in MEMBER_ROLES:
+        raise InvalidInput(["share.invalid_role"])

@@ -25,6 +25,7 @@ from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.costs.render import render_summary
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import action_label
+from bot.telegram_ui.sharing.render import person, role_name
 from bot.telegram_ui.smartcharge.keyboards import cancel_keyboard, plan_keyboard
 from bot.telegram_ui.smartcharge.render import render_daily_plan, render_switch
 
@@ -212,19 +213,17 @@ def _smart_switched(e: ev.SmartChargeSwitched, r: Renderer) -> str:
 
 @render.register
 def _member_joined(e: sharing.MemberJoined, r: Renderer) -> str:
-    return r.tr(
-        "event.member_joined", name=e.member_name or r.tr("share.someone"), role=r.tr(f"role.{e.role.value}")
-    )
+    return r.tr("event.member_joined", name=person(r.tr, e.member_name), role=role_name(r.tr, e.role))
 
 
 @render.register
 def _member_left(e: sharing.MemberLeft, r: Renderer) -> str:
-    return r.tr("event.member_left", name=e.member_name or r.tr("share.someone"))
+    return r.tr("event.member_left", name=person(r.tr, e.member_name))
 
 
 @render.register
 def _role_changed(e: sharing.RoleChanged, r: Renderer) -> str:
-    return r.tr("event.role_changed", role=r.tr(f"role.{e.role.value}"))
+    return r.tr("event.role_changed", role=role_name(r.tr, e.role))
 
 
 @render.register

@@ -9,6 +9,8 @@ from sqlalchemy import text
 
 from bot.app.graph import GraphOptions
 from bot.domain.actions import ACTIONS, ActionKind
+from bot.domain.sharing import MAX_MEMBERS
+from bot.domain.vehicle import Role
 from bot.poller.scheduler import PollerSettings
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage
@@ -207,6 +209,9 @@ async def test_bad_invites_get_a_clear_answer(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         ann = await _owner(e2e)
         token = await _invite(e2e, ann, "➕ Invite a viewer")
+        assert (await _answer(ann, "/start " + "A" * 32)).text == (
+            "I do not know this invite. Ask the owner to send a new one."
+        )
         own = await _answer(ann, f"/start {token}")
         assert (own.text or "").startswith("This is your own invite")
         bob = e2e.emulator.user(2002, "Bob")
@@ -228,6 +233,43 @@ async def test_bad_invites_get_a_clear_answer(tmp_path: Path) -> None:
         assert (await _answer(cy, f"/start {again}")).text == (
             "This invite has expired (invites last 24 hours). Ask the owner for a new one."
         )
+
+
+async def test_a_full_account_refuses_new_invites_and_joins(tmp_path: Path) -> None:
+    async with running_e2e(tmp_path) as e2e:
+        ann = await _owner(e2e)
+        token = await _invite(e2e, ann, "➕ Invite a viewer")
+        assert e2e.core is not None
+        stores = e2e.core.stores
+        (account,) = await stores.accounts.accounts_for_chat(1001)
+        for chat_id in range(7000, 7000 + MAX_MEMBERS):
+            await stores.accounts.link_chat(chat_id, account.account_id, Role.VIEWER)
+        full = (
+            "This car is already shared with 10 people, the most allowed. One must leave or be removed first."
+        )
+        assert (await _answer(e2e.emulator.user(2002, "Bob"), f"/start {token}")).text == full
+        panel = await _answer(ann, "/share", "👥")
+        answer = await (await ann.tap(panel, "➕ Invite a viewer")).answer()
+        assert (answer.text, answer.show_alert) == (full, True)
+
+
+async def test_saying_no_to_leave_or_logout_changes_nothing(tmp_path: Path) -> None:
+    async with running_e2e(tmp_path) as e2e:
+        ann = await _owner(e2e)
+        bob = e2e.emulator.user(2002, "Bob")
+        await _join(bob, await _invite(e2e, ann, "➕ Invite a viewer"))
+        confirm = await _answer(bob, "/leave", "Stop sharing")
+        await bob.tap(confirm, "No, stay")
+        await bob.wait_until(
+            lambda u: (u.message(confirm.message_id) or confirm).text == "Nothing was changed."
+        )
+        confirm = await _answer(ann, "/logout", "Unlink your MyRenault")
+        await ann.tap(confirm, "No, keep it")
+        await ann.wait_until(
+            lambda u: (u.message(confirm.message_id) or confirm).text == "Nothing was changed."
+        )
+        assert "Bob – viewer" in ((await _answer(ann, "/share", "👥")).text or "")
+        assert "🚗" in ((await _answer(bob, "/status")).text or "")
 
 
 async def test_pings_reach_each_member_in_their_language_once_across_a_restart(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from bot.domain.vehicle import Right, Role
 from bot.poller.scheduler import PollerSettings
 from bot.services.actions import ActionRequest
 from bot.services.errors import (
+    InvalidInput,
     InviteRefused,
     NotAMember,
     NotLinked,
@@ -197,22 +198,40 @@ async def test_no_more_than_ten_members(tmp_path: Path) -> None:
         assert len((await stack.graph.sharing.overview(OWNER)).members) == MAX_MEMBERS + 1
 
 
+async def test_nobody_is_invited_or_promoted_to_owner(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _owned(stack)
+        await _joined(stack, BOB, Role.VIEWER)
+        sharing = stack.graph.sharing
+        with pytest.raises(InvalidInput) as invite:
+            await sharing.invite(OWNER, Role.OWNER, "Ann")
+        with pytest.raises(InvalidInput) as promote:
+            await sharing.set_role(OWNER, BOB, Role.OWNER)
+        assert invite.value.reasons == promote.value.reasons == ["share.invalid_role"]
+        assert (await sharing.overview(OWNER)).invites == ()
+        assert (await stack.graph.linking.active(BOB)).role is Role.VIEWER
+
+
 async def test_role_change_removal_and_leaving_are_told_to_the_right_people(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         await _owned(stack)
         await _joined(stack, BOB, Role.VIEWER)
         await _joined(stack, CY, Role.VIEWER, name="Cy")
-        sharing = stack.graph.sharing
+        sharing, chats = stack.graph.sharing, stack.graph.stores.chats
         await sharing.set_role(OWNER, BOB, Role.DRIVER)
         assert (await stack.graph.linking.active(BOB)).role is Role.DRIVER
+        assert await chats.active_vehicle(BOB) is not None
         await sharing.remove(OWNER, BOB)
+        assert await chats.active_vehicle(BOB) is None  # the removed car is no longer their active one
         with pytest.raises(NotAMember):
             await sharing.remove(OWNER, BOB)
         with pytest.raises(NotLinked):
             await stack.graph.status.status(BOB)
         with pytest.raises(OwnerCannotLeave):
             await sharing.leave(OWNER)
+        assert await chats.active_vehicle(CY) is not None
         await sharing.leave(CY)
+        assert await chats.active_vehicle(CY) is None
         sent = [(c, type(e).__name__) for c, e in stack.notifier.sent]
         assert (BOB, RoleChanged.__name__) in sent
         assert (BOB, AccessEnded.__name__) in sent

@@ -1,4 +1,4 @@
-"""Helpers shared by handlers: replying, editing, and checking a tap against the chat's links."""
+"""Helpers shared by handlers: replying, editing, yes/no confirmations, checking a tap against links."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from telegram.error import BadRequest
 
 from bot.domain.actions import ActionKind, spec_of
 from bot.services.views import LinkedVehicle
-from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.error_messages import is_not_modified
+from bot.telegram_ui.keyboards import choice_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,25 @@ async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
     except BadRequest as error:
         if not is_not_modified(error):
             raise
+
+
+def yes_no_keyboard(verb: Verb, yes: str, no: str) -> InlineKeyboardMarkup:
+    """The two labelled buttons of a confirmation; their taps carry "yes" or "no" (see `confirmed`)."""
+    return choice_keyboard([(yes, Callback(verb, None, "yes")), (no, Callback(verb, None, "no"))])
+
+
+async def confirmed(
+    update: Update, context: BotContext, payload: Callback, kept_key: str
+) -> tuple[CallbackQuery, ChatView] | None:
+    """Answer a `yes_no_keyboard` tap: the query and chat view on yes; else say `kept_key` and None."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    view = await context.chat_view(update)
+    if payload.arg != "yes":
+        await edit(query, view.tr(kept_key))
+        return None
+    return query, view
 
 
 async def delete_quietly(message: Message | None) -> None:

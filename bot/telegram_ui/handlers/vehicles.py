@@ -11,7 +11,14 @@ from bot.services.errors import FeatureUnavailable
 from bot.services.views import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext
-from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, reply
+from bot.telegram_ui.handlers.common import (
+    chat_id_of,
+    confirmed,
+    edit,
+    linked_vehicle,
+    reply,
+    yes_no_keyboard,
+)
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import choice_keyboard
 from bot.telegram_ui.status_card import vehicle_title
@@ -72,24 +79,16 @@ async def logout(update: Update, context: BotContext) -> None:
     """/logout: ask for a confirmation button first (it cannot be undone)."""
     view = await context.chat_view(update)
     await context.services.linking.active(chat_id_of(update))  # NotLinked -> "link with /login first"
-    markup = choice_keyboard(
-        [
-            (view.tr("button.logout_yes"), Callback(Verb.LOGOUT, None, "yes")),
-            (view.tr("button.logout_no"), Callback(Verb.LOGOUT, None, "no")),
-        ]
-    )
+    markup = yes_no_keyboard(Verb.LOGOUT, view.tr("button.logout_yes"), view.tr("button.logout_no"))
     await reply(update, view.tr("logout.confirm"), markup)
 
 
 async def confirm_logout(update: Update, context: BotContext, payload: Callback) -> None:
     """The confirmation tap: an owner deletes everything (members are told), a member leaves."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    view = await context.chat_view(update)
-    if payload.arg != "yes":
-        await edit(query, view.tr("logout.kept"))
+    tapped = await confirmed(update, context, payload, "logout.kept")
+    if tapped is None:
         return
+    query, view = tapped
     sharing = context.services.sharing
     if sharing is None:
         raise FeatureUnavailable("logout")

@@ -13,12 +13,17 @@ from telegram.ext import CommandHandler
 
 from bot.domain.vehicle import Role
 from bot.services import errors
-from bot.services.sharing import SharingView
 from bot.telegram_ui.callback_data import Callback, Verb
-from bot.telegram_ui.context import BotApplication, BotContext, SharingPort
+from bot.telegram_ui.context import BotApplication, BotContext, ChatView, SharingPort
 from bot.telegram_ui.error_messages import describe
-from bot.telegram_ui.handlers.common import chat_id_of, edit, is_private, reply
-from bot.telegram_ui.keyboards import choice_keyboard
+from bot.telegram_ui.handlers.common import (
+    chat_id_of,
+    confirmed,
+    edit,
+    is_private,
+    reply,
+    yes_no_keyboard,
+)
 from bot.telegram_ui.sharing import render
 from bot.telegram_ui.status_card import vehicle_title
 
@@ -70,24 +75,16 @@ async def leave_command(update: Update, context: BotContext) -> None:
     if vehicle.role is Role.OWNER:
         await reply(update, view.tr("leave.owner"))
         return
-    markup = choice_keyboard(
-        [
-            (view.tr("leave.button.yes"), Callback(Verb.LEAVE, None, "yes")),
-            (view.tr("leave.button.no"), Callback(Verb.LEAVE, None, "no")),
-        ]
-    )
+    markup = yes_no_keyboard(Verb.LEAVE, view.tr("leave.button.yes"), view.tr("leave.button.no"))
     await reply(update, view.tr("leave.confirm", car=vehicle_title(view.tr, vehicle.info)), markup)
 
 
 async def leave_tap(update: Update, context: BotContext, payload: Callback) -> None:
     """The /leave confirmation."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    view = await context.chat_view(update)
-    if payload.arg != "yes":
-        await edit(query, view.tr("leave.kept"))
+    tapped = await confirmed(update, context, payload, "leave.kept")
+    if tapped is None:
         return
+    query, view = tapped
     try:
         left = await _sharing(context).leave(chat_id_of(update))
     except errors.OwnerCannotLeave:
@@ -103,10 +100,10 @@ async def share_tap(update: Update, context: BotContext, payload: Callback) -> N
     view = await context.chat_view(update)
     verb, _, rest = payload.arg.partition(":")
     if verb in ("j", "n"):
-        await _join_tap(update, context, verb, rest)
+        await _join_tap(update, context, view, verb, rest)
         return
     try:
-        await _manage_tap(update, context, payload.vehicle_id, verb, rest)
+        await _manage_tap(update, context, view, payload.vehicle_id, verb, rest)
     except errors.NotPermitted:
         await query.answer(view.tr("share.owner_only"), show_alert=True)
     except errors.NotAMember:
@@ -117,10 +114,9 @@ async def share_tap(update: Update, context: BotContext, payload: Callback) -> N
         await query.answer(describe(view.tr, invalid, context.now()), show_alert=True)
 
 
-async def _join_tap(update: Update, context: BotContext, verb: str, token: str) -> None:
+async def _join_tap(update: Update, context: BotContext, view: ChatView, verb: str, token: str) -> None:
     query = update.callback_query
     assert query is not None
-    view = await context.chat_view(update)
     await query.answer()
     if verb == "n":
         await edit(query, view.tr("share.declined"))
@@ -138,11 +134,10 @@ async def _join_tap(update: Update, context: BotContext, verb: str, token: str) 
 
 
 async def _manage_tap(
-    update: Update, context: BotContext, vehicle_id: int | None, verb: str, rest: str
+    update: Update, context: BotContext, view: ChatView, vehicle_id: int | None, verb: str, rest: str
 ) -> None:
     query = update.callback_query
     assert query is not None
-    view = await context.chat_view(update)
     sharing, chat_id = _sharing(context), chat_id_of(update)
     zone, now = view.settings.time_zone, context.now()
     if verb == "i":
@@ -161,13 +156,13 @@ async def _manage_tap(
         if verb == "m":
             text = view.tr(
                 "share.member",
-                name=member.name or view.tr("share.someone"),
+                name=render.person(view.tr, member.name),
                 role=render.role_name(view.tr, member.role),
                 since=render.since(view.tr, member.since, zone),
             )
             await edit(query, text, render.member_keyboard(view.tr, state, member))
         else:
-            text = view.tr("share.remove_confirm", name=member.name or view.tr("share.someone"))
+            text = view.tr("share.remove_confirm", name=render.person(view.tr, member.name))
             await edit(query, text, render.remove_keyboard(view.tr, state, member))
         return
     elif verb == "p":
@@ -190,15 +185,7 @@ async def _manage_tap(
         log.info("unknown /share step %r", verb)
         await query.answer(view.tr("callback.stale"), show_alert=True)
         return
-    await _show(update, context, state)
-
-
-async def _show(update: Update, context: BotContext, state: SharingView) -> None:
-    query = update.callback_query
-    assert query is not None
-    view = await context.chat_view(update)
-    zone, now = view.settings.time_zone, context.now()
-    text = render.overview_text(view.tr, state, chat_id_of(update), zone, now)
+    text = render.overview_text(view.tr, state, chat_id, zone, now)
     await edit(query, text, render.overview_keyboard(view.tr, state, zone, now))
 
 

@@ -22,6 +22,11 @@ def role_name(tr: Translator, role: Role) -> str:
     return tr(f"role.{role.value}")
 
 
+def person(tr: Translator, name: str) -> str:
+    """Someone's first name, or 'someone' when Telegram gave us none."""
+    return name or tr("share.someone")
+
+
 def cars(tr: Translator, vehicles: Sequence[VehicleInfo]) -> str:
     """The cars of an account on one line."""
     return ", ".join(vehicle_title(tr, info) for info in vehicles)
@@ -36,7 +41,7 @@ def member_name(tr: Translator, member: Member, me: int) -> str:
     """How /share names a member: their first name, 'you' for the reader."""
     if member.chat_id == me:
         return tr("share.you")
-    return member.name or tr("share.someone")
+    return person(tr, member.name)
 
 
 def overview_text(tr: Translator, view: SharingView, me: int, zone: str, now: datetime) -> str:
@@ -75,7 +80,7 @@ def overview_keyboard(tr: Translator, view: SharingView, zone: str, now: datetim
         if member.role is not Role.OWNER:
             label = tr(
                 "share.button.member",
-                name=member.name or tr("share.someone"),
+                name=person(tr, member.name),
                 role=role_name(tr, member.role),
             )
             keyboard.append([button(label, _tap(view, f"m:{member.chat_id}"))])
@@ -134,7 +139,7 @@ def offer_message(tr: Translator, offer: JoinOffer, token: str) -> tuple[str, In
     """The join confirmation: whose car, which role, what it allows."""
     text = tr(
         "share.join_offer",
-        owner=offer.owner_name or tr("share.someone"),
+        owner=person(tr, offer.owner_name),
         cars=cars(tr, offer.vehicles),
         role=role_name(tr, offer.role),
         what=tr(f"share.what.{offer.role.value}"),
