@@ -30,11 +30,6 @@ class Role(Enum):
             return _DRIVER_RIGHTS
         return _VIEWER_WITH_LOCATION if location_shared else _VIEWER_RIGHTS
 
-    @property
-    def may_command(self) -> bool:
-        """Whether the role may send commands to the car (owners and drivers)."""
-        return Right.COMMAND in self.rights(location_shared=False)
-
 
 _OWNER_RIGHTS = frozenset(Right)
 # A driver takes the car out: they need to find it, so the location is not up to the owner's switch.

@@ -61,7 +61,7 @@ class InviteLink:
     """A new invite: the token to put in the deep link, shown once and never stored (nor in the repr)."""
 
     token: str = field(repr=False)
-    ref: str  # names the invite in a Revoke button
+    ref: str  # the invite's reference (a prefix of the token's hash), as `Invite.ref`
     role: Role
     expires_at: datetime
 

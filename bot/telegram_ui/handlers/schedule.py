@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.domain.actions import ActionKind, spec_of
 from bot.domain.schedule import ChargeSchedule, ScheduleMode, SlotsCollide
 from bot.domain.snapshot import ChargeMode
+from bot.domain.vehicle import Right
 from bot.services.actions import ActionRequest
 from bot.services.errors import InvalidInput, ServiceError
 from bot.services.views import LinkedVehicle
@@ -16,7 +17,7 @@ from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView, SchedulePort
 from bot.telegram_ui.error_messages import describe
-from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, reply
+from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
 from bot.telegram_ui.schedule_drafts import ScheduleDrafts
 from bot.telegram_ui.schedule_editor import (
     Draft,
@@ -81,7 +82,7 @@ async def show_schedule(
         return
     schedule = await port.schedule(chat_id_of(update), vehicle.vehicle_id)
     text = _schedule_text(view, vehicle, schedule, _today(context, view))
-    markup = viewer_keyboard(view.tr, vehicle.vehicle_id, may_edit=vehicle.role.may_command)
+    markup = viewer_keyboard(view.tr, vehicle.vehicle_id, may_edit=Right.COMMAND in vehicle.rights)
     await _show(update, f"{note}\n\n{text}" if note else text, markup, in_place=in_place)
 
 
@@ -92,7 +93,7 @@ async def schedule_tap(update: Update, context: BotContext, payload: Callback) -
     view = await context.chat_view(update)
     chat_id = chat_id_of(update)
     vehicle = await linked_vehicle(context, chat_id, payload.vehicle_id)
-    if vehicle is None or (payload.arg != "show" and not vehicle.role.may_command):
+    if vehicle is None or not may_run(vehicle, ActionKind.SCHEDULE):
         await query.answer(view.tr("callback.refused"), show_alert=True)
         return
     if payload.arg in ("show", "cancel"):
