@@ -295,9 +295,7 @@ class CostService:
         if place is Place.AWAY:
             return _away(base, energy, grid, away, choice)
         if choice is None:
-            return dataclasses.replace(
-                base, battery_kwh=energy.battery_kwh, method=energy.method, reason=Unpriced.NO_TARIFF
-            )
+            return _unpriced(base, energy, Unpriced.NO_TARIFF)
         plugged_at = await self._plugged_at(vehicle.vehicle_id, session.started_at)
         start, end = session.started_at, session.ended_at
         try:
@@ -310,14 +308,10 @@ class CostService:
                 vehicle.vehicle_id,
                 type(error).__name__,
             )
-            return dataclasses.replace(
-                base, battery_kwh=energy.battery_kwh, method=energy.method, reason=Unpriced.TARIFF_DOWN
-            )
+            return _unpriced(base, energy, Unpriced.TARIFF_DOWN)
         priced = price_session(start, end, energy, slots, settings.loss)
         if isinstance(priced, Unpriced):
-            return dataclasses.replace(
-                base, battery_kwh=energy.battery_kwh, method=energy.method, reason=priced
-            )
+            return _unpriced(base, energy, priced)
         at_plug_in = priced.cost
         counter_start = None if plugged_at is None else chain.get(plugged_at, plugged_at)
         if counter_start is not None and counter_start < start:
@@ -345,6 +339,11 @@ def _stale(existing: SessionCost | None) -> bool:
     return existing is None or existing.reason in RETRYABLE or existing.ended_at is None
 
 
+def _unpriced(base: SessionCost, energy: EnergyEstimate, reason: Unpriced) -> SessionCost:
+    """A session whose energy is known but that has no cost, and why."""
+    return dataclasses.replace(base, battery_kwh=energy.battery_kwh, method=energy.method, reason=reason)
+
+
 def _with(
     base: SessionCost, priced: Priced, plugged_at: datetime | None, at_plug_in: Decimal | None
 ) -> SessionCost:
@@ -370,9 +369,7 @@ def _away(
     choice: TariffChoice | None,
 ) -> SessionCost:
     if away is None:
-        return dataclasses.replace(
-            base, battery_kwh=energy.battery_kwh, method=energy.method, reason=Unpriced.AWAY
-        )
+        return _unpriced(base, energy, Unpriced.AWAY)
     # A public charger bills the metered (grid) kWh; a total is simply what was paid.
     cost = away.total if away.total is not None else grid * (away.per_kwh or Decimal(0))
     return dataclasses.replace(
