@@ -258,13 +258,6 @@ async def shared_location(update: Update, context: BotContext) -> None:
     await reply(update, tr("costs.use_location", radius=radius), keyboard)
 
 
-async def costs_menu(update: Update, context: BotContext) -> None:
-    """The Home & costs screen as a new message (from /settings)."""
-    view = await context.chat_view(update)
-    settings = await _port(context).settings(chat_id_of(update))
-    await reply(update, settings_text(view.tr, settings), settings_keyboard(view.tr, settings))
-
-
 def register(application: BotApplication) -> None:
     """Add /costs and /export and route the `co` taps (typed prices, locations: handlers.messages)."""
     application.add_handler(CommandHandler("costs", costs_command))
