@@ -151,7 +151,7 @@ def price_session(
 
 def priced_at(energy: EnergyEstimate, grid_kwh: Decimal, average: AveragePrice) -> Priced:
     """A session of `grid_kwh` at an average price (also used for an away price the owner typed)."""
-    cost = Fraction(grid_kwh) * average.value
+    cost = exact_cost(Fraction(grid_kwh), average)
     return Priced(
         battery_kwh=energy.battery_kwh,
         grid_kwh=grid_kwh.quantize(COST_PLACES, ROUND_HALF_EVEN),

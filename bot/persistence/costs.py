@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlmodel import col
 
 from bot.domain.account import BatteryReading, ChargeSession
@@ -17,16 +17,8 @@ from bot.domain.costs import AwayPrice, CostSettings, Home, Place, SessionCost
 from bot.domain.pricing import EnergyMethod, Unpriced
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
-from bot.persistence.history import reading_of, session_of
-from bot.persistence.tables import (
-    BatteryReadingRow,
-    ChargeSessionRow,
-    ChatLinkRow,
-    CostSettingsRow,
-    SessionCostRow,
-)
-
-PAGE = 500
+from bot.persistence.history import readings_between, sessions_between
+from bot.persistence.tables import ChatLinkRow, CostSettingsRow, SessionCostRow
 
 
 def _dec(value: str | None) -> Decimal | None:
@@ -188,47 +180,11 @@ class SqlCostStore:
 
     async def sessions(self, vehicle_id: int, since: datetime, until: datetime) -> list[ChargeSession]:
         """The vehicle's sessions started in [since, until), oldest first."""
-        async with self._db.read() as session:
-            rows = await session.scalars(
-                select(ChargeSessionRow)
-                .where(
-                    col(ChargeSessionRow.vehicle_id) == vehicle_id,
-                    col(ChargeSessionRow.started_at) >= since,
-                    col(ChargeSessionRow.started_at) < until,
-                )
-                .order_by(col(ChargeSessionRow.started_at))
-            )
-            return [session_of(r) for r in rows]
+        return await sessions_between(self._db, vehicle_id, since, until)
 
-    async def readings(
-        self, vehicle_id: int, since: datetime, until: datetime
-    ) -> AsyncIterator[BatteryReading]:
+    def readings(self, vehicle_id: int, since: datetime, until: datetime) -> AsyncIterator[BatteryReading]:
         """The vehicle's readings in [since, until), oldest first, fetched a page at a time."""
-        cursor = since - timedelta(microseconds=1)
-        first = True
-        while True:
-            after = (
-                col(BatteryReadingRow.reported_at) >= since
-                if first
-                else col(BatteryReadingRow.reported_at) > cursor
-            )
-            async with self._db.read() as session:
-                rows = list(
-                    await session.scalars(
-                        select(BatteryReadingRow)
-                        .where(
-                            col(BatteryReadingRow.vehicle_id) == vehicle_id,
-                            and_(after, col(BatteryReadingRow.reported_at) < until),
-                        )
-                        .order_by(col(BatteryReadingRow.reported_at))
-                        .limit(PAGE)
-                    )
-                )
-            for r in rows:
-                yield reading_of(r)
-            if len(rows) < PAGE:
-                return
-            cursor, first = rows[-1].reported_at, False
+        return readings_between(self._db, vehicle_id, since, until)
 
 
 def _away_json(away: AwayPrice) -> dict[str, str | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select
@@ -14,6 +15,9 @@ from bot.domain.pricing import EnergyMethod
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import GroupCommit
 from bot.persistence.tables import BatteryReadingRow, ChargeSessionRow, SessionCostRow
+
+PAGE = 500
+"""Readings are read this many at a time, so an export never loads a year at once."""
 
 
 class SqlHistoryRepository:
@@ -40,16 +44,7 @@ class SqlHistoryRepository:
 
     async def readings(self, vehicle_id: int, since: datetime) -> list[BatteryReading]:
         """Readings at or after `since`, oldest first."""
-        async with self._db.read() as session:
-            rows = await session.scalars(
-                select(BatteryReadingRow)
-                .where(
-                    col(BatteryReadingRow.vehicle_id) == vehicle_id,
-                    col(BatteryReadingRow.reported_at) >= since,
-                )
-                .order_by(col(BatteryReadingRow.reported_at))
-            )
-            return [reading_of(row) for row in rows]
+        return [reading async for reading in readings_between(self._db, vehicle_id, since)]
 
     async def add_session(self, session_value: ChargeSession) -> None:
         """Insert a session, or update the one with the same vehicle and start time."""
@@ -101,6 +96,42 @@ class SqlHistoryRepository:
                 delete(SessionCostRow).where(col(SessionCostRow.started_at) < before)
             )
             return sum(int(getattr(result, "rowcount", 0)) for result in (readings, sessions, costs))
+
+
+async def sessions_between(
+    db: Database, vehicle_id: int, since: datetime, until: datetime
+) -> list[ChargeSession]:
+    """The vehicle's sessions started in [since, until), oldest first."""
+    async with db.read() as session:
+        rows = await session.scalars(
+            select(ChargeSessionRow)
+            .where(
+                col(ChargeSessionRow.vehicle_id) == vehicle_id,
+                col(ChargeSessionRow.started_at) >= since,
+                col(ChargeSessionRow.started_at) < until,
+            )
+            .order_by(col(ChargeSessionRow.started_at))
+        )
+        return [session_of(row) for row in rows]
+
+
+async def readings_between(
+    db: Database, vehicle_id: int, since: datetime, until: datetime | None = None
+) -> AsyncIterator[BatteryReading]:
+    """The vehicle's readings in [since, until) (no end: all from `since`), oldest first, a page at a time."""
+    reported_at = col(BatteryReadingRow.reported_at)
+    after = reported_at >= since
+    while True:
+        query = select(BatteryReadingRow).where(col(BatteryReadingRow.vehicle_id) == vehicle_id, after)
+        if until is not None:
+            query = query.where(reported_at < until)
+        async with db.read() as session:
+            rows = list(await session.scalars(query.order_by(reported_at).limit(PAGE)))
+        for row in rows:
+            yield reading_of(row)
+        if len(rows) < PAGE:
+            return
+        after = reported_at > rows[-1].reported_at
 
 
 async def _insert_new(session: AsyncSession, readings: list[BatteryReading]) -> list[bool | Exception]:

@@ -7,6 +7,7 @@ refreshed first (see `bot.services.costs.CostService.refresh`).
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -116,7 +117,22 @@ class CostReport:
         months = [current]
         for _ in range(MONTHS_SHOWN - 1):
             months.insert(0, previous_month(months[0]))
-        figures = [await self._month(chat_id, vehicles, month, zone) for month in months]
+        # The 12 months are read at once (one costs query, one pass over each car's readings), then split.
+        bounds = [month_start(month, zone) for month in (*months, next_month(months[-1]))]
+        costs = await self._store.costs(chat_id, bounds[0], bounds[-1])
+        miles: list[list[list[float]]] = [[[] for _ in months] for _ in vehicles]
+        for per_month, vehicle in zip(miles, vehicles, strict=True):
+            async for reading in self._store.readings(vehicle.vehicle_id, bounds[0], bounds[-1]):
+                if reading.mileage_km is not None:
+                    per_month[bisect_right(bounds, reading.reported_at) - 1].append(reading.mileage_km)
+        figures = [
+            month_figures(
+                month,
+                [c for c in costs if bounds[i] <= c.started_at < bounds[i + 1]],
+                _distance([per_month[i] for per_month in miles]),
+            )
+            for i, month in enumerate(months)
+        ]
         return CostsView(figures[-1], tuple(figures), zone_name)
 
     async def month(self, chat_id: int, month: date) -> MonthFigures:
@@ -134,13 +150,15 @@ class CostReport:
         return month_figures(month, costs, km)
 
     async def _km(self, vehicles: list[LinkedVehicle], since: datetime, until: datetime) -> float | None:
-        total: float | None = None
-        for vehicle in vehicles:
-            miles = [r.mileage_km async for r in self._store.readings(vehicle.vehicle_id, since, until)]
-            known = [m for m in miles if m is not None]
-            if len(known) >= 2:
-                total = (total or 0.0) + max(known) - min(known)
-        return total
+        miles = [
+            [
+                r.mileage_km
+                async for r in self._store.readings(v.vehicle_id, since, until)
+                if r.mileage_km is not None
+            ]
+            for v in vehicles
+        ]
+        return _distance(miles)
 
     async def session_costs(self, chat_id: int, since: datetime) -> list[SessionCost]:
         """The chat's priced sessions since `since` (refreshed first), for /history."""
@@ -195,6 +213,12 @@ class CostReport:
     async def _zone_name(self, chat_id: int) -> str:
         chat = await self._chats.get(chat_id)
         return chat.time_zone if chat is not None else "UTC"
+
+
+def _distance(miles: list[list[float]]) -> float | None:
+    """Km driven over a period: each car's highest minus lowest odometer (None when no car shows two)."""
+    driven = [max(known) - min(known) for known in miles if len(known) >= 2]
+    return sum(driven) if driven else None
 
 
 def _text(value: Decimal | None, places: str = "0.01") -> str | None:

@@ -37,8 +37,9 @@ from bot.domain.pricing import (
     price_session,
 )
 from bot.domain.smart_schedule import TariffChoice
-from bot.domain.tariff import PriceSlot, TariffError, TariffProvider
+from bot.domain.tariff import TariffError
 from bot.services.cost_ports import CostStore, TariffChoices
+from bot.services.cost_prices import LookPrices, price_window
 from bot.services.errors import InvalidInput, ServiceError
 from bot.services.gateway import RenaultGateway
 from bot.services.ports import ChatRepository, Clock, VehicleRepository
@@ -118,16 +119,25 @@ class CostService:
         settings = await self._store.settings(chat_id)
         choice = await self._tariffs.tariff(chat_id)
         known = {(c.vehicle_id, c.started_at): c for c in await self._store.costs(chat_id, since, now)}
-        for vehicle in vehicles:
+        stored = [(v, await self._store.sessions(v.vehicle_id, since, now)) for v in vehicles]
+        # Every session still to price is priced from one fetch per run of nearby sessions, not one each.
+        windows = [
+            price_window(s, PLUG_LOOKBACK, PRICE_MARGIN)
+            for v, sessions in stored
+            for s in sessions
+            if s.ended_at is not None and _stale(known.get((v.vehicle_id, s.started_at)))
+        ]
+        prices = LookPrices(self._factory, zone, windows)
+        for vehicle, sessions in stored:
             # A charge the car paused and resumed (a slots plan) is several sessions of one plug-in: their
             # "at once from plug-in" charges follow each other instead of all starting at plug-in.
             chain: dict[datetime, datetime] = {}
-            for session in await self._store.sessions(vehicle.vehicle_id, since, now):
+            for session in sessions:
                 existing = known.get((vehicle.vehicle_id, session.started_at))
                 cost = existing
-                if existing is None or existing.reason in RETRYABLE or existing.ended_at is None:
+                if _stale(existing):
                     cost = await self._price(
-                        chat_id, vehicle, session, existing, settings, choice, zone, chain
+                        chat_id, vehicle, session, existing, settings, choice, prices, chain
                     )
                     if cost != existing:
                         await self._store.save_cost(cost)
@@ -223,7 +233,8 @@ class CostService:
         settings = await self._store.settings(chat_id)
         choice = await self._tariffs.tariff(chat_id)
         zone = await self._zone(chat_id)
-        cost = await self._price(chat_id, vehicle, session, marked, settings, choice, zone, {})
+        prices = LookPrices(self._factory, zone, [])
+        cost = await self._price(chat_id, vehicle, session, marked, settings, choice, prices, {})
         await self._store.save_cost(cost)
         await self._store.set_awaiting(chat_id, None)
         return cost
@@ -262,7 +273,7 @@ class CostService:
         existing: SessionCost | None,
         settings: CostSettings,
         choice: TariffChoice | None,
-        zone: str,
+        prices: LookPrices,
         chain: dict[datetime, datetime],
     ) -> SessionCost:
         place = (
@@ -284,15 +295,12 @@ class CostService:
         if place is Place.AWAY:
             return _away(base, energy, grid, away, choice)
         if choice is None:
-            return dataclasses.replace(
-                base, battery_kwh=energy.battery_kwh, method=energy.method, reason=Unpriced.NO_TARIFF
-            )
+            return _unpriced(base, energy, Unpriced.NO_TARIFF)
         plugged_at = await self._plugged_at(vehicle.vehicle_id, session.started_at)
         start, end = session.started_at, session.ended_at
-        provider = self._factory(choice, zone)
         try:
-            slots = await _prices(
-                provider, min(plugged_at or start, start) - PRICE_MARGIN, end + PRICE_MARGIN
+            slots = await prices.prices(
+                choice, min(plugged_at or start, start) - PRICE_MARGIN, end + PRICE_MARGIN
             )
         except TariffError as error:
             log.info(
@@ -300,14 +308,10 @@ class CostService:
                 vehicle.vehicle_id,
                 type(error).__name__,
             )
-            return dataclasses.replace(
-                base, battery_kwh=energy.battery_kwh, method=energy.method, reason=Unpriced.TARIFF_DOWN
-            )
+            return _unpriced(base, energy, Unpriced.TARIFF_DOWN)
         priced = price_session(start, end, energy, slots, settings.loss)
         if isinstance(priced, Unpriced):
-            return dataclasses.replace(
-                base, battery_kwh=energy.battery_kwh, method=energy.method, reason=priced
-            )
+            return _unpriced(base, energy, priced)
         at_plug_in = priced.cost
         counter_start = None if plugged_at is None else chain.get(plugged_at, plugged_at)
         if counter_start is not None and counter_start < start:
@@ -330,8 +334,14 @@ class CostService:
         return plugged_at
 
 
-async def _prices(provider: TariffProvider, start: datetime, end: datetime) -> list[PriceSlot]:
-    return list(await provider.prices(start, end))
+def _stale(existing: SessionCost | None) -> bool:
+    """Whether a session has no final price yet: never priced, a reason that may go away, or still open."""
+    return existing is None or existing.reason in RETRYABLE or existing.ended_at is None
+
+
+def _unpriced(base: SessionCost, energy: EnergyEstimate, reason: Unpriced) -> SessionCost:
+    """A session whose energy is known but that has no cost, and why."""
+    return dataclasses.replace(base, battery_kwh=energy.battery_kwh, method=energy.method, reason=reason)
 
 
 def _with(
@@ -359,9 +369,7 @@ def _away(
     choice: TariffChoice | None,
 ) -> SessionCost:
     if away is None:
-        return dataclasses.replace(
-            base, battery_kwh=energy.battery_kwh, method=energy.method, reason=Unpriced.AWAY
-        )
+        return _unpriced(base, energy, Unpriced.AWAY)
     # A public charger bills the metered (grid) kWh; a total is simply what was paid.
     cost = away.total if away.total is not None else grid * (away.per_kwh or Decimal(0))
     return dataclasses.replace(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
@@ -12,7 +13,7 @@ from bot.domain.pricing import EnergyMethod
 from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
-from bot.persistence.history import SqlHistoryRepository
+from bot.persistence.history import PAGE, SqlHistoryRepository
 from bot.persistence.tables import ChargeSessionRow
 from tests.persistence import factories as f
 
@@ -32,6 +33,20 @@ async def test_a_readings_reported_energy_round_trips(db: Database, cipher: Cred
         reported,
         silent,
     ]
+
+
+async def test_readings_are_read_a_page_at_a_time_without_losing_or_repeating_one(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    history = SqlHistoryRepository(db)
+    times = [START + timedelta(minutes=m) for m in range(PAGE + 2)]
+    await asyncio.gather(*(history.add_reading(BatteryReading(vehicle_id, t, 50)) for t in times))
+    assert [r.reported_at for r in await history.readings(vehicle_id, START)] == times
+    store = SqlCostStore(db, cipher)
+    until = times[-1]  # excluded: [since, until)
+    got = [r.reported_at async for r in store.readings(vehicle_id, START + timedelta(minutes=1), until)]
+    assert got == times[1:-1]
 
 
 async def test_a_sessions_counter_and_method_round_trip(db: Database, cipher: CredentialCipher) -> None:

@@ -119,6 +119,26 @@ async def test_a_tariff_outage_leaves_the_session_unpriced_and_it_is_priced_late
         assert cost.cost == Decimal("3.466667")
 
 
+async def test_a_look_asks_the_tariff_once_for_nearby_sessions_even_when_it_is_down(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        feed = ScriptedFeed()
+        feed.down = True
+        service, vehicle_id = await _service(stack, feed, FEED)
+        evening = START + timedelta(hours=19)
+        history = SqlHistoryRepository(stack.db)
+        await history.add_session(
+            ChargeSession(vehicle_id, evening, evening + timedelta(hours=1), 60, 70, 5.2)
+        )
+        await service.refresh(CHAT)
+        assert feed.calls == 1  # not once per session (nor a timeout per session when the source is down)
+        assert [c.reason for c in await _costs(stack)] == [Unpriced.TARIFF_DOWN, Unpriced.TARIFF_DOWN]
+        feed.down = False
+        await service.refresh(CHAT)
+        assert feed.calls == 2
+        # Each session priced from its own window of the one answer: 0.20 throughout
+        assert [c.cost for c in await _costs(stack)] == [Decimal("3.466667"), Decimal("1.155556")]
+
+
 async def test_without_a_tariff_the_session_says_why(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         service, _ = await _service(stack, ScriptedFeed(), None)

@@ -19,7 +19,7 @@ from bot.simulator.telegram.errors import (
 )
 from bot.simulator.telegram.formatting import check_caption, check_text, parse_keyboard
 from bot.simulator.telegram.model import CallbackAnswer, ChatMessage, Document, Location, Photo
-from bot.simulator.telegram.params import Params
+from bot.simulator.telegram.params import Params, UploadedFile
 from bot.simulator.telegram.state import ChatRecord, EmulatorState
 from bot.simulator.telegram.wire import message_json
 
@@ -114,56 +114,52 @@ async def send_location(state: EmulatorState, params: Params) -> Any:
 async def send_photo(state: EmulatorState, params: Params) -> Any:
     """sendPhoto: a multipart upload, an attach:// part, or a file_id sent before."""
     chat = state.writable_chat(params)
-    photo = _photo_input(state, params)
-    parse_mode = params.opt_text("parse_mode")
-    caption = params.opt_text("caption")
-    return _bot_message(
-        state,
-        chat,
-        params,
-        photo=photo,
-        caption=check_caption(caption, parse_mode),
-        source_text=caption,
-        parse_mode=parse_mode,
-    )
+    return _captioned(state, chat, params, photo=_photo_input(state, params))
 
 
 async def send_document(state: EmulatorState, params: Params) -> Any:
     """sendDocument: a multipart upload (a file_id or URL is not needed by the bot, so refused)."""
     chat = state.writable_chat(params)
-    upload = params.files.get("document")
-    reference = params.opt_text("document")
-    if upload is None and reference and reference.startswith("attach://"):
-        upload = params.files.get(reference.removeprefix("attach://"))
+    upload = _upload(params, "document")
     if upload is None:
         raise missing("document")
-    if not upload.data:
-        raise bad_request("Bad Request: file must be non-empty")
     stored = state.store_file(upload.data, upload.filename)
     document = Document(
         stored.file_id, stored.file_unique_id, upload.data, upload.filename, upload.content_type
     )
+    return _captioned(state, chat, params, document=document)
+
+
+def _captioned(state: EmulatorState, chat: ChatRecord, params: Params, **media: Any) -> Any:
+    """A bot message carrying a photo or document, with its optional (checked) caption."""
     parse_mode = params.opt_text("parse_mode")
     caption = params.opt_text("caption")
     return _bot_message(
         state,
         chat,
         params,
-        document=document,
         caption=check_caption(caption, parse_mode),
         source_text=caption,
         parse_mode=parse_mode,
+        **media,
     )
 
 
-def _photo_input(state: EmulatorState, params: Params) -> Photo:
-    upload = params.files.get("photo")
-    reference = params.opt_text("photo")
+def _upload(params: Params, field: str) -> UploadedFile | None:
+    """The file uploaded as `field` (directly or as an attach:// part); an empty one is refused."""
+    upload = params.files.get(field)
+    reference = params.opt_text(field)
     if upload is None and reference and reference.startswith("attach://"):
         upload = params.files.get(reference.removeprefix("attach://"))
+    if upload is not None and not upload.data:
+        raise bad_request("Bad Request: file must be non-empty")
+    return upload
+
+
+def _photo_input(state: EmulatorState, params: Params) -> Photo:
+    upload = _upload(params, "photo")
+    reference = params.opt_text("photo")
     if upload is not None:
-        if not upload.data:
-            raise bad_request("Bad Request: file must be non-empty")
         return state.store_file(upload.data, upload.filename)
     if reference is None:
         raise missing("photo")

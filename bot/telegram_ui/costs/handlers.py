@@ -26,7 +26,7 @@ from bot.telegram_ui.context import BotApplication, BotContext, ChatView
 from bot.telegram_ui.costs.chart import CostChartLabels, monthly_cost_chart
 from bot.telegram_ui.costs.export_csv import write_csv
 from bot.telegram_ui.costs.port import CostsPort
-from bot.telegram_ui.costs.refs import session_from_ref
+from bot.telegram_ui.costs.refs import costs_callback, session_from_ref
 from bot.telegram_ui.costs.render import money, month_name, render_costs, settings_text
 from bot.telegram_ui.handlers import callbacks
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
@@ -38,10 +38,6 @@ log = logging.getLogger(__name__)
 RADII = (100, 150, 300, 500)
 LOSSES = (0, 5, 10, 15, 20)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _c(arg: str, vehicle_id: int | None = None) -> Callback:
-    return Callback(Verb.COSTS, vehicle_id, arg)
 
 
 def _port(context: BotContext) -> CostsPort:
@@ -57,16 +53,16 @@ def settings_keyboard(tr: Translator, settings: CostSettings) -> InlineKeyboardM
     next_radius = RADII[(RADII.index(radius) + 1) % len(RADII)] if radius in RADII else RADII[1]
     loss = int(settings.loss * 100)
     next_loss = LOSSES[(LOSSES.index(loss) + 1) % len(LOSSES)] if loss in LOSSES else 10
-    choices = [(tr("costs.button.home_car"), _c("hc"))]
+    choices = [(tr("costs.button.home_car"), costs_callback("hc"))]
     if settings.home is not None:
         choices += [
-            (tr("costs.button.radius", radius=radius), _c(f"r:{next_radius}")),
-            (tr("costs.button.home_clear"), _c("hx")),
+            (tr("costs.button.radius", radius=radius), costs_callback(f"r:{next_radius}")),
+            (tr("costs.button.home_clear"), costs_callback("hx")),
         ]
     monthly = "costs.button.monthly_on" if settings.monthly_summary else "costs.button.monthly_off"
     choices += [
-        (tr("costs.button.loss", loss=loss), _c(f"l:{next_loss}")),
-        (tr(monthly), _c("m0" if settings.monthly_summary else "m1")),
+        (tr("costs.button.loss", loss=loss), costs_callback(f"l:{next_loss}")),
+        (tr(monthly), costs_callback("m0" if settings.monthly_summary else "m1")),
     ]
     return choice_keyboard(choices, width=1, back=(tr("button.back"), Callback(Verb.SETTINGS, None, "menu")))
 
@@ -101,7 +97,8 @@ async def export_command(update: Update, context: BotContext) -> None:
     view = await context.chat_view(update)
     tr = view.tr
     choices = [
-        (tr(f"costs.export.{key}"), _c(f"x:{key[0]}")) for key in ("this_month", "last_month", "year", "all")
+        (tr(f"costs.export.{key}"), costs_callback(f"x:{key[0]}"))
+        for key in ("this_month", "last_month", "year", "all")
     ]
     await reply(update, tr("costs.export.ask"), choice_keyboard(choices, width=2))
 
@@ -215,7 +212,7 @@ async def _session_tap(
         return
     await port.ask_away_price(chat_id, vehicle_id, started)
     when = tr.moment(started.astimezone(zone_or_utc(view.settings.time_zone)), "history.start_pattern")
-    keyboard = InlineKeyboardMarkup([[button(tr("costs.button.leave"), _c("an", vehicle_id))]])
+    keyboard = InlineKeyboardMarkup([[button(tr("costs.button.leave"), costs_callback("an", vehicle_id))]])
     await reply(update, tr("costs.ask_price", when=when), keyboard)
 
 
@@ -250,19 +247,12 @@ async def shared_location(update: Update, context: BotContext) -> None:
     radius = settings.home.radius_m if settings.home else 150
     keyboard = choice_keyboard(
         [
-            (tr("costs.button.use_home"), _c(f"h:{point.latitude:.5f}:{point.longitude:.5f}")),
-            (tr("costs.button.no"), _c("menu")),
+            (tr("costs.button.use_home"), costs_callback(f"h:{point.latitude:.5f}:{point.longitude:.5f}")),
+            (tr("costs.button.no"), costs_callback("menu")),
         ],
         width=2,
     )
     await reply(update, tr("costs.use_location", radius=radius), keyboard)
-
-
-async def costs_menu(update: Update, context: BotContext) -> None:
-    """The Home & costs screen as a new message (from /settings)."""
-    view = await context.chat_view(update)
-    settings = await _port(context).settings(chat_id_of(update))
-    await reply(update, settings_text(view.tr, settings), settings_keyboard(view.tr, settings))
 
 
 def register(application: BotApplication) -> None:

@@ -12,9 +12,8 @@ from bot.domain.pricing import Unpriced
 from bot.domain.zones import zone_or_utc
 from bot.services.cost_report import month_start
 from bot.services.history import HistoryView
-from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
-from bot.telegram_ui.costs.refs import session_ref
+from bot.telegram_ui.costs.refs import costs_callback, session_ref
 from bot.telegram_ui.costs.render import money, session_cost
 from bot.telegram_ui.keyboards import button
 
@@ -51,14 +50,16 @@ async def history_costs(
         if cost.place is Place.AWAY and cost.reason is Unpriced.AWAY:
             rows.append(
                 [
-                    button(tr("costs.button.away_price", when=when), _tap(cost.vehicle_id, f"ap:{ref}")),
-                    button(tr("costs.button.at_home", when=when), _tap(cost.vehicle_id, f"ah:{ref}")),
+                    button(
+                        tr("costs.button.away_price", when=when), costs_callback(f"ap:{ref}", cost.vehicle_id)
+                    ),
+                    button(
+                        tr("costs.button.at_home", when=when), costs_callback(f"ah:{ref}", cost.vehicle_id)
+                    ),
                 ]
             )
         elif cost.place is not Place.AWAY and cost.ended_at is not None:
-            rows.append([button(tr("costs.button.was_away", when=when), _tap(cost.vehicle_id, f"ap:{ref}"))])
+            rows.append(
+                [button(tr("costs.button.was_away", when=when), costs_callback(f"ap:{ref}", cost.vehicle_id))]
+            )
     return texts, month_text, InlineKeyboardMarkup(rows) if rows else None
-
-
-def _tap(vehicle_id: int, arg: str) -> Callback:
-    return Callback(Verb.COSTS, vehicle_id, arg)

@@ -1,8 +1,10 @@
-"""How a cost button names a charge session: its start as whole microseconds since the epoch."""
+"""What a cost button carries: the `co` verb, and a charge session named by its start in microseconds."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+
+from bot.telegram_ui.callback_data import Callback, Verb
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
@@ -16,3 +18,8 @@ def session_ref(started_at: datetime) -> str:
 def session_from_ref(ref: str) -> datetime | None:
     """The session start a button argument names; None when it is not one."""
     return _EPOCH + int(ref) * _MICRO if ref.isdigit() and len(ref) <= 18 else None
+
+
+def costs_callback(arg: str, vehicle_id: int | None = None) -> Callback:
+    """The payload of a cost button (routed to the cost screens' tap handler)."""
+    return Callback(Verb.COSTS, vehicle_id, arg)
