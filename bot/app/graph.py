@@ -126,9 +126,7 @@ class Graph:
     poller: Poller
 
 
-def build_stores(
-    db: Database, cipher: CredentialCipher, clock: Clock, *, concurrent_updates: int
-) -> Stores:
+def build_stores(db: Database, cipher: CredentialCipher, clock: Clock, *, concurrent_updates: int) -> Stores:
     """Repositories over one database and cipher (the journal's lock pool sized for `concurrent_updates`)."""
     return Stores(
         db=db,

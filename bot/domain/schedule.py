@@ -165,11 +165,17 @@ class SlotsCollide(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class LocalSlot:
-    """A period as the user sees it: weekday and start time in their zone, and a duration."""
+    """A period as the user sees it: weekday and start time in their zone, and a duration.
+
+    `week_shift` is -1 or +1 when the local day lies across the edge of the UTC week it came from (a Monday
+    00:00 UTC is the Sunday before in New York): with daylight saving changing within the week, that
+    Sunday and the week's own Sunday have different offsets, so the way back must know which one it was.
+    """
 
     day: Weekday
     start: time
     duration_minutes: int
+    week_shift: int = 0
 
 
 def _monday_of(week_of: date) -> date:
@@ -178,9 +184,13 @@ def _monday_of(week_of: date) -> date:
 
 def to_local(day: Weekday, slot: DaySlot, zone: tzinfo, week_of: date) -> LocalSlot:
     """The user's view of a UTC period, as it falls in the week containing `week_of` (DST depends on it)."""
-    start = datetime.combine(_monday_of(week_of) + timedelta(days=day.value), slot.start_utc, tzinfo=UTC)
+    monday = _monday_of(week_of)
+    start = datetime.combine(monday + timedelta(days=day.value), slot.start_utc, tzinfo=UTC)
     local = start.astimezone(zone)
-    return LocalSlot(Weekday(local.weekday()), local.time().replace(tzinfo=None), slot.duration_minutes)
+    shift = (local.date() - (monday + timedelta(days=local.weekday()))).days // 7
+    return LocalSlot(
+        Weekday(local.weekday()), local.time().replace(tzinfo=None), slot.duration_minutes, shift
+    )
 
 
 def from_local(local: LocalSlot, zone: tzinfo, week_of: date) -> tuple[Weekday, DaySlot]:
@@ -188,8 +198,8 @@ def from_local(local: LocalSlot, zone: tzinfo, week_of: date) -> tuple[Weekday, 
 
     A local time skipped by a DST change is read with the offset before the change (PEP 495 fold=0).
     """
-    start = datetime.combine(_monday_of(week_of) + timedelta(days=local.day.value), local.start, tzinfo=zone)
-    utc = start.astimezone(UTC)
+    day = _monday_of(week_of) + timedelta(days=local.day.value + 7 * local.week_shift)
+    utc = datetime.combine(day, local.start, tzinfo=zone).astimezone(UTC)
     return Weekday(utc.weekday()), DaySlot(utc.time().replace(tzinfo=None), local.duration_minutes)
 
 

@@ -34,7 +34,7 @@ def _program(program: ChargeProgram) -> dict[str, Any]:
 
 
 def _local(program: LocalProgram) -> dict[str, Any]:
-    slots = [[s.day.value, s.start.isoformat(), s.duration_minutes] for s in program.slots]
+    slots = [[s.day.value, s.start.isoformat(), s.duration_minutes, s.week_shift] for s in program.slots]
     return {"id": program.program_id, "on": program.activated, "slots": slots}
 
 
@@ -83,7 +83,13 @@ def decode_draft(text: str) -> Draft:
         LocalProgram(
             int(p["id"]),
             bool(p["on"]),
-            tuple(LocalSlot(Weekday(int(s[0])), time.fromisoformat(s[1]), int(s[2])) for s in p["slots"]),
+            tuple(
+                # Drafts stored before week_shift existed have three fields: the week's own day.
+                LocalSlot(
+                    Weekday(int(s[0])), time.fromisoformat(s[1]), int(s[2]), int(s[3]) if len(s) > 3 else 0
+                )
+                for s in p["slots"]
+            ),
         )
         for p in data["programs"]
     )

@@ -133,6 +133,16 @@ ZONES = st.sampled_from(["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkat
 QUARTER_TIMES = st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45]))
 
 
+@pytest.mark.parametrize("week_of", [date(2024, 3, 4), date(2024, 10, 28)])
+def test_a_monday_midnight_utc_survives_the_trip_through_new_york_in_a_dst_week(week_of: date) -> None:
+    # Monday 00:00 UTC is the Sunday evening before in New York; the week's own Sunday has another offset.
+    tz = ZoneInfo("America/New_York")
+    slot = DaySlot(time(0, 0), 15)
+    local = to_local(Weekday.MONDAY, slot, tz, week_of)
+    assert (local.day, local.week_shift) == (Weekday.SUNDAY, -1)
+    assert from_local(local, tz, week_of) == (Weekday.MONDAY, slot)
+
+
 @given(
     day=st.sampled_from(list(Weekday)),
     start=QUARTER_TIMES,

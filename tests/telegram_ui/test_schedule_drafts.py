@@ -45,3 +45,11 @@ async def test_an_unreadable_draft_is_dropped_and_reads_as_expired() -> None:
         await store.save_draft(CHAT, KIND, text, clock() + timedelta(minutes=5))
         assert await drafts.get(CHAT, 7, clock()) is None
         assert (CHAT, KIND) not in store.rows
+
+
+def test_a_period_across_the_weeks_edge_keeps_its_week_in_the_draft() -> None:
+    # Monday 00:00 UTC seen from New York in the week daylight saving ends: the Sunday before, not the week's.
+    draft = start_draft(7, weekday_schedule(time(0, 0), 60), "America/New_York", date(2024, 10, 28))
+    shifted = [s for p in draft.programs for s in p.slots if s.week_shift]
+    assert shifted
+    assert decode_draft(encode_draft(draft)) == draft
