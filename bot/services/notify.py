@@ -23,8 +23,9 @@ from typing import Any, Protocol
 from bot.domain.account import OutboxEntry, Subscriber
 from bot.domain.events import Event, answers_user, event_from_json, event_to_json, expires_at
 from bot.domain.preferences import ChatSettings, NotificationKind
-from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
+from bot.domain.snapshot import PlugState, VehicleSnapshot
 from bot.domain.zones import zone_or_utc
+from bot.services.poll_readings import reports_charging
 from bot.services.ports import ChatRepository, Clock, NotificationLog, VehicleStateRepository
 
 log = logging.getLogger(__name__)
@@ -95,18 +96,14 @@ def still_holds(kind: NotificationKind, snapshot: VehicleSnapshot | None) -> boo
     return True if rule is None else rule(snapshot)
 
 
-def _charging(s: VehicleSnapshot) -> bool:
-    return s.charge is ChargeState.CHARGE_IN_PROGRESS
-
-
 # Pings about a passing state are dropped at the end of quiet hours when the state is over; pings about
 # something that happened (charge complete, interrupted...) always hold.
 _STILL_HOLDS: dict[NotificationKind, Callable[[VehicleSnapshot], bool]] = {
-    NotificationKind.CHARGE_STARTED: _charging,
+    NotificationKind.CHARGE_STARTED: reports_charging,
     NotificationKind.PLUGGED: lambda s: s.plug is PlugState.PLUGGED,
     NotificationKind.UNPLUGGED: lambda s: s.plug is PlugState.UNPLUGGED,
-    NotificationKind.PLUGGED_NOT_CHARGING: lambda s: s.plug is PlugState.PLUGGED and not _charging(s),
-    NotificationKind.LOW_BATTERY: lambda s: not _charging(s),
+    NotificationKind.PLUGGED_NOT_CHARGING: lambda s: s.plug is PlugState.PLUGGED and not reports_charging(s),
+    NotificationKind.LOW_BATTERY: lambda s: not reports_charging(s),
     NotificationKind.PLUG_REMINDER: lambda s: s.plug is not PlugState.PLUGGED,
 }
 

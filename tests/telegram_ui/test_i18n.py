@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.schedule import ProblemCode
+from bot.domain.sharing import InviteProblem
 from bot.telegram_ui.i18n import CATALOGS, Translator, en, history, pick_language, schedule, smartcharge
 
 # Owned by the poller engineer, with a small catalog of their own (tested in their module's tests).
@@ -68,6 +69,12 @@ def test_feature_catalogs_never_override_a_main_message() -> None:
     for keys in features:
         assert keys & merged == set()
         merged |= keys
+
+
+def test_every_invite_problem_has_a_message() -> None:
+    wanted = {f"share.problem.{problem.value}" for problem in InviteProblem}
+    for language in CATALOGS:
+        assert wanted <= set(CATALOGS[language])
 
 
 def test_every_schedule_problem_has_a_message() -> None:
