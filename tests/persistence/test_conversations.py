@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from bot.persistence.conversations import (
@@ -20,6 +19,7 @@ from bot.persistence.conversations import (
 )
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
+from bot.persistence.migrations import upgrade_database
 from bot.persistence.tables import metadata
 from bot.persistence.update_journal import SqlUpdateJournal
 from bot.renault.gigya import ChallengeState
@@ -232,9 +232,10 @@ async def test_one_chats_updates_take_turns_in_order_across_replicas(db: Databas
     assert order == ["10", "other", "11"]
 
 
-async def test_a_chats_turn_lock_is_kept_only_while_it_is_used(db: Database) -> None:
-    if not db.is_sqlite:
-        pytest.skip("PostgreSQL turns are advisory locks, not a map in memory")
+async def test_a_chats_turn_lock_is_kept_only_while_it_is_used(tmp_path: Path) -> None:
+    # SQLite only: there a chat's turn is a process lock in a map (PostgreSQL's are advisory locks).
+    db = Database.from_url(f"sqlite:///{tmp_path / 'turns.db'}")
+    await upgrade_database(db)
     clock = FakeClock()
     journal = SqlUpdateJournal(db, clock)
     for update_id in (20, 21):
@@ -246,3 +247,5 @@ async def test_a_chats_turn_lock_is_kept_only_while_it_is_used(db: Database) -> 
 
     await asyncio.wait_for(asyncio.gather(handle(20), handle(21)), timeout=10)
     assert len(journal._locks) == 0
+    await journal.dispose()
+    await db.dispose()
