@@ -17,7 +17,7 @@ import logging
 import re
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.renault.locales import LOCALES
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
@@ -25,6 +25,7 @@ from bot.services.errors import AlreadyLinked, CodeExpired, CodeRejected, LoginR
 from bot.services.views import CodeNeeded, LinkResult
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
+from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers import basic
 from bot.telegram_ui.handlers.common import chat_id_of, delete_quietly, is_private, reply
@@ -38,7 +39,12 @@ _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,24}")
 _SECRET_STEPS = frozenset({LoginStep.PASSWORD, LoginStep.CODE})
 
 
-def _locale_keyboard(default: str) -> Any:
+def country_keyboard(default: str) -> InlineKeyboardMarkup:
+    """The country buttons of the login's first step, the chosen (or default) one first."""
+    return _locale_keyboard(default)
+
+
+def _locale_keyboard(default: str) -> InlineKeyboardMarkup:
     ordered = [default, *sorted(code for code in LOCALES if code != default)]
     return choice_keyboard([(code, Callback(Verb.LOCALE, None, code)) for code in ordered], width=5)
 
@@ -62,6 +68,11 @@ async def _live(
         await reply(update, view.tr("login.timeout"))
         return None
     return draft
+
+
+async def timed_out(update: Update, context: BotContext, view: ChatView, draft: LoginDraft) -> bool:
+    """End a login that ran out of time, with the timeout message; False while it is still running."""
+    return await _live(update, context, view, draft) is None
 
 
 async def begin(update: Update, context: BotContext) -> None:
@@ -95,7 +106,7 @@ async def chosen_locale(update: Update, context: BotContext, payload: Callback) 
         or draft.step is not LoginStep.LOCALE
         or payload.arg not in LOCALES
     ):
-        await query.answer(view.tr("callback.stale"), show_alert=True)
+        await answer_stale(update, context)
         return
     await query.answer()
     await _save(context, draft, LoginStep.EMAIL, locale=payload.arg)

@@ -15,6 +15,9 @@ from bot.services.views import LinkedVehicle
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.stale import refuse_car
+from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
 from bot.telegram_ui.handlers.running import redraw, run_action
 from bot.telegram_ui.keyboards import action_button, button, rows
@@ -71,12 +74,26 @@ def charge_keyboard(view: ChatView, vehicle: LinkedVehicle) -> InlineKeyboardMar
     return InlineKeyboardMarkup(layout) if layout else None
 
 
+def idle_keyboard(view: ChatView, vehicle: LinkedVehicle) -> InlineKeyboardMarkup:
+    """What an idle chat is offered: the card (whose buttons follow the car's state) and the two menus."""
+    vid, tr = vehicle.vehicle_id, view.tr
+    offered = _offered(vehicle)
+    choices = [button(tr("router.button.status"), Callback(Verb.MENU, vid, "status"))]
+    if ActionKind.PRECONDITION in offered:
+        choices.append(button(tr("router.button.precondition"), Callback(Verb.MENU, vid, "precondition")))
+    if any(kind in offered for kind in (*_CHARGE_KINDS, ActionKind.CHARGE_MODE, ActionKind.CHARGE_LIMITS)):
+        choices.append(button(tr("router.button.charge"), Callback(Verb.MENU, vid, "charge")))
+    return InlineKeyboardMarkup(rows(choices, 3))
+
+
 async def precondition_command(update: Update, context: BotContext) -> None:
     """/precondition for the active car."""
     view = await context.chat_view(update)
     vehicle = await context.services.linking.active(chat_id_of(update))
     markup = precondition_keyboard(view, vehicle)
     await reply(update, view.tr("precondition.menu" if markup else "error.feature_unavailable"), markup)
+    if markup is not None:
+        await remember(context, update, StateName.PRECONDITION_MENU, markup, vehicle_id=vehicle.vehicle_id)
 
 
 async def charge_command(update: Update, context: BotContext) -> None:
@@ -97,6 +114,8 @@ async def show_charge_menu(
         await reply(update, text, markup)
     else:
         await edit(query, text, markup)
+    if markup is not None:
+        await remember(context, update, StateName.CHARGE_MENU, markup, vehicle_id=vehicle.vehicle_id)
 
 
 async def submenu(update: Update, context: BotContext, payload: Callback) -> None:
@@ -104,14 +123,25 @@ async def submenu(update: Update, context: BotContext, payload: Callback) -> Non
     query = update.callback_query
     assert query is not None
     if payload.arg == "status":
+        await forget(context, update)  # back to the card: nothing waits for an answer
         await redraw(update, context, payload.vehicle_id, refresh=False)
         return
     view = await context.chat_view(update)
     vid = payload.vehicle_id
-    if await linked_vehicle(context, chat_id_of(update), vid) is None or vid is None:
-        await query.answer(view.tr("callback.refused"), show_alert=True)
+    vehicle = await linked_vehicle(context, chat_id_of(update), vid)
+    if vehicle is None or vid is None:
+        await refuse_car(update, context)
         return
     await query.answer()
+    if payload.arg == "charge":
+        await show_charge_menu(update, context, vehicle)
+        return
+    if payload.arg == "precondition":
+        markup = precondition_keyboard(view, vehicle)
+        await edit(query, view.tr("precondition.menu" if markup else "error.feature_unavailable"), markup)
+        if markup is not None:
+            await remember(context, update, StateName.PRECONDITION_MENU, markup, vehicle_id=vid)
+        return
     tr = view.tr
     if payload.arg == "temps":
         choices = [
@@ -128,7 +158,10 @@ async def submenu(update: Update, context: BotContext, payload: Callback) -> Non
         text = tr("charge.choose_limit")
     layout = rows((button(label, data) for label, data in choices), 4)
     layout.append([button(tr("button.back"), Callback(Verb.MENU, vid, "status"))])
-    await edit(query, text, InlineKeyboardMarkup(layout))
+    markup = InlineKeyboardMarkup(layout)
+    await edit(query, text, markup)
+    menu = StateName.CHARGE_MENU if payload.arg == "limits" else StateName.PRECONDITION_MENU
+    await remember(context, update, menu, markup, vehicle_id=vid)
 
 
 def next_local_time(hhmm: str, zone_name: str, now: datetime) -> datetime | None:
@@ -178,7 +211,11 @@ async def parameter_tap(update: Update, context: BotContext, payload: Callback) 
     view = await context.chat_view(update)
     request = parameter_request(payload, view, context.now())
     vehicle = await linked_vehicle(context, chat_id_of(update), payload.vehicle_id)
-    if request is None or vehicle is None or not may_run(vehicle, request.kind):
+    if vehicle is None:
+        await refuse_car(update, context)
+        return
+    if request is None or not may_run(vehicle, request.kind):
         await query.answer(view.tr("callback.refused"), show_alert=True)
         return
+    await forget(context, update)
     await run_action(query, context, view, vehicle, request)
