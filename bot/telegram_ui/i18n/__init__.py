@@ -19,6 +19,7 @@ from bot.telegram_ui.i18n import (
     en,
     fr,
     history,
+    limits,
     locales,
     router,
     schedule,
@@ -38,6 +39,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **history.HISTORY_MESSAGES[language],
         **sharing.SHARING_MESSAGES[language],
         **costs.CATALOGS[language],
+        **limits.CATALOGS[language],
         **router.ROUTER_MESSAGES[language],
     }
 
