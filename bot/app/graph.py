@@ -233,7 +233,9 @@ def build_graph(
         next_poll=next_poll,
         clock=clock,
     )
-    actions = ActionService(linking, gateway, clock, watcher=polling, rates=stores.rates)
+    actions = ActionService(
+        linking, gateway, clock, watcher=polling, rates=stores.rates, states=stores.states
+    )
     control = SmartChargeControl(linking, gateway, stores.smart, clock)
     tariffs = tariff_factory(http)
     smart = SmartChargeAssistant(

@@ -116,14 +116,14 @@ async def test_a_photo_when_linked_gets_the_idle_buttons() -> None:
         await ann.send_attachment("photo")
         reply = await ann.next_message(timeout=WAIT)
     assert reply.text == "I cannot use photos here.\n\nTap a button below, or send /help for every command."
-    assert [b.text for b in reply.buttons] == ["🔋 Status", "🌡 Precondition", "⚡ Charging"]
+    assert [b.text for b in reply.buttons][:1] == ["🔄 Refresh"]
 
 
-async def test_the_idle_status_button_draws_the_card_in_place() -> None:
+async def test_the_idle_refresh_button_draws_the_card_in_place() -> None:
     async with running_bot() as s:
         ann = await _linked(s)
         reply = await _answer(ann, "hello")
-        await ann.tap(reply, "🔋 Status")
+        await ann.tap(reply, "🔄 Refresh")
         await ann.wait_until(
             lambda u: (u.message(reply.message_id) or reply).text != reply.text, timeout=WAIT
         )

@@ -18,9 +18,10 @@ from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.where import Source, Spot
 from bot.telegram_ui.costs import handlers as cost_handlers
 from bot.telegram_ui.costs.refs import costs_callback
-from bot.telegram_ui.handlers import login, menus, schedule
+from bot.telegram_ui.handlers import login, schedule
 from bot.telegram_ui.handlers.common import chat_id_of, reply
-from bot.telegram_ui.keyboards import button
+from bot.telegram_ui.handlers.running import known_state
+from bot.telegram_ui.keyboards import button, status_keyboard
 
 Taker = Callable[[Update, BotContext, ChatView, Spot], Awaitable[None]]
 """Handles an input the state accepts (and answers it)."""
@@ -77,7 +78,12 @@ async def _price_buttons(
 async def _idle_buttons(
     update: Update, context: BotContext, view: ChatView, spot: Spot
 ) -> InlineKeyboardMarkup | None:
-    return None if spot.vehicle is None else menus.idle_keyboard(view, spot.vehicle)
+    # The card's buttons, following the car's last stored reading (no Renault call for a stray message).
+    vehicle = spot.vehicle
+    if vehicle is None:
+        return None
+    known = await known_state(context, chat_id_of(update), vehicle.vehicle_id)
+    return status_keyboard(view.tr, vehicle, known)
 
 
 async def _idle_location(update: Update, context: BotContext, view: ChatView, spot: Spot) -> None:

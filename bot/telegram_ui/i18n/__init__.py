@@ -21,6 +21,7 @@ from bot.telegram_ui.i18n import (
     history,
     limits,
     locales,
+    outcomes,
     router,
     schedule,
     sharing,
@@ -41,6 +42,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **costs.CATALOGS[language],
         **limits.CATALOGS[language],
         **router.ROUTER_MESSAGES[language],
+        **outcomes.OUTCOME_MESSAGES[language],
     }
 
 
