@@ -18,9 +18,11 @@ from sqlmodel import col
 
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
+from bot.persistence.limits import expired_attempts
 from bot.persistence.tables import (
     ActionRateRow,
     ConversationDraftRow,
+    LoginAttemptRow,
     LoginConversationRow,
     TelegramUpdateRow,
 )
@@ -250,7 +252,8 @@ async def forget_chat_conversations(db: Database, chat_id: int) -> None:
 
 
 class SqlConversationPurge:
-    """ConversationPurge: expired logins and drafts, stale rates, journal entries older than a day."""
+    """ConversationPurge: expired logins and drafts, stale rates, journal entries older than a day, and
+    attempt counters nobody touched for two days."""
 
     def __init__(self, db: Database, rate_interval: timedelta) -> None:
         self._db = db
@@ -267,6 +270,7 @@ class SqlConversationPurge:
                 delete(TelegramUpdateRow).where(
                     col(TelegramUpdateRow.received_at) <= now - JOURNAL_RETENTION
                 ),
+                delete(LoginAttemptRow).where(expired_attempts(now)),
             ):
                 result = await session.execute(statement)
                 removed += int(getattr(result, "rowcount", 0) or 0)
