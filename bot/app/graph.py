@@ -248,7 +248,7 @@ def build_graph(
         stores=stores,
         gateway=gateway,
         linking=linking,
-        status=StatusService(linking, gateway, stores.states, clock),
+        status=StatusService(linking, gateway, stores.states, history, clock),
         settings=SettingsService(stores.chats, stores.preferences, options.low_battery_threshold),
         notifications=notifications,
         history=history,
