@@ -80,13 +80,17 @@ class NotificationPreferences:
         return kind in self.enabled
 
 
+DEFAULT_ZONE = "UTC"
+"""The zone of a chat that never chose one (its login country's zone replaces it)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChatSettings:
     """A Telegram chat and how it likes things shown."""
 
     chat_id: int
     language: str = "en"
-    time_zone: str = "UTC"
+    time_zone: str = DEFAULT_ZONE
     units: Units = Units.KM
     default_temperature_c: float = 21.0
     quiet_hours: QuietHours | None = None

@@ -40,6 +40,6 @@ async def test_demo_chat_logs_in_and_shows_the_status(tmp_path: Path) -> None:
     await db.dispose()
     shown = "\n".join(output)
     assert f"{DEMO_EMAIL} / {DEMO_PASSWORD}" in shown
-    assert "[1] fr_FR" in shown
+    assert "[1] 🇬🇧 United Kingdom" in shown
     assert "Linked!" in shown
     assert "🔋" in shown

@@ -62,7 +62,10 @@ async def test_every_probe_is_answered_in_the_four_states_found_silent(tmp_path:
             if not answer.buttons:  # the idle answer offers the car's buttons
                 wrong.append(f"linked, {name}: {answer.text!r}")
             answer = await _next_answer(at_country, probe)
-            if "tap your country" not in (answer.text or "").lower() or answer.buttons[0].text != "fr_FR":
+            if (
+                "tap your country" not in (answer.text or "").lower()
+                or answer.buttons[0].text != "🇬🇧 United Kingdom"
+            ):
                 wrong.append(f"login country, {name}: {answer.text!r}")
             answer = await _next_answer(in_settings, probe)
             if "Settings: choose what to change" not in (answer.text or ""):

@@ -61,9 +61,11 @@ class FakeLinking:
         self.on_login: list[LinkedVehicle] = [zoe()]
         self.cancelled: list[str] = []
         self.passwords_seen: list[str] = []
+        self.locales_seen: list[str] = []
 
     async def begin(self, chat_id: int, locale: str, email: str, password: str) -> LinkResult | CodeNeeded:
         self.passwords_seen.append(password)
+        self.locales_seen.append(locale)
         if password != PASSWORD:
             raise errors.LoginRejected()
         if email.startswith("tfa@"):

@@ -9,8 +9,9 @@ from tests.telegram_ui.fakes import CODE, PASSWORD, running_bot, spring, zoe
 async def _to_password(ann: EmulatedUser, email: str) -> None:
     await ann.send("/login")
     countries = await ann.next_message()
-    assert countries.buttons[0].text == "fr_FR"  # the configured default comes first
-    await ann.tap(countries, "de_DE")
+    # The country of the owner's Telegram language comes first, named in their language, with its flag.
+    assert countries.buttons[0].text == "🇬🇧 United Kingdom"
+    await ann.tap(countries, "🇩🇪 Germany")
     await ann.wait_until(lambda u: any("MyRenault account." in (m.text or "") for m in u.bot_messages))
     await ann.send(email)
     await ann.wait_until(lambda u: any("password" in (m.text or "") for m in u.bot_messages))
@@ -73,7 +74,7 @@ async def test_bad_email_is_asked_again() -> None:
         ann = s.emu.user(1001, "Ann")
         await ann.send("/login")
         countries = await ann.next_message()
-        await ann.tap(countries, "fr_FR")
+        await ann.tap(countries, "🇫🇷 France")
         await ann.wait_until(lambda u: any("MyRenault account." in t for t in _texts(u)))
         await ann.send("not an address")
         await ann.wait_until(lambda u: any("does not look like" in t for t in _texts(u)))
@@ -141,10 +142,71 @@ async def test_text_while_the_country_is_asked_points_at_the_buttons() -> None:
         ann = s.emu.user(1001, "Ann")
         await ann.send("/login")
         await ann.next_message()
-        await ann.send("France")
+        await ann.send("hmm")
         reply = await ann.next_message()
-    assert "tap your country" in (reply.text or "")
-    assert reply.buttons[0].text == "fr_FR"
+    assert (reply.text or "").startswith("Tap your country below, or type your MyRenault e-mail")
+    assert reply.buttons[0].text == "🇬🇧 United Kingdom"
+
+
+async def test_a_country_typed_by_name_is_chosen() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann", language_code="fr")
+        await ann.send("/login")
+        await ann.next_message()
+        await ann.send("Norvège")
+        chosen = await ann.next_message()
+        asked = await ann.next_message()
+        await ann.send("ann@example.com")
+        await ann.next_message()
+    assert chosen.text == "Pays : 🇳🇴 Norvège"
+    assert "e-mail" in (asked.text or "")
+    assert s.settings.chats[1001].time_zone == "Europe/Oslo"
+
+
+async def test_an_email_typed_at_the_country_step_keeps_the_first_country() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann", language_code="de")
+        await ann.send("/login")
+        countries = await ann.next_message()
+        await ann.send("ann@example.com")
+        reply = await ann.next_message()
+        await ann.send(PASSWORD)
+        await ann.wait_until(lambda u: any(t.startswith("Verknüpft") for t in _texts(u)), timeout=10)
+    assert countries.buttons[0].text == "🇩🇪 Deutschland"
+    assert (reply.text or "").startswith("Land: 🇩🇪 Deutschland\n")
+    assert "Passwort" in (reply.text or "")
+    assert s.linking.locales_seen == ["de_DE"]
+
+
+async def test_a_swiss_german_telegram_gets_switzerland_in_german_first() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann", language_code="de-CH")
+        await ann.send("/login")
+        countries = await ann.next_message()
+    assert countries.buttons[0].text == "🇨🇭 Schweiz (Deutsch)"
+
+
+async def test_a_country_with_several_zones_asks_which_after_the_login() -> None:
+    async with running_bot() as s:
+        ann = s.emu.user(1001, "Ann")
+        await ann.send("/login")
+        countries = await ann.next_message()
+        await ann.tap(countries, "🇵🇹 Portugal")
+        await ann.wait_until(lambda u: any("MyRenault account." in t for t in _texts(u)))
+        await ann.send("ann@example.com")
+        await ann.wait_until(lambda u: any("password" in t for t in _texts(u)))
+        await ann.send(PASSWORD)
+        await ann.wait_until(lambda u: any("several time zones" in t for t in _texts(u)), timeout=10)
+        question = next(m for m in ann.bot_messages if "several time zones" in (m.text or ""))
+        await ann.tap(question, "Madeira")
+        await ann.wait_until(lambda u: any("Time zone: Madeira" in t for t in _texts(u)), timeout=10)
+    assert (question.text or "").startswith("Linked!")
+    assert (question.text or "").endswith(
+        "🕒 Times are shown for Lisbon (Europe/Lisbon); change it in /settings.\n"
+        "Your country has several time zones: tap yours."
+    )
+    assert [b.text for b in question.buttons] == ["Lisbon", "Azores", "Madeira"]
+    assert s.settings.chats[1001].time_zone == "Atlantic/Madeira"
 
 
 async def test_a_country_tap_outside_a_login_is_stale() -> None:
@@ -154,7 +216,7 @@ async def test_a_country_tap_outside_a_login_is_stale() -> None:
         countries = await ann.next_message()
         await ann.send("/cancel")
         await ann.wait_until(lambda u: any("Login cancelled" in t for t in _texts(u)))
-        tap = await ann.tap(countries, "de_DE")
+        tap = await ann.tap(countries, "🇩🇪 Germany")
         answer = await tap.answer()
     assert answer.show_alert
 
@@ -174,7 +236,7 @@ async def test_a_location_while_the_e_mail_is_asked_gets_an_answer() -> None:
         ann = s.emu.user(1001, "Ann")
         await ann.send("/login")
         countries = await ann.next_message()
-        await ann.tap(countries, "fr_FR")
+        await ann.tap(countries, "🇫🇷 France")
         await ann.wait_until(lambda u: any("MyRenault account." in t for t in _texts(u)))
         await ann.send_location(48.85, 2.35)
         await ann.wait_until(lambda u: any("text message" in t for t in _texts(u)))

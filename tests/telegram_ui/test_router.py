@@ -46,7 +46,7 @@ async def test_an_unknown_command_mid_login_keeps_the_step() -> None:
     async with running_bot() as s:
         ann = s.emu.user(1001, "Ann")
         countries = await _answer(ann, "/login")
-        await ann.tap(countries, "de_DE")
+        await ann.tap(countries, "🇩🇪 Germany")
         await ann.next_message(timeout=WAIT)  # the e-mail question
         reply = await _answer(ann, "/stauts")
         accepted = await _answer(ann, "ann@example.com")
@@ -61,7 +61,7 @@ async def test_an_edited_email_is_never_sent_as_the_password() -> None:
     async with running_bot() as s:
         ann = s.emu.user(1001, "Ann")
         countries = await _answer(ann, "/login")
-        await ann.tap(countries, "de_DE")
+        await ann.tap(countries, "🇩🇪 Germany")
         await ann.next_message(timeout=WAIT)  # the e-mail question
         email = await ann.send("ann@exmple.com")
         await ann.next_message(timeout=WAIT)  # the password question
@@ -189,7 +189,7 @@ async def test_a_stale_country_button_says_to_carry_on_with_the_login() -> None:
     async with running_bot() as s:
         ann = s.emu.user(1001, "Ann")
         countries = await _answer(ann, "/login")
-        await ann.tap(countries, "de_DE")
+        await ann.tap(countries, "🇩🇪 Germany")
         await ann.wait_until(lambda u: any("MyRenault account." in t for t in _texts(u)))
         stale = ann.tap_data(countries, "1.lc..fr_FR")
         answer = await stale.answer(timeout=WAIT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.domain.preferences import NotificationKind, QuietHours, Units
+from bot.domain.preferences import ChatSettings, NotificationKind, QuietHours, Units
 from bot.simulator.telegram import EmulatedUser
 from tests.telegram_ui.fakes import running_bot, zoe
 
@@ -92,12 +92,55 @@ async def test_time_zone_changes_the_times_shown() -> None:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "🕒 Time zone", "Choose your time zone:")
-        await _tap_and_wait(ann, menu, "Europe/Paris", "Time zone: Europe/Paris")
+        await _tap_and_wait(ann, menu, "🕒 Time zone", "Choose your time zone")
+        await _tap_and_wait(ann, menu, "Paris", "Time zone: Paris (Europe/Paris)")
         await ann.send("/status")
         card = (await ann.next_message(timeout=WAIT)).text or ""
     assert s.settings.chats[1001].time_zone == "Europe/Paris"
     assert "(08:48)" in card  # reported at 07:48 UTC, shown in Paris winter time
+
+
+async def test_the_zone_list_has_every_zone_of_the_country() -> None:
+    async with running_bot() as s:
+        s.linking.links[1001] = [zoe()]
+        s.settings.chats[1001] = ChatSettings(1001, time_zone="Europe/Madrid")
+        ann = s.emu.user(1001, "Ann")
+        menu = await _settings(ann)
+        await _tap_and_wait(ann, menu, "🕒 Time zone", "Choose your time zone")
+    assert _labels(ann, menu) == ["Madrid", "Ceuta", "Canaries", "UTC", "⬅️ Back"]
+
+
+async def test_a_chat_in_no_country_yet_gets_every_renault_countrys_zone() -> None:
+    async with running_bot() as s:
+        s.linking.links[1001] = [zoe()]
+        ann = s.emu.user(1001, "Ann")
+        menu = await _settings(ann)
+        await _tap_and_wait(ann, menu, "🕒 Time zone", "Choose your time zone")
+    labels = _labels(ann, menu)
+    assert {"Oslo", "Stockholm", "Warsaw", "Prague", "Helsinki", "Lisbon", "Paris"} <= set(labels)
+
+
+async def test_a_typed_city_or_zone_is_validated_and_saved() -> None:
+    async with running_bot() as s:
+        s.linking.links[1001] = [zoe()]
+        ann = s.emu.user(1001, "Ann", language_code="fr")
+        menu = await _settings(ann)
+        await _tap_and_wait(ann, menu, "🕒 Fuseau horaire", "Choisissez votre fuseau horaire")
+        await ann.send("Atlantide")
+        unknown = await ann.next_message(timeout=WAIT)
+        await ann.send("Oslo")
+        saved = await ann.next_message(timeout=WAIT)
+        oslo = s.settings.chats[1001].time_zone
+        await ann.send("/settings")
+        await ann.next_message(timeout=WAIT)
+        await ann.send("Europe/Lisbon")  # only the time-zone list takes a typed zone
+        idle = await ann.next_message(timeout=WAIT)
+    assert (unknown.text or "").startswith("Je ne connais pas le fuseau horaire « Atlantide ».")
+    assert unknown.buttons  # the zones again
+    assert (saved.text or "").startswith("🕒 Fuseau horaire : Oslo (Europe/Oslo).")
+    assert oslo == "Europe/Oslo"
+    assert "Réglages" in (idle.text or "")
+    assert s.settings.chats[1001].time_zone == "Europe/Oslo"
 
 
 async def test_default_temperature_is_used_by_precondition() -> None:

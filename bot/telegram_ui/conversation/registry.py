@@ -18,7 +18,7 @@ from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.where import Source, Spot
 from bot.telegram_ui.costs import handlers as cost_handlers
 from bot.telegram_ui.costs.refs import costs_callback
-from bot.telegram_ui.handlers import login, schedule
+from bot.telegram_ui.handlers import login, schedule, settings
 from bot.telegram_ui.handlers.common import chat_id_of, reply
 from bot.telegram_ui.handlers.running import known_state
 from bot.telegram_ui.keyboards import button, status_keyboard
@@ -50,7 +50,7 @@ async def _login_buttons(
 ) -> InlineKeyboardMarkup | None:
     if spot.login is None or spot.state is not StateName.LOGIN_LOCALE:
         return None
-    return login.country_keyboard(spot.login.locale)
+    return login.country_keyboard(spot.login.locale, view.tr.language)
 
 
 async def _editor_buttons(
@@ -123,7 +123,13 @@ _TABLE: tuple[State, ...] = (
     _screen(StateName.SMART_MENU),
     _screen(StateName.SETTINGS_MENU),
     _screen(StateName.SETTINGS_CHOICE),
-    _screen(StateName.SETTINGS_ZONE),
+    State(
+        StateName.SETTINGS_ZONE,
+        _SCREEN,
+        "router.hint.settings.zone",
+        accepts=_TEXT,
+        take=settings.typed_zone,
+    ),
     _screen(StateName.COSTS_MENU),
     State(
         StateName.COSTS_PRICE,

@@ -19,6 +19,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.domain.preferences import DEFAULT_ZONE
 from bot.renault.locales import LOCALES
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
 from bot.services.errors import (
@@ -31,11 +32,12 @@ from bot.services.errors import (
     TooManyAttempts,
 )
 from bot.services.views import CodeNeeded, LinkResult
+from bot.telegram_ui import places
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.error_messages import describe
-from bot.telegram_ui.handlers import basic
+from bot.telegram_ui.handlers import basic, settings
 from bot.telegram_ui.handlers.common import chat_id_of, delete_quietly, is_private, reply
 from bot.telegram_ui.handlers.vehicles import vehicle_choice_keyboard, vehicle_lines
 from bot.telegram_ui.keyboards import choice_keyboard
@@ -50,14 +52,25 @@ _SECRET_STEPS = frozenset({LoginStep.PASSWORD, LoginStep.CODE})
 _ENDS_LOGIN = (AlreadyLinked, TooManyAttempts, LoginLocked, LoginNeedsCaptcha)
 
 
-def country_keyboard(default: str) -> InlineKeyboardMarkup:
-    """The country buttons of the login's first step, the chosen (or default) one first."""
-    return _locale_keyboard(default)
+def country_keyboard(first: str, language: str) -> InlineKeyboardMarkup:
+    """The country buttons, with flags and names in the owner's language; `first` (their own) on top."""
+    ordered = places.ordered_locales([first], language)
+    choices = [(places.locale_label(code, language), Callback(Verb.LOCALE, None, code)) for code in ordered]
+    return choice_keyboard(choices, width=2)
 
 
-def _locale_keyboard(default: str) -> InlineKeyboardMarkup:
-    ordered = [default, *sorted(code for code in LOCALES if code != default)]
-    return choice_keyboard([(code, Callback(Verb.LOCALE, None, code)) for code in ordered], width=5)
+def _first_locale(update: Update, context: BotContext) -> str:
+    # The owner's Telegram language names their country (de-CH -> de_CH); else the deployment's default.
+    user = update.effective_user
+    return places.preferred_locale(user.language_code if user else None, context.options.default_locale)
+
+
+async def _zone_from(context: BotContext, view: ChatView, locale: str) -> None:
+    """A chat that never chose a time zone gets its login country's (its main one, if several)."""
+    zones = places.locale_zones(locale)
+    if zones and view.settings.time_zone == DEFAULT_ZONE:
+        view.settings = dataclasses.replace(view.settings, time_zone=zones[0])
+        await context.services.settings.save_chat(view.settings)
 
 
 async def _save(context: BotContext, draft: LoginDraft, step: LoginStep, **changes: Any) -> LoginDraft:
@@ -99,10 +112,10 @@ async def begin(update: Update, context: BotContext) -> None:
         return
     if current is not None:
         await _end(context, current)
-    default = context.options.default_locale
-    fresh = LoginDraft(chat_id, LoginStep.LOCALE, default, context.now() + LOGIN_TTL)
+    first = _first_locale(update, context)
+    fresh = LoginDraft(chat_id, LoginStep.LOCALE, first, context.now() + LOGIN_TTL)
     await context.services.logins.save(fresh)
-    await reply(update, view.tr("login.choose_locale"), _locale_keyboard(default))
+    await reply(update, view.tr("login.choose_locale"), country_keyboard(first, view.tr.language))
 
 
 async def chosen_locale(update: Update, context: BotContext, payload: Callback) -> None:
@@ -120,9 +133,38 @@ async def chosen_locale(update: Update, context: BotContext, payload: Callback) 
         await answer_stale(update, context)
         return
     await query.answer()
-    await _save(context, draft, LoginStep.EMAIL, locale=payload.arg)
-    await query.edit_message_text(view.tr("login.locale_chosen", locale=payload.arg))
+    await query.edit_message_text(view.tr("login.locale_chosen", locale=_label(view, payload.arg)))
+    await _country_chosen(update, context, view, draft, payload.arg)
+
+
+def _label(view: ChatView, locale: str) -> str:
+    return places.locale_label(locale, view.tr.language)
+
+
+async def _country_chosen(
+    update: Update, context: BotContext, view: ChatView, draft: LoginDraft, locale: str
+) -> None:
+    await _save(context, draft, LoginStep.EMAIL, locale=locale)
+    await _zone_from(context, view, locale)
     await reply(update, view.tr("login.ask_email"))
+
+
+async def _at_country_step(
+    update: Update, context: BotContext, view: ChatView, draft: LoginDraft, text: str
+) -> None:
+    """Text while the country is asked: an e-mail keeps the first country, a country name chooses it."""
+    if _EMAIL.fullmatch(text):
+        await _zone_from(context, view, draft.locale)
+        await _save(context, draft, LoginStep.PASSWORD, email=text)
+        country = view.tr("login.locale_chosen", locale=_label(view, draft.locale))
+        await reply(update, f"{country}\n{view.tr('login.ask_password')}")
+        return
+    named = places.match_locale(text, view.tr.language)
+    if named is not None:
+        await reply(update, view.tr("login.locale_chosen", locale=_label(view, named)))
+        await _country_chosen(update, context, view, draft, named)
+        return
+    await reply(update, view.tr("login.tap_country"), country_keyboard(draft.locale, view.tr.language))
 
 
 async def take_text(update: Update, context: BotContext) -> bool:
@@ -139,29 +181,13 @@ async def take_text(update: Update, context: BotContext) -> bool:
         return True  # the login had timed out: the timeout answer was the reply
     text = (message.text or "") if message is not None else ""
     if draft.step is LoginStep.LOCALE:
-        await reply(update, view.tr("login.tap_country"), _locale_keyboard(draft.locale))
+        await _at_country_step(update, context, view, draft, text.strip())
     elif draft.step is LoginStep.EMAIL:
         await _got_email(update, context, view, draft, text.strip())
     elif draft.step is LoginStep.PASSWORD:
         await _got_password(update, context, view, draft, text)
     else:
         await _got_code(update, context, view, draft, text.strip())
-    return True
-
-
-async def take_other(update: Update, context: BotContext) -> bool:
-    """Anything but text (a photo, a sticker, a location) while a login waits; False when none was running."""
-    view = await context.chat_view(update)
-    stored = await context.services.logins.load(chat_id_of(update))
-    if stored is None:
-        return False
-    draft = await _live(update, context, view, stored)
-    if draft is None:
-        return True
-    if draft.step is LoginStep.LOCALE:
-        await reply(update, view.tr("login.tap_country"), _locale_keyboard(draft.locale))
-        return True
-    await reply(update, view.tr("login.send_as_text"))
     return True
 
 
@@ -200,7 +226,7 @@ async def _got_password(
         await reply(update, view.tr("login.code_sent", emails=", ".join(outcome.masked_emails)))
         return
     await _end(context, draft)
-    await _linked(update, view, outcome)
+    await _linked(update, context, view, outcome, draft.locale)
 
 
 async def _got_code(
@@ -222,15 +248,19 @@ async def _got_code(
         await reply(update, describe(view.tr, error, context.now()))
         return
     await context.services.logins.drop(draft.chat_id)  # the challenge was used up by submit_code
-    await _linked(update, view, result)
+    await _linked(update, context, view, result, draft.locale)
 
 
-async def _linked(update: Update, view: ChatView, result: LinkResult) -> None:
+async def _linked(
+    update: Update, context: BotContext, view: ChatView, result: LinkResult, locale: str
+) -> None:
     if not result.vehicles:
-        await reply(update, view.tr("login.linked_none"))
-        return
-    lines = vehicle_lines(view.tr, result.vehicles, result.active_vehicle_id)
-    await reply(update, view.tr("login.linked", vehicles=lines))
+        linked = view.tr("login.linked_none")
+    else:
+        lines = vehicle_lines(view.tr, result.vehicles, result.active_vehicle_id)
+        linked = view.tr("login.linked", vehicles=lines)
+    # One message: linked, and which zone times are in (with the zones to tap where the country has several).
+    await settings.tell_zone_after_login(update, context, view, linked, places.locale_zones(locale))
     if len(result.vehicles) > 1:
         await reply(
             update, view.tr("login.choose_vehicle"), vehicle_choice_keyboard(view.tr, result.vehicles)

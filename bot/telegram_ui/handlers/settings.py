@@ -19,30 +19,16 @@ from bot.domain.preferences import (
 from bot.services.errors import NotLinked
 from bot.services.views import LinkedVehicle
 from bot.telegram_ui import formatting as fmt
+from bot.telegram_ui import places
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
-from bot.telegram_ui.conversation.where import remember
+from bot.telegram_ui.conversation.where import Spot, forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.telegram_ui.keyboards import button, choice_keyboard, rows
 from bot.telegram_ui.status_card import vehicle_title
 
-TIME_ZONES = (
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Brussels",
-    "Europe/Zurich",
-    "Europe/Vienna",
-    "Europe/Amsterdam",
-    "Europe/Luxembourg",
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Madrid",
-    "Europe/Lisbon",
-    "Europe/Rome",
-    "UTC",
-)
 TEMPERATURES = (18, 19, 20, 21, 22, 23, 24)
 THRESHOLDS = (10, 15, 20, 25, 30, 40)
 QUIET_WINDOWS = ("22:00-07:00", "23:00-06:00", "21:00-08:00")
@@ -52,13 +38,19 @@ def _s(arg: str) -> Callback:
     return Callback(Verb.SETTINGS, None, arg)
 
 
+def zone_name(tr: Translator, zone: str) -> str:
+    """'Oslo (Europe/Oslo)': the city in the chat's language, and the IANA name it stands for."""
+    label = places.zone_label(zone, tr.language)
+    return zone if label == zone else tr("settings.zone_name", city=label, zone=zone)
+
+
 def settings_text(tr: Translator, settings: ChatSettings, prefs: NotificationPreferences | None) -> str:
     """The summary of the chat's settings."""
     quiet = settings.quiet_hours
     return tr(
         "settings.menu",
         language=tr(f"language.{settings.language}"),
-        time_zone=settings.time_zone,
+        time_zone=zone_name(tr, settings.time_zone),
         units=tr(f"units.{settings.units.value}"),
         temperature=fmt.temperature(tr, settings.default_temperature_c),
         threshold=prefs.low_battery_threshold if prefs is not None else "-",
@@ -106,14 +98,40 @@ async def settings_command(update: Update, context: BotContext) -> None:
     await remember(context, update, StateName.SETTINGS_MENU, markup)
 
 
-def _chooser(tr: Translator, what: str) -> tuple[str, InlineKeyboardMarkup] | None:
+def zone_choices(tr: Translator, zones: tuple[str, ...], verb: str = "tz") -> list[tuple[str, Callback]]:
+    """One button per zone, named by its city in the chat's language."""
+    return [(places.zone_label(zone, tr.language), _s(f"{verb}:{zone}")) for zone in zones]
+
+
+def offered_zones(current: str) -> tuple[str, ...]:
+    """Every zone of the chat's zone's country (with none: each MyRenault country's main one), and UTC."""
+    country = places.zone_country(current)
+    zones = places.country_zones(country) if country is not None else places.main_zones()
+    return (*zones, "UTC")
+
+
+async def tell_zone_after_login(
+    update: Update, context: BotContext, view: ChatView, linked: str, zones: tuple[str, ...]
+) -> None:
+    """The 'linked' message, saying which zone times are shown in; where the country has several, which."""
+    tr = view.tr
+    text = f"{linked}\n\n{tr('settings.zone_from_login', zone=zone_name(tr, view.settings.time_zone))}"
+    if len(zones) < 2 or view.settings.time_zone not in zones:
+        await reply(update, text)
+        return
+    markup = choice_keyboard(zone_choices(tr, zones, "tzl"), width=2)
+    await reply(update, f"{text}\n{tr('settings.zone_which')}", markup)
+    await remember(context, update, StateName.SETTINGS_ZONE, markup, origin="login")
+
+
+def _chooser(tr: Translator, what: str, settings: ChatSettings) -> tuple[str, InlineKeyboardMarkup] | None:
     back = (tr("button.back"), _s("menu"))
     choices: dict[str, tuple[str, list[tuple[str, Callback]]]] = {
         "lang": (
             "settings.choose_language",
             [(tr(f"language.{code}"), _s(f"lang:{code}")) for code in SUPPORTED_LANGUAGES],
         ),
-        "tz": ("settings.choose_time_zone", [(zone, _s(f"tz:{zone}")) for zone in TIME_ZONES]),
+        "tz": ("settings.choose_time_zone", zone_choices(tr, offered_zones(settings.time_zone))),
         "temp": (
             "settings.choose_temperature",
             [(fmt.temperature(tr, t), _s(f"temp:{t}")) for t in TEMPERATURES],
@@ -139,7 +157,7 @@ def _quiet(value: str) -> QuietHours | None:
 # How each settings value changes the chat's settings: one row per setting.
 _CHAT_UPDATES: dict[str, Callable[[ChatSettings, str], ChatSettings]] = {
     "lang": lambda s, v: dataclasses.replace(s, language=v) if v in SUPPORTED_LANGUAGES else s,
-    "tz": lambda s, v: dataclasses.replace(s, time_zone=v) if v in TIME_ZONES else s,
+    "tz": lambda s, v: dataclasses.replace(s, time_zone=v) if places.is_zone(v) else s,
     "units": lambda s, v: dataclasses.replace(s, units=Units(v)),
     "temp": lambda s, v: dataclasses.replace(s, default_temperature_c=float(v)),
     "quiet": lambda s, v: dataclasses.replace(s, quiet_hours=None if v == "off" else _quiet(v)),
@@ -158,8 +176,14 @@ async def settings_tap(update: Update, context: BotContext, payload: Callback) -
     if what in ("notif", "nt"):
         await _notifications(update, context, view, vehicle, value)
         return
+    if what == "tzl":  # the zone question after a login: save it, say so under the message, nothing more
+        await _save_zone(context, view, value)
+        await context.bot.edit_message_reply_markup(chat_id, _message_id(update), reply_markup=None)
+        await reply(update, view.tr("settings.zone_saved", zone=zone_name(view.tr, view.settings.time_zone)))
+        await forget(context, update)
+        return
     if not value:
-        chooser = _chooser(view.tr, what)
+        chooser = _chooser(view.tr, what, view.settings)
         if chooser is not None:
             await edit(query, *chooser)
             screen = StateName.SETTINGS_ZONE if what == "tz" else StateName.SETTINGS_CHOICE
@@ -215,3 +239,38 @@ async def _notifications(
     markup = InlineKeyboardMarkup(layout)
     await edit(query, tr("settings.notifications", title=vehicle_title(tr, vehicle.info)), markup)
     await remember(context, update, StateName.SETTINGS_CHOICE, markup)
+
+
+def _message_id(update: Update) -> int | None:
+    message = update.effective_message
+    return message.message_id if message is not None else None
+
+
+async def _save_zone(context: BotContext, view: ChatView, zone: str) -> None:
+    if places.is_zone(zone):
+        view.settings = dataclasses.replace(view.settings, time_zone=zone)
+        await context.services.settings.save_chat(view.settings)
+
+
+async def typed_zone(update: Update, context: BotContext, view: ChatView, spot: Spot) -> None:
+    """A zone or city typed at the time-zone list: saved when it names one, else say what works."""
+    message = update.effective_message
+    text = (message.text or "") if message is not None else ""
+    zone = places.find_zone(text, view.tr.language)
+    if zone is None:
+        await reply(update, view.tr("settings.zone_unknown", text=text.strip()[:40]), spot.keyboard)
+        return
+    await _save_zone(context, view, zone)
+    saved = view.tr("settings.zone_saved", zone=zone_name(view.tr, zone))
+    if spot.focus is not None and spot.focus.data.get("origin") == "login":
+        await reply(update, saved)
+        await forget(context, update)
+        return
+    chat_id = chat_id_of(update)
+    vehicle = await _active(context, chat_id)
+    prefs = (
+        None if vehicle is None else await context.services.settings.preferences(chat_id, vehicle.vehicle_id)
+    )
+    markup = settings_keyboard(view.tr, view.settings)
+    await reply(update, f"{saved}\n\n{settings_text(view.tr, view.settings, prefs)}", markup)
+    await remember(context, update, StateName.SETTINGS_MENU, markup)

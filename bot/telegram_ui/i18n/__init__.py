@@ -22,6 +22,7 @@ from bot.telegram_ui.i18n import (
     limits,
     locales,
     outcomes,
+    places,
     router,
     schedule,
     sharing,
@@ -43,6 +44,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **limits.CATALOGS[language],
         **router.ROUTER_MESSAGES[language],
         **outcomes.OUTCOME_MESSAGES[language],
+        **places.PLACES_MESSAGES[language],
     }
 
 

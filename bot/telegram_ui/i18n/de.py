@@ -131,7 +131,7 @@ MESSAGES: Final[dict[str, str]] = {
         "Die Anmeldung wurde beendet, weil 10 Minuten keine Antwort kam. Senden Sie /login, um neu zu beginnen."
     ),
     "login.cancelled": "Anmeldung abgebrochen. Es wurde nichts gespeichert.",
-    "login.tap_country": "Bitte tippen Sie oben auf Ihr Land, oder /cancel.",
+    "login.tap_country": "Tippen Sie unten auf Ihr Land, oder geben Sie die E-Mail-Adresse Ihres MyRenault-Kontos ein, um das erste zu behalten (oder /cancel).",
     "login.send_as_text": "Bitte antworten Sie mit einer Textnachricht, oder /cancel.",
     "login.already_in_progress": "Eine Anmeldung läuft bereits: beantworten Sie die Frage oben, oder /cancel.",
     # Abmeldung
@@ -226,7 +226,7 @@ MESSAGES: Final[dict[str, str]] = {
     "settings.quiet_range": "{start}-{end}",
     "settings.saved": "Gespeichert.",
     "settings.choose_language": "Wählen Sie eine Sprache:",
-    "settings.choose_time_zone": "Wählen Sie Ihre Zeitzone:",
+    "settings.choose_time_zone": "Wählen Sie Ihre Zeitzone, oder geben Sie eine Stadt oder einen Zonennamen ein (Oslo, Europe/Oslo):",
     "settings.choose_temperature": "Standardtemperatur für die Vorklimatisierung:",
     "settings.choose_threshold": "Warnen, wenn der Akku fällt unter:",
     "settings.choose_quiet": "Keine Benachrichtigungen während:",

@@ -122,7 +122,7 @@ MESSAGES: Final[dict[str, str]] = {
     "login.choose_vehicle": "You have several cars: which one should I use by default?",
     "login.timeout": "The login was stopped because no answer came for 10 minutes. Send /login to start again.",
     "login.cancelled": "Login cancelled. Nothing was stored.",
-    "login.tap_country": "Please tap your country on the buttons above, or /cancel.",
+    "login.tap_country": "Tap your country below, or type your MyRenault e-mail to keep the first one (or /cancel).",
     "login.send_as_text": "Please answer with a text message, or /cancel.",
     "login.already_in_progress": "A login is already in progress: answer the question above, or /cancel.",
     # Logout
@@ -214,7 +214,7 @@ MESSAGES: Final[dict[str, str]] = {
     "settings.quiet_range": "{start}-{end}",
     "settings.saved": "Saved.",
     "settings.choose_language": "Choose a language:",
-    "settings.choose_time_zone": "Choose your time zone:",
+    "settings.choose_time_zone": "Choose your time zone, or type a city or a zone name (Oslo, Europe/Oslo):",
     "settings.choose_temperature": "Default preconditioning temperature:",
     "settings.choose_threshold": "Warn me when the battery falls below:",
     "settings.choose_quiet": "No notifications during:",

@@ -128,7 +128,7 @@ MESSAGES: Final[dict[str, str]] = {
     "login.choose_vehicle": "Vous avez plusieurs voitures : laquelle dois-je utiliser par défaut ?",
     "login.timeout": "La connexion a été arrêtée faute de réponse pendant 10 minutes. Envoyez /login pour recommencer.",
     "login.cancelled": "Connexion annulée. Rien n'a été enregistré.",
-    "login.tap_country": "Touchez votre pays sur les boutons ci-dessus, ou /cancel.",
+    "login.tap_country": "Touchez votre pays ci-dessous, ou tapez l'e-mail de votre compte MyRenault pour garder le premier (ou /cancel).",
     "login.send_as_text": "Répondez par un message texte, ou /cancel.",
     "login.already_in_progress": "Une connexion est déjà en cours : répondez à la question ci-dessus, ou /cancel.",
     # Déconnexion
@@ -221,7 +221,7 @@ MESSAGES: Final[dict[str, str]] = {
     "settings.quiet_range": "{start}-{end}",
     "settings.saved": "Enregistré.",
     "settings.choose_language": "Choisissez une langue :",
-    "settings.choose_time_zone": "Choisissez votre fuseau horaire :",
+    "settings.choose_time_zone": "Choisissez votre fuseau horaire, ou tapez une ville ou un nom de fuseau (Oslo, Europe/Oslo) :",
     "settings.choose_temperature": "Température de préconditionnement par défaut :",
     "settings.choose_threshold": "Prévenez-moi quand la batterie passe sous :",
     "settings.choose_quiet": "Pas de notification pendant :",
