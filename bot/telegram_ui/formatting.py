@@ -9,6 +9,8 @@ from bot.domain.zones import zone_or_utc
 from bot.telegram_ui.i18n import Translator
 
 KM_PER_MILE = 1.609344
+KWH = "energy-kilowatt-hour"
+"""The CLDR unit of energy figures (`Translator.unit`)."""
 
 
 zone = zone_or_utc
@@ -18,19 +20,19 @@ zone = zone_or_utc
 def distance(tr: Translator, km: float, units: Units) -> str:
     """'245 km' or '152 mi', rounded to whole units."""
     if units is Units.MILES:
-        return tr("unit.mi", value=tr.number(km / KM_PER_MILE))
-    return tr("unit.km", value=tr.number(km))
+        return tr.unit(km / KM_PER_MILE, "length-mile")
+    return tr.unit(km, "length-kilometer")
 
 
 def temperature(tr: Translator, celsius: float) -> str:
     """'21 °C' (one decimal only when the value has one)."""
     decimals = 0 if float(celsius).is_integer() else 1
-    return tr("unit.celsius", value=tr.number(celsius, decimals))
+    return tr.unit(celsius, "temperature-celsius", decimals)
 
 
 def power(tr: Translator, kw: float) -> str:
     """'7.4 kW'."""
-    return tr("unit.kw", value=tr.number(kw, 1))
+    return tr.unit(kw, "power-kilowatt", 1)
 
 
 def duration(tr: Translator, minutes: int) -> str:
@@ -54,7 +56,7 @@ def local_datetime(tr: Translator, moment: datetime, zone_name: str, now: dateti
     here = moment.astimezone(tz)
     if here.date() == now.astimezone(tz).date():
         return here.strftime("%H:%M")
-    return tr.moment(here, "pattern.date_time")
+    return tr.when(here)
 
 
 def age(tr: Translator, moment: datetime, now: datetime) -> str:

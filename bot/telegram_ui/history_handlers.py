@@ -21,7 +21,7 @@ from bot.telegram_ui.charts import ChartLabels, battery_chart
 from bot.telegram_ui.context import BotApplication, BotContext
 from bot.telegram_ui.costs.history import history_costs
 from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
-from bot.telegram_ui.i18n.locales import decimal, locale_of, moment
+from bot.telegram_ui.i18n.locales import decimal, locale_of, percent, styled, unit
 
 
 class HistoryText:
@@ -38,6 +38,14 @@ class HistoryText:
     def number(self, value: float) -> str:
         """One decimal, with this language's decimal separator."""
         return decimal(locale_of(self.language), value, 1, grouping=False)
+
+    def quantity(self, value: float, measure: str) -> str:
+        """'11.2 kWh', '7,4 kW': one decimal and the CLDR unit spacing of this language."""
+        return unit(locale_of(self.language), self.number(value), measure)
+
+    def percent(self, level: int) -> str:
+        """'62%', '62 %' as this language writes it."""
+        return percent(locale_of(self.language), level)
 
 
 def render_history(
@@ -70,13 +78,13 @@ def _session_line(text: HistoryText, session: SessionSummary, time_zone: str) ->
     power = session.average_power_kw
     return text(
         "history.session",
-        start=moment(locale_of(text.language), start, text("history.start_pattern")),
+        start=styled(locale_of(text.language), start, "date_time"),
         end=end,
-        from_level=_percent(session.start_level, unknown),
-        to_level=_percent(session.end_level, unknown),
+        from_level=_percent(text, session.start_level, unknown),
+        to_level=_percent(text, session.end_level, unknown),
         energy=_energy(text, session, unknown),
         duration=unknown if duration is None else _duration(text, duration),
-        power=unknown if power is None else text("history.kw", value=text.number(power)),
+        power=unknown if power is None else text("history.kw", value=text.quantity(power, "power-kilowatt")),
     )
 
 
@@ -85,11 +93,11 @@ def _energy(text: HistoryText, session: SessionSummary, unknown: str) -> str:
         return unknown
     # Says where the figure comes from only when it is the car's own (the estimate is the usual case).
     key = "history.kwh_reported" if session.energy_method is EnergyMethod.REPORTED else "history.kwh"
-    return text(key, value=text.number(session.energy_kwh))
+    return text(key, value=text.quantity(session.energy_kwh, "energy-kilowatt-hour"))
 
 
-def _percent(level: int | None, unknown: str) -> str:
-    return unknown if level is None else f"{level} %"
+def _percent(text: HistoryText, level: int | None, unknown: str) -> str:
+    return unknown if level is None else text.percent(level)
 
 
 def _duration(text: HistoryText, duration: timedelta) -> str:

@@ -23,6 +23,7 @@ from bot.domain.preferences import ChatSettings
 from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.costs.render import render_summary
+from bot.telegram_ui.formatting import KWH
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import action_label
 from bot.telegram_ui.sharing.render import person, role_name
@@ -49,7 +50,11 @@ class Renderer:
 
     def level(self, value: int | None) -> str:
         """'62%' or 'unknown'."""
-        return self.tr("event.level_unknown") if value is None else self.tr("event.level", level=value)
+        return (
+            self.tr("event.level_unknown")
+            if value is None
+            else self.tr("event.level", level=self.tr.percent(value))
+        )
 
     def when(self, moment: datetime) -> str:
         """A local time (with the date when not today)."""
@@ -62,7 +67,7 @@ class Renderer:
 
     def energy(self, kwh: float | None) -> str | None:
         """'+12.3 kWh' when known."""
-        return None if kwh is None else self.tr("event.detail.energy", energy=self.tr.number(kwh, 1))
+        return None if kwh is None else self.tr("event.detail.energy", energy=self.tr.unit(kwh, KWH, 1))
 
     def took(self, minutes: float | None) -> str | None:
         """'in 1 h 20 min' when known."""
@@ -74,7 +79,7 @@ class Renderer:
 
     def from_level(self, level: int | None) -> str | None:
         """'from 35%' when known."""
-        return None if level is None else self.tr("event.detail.from_level", level=level)
+        return None if level is None else self.tr("event.detail.from_level", level=self.tr.percent(level))
 
 
 @singledispatch
@@ -140,19 +145,34 @@ def _plugged_not_charging(e: ev.PluggedNotCharging, r: Renderer) -> str:
 @render.register
 def _low_battery(e: ev.LowBattery, r: Renderer) -> str:
     autonomy = None if e.range_km is None else fmt.distance(r.tr, e.range_km, r.settings.units)
-    text = r.tr("event.low_battery", car=r.car(e.vin), level=r.level(e.battery_level), threshold=e.threshold)
+    text = r.tr(
+        "event.low_battery",
+        car=r.car(e.vin),
+        level=r.level(e.battery_level),
+        threshold=r.tr.percent(e.threshold),
+    )
     return text + r.details(autonomy)
 
 
 @render.register
 def _target_reached(e: ev.TargetReached, r: Renderer) -> str:
-    text = r.tr("event.target_reached", car=r.car(e.vin), level=r.level(e.battery_level), target=e.target)
+    text = r.tr(
+        "event.target_reached",
+        car=r.car(e.vin),
+        level=r.level(e.battery_level),
+        target=r.tr.percent(e.target),
+    )
     return text + (r.details(r.tr("event.target_stopping")) if e.stop_charge else "")
 
 
 @render.register
 def _plug_reminder(e: ev.PlugReminder, r: Renderer) -> str:
-    return r.tr("event.plug_reminder", car=r.car(e.vin), level=r.level(e.battery_level), below=e.below_level)
+    return r.tr(
+        "event.plug_reminder",
+        car=r.car(e.vin),
+        level=r.level(e.battery_level),
+        below=r.tr.percent(e.below_level),
+    )
 
 
 @render.register

@@ -51,9 +51,9 @@ def _battery(s: VehicleSnapshot, c: CardContext) -> str | None:
     if s.battery_level is None:
         return None
     if s.range_km is None:
-        return c.tr("status.battery", level=s.battery_level)
+        return c.tr("status.battery", level=c.tr.percent(s.battery_level))
     autonomy = fmt.distance(c.tr, s.range_km, c.settings.units)
-    return c.tr("status.battery_range", level=s.battery_level, range=autonomy)
+    return c.tr("status.battery_range", level=c.tr.percent(s.battery_level), range=autonomy)
 
 
 def _plug(s: VehicleSnapshot, c: CardContext) -> str | None:

@@ -139,9 +139,9 @@ async def test_precondition_menu_uses_the_default_temperature_from_settings(tmp_
         ann = await _linked(e2e, "X102VE")
         menu = await _command(ann, "/settings", "Settings")
         await _tap_and_wait(ann, menu, "🌡 Temperature", "Default preconditioning temperature:")
-        await _tap_and_wait(ann, menu, "19 °C", "Default temperature: 19 °C")
+        await _tap_and_wait(ann, menu, "19°C", "Default temperature: 19°C")
         pre = await _command(ann, "/precondition", "Preconditioning")
-        keys = await _sent_keys(e2e, ann, pre, ["Now at 19 °C"], "hvac-start")
+        keys = await _sent_keys(e2e, ann, pre, ["Now at 19°C"], "hvac-start")
     assert keys == ["hvac-start"]
     assert e2e.sim.car(VIN).hvac_target_c == 19.0
 
@@ -150,7 +150,7 @@ async def test_precondition_menu_other_temperature(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         ann = await _linked(e2e, "X102VE")
         pre = await _command(ann, "/precondition", "Preconditioning")
-        keys = await _sent_keys(e2e, ann, pre, ["Now, another temperature", "23 °C"], "hvac-start")
+        keys = await _sent_keys(e2e, ann, pre, ["Now, another temperature", "23°C"], "hvac-start")
     assert keys == ["hvac-start"]
     assert e2e.sim.car(VIN).hvac_target_c == 23.0
 

@@ -4,6 +4,7 @@ stored sessions, the monthly summary once across a restart, the away price typed
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -48,6 +49,9 @@ async def _linked(e2e: E2E) -> tuple[EmulatedUser, int]:
     await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in texts(u)), timeout=WAIT)
     await _send_and_wait(ann, "/smarttariff fixed 0.30 0.10 22:00 06:00")
     assert e2e.core is not None
+    # These figures are worked out in UTC: the chat leaves its login country's zone (Europe/London).
+    settings = await e2e.core.settings.chat(CHAT, "en")
+    await e2e.core.settings.save_chat(dataclasses.replace(settings, time_zone="UTC"))
     return ann, (await e2e.core.linking.active(CHAT)).vehicle_id
 
 
@@ -189,7 +193,7 @@ async def _asked_for_an_away_price(e2e: E2E) -> tuple[EmulatedUser, datetime]:
     await history.add_session(ChargeSession(vehicle_id, start, start + timedelta(hours=1), 20, 60, 20.8))
     shown = await _send_and_wait(ann, "/history")
     assert "away from home" in _text(ann, shown)
-    await ann.tap(shown, "💶 Price 20.11 09:00")
+    await ann.tap(shown, "💶 Price 20 Nov, 09:00")
     await ann.wait_until(lambda u: "send its price per kWh" in (u.bot_messages[-1].text or ""), timeout=WAIT)
     return ann, start
 
@@ -236,8 +240,8 @@ async def test_home_and_costs_settings_by_buttons_and_the_summary_switched_off(t
         await ann.wait_until(lambda u: "Home: set, radius 150 m" in _text(u, menu), timeout=WAIT)
         await ann.tap(menu, "Radius 150 m")
         await ann.wait_until(lambda u: "Home: set, radius 300 m" in _text(u, menu), timeout=WAIT)
-        await ann.tap(menu, "Loss 10 %")
-        await ann.wait_until(lambda u: "Charging loss: 15 %" in _text(u, menu), timeout=WAIT)
+        await ann.tap(menu, "Loss 10%")
+        await ann.wait_until(lambda u: "Charging loss: 15%" in _text(u, menu), timeout=WAIT)
         await ann.tap(menu, "Monthly summary: on")
         await ann.wait_until(lambda u: "Monthly summary (1st, 09:00): off" in _text(u, menu), timeout=WAIT)
         assert e2e.core is not None

@@ -99,9 +99,9 @@ async def test_smartcharge_plan_confirm_and_cancel_reach_the_simulated_car(
         assert "Tariff saved." in _text(ann, tariff)
         mid = await _send_and_wait(ann, "/smartcharge")
         assert "which battery level" in _text(ann, mid)
-        await _tap_and_wait(ann, mid, "80 %", "Ready by when (80 %)?")
+        await _tap_and_wait(ann, mid, "80%", "Ready by when (80%)?")
         plan = await _tap_and_wait(ann, mid, "07:30", "Estimated cost:")
-        assert "From 40 % to 80 %." in plan
+        assert "From 40% to 80%." in plan
         assert "Saving against charging now:" in plan
         confirmed = await _tap_and_wait(ann, mid, "✅ Confirm", "Done:")
 

@@ -41,7 +41,8 @@ def test_sessions_are_listed_in_the_chat_language_and_time_zone() -> None:
     session = SessionSummary(T0, T0 + timedelta(hours=3, minutes=5), 20, 80, 31.2)
     text = render_history(HistoryText("fr"), _view(session), "Europe/Paris")
     assert text.splitlines()[0] == "Charges récentes - AB-123-CD"
-    assert "02.11 19:00 → 22:05 · 20 % → 80 % · 31,2 kWh · 3 h 05 · 10,1 kW" in text
+    # CLDR's French: "2 nov., 19:00", a no-break space before %, a narrow one before units.
+    assert "2 nov., 19:00 → 22:05 · 20\u00a0% → 80\u00a0% · 31,2\u202fkWh · 3 h 05 · 10,1\u202fkW" in text
 
 
 def test_a_running_charge_and_unknown_values_are_shown_as_such() -> None:
@@ -82,7 +83,7 @@ def test_starting_the_bot_does_not_load_matplotlib_until_a_chart_is_drawn() -> N
 def test_a_session_measured_by_the_cars_counter_says_so() -> None:
     reported = _view(SessionSummary(T0, T0 + timedelta(hours=3), 20, 80, 31.0, EnergyMethod.REPORTED))
     estimated = _view(SessionSummary(T0, T0 + timedelta(hours=3), 20, 80, 31.2, EnergyMethod.LEVELS))
-    assert "· 31,0 kWh (déclarés par la voiture) ·" in render_history(HistoryText("fr"), reported, "UTC")
+    assert "· 31,0\u202fkWh (déclarés par la voiture) ·" in render_history(HistoryText("fr"), reported, "UTC")
     assert "· 31.0 kWh (reported by the car) ·" in render_history(HistoryText("en"), reported, "UTC")
     text = render_history(HistoryText("en"), estimated, "UTC")
     assert "· 31.2 kWh · 3 h 00" in text

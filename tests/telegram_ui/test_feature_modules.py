@@ -47,7 +47,7 @@ async def test_smart_charging_buttons_reach_their_own_handler() -> None:
         ann = s.emu.user(1001, "Ann")
         await ann.send("/smartcharge")
         question = await ann.next_message()
-        await ann.tap(question, "80 %")
+        await ann.tap(question, "80%")
         await ann.wait_until(
             lambda u: (
                 (m := u.message(question.message_id)) is not None

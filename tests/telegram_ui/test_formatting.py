@@ -52,7 +52,7 @@ def test_an_unknown_time_zone_falls_back_to_utc() -> None:
 
 def test_local_datetime_shows_the_date_only_for_other_days() -> None:
     assert fmt.local_datetime(EN, NOW - timedelta(hours=1), "UTC", NOW) == "07:00"
-    assert fmt.local_datetime(Translator("de"), NOW - timedelta(days=1), "UTC", NOW) == "1.11. 08:00"
+    assert fmt.local_datetime(Translator("de"), NOW - timedelta(days=1), "UTC", NOW) == "1. Nov., 08:00"
 
 
 def test_minutes_until_rounds_up_and_never_says_zero() -> None:

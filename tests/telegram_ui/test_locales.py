@@ -115,16 +115,50 @@ def test_ages_in_days_use_the_plural_messages() -> None:
 @pytest.mark.parametrize(
     ("language", "zone", "text"),
     [
-        ("en", "UTC", "11/1 02:00"),
-        ("fr", "UTC", "1/11 02:00"),
-        ("de", "UTC", "1.11. 02:00"),
-        ("fr", "Europe/Paris", "1/11 03:00"),
-        ("en", "America/New_York", "10/31 22:00"),  # 02:00 UTC on 1 November is still 31 October there
+        ("en", "UTC", "1 Nov, 02:00"),  # British English: never the US 11/1
+        ("fr", "UTC", "1 nov., 02:00"),
+        ("de", "UTC", "1. Nov., 02:00"),
+        ("fr", "Europe/Paris", "1 nov., 03:00"),
+        ("en", "America/New_York", "31 Oct, 22:00"),  # 02:00 UTC on 1 November is still 31 October there
     ],
 )
 def test_other_days_show_day_and_month_in_the_languages_order(language: str, zone: str, text: str) -> None:
     moment = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
     assert fmt.local_datetime(Translator(language), moment, zone, NOW) == text
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "date", "month"),
+    [
+        ("en", "Sat 5 Dec", "5 Dec 2026", "Dec 2026"),
+        ("fr", "sam. 5 déc.", "5 déc. 2026", "déc. 2026"),
+        ("de", "Sa., 5. Dez.", "5. Dez. 2026", "Dez. 2026"),
+    ],
+)
+def test_one_style_per_language_for_days_dates_and_months(
+    language: str, day: str, date: str, month: str
+) -> None:
+    tr = Translator(language)
+    moment = datetime(2026, 12, 5, 16, 26, tzinfo=UTC)
+    assert (tr.when(moment, "day"), tr.when(moment, "date"), tr.when(moment, "month")) == (day, date, month)
+
+
+@pytest.mark.parametrize(
+    ("language", "percent", "energy", "temperature", "distance"),
+    [
+        ("en", "62%", "11.2 kWh", "21°C", "245 km"),
+        ("fr", "62\u00a0%", "11,2\u202fkWh", "21\u202f°C", "245\u202fkm"),
+        ("de", "62\u00a0%", "11,2 kWh", "21 °C", "245 km"),
+    ],
+)
+def test_percentages_and_units_are_spaced_as_cldr_says(
+    language: str, percent: str, energy: str, temperature: str, distance: str
+) -> None:
+    tr = Translator(language)
+    assert tr.percent(62) == percent
+    assert tr.unit(11.2, fmt.KWH, 1) == energy
+    assert fmt.temperature(tr, 21) == temperature
+    assert tr.unit(245, "length-kilometer") == distance
 
 
 def test_a_moment_is_formatted_in_its_own_time_zone() -> None:

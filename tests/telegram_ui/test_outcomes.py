@@ -46,7 +46,7 @@ async def test_a_precondition_at_a_time_is_acknowledged_with_its_time_and_temper
         times = await _settled(ann, menu, "When should")
         await ann.tap(times, "07:30")
         done = await _settled(ann, menu, "✅")
-    assert (done.text or "").startswith("✅ 🌡 Preconditioning at 21 °C, ready at ")
+    assert (done.text or "").startswith("✅ 🌡 Preconditioning at 21°C, ready at ")
     assert "07:30" in (done.text or "")
 
 

@@ -149,7 +149,7 @@ async def test_default_temperature_is_used_by_precondition() -> None:
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
         await _tap_and_wait(ann, menu, "🌡 Temperature", "Default preconditioning temperature:")
-        await _tap_and_wait(ann, menu, "23 °C", "Default temperature: 23 °C")
+        await _tap_and_wait(ann, menu, "23°C", "Default temperature: 23°C")
         await ann.send("/status")
         card = await ann.next_message(timeout=WAIT)
         await ann.tap(card, "🌡 Precondition now")

@@ -39,7 +39,7 @@ def test_catalogs_have_the_same_keys_and_placeholders() -> None:
 def test_every_button_payload_round_trips_within_64_bytes() -> None:
     vehicle = 999_999_999_999
     markups = [
-        target_keyboard(vehicle),
+        target_keyboard(Translator("en"), vehicle),
         ready_keyboard(vehicle, 100),
         plan_keyboard(Translator("en"), vehicle, True),
     ]
@@ -90,12 +90,19 @@ def _rendered(language: str, view: SmartPlanView) -> str:
 def test_plan_is_rendered_in_local_time_with_cost_saving_and_notes() -> None:
     rendered = _rendered("en", _view(frozenset({PlanNote.MISSING_PRICES})))
 
-    assert "02:00 – 05:00 (Tue 03/11)" in rendered  # 01:00 UTC is 02:00 in Paris in November
+    assert "02:00 – 05:00 (Tue 3 Nov)" in rendered  # 01:00 UTC is 02:00 in Paris in November
     assert "15.0 kWh" in rendered
     assert "1.20 GBP" in rendered
     assert "3.30 GBP" in rendered  # saving against charging now
-    assert "From 52 % to 80 %" in rendered
+    assert "From 52% to 80%" in rendered
     assert CATALOGS["en"]["smart.note.missing_prices"] in rendered
+
+
+def test_a_french_plan_has_french_weekdays_and_percentages() -> None:
+    rendered = _rendered("fr", _view(frozenset()))
+    assert "(mar. 3 nov.)" in rendered
+    assert "De 52\u00a0% à 80\u00a0%." in rendered
+    assert "15,0\u202fkWh" in rendered
 
 
 def test_plan_renders_in_the_chats_language() -> None:

@@ -64,7 +64,7 @@ def settings_keyboard(tr: Translator, settings: CostSettings) -> InlineKeyboardM
         ]
     monthly = "costs.button.monthly_on" if settings.monthly_summary else "costs.button.monthly_off"
     choices += [
-        (tr("costs.button.loss", loss=loss), costs_callback(f"l:{next_loss}")),
+        (tr("costs.button.loss", loss=tr.percent(loss)), costs_callback(f"l:{next_loss}")),
         (tr(monthly), costs_callback("m0" if settings.monthly_summary else "m1")),
     ]
     return choice_keyboard(choices, width=1, back=(tr("button.back"), Callback(Verb.SETTINGS, None, "menu")))
@@ -220,7 +220,7 @@ async def _session_tap(
         await edit(query, tr("costs.at_home_saved"))
         return
     await port.ask_away_price(chat_id, vehicle_id, started)
-    when = tr.moment(started.astimezone(zone_or_utc(view.settings.time_zone)), "history.start_pattern")
+    when = tr.when(started.astimezone(zone_or_utc(view.settings.time_zone)))
     keyboard = InlineKeyboardMarkup([[button(tr("costs.button.leave"), costs_callback("an", vehicle_id))]])
     await reply(update, tr("costs.ask_price", when=when), keyboard)
 

@@ -15,6 +15,7 @@ from bot.services.history import HistoryView
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.costs.refs import costs_callback, session_ref
 from bot.telegram_ui.costs.render import money, session_cost
+from bot.telegram_ui.formatting import KWH
 from bot.telegram_ui.keyboards import button
 
 AWAY_BUTTONS = 3
@@ -40,12 +41,12 @@ async def history_costs(
         currency = month[0].currency
         total = sum((c.cost for c in month if c.cost is not None), Decimal(0))
         kwh = sum(float(c.grid_kwh or 0) for c in month)
-        month_text = tr("costs.history_month", cost=money(tr, total, currency), kwh=tr.number(kwh, 1))
+        month_text = tr("costs.history_month", cost=money(tr, total, currency), kwh=tr.unit(kwh, KWH, 1))
     rows = []
     # Up to three recent charges get a button: an away charge its price (or "it was at home"), any other
     # its "it was away" (a car without a position is priced as home until the owner says otherwise).
     for cost in list(reversed(mine))[:AWAY_BUTTONS]:
-        when = tr.moment(cost.started_at.astimezone(zone), "history.start_pattern")
+        when = tr.when(cost.started_at.astimezone(zone))
         ref = session_ref(cost.started_at)
         if cost.place is Place.AWAY and cost.reason is Unpriced.AWAY:
             rows.append(

@@ -10,6 +10,7 @@ from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.costs import CostSettings, MonthFigures, SessionCost
 from bot.domain.pricing import EnergyMethod
 from bot.services.cost_report import CostsView
+from bot.telegram_ui.formatting import KWH
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.i18n.locales import decimal
 
@@ -21,7 +22,7 @@ def money(tr: Translator, amount: Decimal, currency: str | None, places: int = 2
 
 def month_name(tr: Translator, month: date) -> str:
     """'Nov 2026' in the chat's language."""
-    return tr.moment(datetime(month.year, month.month, 1), "costs.month_pattern")
+    return tr.when(datetime(month.year, month.month, 1), "month")
 
 
 def month_line(tr: Translator, label: str, figures: MonthFigures) -> str:
@@ -36,7 +37,7 @@ def month_line(tr: Translator, label: str, figures: MonthFigures) -> str:
         "costs.month",
         month=label,
         sessions=tr.plural("costs.sessions", figures.sessions, count=figures.sessions),
-        kwh=tr.number(float(figures.grid_kwh), 1),
+        kwh=tr.unit(float(figures.grid_kwh), KWH, 1),
         cost=money(tr, figures.cost, figures.currency) if priced else tr("costs.summary_no_cost"),
         price="" if price is None else tr("costs.price", price=money(tr, price, figures.currency, 3)),
         per_km="" if per_km is None else tr("costs.per_km", cost=money(tr, per_km, figures.currency)),
@@ -62,7 +63,7 @@ def render_costs(tr: Translator, view: CostsView, settings: CostSettings, costs:
     if any(c.gaps for c in costs):
         lines.append(tr("costs.gaps"))
     energy = tr(f"costs.energy.{_energy_source(costs)}")
-    lines += ["", tr("costs.footer", loss=tr.number(float(settings.loss * 100)), energy=energy)]
+    lines += ["", tr("costs.footer", loss=tr.percent(float(settings.loss * 100)), energy=energy)]
     return "\n".join(lines)
 
 
@@ -90,7 +91,7 @@ def settings_text(tr: Translator, settings: CostSettings) -> str:
     return tr(
         "costs.settings",
         home=tr("costs.home_none") if home is None else tr("costs.home_set", radius=home.radius_m),
-        loss=tr.number(float(settings.loss * 100)),
+        loss=tr.percent(float(settings.loss * 100)),
         monthly=tr("costs.on" if settings.monthly_summary else "costs.off"),
     )
 
@@ -105,7 +106,7 @@ def render_summary(tr: Translator, event: MonthlyCostSummary) -> str:
         "costs.summary",
         month=month_name(tr, event.month),
         sessions=tr.plural("costs.sessions", event.sessions, count=event.sessions),
-        kwh=tr.number(float(Decimal(event.grid_kwh)), 1),
+        kwh=tr.unit(float(Decimal(event.grid_kwh)), KWH, 1),
         cost=cost if priced else tr("costs.summary_no_cost"),
         price="" if price is None else tr("costs.price", price=money(tr, Decimal(price), event.currency, 3)),
         saving=_saving(tr, saving, event.currency) if priced and saving != 0 else "",

@@ -151,7 +151,8 @@ async def submenu(update: Update, context: BotContext, payload: Callback) -> Non
         text = tr("precondition.choose_time")
     else:
         choices = [
-            (tr("button.limit", level=lv), Callback(Verb.CHARGE_LIMIT, vid, str(lv))) for lv in CHARGE_LIMITS
+            (tr("button.limit", level=tr.percent(lv)), Callback(Verb.CHARGE_LIMIT, vid, str(lv)))
+            for lv in CHARGE_LIMITS
         ]
         text = tr("charge.choose_limit")
     layout = rows((button(label, data) for label, data in choices), 4)

@@ -61,7 +61,7 @@ def request_text(view: ChatView, request: ActionRequest, now: datetime) -> str:
     if kind is ActionKind.CHARGE_MODE and request.charge_mode is not None:
         return tr("request.charge_mode", mode=tr(f"charge_mode.{request.charge_mode.value}"))
     if kind is ActionKind.CHARGE_LIMITS and request.target_level is not None:
-        return tr("request.charge_limit", level=tr("button.limit", level=request.target_level))
+        return tr("request.charge_limit", level=tr.percent(request.target_level))
     return action_label(tr, kind)
 
 

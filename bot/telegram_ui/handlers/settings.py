@@ -53,7 +53,7 @@ def settings_text(tr: Translator, settings: ChatSettings, prefs: NotificationPre
         time_zone=zone_name(tr, settings.time_zone),
         units=tr(f"units.{settings.units.value}"),
         temperature=fmt.temperature(tr, settings.default_temperature_c),
-        threshold=prefs.low_battery_threshold if prefs is not None else "-",
+        threshold=tr.percent(prefs.low_battery_threshold) if prefs is not None else "-",
         quiet=tr("settings.quiet_none")
         if quiet is None
         else tr("settings.quiet_range", start=quiet.start.strftime("%H:%M"), end=quiet.end.strftime("%H:%M")),
@@ -136,7 +136,7 @@ def _chooser(tr: Translator, what: str, settings: ChatSettings) -> tuple[str, In
             "settings.choose_temperature",
             [(fmt.temperature(tr, t), _s(f"temp:{t}")) for t in TEMPERATURES],
         ),
-        "low": ("settings.choose_threshold", [(f"{t}%", _s(f"low:{t}")) for t in THRESHOLDS]),
+        "low": ("settings.choose_threshold", [(tr.percent(t), _s(f"low:{t}")) for t in THRESHOLDS]),
         "quiet": (
             "settings.choose_quiet",
             [(window, _s(f"quiet:{window}")) for window in QUIET_WINDOWS]

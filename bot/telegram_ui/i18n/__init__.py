@@ -2,9 +2,9 @@
 
 Every user-visible string lives in a catalog; handlers and renderers only name keys. Placeholders use
 `str.format` syntax (`{level}`); a test checks that every catalog has the same keys and placeholders.
-Numbers, dates, weekday names and plural choices come from CLDR through Babel (`locales`); keys under
-`pattern.` hold CLDR date patterns, and a message that depends on a count has one key per plural category
-(`age.days.one`, `age.days.other`).
+Numbers, percentages, units, dates, weekday names and plural choices come from CLDR through Babel
+(`locales`): one date style per language, never a pattern in a catalog; a message that depends on a count
+has one key per plural category (`age.days.one`, `age.days.other`).
 """
 
 from __future__ import annotations
@@ -95,9 +95,17 @@ class Translator:
         """A number with this language's decimal and thousands separators."""
         return locales.decimal(self.locale, value, decimals)
 
-    def moment(self, when: datetime, pattern_key: str) -> str:
-        """`when` (in its own zone) through this language's CLDR pattern stored under `pattern_key`."""
-        return locales.moment(self.locale, when, self(pattern_key))
+    def when(self, moment: datetime, style: str = "date_time") -> str:
+        """`moment` (in its own zone) in this language's one style ('date_time', 'day', 'date', 'month')."""
+        return locales.styled(self.locale, moment, style)
+
+    def percent(self, value: float) -> str:
+        """'62%' / '62 %': a whole percentage as this language writes it."""
+        return locales.percent(self.locale, value)
+
+    def unit(self, value: float, measure: str, decimals: int = 0) -> str:
+        """'245 km', '7,4 kW', '21 °C': a CLDR unit ('length-kilometer'...) with this language's spacing."""
+        return locales.unit(self.locale, self.number(value, decimals), measure)
 
     def weekday(self, day: int, *, short: bool = False) -> str:
         """'Monday' or 'Mon' (0 is Monday, as `date.weekday()`) in this language."""

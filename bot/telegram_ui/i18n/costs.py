@@ -9,7 +9,7 @@ EN: Final[dict[str, str]] = {
     "cmd.export": "Download your sessions and readings as CSV",
     "notification.monthly_summary": "Monthly cost summary",
     "costs.title": "What charging costs",
-    "costs.month": "{month}: {sessions} · {kwh} kWh · {cost}{price}{per_km}{saving}",
+    "costs.month": "{month}: {sessions} · {kwh} · {cost}{price}{per_km}{saving}",
     "costs.month_empty": "{month}: no charge",
     "costs.this_month": "This month",
     "costs.last_12": "Last 12 months",
@@ -21,7 +21,7 @@ EN: Final[dict[str, str]] = {
     "costs.extra_cost": " · {saving} more than at plug-in",
     "costs.unpriced_count": "{count} not priced: {reasons}",
     "costs.footer": (
-        "kWh from the grid, with a {loss} % charging loss; energy {energy}. "
+        "kWh from the grid, with a {loss} charging loss; energy {energy}. "
         "“Saved”: against charging at once at plug-in, same energy, your tariff's prices then."
     ),
     "costs.energy.levels": "from the battery level × capacity",
@@ -32,7 +32,6 @@ EN: Final[dict[str, str]] = {
     "costs.chart_title": "Charging cost per month",
     "costs.chart_cost": "Cost ({currency})",
     "costs.chart_price": "Average price per kWh",
-    "costs.month_pattern": "MMM yyyy",
     "costs.session": "{cost}",
     "costs.session_approx": "≈{cost}",
     "costs.money": "{amount} {currency}",
@@ -43,7 +42,7 @@ EN: Final[dict[str, str]] = {
     "costs.reason.tariff_down": "tariff source unreachable",
     "costs.reason.mixed_currency": "tariff changed currency",
     "costs.reason.away": "away from home",
-    "costs.history_month": "This month: {cost} for {kwh} kWh",
+    "costs.history_month": "This month: {cost} for {kwh}",
     "costs.button.away_price": "💶 Price {when}",
     "costs.button.at_home": "🏠 {when} was at home",
     "costs.button.was_away": "🚏 {when} was away: price it",
@@ -65,7 +64,7 @@ EN: Final[dict[str, str]] = {
     "costs.settings": (
         "Home & costs\n"
         "Home: {home}\n"
-        "Charging loss: {loss} %\n"
+        "Charging loss: {loss}\n"
         "Monthly summary (1st, 09:00): {monthly}\n\n"
         "Charges that start within the radius of home are priced with your tariff; others ask for a price. "
         "To set home, share a location in this chat (📎 → Location) or use the car's position."
@@ -78,7 +77,7 @@ EN: Final[dict[str, str]] = {
     "costs.button.home_car": "🚗 Car's position is home",
     "costs.button.home_clear": "Forget home",
     "costs.button.radius": "Radius {radius} m",
-    "costs.button.loss": "Loss {loss} %",
+    "costs.button.loss": "Loss {loss}",
     "costs.button.monthly_on": "Monthly summary: on",
     "costs.button.monthly_off": "Monthly summary: off",
     "costs.button.use_home": "🏠 Set as home",
@@ -91,7 +90,7 @@ EN: Final[dict[str, str]] = {
     "costs.export.year": "Last 12 months",
     "costs.export.all": "Everything stored",
     "costs.export.caption": "{sessions} sessions and {readings} readings, times in {zone}.",
-    "costs.summary": ("📊 {month}: {sessions}, {kwh} kWh, {cost}{price}{saving}{unpriced}\nDetails: /costs"),
+    "costs.summary": ("📊 {month}: {sessions}, {kwh}, {cost}{price}{saving}{unpriced}\nDetails: /costs"),
     "costs.summary_unpriced": "\n{count} charge(s) not priced.",
     "costs.summary_no_cost": "not priced",
 }
@@ -101,7 +100,7 @@ FR: Final[dict[str, str]] = {
     "cmd.export": "Télécharger vos sessions et relevés en CSV",
     "notification.monthly_summary": "Bilan mensuel des coûts",
     "costs.title": "Ce que coûte la recharge",
-    "costs.month": "{month} : {sessions} · {kwh} kWh · {cost}{price}{per_km}{saving}",
+    "costs.month": "{month} : {sessions} · {kwh} · {cost}{price}{per_km}{saving}",
     "costs.month_empty": "{month} : aucune charge",
     "costs.this_month": "Ce mois-ci",
     "costs.last_12": "12 derniers mois",
@@ -113,7 +112,7 @@ FR: Final[dict[str, str]] = {
     "costs.extra_cost": " · {saving} de plus qu'au branchement",
     "costs.unpriced_count": "{count} sans prix : {reasons}",
     "costs.footer": (
-        "kWh pris au réseau, avec {loss} % de pertes de charge ; énergie {energy}. "
+        "kWh pris au réseau, avec {loss} de pertes de charge ; énergie {energy}. "
         "« Économisé » : par rapport à une charge immédiate au branchement, même énergie, "
         "prix de votre tarif."
     ),
@@ -125,7 +124,6 @@ FR: Final[dict[str, str]] = {
     "costs.chart_title": "Coût de recharge par mois",
     "costs.chart_cost": "Coût ({currency})",
     "costs.chart_price": "Prix moyen par kWh",
-    "costs.month_pattern": "MMM yyyy",
     "costs.session": "{cost}",
     "costs.session_approx": "≈{cost}",
     "costs.money": "{amount} {currency}",
@@ -136,7 +134,7 @@ FR: Final[dict[str, str]] = {
     "costs.reason.tariff_down": "source de tarif injoignable",
     "costs.reason.mixed_currency": "le tarif a changé de devise",
     "costs.reason.away": "hors du domicile",
-    "costs.history_month": "Ce mois-ci : {cost} pour {kwh} kWh",
+    "costs.history_month": "Ce mois-ci : {cost} pour {kwh}",
     "costs.button.away_price": "💶 Prix {when}",
     "costs.button.at_home": "🏠 {when} était à domicile",
     "costs.button.was_away": "🚏 {when} hors domicile : donner le prix",
@@ -158,7 +156,7 @@ FR: Final[dict[str, str]] = {
     "costs.settings": (
         "Domicile et coûts\n"
         "Domicile : {home}\n"
-        "Pertes de charge : {loss} %\n"
+        "Pertes de charge : {loss}\n"
         "Bilan mensuel (le 1er, 09:00) : {monthly}\n\n"
         "Les charges commencées dans le rayon du domicile sont chiffrées avec votre tarif ; les autres "
         "demandent un prix. Pour fixer le domicile, partagez une position ici (📎 → Position) ou utilisez "
@@ -172,7 +170,7 @@ FR: Final[dict[str, str]] = {
     "costs.button.home_car": "🚗 Position de la voiture = domicile",
     "costs.button.home_clear": "Oublier le domicile",
     "costs.button.radius": "Rayon {radius} m",
-    "costs.button.loss": "Pertes {loss} %",
+    "costs.button.loss": "Pertes {loss}",
     "costs.button.monthly_on": "Bilan mensuel : activé",
     "costs.button.monthly_off": "Bilan mensuel : désactivé",
     "costs.button.use_home": "🏠 Définir comme domicile",
@@ -185,9 +183,7 @@ FR: Final[dict[str, str]] = {
     "costs.export.year": "12 derniers mois",
     "costs.export.all": "Tout ce qui est enregistré",
     "costs.export.caption": "{sessions} sessions et {readings} relevés, heures en {zone}.",
-    "costs.summary": (
-        "📊 {month} : {sessions}, {kwh} kWh, {cost}{price}{saving}{unpriced}\nDétails : /costs"
-    ),
+    "costs.summary": ("📊 {month} : {sessions}, {kwh}, {cost}{price}{saving}{unpriced}\nDétails : /costs"),
     "costs.summary_unpriced": "\n{count} charge(s) sans prix.",
     "costs.summary_no_cost": "sans prix",
 }
@@ -197,7 +193,7 @@ DE: Final[dict[str, str]] = {
     "cmd.export": "Ladevorgänge und Messwerte als CSV herunterladen",
     "notification.monthly_summary": "Monatliche Kostenübersicht",
     "costs.title": "Was das Laden kostet",
-    "costs.month": "{month}: {sessions} · {kwh} kWh · {cost}{price}{per_km}{saving}",
+    "costs.month": "{month}: {sessions} · {kwh} · {cost}{price}{per_km}{saving}",
     "costs.month_empty": "{month}: kein Ladevorgang",
     "costs.this_month": "Dieser Monat",
     "costs.last_12": "Letzte 12 Monate",
@@ -209,7 +205,7 @@ DE: Final[dict[str, str]] = {
     "costs.extra_cost": " · {saving} mehr als beim Einstecken",
     "costs.unpriced_count": "{count} ohne Preis: {reasons}",
     "costs.footer": (
-        "kWh aus dem Netz, mit {loss} % Ladeverlust; Energie {energy}. "
+        "kWh aus dem Netz, mit {loss} Ladeverlust; Energie {energy}. "
         "„Gespart“: gegenüber sofortigem Laden beim Einstecken, gleiche Energie, Preise Ihres Tarifs."
     ),
     "costs.energy.levels": "= Akkustand × Kapazität",
@@ -220,7 +216,6 @@ DE: Final[dict[str, str]] = {
     "costs.chart_title": "Ladekosten pro Monat",
     "costs.chart_cost": "Kosten ({currency})",
     "costs.chart_price": "Durchschnittspreis pro kWh",
-    "costs.month_pattern": "MMM yyyy",
     "costs.session": "{cost}",
     "costs.session_approx": "≈{cost}",
     "costs.money": "{amount} {currency}",
@@ -231,7 +226,7 @@ DE: Final[dict[str, str]] = {
     "costs.reason.tariff_down": "Tarifquelle nicht erreichbar",
     "costs.reason.mixed_currency": "Tarif hat die Währung gewechselt",
     "costs.reason.away": "unterwegs",
-    "costs.history_month": "Dieser Monat: {cost} für {kwh} kWh",
+    "costs.history_month": "Dieser Monat: {cost} für {kwh}",
     "costs.button.away_price": "💶 Preis {when}",
     "costs.button.at_home": "🏠 {when} war zu Hause",
     "costs.button.was_away": "🚏 {when} war unterwegs: Preis angeben",
@@ -255,7 +250,7 @@ DE: Final[dict[str, str]] = {
     "costs.settings": (
         "Zuhause & Kosten\n"
         "Zuhause: {home}\n"
-        "Ladeverlust: {loss} %\n"
+        "Ladeverlust: {loss}\n"
         "Monatsübersicht (am 1., 09:00): {monthly}\n\n"
         "Ladungen, die im Umkreis von Zuhause beginnen, werden mit Ihrem Tarif bepreist; für andere wird "
         "nach einem Preis gefragt. Teilen Sie einen Standort in diesem Chat (📎 → Standort) oder nutzen "
@@ -269,7 +264,7 @@ DE: Final[dict[str, str]] = {
     "costs.button.home_car": "🚗 Position des Autos = Zuhause",
     "costs.button.home_clear": "Zuhause vergessen",
     "costs.button.radius": "Umkreis {radius} m",
-    "costs.button.loss": "Verlust {loss} %",
+    "costs.button.loss": "Verlust {loss}",
     "costs.button.monthly_on": "Monatsübersicht: an",
     "costs.button.monthly_off": "Monatsübersicht: aus",
     "costs.button.use_home": "🏠 Als Zuhause festlegen",
@@ -282,7 +277,7 @@ DE: Final[dict[str, str]] = {
     "costs.export.year": "Letzte 12 Monate",
     "costs.export.all": "Alles Gespeicherte",
     "costs.export.caption": "{sessions} Ladevorgänge und {readings} Messwerte, Zeiten in {zone}.",
-    "costs.summary": ("📊 {month}: {sessions}, {kwh} kWh, {cost}{price}{saving}{unpriced}\nDetails: /costs"),
+    "costs.summary": ("📊 {month}: {sessions}, {kwh}, {cost}{price}{saving}{unpriced}\nDetails: /costs"),
     "costs.summary_unpriced": "\n{count} Ladung(en) ohne Preis.",
     "costs.summary_no_cost": "ohne Preis",
 }

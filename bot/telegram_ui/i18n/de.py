@@ -7,10 +7,6 @@ from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
     # Zahlen und Einheiten
-    "unit.km": "{value} km",
-    "unit.mi": "{value} mi",
-    "unit.celsius": "{value} °C",
-    "unit.kw": "{value} kW",
     "duration.minutes": "{minutes} Min.",
     "duration.hours": "{hours} Std.",
     "duration.hours_minutes": "{hours} Std. {minutes} Min.",
@@ -20,7 +16,6 @@ MESSAGES: Final[dict[str, str]] = {
     "age.days.one": "vor {days} Tag",
     "age.days.other": "vor {days} Tagen",
     # CLDR-Datumsmuster (Babel): M Monat, d Tag, HH:mm 24-Stunden-Uhrzeit
-    "pattern.date_time": "d.M. HH:mm",
     # Befehle
     "cmd.start": "Willkommen und wie Sie Ihr Auto verknüpfen",
     "cmd.login": "MyRenault-Konto verknüpfen",
@@ -141,8 +136,8 @@ MESSAGES: Final[dict[str, str]] = {
     "button.logout_yes": "Ja, alles löschen",
     "button.logout_no": "Nein, behalten",
     # Statuskarte
-    "status.battery": "🔋 {level}%",
-    "status.battery_range": "🔋 {level}% · {range}",
+    "status.battery": "🔋 {level}",
+    "status.battery_range": "🔋 {level} · {range}",
     "status.charging_line": "⚡ {text}",
     "status.mileage": "🛣 Kilometerstand: {mileage}",
     "status.hvac_on": "❄️ Klimatisierung: an",
@@ -210,7 +205,7 @@ MESSAGES: Final[dict[str, str]] = {
     "button.mode_always": "Sofort laden, wenn eingesteckt",
     "button.mode_scheduled": "Nach Plan laden",
     "button.limits": "🎯 Ladegrenze...",
-    "button.limit": "{level}%",
+    "button.limit": "{level}",
     "button.back": "⬅️ Zurück",
     "button.cancel": "✖️ Abbrechen",
     # Standort
@@ -219,7 +214,7 @@ MESSAGES: Final[dict[str, str]] = {
     # Einstellungen
     "settings.menu": (
         "Einstellungen\nSprache: {language}\nZeitzone: {time_zone}\nEinheiten: {units}\n"
-        "Standardtemperatur: {temperature}\nWarnung bei niedrigem Akku unter: {threshold}%\n"
+        "Standardtemperatur: {temperature}\nWarnung bei niedrigem Akku unter: {threshold}\n"
         "Ruhezeiten: {quiet}"
     ),
     "settings.quiet_none": "keine",
@@ -260,11 +255,11 @@ MESSAGES: Final[dict[str, str]] = {
     "notification.action_unconfirmed": "Unbestätigte Befehle",
     "notification.service_status": "Status des Renault-Dienstes",
     "event.car": "🚗 …{vin_tail}",
-    "event.level": "{level}%",
+    "event.level": "{level}",
     "event.level_unknown": "unbekannt",
-    "event.detail.energy": "+{energy} kWh",
+    "event.detail.energy": "+{energy}",
     "event.detail.duration": "in {duration}",
-    "event.detail.from_level": "von {level}%",
+    "event.detail.from_level": "von {level}",
     "event.detail.power": "mit {power}",
     "event.detail.time_left": "noch {duration}",
     "event.charge_started": "⚡ {car}: Laden gestartet, Akku {level}.",
@@ -278,10 +273,10 @@ MESSAGES: Final[dict[str, str]] = {
     "event.plugged": "🔌 {car}: eingesteckt, Akku {level}.",
     "event.unplugged": "🔌 {car}: ausgesteckt, Akku {level}.",
     "event.plugged_not_charging": "⚠️ {car}: seit {time} eingesteckt, lädt aber nicht, Akku {level}.",
-    "event.low_battery": "🪫 {car}: Akku schwach, {level} (unter {threshold}%).",
-    "event.target_reached": "🎯 {car}: Ihr Ziel von {target}% ist erreicht, Akku {level}.",
+    "event.low_battery": "🪫 {car}: Akku schwach, {level} (unter {threshold}).",
+    "event.target_reached": "🎯 {car}: Ihr Ziel von {target} ist erreicht, Akku {level}.",
     "event.target_stopping": "Ich beende das Laden.",
-    "event.plug_reminder": "🔌 {car}: Akku bei {level}, unter {below}%, und das Auto ist nicht eingesteckt.",
+    "event.plug_reminder": "🔌 {car}: Akku bei {level}, unter {below}, und das Auto ist nicht eingesteckt.",
     "event.preconditioning": "🌡 {car}: Vorklimatisierung läuft, Akku {level}.",
     "event.action_confirmed": "✅ {car}: {action} vom Auto bestätigt.",
     "event.action_not_confirmed": "⚠️ {car}: das Auto hat {action} von {time} nicht bestätigt. Prüfen Sie /status.",

@@ -7,10 +7,6 @@ from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
     # Numbers and units
-    "unit.km": "{value} km",
-    "unit.mi": "{value} mi",
-    "unit.celsius": "{value} °C",
-    "unit.kw": "{value} kW",
     "duration.minutes": "{minutes} min",
     "duration.hours": "{hours} h",
     "duration.hours_minutes": "{hours} h {minutes} min",
@@ -19,8 +15,6 @@ MESSAGES: Final[dict[str, str]] = {
     "age.hours": "{hours} h ago",
     "age.days.one": "{days} day ago",
     "age.days.other": "{days} days ago",
-    # CLDR date patterns (Babel): M month, d day, HH:mm 24-hour time
-    "pattern.date_time": "M/d HH:mm",
     # Commands (the menu Telegram shows)
     "cmd.start": "Welcome and how to link your car",
     "cmd.login": "Link your MyRenault account",
@@ -132,8 +126,8 @@ MESSAGES: Final[dict[str, str]] = {
     "button.logout_yes": "Yes, delete everything",
     "button.logout_no": "No, keep it",
     # Status card
-    "status.battery": "🔋 {level}%",
-    "status.battery_range": "🔋 {level}% · {range}",
+    "status.battery": "🔋 {level}",
+    "status.battery_range": "🔋 {level} · {range}",
     "status.charging_line": "⚡ {text}",
     "status.mileage": "🛣 Mileage: {mileage}",
     "status.hvac_on": "❄️ Climate control: on",
@@ -199,7 +193,7 @@ MESSAGES: Final[dict[str, str]] = {
     "button.mode_always": "Charge as soon as plugged in",
     "button.mode_scheduled": "Charge on schedule",
     "button.limits": "🎯 Charge limit...",
-    "button.limit": "{level}%",
+    "button.limit": "{level}",
     "button.back": "⬅️ Back",
     "button.cancel": "✖️ Cancel",
     # Location
@@ -208,7 +202,7 @@ MESSAGES: Final[dict[str, str]] = {
     # Settings
     "settings.menu": (
         "Settings\nLanguage: {language}\nTime zone: {time_zone}\nUnits: {units}\n"
-        "Default temperature: {temperature}\nLow battery alert below: {threshold}%\nQuiet hours: {quiet}"
+        "Default temperature: {temperature}\nLow battery alert below: {threshold}\nQuiet hours: {quiet}"
     ),
     "settings.quiet_none": "none",
     "settings.quiet_range": "{start}-{end}",
@@ -248,11 +242,11 @@ MESSAGES: Final[dict[str, str]] = {
     "notification.action_unconfirmed": "Unconfirmed commands",
     "notification.service_status": "Renault service status",
     "event.car": "🚗 …{vin_tail}",
-    "event.level": "{level}%",
+    "event.level": "{level}",
     "event.level_unknown": "unknown",
-    "event.detail.energy": "+{energy} kWh",
+    "event.detail.energy": "+{energy}",
     "event.detail.duration": "in {duration}",
-    "event.detail.from_level": "from {level}%",
+    "event.detail.from_level": "from {level}",
     "event.detail.power": "at {power}",
     "event.detail.time_left": "{duration} left",
     "event.charge_started": "⚡ {car}: charge started, battery {level}.",
@@ -266,10 +260,10 @@ MESSAGES: Final[dict[str, str]] = {
     "event.plugged": "🔌 {car}: plugged in, battery {level}.",
     "event.unplugged": "🔌 {car}: unplugged, battery {level}.",
     "event.plugged_not_charging": "⚠️ {car}: plugged in since {time} but not charging, battery {level}.",
-    "event.low_battery": "🪫 {car}: battery low, {level} (below {threshold}%).",
-    "event.target_reached": "🎯 {car}: your target of {target}% is reached, battery {level}.",
+    "event.low_battery": "🪫 {car}: battery low, {level} (below {threshold}).",
+    "event.target_reached": "🎯 {car}: your target of {target} is reached, battery {level}.",
     "event.target_stopping": "Stopping the charge.",
-    "event.plug_reminder": "🔌 {car}: battery at {level}, below {below}%, and the car is not plugged in.",
+    "event.plug_reminder": "🔌 {car}: battery at {level}, below {below}, and the car is not plugged in.",
     "event.preconditioning": "🌡 {car}: preconditioning is on, battery {level}.",
     "event.action_confirmed": "✅ {car}: {action} confirmed by the car.",
     "event.action_not_confirmed": "⚠️ {car}: the car has not confirmed {action} sent at {time}. Check /status.",

@@ -7,10 +7,6 @@ from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
     # Nombres et unités
-    "unit.km": "{value} km",
-    "unit.mi": "{value} mi",
-    "unit.celsius": "{value} °C",
-    "unit.kw": "{value} kW",
     "duration.minutes": "{minutes} min",
     "duration.hours": "{hours} h",
     "duration.hours_minutes": "{hours} h {minutes} min",
@@ -20,7 +16,6 @@ MESSAGES: Final[dict[str, str]] = {
     "age.days.one": "il y a {days} jour",
     "age.days.other": "il y a {days} jours",
     # Motifs de date CLDR (Babel) : M mois, d jour, HH:mm heure sur 24 h
-    "pattern.date_time": "d/M HH:mm",
     # Commandes
     "cmd.start": "Bienvenue et comment relier votre voiture",
     "cmd.login": "Relier votre compte MyRenault",
@@ -138,8 +133,8 @@ MESSAGES: Final[dict[str, str]] = {
     "button.logout_yes": "Oui, tout effacer",
     "button.logout_no": "Non, garder",
     # Fiche d'état
-    "status.battery": "🔋 {level}%",
-    "status.battery_range": "🔋 {level}% · {range}",
+    "status.battery": "🔋 {level}",
+    "status.battery_range": "🔋 {level} · {range}",
     "status.charging_line": "⚡ {text}",
     "status.mileage": "🛣 Kilométrage : {mileage}",
     "status.hvac_on": "❄️ Climatisation : en marche",
@@ -205,7 +200,7 @@ MESSAGES: Final[dict[str, str]] = {
     "button.mode_always": "Charger dès le branchement",
     "button.mode_scheduled": "Charger selon le programme",
     "button.limits": "🎯 Limite de charge...",
-    "button.limit": "{level}%",
+    "button.limit": "{level}",
     "button.back": "⬅️ Retour",
     "button.cancel": "✖️ Annuler",
     # Position
@@ -214,7 +209,7 @@ MESSAGES: Final[dict[str, str]] = {
     # Réglages
     "settings.menu": (
         "Réglages\nLangue : {language}\nFuseau horaire : {time_zone}\nUnités : {units}\n"
-        "Température par défaut : {temperature}\nAlerte batterie faible sous : {threshold}%\n"
+        "Température par défaut : {temperature}\nAlerte batterie faible sous : {threshold}\n"
         "Heures calmes : {quiet}"
     ),
     "settings.quiet_none": "aucune",
@@ -255,11 +250,11 @@ MESSAGES: Final[dict[str, str]] = {
     "notification.action_unconfirmed": "Commandes non confirmées",
     "notification.service_status": "État du service Renault",
     "event.car": "🚗 …{vin_tail}",
-    "event.level": "{level}%",
+    "event.level": "{level}",
     "event.level_unknown": "inconnue",
-    "event.detail.energy": "+{energy} kWh",
+    "event.detail.energy": "+{energy}",
     "event.detail.duration": "en {duration}",
-    "event.detail.from_level": "depuis {level}%",
+    "event.detail.from_level": "depuis {level}",
     "event.detail.power": "à {power}",
     "event.detail.time_left": "encore {duration}",
     "event.charge_started": "⚡ {car} : charge démarrée, batterie {level}.",
@@ -273,10 +268,10 @@ MESSAGES: Final[dict[str, str]] = {
     "event.plugged": "🔌 {car} : branchée, batterie {level}.",
     "event.unplugged": "🔌 {car} : débranchée, batterie {level}.",
     "event.plugged_not_charging": "⚠️ {car} : branchée depuis {time} mais pas en charge, batterie {level}.",
-    "event.low_battery": "🪫 {car} : batterie faible, {level} (sous {threshold}%).",
-    "event.target_reached": "🎯 {car} : votre objectif de {target}% est atteint, batterie {level}.",
+    "event.low_battery": "🪫 {car} : batterie faible, {level} (sous {threshold}).",
+    "event.target_reached": "🎯 {car} : votre objectif de {target} est atteint, batterie {level}.",
     "event.target_stopping": "J'arrête la charge.",
-    "event.plug_reminder": "🔌 {car} : batterie à {level}, sous {below}%, et la voiture n'est pas branchée.",
+    "event.plug_reminder": "🔌 {car} : batterie à {level}, sous {below}, et la voiture n'est pas branchée.",
     "event.preconditioning": "🌡 {car} : préconditionnement en marche, batterie {level}.",
     "event.action_confirmed": "✅ {car} : {action} confirmé par la voiture.",
     "event.action_not_confirmed": "⚠️ {car} : la voiture n'a pas confirmé {action} envoyé à {time}. Vérifiez /status.",

@@ -1,4 +1,9 @@
-"""CLDR formatting through Babel: numbers, date patterns, weekday names and plural categories.
+"""CLDR formatting through Babel: numbers, percentages, units, dates, weekday names and plural categories.
+
+One date and time style per language, from CLDR's skeletons, never a pattern of our own: `date_time` is
+"5 Dec, 16:26" / "5 déc., 16:26" / "5. Dez., 16:26", `day` "Sat 5 Dec" / "sam. 5 déc." / "Sa., 5. Dez.",
+`date` "5 Dec 2026", `month` "Dec 2026"; times are 24-hour "16:26". English is British English (en_GB):
+the bot serves European owners, and US month/day would read 12/6 as 12 June.
 
 Locales and number patterns are parsed once and kept: the status card formats several numbers on every
 /status, and `Locale.parse` / `babel.numbers.parse_pattern` would redo that work on each call.
@@ -11,14 +16,21 @@ from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_datetime
-from babel.numbers import NumberPattern, parse_pattern
+from babel.dates import format_datetime, format_skeleton
+from babel.numbers import NumberPattern, format_percent, parse_pattern
+from babel.units import format_unit
+
+# The CLDR locale each catalog language formats with.
+_FORMAT_LOCALE = {"en": "en_GB"}
+
+# The one style per kind of moment: CLDR skeletons (each language orders and spells them its own way).
+SKELETONS = {"day": "MMMEd", "date": "yMMMd", "month": "yMMM", "short_date": "MMMd", "time": "Hm"}
 
 
 @cache
 def locale_of(language: str) -> Locale:
-    """The Babel locale of a language code ('en', 'fr', 'de'), parsed once per process."""
-    return Locale.parse(language)
+    """The Babel locale of a language code ('en' formats as en_GB, 'fr', 'de'), parsed once per process."""
+    return Locale.parse(_FORMAT_LOCALE.get(language, language))
 
 
 @cache
@@ -53,3 +65,22 @@ def weekday_names(locale: Locale, short: bool = False) -> tuple[str, ...]:
 def plural_category(locale: Locale, count: int) -> str:
     """The CLDR plural category of `count`: 'one' or 'other' ('many' too in French for millions)."""
     return str(locale.plural_form(count))
+
+
+def styled(locale: Locale, when: datetime, style: str) -> str:
+    """`when` (in its own zone) in the language's one style: 'day', 'date', 'month', 'time' or 'date_time'."""
+    if style == "date_time":
+        glue = str(locale.datetime_formats["medium"])
+        date = styled(locale, when, "short_date")
+        return glue.replace("{1}", date).replace("{0}", styled(locale, when, "time"))
+    return str(format_skeleton(SKELETONS[style], when, locale=locale))
+
+
+def percent(locale: Locale, value: float) -> str:
+    """A percentage with the language's sign and spacing: '62%', '62 %' (CLDR)."""
+    return str(format_percent(round(value) / 100, locale=locale))
+
+
+def unit(locale: Locale, number: str, measure: str) -> str:
+    """An already formatted number with its unit, spaced as the language writes it ('7,4 kW' in French)."""
+    return str(format_unit(number, measure, "short", locale=locale))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Final
 
 EN: Final[dict[str, str]] = {
-    "pattern.date": "d MMM yyyy",
     "role.owner": "owner",
     "event.credentials_expired_member": (
         "🔑 Renault no longer accepts the owner's login (since {time}): the car's data is paused "
@@ -89,7 +88,6 @@ EN: Final[dict[str, str]] = {
 }
 
 FR: Final[dict[str, str]] = {
-    "pattern.date": "d MMM yyyy",
     "role.owner": "propriétaire",
     "event.credentials_expired_member": (
         "🔑 Renault n'accepte plus la connexion du propriétaire (depuis {time}) : les données de la "
@@ -196,7 +194,6 @@ FR: Final[dict[str, str]] = {
 }
 
 DE: Final[dict[str, str]] = {
-    "pattern.date": "d. MMM yyyy",
     "role.owner": "Besitzer",
     "event.credentials_expired_member": (
         "🔑 Renault akzeptiert die Anmeldung des Besitzers nicht mehr (seit {time}): die Daten des Autos "

@@ -6,12 +6,12 @@ from typing import Final
 
 EN: Final[dict[str, str]] = {
     "smart.ask_target": "Smart charge: which battery level do you want?",
-    "smart.ask_ready": "Ready by when ({level} %)?",
-    "smart.plan.window": "Charge {start} – {end} ({day}), {kwh} kWh.",
-    "smart.plan.slots": "Charge in {count} periods, first {start}, last ends {end}; {kwh} kWh.",
+    "smart.ask_ready": "Ready by when ({level})?",
+    "smart.plan.window": "Charge {start} – {end} ({day}), {kwh}.",
+    "smart.plan.slots": "Charge in {count} periods, first {start}, last ends {end}; {kwh}.",
     "smart.plan.cost": "Estimated cost: {cost} {currency}.",
     "smart.plan.saving": "Saving against charging now: {saving} {currency}.",
-    "smart.plan.level": "From {now} % to {target} %.",
+    "smart.plan.level": "From {now} to {target}.",
     "smart.note.at_target": "The battery is already at the target level.",
     "smart.note.no_prices": "No prices are known for this period yet.",
     "smart.note.missing_prices": "Some prices are not published yet; the plan uses what is known.",
@@ -56,14 +56,14 @@ EN: Final[dict[str, str]] = {
 
 FR: Final[dict[str, str]] = {
     "smart.ask_target": "Recharge intelligente : quel niveau de batterie voulez-vous ?",
-    "smart.ask_ready": "Prête pour quelle heure ({level} %) ?",
-    "smart.plan.window": "Recharge {start} – {end} ({day}), {kwh} kWh.",
+    "smart.ask_ready": "Prête pour quelle heure ({level}) ?",
+    "smart.plan.window": "Recharge {start} – {end} ({day}), {kwh}.",
     "smart.plan.slots": (
-        "Recharge en {count} périodes, la première à {start}, la dernière finit à {end} ; {kwh} kWh."
+        "Recharge en {count} périodes, la première à {start}, la dernière finit à {end} ; {kwh}."
     ),
     "smart.plan.cost": "Coût estimé : {cost} {currency}.",
     "smart.plan.saving": "Économie par rapport à une recharge immédiate : {saving} {currency}.",
-    "smart.plan.level": "De {now} % à {target} %.",
+    "smart.plan.level": "De {now} à {target}.",
     "smart.note.at_target": "La batterie est déjà au niveau visé.",
     "smart.note.no_prices": "Aucun prix n'est encore connu pour cette période.",
     "smart.note.missing_prices": "Certains prix ne sont pas encore publiés ; le plan utilise ceux connus.",
@@ -112,12 +112,12 @@ FR: Final[dict[str, str]] = {
 
 DE: Final[dict[str, str]] = {
     "smart.ask_target": "Intelligentes Laden: Welchen Akkustand möchten Sie?",
-    "smart.ask_ready": "Fertig bis wann ({level} %)?",
-    "smart.plan.window": "Laden {start} – {end} ({day}), {kwh} kWh.",
-    "smart.plan.slots": "Laden in {count} Zeiträumen, erster ab {start}, letzter endet {end}; {kwh} kWh.",
+    "smart.ask_ready": "Fertig bis wann ({level})?",
+    "smart.plan.window": "Laden {start} – {end} ({day}), {kwh}.",
+    "smart.plan.slots": "Laden in {count} Zeiträumen, erster ab {start}, letzter endet {end}; {kwh}.",
     "smart.plan.cost": "Geschätzte Kosten: {cost} {currency}.",
     "smart.plan.saving": "Ersparnis gegenüber sofortigem Laden: {saving} {currency}.",
-    "smart.plan.level": "Von {now} % auf {target} %.",
+    "smart.plan.level": "Von {now} auf {target}.",
     "smart.note.at_target": "Der Akku hat den Zielstand bereits erreicht.",
     "smart.note.no_prices": "Für diesen Zeitraum sind noch keine Preise bekannt.",
     "smart.note.missing_prices": (

@@ -34,7 +34,7 @@ def cars(tr: Translator, vehicles: Sequence[VehicleInfo]) -> str:
 
 def since(tr: Translator, moment: datetime | None, zone: str) -> str:
     """The day someone joined, in their reader's zone and language."""
-    return "?" if moment is None else tr.moment(moment.astimezone(fmt.zone(zone)), "pattern.date")
+    return "?" if moment is None else tr.when(moment.astimezone(fmt.zone(zone)), "date")
 
 
 def member_name(tr: Translator, member: Member, me: int) -> str:

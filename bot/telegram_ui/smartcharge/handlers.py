@@ -36,7 +36,7 @@ async def smartcharge(update: Update, context: BotContext) -> None:
     """/smartcharge: ask the target level for the active vehicle."""
     view = await context.chat_view(update)
     vehicle_id = await _port(context).active_vehicle(chat_id_of(update))
-    markup = target_keyboard(vehicle_id)
+    markup = target_keyboard(view.tr, vehicle_id)
     await reply(update, text(view.tr, "smart.ask_target"), markup)
     await remember(context, update, StateName.SMART_MENU, markup, vehicle_id=vehicle_id)
 
@@ -71,7 +71,7 @@ async def smart_tap(update: Update, context: BotContext, payload: Callback) -> N
     try:
         if tap.verb == "t" and tap.target is not None:
             markup = ready_keyboard(tap.vehicle_id, tap.target)
-            await edit(query, text(tr, "smart.ask_ready", level=tap.target), markup)
+            await edit(query, text(tr, "smart.ask_ready", level=tr.percent(tap.target)), markup)
             await remember(context, update, StateName.SMART_MENU, markup, vehicle_id=tap.vehicle_id)
             return
         if tap.verb == "r" and tap.target is not None and tap.ready_at is not None:

@@ -18,9 +18,9 @@ def _button(label: str, tap: Tap) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=tap.encode())
 
 
-def target_keyboard(vehicle_id: int) -> InlineKeyboardMarkup:
-    """80 / 90 / 100 %."""
-    return InlineKeyboardMarkup([[_button(f"{t} %", Tap("t", vehicle_id, t)) for t in TARGETS]])
+def target_keyboard(tr: Translator, vehicle_id: int) -> InlineKeyboardMarkup:
+    """80 / 90 / 100 %, written as the chat's language writes a percentage."""
+    return InlineKeyboardMarkup([[_button(tr.percent(t), Tap("t", vehicle_id, t)) for t in TARGETS]])
 
 
 def ready_keyboard(vehicle_id: int, target: int) -> InlineKeyboardMarkup:

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.plan_summary import PlanSummary
 from bot.domain.smart_schedule import PlanKind, PlannedCharge
-from bot.telegram_ui.i18n import Translator, locales
+from bot.telegram_ui.formatting import KWH
+from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.i18n.smartcharge import CATALOGS
 
 
@@ -29,16 +30,16 @@ def render_plan(tr: Translator, summary: PlanSummary, time_zone: str) -> str:
     lines = []
     start, end = summary.starts_at, summary.ends_at
     if summary.kind is not None and start is not None and end is not None:
-        kwh = tr.number(summary.energy_kwh or 0.0, 1)
+        kwh = tr.unit(summary.energy_kwh or 0.0, KWH, 1)
         if summary.kind is PlanKind.WINDOW:
-            # English day names in every language, as the C-locale strftime("%a") this replaced wrote.
-            day = locales.moment(locales.locale_of("en"), start.astimezone(zone), "EEE dd/MM")
+            day = tr.when(start.astimezone(zone), "day")
             window = {"start": _local(start, zone), "end": _local(end, zone)}
             lines.append(text(tr, "smart.plan.window", day=day, kwh=kwh, **window))
         else:
             slots = {"start": _local(start, zone), "end": _local(end, zone), "count": summary.slot_count}
             lines.append(text(tr, "smart.plan.slots", kwh=kwh, **slots))
-        level = {"now": round(summary.current_level), "target": summary.target_level}
+        target = tr.percent(summary.target_level) if summary.target_level is not None else "?"
+        level = {"now": tr.percent(summary.current_level), "target": target}
         lines.append(text(tr, "smart.plan.level", **level))
         currency = summary.currency
         lines.append(text(tr, "smart.plan.cost", cost=tr.number(summary.cost or 0.0, 2), currency=currency))
