@@ -37,6 +37,7 @@ class Verb(Enum):
         "sh"  # a /share step (arg: 'i:driver', 'r:<invite ref>', 'm:<chat>', 'p:<chat>:viewer', 'j:<token>')
     )
     LEAVE = "lv"  # confirm or cancel /leave (arg: 'yes' | 'no')
+    TARIFF = "tf"  # the tariff set-up (arg: 'menu', 'fixed', 'url', 'octopus', 'r:C')
     COSTS = "co"  # a cost step (arg: 'menu', 'h:48.85:2.35', 'x:t', 'ap:<µs>'; see telegram_ui/costs)
 
 

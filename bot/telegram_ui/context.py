@@ -129,6 +129,10 @@ class SmartChargePort(Protocol):
         """Store the chat's tariff."""
         ...
 
+    async def tariff(self, chat_id: int) -> TariffChoice | None:
+        """The chat's tariff, None before one is set."""
+        ...
+
     async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:
         """Switch daily re-planning."""
         ...

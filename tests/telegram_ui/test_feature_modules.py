@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
+from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice, TariffKind
 from bot.services.smart_charging import SmartPlanView
 from bot.telegram_ui.commands import COMMANDS
 from tests.telegram_ui.fakes import forge_tap, running_bot, zoe
@@ -23,6 +23,9 @@ class FakeSmart:
 
     async def set_tariff(self, chat_id: int, choice: TariffChoice) -> None:
         raise NotImplementedError
+
+    async def tariff(self, chat_id: int) -> TariffChoice | None:
+        return TariffChoice(TariffKind.OCTOPUS, region="C", currency="GBP")  # set: /smartcharge goes on
 
     async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:
         raise NotImplementedError

@@ -22,6 +22,7 @@ from bot.telegram_ui.handlers import login, schedule, settings
 from bot.telegram_ui.handlers.common import chat_id_of, reply
 from bot.telegram_ui.handlers.running import known_state
 from bot.telegram_ui.keyboards import button, status_keyboard
+from bot.telegram_ui.smartcharge import tariff_setup
 
 Taker = Callable[[Update, BotContext, ChatView, Spot], Awaitable[None]]
 """Handles an input the state accepts (and answers it)."""
@@ -129,6 +130,18 @@ _TABLE: tuple[State, ...] = (
         "router.hint.settings.zone",
         accepts=_TEXT,
         take=settings.typed_zone,
+    ),
+    _screen(StateName.TARIFF_PROVIDER),
+    _screen(StateName.TARIFF_REGION),
+    State(
+        StateName.TARIFF_FIXED,
+        _SCREEN,
+        "router.hint.tariff.fixed",
+        accepts=_TEXT,
+        take=tariff_setup.typed_fixed,
+    ),
+    State(
+        StateName.TARIFF_URL, _SCREEN, "router.hint.tariff.url", accepts=_TEXT, take=tariff_setup.typed_url
     ),
     _screen(StateName.COSTS_MENU),
     State(

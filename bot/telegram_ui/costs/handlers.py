@@ -35,6 +35,7 @@ from bot.telegram_ui.handlers import callbacks
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import button, choice_keyboard
+from bot.telegram_ui.smartcharge import tariff_setup
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +76,16 @@ async def costs_command(update: Update, context: BotContext) -> None:
     view = await context.chat_view(update)
     chat_id, tr = chat_id_of(update), view.tr
     port = _port(context)
+    smart = context.services.smart
+    if smart is not None and await smart.tariff(chat_id) is None:
+        # Said first, with the way to fix it: without a tariff no charge has a price.
+        await reply(update, tr("tariff.needed_costs"), tariff_setup.setup_button(tr))
     overview = await port.overview(chat_id)
     zone = zone_or_utc(overview.time_zone)
     since = month_start(overview.months[0].month, zone)
     costs = await port.session_costs(chat_id, since)
     settings = await port.settings(chat_id)
-    text = render_costs(tr, overview, settings, costs)
-    if all(c.reason is not None and c.reason.value == "no_tariff" for c in costs) and costs:
-        text += "\n" + tr("costs.no_tariff")
-    await reply(update, text)
+    await reply(update, render_costs(tr, overview, settings, costs))
     currency = next((m.currency for m in overview.months if m.currency), "") or ""
     labels = CostChartLabels(
         title=tr("costs.chart_title"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Final
 
 from bot.telegram_ui.i18n import (
@@ -27,6 +28,7 @@ from bot.telegram_ui.i18n import (
     schedule,
     sharing,
     smartcharge,
+    tariff_setup,
 )
 
 DEFAULT_LANGUAGE: Final = "en"
@@ -45,6 +47,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **router.ROUTER_MESSAGES[language],
         **outcomes.OUTCOME_MESSAGES[language],
         **places.PLACES_MESSAGES[language],
+        **tariff_setup.TARIFF_MESSAGES[language],
     }
 
 
@@ -91,7 +94,7 @@ class Translator:
         # A category the catalog does not spell out (French 'many') reads like 'other'.
         return self(chosen if chosen in self._messages else f"{key}.other", **params)
 
-    def number(self, value: float, decimals: int = 0) -> str:
+    def number(self, value: float | Decimal, decimals: int = 0) -> str:
         """A number with this language's decimal and thousands separators."""
         return locales.decimal(self.locale, value, decimals)
 

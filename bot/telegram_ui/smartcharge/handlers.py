@@ -8,12 +8,14 @@ from telegram.ext import CommandHandler
 from bot.domain.smart_schedule import SmartGoalSetting
 from bot.services.errors import InvalidInput
 from bot.services.smart_charging import TariffDown
-from bot.telegram_ui.callback_data import Callback
+from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotApplication, BotContext, SmartChargePort
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.conversation.where import forget, remember
+from bot.telegram_ui.handlers import callbacks
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
+from bot.telegram_ui.smartcharge import tariff_setup
 from bot.telegram_ui.smartcharge.keyboards import (
     cancel_keyboard,
     plan_keyboard,
@@ -33,20 +35,27 @@ def _port(context: BotContext) -> SmartChargePort:
 
 
 async def smartcharge(update: Update, context: BotContext) -> None:
-    """/smartcharge: ask the target level for the active vehicle."""
+    """/smartcharge: first a tariff (with the button to set it), then the target level for the active car."""
     view = await context.chat_view(update)
-    vehicle_id = await _port(context).active_vehicle(chat_id_of(update))
+    chat_id = chat_id_of(update)
+    vehicle_id = await _port(context).active_vehicle(chat_id)
+    if await _port(context).tariff(chat_id) is None:
+        await reply(update, view.tr("tariff.needed_smart"), tariff_setup.setup_button(view.tr))
+        return
     markup = target_keyboard(view.tr, vehicle_id)
     await reply(update, text(view.tr, "smart.ask_target"), markup)
     await remember(context, update, StateName.SMART_MENU, markup, vehicle_id=vehicle_id)
 
 
 async def smarttariff(update: Update, context: BotContext) -> None:
-    """/smarttariff ...: store the chat's tariff, or explain the forms."""
+    """/smarttariff: the tariff set-up with buttons; the typed forms (`octopus C`...) still work."""
     view = await context.chat_view(update)
-    choice = parse_tariff(context.args or [])
+    if not context.args:
+        await tariff_setup.tariff_menu(update, context)
+        return
+    choice = parse_tariff(context.args)
     if choice is None:
-        await reply(update, text(view.tr, "smart.tariff.help"))
+        await reply(update, text(view.tr, "smart.tariff.help"), tariff_setup.setup_button(view.tr))
         return
     try:
         await _port(context).set_tariff(chat_id_of(update), choice)
@@ -105,3 +114,4 @@ def register(application: BotApplication) -> None:
     """Add the /smartcharge and /smarttariff commands (the taps are routed by the codec's `sc` verb)."""
     application.add_handler(CommandHandler("smartcharge", smartcharge))
     application.add_handler(CommandHandler("smarttariff", smarttariff))
+    callbacks.register_route(Verb.TARIFF, tariff_setup.tariff_tap)
