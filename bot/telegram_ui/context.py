@@ -30,6 +30,7 @@ from bot.services.views import (
 )
 from bot.telegram_ui.costs.port import CostsPort
 from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.patience import Patience
 
 
 class LinkingPort(Protocol):
@@ -236,6 +237,8 @@ class UiOptions:
     allowed_user_ids: frozenset[int] | None = None
     # How many updates one process handles at once (different chats; one chat's run one at a time).
     concurrent_updates: int = 16
+    # How long an owner waits for Renault without a word (2 s), and at all (30 s).
+    patience: Patience = field(default_factory=Patience)
 
 
 class BotData:

@@ -13,6 +13,7 @@ from bot.services import errors
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.patience import TooSlow
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     if isinstance(error, BadRequest) and is_not_modified(error):
         return
-    if isinstance(error, errors.ServiceError):
+    if isinstance(error, errors.ServiceError | TooSlow):
         log.info("service error in update: %s", type(error).__name__)
     else:
         log.error(
@@ -84,9 +85,12 @@ async def on_error(update: object, context: BotContext) -> None:
         tr = view.tr
     except errors.ServiceError:
         tr = Translator("en")
-    text = (
-        describe(tr, error, context.now()) if isinstance(error, errors.ServiceError) else tr("error.generic")
-    )
+    if isinstance(error, TooSlow):
+        text = tr("slow.timeout", seconds=round(error.seconds))
+    elif isinstance(error, errors.ServiceError):
+        text = describe(tr, error, context.now())
+    else:
+        text = tr("error.generic")
     try:
         if update.callback_query is not None:
             await update.callback_query.answer()

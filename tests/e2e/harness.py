@@ -47,6 +47,7 @@ class E2E:
     cipher: CredentialCipher
     token: str = ""
     options: GraphOptions = field(default_factory=GraphOptions)
+    ui: UiOptions = field(default_factory=UiOptions)
     app: BotApplication | None = None
     core: Graph | None = None
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
@@ -61,7 +62,7 @@ class E2E:
         options = dataclasses.replace(self.options, locale_overrides=overrides)
         notifier = TelegramNotifier(bot, self.clock)
         self.core = build_graph(http, self.db, self.cipher, self.clock, notifier, options)
-        self.app = build_application(bot, ui_services(self.core), options=UiOptions())
+        self.app = build_application(bot, ui_services(self.core), options=self.ui)
         await self.app.initialize()
         await self.app.start()
         assert self.app.updater is not None
@@ -98,7 +99,10 @@ class E2E:
 
 @asynccontextmanager
 async def running_e2e(
-    tmp_path: Path, start: datetime | None = None, options: GraphOptions | None = None
+    tmp_path: Path,
+    start: datetime | None = None,
+    options: GraphOptions | None = None,
+    ui: UiOptions | None = None,
 ) -> AsyncIterator[E2E]:
     """Serve both fakes on loopback, migrate a fresh database, start the bot; tear everything down after."""
     clock = FakeClock(start)
@@ -109,7 +113,15 @@ async def running_e2e(
     async with LoopbackServer(sim.handle) as sim_server, LoopbackServer(emu.handle) as emu_server:
         cipher = CredentialCipher.from_setting(generate_key())
         e2e = E2E(
-            clock, sim, emu, sim_server.url, emu_server.url, db, cipher, options=options or GraphOptions()
+            clock,
+            sim,
+            emu,
+            sim_server.url,
+            emu_server.url,
+            db,
+            cipher,
+            options=options or GraphOptions(),
+            ui=ui or UiOptions(),
         )
         await e2e.start()
         try:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -34,6 +35,7 @@ class Fault(Enum):
     INVALID_JSON = "invalid_json"  # truncated JSON with HTTP 200
     DROP = "drop"  # close the connection without answering
     SLOW = "slow"  # answer normally after `latency_s` seconds (benchmarks only)
+    HOLD = "hold"  # answer normally once the test sets the rule's `release` (a slow Renault, no sleep)
 
 
 _ERRORS: dict[Fault, KamereonError] = {
@@ -56,6 +58,7 @@ class FaultRule:
     method: str | None = None
     times: int | None = 1
     latency_s: float = 0.0
+    release: asyncio.Event = field(default_factory=asyncio.Event)
 
     def matches(self, method: str, path: str, endpoint: str, vin: str | None) -> bool:
         """Whether this rule applies to the request."""

@@ -215,9 +215,11 @@ class RenaultSimulator:
         latency = self.latency_s + (rule.latency_s if rule is not None else 0.0)
         if latency > 0:
             await asyncio.sleep(latency)
+        if rule is not None and rule.fault is Fault.HOLD:
+            await rule.release.wait()
         response: httpx.Response | None = None
         try:
-            if rule is not None and rule.fault is not Fault.SLOW:
+            if rule is not None and rule.fault not in (Fault.SLOW, Fault.HOLD):
                 response = fault_response(rule.fault)
             elif gigya_path is not None:
                 response = self._gigya(request, routed.endpoint, content, now)

@@ -41,6 +41,7 @@ from bot.telegram_ui.handlers import basic, settings
 from bot.telegram_ui.handlers.common import chat_id_of, delete_quietly, is_private, reply
 from bot.telegram_ui.handlers.vehicles import vehicle_choice_keyboard, vehicle_lines
 from bot.telegram_ui.keyboards import choice_keyboard
+from bot.telegram_ui.patience import TooSlow, Waiting
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +207,12 @@ async def _got_password(
 ) -> None:
     await reply(update, view.tr("login.checking"))
     try:
-        outcome = await context.services.linking.begin(draft.chat_id, draft.locale, draft.email, password)
+        signing_in = context.services.linking.begin(draft.chat_id, draft.locale, draft.email, password)
+        outcome = await Waiting(update, context, note=False).run(signing_in)  # "checking" was just said
+    except TooSlow as slow:
+        await _save(context, draft, LoginStep.PASSWORD)
+        await reply(update, view.tr("login.slow", seconds=round(slow.seconds)))
+        return
     except LoginRejected:
         await _save(context, draft, LoginStep.PASSWORD)
         await reply(update, view.tr("login.password_rejected"))
@@ -238,7 +244,12 @@ async def _got_code(
         return
     pending = CodeNeeded(draft.challenge_id, draft.masked_emails)
     try:
-        result = await context.services.linking.submit_code(draft.chat_id, pending, code)
+        result = await Waiting(update, context).run(
+            context.services.linking.submit_code(draft.chat_id, pending, code)
+        )
+    except TooSlow as slow:
+        await reply(update, view.tr("login.slow", seconds=round(slow.seconds)))
+        return
     except CodeRejected as error:
         await reply(update, describe(view.tr, error, context.now()))
         return

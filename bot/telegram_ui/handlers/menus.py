@@ -217,4 +217,4 @@ async def parameter_tap(update: Update, context: BotContext, payload: Callback) 
         await query.answer(view.tr("callback.refused"), show_alert=True)
         return
     await forget(context, update)
-    await run_action(query, context, view, vehicle, request)
+    await run_action(update, context, view, vehicle, request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import CallbackQuery, Update
+from telegram import Update
 
 from bot.domain.actions import ActionKind
 from bot.domain.snapshot import VehicleSnapshot
@@ -17,6 +17,7 @@ from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle
 from bot.telegram_ui.keyboards import action_label, status_keyboard
+from bot.telegram_ui.patience import TooSlow, Waiting
 from bot.telegram_ui.status_card import render_status
 
 
@@ -32,10 +33,13 @@ async def redraw(update: Update, context: BotContext, vehicle_id: int | None, *,
     if not refresh:
         await query.answer()
     view = await context.chat_view(update)
-    status = await context.services.status.status(chat_id_of(update), vehicle_id, refresh=refresh)
+    waiting = Waiting(update, context)
+    status = await waiting.run(
+        context.services.status.status(chat_id_of(update), vehicle_id, refresh=refresh)
+    )
     text = render_status(view.tr, status, view.settings, context.now())
     await edit(query, text, status_keyboard(view.tr, status.vehicle, status.snapshot))
-    if refresh:
+    if refresh and not waiting.toasted:
         # Also when nothing changed (Telegram then leaves the message as it was): the owner sees an answer.
         await query.answer(refreshed(view, status, context.now()))
 
@@ -66,16 +70,25 @@ def request_text(view: ChatView, request: ActionRequest, now: datetime) -> str:
 
 
 async def run_action(
-    query: CallbackQuery, context: BotContext, view: ChatView, vehicle: LinkedVehicle, request: ActionRequest
+    update: Update, context: BotContext, view: ChatView, vehicle: LinkedVehicle, request: ActionRequest
 ) -> None:
     """Answer the tap at once, show 'sent to the car...', run the action, then show the outcome."""
+    query = update.callback_query
+    assert query is not None
     # The tap's own chat: callback messages may be inaccessible, the user's chat never is.
     chat_id = query.from_user.id if query.message is None else query.message.chat.id
     label = request_text(view, request, context.now())
     await query.answer()
     await edit(query, view.tr("action.sending", action=label))
     try:
-        outcome = await context.services.actions.run(chat_id, vehicle.vehicle_id, request)
+        # The message already says the request is on its way: no note, but never more than the patience.
+        waiting = Waiting(update, context, note=False)
+        outcome = await waiting.run(context.services.actions.run(chat_id, vehicle.vehicle_id, request))
+    except TooSlow as slow:
+        known = await known_state(context, chat_id, vehicle.vehicle_id)
+        text = view.tr("slow.timeout", seconds=round(slow.seconds))
+        await edit(query, text, status_keyboard(view.tr, vehicle, known))
+        return
     except ServiceError as error:
         # The error is the tap's outcome, shown in place; the buttons stay (minus an unsupported one).
         if isinstance(error, FeatureUnavailable):

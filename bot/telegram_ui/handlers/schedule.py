@@ -21,6 +21,7 @@ from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
 from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
+from bot.telegram_ui.patience import Waiting
 from bot.telegram_ui.schedule_drafts import ScheduleDrafts
 from bot.telegram_ui.schedule_editor import (
     Draft,
@@ -83,7 +84,7 @@ async def show_schedule(
     if port is None:
         await _show(update, view.tr("error.feature_unavailable"), None, in_place=in_place)
         return
-    schedule = await port.schedule(chat_id_of(update), vehicle.vehicle_id)
+    schedule = await Waiting(update, context).run(port.schedule(chat_id_of(update), vehicle.vehicle_id))
     text = _schedule_text(view, vehicle, schedule, _today(context, view))
     markup = viewer_keyboard(view.tr, vehicle.vehicle_id, may_edit=Right.COMMAND in vehicle.rights)
     await _show(update, f"{note}\n\n{text}" if note else text, markup, in_place=in_place)
@@ -140,7 +141,7 @@ async def _open_editor(update: Update, context: BotContext, view: ChatView, vehi
         await query.answer(view.tr("error.feature_unavailable"), show_alert=True)
         return
     await query.answer()
-    schedule = await port.schedule(chat_id_of(update), vehicle.vehicle_id)
+    schedule = await Waiting(update, context).run(port.schedule(chat_id_of(update), vehicle.vehicle_id))
     draft = start_draft(vehicle.vehicle_id, schedule, view.settings.time_zone, _today(context, view))
     await drafts(context).put(chat_id_of(update), draft, context.now())
     await _show_editor(update, context, view, vehicle, draft)
@@ -175,7 +176,7 @@ async def _save(
     chat_id, tr = chat_id_of(update), view.tr
     try:
         wanted = to_schedule(draft)
-        saved = await port.set_schedule(chat_id, vehicle.vehicle_id, wanted)
+        saved = await Waiting(update, context).run(port.set_schedule(chat_id, vehicle.vehicle_id, wanted))
     except SlotsCollide:
         problems = _problems(view, [f"{_PROBLEM_PREFIX}slots_collide"])
         await _show_editor(update, context, view, vehicle, draft, problems)

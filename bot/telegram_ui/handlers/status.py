@@ -11,20 +11,22 @@ from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.conversation.stale import refuse_car
 from bot.telegram_ui.conversation.where import forget
-from bot.telegram_ui.handlers.common import chat_id_of, linked_vehicle, may_run, reply
+from bot.telegram_ui.handlers.common import chat_id_of, linked_vehicle, may_run
 from bot.telegram_ui.handlers.menus import show_charge_menu
 from bot.telegram_ui.handlers.running import redraw, run_action
 from bot.telegram_ui.handlers.schedule import show_schedule
 from bot.telegram_ui.keyboards import confirm_keyboard, status_keyboard
+from bot.telegram_ui.patience import Waiting
 from bot.telegram_ui.status_card import render_status, vehicle_title
 
 
 async def status_command(update: Update, context: BotContext) -> None:
     """/status: the card for the active car, with its buttons."""
     view = await context.chat_view(update)
-    status = await context.services.status.status(chat_id_of(update))
+    waiting = Waiting(update, context)
+    status = await waiting.run(context.services.status.status(chat_id_of(update)))
     text = render_status(view.tr, status, view.settings, context.now())
-    await reply(update, text, status_keyboard(view.tr, status.vehicle, status.snapshot))
+    await waiting.show(text, status_keyboard(view.tr, status.vehicle, status.snapshot))
 
 
 async def where_command(update: Update, context: BotContext) -> None:
@@ -35,7 +37,9 @@ async def where_command(update: Update, context: BotContext) -> None:
 async def _send_location(update: Update, context: BotContext, vehicle_id: int | None) -> None:
     view = await context.chat_view(update)
     chat_id = chat_id_of(update)
-    where = await context.services.status.location(chat_id, vehicle_id)
+    waiting = Waiting(update, context)
+    where = await waiting.run(context.services.status.location(chat_id, vehicle_id))
+    await waiting.forget_note()
     await context.bot.send_location(chat_id, latitude=where.point.latitude, longitude=where.point.longitude)
     title = vehicle_title(view.tr, where.vehicle.info)
     reported = where.point.reported_at
@@ -84,4 +88,4 @@ async def action_tap(update: Update, context: BotContext, payload: Callback) -> 
         temperature = view.settings.default_temperature_c if kind is ActionKind.PRECONDITION else None
         request = ActionRequest(kind, temperature_c=temperature)
         await forget(context, update)  # a menu's action button ends the menu
-        await run_action(query, context, view, vehicle, request)
+        await run_action(update, context, view, vehicle, request)

@@ -15,6 +15,7 @@ from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers import callbacks
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
+from bot.telegram_ui.patience import Waiting
 from bot.telegram_ui.smartcharge import tariff_setup
 from bot.telegram_ui.smartcharge.keyboards import (
     cancel_keyboard,
@@ -85,7 +86,7 @@ async def smart_tap(update: Update, context: BotContext, payload: Callback) -> N
             return
         if tap.verb == "r" and tap.target is not None and tap.ready_at is not None:
             goal = SmartGoalSetting(chat_id, tap.vehicle_id, tap.target, tap.ready_at)
-            shown = await port.plan_for(goal)
+            shown = await Waiting(update, context).run(port.plan_for(goal))
             rendered = render_plan(tr, shown.summary(), shown.time_zone)
             markup = plan_keyboard(tr, tap.vehicle_id, daily=False)
             await edit(query, rendered, markup)
@@ -93,12 +94,12 @@ async def smart_tap(update: Update, context: BotContext, payload: Callback) -> N
             return
         await forget(context, update)
         if tap.verb == "ok":
-            planned = await port.confirm(chat_id, tap.vehicle_id)
+            planned = await Waiting(update, context).run(port.confirm(chat_id, tap.vehicle_id))
             # Keep Cancel under the confirmation: it is how the owner gets the old schedule back.
             confirmed = render_confirmed(tr, planned, view.settings.time_zone)
             await edit(query, confirmed, cancel_keyboard(tr, tap.vehicle_id))
         elif tap.verb == "no":
-            told = await port.cancel(chat_id, tap.vehicle_id)
+            told = await Waiting(update, context).run(port.cancel(chat_id, tap.vehicle_id))
             await edit(query, text(tr, "smart.cancelled" if told else "smart.cancelled.nothing"))
         else:
             daily = tap.verb == "d1"

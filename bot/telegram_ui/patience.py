@@ -1,0 +1,120 @@
+"""A slow Renault never means silence: a "Checking with Renault…" note after 2 s, a clear stop after 30 s.
+
+`Waiting(update, context).run(work)` awaits one Renault round (a card read, a login, a schedule write...):
+if it has not finished after `Patience.notice_after`, the owner is told it is on its way (a note message,
+or a toast under a tapped button); after `Patience.give_up_after` the work is cancelled and `TooSlow`
+says so (the central error handler turns it into a message). `show()` then puts the result in the note's
+place. The waits come from `Patience.wait`, injected: tests release them, they never sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+
+if TYPE_CHECKING:  # the context holds the Patience: imported for types only, no import cycle
+    from bot.telegram_ui.context import BotContext
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class TooSlow(Exception):
+    """Renault did not answer within `Patience.give_up_after` seconds; the work was cancelled."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"no answer within {seconds:g} s")
+        self.seconds = seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Patience:
+    """How long the owner waits without a word, and without an answer; `wait` sleeps (injected in tests)."""
+
+    notice_after: float = 2.0
+    give_up_after: float = 30.0
+    wait: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep)
+
+
+class Waiting:
+    """One update's wait for Renault: the note when it is slow, then the result in its place."""
+
+    def __init__(self, update: Update, context: BotContext, *, note: bool = True) -> None:
+        self._update = update
+        self._context = context
+        self._say = note  # False where the screen already says the request is on its way
+        self._note: Message | None = None
+        self.toasted = False  # a tapped button's answer was used for the note
+
+    async def run(self, work: Awaitable[T]) -> T:
+        """Await `work`; say it is on its way after the notice time; cancel it and raise TooSlow later."""
+        patience = self._context.options.patience
+        task = asyncio.ensure_future(work)
+        try:
+            if not await _done_within(task, patience.notice_after, patience):
+                if self._say:
+                    await self._say_checking()
+                if not await _done_within(task, patience.give_up_after - patience.notice_after, patience):
+                    log.info(
+                        "no answer from Renault within %s s: the request was abandoned",
+                        patience.give_up_after,
+                    )
+                    raise TooSlow(patience.give_up_after)
+            return await task
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+        """The result: in place of the note when one was sent, else as a reply."""
+        if self._note is None:
+            return await _reply(self._update, text, markup)
+        edited = await self._note.edit_text(text, reply_markup=markup)
+        return edited if isinstance(edited, Message) else self._note
+
+    async def forget_note(self) -> None:
+        """Remove the note (the result went elsewhere, e.g. a location pin)."""
+        if self._note is not None:
+            with contextlib.suppress(BadRequest):
+                await self._note.delete()
+            self._note = None
+
+    async def _say_checking(self) -> None:
+        view = await self._context.chat_view(self._update)
+        query = self._update.callback_query
+        if query is not None:
+            try:
+                await query.answer(view.tr("slow.checking"))
+                self.toasted = True
+                return
+            except BadRequest:  # the tap was answered already: say it in the chat instead
+                log.info("a tap answered before Renault's answer: the note goes to the chat")
+        self._note = await _reply(self._update, view.tr("slow.checking"))
+
+
+async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    message = update.effective_message
+    if message is None:
+        raise ValueError("update without a message")
+    return await message.reply_text(text, reply_markup=markup)
+
+
+async def _done_within(task: asyncio.Future[Any], seconds: float, patience: Patience) -> bool:
+    timer: asyncio.Future[Any] = asyncio.ensure_future(patience.wait(max(seconds, 0.0)))
+    try:
+        await asyncio.wait([task, timer], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        timer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await timer
+    return task.done()
