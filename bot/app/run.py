@@ -35,10 +35,11 @@ from bot.poller.intervals import budget_warning
 from bot.poller.scheduler import register_poller
 from bot.poller.scheduler import run_worker as run_poller_loop
 from bot.renault.locales import LocaleOverrides
-from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_simulator, run_demo
+from bot.simulator.demo import DEMO_EMAIL, DEMO_LANGUAGE, DEMO_PASSWORD, demo_simulator, run_demo
 from bot.telegram_ui.application import BotApplication, build_application, new_bot
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import Services, UiOptions
+from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.notifier import TelegramNotifier
 
 log = logging.getLogger(__name__)
@@ -241,7 +242,8 @@ async def demo(settings: Settings) -> None:
                     finally:
                         await stop(application, running.graph)
 
-        await run_demo(start_bot)
+        # The demo's own lines come from the bot's catalogs, in the demo user's (English) language.
+        await run_demo(start_bot, texts=Translator(DEMO_LANGUAGE), language=DEMO_LANGUAGE)
 
 
 async def stop(application: BotApplication, graph: Graph) -> None:
