@@ -8,6 +8,7 @@ Drafts are kept in the database per chat (`bot.telegram_ui.schedule_drafts`), so
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
@@ -198,6 +199,23 @@ def set_mode(draft: Draft, mode: ScheduleMode) -> Draft:
     if mode is ScheduleMode.DELAYED:
         raise StaleStep("delayed charging is not offered")
     return dataclasses.replace(draft, mode=mode)
+
+
+_TYPED_TIME = re.compile(r"\s*(\d{1,2})(?:[:hH.](\d{2}))?\s*[hH]?\s*")
+
+
+def typed_start(draft: Draft, text: str) -> Draft:
+    """A start time typed while the hour or the minute is asked ('23:00', '6h45'): both at once."""
+    if draft.screen not in (Screen.HOUR, Screen.QUARTER):
+        raise StaleStep("no start time is asked")
+    match = _TYPED_TIME.fullmatch(text)
+    if match is None:
+        raise StaleStep("not a time")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if not 0 <= hour <= 23:
+        raise StaleStep("hour out of range")
+    at_hour = pick_hour(dataclasses.replace(draft, hour=None, start=None), hour)
+    return pick_quarter(at_hour, minute)
 
 
 def back(draft: Draft) -> Draft:

@@ -102,17 +102,29 @@ async def test_a_card_button_after_logout_says_how_to_link_again(tmp_path: Path)
     assert answer.text == "No car is linked to this chat: send /login to link yours."
 
 
-async def test_typed_time_in_the_schedule_editor_gets_the_editor_buttons_again(tmp_path: Path) -> None:
+async def test_typed_time_in_the_schedule_editor_is_taken_where_the_hour_is_asked(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         ann = await _linked(e2e)
         shown = await _next_answer(ann, lambda user: user.send("/schedule"))
         await ann.tap(shown, "✏️ Edit")
         await ann.wait_until(lambda u: "Save" in str(u.message(shown.message_id)), timeout=WAIT)
         editor = ann.message(shown.message_id)
-        reply = await _next_answer(ann, lambda user: user.send("23:00"))
+        early = await _next_answer(ann, lambda user: user.send("23:00"))
+        await ann.tap(shown, "➕ New program")
+        await ann.wait_until(lambda u: "tap a day" in str(u.message(shown.message_id)), timeout=WAIT)
+        day = next(
+            b.text for b in (ann.message(shown.message_id) or shown).buttons if b.text.startswith("Mon")
+        )
+        await ann.tap(shown, day)
+        await ann.wait_until(lambda u: "at which hour" in str(u.message(shown.message_id)), timeout=WAIT)
+        taken = await _next_answer(ann, lambda user: user.send("23:15"))
     assert editor is not None
-    assert "You are editing the charge schedule" in (reply.text or "")
-    assert reply.keyboard == editor.keyboard
+    # Before the hour is asked: what can be typed and when, with the editor's buttons.
+    assert (early.text or "").startswith("A start time can be typed (like 23:00 or 06:45")
+    assert early.keyboard == editor.keyboard
+    # Where the hour is asked: the typed time is the start; the editor asks the duration next.
+    assert "How long should it charge?" in (taken.text or "")
+    assert "23:15" in (taken.text or "")
 
 
 async def test_an_email_address_typed_without_login_is_not_lost(tmp_path: Path) -> None:

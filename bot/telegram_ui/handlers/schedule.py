@@ -18,7 +18,7 @@ from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView, SchedulePort
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
-from bot.telegram_ui.conversation.where import forget, remember
+from bot.telegram_ui.conversation.where import Spot, forget, remember
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
 from bot.telegram_ui.patience import Waiting
@@ -30,6 +30,7 @@ from bot.telegram_ui.schedule_editor import (
     local_programs,
     start_draft,
     to_schedule,
+    typed_start,
 )
 from bot.telegram_ui.schedule_view import editor_screen, render_schedule, viewer_keyboard
 from bot.telegram_ui.status_card import vehicle_title
@@ -153,6 +154,27 @@ async def _show_editor(
     text, markup = editor_screen(view.tr, vehicle_title(view.tr, vehicle.info), draft)
     await _show(update, f"{note}\n\n{text}" if note else text, markup, in_place=True)
     await remember(context, update, StateName.SCHEDULE_EDIT, None, vehicle_id=vehicle.vehicle_id)
+
+
+async def typed_time(update: Update, context: BotContext, view: ChatView, spot: Spot) -> None:
+    """Text in the editor: a start time where the hour or minute is asked; else what the editor expects."""
+    chat_id = chat_id_of(update)
+    vehicle = await linked_vehicle(context, chat_id, spot.focus.vehicle_id if spot.focus else None)
+    draft = None if vehicle is None else await drafts(context).get(chat_id, vehicle.vehicle_id, context.now())
+    if vehicle is None or draft is None:
+        await forget(context, update)
+        await reply(update, view.tr("schedule.expired_typed"))
+        return
+    message = update.effective_message
+    try:
+        draft = typed_start(draft, (message.text or "") if message is not None else "")
+    except StaleStep:
+        text, markup = editor_screen(view.tr, vehicle_title(view.tr, vehicle.info), draft)
+        await reply(update, f"{view.tr('schedule.typed_hint')}\n\n{text}", markup)
+        return
+    await drafts(context).put(chat_id, draft, context.now())
+    text, markup = editor_screen(view.tr, vehicle_title(view.tr, vehicle.info), draft)
+    await reply(update, text, markup)
 
 
 async def editor_buttons(
