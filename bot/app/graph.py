@@ -16,6 +16,7 @@ import httpx
 from bot.app.instruments import (
     CountingGate,
     CountingNotifier,
+    CountingOutbox,
     TimedActions,
     counted_poll,
     ticked,
@@ -44,6 +45,7 @@ from bot.persistence.update_journal import SqlUpdateJournal
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
 from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
+from bot.poller.owners import new_owner, owner_gone
 from bot.poller.scheduler import Poller, PollerSettings
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
@@ -56,7 +58,7 @@ from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
 from bot.services.notify import NotificationService, Notifier
 from bot.services.polling import PollingService, PollOutcome
-from bot.services.ports import Clock
+from bot.services.ports import Clock, NotificationLog
 from bot.services.settings import SettingsService
 from bot.services.sharing import SharingService
 from bot.services.smart_charging import SmartChargeAssistant
@@ -189,9 +191,15 @@ def build_graph(
     linking = LinkingService(
         client, stores.chats, stores.accounts, stores.vehicles, clock, challenges=stores.logins
     )
+    # One name for this process's leases: its polls and its pings' sends.
+    owner = new_owner()
+    outbox: NotificationLog = stores.outbox
     if metrics is not None:
         notifier = CountingNotifier(notifier, metrics)
-    notifications = NotificationService(stores.outbox, stores.chats, stores.states, notifier, clock)
+        outbox = CountingOutbox(outbox, metrics)
+    notifications = NotificationService(
+        outbox, stores.chats, stores.states, notifier, clock, owner=owner, owner_gone=owner_gone
+    )
     history = HistoryService(
         stores.history,
         stores.vehicles,
@@ -247,7 +255,7 @@ def build_graph(
             clock,
         ),
         costs=costs,
-        poller=_poller(stores, polling, notifications, clock, options, policy),
+        poller=_poller(stores, polling, notifications, clock, options, policy, owner),
     )
 
 
@@ -268,6 +276,7 @@ def _poller(
     clock: Clock,
     options: GraphOptions,
     policy: IntervalPolicy,
+    owner: str,
 ) -> Poller:
     async def flush() -> None:
         await notifications.flush()
@@ -279,7 +288,9 @@ def _poller(
     settings = options.poller or poller_settings(
         options.poll_concurrency, tick_seconds_for(policy), options.poll_lease_seconds
     )
-    return Poller(stores.states, poll, clock, flush=tick_end, settings=settings, batch=polling.batch)
+    return Poller(
+        stores.states, poll, clock, flush=tick_end, settings=settings, owner=owner, batch=polling.batch
+    )
 
 
 def interval_policy(options: GraphOptions) -> IntervalPolicy:

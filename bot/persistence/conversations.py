@@ -22,6 +22,7 @@ from bot.persistence.tables import (
     ActionRateRow,
     ConversationDraftRow,
     LoginConversationRow,
+    SendPauseRow,
     TelegramUpdateRow,
 )
 from bot.renault.gigya import ChallengeState
@@ -267,6 +268,7 @@ class SqlConversationPurge:
                 delete(TelegramUpdateRow).where(
                     col(TelegramUpdateRow.received_at) <= now - JOURNAL_RETENTION
                 ),
+                delete(SendPauseRow).where(col(SendPauseRow.until) <= now),
             ):
                 result = await session.execute(statement)
                 removed += int(getattr(result, "rowcount", 0) or 0)

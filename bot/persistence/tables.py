@@ -187,6 +187,19 @@ class NotificationLogRow(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16, index=True)
     sent_at: datetime | None = _when()
     reason: str | None = Field(default=None, max_length=255)
+    # The claim of the replica sending it: a lease, taken over once it expires or its owner is gone.
+    claim_owner: str | None = Field(default=None, max_length=128)
+    claim_expires_at: datetime | None = _when()
+    attempts: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+
+
+class SendPauseRow(SQLModel, table=True):
+    """Until when sends wait, for one chat (Telegram's flood control) or every chat (Telegram unreachable)."""
+
+    __tablename__ = "send_pauses"
+
+    scope: str = Field(primary_key=True, max_length=32)
+    until: datetime = _when(nullable=False, index=True)
 
 
 class BatteryReadingRow(SQLModel, table=True):

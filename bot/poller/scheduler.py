@@ -14,9 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -25,6 +22,7 @@ from typing import Any, Protocol
 
 from telegram.ext import CallbackContext, Job, JobQueue
 
+from bot.poller.owners import new_owner
 from bot.services.polling import PollOutcome
 from bot.services.ports import Clock, VehicleStateRepository
 
@@ -42,11 +40,6 @@ class LeaseStore(VehicleStateRepository, Protocol):
     async def release_many(self, owner: str, next_poll_at: Mapping[int, datetime]) -> None:
         """`release` for several vehicles at once."""
         ...
-
-
-def default_owner() -> str:
-    """A lease owner name unique to this process (host, pid and a random suffix)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +86,7 @@ class Poller:
         self.clock = clock
         self._flush = flush
         self.settings = settings or PollerSettings()
-        self.owner = owner or default_owner()
+        self.owner = owner or new_owner()
         self._semaphore = asyncio.Semaphore(self.settings.concurrency)
         self._lock = asyncio.Lock()
 
