@@ -198,7 +198,14 @@ def build_graph(
         notifier = CountingNotifier(notifier, metrics)
         outbox = CountingOutbox(outbox, metrics)
     notifications = NotificationService(
-        outbox, stores.chats, stores.states, notifier, clock, owner=owner, owner_gone=owner_gone
+        outbox,
+        stores.chats,
+        stores.states,
+        stores.vehicles,
+        notifier,
+        clock,
+        owner=owner,
+        owner_gone=owner_gone,
     )
     history = HistoryService(
         stores.history,

@@ -64,10 +64,19 @@ class CountingOutbox:
         self._metrics = metrics
 
     async def reserve(
-        self, dedup_key: str, chat_id: int, payload: dict[str, Any], deliver_at: datetime
+        self,
+        dedup_key: str,
+        chat_id: int,
+        payload: dict[str, Any],
+        deliver_at: datetime,
+        *,
+        vehicle_id: int | None = None,
+        account_id: int | None = None,
     ) -> bool:
         """Delegate."""
-        return await self._inner.reserve(dedup_key, chat_id, payload, deliver_at)
+        return await self._inner.reserve(
+            dedup_key, chat_id, payload, deliver_at, vehicle_id=vehicle_id, account_id=account_id
+        )
 
     async def pending(self, now: datetime, limit: int) -> list[OutboxEntry]:
         """Delegate."""

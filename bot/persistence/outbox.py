@@ -30,9 +30,12 @@ class SqlNotificationLog:
         chat_id: int,
         payload: dict[str, Any],
         deliver_at: datetime,
+        *,
         vehicle_id: int | None = None,
+        account_id: int | None = None,
     ) -> bool:
-        """Record a ping; False when the key exists. `vehicle_id` ties it to the car (deleted with it)."""
+        """Record a ping; False when the key exists. `vehicle_id` or `account_id` ties it to its owner: the
+        foreign key deletes it with the car or the account."""
         try:
             async with self._db.write() as session:
                 if await session.get(NotificationLogRow, dedup_key) is not None:
@@ -42,6 +45,7 @@ class SqlNotificationLog:
                         dedup_key=dedup_key,
                         chat_id=chat_id,
                         vehicle_id=vehicle_id,
+                        account_id=account_id,
                         payload=payload,
                         deliver_at=deliver_at,
                     )

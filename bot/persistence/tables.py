@@ -181,7 +181,9 @@ class NotificationLogRow(SQLModel, table=True):
 
     dedup_key: str = Field(primary_key=True, max_length=255)
     chat_id: int = _fk("chats.chat_id")
+    # The car or the account the ping is about: deleted with it (a ping names no VIN, only these ids).
     vehicle_id: int | None = _fk("vehicles.id", nullable=True)
+    account_id: int | None = _fk("accounts.id", nullable=True)
     payload: Any = _json()
     deliver_at: datetime = _when(nullable=False, index=True)
     status: str = Field(default="pending", max_length=16, index=True)

@@ -16,6 +16,7 @@ refusal drops only that ping with Telegram's reason in the log.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -125,9 +126,34 @@ _STILL_HOLDS: dict[NotificationKind, Callable[[VehicleSnapshot], bool]] = {
 }
 
 
-def outbox_key(event: Event, chat_id: int) -> str:
-    """The outbox key of one event for one chat."""
-    return f"{event.dedup_key}@{chat_id}"
+def outbox_key(event: Event, chat_id: int, vehicle_id: int | None = None) -> str:
+    """The outbox key of one event for one chat; the car is named by our id, never by its VIN."""
+    return f"{_without_vin(event.dedup_key, event, vehicle_id)}@{chat_id}"
+
+
+# What stands for the VIN in a stored payload: the outbox never holds a VIN, the vehicle row does (and the
+# outbox row is deleted with it). Restored from the vehicle when the ping is sent.
+VIN_MARK = "@vehicle@"
+
+
+def _vin_of(event: Event) -> str | None:
+    vin = getattr(event, "vin", None)
+    return vin if isinstance(vin, str) and vin else None
+
+
+def _without_vin(text: str, event: Event, vehicle_id: int | None) -> str:
+    vin = _vin_of(event)
+    if vin is None:
+        return text
+    return text.replace(vin, f"vehicle{vehicle_id}" if vehicle_id is not None else "vehicle")
+
+
+class VehicleNames(Protocol):
+    """Where a stored ping finds its car's VIN again (the vehicle repository)."""
+
+    async def vin(self, vehicle_id: int) -> str | None:
+        """The vehicle's VIN, or None when it is gone."""
+        ...
 
 
 class NotificationService:
@@ -138,6 +164,7 @@ class NotificationService:
         log_store: NotificationLog,
         chats: ChatRepository,
         states: VehicleStateRepository,
+        vehicles: VehicleNames,
         notifier: Notifier,
         clock: Clock,
         *,
@@ -148,6 +175,7 @@ class NotificationService:
         self._log = log_store
         self._chats = chats
         self._states = states
+        self._vehicles = vehicles
         self._notifier = notifier
         self._clock = clock
         self._owner = owner
@@ -155,19 +183,35 @@ class NotificationService:
         self._max_age = max_age
 
     async def enqueue(
-        self, vehicle_id: int | None, events: Sequence[Event], subscribers: Iterable[Subscriber]
+        self,
+        vehicle_id: int | None,
+        events: Sequence[Event],
+        subscribers: Iterable[Subscriber],
+        *,
+        account_id: int | None = None,
     ) -> list[OutboxEntry]:
         """Reserve the events for every active chat whose preferences want them; returns the new entries."""
         reserved: list[OutboxEntry] = []
         for subscriber in subscribers:
             wanted = [e for e in events if answers_user(e) or subscriber.preferences.wants(e.kind)]
-            reserved += await self.enqueue_for_chat(vehicle_id, subscriber.settings, wanted)
+            reserved += await self.enqueue_for_chat(
+                vehicle_id, subscriber.settings, wanted, account_id=account_id
+            )
         return reserved
 
     async def enqueue_for_chat(
-        self, vehicle_id: int | None, settings: ChatSettings, events: Sequence[Event]
+        self,
+        vehicle_id: int | None,
+        settings: ChatSettings,
+        events: Sequence[Event],
+        *,
+        account_id: int | None = None,
     ) -> list[OutboxEntry]:
-        """Reserve events already filtered for one chat (deferred to the end of its quiet hours)."""
+        """Reserve events already filtered for one chat (deferred to the end of its quiet hours).
+
+        The entry is tied to its vehicle (or, for an account's ping, its account), so deleting that deletes
+        the entry in the same transaction; neither its key nor its payload holds the VIN.
+        """
         if not settings.active or not events:
             return []
         now = self._clock()
@@ -176,8 +220,10 @@ class NotificationService:
         reserved: list[OutboxEntry] = []
         for event in events:
             payload = encode_event(event, vehicle_id=vehicle_id, deferred=quiet_end is not None)
-            key = outbox_key(event, settings.chat_id)
-            if await self._log.reserve(key, settings.chat_id, payload, deliver_at):
+            key = outbox_key(event, settings.chat_id, vehicle_id)
+            if await self._log.reserve(
+                key, settings.chat_id, payload, deliver_at, vehicle_id=vehicle_id, account_id=account_id
+            ):
                 reserved.append(OutboxEntry(key, settings.chat_id, payload, deliver_at))
         return reserved
 
@@ -232,10 +278,12 @@ class NotificationService:
             await self._log.reschedule(entry.dedup_key, quiet_end, "quiet hours")
             report.deferred += 1
             return
+        vehicle_id = entry.payload.get("vehicle_id")
+        vin = await self._vehicles.vin(vehicle_id) if isinstance(vehicle_id, int) else None
         try:
-            event = decode_event(entry.payload)
+            event = decode_event(entry.payload, vin=vin)
         except ValueError:
-            await self._drop(entry, "unreadable payload", report)
+            await self._drop(entry, "unreadable payload or vehicle gone", report)
             return
         if entry.payload.get("deferred") and not await self._holds(entry, event):
             await self._drop(entry, "no longer holds", report)
@@ -310,13 +358,24 @@ _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def encode_event(event: Event, *, vehicle_id: int | None, deferred: bool = False) -> dict[str, Any]:
-    """The outbox payload of an event: the event as JSON, its vehicle, and whether quiet hours deferred it."""
-    return {"event": event_to_json(event), "vehicle_id": vehicle_id, "deferred": deferred}
+    """The outbox payload of an event: the event as JSON with its VIN left out (`VIN_MARK` stands for it
+    wherever it appeared), its vehicle, and whether quiet hours deferred it."""
+    encoded = event_to_json(event)
+    vin = _vin_of(event)
+    if vin is not None:
+        encoded = json.loads(json.dumps(encoded).replace(vin, VIN_MARK))
+    return {"event": encoded, "vehicle_id": vehicle_id, "deferred": deferred}
 
 
-def decode_event(payload: dict[str, Any]) -> Event:
-    """Rebuild the event of an outbox payload; raises ValueError when it cannot be read."""
+def decode_event(payload: dict[str, Any], *, vin: str | None = None) -> Event:
+    """Rebuild the event of an outbox payload, with the vehicle's `vin` where the payload left it out;
+    raises ValueError when it cannot be read (or names a vehicle that is gone)."""
     raw = payload.get("event")
     if not isinstance(raw, dict):
         raise ValueError("outbox payload without an event")
+    text = json.dumps(raw)
+    if VIN_MARK in text:
+        if vin is None:
+            raise ValueError("outbox event of a vehicle that is gone")
+        raw = json.loads(text.replace(VIN_MARK, vin))
     return event_from_json(raw)  # CodecError is a ValueError

@@ -226,9 +226,17 @@ class NotificationLog(Protocol):
     """Outbox of pings across restarts and replicas: reserved once, claimed with a lease, sent."""
 
     async def reserve(
-        self, dedup_key: str, chat_id: int, payload: dict[str, Any], deliver_at: datetime
+        self,
+        dedup_key: str,
+        chat_id: int,
+        payload: dict[str, Any],
+        deliver_at: datetime,
+        *,
+        vehicle_id: int | None = None,
+        account_id: int | None = None,
     ) -> bool:
-        """Record a ping to send; False when this key was already reserved (nothing is recorded)."""
+        """Record a ping to send, owned by its vehicle or account (deleted with it); False when this key was
+        already reserved (nothing is recorded)."""
         ...
 
     async def pending(self, now: datetime, limit: int) -> list[OutboxEntry]:

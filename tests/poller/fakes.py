@@ -41,7 +41,14 @@ class FakeNotificationLog:
         self.stored_pauses: dict[str, datetime] = {}
 
     async def reserve(
-        self, dedup_key: str, chat_id: int, payload: dict[str, Any], deliver_at: datetime
+        self,
+        dedup_key: str,
+        chat_id: int,
+        payload: dict[str, Any],
+        deliver_at: datetime,
+        *,
+        vehicle_id: int | None = None,
+        account_id: int | None = None,
     ) -> bool:
         if dedup_key in self.rows:
             return False
@@ -256,6 +263,10 @@ class FakeVehicles:
 
     async def get(self, vehicle_id: int) -> StoredVehicle | None:
         return self.vehicles.get(vehicle_id)
+
+    async def vin(self, vehicle_id: int) -> str | None:
+        vehicle = self.vehicles.get(vehicle_id)
+        return None if vehicle is None else vehicle.info.vin
 
     async def get_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicle]:
         return {vid: self.vehicles[vid] for vid in vehicle_ids if vid in self.vehicles}

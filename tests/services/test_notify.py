@@ -21,16 +21,18 @@ from bot.services.notify import (
     encode_event,
     quiet_until,
 )
-from tests.poller.fakes import FakeChats, FakeNotificationLog, FakeStates, RecordingNotifier
+from tests.poller.fakes import FakeChats, FakeNotificationLog, FakeStates, FakeVehicles, RecordingNotifier
 from tests.support.clock import FakeClock
+
+VIN = "VF1TEST0000000001"  # FakeVehicles' VIN of vehicle 1
 
 
 def _event(kind: NotificationKind, at: datetime, level: int = 80) -> Event:
     if kind is NotificationKind.PLUGGED:
-        return Plugged("VF1VIN", at, level)
+        return Plugged(VIN, at, level)
     if kind is NotificationKind.LOW_BATTERY:
-        return LowBattery("VF1VIN", at, level, threshold=20)
-    return ChargeComplete("VF1VIN", at, level, start_level=20)
+        return LowBattery(VIN, at, level, threshold=20)
+    return ChargeComplete(VIN, at, level, start_level=20)
 
 
 def _sub(chat: ChatSettings, *off: NotificationKind) -> Subscriber:
@@ -46,6 +48,8 @@ class Stack:
         self.log = FakeNotificationLog()
         self.chats = FakeChats(*chats)
         self.states = FakeStates()
+        self.vehicles = FakeVehicles()
+        self.vehicles.add(1, account_id=1)
         self.notifier = RecordingNotifier()
         self.replicas = 0
         self.service = self.new_service()
@@ -57,6 +61,7 @@ class Stack:
             self.log,
             self.chats,
             self.states,
+            self.vehicles,
             self.notifier,
             self.clock,
             owner=f"replica-{self.replicas}",
@@ -70,8 +75,15 @@ class Stack:
 def test_event_payload_round_trips_through_json() -> None:
     event = _event(NotificationKind.LOW_BATTERY, datetime(2026, 1, 1, tzinfo=UTC), 15)
     payload = encode_event(event, vehicle_id=3)
-    assert decode_event(json.loads(json.dumps(payload))) == event
+    assert decode_event(json.loads(json.dumps(payload)), vin=VIN) == event
     assert payload["vehicle_id"] == 3
+    assert VIN not in json.dumps(payload)  # the outbox never holds a VIN: the vehicle row does
+
+
+def test_an_event_of_a_vehicle_that_is_gone_cannot_be_read() -> None:
+    payload = encode_event(_event(NotificationKind.PLUGGED, datetime(2026, 1, 1, tzinfo=UTC)), vehicle_id=3)
+    with pytest.raises(ValueError, match="gone"):
+        decode_event(payload)
 
 
 def test_corrupt_payload_is_reported_as_unreadable() -> None:

@@ -5,8 +5,8 @@ failed), so every replica waits.
 The old claims (`<key>#claim` rows, never released) are deleted: a ping whose sender died with the claim is
 pending again and is sent (at-least-once), instead of never.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-10
 """
 
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
