@@ -91,3 +91,19 @@ async def test_replicas_benchmark_prints_updates_per_second_and_latency(
     out = capsys.readouterr().out
     for label in ("1 replica(s), 3 chats", "2 replica(s), 3 chats", "/status warm:", "scaling 1 -> 2"):
         assert label in out
+
+
+def test_transport_benchmark_prints_each_transport_with_and_without_no_proxy(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    code = runner.run_step(
+        runner.Step(
+            "transport",
+            ("bench.transport", "--requests", "20", "--in-flight", "4", "--latency-ms", "0", "--rounds", "1"),
+        )
+    )
+    out = capfd.readouterr().out
+    assert code == 0
+    for transport in ("aiohttp", "httpx", "lean"):
+        assert f"{transport:8} no proxy variable" in out
+        assert f"{transport:8} NO_PROXY=127.0.0.1,localhost" in out

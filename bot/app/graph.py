@@ -37,6 +37,7 @@ from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.invites import SqlInviteRepository
+from bot.persistence.limits import SqlAttemptStore
 from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.smartcharge import SqlSmartChargeStore
@@ -56,6 +57,7 @@ from bot.services.costs import CostService
 from bot.services.gateway import RenaultGateway
 from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
+from bot.services.login_limits import LoginLimiter, LoginLimits
 from bot.services.notify import NotificationService, Notifier
 from bot.services.polling import PollingService, PollOutcome
 from bot.services.ports import Clock, NotificationLog
@@ -89,6 +91,7 @@ class Stores:
     rates: SqlActionRates
     journal: SqlUpdateJournal
     conversation_purge: SqlConversationPurge
+    attempts: SqlAttemptStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,7 @@ class GraphOptions:
     metrics: BotMetrics | None = None
     # Updates handled at once per process: each holds one connection of the update journal's lock pool.
     concurrent_updates: int = 16
+    login_limits: LoginLimits | None = None  # None: the documented defaults (SECURITY.md, "Limits")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +153,7 @@ def build_stores(db: Database, cipher: CredentialCipher, clock: Clock, *, concur
         rates=SqlActionRates(db),
         journal=SqlUpdateJournal(db, clock, lock_pool_size=concurrent_updates),
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
+        attempts=SqlAttemptStore(db),
     )
 
 
@@ -188,8 +193,20 @@ def build_graph(
         gate=_gate(stores, clock, options),
     )
     gateway = RenaultGateway(client, stores.accounts, stores.vehicles, clock)
+    limiter = LoginLimiter(
+        stores.attempts,
+        clock,
+        email_key=lambda email: cipher.keyed_digest("login-attempts", email),
+        limits=options.login_limits,
+    )
     linking = LinkingService(
-        client, stores.chats, stores.accounts, stores.vehicles, clock, challenges=stores.logins
+        client,
+        stores.chats,
+        stores.accounts,
+        stores.vehicles,
+        clock,
+        challenges=stores.logins,
+        limiter=limiter,
     )
     # One name for this process's leases: its polls and its pings' sends.
     owner = new_owner()

@@ -1,14 +1,24 @@
-"""The one shared HTTP client for Renault and the tariff sources, and the transport it runs on."""
+"""The one HTTP transport of the bot: httpx on aiohttp, for Renault, the tariff sources and Telegram.
+
+Why aiohttp under httpx: httpx's own transport (httpcore) re-examines every pooled connection on every
+request; with a hundred polls in flight that bookkeeping cost more CPU than the rest of a poll
+(`python -m bench.transport` measures the transports side by side). `httpx_aiohttp.HttpxAiohttpClient` is an
+`httpx.AsyncClient` whose transports are aiohttp's, so everything above the transport (URLs, headers,
+timeouts, event hooks, the simulator's in-process transport in tests) stays httpx.
+
+Proxies: with no explicit transport, httpx reads HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY and mounts
+one aiohttp transport per proxy (aiohttp does the proxying, CONNECT for https); hosts that NO_PROXY names
+go straight through the default aiohttp transport. python-telegram-bot's requests use the same client class
+(`bot/telegram_ui/request.py`).
+"""
 
 from __future__ import annotations
 
-from urllib.request import getproxies
-
 import httpx
+from httpx_aiohttp import HttpxAiohttpClient
 
 from bot.observability.http_metrics import response_hook
 from bot.observability.metrics import BotMetrics
-from bot.renault.http11 import LeanTransport
 
 HTTP_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 MAX_CONNECTIONS = 200
@@ -20,13 +30,5 @@ def new_http_client(
     """The one shared HTTP client (Renault, tariffs); tests and the demo pass the simulator's transport."""
     limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=50)
     hooks = {"response": [response_hook(metrics)]} if metrics is not None else {}
-    return httpx.AsyncClient(
-        transport=transport or default_transport(), timeout=HTTP_TIMEOUT, limits=limits, event_hooks=hooks
-    )
-
-
-def default_transport() -> httpx.AsyncBaseTransport | None:
-    """The lean transport, or None (httpx's own) when the environment configures a proxy."""
-    # httpx's own transport costs more CPU per request than the rest of a poll (see bot.renault.http11), but
-    # it is the one that honours HTTP(S)_PROXY.
-    return None if getproxies() else LeanTransport(MAX_CONNECTIONS)
+    # trust_env (httpx's default) makes the proxy variables count; an explicit transport ignores them.
+    return HttpxAiohttpClient(transport=transport, timeout=HTTP_TIMEOUT, limits=limits, event_hooks=hooks)

@@ -18,10 +18,12 @@ from sqlmodel import col
 
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
+from bot.persistence.limits import expired_attempts
 from bot.persistence.outbox import PENDING
 from bot.persistence.tables import (
     ActionRateRow,
     ConversationDraftRow,
+    LoginAttemptRow,
     LoginConversationRow,
     NotificationLogRow,
     SendPauseRow,
@@ -255,8 +257,8 @@ async def forget_chat_conversations(db: Database, chat_id: int) -> None:
 
 
 class SqlConversationPurge:
-    """ConversationPurge: expired logins and drafts, stale rates, journal entries older than a day, ended
-    send pauses and pings finished a week ago."""
+    """ConversationPurge: expired logins and drafts, stale rates, journal entries older than a day,
+    attempt counters nobody touched for two days, ended send pauses and pings finished a week ago."""
 
     def __init__(self, db: Database, rate_interval: timedelta) -> None:
         self._db = db
@@ -273,6 +275,7 @@ class SqlConversationPurge:
                 delete(TelegramUpdateRow).where(
                     col(TelegramUpdateRow.received_at) <= now - JOURNAL_RETENTION
                 ),
+                delete(LoginAttemptRow).where(expired_attempts(now)),
                 delete(SendPauseRow).where(col(SendPauseRow.until) <= now),
                 delete(NotificationLogRow).where(
                     col(NotificationLogRow.status) != PENDING,

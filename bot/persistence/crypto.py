@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_SETTING = "CREDENTIALS_KEY"
 
@@ -21,12 +27,18 @@ def generate_key() -> str:
 
 
 class CredentialCipher:
-    """Encrypts with the first key and decrypts with any key; never shows keys in its repr."""
+    """Encrypts with the first key and decrypts with any key; never shows keys in its repr.
 
-    def __init__(self, keys: list[Fernet]) -> None:
+    It also gives keyed hashes (`keyed_digest`) for values the database must be able to match but must not
+    hold in clear, such as the e-mail a login-attempt counter is about.
+    """
+
+    def __init__(self, keys: list[Fernet], primary_key: bytes) -> None:
         if not keys:
             raise CredentialKeyError(f"{KEY_SETTING} holds no key")
         self._primary = keys[0]
+        # HMAC keys are derived from the first key, one per purpose, never the key itself (HKDF, RFC 5869).
+        self._digest_seed = primary_key
         self._all = MultiFernet(keys)
         self.key_count = len(keys)
 
@@ -43,17 +55,28 @@ class CredentialCipher:
                 f"Run `python -m bot keygen` and put the printed key in {KEY_SETTING}."
             )
         keys: list[Fernet] = []
+        raw: list[bytes] = []
         for position, part in enumerate(parts, start=1):
             if not part:
                 raise CredentialKeyError(f"{KEY_SETTING} is malformed: key {position} is empty")
             try:
                 keys.append(Fernet(part.encode("ascii")))
+                raw.append(base64.urlsafe_b64decode(part.encode("ascii")))
             except (ValueError, UnicodeEncodeError):
                 raise CredentialKeyError(
                     f"{KEY_SETTING} is malformed: key {position} is not a Fernet key "
                     "(32 url-safe base64-encoded bytes, as printed by `python -m bot keygen`)"
                 ) from None
-        return cls(keys)
+        return cls(keys, raw[0])
+
+    def keyed_digest(self, purpose: str, value: str) -> str:
+        """A stable keyed hash of `value` (HMAC-SHA256, key derived for `purpose`), as 32 hex digits.
+
+        It changes when the first key changes (after `rotate-key` counters keyed by it start afresh).
+        """
+        derive = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"digest:{purpose}".encode())
+        key = derive.derive(self._digest_seed)
+        return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
     def encrypt(self, plaintext: str) -> str:
         """Encrypt with the first key."""

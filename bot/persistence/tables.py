@@ -392,6 +392,21 @@ class ActionRateRow(SQLModel, table=True):
     last_action_at: datetime = _when(nullable=False, index=True)
 
 
+class LoginAttemptRow(SQLModel, table=True):
+    """A login or code attempt counter: a user's, a target e-mail's (by keyed hash only) or the bot's."""
+
+    __tablename__ = "login_attempts"
+
+    # `password:user:<chat id>`, `code:email:<keyed hash of the e-mail>`, `password:all` (never an address).
+    key: str = Field(sa_column=sa.Column(sa.String(96), primary_key=True))
+    window_start: datetime | None = _when()
+    attempts: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False))
+    strikes: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False))
+    blocked_until: datetime | None = _when()
+    # The purge drops counters untouched for a while and no longer locked (bot.persistence.limits).
+    updated_at: datetime = _when(nullable=False, index=True)
+
+
 class TelegramUpdateRow(SQLModel, table=True):
     """A Telegram update seen by some replica: its arrival (dedupe) and when it was handled (ordering)."""
 

@@ -33,6 +33,14 @@ class InvalidCredentials(AuthenticationError):
     """Wrong e-mail/password, or an outdated Gigya API key (403042)."""
 
 
+class AccountLocked(AuthenticationError):
+    """Gigya temporarily locked the account after too many failed logins (403120)."""
+
+
+class CaptchaRequired(AuthenticationError):
+    """Gigya wants a captcha before it accepts this login (401020, 401021, 400021)."""
+
+
 class CredentialsExpired(AuthenticationError):
     """The stored login token is no longer valid (403005/403013): log in again."""
 
@@ -149,6 +157,10 @@ KAMEREON_ERRORS: Mapping[str, type[RenaultError]] = MappingProxyType(
 GIGYA_ERRORS: Mapping[int, type[RenaultError]] = MappingProxyType(
     {
         403042: InvalidCredentials,
+        403120: AccountLocked,
+        401020: CaptchaRequired,
+        401021: CaptchaRequired,
+        400021: CaptchaRequired,
         403005: CredentialsExpired,
         403013: CredentialsExpired,
         403007: UpstreamUnavailable,  # server-side permission incident (Aug 2020), transient

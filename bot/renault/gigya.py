@@ -13,7 +13,9 @@ import httpx
 
 from bot.renault.credentials import DeviceIds, RenaultCredentials
 from bot.renault.errors import (
+    AccountLocked,
     AuthenticationError,
+    CaptchaRequired,
     TwoFactorCodeExpired,
     TwoFactorCodeInvalid,
     TwoFactorUnavailable,
@@ -260,6 +262,9 @@ class Gigya:
                 },
                 ch.device,
             )
+        except (AccountLocked, CaptchaRequired):
+            ch.used = True
+            raise  # the login must end with its own message, not as an expired code
         except AuthenticationError as exc:
             # Any other Gigya refusal here (stale assertion, regToken) cannot be fixed by retrying.
             ch.used = True

@@ -35,6 +35,27 @@ class CodeExpired(ServiceError):
     """The two-factor challenge expired; the login must start again."""
 
 
+class TooManyAttempts(ServiceError):
+    """Too many login (`kind` 'password') or code ('code') attempts: refused without asking Renault.
+
+    `scope` says whose limit: the user's ('user'), the target account's ('email') or the bot's ('all').
+    """
+
+    def __init__(self, kind: str, scope: str, retry_at: datetime) -> None:
+        super().__init__(f"too many {kind} attempts ({scope})")
+        self.kind = kind
+        self.scope = scope
+        self.retry_at = retry_at
+
+
+class LoginLocked(ServiceError):
+    """Renault temporarily locked the account after too many failed logins: the login ends."""
+
+
+class LoginNeedsCaptcha(ServiceError):
+    """Renault wants a captcha for this login, which a chat cannot show: the login ends."""
+
+
 class NeedsLogin(ServiceError):
     """The stored credentials no longer work (expired, revoked or unreadable): log in again."""
 

@@ -14,7 +14,16 @@ from bot.renault.errors import RenaultError
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
 from bot.services.access import authorize
 from bot.services.conversation_ports import LOGIN_TTL, ChallengeStore, PendingChallenge
-from bot.services.errors import AlreadyLinked, CodeExpired, NotLinked, NotPermitted
+from bot.services.errors import (
+    AlreadyLinked,
+    CodeExpired,
+    LoginLocked,
+    LoginNeedsCaptcha,
+    NotLinked,
+    NotPermitted,
+    ServiceError,
+)
+from bot.services.login_limits import Admission, AttemptKind, LoginLimiter
 from bot.services.ports import AccountRepository, ChatRepository, Clock, VehicleRepository
 from bot.services.translate import translate
 from bot.services.views import CodeNeeded, LinkedVehicle, LinkResult
@@ -36,6 +45,7 @@ class LinkingService:
         vehicles: VehicleRepository,
         clock: Clock,
         challenges: ChallengeStore,
+        limiter: LoginLimiter,
     ) -> None:
         self._client = client
         self._chats = chats
@@ -44,14 +54,21 @@ class LinkingService:
         self._clock = clock
         # Pending challenges live in the database, so the code may reach any replica, even after a restart.
         self._challenges = challenges
+        # Every password and code attempt is counted before Renault is asked (bot.services.login_limits).
+        self._limiter = limiter
 
     async def begin(self, chat_id: int, locale: str, email: str, password: str) -> LinkResult | CodeNeeded:
-        """Log in to Renault; link at once, or hand back a `CodeNeeded` when Renault e-mailed a code."""
+        """Log in to Renault; link at once, or hand back a `CodeNeeded` when Renault e-mailed a code.
+
+        Raises `TooManyAttempts` without asking Renault when a login limit is reached.
+        """
+        admission = await self._limiter.admit(AttemptKind.PASSWORD, chat_id, email)
         device = await self._known_device(chat_id)
         try:
             outcome = await self._client.login(locale, email, password, device=device)
         except RenaultError as exc:
-            raise translate(exc, self._clock()) from None
+            raise await self._settled(admission, translate(exc, self._clock())) from None
+        await self._limiter.settle(admission, None)  # the right password: not a guess
         if isinstance(outcome, TwoFactorChallenge):
             challenge_id = secrets.token_urlsafe(12)
             expires = self._clock() + CHALLENGE_TTL
@@ -62,7 +79,7 @@ class LinkingService:
         return await self._link(chat_id, locale, email, outcome)
 
     async def submit_code(self, chat_id: int, pending: CodeNeeded, code: str) -> LinkResult:
-        """Finish a two-factor login with the e-mailed code; a wrong code may be retried.
+        """Finish a two-factor login with the e-mailed code; a wrong code may be retried (within the limits).
 
         Only the chat that started the login can finish it: the challenge is looked up by this chat and
         must carry the id the chat was given; anything else (expired, another chat's) is `CodeExpired`.
@@ -73,14 +90,16 @@ class LinkingService:
         if entry.expires_at <= self._clock():
             await self._challenges.drop_challenge(chat_id, entry.challenge_id)
             raise CodeExpired()
+        admission = await self._limiter.admit(AttemptKind.CODE, chat_id, entry.state.email)
         challenge = self._client.restore_challenge(entry.state)
         try:
             outcome = await self._client.complete_two_factor(challenge, code.strip())
         except RenaultError as exc:
-            error = translate(exc, self._clock())
-            if isinstance(error, CodeExpired):
+            error = await self._settled(admission, translate(exc, self._clock()))
+            if isinstance(error, CodeExpired | LoginLocked | LoginNeedsCaptcha):
                 await self._challenges.drop_challenge(chat_id, entry.challenge_id)
             raise error from None
+        await self._limiter.settle(admission, None)
         await self._challenges.drop_challenge(chat_id, entry.challenge_id)
         return await self._link(chat_id, entry.state.locale, entry.state.email, outcome)
 
@@ -125,6 +144,10 @@ class LinkingService:
         """Drop the chat's login in progress and its challenge (at logout nothing of it outlives the link)."""
         await self._challenges.forget_chat(chat_id)
 
+    async def _settled(self, admission: Admission, error: ServiceError) -> ServiceError:
+        await self._limiter.settle(admission, error)
+        return error
+
     async def _link(self, chat_id: int, locale: str, email: str, outcome: LoginResult) -> LinkResult:
         credentials = outcome.credentials
         account = self._client.account(credentials, account_key=f"login-{chat_id}")
@@ -147,7 +170,8 @@ class LinkingService:
             for v in found
         ]
         account_id, vehicle_ids = await self._store(chat_id, locale, email, account_secrets, new_vehicles)
-        for vehicle_id, vehicle in zip(vehicle_ids, new_vehicles, strict=True):
+        # A new login to an account the chat already has refreshes its credentials and adds no vehicle.
+        for vehicle_id, vehicle in zip(vehicle_ids, new_vehicles if vehicle_ids else [], strict=True):
             supported = capabilities_for(vehicle.info.model_code).supported
             await self._vehicles.set_capabilities(vehicle_id, Capabilities(frozenset(supported)))
         visible = [v for v in await self._vehicles.vehicles_for_chat(chat_id) if v.account_id == account_id]

@@ -18,6 +18,8 @@ _SIMPLE: tuple[tuple[type[renault.RenaultError], Callable[[], service.ServiceErr
     (renault.TwoFactorCodeInvalid, service.CodeRejected),
     (renault.TwoFactorCodeExpired, service.CodeExpired),
     (renault.InvalidCredentials, service.LoginRejected),
+    (renault.AccountLocked, service.LoginLocked),
+    (renault.CaptchaRequired, service.LoginNeedsCaptcha),
     (renault.CredentialsExpired, service.NeedsLogin),
     (renault.PrivacyModeOn, service.PrivacyMode),
     (renault.ActionInProgress, service.ActionBusy),

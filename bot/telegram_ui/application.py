@@ -22,6 +22,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.telegram_ui import history_handlers
+from bot.telegram_ui import request as request_factory
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import BotApplication, BotContext, BotData, Services, UiOptions
 from bot.telegram_ui.costs import handlers as cost_handlers
@@ -66,13 +67,18 @@ def new_bot(
     get_updates_request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> ExtBot[Any]:
-    """The Telegram bot every message goes out through (the front-end's and the notifier's)."""
+    """The Telegram bot every message goes out through (the front-end's and the notifier's).
+
+    Its requests run on httpx-aiohttp (`bot/telegram_ui/request.py`) unless the caller gives its own.
+    """
     return ExtBot(
         token,
         base_url=base_url,
         base_file_url=base_file_url,
-        request=request,
-        get_updates_request=get_updates_request,
+        request=request if request is not None else request_factory.send_request(),
+        get_updates_request=(
+            get_updates_request if get_updates_request is not None else request_factory.get_updates_request()
+        ),
         rate_limiter=rate_limiter if rate_limiter is not None else AIORateLimiter(max_retries=1),
     )
 

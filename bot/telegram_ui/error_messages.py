@@ -32,6 +32,8 @@ ERROR_KEYS: dict[type[errors.ServiceError], str] = {
     errors.PrivacyMode: "error.privacy_mode",
     errors.TooManyActions: "error.too_many_actions",
     errors.InvalidInput: "error.invalid_input",
+    errors.LoginLocked: "error.login_locked",
+    errors.LoginNeedsCaptcha: "error.login_captcha",
 }
 
 
@@ -39,6 +41,9 @@ def describe(tr: Translator, error: errors.ServiceError, now: datetime) -> str:
     """The user-facing message for a service error, in the chat's language."""
     if isinstance(error, errors.RenaultBusy) and error.retry_at is not None:
         return tr("error.renault_busy", minutes=fmt.minutes_until(error.retry_at, now))
+    if isinstance(error, errors.TooManyAttempts):
+        wait = fmt.duration(tr, fmt.minutes_until(error.retry_at, now))
+        return tr(f"error.attempts.{error.kind}.{error.scope}", wait=wait)
     if isinstance(error, errors.TooManyActions):
         return tr("error.too_many_actions", seconds=max(1, round(error.retry_in_seconds)))
     if isinstance(error, errors.InvalidInput):

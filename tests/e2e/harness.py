@@ -86,6 +86,12 @@ class E2E:
         await self._stack.aclose()
         self._stack = AsyncExitStack()
 
+    async def core_login_step(self, chat_id: int) -> str | None:
+        """The step of the chat's stored /login conversation (None when no login is running)."""
+        assert self.core is not None
+        draft = await self.core.stores.logins.load(chat_id)
+        return None if draft is None else draft.step.value
+
     async def restart(self) -> None:
         """A new process on the same database and key."""
         await self.stop()

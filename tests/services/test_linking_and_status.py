@@ -219,3 +219,12 @@ async def test_users_commands_spend_the_same_hourly_budget_as_polling(tmp_path: 
         stack.clock.advance(hours=1, minutes=1)
         third = await stack.graph.status.status(CHAT, vehicle_id, refresh=True)
         assert third.stale_reason is None
+
+
+async def test_logging_in_again_to_the_linked_account_refreshes_it_without_an_error(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        first = await _linked(stack)
+        again = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
+        assert isinstance(again, LinkResult)
+        assert again.account_id == first.account_id
+        assert [v.vehicle_id for v in again.vehicles] == [v.vehicle_id for v in first.vehicles]

@@ -40,6 +40,10 @@ class SimAccount:
     trusted_gmids: set[str] = field(default_factory=set, repr=False)
     one_time_gmids: set[str] = field(default_factory=set, repr=False)
     last_code: str | None = field(default=None, repr=False)
+    # Gigya's own defences (§2.6): failed logins since the last success, a temporary lock, a captcha demand.
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    captcha_required: bool = False
 
     @property
     def country(self) -> str:

@@ -51,8 +51,18 @@ class GigyaService:
     """Answers the Gigya methods exactly as the real service does (HTTP 200, errors in the body)."""
 
     def __init__(
-        self, store: AccountStore, jwts: JwtMinter, api_keys: frozenset[str], seed: int | None
+        self,
+        store: AccountStore,
+        jwts: JwtMinter,
+        api_keys: frozenset[str],
+        seed: int | None,
+        *,
+        lockout_after: int | None = None,
+        lockout_for: timedelta = timedelta(minutes=30),
     ) -> None:
+        # Gigya locks an account after this many failed logins in a row (a site setting; None: never).
+        self.lockout_after = lockout_after
+        self.lockout_for = lockout_for
         self._store = store
         self._jwts = jwts
         self._api_keys = api_keys
@@ -86,10 +96,20 @@ class GigyaService:
 
     def _login(self, params: dict[str, str], cookies: dict[str, str], now: datetime) -> httpx.Response:
         account = self._store.find(params.get("loginID", ""))
+        if account is not None and account.locked_until is not None and account.locked_until > now:
+            # Locked: refused whatever the password, so a guess learns nothing (§2.6).
+            details = "Account temporarily locked out"
+            return gigya_response(gigya_error(now, 403120, "Account temporarily locked out", details))
+        if account is not None and account.captcha_required:
+            details = "Captcha verification required"
+            return gigya_response(gigya_error(now, 401020, "Login Failed Captcha Required", details))
         if account is None or not secrets.compare_digest(
             account.password.encode(), params.get("password", "").encode()
         ):
+            if account is not None:
+                self._failed(account, now)
             return gigya_response(gigya_error(now, 403042, "Invalid LoginID", "invalid loginID or password"))
+        account.failed_logins = 0
         gmid = cookies.get("gmid")
         if account.two_factor and not self._device_trusted(account, gmid):
             return self._challenge(account, gmid, now)
@@ -98,6 +118,12 @@ class GigyaService:
         return gigya_response(
             gigya_body(now, UID=account.uid, profile={"email": account.email}, sessionInfo=session)
         )
+
+    def _failed(self, account: SimAccount, now: datetime) -> None:
+        account.failed_logins += 1
+        if self.lockout_after is not None and account.failed_logins >= self.lockout_after:
+            account.locked_until = now + self.lockout_for
+            account.failed_logins = 0
 
     def _device_trusted(self, account: SimAccount, gmid: str | None) -> bool:
         if gmid is None:

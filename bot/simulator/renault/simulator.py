@@ -52,11 +52,14 @@ class RenaultSimulator:
         seed: int | None = None,
         keep_records: int | None = 100_000,
         quota_per_hour: int | None = None,
+        gigya_lockout_after: int | None = None,
     ) -> None:
         self._clock = clock
         self.store = AccountStore()
         self._jwts = JwtMinter()
-        self.gigya = GigyaService(self.store, self._jwts, frozenset(gigya_api_keys), seed)
+        self.gigya = GigyaService(
+            self.store, self._jwts, frozenset(gigya_api_keys), seed, lockout_after=gigya_lockout_after
+        )
         self.kamereon = KamereonService(self.store, self._jwts, kamereon_api_key)
         self.latency_s = latency_s  # real sleep per request: for loopback benchmarks only
         self.faults: list[FaultRule] = []
@@ -155,6 +158,10 @@ class RenaultSimulator:
     def revoke_login_tokens(self, email: str) -> int:
         """Invalidate every Gigya login token of the account (getJWT then answers 403005)."""
         return self.store.revoke_login_tokens(self.account(email))
+
+    def require_captcha(self, email: str, required: bool = True) -> None:
+        """Make Gigya answer the account's logins with 401020 (captcha required), or stop doing so."""
+        self.account(email).captcha_required = required
 
     def last_two_factor_code(self, email: str) -> str:
         """The code the last verification e-mail contained."""

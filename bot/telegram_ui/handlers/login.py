@@ -21,7 +21,15 @@ from telegram import Update
 
 from bot.renault.locales import LOCALES
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
-from bot.services.errors import AlreadyLinked, CodeExpired, CodeRejected, LoginRejected
+from bot.services.errors import (
+    AlreadyLinked,
+    CodeExpired,
+    CodeRejected,
+    LoginLocked,
+    LoginNeedsCaptcha,
+    LoginRejected,
+    TooManyAttempts,
+)
 from bot.services.views import CodeNeeded, LinkResult
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
@@ -36,6 +44,9 @@ log = logging.getLogger(__name__)
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,24}")
 # Steps whose answer is a secret: the message is deleted even when the conversation is gone.
 _SECRET_STEPS = frozenset({LoginStep.PASSWORD, LoginStep.CODE})
+# Answers after which the login cannot go on: a limit reached (its lock outlasts the login), Renault's own
+# lock or captcha, an account linked elsewhere. The message says what to do and when.
+_ENDS_LOGIN = (AlreadyLinked, TooManyAttempts, LoginLocked, LoginNeedsCaptcha)
 
 
 def _locale_keyboard(default: str) -> Any:
@@ -163,7 +174,7 @@ async def _got_password(
         await _save(context, draft, LoginStep.PASSWORD)
         await reply(update, view.tr("login.password_rejected"))
         return
-    except AlreadyLinked as error:
+    except _ENDS_LOGIN as error:
         await _end(context, draft)
         await reply(update, describe(view.tr, error, context.now()))
         return
@@ -194,8 +205,8 @@ async def _got_code(
     except CodeRejected as error:
         await reply(update, describe(view.tr, error, context.now()))
         return
-    except (CodeExpired, AlreadyLinked) as error:
-        # submit_code has already dropped the challenge (or it was not this login's): only the row is left.
+    except (CodeExpired, *_ENDS_LOGIN) as error:
+        # The login is over: the row goes, with any challenge submit_code left (a limit refused the code).
         await context.services.logins.drop(draft.chat_id)
         await reply(update, describe(view.tr, error, context.now()))
         return

@@ -13,7 +13,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Final
 
-from bot.telegram_ui.i18n import costs, de, en, fr, history, locales, schedule, sharing, smartcharge
+from bot.telegram_ui.i18n import (
+    costs,
+    de,
+    en,
+    fr,
+    history,
+    limits,
+    locales,
+    schedule,
+    sharing,
+    smartcharge,
+)
 
 DEFAULT_LANGUAGE: Final = "en"
 
@@ -27,6 +38,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **history.HISTORY_MESSAGES[language],
         **sharing.SHARING_MESSAGES[language],
         **costs.CATALOGS[language],
+        **limits.CATALOGS[language],
     }
 
 

@@ -1,8 +1,8 @@
 """The stored state says how the last read of the car went: its health (ok, Renault down, quota, needs
 login, failed), when, and when a read last succeeded, so /status serves the stored truth.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-10
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,6 @@
-"""A lean HTTP/1.1 transport for httpx: asyncio streams, h11 for the protocol, an O(1) keep-alive pool.
+"""The bot's former lean HTTP/1.1 transport (h11 on asyncio streams), kept only as a reference for
+`python -m bench.transport`: the bot now runs on httpx-aiohttp (bot/app/http.py), which costs about the
+same CPU per request and honours proxies.
 
 Why not httpx's default transport: for every request, httpcore's pool re-examines each pooled connection
 (a socket poll and several wrapper layers per connection), and anyio wraps every read and write. With the
@@ -7,8 +9,7 @@ request takes an idle connection for its host from a list (or opens one), writes
 the answer with h11, which does all the HTTP parsing and framing. httpx keeps doing everything above the
 transport (URLs, headers, decoding, timeouts configuration, event hooks).
 
-Scope: HTTP/1.1 over TCP or TLS (verified with httpx's default CA bundle), no proxies (bot.app.http falls
-back to httpx's own transport when the environment sets one).
+Scope: HTTP/1.1 over TCP or TLS (verified with httpx's default CA bundle), no proxies.
 """
 
 from __future__ import annotations
