@@ -42,7 +42,7 @@ from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
-from bot.persistence.update_journal import SqlUpdateJournal
+from bot.persistence.update_journal import TAKEOVER_AFTER, SqlUpdateJournal
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
 from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
@@ -110,6 +110,8 @@ class GraphOptions:
     # Updates handled at once per process: each holds one connection of the update journal's lock pool.
     concurrent_updates: int = 16
     login_limits: LoginLimits | None = None  # None: the documented defaults (SECURITY.md, "Limits")
+    # An update not handled this long after it arrived (its replica died) is taken over.
+    update_takeover_seconds: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +134,14 @@ class Graph:
     poller: Poller
 
 
-def build_stores(db: Database, cipher: CredentialCipher, clock: Clock, *, concurrent_updates: int) -> Stores:
+def build_stores(
+    db: Database,
+    cipher: CredentialCipher,
+    clock: Clock,
+    *,
+    concurrent_updates: int,
+    update_takeover: timedelta = TAKEOVER_AFTER,
+) -> Stores:
     """Repositories over one database and cipher (the journal's lock pool sized for `concurrent_updates`)."""
     return Stores(
         db=db,
@@ -151,7 +160,9 @@ def build_stores(db: Database, cipher: CredentialCipher, clock: Clock, *, concur
         logins=SqlLoginStore(db, cipher),
         drafts=SqlDraftStore(db, cipher),
         rates=SqlActionRates(db),
-        journal=SqlUpdateJournal(db, clock, lock_pool_size=concurrent_updates),
+        journal=SqlUpdateJournal(
+            db, clock, cipher, lock_pool_size=concurrent_updates, takeover_after=update_takeover
+        ),
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
         attempts=SqlAttemptStore(db),
     )
@@ -185,7 +196,13 @@ def build_graph(
     """The whole graph on injected I/O (HTTP client, database, cipher, notifier) and time."""
     options = options or GraphOptions()
     metrics = options.metrics
-    stores = build_stores(db, cipher, clock, concurrent_updates=options.concurrent_updates)
+    stores = build_stores(
+        db,
+        cipher,
+        clock,
+        concurrent_updates=options.concurrent_updates,
+        update_takeover=timedelta(seconds=options.update_takeover_seconds),
+    )
     client = RenaultClient(
         http,
         overrides=options.locale_overrides,

@@ -73,6 +73,7 @@ def graph_options(settings: Settings, metrics: BotMetrics | None = None) -> Grap
         history_retention_days=settings.history_retention_days,
         poll_concurrency=settings.poll_concurrency,
         poll_lease_seconds=float(settings.poll_lease_seconds),
+        update_takeover_seconds=float(settings.update_takeover_seconds),
         metrics=metrics,
     )
 

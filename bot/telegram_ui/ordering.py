@@ -1,21 +1,24 @@
 """Updates across replicas: each recorded once on arrival (before Telegram gets its 200), each chat's
-handled one at a time in update_id order whichever replica received them, different chats in parallel.
+handled one at a time in update_id order whichever replica received them, different chats in parallel, and
+none left behind when a replica dies while handling one.
 
 Two PTB seams, no patching: the Application's update queue (`JournaledQueue.put` is awaited by the webhook
 handler and by long polling before the update counts as delivered) and its update processor
-(`ChatOrderedProcessor`, which takes the chat's turn from the `UpdateJournal` around the handlers).
+(`ChatOrderedProcessor`, which takes the chat's turn from the `UpdateJournal` around the handlers). A job
+(`register_update_takeover`) puts the updates another replica left unhandled back into this queue.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.services.conversation_ports import UpdateJournal
 
@@ -27,18 +30,24 @@ class JournaledQueue(asyncio.Queue[object]):
 
     def __init__(self, journal: UpdateJournal, clock: Callable[[], datetime]) -> None:
         super().__init__()
-        self._journal = journal
-        self._clock = clock
+        self.journal = journal
+        self.clock = clock
 
     async def put(self, item: object) -> None:
         """Record, then queue; an update seen before is logged and acknowledged without being handled."""
         if isinstance(item, Update):
             chat = item.effective_chat
-            fresh = await self._journal.arrived(item.update_id, chat.id if chat else None, self._clock())
+            fresh = await self.journal.arrived(
+                item.update_id, chat.id if chat else None, self.clock(), item.to_json()
+            )
             if not fresh:
                 log.info("update %s was delivered again: already taken, not handled twice", item.update_id)
                 return
         await super().put(item)
+
+    async def put_taken_over(self, update: Update) -> None:
+        """Queue an update taken over from a replica that stopped (it is journaled already)."""
+        await super().put(update)
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -54,7 +63,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         if chat is None or not isinstance(update, Update):
             await coroutine
             return
-        async with self._journal.turn(chat.id, update.update_id):
+        async with self._journal.turn(chat.id, update.update_id) as unhandled:
+            if not unhandled:
+                # Another replica took it over and handled it meanwhile (or we did, before a restart).
+                _close(coroutine)
+                return
             await coroutine
 
     async def initialize(self) -> None:
@@ -62,3 +75,31 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to close: the journal belongs to the object graph."""
+
+
+def _close(coroutine: Awaitable[Any]) -> None:
+    # Never awaited: close it, so Python does not warn that it was never run.
+    close = getattr(coroutine, "close", None)
+    if callable(close):
+        close()
+
+
+def register_update_takeover(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Every few seconds, put back into this application's queue the updates left unhandled too long."""
+    queue = application.update_queue
+    if not isinstance(queue, JournaledQueue) or application.job_queue is None:
+        return
+    journal = queue.journal
+
+    async def take_over(_context: object) -> None:
+        for content in await journal.take_over(queue.clock()):
+            update = Update.de_json(json.loads(content), application.bot)
+            await queue.put_taken_over(update)
+
+    application.job_queue.run_repeating(
+        take_over,
+        interval=journal.takeover_every.total_seconds(),
+        first=1.0,
+        name="update-takeover",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )

@@ -345,3 +345,26 @@ async def test_a_ping_whose_send_hung_when_its_process_was_killed_arrives_once_a
             metrics = (await client.get(f"http://127.0.0.1:{replica.health_port}/metrics")).text
     assert len(pings) == 1, pings
     assert 'renault_bot_ping_possible_duplicates_total{cause="takeover"} 1.0' in metrics
+
+
+async def test_a_status_whose_replica_was_killed_while_answering_is_answered_by_the_survivor_in_order(
+    tmp_path: Path,
+) -> None:
+    async with running_cluster(tmp_path, UPDATE_TAKEOVER_SECONDS="3") as cluster:
+        ann = await _linked(cluster)
+        before = len(ann.bot_messages)
+        held = cluster.emu.hold("sendMessage", chat_id=ann.chat_id)
+        await ann.send("/status")
+        await asyncio.wait_for(held.reached.wait(), timeout=WAIT)  # the card's sendMessage hangs
+        status_id = _update_ids(cluster)[-1]
+        holder = cluster.forwarder.backend_of(status_id)
+        assert holder is not None
+        cluster.replica(holder).kill()  # with the chat's turn and the update in hand
+        held.drop()
+        await ann.send("/help")  # the chat's next update reaches the survivor at once
+        await ann.wait_until(lambda u: len(u.bot_messages) >= before + 2, timeout=WAIT)
+        await asyncio.sleep(2.0)  # a second card would come within a take-over period
+        answers = texts(ann)[before:]
+    assert len(answers) == 2, answers
+    assert "🔋" in answers[0]  # the /status card first: the chat's order is kept
+    assert "/status" in answers[1]  # then /help
