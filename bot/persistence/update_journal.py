@@ -18,11 +18,13 @@ content rides on the arrival's insert and is cleared by the handled mark.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import Update, exists, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -31,7 +33,11 @@ from sqlmodel import col
 
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
+from bot.persistence.storage_faults import describe, storage_fault
 from bot.persistence.tables import TelegramUpdateRow
+from bot.services.errors import StorageUnavailable
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +80,10 @@ class SqlUpdateJournal:
         self._lock_engine: AsyncEngine | None = None
         self._lock_pool_size = lock_pool_size
         self.takeover_after = takeover_after
+        # Updates this process handled while storage was down, so their handled mark could not be written:
+        # written before the next take-over, so they are not handled again. If the process dies first,
+        # they are taken over (at-least-once), as after any crash.
+        self._owed: set[int] = set()
         # How often replicas look for updates to take over: a few times per take-over period.
         self.takeover_every = min(max(takeover_after / 3, timedelta(seconds=1)), timedelta(seconds=5))
         # A later update waits for an earlier one until it is taken over and handled; one older than
@@ -127,21 +137,29 @@ class SqlUpdateJournal:
                 await pause()
         engine = self._engine()
         while True:
-            async with engine.connect() as conn:
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chat_id})
-                waiting, done = await self._look(conn, chat_id, update_id)
+            conn = engine.connect()
+            await _stored(conn.start())
+            try:
+                await _stored(conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chat_id}))
+                waiting, done = await _stored(self._look(conn, chat_id, update_id))
                 if done:
-                    await conn.rollback()
+                    await _stored(conn.rollback())
                     yield False
                     return
                 if loop.time() >= deadline or not waiting:
                     try:
                         yield True
                     finally:
-                        await conn.execute(_handled(update_id, self._clock()))
-                        await conn.commit()  # also ends the transaction, which releases the lock
+                        try:
+                            await _stored(conn.execute(_handled(update_id, self._clock())))
+                            await _stored(conn.commit())  # also ends the transaction: releases the lock
+                        except StorageUnavailable:
+                            self._owed.add(update_id)
                     return
-                await conn.rollback()
+                await _stored(conn.rollback())
+            finally:
+                with contextlib.suppress(StorageUnavailable):
+                    await _stored(conn.close())
             await pause()  # the earlier update's replica (or its taker) takes the turn meanwhile
 
     async def _look(self, conn: AsyncConnection, chat_id: int, update_id: int) -> tuple[bool, bool]:
@@ -179,6 +197,11 @@ class SqlUpdateJournal:
         )
         taken: list[str] = []
         async with self._db.write() as session:
+            owed = sorted(self._owed)
+            if owed:  # handled here while storage was down: marked now, never taken over
+                await session.execute(
+                    update(row).where(col(row.update_id).in_(owed)).values(handled_at=now, content_enc=None)
+                )
             rows = (await session.execute(due)).all()
             for update_id, sealed, takeovers in rows:
                 content = self._open(update_id, sealed, takeovers)
@@ -191,6 +214,7 @@ class SqlUpdateJournal:
                     .values(received_at=now, takeovers=takeovers + 1)
                 )
                 taken.append(content)
+        self._owed.difference_update(owed)
         if taken:
             log.warning("took over %s update(s) left unhandled by a replica that stopped", len(taken))
         return taken
@@ -208,8 +232,11 @@ class SqlUpdateJournal:
             return None
 
     async def _mark_handled(self, update_id: int) -> None:
-        async with self._db.write() as session:
-            await session.execute(_handled(update_id, self._clock()))
+        try:
+            async with self._db.write() as session:
+                await session.execute(_handled(update_id, self._clock()))
+        except StorageUnavailable:
+            self._owed.add(update_id)
 
     def _engine(self) -> AsyncEngine:
         # Turns hold a connection while their update is handled: a pool of their own keeps them from
@@ -225,6 +252,16 @@ class SqlUpdateJournal:
         if self._lock_engine is not None:
             await self._lock_engine.dispose()
             self._lock_engine = None
+
+
+async def _stored(step: Awaitable[T]) -> T:
+    """One step on the turns' own connection, its storage failures told as StorageUnavailable."""
+    try:
+        return await step
+    except Exception as exc:
+        if isinstance(exc, StorageUnavailable) or not storage_fault(exc):
+            raise
+        raise StorageUnavailable(f"chat turn: {describe(exc)}") from exc
 
 
 def _handled(update_id: int, now: datetime) -> Update:

@@ -18,11 +18,22 @@ from datetime import datetime
 from typing import Any
 
 from telegram import Update
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.services.conversation_ports import UpdateJournal
+from bot.services.errors import StorageUnavailable
+from bot.telegram_ui.i18n import Translator
 
 log = logging.getLogger(__name__)
+
+
+class UpdateNotSaved(NetworkError):
+    """An update could not be journaled (storage unavailable): Telegram must deliver it again.
+
+    A NetworkError, so long polling retries the same updates with PTB's own back-off without confirming
+    them, and the webhook answers Telegram with an error so that Telegram delivers it again.
+    """
 
 
 class JournaledQueue(asyncio.Queue[object]):
@@ -32,18 +43,37 @@ class JournaledQueue(asyncio.Queue[object]):
         super().__init__()
         self.journal = journal
         self.clock = clock
+        # Chats told during the current storage outage that their update could not be saved: told once.
+        # Process memory on purpose: while storage is down there is nowhere shared to keep it.
+        self._told: set[int] = set()
 
     async def put(self, item: object) -> None:
         """Record, then queue; an update seen before is logged and acknowledged without being handled."""
         if isinstance(item, Update):
             chat = item.effective_chat
-            fresh = await self.journal.arrived(
-                item.update_id, chat.id if chat else None, self.clock(), item.to_json()
-            )
+            try:
+                fresh = await self.journal.arrived(
+                    item.update_id, chat.id if chat else None, self.clock(), item.to_json()
+                )
+            except StorageUnavailable as exc:
+                await self._tell_not_saved(item)
+                raise UpdateNotSaved("storage unavailable: the update was not saved") from exc
+            self._told.clear()
             if not fresh:
                 log.info("update %s was delivered again: already taken, not handled twice", item.update_id)
                 return
         await super().put(item)
+
+    async def _tell_not_saved(self, update: Update) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or chat.id in self._told:
+            return
+        self._told.add(chat.id)
+        tr = Translator(user.language_code if user and user.language_code else "en")
+        try:
+            await update.get_bot().send_message(chat.id, tr("storage.not_saved"))
+        except TelegramError as failure:
+            log.warning("could not tell a chat its update was not saved: %s", type(failure).__name__)
 
     async def put_taken_over(self, update: Update) -> None:
         """Queue an update taken over from a replica that stopped (it is journaled already)."""
@@ -103,3 +133,11 @@ def register_update_takeover(application: Application[Any, Any, Any, Any, Any, A
         name="update-takeover",
         job_kwargs={"max_instances": 1, "coalesce": True},
     )
+
+
+def on_polling_error(error: TelegramError) -> None:
+    """Long polling's error callback: an update not saved is said once (by the database and to its chat),
+    not at every retry; any other error is logged as PTB would."""
+    if isinstance(error, UpdateNotSaved):
+        return
+    log.error("polling for updates failed: %s: %s", type(error).__name__, error.message)
