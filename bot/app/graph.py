@@ -239,7 +239,9 @@ def build_graph(
         next_poll=next_poll,
         clock=clock,
     )
-    actions = ActionService(linking, gateway, clock, watcher=polling, rates=stores.rates)
+    actions = ActionService(
+        linking, gateway, clock, watcher=polling, rates=stores.rates, states=stores.states
+    )
     control = SmartChargeControl(linking, gateway, stores.smart, clock)
     tariffs = tariff_factory(options.feeds or GuardedFetcher())
     smart = SmartChargeAssistant(
@@ -260,7 +262,7 @@ def build_graph(
         stores=stores,
         gateway=gateway,
         linking=linking,
-        status=StatusService(linking, gateway, stores.states, clock),
+        status=StatusService(linking, gateway, stores.states, history, clock),
         settings=SettingsService(stores.chats, stores.preferences, options.low_battery_threshold),
         notifications=notifications,
         history=history,

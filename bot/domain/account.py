@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences
@@ -100,9 +101,20 @@ class Subscriber:
     preferences: NotificationPreferences
 
 
+class PollHealth(Enum):
+    """How the last read of a car from Renault went (a poll or a Refresh): what the card warns about."""
+
+    OK = "ok"
+    RENAULT_DOWN = "renault_down"
+    QUOTA = "quota"
+    NEEDS_LOGIN = "needs_login"
+    FAILED = "failed"  # any other failure (privacy mode, an unexpected answer...)
+
+
 @dataclass(frozen=True, slots=True)
 class StoredVehicleState:
-    """The poller's memory of a vehicle: last snapshot, phase, car report time, diff memory, next poll."""
+    """The one stored truth of a vehicle: last snapshot, phase, car report time, diff memory, next poll,
+    and how the last read went (`health`, at `health_at`; `read_at` is the last read that succeeded)."""
 
     vehicle_id: int
     snapshot: VehicleSnapshot | None = None
@@ -110,6 +122,9 @@ class StoredVehicleState:
     car_reported_at: datetime | None = None
     memory: dict[str, Any] = field(default_factory=dict)
     next_poll_at: datetime | None = None
+    health: PollHealth | None = None
+    health_at: datetime | None = None
+    read_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

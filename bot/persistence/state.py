@@ -6,10 +6,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, exists, select, update
+from sqlalchemy import ColumnElement, Row, Table, bindparam, case, exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
-from bot.domain.account import StoredVehicleState
+from bot.domain.account import PollHealth, StoredVehicleState
+from bot.domain.snapshot import VehicleSnapshot
 from bot.persistence.codec import snapshot_from_json, snapshot_to_json
 from bot.persistence.engine import Database
 from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, VehicleRow, VehicleStateRow
@@ -45,23 +47,39 @@ class SqlVehicleStateRepository:
         await self.save_many([state])
 
     async def save_many(self, states: Sequence[StoredVehicleState]) -> None:
-        """Store several states in one transaction (leases are left as they are; deleted vehicles skipped)."""
+        """Store several states in one transaction (leases are left as they are; deleted vehicles skipped).
+
+        A snapshot older (by the car's report time) than the one stored meanwhile by a Refresh or another
+        writer does not replace it: the stored truth never goes back in time.
+        """
         if not states:
             return
         # One executemany UPDATE by key: a vehicle deleted meanwhile (logout) matches no row, so its state
         # is not brought back; the rows are not read first (that cost a JSON decode per vehicle).
         # The Core table, not the ORM class: given several parameter sets, an ORM update switches to its
         # bulk-by-primary-key mode, which refuses this WHERE on bound parameters.
-        table = SQLModel.metadata.tables[VehicleStateRow.__tablename__]
+        table = _table()
+        stored_is_newer = table.c.car_reported_at > bindparam("new_car_reported_at")
         statement = (
             update(table)
             .where(table.c.vehicle_id == bindparam("key"))
             .values(
-                snapshot=bindparam("new_snapshot"),
-                phase=bindparam("new_phase"),
-                car_reported_at=bindparam("new_car_reported_at"),
+                snapshot=case(
+                    (stored_is_newer, table.c.snapshot),
+                    else_=bindparam("new_snapshot", type_=table.c.snapshot.type),
+                ),
+                phase=case(
+                    (stored_is_newer, table.c.phase), else_=bindparam("new_phase", type_=table.c.phase.type)
+                ),
+                car_reported_at=case(
+                    (stored_is_newer, table.c.car_reported_at),
+                    else_=bindparam("new_car_reported_at", type_=table.c.car_reported_at.type),
+                ),
                 memory=bindparam("new_memory"),
                 next_poll_at=bindparam("new_next_poll_at"),
+                health=bindparam("new_health"),
+                health_at=bindparam("new_health_at"),
+                read_at=bindparam("new_read_at"),
             )
         )
         values = [
@@ -72,11 +90,45 @@ class SqlVehicleStateRepository:
                 "new_car_reported_at": state.car_reported_at,
                 "new_memory": dict(state.memory),
                 "new_next_poll_at": state.next_poll_at,
+                "new_health": state.health.value if state.health else None,
+                "new_health_at": state.health_at,
+                "new_read_at": state.read_at,
             }
             for state in states
         ]
         async with self._db.write() as session:
             await session.execute(statement, values)
+
+    async def record_read(
+        self, vehicle_id: int, snapshot: VehicleSnapshot, phase: str, at: datetime
+    ) -> StoredVehicleState:
+        """A Refresh read the car: store its snapshot unless a newer one is stored; returns the state."""
+        table = _table()
+        reported = snapshot.reported_at
+        values: dict[str, Any] = {"health": PollHealth.OK.value, "health_at": at, "read_at": at}
+        newer: ColumnElement[bool] = table.c.car_reported_at.is_(None)
+        if reported is not None:
+            newer = or_(newer, table.c.car_reported_at <= reported)
+        statement = update(table).where(table.c.vehicle_id == vehicle_id)
+        async with self._db.write() as session:
+            await session.execute(statement.values(**values))
+            await session.execute(
+                statement.where(newer).values(
+                    snapshot=snapshot_to_json(snapshot), phase=phase, car_reported_at=reported
+                )
+            )
+            return await _load_in(session, vehicle_id)
+
+    async def record_failure(self, vehicle_id: int, health: PollHealth, at: datetime) -> StoredVehicleState:
+        """A Refresh could not read the car: say so in the stored state; returns it."""
+        table = _table()
+        async with self._db.write() as session:
+            await session.execute(
+                update(table)
+                .where(table.c.vehicle_id == vehicle_id)
+                .values(health=health.value, health_at=at)
+            )
+            return await _load_in(session, vehicle_id)
 
     async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
         """Lease due vehicles of accounts that still log in and have an active chat."""
@@ -158,7 +210,21 @@ _STATE_COLUMNS = (
     col(VehicleStateRow.car_reported_at),
     col(VehicleStateRow.memory),
     col(VehicleStateRow.next_poll_at),
+    col(VehicleStateRow.health),
+    col(VehicleStateRow.health_at),
+    col(VehicleStateRow.read_at),
 )
+
+
+def _table() -> Table:
+    return SQLModel.metadata.tables[VehicleStateRow.__tablename__]
+
+
+async def _load_in(session: AsyncSession, vehicle_id: int) -> StoredVehicleState:
+    row = (
+        await session.execute(select(*_STATE_COLUMNS).where(col(VehicleStateRow.vehicle_id) == vehicle_id))
+    ).first()
+    return StoredVehicleState(vehicle_id=vehicle_id) if row is None else _state_of(row)
 
 
 def _state_of(row: Row[Any]) -> StoredVehicleState:
@@ -169,4 +235,16 @@ def _state_of(row: Row[Any]) -> StoredVehicleState:
         car_reported_at=row.car_reported_at,
         memory=dict(row.memory or {}),
         next_poll_at=row.next_poll_at,
+        health=_health(row.health),
+        health_at=row.health_at,
+        read_at=row.read_at,
     )
+
+
+def _health(raw: str | None) -> PollHealth | None:
+    if raw is None:
+        return None
+    try:
+        return PollHealth(raw)
+    except ValueError:
+        return PollHealth.FAILED  # written by a newer release during a rolling deploy

@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.domain.account import (
     OutboxEntry,
+    PollHealth,
     StoredAccount,
     StoredVehicle,
     StoredVehicleState,
@@ -176,12 +177,15 @@ class PollingService:
         except errors.NeedsLogin:
             await self._accounts.mark_needs_login(vehicle.account_id)
             await self._tell_needs_login(vehicle.account_id)
-            return PollOutcome(now + NEEDS_LOGIN_RECHECK, requests=1, problem="needs login")
+            retry = now + NEEDS_LOGIN_RECHECK
+            await self._store(_read_failed(stored, PollHealth.NEEDS_LOGIN, now, retry), [])
+            return PollOutcome(retry, requests=1, problem="needs login")
         except errors.RenaultBusy as busy:
             retry = busy.retry_at if busy.retry_at and busy.retry_at > now else now + QUOTA_WAIT
+            await self._store(_read_failed(stored, PollHealth.QUOTA, now, retry), [])
             return PollOutcome(retry, requests=1, problem="busy")
         except errors.ServiceError as failure:
-            return await self._failed(vehicle, stored, memory, subscribers, now, type(failure).__name__)
+            return await self._failed(vehicle, stored, memory, subscribers, now, failure)
         return await self._process(vehicle, stored, memory, subscribers, snapshot, now, requests)
 
     async def _vehicle(self, vehicle_id: int, batch: _Batch | None) -> StoredVehicle | None:
@@ -308,6 +312,9 @@ class PollingService:
             car_reported_at=snapshot.reported_at or stored.car_reported_at,
             memory=memory.dump(),
             next_poll_at=next_at,
+            health=PollHealth.OK,
+            health_at=now,
+            read_at=now,
         )
         sent = await self._store(state, entries)
         return PollOutcome(next_at, requests=requests, queued=len(entries), sent=sent)
@@ -337,7 +344,7 @@ class PollingService:
         memory: PollMemory,
         subscribers: Sequence[Subscriber],
         now: datetime,
-        problem: str,
+        failure: errors.ServiceError,
     ) -> PollOutcome:
         since = datetime.fromisoformat(memory.failing_since) if memory.failing_since else now
         entries: list[OutboxEntry] = []
@@ -351,8 +358,10 @@ class PollingService:
         # Back off while Renault fails: double the time since the outage began, within limits.
         delay = min(max(normal, now - since), MAX_BACKOFF)
         next_at = now + delay
-        state = dataclasses.replace(stored, memory=memory.dump(), next_poll_at=next_at)
+        health = PollHealth.RENAULT_DOWN if isinstance(failure, errors.RenaultDown) else PollHealth.FAILED
+        state = dataclasses.replace(_read_failed(stored, health, now, next_at), memory=memory.dump())
         sent = await self._store(state, entries)
+        problem = type(failure).__name__
         return PollOutcome(next_at, requests=1, queued=len(entries), sent=sent, problem=problem)
 
     async def _tell_needs_login(self, account_id: int) -> None:
@@ -391,3 +400,10 @@ class PollingService:
             size = max(len(await self._vehicle_ids_of(vehicle.account_id)), 1)
             self._account_sizes[vehicle.account_id] = size
         return size
+
+
+def _read_failed(
+    stored: StoredVehicleState, health: PollHealth, now: datetime, next_at: datetime
+) -> StoredVehicleState:
+    """The stored state after a poll that could not read the car: the last reading stays, the card warns."""
+    return dataclasses.replace(stored, health=health, health_at=now, next_poll_at=next_at)

@@ -17,6 +17,7 @@ from bot.domain.account import (
     ChatLink,
     NewVehicle,
     OutboxEntry,
+    PollHealth,
     RedeemedInvite,
     StoredAccount,
     StoredVehicle,
@@ -26,6 +27,7 @@ from bot.domain.account import (
 from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.sharing import Invite, Member
+from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import Capabilities, Role
 from bot.services.views import LinkedVehicle
 
@@ -187,6 +189,24 @@ class VehicleStateRepository(Protocol):
 
     async def release_all(self, owner: str) -> None:
         """Give back every lease held by `owner` (shutdown)."""
+        ...
+
+
+class CardStates(Protocol):
+    """The stored state as /status reads and refreshes it: the one truth every replica shows."""
+
+    async def load(self, vehicle_id: int) -> StoredVehicleState:
+        """The stored state (empty state when nothing was saved yet)."""
+        ...
+
+    async def record_read(
+        self, vehicle_id: int, snapshot: VehicleSnapshot, phase: str, at: datetime
+    ) -> StoredVehicleState:
+        """Store a Refresh's reading (unless a newer one is stored), health OK; returns the state."""
+        ...
+
+    async def record_failure(self, vehicle_id: int, health: PollHealth, at: datetime) -> StoredVehicleState:
+        """Store that a Refresh could not read the car; returns the stored state."""
         ...
 
 

@@ -1,24 +1,36 @@
-"""Reading a vehicle's status for /status and /where, falling back to the last known data."""
+"""Reading a vehicle's status for /status and /where: the stored state is the one truth every replica shows.
+
+The card shows the vehicle's stored state (`vehicle_states`): what the last poll or Refresh of any replica
+read, and how the last read went. When a read happened less than `FRESH_FOR` ago, the card is that state
+as is (no Renault call); otherwise, and on Refresh, the car is read and the reading is written to the stored
+state first (unless a newer one is stored meanwhile), so every reader then sees it. No process keeps its
+own copy (docs/architecture.md, "Where state lives").
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.account import PollHealth, StoredVehicleState
+from bot.domain.models import traits_for
+from bot.domain.phases import phase_of
 from bot.domain.vehicle import Right
 from bot.services.errors import FeatureUnavailable, NeedsLogin, RenaultBusy, RenaultDown, ServiceError
 from bot.services.gateway import CARD_EXTRAS, RenaultGateway
+from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
-from bot.services.ports import Clock, VehicleStateRepository
-from bot.services.views import LocationView, StatusView
+from bot.services.poll_readings import reading_of, reports_charging
+from bot.services.ports import CardStates, Clock
+from bot.services.views import LinkedVehicle, LocationView, StatusView
 
-# A reading the poller (or another chat) fetched this recently is shown as is, sparing Renault a call.
+# A car read (by the poller, a Refresh or another chat, on any replica) this recently is shown as stored,
+# sparing Renault a call.
 FRESH_FOR = timedelta(seconds=60)
 
-_STALE_REASONS: tuple[tuple[type[ServiceError], str], ...] = (
-    (RenaultDown, "renault_down"),
-    (RenaultBusy, "quota"),
-    (NeedsLogin, "needs_login"),
+_HEALTH_OF: tuple[tuple[type[ServiceError], PollHealth], ...] = (
+    (RenaultDown, PollHealth.RENAULT_DOWN),
+    (RenaultBusy, PollHealth.QUOTA),
+    (NeedsLogin, PollHealth.NEEDS_LOGIN),
 )
 
 
@@ -29,36 +41,45 @@ class StatusService:
         self,
         linking: LinkingService,
         gateway: RenaultGateway,
-        states: VehicleStateRepository,
+        states: CardStates,
+        history: HistoryService,
         clock: Clock,
     ) -> None:
         self._linking = linking
         self._gateway = gateway
         self._states = states
+        self._history = history
         self._clock = clock
-        self._recent: dict[int, tuple[VehicleSnapshot, datetime]] = {}
 
     async def status(
         self, chat_id: int, vehicle_id: int | None = None, *, refresh: bool = False
     ) -> StatusView:
-        """The card's data: live (one concurrent round trip), or the last known data with the reason."""
+        """The card's data: the stored state, read from the car first when it is not recent or on Refresh."""
         vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.READ)
         stored = await self._gateway.stored(vehicle.vehicle_id)
         state = await self._states.load(vehicle.vehicle_id)
         now = self._clock()
-        cached = self._recent.get(vehicle.vehicle_id)
-        if not refresh and cached is not None and now - cached[1] < FRESH_FOR:
-            return StatusView(vehicle, cached[0], fetched_at=cached[1])
-        previous = cached[0] if cached else state.snapshot
+        if not refresh and state.snapshot is not None and _recent(state, now):
+            return _view(vehicle, state)
         try:
-            snapshot = await self._gateway.read_snapshot(stored, CARD_EXTRAS, previous=previous)
+            snapshot = await self._gateway.read_snapshot(stored, CARD_EXTRAS, previous=state.snapshot)
         except ServiceError as exc:
-            reason = _stale_reason(exc)
-            if reason is None or previous is None:
+            health = health_of(exc)
+            if health is None:
                 raise
-            return StatusView(vehicle, previous, fetched_at=now, stale_reason=reason)
-        self._recent[vehicle.vehicle_id] = (snapshot, now)
-        return StatusView(vehicle, snapshot, fetched_at=now)
+            state = await self._states.record_failure(vehicle.vehicle_id, health, now)
+            if state.snapshot is None:
+                raise
+            return _view(vehicle, state)
+        traits = traits_for(stored.info.model_code)
+        if _newer(snapshot.reported_at, state.car_reported_at):
+            # The poller records each reading it stores; a Refresh that read a newer one does the same, so
+            # /history has it too (the reading is unique per report time, whoever stores it first).
+            was_charging = state.snapshot is not None and reports_charging(state.snapshot)
+            await self._history.record(reading_of(vehicle.vehicle_id, snapshot), was_charging, traits)
+        phase = phase_of(snapshot, traits).value
+        state = await self._states.record_read(vehicle.vehicle_id, snapshot, phase, now)
+        return _view(vehicle, state)
 
     async def location(self, chat_id: int, vehicle_id: int | None = None) -> LocationView:
         """The car's last reported position (read live where the model supports it)."""
@@ -72,8 +93,26 @@ class StatusService:
         return LocationView(vehicle, point)
 
 
-def _stale_reason(exc: ServiceError) -> str | None:
-    for kind, reason in _STALE_REASONS:
+def health_of(exc: ServiceError) -> PollHealth | None:
+    """The health a failed read leaves in the stored state (None: an error the card does not absorb)."""
+    for kind, health in _HEALTH_OF:
         if isinstance(exc, kind):
-            return reason
+            return health
     return None
+
+
+def _recent(state: StoredVehicleState, now: datetime) -> bool:
+    return state.health_at is not None and now - state.health_at < FRESH_FOR
+
+
+def _newer(reported: datetime | None, stored: datetime | None) -> bool:
+    return reported is not None and (stored is None or reported > stored)
+
+
+def _view(vehicle: LinkedVehicle, state: StoredVehicleState) -> StatusView:
+    assert state.snapshot is not None
+    health = state.health
+    stale = None if health is None or health is PollHealth.OK else health.value
+    fetched = state.read_at or state.health_at  # every path here has stored one of them
+    assert fetched is not None
+    return StatusView(vehicle, state.snapshot, fetched_at=fetched, stale_reason=stale)
