@@ -54,6 +54,7 @@ from bot.renault.locales import LocaleOverrides
 from bot.services.actions import ACTION_INTERVAL, ActionService
 from bot.services.cost_report import CostDesk
 from bot.services.costs import CostService
+from bot.services.fanout import FanOut
 from bot.services.gateway import RenaultGateway
 from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
@@ -67,6 +68,7 @@ from bot.services.smart_charging import SmartChargeAssistant
 from bot.services.smart_control import SmartChargeControl
 from bot.services.status import StatusService
 from bot.services.translate import QUOTA_COOLDOWN
+from bot.tariffs.fetch import FeedFetch, GuardedFetcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,10 @@ class GraphOptions:
     poll_lease_seconds: float = 300.0
     poller: PollerSettings | None = None  # overrides the two above (tests, benchmarks)
     metrics: BotMetrics | None = None
+    # Where the tariff sources fetch from: None is the guarded fetcher (public https only, SECURITY.md).
+    feeds: FeedFetch | None = None
+    # How the jobs over many chats run their per-chat work (None: 8 at once, 60 s each).
+    fanout: FanOut | None = None
     # Updates handled at once per process: each holds one connection of the update journal's lock pool.
     concurrent_updates: int = 16
     login_limits: LoginLimits | None = None  # None: the documented defaults (SECURITY.md, "Limits")
@@ -265,14 +271,24 @@ def build_graph(
         next_poll=next_poll,
         clock=clock,
     )
-    actions = ActionService(linking, gateway, clock, watcher=polling, rates=stores.rates)
+    actions = ActionService(
+        linking, gateway, clock, watcher=polling, rates=stores.rates, states=stores.states
+    )
     control = SmartChargeControl(linking, gateway, stores.smart, clock)
-    tariffs = tariff_factory(http)
+    tariffs = tariff_factory(options.feeds or GuardedFetcher())
     smart = SmartChargeAssistant(
-        linking, gateway, stores.chats, stores.smart, control, tariffs, notifications, clock
+        linking,
+        gateway,
+        stores.chats,
+        stores.smart,
+        control,
+        tariffs,
+        notifications,
+        clock,
+        fanout=options.fanout,
     )
     pricing = CostService(stores.costs, stores.smart, tariffs, stores.vehicles, stores.chats, gateway, clock)
-    costs = CostDesk(pricing, stores.costs, stores.chats, notifications, clock)
+    costs = CostDesk(pricing, stores.costs, stores.chats, notifications, clock, fanout=options.fanout)
     return Graph(
         clock=clock,
         stores=stores,

@@ -14,6 +14,7 @@ from bot.domain.account import OutboxEntry
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
 from bot.domain.schedule import ChargeSchedule
+from bot.domain.snapshot import VehicleSnapshot
 from bot.observability.metrics import BotMetrics
 from bot.renault.gate import RequestGate
 from bot.services.actions import ActionRequest, ActionService
@@ -121,6 +122,10 @@ class TimedActions:
         """Run the action, timing it (also when it fails)."""
         with self._metrics.timed(request.kind.value):
             return await self._inner.run(chat_id, vehicle_id, request)
+
+    async def known_state(self, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
+        """The car's last stored reading."""
+        return await self._inner.known_state(chat_id, vehicle_id)
 
     async def schedule(self, chat_id: int, vehicle_id: int) -> ChargeSchedule:
         """Read the car's schedule."""

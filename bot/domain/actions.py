@@ -8,14 +8,14 @@ chat's rights (its role) allow it and the car's current state makes it meaningfu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from types import MappingProxyType
 
 from bot.domain.models import DEFAULT_TRAITS, ModelTraits
 from bot.domain.phases import ChargePhase, phase_of
-from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.snapshot import ChargeMode, ChargeState, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, Right
 
 
@@ -203,3 +203,33 @@ def available_actions(
         if _meaningful(spec.kind, snapshot, phase):
             offered.append(spec.kind)
     return offered
+
+
+# What Renault accepting an action means for the car's state until the car reports again.
+_CHARGE_AFTER: Mapping[ActionKind, ChargeState] = MappingProxyType(
+    {
+        ActionKind.CHARGE_START: ChargeState.CHARGE_IN_PROGRESS,
+        ActionKind.CHARGE_RESUME: ChargeState.CHARGE_IN_PROGRESS,
+        ActionKind.CHARGE_STOP: ChargeState.NOT_IN_CHARGE,
+        ActionKind.CHARGE_PAUSE: ChargeState.NOT_IN_CHARGE,
+    }
+)
+
+
+def as_requested(
+    snapshot: VehicleSnapshot,
+    kind: ActionKind,
+    *,
+    scheduled: bool = False,
+    charge_mode: ChargeMode | None = None,
+) -> VehicleSnapshot:
+    """The known state with an accepted action applied, so the buttons after it offer its undo, not itself."""
+    if kind in _CHARGE_AFTER:
+        return replace(snapshot, charge=_CHARGE_AFTER[kind])
+    if kind is ActionKind.PRECONDITION and not scheduled:
+        return replace(snapshot, hvac_on=True)
+    if kind is ActionKind.PRECONDITION_STOP:
+        return replace(snapshot, hvac_on=False)
+    if kind is ActionKind.CHARGE_MODE and charge_mode is not None:
+        return replace(snapshot, charge_mode=charge_mode)
+    return snapshot

@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.actions import ActionKind, spec_of
+from bot.domain.actions import ActionKind, as_requested, spec_of
 from bot.domain.schedule import ChargeSchedule, validate
-from bot.domain.snapshot import ChargeMode
+from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.domain.vehicle import Right
 from bot.renault import models as wire
 from bot.renault.vehicle import RenaultVehicle
@@ -18,7 +18,7 @@ from bot.services.conversation_ports import ActionRateStore
 from bot.services.errors import FeatureUnavailable, InvalidInput, TooManyActions
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
-from bot.services.ports import ActionWatcher, Clock
+from bot.services.ports import ActionWatcher, Clock, VehicleStateRepository
 from bot.services.views import ActionOutcome
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class ActionService:
         default_temperature_c: float = 21.0,
         *,
         rates: ActionRateStore,
+        states: VehicleStateRepository | None = None,
     ) -> None:
         self._linking = linking
         self._gateway = gateway
@@ -62,6 +63,7 @@ class ActionService:
         self._default_temperature = default_temperature_c
         # The rate lives in the database: a double tap split across two replicas is still one action.
         self._rates = rates
+        self._states = states
 
     async def run(self, chat_id: int, vehicle_id: int, request: ActionRequest) -> ActionOutcome:
         """Check rights and rate, send the action to the car, and report Renault's acceptance."""
@@ -81,7 +83,23 @@ class ActionService:
             reference = f"{chat_id}-{request.kind.value}-{int(sent_at.timestamp())}"
             await self._watcher.expect_action(vehicle.vehicle_id, chat_id, request.kind, reference, sent_at)
         log.info("action %s accepted for vehicle %s", request.kind.value, vehicle.vehicle_id)
-        return ActionOutcome(vehicle, request.kind.value, accepted=True)
+        known = await self._stored_snapshot(vehicle.vehicle_id)
+        expected = None
+        if known is not None:
+            expected = as_requested(
+                known, request.kind, scheduled=request.at is not None, charge_mode=request.charge_mode
+            )
+        return ActionOutcome(vehicle, request.kind.value, accepted=True, snapshot=expected)
+
+    async def known_state(self, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
+        """The car's last stored reading (no Renault call): what menus and buttons follow."""
+        vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.READ)
+        return await self._stored_snapshot(vehicle.vehicle_id)
+
+    async def _stored_snapshot(self, vehicle_id: int) -> VehicleSnapshot | None:
+        if self._states is None:
+            return None
+        return (await self._states.load(vehicle_id)).snapshot
 
     async def schedule(self, chat_id: int, vehicle_id: int) -> ChargeSchedule:
         """The car's charge schedule (read live)."""

@@ -25,6 +25,7 @@ from bot.telegram_ui import history_handlers
 from bot.telegram_ui import request as request_factory
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import BotApplication, BotContext, BotData, Services, UiOptions
+from bot.telegram_ui.conversation import router
 from bot.telegram_ui.costs import handlers as cost_handlers
 from bot.telegram_ui.error_messages import on_error
 from bot.telegram_ui.handlers import (
@@ -32,7 +33,6 @@ from bot.telegram_ui.handlers import (
     callbacks,
     login,
     menus,
-    messages,
     schedule,
     settings,
     status,
@@ -113,20 +113,24 @@ def build_application(
         cost_handlers.register(application)
     # Last in its group: a tap nobody above claimed (garbage, a removed feature) still gets a polite answer.
     application.add_handler(CallbackQueryHandler(callbacks.on_tap))
+    # The very last: whatever no feature took (an unknown command...) is answered (conversation/router.py).
+    application.add_handler(TypeHandler(Update, router.fallback))
     return application
 
 
 def _register(application: BotApplication) -> None:
-    # Group -1 runs first: outsiders are stopped before any handler or service sees the update.
-    application.add_handler(TypeHandler(Update, basic.allow_list_gate), group=-1)
+    # Group -2 runs first: outsiders are stopped before any handler or service sees the update.
+    application.add_handler(TypeHandler(Update, basic.allow_list_gate), group=-2)
+    # Then the router's gate: an edited message is answered but never taken as an answer; a command
+    # leaves the chat's current screen.
+    application.add_handler(TypeHandler(Update, router.gate), group=-1)
     for name, callback in _COMMANDS:
         application.add_handler(CommandHandler(name, callback))
     # Every payload of the versioned codec; the entry routes them by verb.
     application.add_handler(CallbackQueryHandler(callbacks.on_tap, pattern=callbacks.PATTERN))
-    # Plain text answers a running /login first, then a feature's question (handlers/messages.py).
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, messages.on_text))
-    # Every other kind of message still gets an answer while a login waits for one.
-    application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND, messages.on_other))
+    # Every new message that is not a command goes to the chat's state: a running /login first, then the
+    # screen that waits, then idle (conversation/registry.py says what each takes and answers).
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, router.on_message))
     application.add_error_handler(on_error)
 
 

@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeSchedule
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
+from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import Role
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
@@ -78,6 +79,10 @@ class ActionsPort(Protocol):
 
     async def run(self, chat_id: int, vehicle_id: int, request: ActionRequest) -> ActionOutcome:
         """Check rights and the per-chat rate, send the action, report Renault's answer."""
+        ...
+
+    async def known_state(self, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
+        """The car's last stored reading, without asking Renault (None when it never reported)."""
         ...
 
 

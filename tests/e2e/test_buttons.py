@@ -101,14 +101,14 @@ CARD_BUTTONS = {
     "X102VE": {
         "🔄 Refresh": (["🔄 Refresh"], "battery-status"),
         "🌡 Precondition now": (["🌡 Precondition now"], "hvac-start"),
-        "🗓 Charge mode": (["🗓 Charge mode", "Charge on schedule"], "charge-set-mode"),
+        "⏱ Charge mode": (["⏱ Charge mode", "Charge on schedule"], "charge-set-mode"),
         "📍 Location": (["📍 Location"], "location"),
         "🗓 Schedule": (["🗓 Schedule"], "charging-settings"),
     },
     "XCB1VE": {
         "🔄 Refresh": (["🔄 Refresh"], "battery-status"),
         "🌡 Precondition now": (["🌡 Precondition now"], "hvac-start"),
-        "🗓 Charge mode": (["🗓 Charge mode", "Charge as soon as plugged in"], "charge-set-mode"),
+        "⏱ Charge mode": (["⏱ Charge mode", "Charge as soon as plugged in"], "charge-set-mode"),
         "🎯 Charge limits": (["🎯 Charge limits", "🎯 Charge limit...", "80%"], "soc-levels-set"),
         "📍 Location": (["📍 Location"], "location"),
         "🗓 Schedule": (["🗓 Schedule"], "charging-settings"),
@@ -197,7 +197,9 @@ async def test_a_forged_tap_for_another_chats_car_is_refused_and_sends_nothing(t
         await e2e.app.process_update(_forged(e2e, bob, bob_card, ann_data))
         answers = [c.params for c in e2e.emulator.calls("answerCallbackQuery")]
     forged = [a for a in answers if a["callback_query_id"] == f"forged-{bob_card}"]
-    assert forged[0].get("text") == "This button is not for you."
+    assert forged[0].get("text") == (
+        "This button is for a car this chat is not linked to. Send /status for your car's buttons."
+    )
     assert e2e.sim.log.total == before
     assert e2e.sim.log.count(key="hvac-start") == 0
 

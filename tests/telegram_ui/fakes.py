@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from telegram import Update
 
+from bot.domain.actions import as_requested
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode, validate
 from bot.domain.snapshot import ChargeState, GeoPoint, PlugState, VehicleSnapshot
@@ -143,10 +144,11 @@ class FakeStatus:
 
 
 class FakeActions:
-    """Records what was asked; `failure` makes the next run raise."""
+    """Records what was asked; `failure` makes the next run raise; the known state is the status fake's."""
 
-    def __init__(self, linking: FakeLinking) -> None:
+    def __init__(self, linking: FakeLinking, status: FakeStatus) -> None:
         self.linking = linking
+        self.status = status
         self.runs: list[tuple[int, int, ActionRequest]] = []
         self.failure: errors.ServiceError | None = None
 
@@ -156,7 +158,17 @@ class FakeActions:
             failure, self.failure = self.failure, None
             raise failure
         self.runs.append((chat_id, vehicle_id, request))
-        return ActionOutcome(vehicle, request.kind.value, accepted=True)
+        expected = as_requested(
+            self.status.snapshot,
+            request.kind,
+            scheduled=request.at is not None,
+            charge_mode=request.charge_mode,
+        )
+        return ActionOutcome(vehicle, request.kind.value, accepted=True, snapshot=expected)
+
+    async def known_state(self, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
+        await self.status._vehicle(chat_id, vehicle_id)
+        return self.status.snapshot
 
 
 class FakeSettings:
@@ -301,7 +313,7 @@ def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeAction
     """Fresh fakes bundled as the Services container (with a FakeSchedules as `schedules`)."""
     linking = FakeLinking(clock)
     status = FakeStatus(linking, clock)
-    actions = FakeActions(linking)
+    actions = FakeActions(linking, status)
     settings = FakeSettings()
     schedules = FakeSchedules(linking)
     services = Services(

@@ -12,6 +12,8 @@ from bot.simulator.telegram import EmulatedUser
 from bot.telegram_ui.context import UiOptions
 from tests.telegram_ui.fakes import forge_tap, running_bot, spring, zoe
 
+OTHER_CAR = "This button is for a car this chat is not linked to. Send /status for your car's buttons."
+
 
 def _text(user: EmulatedUser, message_id: int) -> str:
     message = user.message(message_id)
@@ -124,7 +126,7 @@ async def test_forged_tap_for_another_chats_car_is_refused_without_action() -> N
         await forge_tap(s, 1001, card.message_id, "1.a.8.CHARGE_START")
         await ann.wait_until(lambda _: bool(s.emu.calls("answerCallbackQuery")))
         answer = s.emu.calls("answerCallbackQuery")[0].params
-    assert answer.get("text") == "This button is not for you."
+    assert answer.get("text") == OTHER_CAR
     assert s.actions.runs == []
 
 

@@ -9,6 +9,8 @@ from tests.telegram_ui.fakes import forge_tap, running_bot, zoe
 
 WAIT = 5.0
 
+OTHER_CAR = "This button is for a car this chat is not linked to. Send /status for your car's buttons."
+
 
 def _text(user: EmulatedUser, message_id: int) -> str:
     message = user.message(message_id)
@@ -50,7 +52,7 @@ async def test_a_forged_schedule_tap_for_another_car_is_refused() -> None:
         shown = await ann.next_message(timeout=WAIT)
         await forge_tap(s, 1001, shown.message_id, "1.s.99.save")
         answer = s.emu.calls("answerCallbackQuery")[0].params
-    assert answer["text"] == "This button is not for you."
+    assert answer["text"] == OTHER_CAR
     assert s.schedules.writes == []
 
 

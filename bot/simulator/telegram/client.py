@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from bot.simulator.telegram.attachments import sample
 from bot.simulator.telegram.formatting import command_entities
 from bot.simulator.telegram.model import CallbackAnswer, ChatEvent, ChatMessage, Location
 from bot.simulator.telegram.state import CallbackRecord, ChatRecord, EmulatorState, UserRecord
@@ -63,6 +65,27 @@ class EmulatedUser:
         if self._chat.type == "private":
             self._push_message(message)
         return message
+
+    async def send_attachment(self, kind: str, caption: str | None = None) -> ChatMessage:
+        """Send a photo, sticker, voice note, document, contact, poll... (`attachments.SAMPLES` kinds)."""
+        message = self._new_message(attachment=(kind, sample(kind, self._chat.next_attachment())))
+        if caption is not None:
+            message = replace(message, caption=caption)
+            self._chat.messages[message.message_id] = message
+        if self._chat.type == "private":
+            self._push_message(message)
+        return message
+
+    async def edit(self, message: ChatMessage | int, text: str) -> ChatMessage:
+        """Edit one of the user's own text messages: the bot gets an `edited_message` update."""
+        message_id = message.message_id if isinstance(message, ChatMessage) else message
+        current = self._chat.messages.get(message_id)
+        if current is None or current.from_bot:
+            raise LookupError(f"message {message_id} is not the user's own message in the chat")
+        edited = replace(current, text=text, entities=command_entities(text), edit_date=self._state.clock())
+        self._chat.messages[message_id] = edited
+        self._state.updates.push("edited_message", message_json(edited, self._chat, self._state.bot))
+        return edited
 
     async def tap(self, message: ChatMessage | int, label: str) -> Tap:
         """Tap the inline button labelled `label` (its text or callback data) on a message as it is now."""

@@ -82,6 +82,9 @@ class ChatMessage:
     edit_date: datetime | None = None
     reply_to_message_id: int | None = None
     link_preview_options: Mapping[str, Any] | None = None
+    # What a user attached that the emulator only passes on (sticker, voice, contact, poll...): the Bot
+    # API field name and its object, exactly as Telegram would put them in the Message.
+    attachment: tuple[str, Any] | None = None
 
     @property
     def buttons(self) -> tuple[Button, ...]:

@@ -60,6 +60,12 @@ class ChatRecord:
     blocked: bool = False
     bot_removed: bool = False
     _next_message_id: int = 1
+    _attachments: int = 0
+
+    def next_attachment(self) -> int:
+        """A running number for the files users attach, so each gets its own file id."""
+        self._attachments += 1
+        return self._attachments
 
     def new_message_id(self) -> int:
         """Message ids are counted per chat, as in Telegram's private chats and basic groups."""

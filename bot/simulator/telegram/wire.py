@@ -74,6 +74,9 @@ def message_json(message: ChatMessage, chat: ChatRecord, bot: BotIdentity) -> di
             "mime_type": doc.mime_type,
             "file_size": len(doc.data),
         }
+    if message.attachment is not None:
+        name, body = message.attachment
+        out[name] = body
     if message.keyboard and message.reply_markup is not None:
         out["reply_markup"] = dict(message.reply_markup)
     if message.reply_to_message_id is not None:

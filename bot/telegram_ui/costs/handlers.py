@@ -23,6 +23,9 @@ from bot.services.cost_report import MONTHS_SHOWN, month_start
 from bot.services.errors import InvalidInput
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotApplication, BotContext, ChatView
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.stale import answer_stale
+from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.costs.chart import CostChartLabels, monthly_cost_chart
 from bot.telegram_ui.costs.export_csv import write_csv
 from bot.telegram_ui.costs.port import CostsPort
@@ -100,7 +103,9 @@ async def export_command(update: Update, context: BotContext) -> None:
         (tr(f"costs.export.{key}"), costs_callback(f"x:{key[0]}"))
         for key in ("this_month", "last_month", "year", "all")
     ]
-    await reply(update, tr("costs.export.ask"), choice_keyboard(choices, width=2))
+    markup = choice_keyboard(choices, width=2)
+    await reply(update, tr("costs.export.ask"), markup)
+    await remember(context, update, StateName.EXPORT_PERIOD, markup)
 
 
 def export_period(code: str, now: datetime, zone_name: str) -> tuple[datetime, datetime] | None:
@@ -149,12 +154,13 @@ async def cost_tap(update: Update, context: BotContext, payload: Callback) -> No
     assert query is not None
     view = await context.chat_view(update)
     if context.services.costs is None:
-        await query.answer(view.tr("callback.stale"), show_alert=True)
+        await answer_stale(update, context)
         return
     await query.answer()
     what, _, value = payload.arg.partition(":")
     try:
         if what == "x":
+            await forget(context, update)
             await _export(update, context, view, value)
         elif payload.vehicle_id is not None:
             await _session_tap(update, context, view, payload.vehicle_id, what, value)
@@ -176,6 +182,7 @@ async def _settings_tap(update: Update, context: BotContext, view: ChatView, wha
         except ValueError:
             raise InvalidInput(["costs.error.home_outside"]) from None
         await edit(query, tr("costs.home_saved", radius=home.radius_m))
+        await forget(context, update)
         return
     if what == "hc":
         await port.set_home_from_car(chat_id)
@@ -189,7 +196,9 @@ async def _settings_tap(update: Update, context: BotContext, view: ChatView, wha
     elif what in ("m0", "m1"):
         await port.save_settings(dataclasses.replace(settings, monthly_summary=what == "m1"))
     settings = await port.settings(chat_id)
-    await edit(query, settings_text(tr, settings), settings_keyboard(tr, settings))
+    markup = settings_keyboard(tr, settings)
+    await edit(query, settings_text(tr, settings), markup)
+    await remember(context, update, StateName.COSTS_MENU, markup)
 
 
 async def _session_tap(
@@ -204,7 +213,7 @@ async def _session_tap(
         return
     started = session_from_ref(value)
     if started is None or what not in ("ap", "ah"):
-        await query.answer(tr("callback.stale"), show_alert=True)
+        await answer_stale(update, context)
         return
     if what == "ah":
         await port.mark_home(chat_id, vehicle_id, started)
@@ -253,6 +262,7 @@ async def shared_location(update: Update, context: BotContext) -> None:
         width=2,
     )
     await reply(update, tr("costs.use_location", radius=radius), keyboard)
+    await remember(context, update, StateName.COSTS_MENU, keyboard)
 
 
 def register(application: BotApplication) -> None:

@@ -7,8 +7,11 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.services.errors import NotLinked
 from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.where import focus_store
 from bot.telegram_ui.handlers.common import chat_id_of, reply
 from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.schedule_drafts import ScheduleDrafts
 from bot.telegram_ui.sharing import handlers as share_handlers
 
 
@@ -33,9 +36,22 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 async def cancel_outside(update: Update, context: BotContext) -> None:
-    """/cancel when no conversation is running."""
+    """/cancel outside a login: leave the screen that waits (an edit, a price question), else say so."""
     view = await context.chat_view(update)
-    await reply(update, view.tr("cancel.nothing"))
+    chat_id = chat_id_of(update)
+    focus = await focus_store(context).get(chat_id, context.now())
+    costs = context.services.costs
+    asked_price = costs is not None and await costs.awaiting_price(chat_id) is not None
+    if focus is None and not asked_price:
+        await reply(update, view.tr("cancel.nothing"))
+        return
+    if focus is not None:
+        await focus_store(context).clear(chat_id)
+        if focus.state == StateName.SCHEDULE_EDIT.value:
+            await ScheduleDrafts(context.services.drafts).drop(chat_id)  # the draft is not saved
+    if asked_price and costs is not None:
+        await costs.cancel_awaiting(chat_id)
+    await reply(update, view.tr("router.cancelled"))
 
 
 async def allow_list_gate(update: object, context: BotContext) -> None:

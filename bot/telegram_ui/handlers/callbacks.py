@@ -12,6 +12,7 @@ from telegram.error import BadRequest
 from bot.services.errors import NotPermitted
 from bot.telegram_ui.callback_data import Callback, Verb, decode
 from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.handlers import login, menus, schedule, settings, status, vehicles
 from bot.telegram_ui.handlers.common import chat_id_of
 from bot.telegram_ui.sharing import handlers as share_handlers
@@ -56,8 +57,7 @@ async def on_tap(update: Update, context: BotContext) -> None:
     payload = decode(query.data)
     handler = ROUTES.get(payload.verb) if payload is not None else None
     if payload is None or handler is None:
-        view = await context.chat_view(update)
-        await query.answer(view.tr("callback.stale"), show_alert=True)
+        await answer_stale(update, context)
         return
     try:
         await handler(update, context, payload)

@@ -17,7 +17,7 @@ import logging
 import re
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.renault.locales import LOCALES
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
@@ -33,6 +33,7 @@ from bot.services.errors import (
 from bot.services.views import CodeNeeded, LinkResult
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
+from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers import basic
 from bot.telegram_ui.handlers.common import chat_id_of, delete_quietly, is_private, reply
@@ -49,7 +50,12 @@ _SECRET_STEPS = frozenset({LoginStep.PASSWORD, LoginStep.CODE})
 _ENDS_LOGIN = (AlreadyLinked, TooManyAttempts, LoginLocked, LoginNeedsCaptcha)
 
 
-def _locale_keyboard(default: str) -> Any:
+def country_keyboard(default: str) -> InlineKeyboardMarkup:
+    """The country buttons of the login's first step, the chosen (or default) one first."""
+    return _locale_keyboard(default)
+
+
+def _locale_keyboard(default: str) -> InlineKeyboardMarkup:
     ordered = [default, *sorted(code for code in LOCALES if code != default)]
     return choice_keyboard([(code, Callback(Verb.LOCALE, None, code)) for code in ordered], width=5)
 
@@ -73,6 +79,11 @@ async def _live(
         await reply(update, view.tr("login.timeout"))
         return None
     return draft
+
+
+async def timed_out(update: Update, context: BotContext, view: ChatView, draft: LoginDraft) -> bool:
+    """End a login that ran out of time, with the timeout message; False while it is still running."""
+    return await _live(update, context, view, draft) is None
 
 
 async def begin(update: Update, context: BotContext) -> None:
@@ -106,7 +117,7 @@ async def chosen_locale(update: Update, context: BotContext, payload: Callback) 
         or draft.step is not LoginStep.LOCALE
         or payload.arg not in LOCALES
     ):
-        await query.answer(view.tr("callback.stale"), show_alert=True)
+        await answer_stale(update, context)
         return
     await query.answer()
     await _save(context, draft, LoginStep.EMAIL, locale=payload.arg)

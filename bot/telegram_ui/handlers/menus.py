@@ -9,14 +9,17 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.actions import ActionKind, available_actions
 from bot.domain.models import traits_for
-from bot.domain.snapshot import ChargeMode
+from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.services.actions import ActionRequest
 from bot.services.views import LinkedVehicle
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.stale import refuse_car
+from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
-from bot.telegram_ui.handlers.running import redraw, run_action
+from bot.telegram_ui.handlers.running import known_state, redraw, run_action
 from bot.telegram_ui.keyboards import action_button, button, rows
 
 TEMPERATURES = (18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0)
@@ -32,14 +35,16 @@ _CHARGE_KINDS = (
 )
 
 
-def _offered(vehicle: LinkedVehicle) -> list[ActionKind]:
-    # No live read for a menu: an unknown state offers both start and stop where the car has them.
-    return available_actions(vehicle.capabilities, vehicle.rights, None, traits_for(vehicle.info.model_code))
+def _offered(vehicle: LinkedVehicle, known: VehicleSnapshot | None) -> list[ActionKind]:
+    # The car's last stored reading decides start or stop; with none, both are offered.
+    return available_actions(vehicle.capabilities, vehicle.rights, known, traits_for(vehicle.info.model_code))
 
 
-def precondition_keyboard(view: ChatView, vehicle: LinkedVehicle) -> InlineKeyboardMarkup | None:
-    """Now at the default temperature, another temperature, at a time, stop (where supported)."""
-    offered = _offered(vehicle)
+def precondition_keyboard(
+    view: ChatView, vehicle: LinkedVehicle, known: VehicleSnapshot | None = None
+) -> InlineKeyboardMarkup | None:
+    """Now at the default temperature, another temperature, at a time, stop (where supported and on)."""
+    offered = _offered(vehicle, known)
     if ActionKind.PRECONDITION not in offered:
         return None
     vid, tr = vehicle.vehicle_id, view.tr
@@ -58,25 +63,43 @@ def precondition_keyboard(view: ChatView, vehicle: LinkedVehicle) -> InlineKeybo
     return InlineKeyboardMarkup(layout)
 
 
-def charge_keyboard(view: ChatView, vehicle: LinkedVehicle) -> InlineKeyboardMarkup | None:
-    """Start/stop/pause/resume per model, charge mode and limits where the car has them."""
-    offered = _offered(vehicle)
+_MODES = ((ChargeMode.ALWAYS, "button.mode_always"), (ChargeMode.SCHEDULED, "button.mode_scheduled"))
+
+
+def charge_keyboard(
+    view: ChatView, vehicle: LinkedVehicle, known: VehicleSnapshot | None = None
+) -> InlineKeyboardMarkup | None:
+    """Start or stop (as the car's state says), charge mode with the current one ticked, limits."""
+    offered = _offered(vehicle, known)
     vid, tr = vehicle.vehicle_id, view.tr
     layout = rows(action_button(tr, vid, kind) for kind in _CHARGE_KINDS if kind in offered)
     if ActionKind.CHARGE_MODE in offered:
-        layout.append([button(tr("button.mode_always"), Callback(Verb.CHARGE_MODE, vid, "always"))])
-        layout.append([button(tr("button.mode_scheduled"), Callback(Verb.CHARGE_MODE, vid, "scheduled"))])
+        current = known.charge_mode if known is not None else None
+        for mode, key in _MODES:
+            label = tr("button.selected", label=tr(key)) if mode is current else tr(key)
+            layout.append([button(label, Callback(Verb.CHARGE_MODE, vid, mode.value))])
     if ActionKind.CHARGE_LIMITS in offered:
         layout.append([button(tr("button.limits"), Callback(Verb.MENU, vid, "limits"))])
     return InlineKeyboardMarkup(layout) if layout else None
 
 
+def charge_text(view: ChatView, known: VehicleSnapshot | None) -> str:
+    """The charging menu's title, with the car's current charge mode when it reported one."""
+    mode = known.charge_mode if known is not None else None
+    if mode is None or mode is ChargeMode.UNKNOWN:
+        return view.tr("charge.menu")
+    return view.tr("charge.menu_mode", mode=view.tr(f"charge_mode.{mode.value}"))
+
+
 async def precondition_command(update: Update, context: BotContext) -> None:
     """/precondition for the active car."""
     view = await context.chat_view(update)
-    vehicle = await context.services.linking.active(chat_id_of(update))
-    markup = precondition_keyboard(view, vehicle)
+    chat_id = chat_id_of(update)
+    vehicle = await context.services.linking.active(chat_id)
+    markup = precondition_keyboard(view, vehicle, await known_state(context, chat_id, vehicle.vehicle_id))
     await reply(update, view.tr("precondition.menu" if markup else "error.feature_unavailable"), markup)
+    if markup is not None:
+        await remember(context, update, StateName.PRECONDITION_MENU, markup, vehicle_id=vehicle.vehicle_id)
 
 
 async def charge_command(update: Update, context: BotContext) -> None:
@@ -90,13 +113,16 @@ async def show_charge_menu(
 ) -> None:
     """The charging menu, as a new message or in place of the tapped one."""
     view = await context.chat_view(update)
-    markup = charge_keyboard(view, vehicle)
-    text = view.tr("charge.menu" if markup else "action.no_actions")
+    known = await known_state(context, chat_id_of(update), vehicle.vehicle_id)
+    markup = charge_keyboard(view, vehicle, known)
+    text = charge_text(view, known) if markup else view.tr("action.no_actions")
     query = update.callback_query
     if new_message or query is None:
         await reply(update, text, markup)
     else:
         await edit(query, text, markup)
+    if markup is not None:
+        await remember(context, update, StateName.CHARGE_MENU, markup, vehicle_id=vehicle.vehicle_id)
 
 
 async def submenu(update: Update, context: BotContext, payload: Callback) -> None:
@@ -104,12 +130,14 @@ async def submenu(update: Update, context: BotContext, payload: Callback) -> Non
     query = update.callback_query
     assert query is not None
     if payload.arg == "status":
+        await forget(context, update)  # back to the card: nothing waits for an answer
         await redraw(update, context, payload.vehicle_id, refresh=False)
         return
     view = await context.chat_view(update)
     vid = payload.vehicle_id
-    if await linked_vehicle(context, chat_id_of(update), vid) is None or vid is None:
-        await query.answer(view.tr("callback.refused"), show_alert=True)
+    vehicle = await linked_vehicle(context, chat_id_of(update), vid)
+    if vehicle is None or vid is None:
+        await refuse_car(update, context)
         return
     await query.answer()
     tr = view.tr
@@ -128,7 +156,10 @@ async def submenu(update: Update, context: BotContext, payload: Callback) -> Non
         text = tr("charge.choose_limit")
     layout = rows((button(label, data) for label, data in choices), 4)
     layout.append([button(tr("button.back"), Callback(Verb.MENU, vid, "status"))])
-    await edit(query, text, InlineKeyboardMarkup(layout))
+    markup = InlineKeyboardMarkup(layout)
+    await edit(query, text, markup)
+    menu = StateName.CHARGE_MENU if payload.arg == "limits" else StateName.PRECONDITION_MENU
+    await remember(context, update, menu, markup, vehicle_id=vid)
 
 
 def next_local_time(hhmm: str, zone_name: str, now: datetime) -> datetime | None:
@@ -178,7 +209,11 @@ async def parameter_tap(update: Update, context: BotContext, payload: Callback) 
     view = await context.chat_view(update)
     request = parameter_request(payload, view, context.now())
     vehicle = await linked_vehicle(context, chat_id_of(update), payload.vehicle_id)
-    if request is None or vehicle is None or not may_run(vehicle, request.kind):
+    if vehicle is None:
+        await refuse_car(update, context)
+        return
+    if request is None or not may_run(vehicle, request.kind):
         await query.answer(view.tr("callback.refused"), show_alert=True)
         return
+    await forget(context, update)
     await run_action(query, context, view, vehicle, request)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import CallbackQuery, Update
 
+from bot.domain.actions import ActionKind
+from bot.domain.snapshot import VehicleSnapshot
 from bot.services.actions import ActionRequest
 from bot.services.errors import FeatureUnavailable, ServiceError
-from bot.services.views import ActionOutcome, LinkedVehicle
+from bot.services.views import ActionOutcome, LinkedVehicle, StatusView
+from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.error_messages import describe
@@ -21,23 +26,52 @@ async def show_card(update: Update, context: BotContext, payload: Callback) -> N
 
 
 async def redraw(update: Update, context: BotContext, vehicle_id: int | None, *, refresh: bool) -> None:
-    """Answer the tap and edit the card in place (fresh data when `refresh`)."""
+    """Edit the card in place (fresh data when `refresh`); a Refresh always ends with a visible toast."""
     query = update.callback_query
     assert query is not None
-    await query.answer()
+    if not refresh:
+        await query.answer()
     view = await context.chat_view(update)
     status = await context.services.status.status(chat_id_of(update), vehicle_id, refresh=refresh)
     text = render_status(view.tr, status, view.settings, context.now())
     await edit(query, text, status_keyboard(view.tr, status.vehicle, status.snapshot))
+    if refresh:
+        # Also when nothing changed (Telegram then leaves the message as it was): the owner sees an answer.
+        await query.answer(refreshed(view, status, context.now()))
+
+
+def refreshed(view: ChatView, status: StatusView, now: datetime) -> str:
+    """The toast after a Refresh: up to date since when, or that Renault did not answer."""
+    reported = status.snapshot.reported_at
+    if reported is None:
+        return view.tr("refresh.no_time")
+    age = fmt.age(view.tr, reported, now)
+    return view.tr("refresh.stale" if status.stale_reason else "refresh.up_to_date", age=age)
+
+
+def request_text(view: ChatView, request: ActionRequest, now: datetime) -> str:
+    """What was asked, with its values: 'Preconditioning at 22 °C, ready at 07:30', 'Charge limit: 80%'."""
+    tr, kind = view.tr, request.kind
+    if kind is ActionKind.PRECONDITION:
+        temperature = fmt.temperature(tr, request.temperature_c or view.settings.default_temperature_c)
+        if request.at is None:
+            return tr("request.precondition_now", temperature=temperature)
+        when = fmt.local_datetime(tr, request.at, view.settings.time_zone, now)
+        return tr("request.precondition_at", temperature=temperature, time=when)
+    if kind is ActionKind.CHARGE_MODE and request.charge_mode is not None:
+        return tr("request.charge_mode", mode=tr(f"charge_mode.{request.charge_mode.value}"))
+    if kind is ActionKind.CHARGE_LIMITS and request.target_level is not None:
+        return tr("request.charge_limit", level=tr("button.limit", level=request.target_level))
+    return action_label(tr, kind)
 
 
 async def run_action(
     query: CallbackQuery, context: BotContext, view: ChatView, vehicle: LinkedVehicle, request: ActionRequest
 ) -> None:
+    """Answer the tap at once, show 'sent to the car...', run the action, then show the outcome."""
     # The tap's own chat: callback messages may be inaccessible, the user's chat never is.
     chat_id = query.from_user.id if query.message is None else query.message.chat.id
-    """Answer the tap at once, show 'sent to the car...', run the action, then show the outcome."""
-    label = action_label(view.tr, request.kind)
+    label = request_text(view, request, context.now())
     await query.answer()
     await edit(query, view.tr("action.sending", action=label))
     try:
@@ -46,11 +80,20 @@ async def run_action(
         # The error is the tap's outcome, shown in place; the buttons stay (minus an unsupported one).
         if isinstance(error, FeatureUnavailable):
             vehicle = await linked_vehicle(context, chat_id, vehicle.vehicle_id) or vehicle
-        await edit(query, describe(view.tr, error, context.now()), status_keyboard(view.tr, vehicle, None))
+        known = await known_state(context, chat_id, vehicle.vehicle_id)
+        await edit(query, describe(view.tr, error, context.now()), status_keyboard(view.tr, vehicle, known))
         return
     await edit(
         query, _outcome_text(view, label, outcome), status_keyboard(view.tr, vehicle, outcome.snapshot)
     )
+
+
+async def known_state(context: BotContext, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
+    """The car's last stored reading for buttons that follow it; None when there is none to read."""
+    try:
+        return await context.services.actions.known_state(chat_id, vehicle_id)
+    except ServiceError:
+        return None  # buttons then offer what the car supports, state unknown
 
 
 def _outcome_text(view: ChatView, label: str, outcome: ActionOutcome) -> str:

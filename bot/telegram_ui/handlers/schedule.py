@@ -16,6 +16,9 @@ from bot.services.views import LinkedVehicle
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView, SchedulePort
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
+from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
 from bot.telegram_ui.schedule_drafts import ScheduleDrafts
@@ -93,11 +96,15 @@ async def schedule_tap(update: Update, context: BotContext, payload: Callback) -
     view = await context.chat_view(update)
     chat_id = chat_id_of(update)
     vehicle = await linked_vehicle(context, chat_id, payload.vehicle_id)
-    if vehicle is None or not may_run(vehicle, ActionKind.SCHEDULE):
+    if vehicle is None:
+        await refuse_car(update, context)
+        return
+    if not may_run(vehicle, ActionKind.SCHEDULE):
         await query.answer(view.tr("callback.refused"), show_alert=True)
         return
     if payload.arg in ("show", "cancel"):
         await drafts(context).drop(chat_id)
+        await forget(context, update)
         await query.answer()
         note = view.tr("schedule.cancelled") if payload.arg == "cancel" else ""
         await show_schedule(update, context, vehicle, in_place=True, note=note)
@@ -108,6 +115,7 @@ async def schedule_tap(update: Update, context: BotContext, payload: Callback) -
     draft = await drafts(context).get(chat_id, vehicle.vehicle_id, context.now())
     if draft is None:
         await query.answer()
+        await forget(context, update)
         await show_schedule(update, context, vehicle, in_place=True, note=view.tr("schedule.expired"))
         return
     if payload.arg == "save":
@@ -117,11 +125,11 @@ async def schedule_tap(update: Update, context: BotContext, payload: Callback) -
     try:
         draft = apply_tap(draft, payload.arg)
     except StaleStep:
-        await query.answer(view.tr("callback.stale"), show_alert=True)
+        await answer_stale(update, context)
         return
     await query.answer()
     await drafts(context).put(chat_id, draft, context.now())
-    await _show_editor(update, view, vehicle, draft)
+    await _show_editor(update, context, view, vehicle, draft)
 
 
 async def _open_editor(update: Update, context: BotContext, view: ChatView, vehicle: LinkedVehicle) -> None:
@@ -135,14 +143,27 @@ async def _open_editor(update: Update, context: BotContext, view: ChatView, vehi
     schedule = await port.schedule(chat_id_of(update), vehicle.vehicle_id)
     draft = start_draft(vehicle.vehicle_id, schedule, view.settings.time_zone, _today(context, view))
     await drafts(context).put(chat_id_of(update), draft, context.now())
-    await _show_editor(update, view, vehicle, draft)
+    await _show_editor(update, context, view, vehicle, draft)
 
 
 async def _show_editor(
-    update: Update, view: ChatView, vehicle: LinkedVehicle, draft: Draft, note: str = ""
+    update: Update, context: BotContext, view: ChatView, vehicle: LinkedVehicle, draft: Draft, note: str = ""
 ) -> None:
     text, markup = editor_screen(view.tr, vehicle_title(view.tr, vehicle.info), draft)
     await _show(update, f"{note}\n\n{text}" if note else text, markup, in_place=True)
+    await remember(context, update, StateName.SCHEDULE_EDIT, None, vehicle_id=vehicle.vehicle_id)
+
+
+async def editor_buttons(
+    update: Update, context: BotContext, view: ChatView, vehicle_id: int | None
+) -> InlineKeyboardMarkup | None:
+    """The editor's buttons for its current step, from the chat's draft (None when it expired)."""
+    chat_id = chat_id_of(update)
+    vehicle = await linked_vehicle(context, chat_id, vehicle_id)
+    draft = None if vehicle is None else await drafts(context).get(chat_id, vehicle.vehicle_id, context.now())
+    if draft is None or vehicle is None:
+        return None
+    return editor_screen(view.tr, vehicle_title(view.tr, vehicle.info), draft)[1]
 
 
 async def _save(
@@ -156,11 +177,12 @@ async def _save(
         wanted = to_schedule(draft)
         saved = await port.set_schedule(chat_id, vehicle.vehicle_id, wanted)
     except SlotsCollide:
-        await _show_editor(update, view, vehicle, draft, _problems(view, [f"{_PROBLEM_PREFIX}slots_collide"]))
+        problems = _problems(view, [f"{_PROBLEM_PREFIX}slots_collide"])
+        await _show_editor(update, context, view, vehicle, draft, problems)
         return
     except InvalidInput as error:
         if all(reason.startswith(_PROBLEM_PREFIX) for reason in error.reasons):
-            await _show_editor(update, view, vehicle, draft, _problems(view, error.reasons))
+            await _show_editor(update, context, view, vehicle, draft, _problems(view, error.reasons))
             return
         await _refused(update, context, view, vehicle, draft, error)
         return
@@ -168,6 +190,7 @@ async def _save(
         await _refused(update, context, view, vehicle, draft, error)
         return
     await drafts(context).drop(chat_id)
+    await forget(context, update)
     note = tr("schedule.saved")
     if saved.mode is not draft.original.mode and saved.mode in _CHARGE_MODES:
         note = f"{note}\n{await _switch_mode(context, view, chat_id, vehicle, saved.mode)}"
@@ -201,6 +224,7 @@ async def _refused(
     error: ServiceError,
 ) -> None:
     await drafts(context).drop(chat_id_of(update))
+    await forget(context, update)
     note = view.tr("schedule.refused", reason=describe(view.tr, error, context.now()))
     text = _schedule_text(view, vehicle, draft.original, draft.week_of)
     markup = viewer_keyboard(view.tr, vehicle.vehicle_id, may_edit=True)

@@ -21,6 +21,8 @@ from bot.services.views import LinkedVehicle
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.where import remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.telegram_ui.keyboards import button, choice_keyboard, rows
@@ -99,9 +101,9 @@ async def settings_command(update: Update, context: BotContext) -> None:
         if vehicle is None
         else await context.services.settings.preferences(view.settings.chat_id, vehicle.vehicle_id)
     )
-    await reply(
-        update, settings_text(view.tr, view.settings, prefs), settings_keyboard(view.tr, view.settings)
-    )
+    markup = settings_keyboard(view.tr, view.settings)
+    await reply(update, settings_text(view.tr, view.settings, prefs), markup)
+    await remember(context, update, StateName.SETTINGS_MENU, markup)
 
 
 def _chooser(tr: Translator, what: str) -> tuple[str, InlineKeyboardMarkup] | None:
@@ -160,6 +162,8 @@ async def settings_tap(update: Update, context: BotContext, payload: Callback) -
         chooser = _chooser(view.tr, what)
         if chooser is not None:
             await edit(query, *chooser)
+            screen = StateName.SETTINGS_ZONE if what == "tz" else StateName.SETTINGS_CHOICE
+            await remember(context, update, screen, chooser[1])
             return
     settings = view.settings
     try:
@@ -176,7 +180,9 @@ async def settings_tap(update: Update, context: BotContext, payload: Callback) -
     prefs = (
         None if vehicle is None else await context.services.settings.preferences(chat_id, vehicle.vehicle_id)
     )
-    await edit(query, settings_text(tr, settings, prefs), settings_keyboard(tr, settings))
+    markup = settings_keyboard(tr, settings)
+    await edit(query, settings_text(tr, settings, prefs), markup)
+    await remember(context, update, StateName.SETTINGS_MENU, markup)
 
 
 async def _notifications(
@@ -206,8 +212,6 @@ async def _notifications(
         for k in SWITCHABLE
     ]
     layout = [*rows(toggles, 1), [button(tr("button.back"), _s("menu"))]]
-    await edit(
-        query,
-        tr("settings.notifications", title=vehicle_title(tr, vehicle.info)),
-        InlineKeyboardMarkup(layout),
-    )
+    markup = InlineKeyboardMarkup(layout)
+    await edit(query, tr("settings.notifications", title=vehicle_title(tr, vehicle.info)), markup)
+    await remember(context, update, StateName.SETTINGS_CHOICE, markup)

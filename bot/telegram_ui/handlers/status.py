@@ -9,6 +9,8 @@ from bot.services.actions import ActionRequest
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.conversation.stale import refuse_car
+from bot.telegram_ui.conversation.where import forget
 from bot.telegram_ui.handlers.common import chat_id_of, linked_vehicle, may_run, reply
 from bot.telegram_ui.handlers.menus import show_charge_menu
 from bot.telegram_ui.handlers.running import redraw, run_action
@@ -58,7 +60,10 @@ async def action_tap(update: Update, context: BotContext, payload: Callback) -> 
     name, _, extra = payload.arg.partition(":")
     kind = ActionKind.__members__.get(name)
     vehicle = await linked_vehicle(context, chat_id_of(update), payload.vehicle_id)
-    if kind is None or vehicle is None or not may_run(vehicle, kind):
+    if vehicle is None:
+        await refuse_car(update, context)
+        return
+    if kind is None or not may_run(vehicle, kind):
         await query.answer(view.tr("callback.refused"), show_alert=True)
         return
     if kind is ActionKind.REFRESH:
@@ -78,4 +83,5 @@ async def action_tap(update: Update, context: BotContext, payload: Callback) -> 
     else:
         temperature = view.settings.default_temperature_c if kind is ActionKind.PRECONDITION else None
         request = ActionRequest(kind, temperature_c=temperature)
+        await forget(context, update)  # a menu's action button ends the menu
         await run_action(query, context, view, vehicle, request)

@@ -11,6 +11,9 @@ from bot.services.errors import FeatureUnavailable
 from bot.services.views import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.stale import refuse_car
+from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import (
     chat_id_of,
     confirmed,
@@ -59,6 +62,8 @@ async def list_vehicles(update: Update, context: BotContext) -> None:
     if markup is not None:
         text = f"{text}\n\n{view.tr('vehicles.choose')}"
     await reply(update, text, markup)
+    if markup is not None:
+        await remember(context, update, StateName.VEHICLES_CHOOSE, markup)
 
 
 async def select_vehicle(update: Update, context: BotContext, payload: Callback) -> None:
@@ -68,9 +73,10 @@ async def select_vehicle(update: Update, context: BotContext, payload: Callback)
     view = await context.chat_view(update)
     chat_id = chat_id_of(update)
     if await linked_vehicle(context, chat_id, payload.vehicle_id) is None or payload.vehicle_id is None:
-        await query.answer(view.tr("callback.refused"), show_alert=True)
+        await refuse_car(update, context)
         return
     await query.answer()
+    await forget(context, update)
     chosen = await context.services.linking.select(chat_id, payload.vehicle_id)
     await edit(query, view.tr("vehicles.selected", title=vehicle_title(view.tr, chosen.info)))
 
@@ -81,10 +87,12 @@ async def logout(update: Update, context: BotContext) -> None:
     await context.services.linking.active(chat_id_of(update))  # NotLinked -> "link with /login first"
     markup = yes_no_keyboard(Verb.LOGOUT, view.tr("button.logout_yes"), view.tr("button.logout_no"))
     await reply(update, view.tr("logout.confirm"), markup)
+    await remember(context, update, StateName.LOGOUT_CONFIRM, markup)
 
 
 async def confirm_logout(update: Update, context: BotContext, payload: Callback) -> None:
     """The confirmation tap: an owner deletes everything (members are told), a member leaves."""
+    await forget(context, update)
     tapped = await confirmed(update, context, payload, "logout.kept")
     if tapped is None:
         return

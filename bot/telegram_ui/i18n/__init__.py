@@ -21,6 +21,8 @@ from bot.telegram_ui.i18n import (
     history,
     limits,
     locales,
+    outcomes,
+    router,
     schedule,
     sharing,
     smartcharge,
@@ -39,6 +41,8 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **sharing.SHARING_MESSAGES[language],
         **costs.CATALOGS[language],
         **limits.CATALOGS[language],
+        **router.ROUTER_MESSAGES[language],
+        **outcomes.OUTCOME_MESSAGES[language],
     }
 
 

@@ -15,6 +15,9 @@ from bot.domain.vehicle import Role
 from bot.services import errors
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotApplication, BotContext, ChatView, SharingPort
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.stale import answer_stale
+from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers.common import (
     chat_id_of,
@@ -52,7 +55,9 @@ async def share_command(update: Update, context: BotContext) -> None:
         return
     zone, now = view.settings.time_zone, context.now()
     text = render.overview_text(view.tr, sharing, chat_id_of(update), zone, now)
-    await reply(update, text, render.overview_keyboard(view.tr, sharing, zone, now))
+    markup = render.overview_keyboard(view.tr, sharing, zone, now)
+    await reply(update, text, markup)
+    await remember(context, update, StateName.SHARE_MENU, markup)
 
 
 async def start_with_invite(update: Update, context: BotContext, token: str) -> None:
@@ -66,6 +71,7 @@ async def start_with_invite(update: Update, context: BotContext, token: str) -> 
         return
     text, markup = render.offer_message(view.tr, offer, token)
     await reply(update, text, markup)
+    await remember(context, update, StateName.JOIN_CONFIRM, markup)
 
 
 async def leave_command(update: Update, context: BotContext) -> None:
@@ -77,10 +83,12 @@ async def leave_command(update: Update, context: BotContext) -> None:
         return
     markup = yes_no_keyboard(Verb.LEAVE, view.tr("leave.button.yes"), view.tr("leave.button.no"))
     await reply(update, view.tr("leave.confirm", car=vehicle_title(view.tr, vehicle.info)), markup)
+    await remember(context, update, StateName.LEAVE_CONFIRM, markup)
 
 
 async def leave_tap(update: Update, context: BotContext, payload: Callback) -> None:
     """The /leave confirmation."""
+    await forget(context, update)
     tapped = await confirmed(update, context, payload, "leave.kept")
     if tapped is None:
         return
@@ -118,6 +126,7 @@ async def _join_tap(update: Update, context: BotContext, view: ChatView, verb: s
     query = update.callback_query
     assert query is not None
     await query.answer()
+    await forget(context, update)
     if verb == "n":
         await edit(query, view.tr("share.declined"))
         return
@@ -160,10 +169,12 @@ async def _manage_tap(
                 role=render.role_name(view.tr, member.role),
                 since=render.since(view.tr, member.since, zone),
             )
-            await edit(query, text, render.member_keyboard(view.tr, state, member))
+            markup = render.member_keyboard(view.tr, state, member)
         else:
             text = view.tr("share.remove_confirm", name=render.person(view.tr, member.name))
-            await edit(query, text, render.remove_keyboard(view.tr, state, member))
+            markup = render.remove_keyboard(view.tr, state, member)
+        await edit(query, text, markup)
+        await remember(context, update, StateName.SHARE_MENU, markup)
         return
     elif verb == "p":
         member_chat, _, role = rest.partition(":")
@@ -183,10 +194,12 @@ async def _manage_tap(
         await query.answer()
     else:
         log.info("unknown /share step %r", verb)
-        await query.answer(view.tr("callback.stale"), show_alert=True)
+        await answer_stale(update, context)
         return
     text = render.overview_text(view.tr, state, chat_id, zone, now)
-    await edit(query, text, render.overview_keyboard(view.tr, state, zone, now))
+    markup = render.overview_keyboard(view.tr, state, zone, now)
+    await edit(query, text, markup)
+    await remember(context, update, StateName.SHARE_MENU, markup)
 
 
 def _role(value: str) -> Role:

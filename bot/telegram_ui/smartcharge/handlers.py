@@ -10,6 +10,9 @@ from bot.services.errors import InvalidInput
 from bot.services.smart_charging import TariffDown
 from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotApplication, BotContext, SmartChargePort
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.stale import answer_stale
+from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.smartcharge.keyboards import (
     cancel_keyboard,
@@ -33,7 +36,9 @@ async def smartcharge(update: Update, context: BotContext) -> None:
     """/smartcharge: ask the target level for the active vehicle."""
     view = await context.chat_view(update)
     vehicle_id = await _port(context).active_vehicle(chat_id_of(update))
-    await reply(update, text(view.tr, "smart.ask_target"), target_keyboard(vehicle_id))
+    markup = target_keyboard(vehicle_id)
+    await reply(update, text(view.tr, "smart.ask_target"), markup)
+    await remember(context, update, StateName.SMART_MENU, markup, vehicle_id=vehicle_id)
 
 
 async def smarttariff(update: Update, context: BotContext) -> None:
@@ -59,23 +64,26 @@ async def smart_tap(update: Update, context: BotContext, payload: Callback) -> N
     tap = tap_of(payload)
     port = context.services.smart
     if tap is None or port is None:
-        await query.answer(view.tr("callback.stale"), show_alert=True)
+        await answer_stale(update, context)
         return
     await query.answer()
     chat_id, tr = chat_id_of(update), view.tr
     try:
         if tap.verb == "t" and tap.target is not None:
-            await edit(
-                query,
-                text(tr, "smart.ask_ready", level=tap.target),
-                ready_keyboard(tap.vehicle_id, tap.target),
-            )
-        elif tap.verb == "r" and tap.target is not None and tap.ready_at is not None:
+            markup = ready_keyboard(tap.vehicle_id, tap.target)
+            await edit(query, text(tr, "smart.ask_ready", level=tap.target), markup)
+            await remember(context, update, StateName.SMART_MENU, markup, vehicle_id=tap.vehicle_id)
+            return
+        if tap.verb == "r" and tap.target is not None and tap.ready_at is not None:
             goal = SmartGoalSetting(chat_id, tap.vehicle_id, tap.target, tap.ready_at)
             shown = await port.plan_for(goal)
             rendered = render_plan(tr, shown.summary(), shown.time_zone)
-            await edit(query, rendered, plan_keyboard(tr, tap.vehicle_id, daily=False))
-        elif tap.verb == "ok":
+            markup = plan_keyboard(tr, tap.vehicle_id, daily=False)
+            await edit(query, rendered, markup)
+            await remember(context, update, StateName.SMART_MENU, markup, vehicle_id=tap.vehicle_id)
+            return
+        await forget(context, update)
+        if tap.verb == "ok":
             planned = await port.confirm(chat_id, tap.vehicle_id)
             # Keep Cancel under the confirmation: it is how the owner gets the old schedule back.
             confirmed = render_confirmed(tr, planned, view.settings.time_zone)
@@ -89,8 +97,10 @@ async def smart_tap(update: Update, context: BotContext, payload: Callback) -> N
             await edit(query, text(tr, "smart.daily.on" if daily else "smart.daily.off"))
     except InvalidInput as error:
         await edit(query, "\n".join(text(tr, r) for r in error.reasons))
-    except TariffDown:
-        await edit(query, text(tr, "smart.error.tariff_down"))
+    except TariffDown as error:
+        await edit(
+            query, text(tr, "smart.error.tariff_refused" if error.refused else "smart.error.tariff_down")
+        )
 
 
 def register(application: BotApplication) -> None:

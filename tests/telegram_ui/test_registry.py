@@ -1,0 +1,32 @@
+"""The conversation registry is complete and every text it names exists in every language."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.telegram_ui.conversation.inputs import MEDIA_KINDS
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.registry import REGISTRY
+from bot.telegram_ui.conversation.stale import stale_key
+from bot.telegram_ui.conversation.where import Spot
+from bot.telegram_ui.i18n import CATALOGS
+
+
+def test_every_state_name_has_one_row() -> None:
+    assert set(REGISTRY) == set(StateName)
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_every_hint_and_stale_text_is_in_the_catalog(language: str) -> None:
+    keys = {state.hint for state in REGISTRY.values()} | {stale_key(Spot(name)) for name in StateName}
+    assert sorted(keys - set(CATALOGS[language])) == []
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_every_kind_of_attachment_has_a_name(language: str) -> None:
+    keys = {f"router.kind.{kind.value}" for kind in MEDIA_KINDS}
+    assert sorted(keys - set(CATALOGS[language])) == []
+
+
+def test_a_state_that_takes_input_has_a_taker() -> None:
+    assert [s.name for s in REGISTRY.values() if bool(s.accepts) != (s.take is not None)] == []
