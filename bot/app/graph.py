@@ -16,6 +16,7 @@ import httpx
 from bot.app.instruments import (
     CountingGate,
     CountingNotifier,
+    CountingOutbox,
     TimedActions,
     counted_poll,
     ticked,
@@ -41,10 +42,11 @@ from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
-from bot.persistence.update_journal import SqlUpdateJournal
+from bot.persistence.update_journal import TAKEOVER_AFTER, SqlUpdateJournal
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
 from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
+from bot.poller.owners import new_owner, owner_gone
 from bot.poller.scheduler import Poller, PollerSettings
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
@@ -52,19 +54,21 @@ from bot.renault.locales import LocaleOverrides
 from bot.services.actions import ACTION_INTERVAL, ActionService
 from bot.services.cost_report import CostDesk
 from bot.services.costs import CostService
+from bot.services.fanout import FanOut
 from bot.services.gateway import RenaultGateway
 from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
 from bot.services.login_limits import LoginLimiter, LoginLimits
 from bot.services.notify import NotificationService, Notifier
 from bot.services.polling import PollingService, PollOutcome
-from bot.services.ports import Clock
+from bot.services.ports import Clock, NotificationLog
 from bot.services.settings import SettingsService
 from bot.services.sharing import SharingService
 from bot.services.smart_charging import SmartChargeAssistant
 from bot.services.smart_control import SmartChargeControl
 from bot.services.status import StatusService
 from bot.services.translate import QUOTA_COOLDOWN
+from bot.tariffs.fetch import FeedFetch, GuardedFetcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +109,15 @@ class GraphOptions:
     poll_lease_seconds: float = 300.0
     poller: PollerSettings | None = None  # overrides the two above (tests, benchmarks)
     metrics: BotMetrics | None = None
+    # Where the tariff sources fetch from: None is the guarded fetcher (public https only, SECURITY.md).
+    feeds: FeedFetch | None = None
+    # How the jobs over many chats run their per-chat work (None: 8 at once, 60 s each).
+    fanout: FanOut | None = None
     # Updates handled at once per process: each holds one connection of the update journal's lock pool.
     concurrent_updates: int = 16
     login_limits: LoginLimits | None = None  # None: the documented defaults (SECURITY.md, "Limits")
+    # An update not handled this long after it arrived (its replica died) is taken over.
+    update_takeover_seconds: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +140,14 @@ class Graph:
     poller: Poller
 
 
-def build_stores(db: Database, cipher: CredentialCipher, clock: Clock, *, concurrent_updates: int) -> Stores:
+def build_stores(
+    db: Database,
+    cipher: CredentialCipher,
+    clock: Clock,
+    *,
+    concurrent_updates: int,
+    update_takeover: timedelta = TAKEOVER_AFTER,
+) -> Stores:
     """Repositories over one database and cipher (the journal's lock pool sized for `concurrent_updates`)."""
     return Stores(
         db=db,
@@ -149,7 +166,9 @@ def build_stores(db: Database, cipher: CredentialCipher, clock: Clock, *, concur
         logins=SqlLoginStore(db, cipher),
         drafts=SqlDraftStore(db, cipher),
         rates=SqlActionRates(db),
-        journal=SqlUpdateJournal(db, clock, lock_pool_size=concurrent_updates),
+        journal=SqlUpdateJournal(
+            db, clock, cipher, lock_pool_size=concurrent_updates, takeover_after=update_takeover
+        ),
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
         attempts=SqlAttemptStore(db),
     )
@@ -183,7 +202,13 @@ def build_graph(
     """The whole graph on injected I/O (HTTP client, database, cipher, notifier) and time."""
     options = options or GraphOptions()
     metrics = options.metrics
-    stores = build_stores(db, cipher, clock, concurrent_updates=options.concurrent_updates)
+    stores = build_stores(
+        db,
+        cipher,
+        clock,
+        concurrent_updates=options.concurrent_updates,
+        update_takeover=timedelta(seconds=options.update_takeover_seconds),
+    )
     client = RenaultClient(
         http,
         overrides=options.locale_overrides,
@@ -206,9 +231,22 @@ def build_graph(
         challenges=stores.logins,
         limiter=limiter,
     )
+    # One name for this process's leases: its polls and its pings' sends.
+    owner = new_owner()
+    outbox: NotificationLog = stores.outbox
     if metrics is not None:
         notifier = CountingNotifier(notifier, metrics)
-    notifications = NotificationService(stores.outbox, stores.chats, stores.states, notifier, clock)
+        outbox = CountingOutbox(outbox, metrics)
+    notifications = NotificationService(
+        outbox,
+        stores.chats,
+        stores.states,
+        stores.vehicles,
+        notifier,
+        clock,
+        owner=owner,
+        owner_gone=owner_gone,
+    )
     history = HistoryService(
         stores.history,
         stores.vehicles,
@@ -237,12 +275,20 @@ def build_graph(
         linking, gateway, clock, watcher=polling, rates=stores.rates, states=stores.states
     )
     control = SmartChargeControl(linking, gateway, stores.smart, clock)
-    tariffs = tariff_factory(http)
+    tariffs = tariff_factory(options.feeds or GuardedFetcher())
     smart = SmartChargeAssistant(
-        linking, gateway, stores.chats, stores.smart, control, tariffs, notifications, clock
+        linking,
+        gateway,
+        stores.chats,
+        stores.smart,
+        control,
+        tariffs,
+        notifications,
+        clock,
+        fanout=options.fanout,
     )
     pricing = CostService(stores.costs, stores.smart, tariffs, stores.vehicles, stores.chats, gateway, clock)
-    costs = CostDesk(pricing, stores.costs, stores.chats, notifications, clock)
+    costs = CostDesk(pricing, stores.costs, stores.chats, notifications, clock, fanout=options.fanout)
     return Graph(
         clock=clock,
         stores=stores,
@@ -266,7 +312,7 @@ def build_graph(
             clock,
         ),
         costs=costs,
-        poller=_poller(stores, polling, notifications, clock, options, policy),
+        poller=_poller(stores, polling, notifications, clock, options, policy, owner),
     )
 
 
@@ -287,6 +333,7 @@ def _poller(
     clock: Clock,
     options: GraphOptions,
     policy: IntervalPolicy,
+    owner: str,
 ) -> Poller:
     async def flush() -> None:
         await notifications.flush()
@@ -298,7 +345,9 @@ def _poller(
     settings = options.poller or poller_settings(
         options.poll_concurrency, tick_seconds_for(policy), options.poll_lease_seconds
     )
-    return Poller(stores.states, poll, clock, flush=tick_end, settings=settings, batch=polling.batch)
+    return Poller(
+        stores.states, poll, clock, flush=tick_end, settings=settings, owner=owner, batch=polling.batch
+    )
 
 
 def interval_policy(options: GraphOptions) -> IntervalPolicy:

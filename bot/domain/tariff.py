@@ -22,6 +22,15 @@ class TariffUnavailable(TariffError):
     """The tariff source could not be reached or refused to answer (network, timeout, HTTP error)."""
 
 
+class TariffRefused(TariffUnavailable):
+    """The tariff URL, a redirect or the host's address leads somewhere a feed may not be (not public
+    https, credentials in the URL); `problem` names which rule when the URL itself was refused."""
+
+    def __init__(self, message: str, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+
 class TariffFormatError(TariffError):
     """The tariff source answered, but not in the documented format."""
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.account import BatteryReading, ChargeSession, OutboxEntry
+from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.costs import (
     CostSettings,
@@ -26,10 +26,12 @@ from bot.domain.costs import (
     month_of,
     previous_month,
 )
+from bot.domain.preferences import ChatSettings
 from bot.domain.zones import zone_or_utc
 from bot.services.cost_ports import CostStore
 from bot.services.costs import CostService
 from bot.services.errors import NotLinked
+from bot.services.fanout import FanOut, merged
 from bot.services.notify import DeliveryReport, NotificationService
 from bot.services.ports import ChatRepository, Clock
 from bot.services.views import LinkedVehicle
@@ -98,12 +100,14 @@ class CostReport:
         chats: ChatRepository,
         notifications: NotificationService,
         clock: Clock,
+        fanout: FanOut | None = None,
     ) -> None:
         self._costs = costs
         self._store = store
         self._chats = chats
         self._notify = notifications
         self._clock = clock
+        self._fanout = fanout or FanOut()
 
     async def overview(self, chat_id: int) -> CostsView:
         """This month and the last 12 for the chat (NotLinked without a car)."""
@@ -186,9 +190,12 @@ class CostReport:
                 yield ExportRow(name, reading=reading)
 
     async def send_monthly_summaries(self) -> DeliveryReport:
-        """On the 1st after 09:00 local, queue last month's summary once per chat (claimed in the store)."""
-        entries: list[OutboxEntry] = []
+        """On the 1st after 09:00 local, queue last month's summary once per chat (claimed in the store).
+
+        Chats are summed up and sent side by side (`FanOut`): one chat's slow tariff feed delays no other.
+        """
         now = self._clock()
+        due: list[tuple[ChatSettings, date]] = []
         for chat_id in await self._store.summary_chats():
             settings = await self._chats.get(chat_id)
             if settings is None or not settings.active:
@@ -196,18 +203,23 @@ class CostReport:
             local = now.astimezone(zone_or_utc(settings.time_zone))
             if local.day != 1 or local.time() < SUMMARY_DAY_TIME:
                 continue
-            month = previous_month(month_of(local.date()))
-            if not await self._store.unsent_monthly(chat_id, month):
-                continue
-            try:
-                await self._costs.refresh(chat_id)
-            except NotLinked:
-                continue
-            figures = await self.month(chat_id, month)
-            # Reserved in the outbox first (its key is unique per chat and month), then claimed: a crash in
-            # between re-computes the same key next time, which the outbox refuses; never two pings.
-            entries += await self._notify.enqueue_for_chat(None, settings, [summary_event(chat_id, figures)])
-            await self._store.claim_monthly(chat_id, month)
+            due.append((settings, previous_month(month_of(local.date()))))
+        return merged(await self._fanout.each(due, self._send_summary, "monthly cost summaries"))
+
+    async def _send_summary(self, due: tuple[ChatSettings, date]) -> DeliveryReport:
+        settings, month = due
+        chat_id = settings.chat_id
+        if not await self._store.unsent_monthly(chat_id, month):
+            return DeliveryReport()
+        try:
+            await self._costs.refresh(chat_id)
+        except NotLinked:
+            return DeliveryReport()
+        figures = await self.month(chat_id, month)
+        # Reserved in the outbox first (its key is unique per chat and month), then claimed: a crash in
+        # between re-computes the same key next time, which the outbox refuses; never two pings.
+        entries = await self._notify.enqueue_for_chat(None, settings, [summary_event(chat_id, figures)])
+        await self._store.claim_monthly(chat_id, month)
         return await self._notify.deliver(entries)
 
     async def _zone_name(self, chat_id: int) -> str:

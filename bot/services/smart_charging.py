@@ -7,21 +7,25 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.account import OutboxEntry
 from bot.domain.charge_power import ChargePower, choose_charge_power
 from bot.domain.events import SmartPlanReady
+from bot.domain.feed_url import UrlProblem, url_problem
 from bot.domain.models import traits_for
 from bot.domain.plan_summary import PlanSummary, summarize
 from bot.domain.planner import ChargePlan, PlanRequest, ScheduleRules, next_ready_by, plan_charge
 from bot.domain.preferences import ChatSettings
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice, TariffKind
-from bot.domain.tariff import TariffError, TariffFormatError, TariffProvider
+from bot.domain.tariff import TariffError, TariffFormatError, TariffProvider, TariffRefused
 from bot.domain.vehicle import Right
 from bot.services.errors import InvalidInput, ServiceError
+from bot.services.fanout import FanOut, merged
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
 from bot.services.notify import DeliveryReport, NotificationService
@@ -31,6 +35,8 @@ from bot.services.smart_ports import SmartChargeStore, TariffFactory
 
 log = logging.getLogger(__name__)
 
+R = TypeVar("R")
+
 DAILY_LOCAL_TIME = time(17, 0)
 """Daily plans go out once the chat's local clock passes this (day-ahead prices are out by then)."""
 
@@ -39,11 +45,13 @@ _LOOKBACK = timedelta(minutes=15)
 
 
 class TariffDown(ServiceError):
-    """The tariff source failed; `malformed` tells a broken feed from an unreachable one."""
+    """The tariff source failed; `malformed` tells a broken feed from an unreachable one, `refused` a feed
+    that leads somewhere a feed may not be (not public https)."""
 
-    def __init__(self, malformed: bool) -> None:
+    def __init__(self, malformed: bool, refused: bool = False) -> None:
         super().__init__("tariff source failed")
         self.malformed = malformed
+        self.refused = refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +89,9 @@ class SmartChargingService:
         try:
             prices = await self._tariff.prices(now - _LOOKBACK, ready_by)
         except TariffError as error:
-            raise TariffDown(malformed=isinstance(error, TariffFormatError)) from error
+            raise TariffDown(
+                malformed=isinstance(error, TariffFormatError), refused=isinstance(error, TariffRefused)
+            ) from error
         request = PlanRequest(
             now=now,
             ready_by=ready_by,
@@ -127,8 +137,10 @@ class SmartChargeAssistant:
         tariffs: TariffFactory,
         notifications: NotificationService,
         clock: Clock,
+        fanout: FanOut | None = None,
     ) -> None:
         self._notify = notifications
+        self._fanout = fanout or FanOut()
         self._linking = linking
         self._gateway = gateway
         self._chats = chats
@@ -214,17 +226,24 @@ class SmartChargeAssistant:
         return await self._notify.deliver(entries)
 
     async def send_daily_plans(self) -> DeliveryReport:
-        """Queue every due daily plan in the outbox (quiet hours, blocked chats, exactly-once) and send it."""
-        entries: list[OutboxEntry] = []
-        for view, settings, local_day in await self._claim_daily_plans():
+        """Queue every due daily plan in the outbox (quiet hours, blocked chats, exactly-once) and send it.
+
+        Each car's plans are made, claimed and sent on their own, side by side with the other cars'
+        (`FanOut`): a chat whose tariff feed is slow delays nobody else's plan.
+        """
+
+        async def send(claimed: _Claimed) -> DeliveryReport:
+            view, settings, local_day = claimed
             if settings is None:
-                continue
+                return DeliveryReport()
             stored = await self._gateway.stored(view.vehicle_id)
             event = SmartPlanReady(
                 stored.info.vin, view.vehicle_id, local_day, view.time_zone, view.summary()
             )
-            entries += await self._notify.enqueue_for_chat(view.vehicle_id, settings, [event])
-        return await self._notify.deliver(entries)
+            entries = await self._notify.enqueue_for_chat(view.vehicle_id, settings, [event])
+            return await self._notify.deliver(entries)
+
+        return merged(await self._claim_daily_plans(send))
 
     async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:
         """Switch daily re-planning for the chat's goal on or off."""
@@ -240,13 +259,17 @@ class SmartChargeAssistant:
         """Plans due now: every daily goal whose chat's local time has passed DAILY_LOCAL_TIME today and that
         has not had today's plan. Each is claimed in the store once planned, so it is returned at most once
         per local day (restarts and replicas included); failures are skipped, logged and retried next run."""
-        return [view for view, _settings, _day in await self._claim_daily_plans()]
 
-    async def _claim_daily_plans(self) -> list[tuple[SmartPlanView, ChatSettings | None, date]]:
-        # Each claimed plan with the chat settings and the local day it was claimed for, so sending it
-        # neither reads the chat again nor recomputes a day that may have turned since the claim.
-        claimed = []
+        async def keep(claimed: _Claimed) -> SmartPlanView:
+            return claimed[0]
+
+        return await self._claim_daily_plans(keep)
+
+    async def _claim_daily_plans(self, then: Callable[[_Claimed], Awaitable[R]]) -> list[R]:
+        # Each claimed plan goes to `then` with the chat settings and the local day it was claimed for, so
+        # sending it neither reads the chat again nor recomputes a day that may have turned since the claim.
         now = self._clock()
+        by_vehicle: dict[int, list[tuple[SmartGoalSetting, ChatSettings | None, date]]] = {}
         for goal in await self._store.daily_goals():
             settings = await self._chats.get(goal.chat_id)
             local = now.astimezone(_zone(settings.time_zone if settings is not None else "UTC"))
@@ -254,14 +277,28 @@ class SmartChargeAssistant:
                 goal.daily_sent_on is not None and goal.daily_sent_on >= local.date()
             ):
                 continue
-            try:
-                view = await self.plan_for(goal)
-            except ServiceError as error:
-                log.info("daily smart plan skipped for vehicle %s: %s", goal.vehicle_id, type(error).__name__)
-                continue
-            if await self._store.claim_daily(goal.chat_id, goal.vehicle_id, local.date()):
-                claimed.append((view, settings, local.date()))
-        return claimed
+            by_vehicle.setdefault(goal.vehicle_id, []).append((goal, settings, local.date()))
+
+        async def one_vehicle(due: list[tuple[SmartGoalSetting, ChatSettings | None, date]]) -> list[R]:
+            # One car's goals one after another: their plans write the same car's proposal.
+            done = []
+            for goal, settings, day in due:
+                try:
+                    view = await self.plan_for(goal)
+                except ServiceError as error:
+                    log.info(
+                        "daily smart plan skipped for vehicle %s: %s", goal.vehicle_id, type(error).__name__
+                    )
+                    continue
+                if await self._store.claim_daily(goal.chat_id, goal.vehicle_id, day):
+                    done.append(await then((view, settings, day)))
+            return done
+
+        results = await self._fanout.each(list(by_vehicle.values()), one_vehicle, "daily smart plans")
+        return [item for done in results if done is not None for item in done]
+
+
+_Claimed = tuple[SmartPlanView, ChatSettings | None, date]
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -272,6 +309,14 @@ def _zone(name: str) -> ZoneInfo:
 
 
 _REGION = re.compile(r"[A-P]")
+# Each way a feed URL is refused at set-up; the fetcher checks the resolved addresses again at every fetch.
+_URL_PROBLEMS = {
+    UrlProblem.NOT_HTTPS: "smart.error.url",
+    UrlProblem.CREDENTIALS: "smart.error.url_credentials",
+    UrlProblem.INTERNAL_HOST: "smart.error.url_internal",
+    UrlProblem.MALFORMED: "smart.error.url_malformed",
+    UrlProblem.TOO_LONG: "smart.error.url_malformed",
+}
 
 
 def tariff_problems(choice: TariffChoice) -> list[str]:
@@ -279,7 +324,8 @@ def tariff_problems(choice: TariffChoice) -> list[str]:
     if choice.kind is TariffKind.OCTOPUS:
         return [] if choice.region and _REGION.fullmatch(choice.region) else ["smart.error.region"]
     if choice.kind is TariffKind.URL:
-        return [] if choice.url and choice.url.startswith("https://") else ["smart.error.url"]
+        problem = url_problem(choice.url or "")
+        return [] if problem is None else [_URL_PROBLEMS[problem]]
     prices = (choice.peak, choice.off_peak)
     if (
         any(p is None or p < 0 for p in prices)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -26,12 +27,16 @@ class DropConnection(Exception):
 
 
 class LoopbackServer:
-    """Serves one handler on 127.0.0.1; use as an async context manager or call start()/stop()."""
+    """Serves one handler on 127.0.0.1 (over TLS when given a server context, for https feeds in tests);
+    use as an async context manager or call start()/stop()."""
 
-    def __init__(self, handler: Handler, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, handler: Handler, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> None:
         self._handler = handler
         self._host = host
         self._port = port
+        self._tls = tls
         self._server: asyncio.Server | None = None
         self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
@@ -46,11 +51,14 @@ class LoopbackServer:
     @property
     def url(self) -> str:
         """Base URL of the server, without a trailing slash."""
-        return f"http://{self._host}:{self.port}"
+        scheme = "https" if self._tls is not None else "http"
+        return f"{scheme}://{self._host}:{self.port}"
 
     async def start(self) -> None:
         """Bind the socket and start accepting connections."""
-        self._server = await asyncio.start_server(self._on_connection, self._host, self._port, backlog=4096)
+        self._server = await asyncio.start_server(
+            self._on_connection, self._host, self._port, backlog=4096, ssl=self._tls
+        )
 
     async def stop(self) -> None:
         """Stop accepting, then close every open connection."""
@@ -82,7 +90,7 @@ class LoopbackServer:
         self._connections[task] = writer
         try:
             while True:
-                request = await _read_request(reader, self.url)
+                request = await _read_request(reader, self.url, by_host=self._tls is not None)
                 if request is None:
                     break
                 try:
@@ -95,7 +103,7 @@ class LoopbackServer:
                 await _write_response(writer, response)
                 if request.headers.get("connection", "").lower() == "close":
                     break
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ssl.SSLError):
             pass
         finally:
             self._connections.pop(task, None)
@@ -104,7 +112,9 @@ class LoopbackServer:
                 await writer.wait_closed()
 
 
-async def _read_request(reader: asyncio.StreamReader, base_url: str) -> httpx.Request | None:
+async def _read_request(
+    reader: asyncio.StreamReader, base_url: str, by_host: bool = False
+) -> httpx.Request | None:
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError:
@@ -126,6 +136,9 @@ async def _read_request(reader: asyncio.StreamReader, base_url: str) -> httpx.Re
     elif lowered.get("transfer-encoding", "").lower() == "chunked":
         body = await _read_chunked(reader)
     kept = [(k, v) for k, v in headers if k.lower() not in ("transfer-encoding", "content-length")]
+    if by_host and "host" in lowered:
+        # An https client names the host it asked for (a test name that resolves here), as a real server sees.
+        base_url = f"https://{lowered['host']}"
     return httpx.Request(method, base_url + target, headers=kept, content=body)
 
 

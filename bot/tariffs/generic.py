@@ -30,10 +30,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-import httpx
-
 from bot.domain.tariff import PriceSlot, TariffFormatError, clip
-from bot.tariffs._http import get, parse_json, parse_price, parse_time
+from bot.tariffs.fetch import Document, FeedFetch
+from bot.tariffs.parsing import parse_json, parse_price, parse_time
 
 Format = Literal["auto", "json", "csv"]
 
@@ -43,13 +42,13 @@ class GenericUrlTariff:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        feeds: FeedFetch,
         url: str,
         currency: str = "EUR",
         fmt: Format = "auto",
         resolution: timedelta = timedelta(hours=1),
     ) -> None:
-        self._client = client
+        self._feeds = feeds
         self._url = url
         self._currency = currency
         self._fmt = fmt
@@ -61,22 +60,21 @@ class GenericUrlTariff:
 
     async def prices(self, start: datetime, end: datetime) -> list[PriceSlot]:
         """Every slot of the document overlapping [start, end)."""
-        response = await get(self._client, self._url)
-        if self._is_json(response):
-            slots = parse_json_document(parse_json(response.content), self._currency, self._resolution)
+        document = await self._feeds.get(self._url)
+        if self._is_json(document):
+            slots = parse_json_document(parse_json(document.body), self._currency, self._resolution)
         else:
-            slots = parse_csv_document(_text(response.content), self._currency, self._resolution)
+            slots = parse_csv_document(_text(document.body), self._currency, self._resolution)
         return clip(slots, start, end)
 
-    def _is_json(self, response: httpx.Response) -> bool:
+    def _is_json(self, document: Document) -> bool:
         if self._fmt != "auto":
             return self._fmt == "json"
-        content_type = response.headers.get("content-type", "")
-        if "json" in content_type:
+        if "json" in document.content_type:
             return True
-        if "csv" in content_type:
+        if "csv" in document.content_type:
             return False
-        return response.content.lstrip()[:1] in (b"{", b"[")
+        return document.body.lstrip()[:1] in (b"{", b"[")
 
 
 def parse_json_document(document: object, currency: str, resolution: timedelta) -> list[PriceSlot]:

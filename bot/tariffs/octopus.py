@@ -12,10 +12,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-import httpx
-
 from bot.domain.tariff import PriceSlot, TariffFormatError, clip
-from bot.tariffs._http import get, parse_json, parse_price, parse_time
+from bot.tariffs.fetch import FeedFetch
+from bot.tariffs.parsing import parse_json, parse_price, parse_time
 
 OCTOPUS_API = "https://api.octopus.energy"
 DEFAULT_PRODUCT = "AGILE-24-10-01"
@@ -29,7 +28,7 @@ class OctopusAgileTariff:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        feeds: FeedFetch,
         region: str,
         product: str = DEFAULT_PRODUCT,
         base_url: str = OCTOPUS_API,
@@ -40,7 +39,7 @@ class OctopusAgileTariff:
             raise ValueError(f"unknown Octopus region letter {region!r}")
         if not product or "/" in product:
             raise ValueError("invalid Octopus product code")
-        self._client = client
+        self._feeds = feeds
         self._region = region
         self._product = product
         self._base = base_url.rstrip("/")
@@ -64,8 +63,8 @@ class OctopusAgileTariff:
             pages += 1
             if pages > self._max_pages:
                 raise TariffFormatError("the tariff source keeps paginating; giving up")
-            response = await get(self._client, url, params)
-            page_slots, url = _parse_page(parse_json(response.content), end)
+            document = await self._feeds.get(url, params)
+            page_slots, url = _parse_page(parse_json(document.body), end)
             slots.extend(page_slots)
             params = None  # `next` already carries the query
             if url is not None and not self._same_origin(url):

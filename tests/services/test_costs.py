@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.app.graph import GraphOptions
@@ -26,6 +25,7 @@ from bot.services.errors import InvalidInput
 from bot.services.views import LinkResult
 from bot.simulator.tariff import TariffSimulator, agile_like_day
 from tests.persistence import factories as f
+from tests.support.feeds import InProcessFeeds
 from tests.support.stack import Stack, service_stack
 
 CHAT = 100
@@ -240,7 +240,7 @@ async def test_an_agile_session_is_priced_from_the_historic_half_hours_of_the_oc
     octopus = TariffSimulator(agile_like_day(day), page_size=10)  # paginated, newest first, like Octopus
     async with (
         service_stack(tmp_path) as stack,
-        httpx.AsyncClient(transport=httpx.MockTransport(octopus)) as http,
+        InProcessFeeds(octopus) as http,
     ):
         _, (vehicle_id,) = await SqlAccountRepository(stack.db, stack.cipher).create_linked(
             CHAT, "fr_FR", f.EMAIL, f.secrets(), [f.zoe()]

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.domain.smart_schedule import PlanKind, SmartGoalSetting, TariffChoice, TariffKind
@@ -21,6 +20,7 @@ from bot.services.smart_control import SmartChargeControl
 from bot.services.views import LinkResult
 from bot.simulator.tariff import TariffSimulator, agile_like_day
 from bot.tariffs.octopus import OctopusAgileTariff
+from tests.support.feeds import InProcessFeeds
 from tests.support.stack import Stack, service_stack
 
 EMAIL = "owner@example.com"
@@ -47,7 +47,7 @@ async def assisted(tmp_path: Path) -> AsyncIterator[Assisted]:
     prices = TariffSimulator(agile_like_day(day) + agile_like_day(day.replace(day=3)))
     async with (
         service_stack(tmp_path) as stack,
-        httpx.AsyncClient(transport=httpx.MockTransport(prices)) as http,
+        InProcessFeeds(prices) as http,
     ):
         stack.clock.set(EVENING)
         account = stack.sim.add_account(EMAIL, "pw-123456")

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.domain.charge_power import ChargePower, PowerSource
@@ -25,6 +24,7 @@ from bot.services.smart_control import SmartChargeControl
 from bot.services.views import LinkResult
 from bot.simulator.tariff import TariffSimulator, agile_like_day
 from bot.tariffs.octopus import OctopusAgileTariff
+from tests.support.feeds import InProcessFeeds
 from tests.support.stack import Stack, service_stack
 
 EMAIL = "owner@example.com"
@@ -56,7 +56,7 @@ async def smart_stack(tmp_path: Path, model: str = "X102VE", **car: Any) -> Asyn
     )
     async with (
         service_stack(tmp_path) as stack,
-        httpx.AsyncClient(transport=httpx.MockTransport(prices)) as http,
+        InProcessFeeds(prices) as http,
     ):
         stack.clock.set(EVENING)
         account = stack.sim.add_account(EMAIL, PASSWORD)

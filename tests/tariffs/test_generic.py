@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.domain.tariff import PriceSlot, TariffFormatError, TariffUnavailable
 from bot.simulator.tariff import Fault, TariffSimulator, agile_like_day
+from bot.tariffs.fetch import GuardedFetcher
 from bot.tariffs.generic import GenericUrlTariff
+from tests.support.feeds import InProcessFeeds, served_feeds
 
 DAY = datetime(2026, 3, 29, tzinfo=UTC)
 WIDE = (DAY - timedelta(days=2), DAY + timedelta(days=2))
 
 
-def _serving(body: str | bytes, content_type: str = "") -> httpx.AsyncClient:
+def _serving(body: str | bytes, content_type: str = "") -> InProcessFeeds:
     async def handler(request: httpx.Request) -> httpx.Response:
         headers = {"content-type": content_type} if content_type else {}
         content = body.encode() if isinstance(body, str) else body
         return httpx.Response(200, content=content, headers=headers)
 
-    return httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    return InProcessFeeds(handler)
 
 
 async def _prices(body: str | bytes, content_type: str = "", currency: str = "EUR") -> list[PriceSlot]:
@@ -101,25 +104,33 @@ async def test_malformed_documents_are_format_errors(body: str | bytes, content_
 
 async def test_simulated_feed_round_trips_both_formats() -> None:
     sim = TariffSimulator(agile_like_day(DAY))
-    async with httpx.AsyncClient(transport=httpx.MockTransport(sim)) as client:
+    async with InProcessFeeds(sim) as client:
         from_json = await GenericUrlTariff(client, "https://feed.test/prices.json").prices(*WIDE)
         from_csv = await GenericUrlTariff(client, "https://feed.test/prices.csv").prices(*WIDE)
     assert from_json == from_csv
     assert len(from_json) == 48
 
 
-async def test_http_error_is_unavailable_and_never_names_the_url() -> None:
+async def test_http_error_is_unavailable_and_never_names_the_url(tmp_path: Path) -> None:
     sim = TariffSimulator()
     sim.fail_next(Fault.SERVER_ERROR)
-    async with httpx.AsyncClient(transport=httpx.MockTransport(sim)) as client:
-        provider = GenericUrlTariff(client, "https://feed.test/prices.json?token=s3cret")
+    async with served_feeds(sim, tmp_path) as feeds:
+        provider = GenericUrlTariff(feeds.fetcher, f"{feeds.base_url}/prices.json?token=s3cret")
         with pytest.raises(TariffUnavailable) as caught:
             await provider.prices(*WIDE)
     assert "s3cret" not in str(caught.value)
     assert "s3cret" not in repr(provider)
 
 
+async def test_both_formats_over_https_on_a_real_socket(tmp_path: Path) -> None:
+    sim = TariffSimulator(agile_like_day(DAY))
+    async with served_feeds(sim, tmp_path) as feeds:
+        from_json = await GenericUrlTariff(feeds.fetcher, f"{feeds.base_url}/prices.json").prices(*WIDE)
+        from_csv = await GenericUrlTariff(feeds.fetcher, f"{feeds.base_url}/prices.csv").prices(*WIDE)
+    assert from_json == from_csv
+    assert len(from_json) == 48
+
+
 async def test_invalid_url_is_unavailable() -> None:
-    async with httpx.AsyncClient() as client:
-        with pytest.raises(TariffUnavailable):
-            await GenericUrlTariff(client, "ftp://feed.test/prices.json").prices(*WIDE)
+    with pytest.raises(TariffUnavailable):
+        await GenericUrlTariff(GuardedFetcher(), "ftp://feed.test/prices.json").prices(*WIDE)

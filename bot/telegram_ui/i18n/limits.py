@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - catalog messages are kept on one line each so translators can compare them
-"""Messages of the limits (login and code attempts), in English, French and German."""
+"""Messages of the limits (login and code attempts, feed addresses), in English, French and German."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ EN: Final[dict[str, str]] = {
     "error.attempts.code.all": "The bot is receiving too many codes right now. To protect every account, start again with /login in about {wait}.",
     "error.login_locked": "Renault has temporarily locked this MyRenault account after too many failed logins. Wait at least 30 minutes (or unlock it in the MyRenault app or website), then send /login again.",
     "error.login_captcha": "Renault wants to check that a person is logging in (a captcha), which a chat cannot show. Log in once in the MyRenault app or website, wait 30 minutes, then send /login again.",
+    "smart.error.url_credentials": "The price feed address must not contain a user name or password (a token in the query is fine).",
+    "smart.error.url_internal": "The price feed must be on the public internet, not a local or private address.",
+    "smart.error.url_malformed": "That is not a usable web address for a price feed.",
+    "smart.error.tariff_refused": "The tariff source leads to an address the bot may not reach (only public https addresses). Check the feed's URL in /smarttariff.",
 }
 
 FR: Final[dict[str, str]] = {
@@ -25,17 +29,25 @@ FR: Final[dict[str, str]] = {
     "error.attempts.code.all": "Le bot reçoit trop de codes en ce moment. Pour protéger tous les comptes, recommencez avec /login dans environ {wait}.",
     "error.login_locked": "Renault a temporairement bloqué ce compte MyRenault après trop d'échecs de connexion. Attendez au moins 30 minutes (ou débloquez-le dans l'application ou sur le site MyRenault), puis envoyez /login.",
     "error.login_captcha": "Renault veut vérifier qu'une personne se connecte (un captcha), ce qu'une conversation ne peut pas afficher. Connectez-vous une fois dans l'application ou sur le site MyRenault, attendez 30 minutes, puis envoyez /login.",
+    "smart.error.url_credentials": "L'adresse du flux de prix ne doit pas contenir de nom d'utilisateur ni de mot de passe (un jeton dans la requête convient).",
+    "smart.error.url_internal": "Le flux de prix doit être sur l'internet public, pas à une adresse locale ou privée.",
+    "smart.error.url_malformed": "Ce n'est pas une adresse web utilisable pour un flux de prix.",
+    "smart.error.tariff_refused": "La source des tarifs mène à une adresse que le bot ne peut pas joindre (seulement des adresses https publiques). Vérifiez l'URL du flux dans /smarttariff.",
 }
 
 DE: Final[dict[str, str]] = {
-    "error.attempts.password.user": "Zu viele Anmeldeversuche von dir. Zum Schutz der Konten versuche es in etwa {wait} erneut mit /login.",
+    "error.attempts.password.user": "Zu viele Anmeldeversuche von Ihnen. Zum Schutz der Konten versuchen Sie es in etwa {wait} erneut mit /login.",
     "error.attempts.password.email": "Zu viele falsche Passwörter für dieses MyRenault-Konto. Zu seinem Schutz versucht der Bot es etwa {wait} lang nicht mehr.",
     "error.attempts.password.all": "Der Bot erhält gerade zu viele Anmeldeversuche. Zum Schutz aller Konten ruhen Anmeldungen etwa {wait} lang.",
-    "error.attempts.code.user": "Zu viele falsche Codes von dir. Zum Schutz der Konten beginne in etwa {wait} neu mit /login.",
-    "error.attempts.code.email": "Zu viele falsche Codes für dieses MyRenault-Konto. Zu seinem Schutz beginne in etwa {wait} neu mit /login.",
-    "error.attempts.code.all": "Der Bot erhält gerade zu viele Codes. Zum Schutz aller Konten beginne in etwa {wait} neu mit /login.",
-    "error.login_locked": "Renault hat dieses MyRenault-Konto nach zu vielen fehlgeschlagenen Anmeldungen vorübergehend gesperrt. Warte mindestens 30 Minuten (oder entsperre es in der MyRenault-App oder auf der Website) und sende dann /login.",
-    "error.login_captcha": "Renault möchte prüfen, dass sich ein Mensch anmeldet (ein Captcha), was ein Chat nicht anzeigen kann. Melde dich einmal in der MyRenault-App oder auf der Website an, warte 30 Minuten und sende dann /login.",
+    "error.attempts.code.user": "Zu viele falsche Codes von Ihnen. Zum Schutz der Konten beginnen Sie in etwa {wait} neu mit /login.",
+    "error.attempts.code.email": "Zu viele falsche Codes für dieses MyRenault-Konto. Zu seinem Schutz beginnen Sie in etwa {wait} neu mit /login.",
+    "error.attempts.code.all": "Der Bot erhält gerade zu viele Codes. Zum Schutz aller Konten beginnen Sie in etwa {wait} neu mit /login.",
+    "error.login_locked": "Renault hat dieses MyRenault-Konto nach zu vielen fehlgeschlagenen Anmeldungen vorübergehend gesperrt. Warten Sie mindestens 30 Minuten (oder entsperren Sie es in der MyRenault-App oder auf der Website) und senden Sie dann /login.",
+    "error.login_captcha": "Renault möchte prüfen, dass sich ein Mensch anmeldet (ein Captcha), was ein Chat nicht anzeigen kann. Melden Sie sich einmal in der MyRenault-App oder auf der Website an, warten Sie 30 Minuten und senden Sie dann /login.",
+    "smart.error.url_credentials": "Die Adresse des Preisfeeds darf keinen Benutzernamen und kein Passwort enthalten (ein Token in der Abfrage ist in Ordnung).",
+    "smart.error.url_internal": "Der Preisfeed muss im öffentlichen Internet liegen, nicht unter einer lokalen oder privaten Adresse.",
+    "smart.error.url_malformed": "Das ist keine brauchbare Webadresse für einen Preisfeed.",
+    "smart.error.tariff_refused": "Die Tarifquelle führt zu einer Adresse, die der Bot nicht erreichen darf (nur öffentliche https-Adressen). Prüfen Sie die URL des Feeds in /smarttariff.",
 }
 
 CATALOGS: Final[dict[str, dict[str, str]]] = {"en": EN, "fr": FR, "de": DE}

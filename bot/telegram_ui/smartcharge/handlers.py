@@ -107,8 +107,10 @@ async def smart_tap(update: Update, context: BotContext, payload: Callback) -> N
             await edit(query, text(tr, "smart.daily.on" if daily else "smart.daily.off"))
     except InvalidInput as error:
         await edit(query, "\n".join(text(tr, r) for r in error.reasons))
-    except TariffDown:
-        await edit(query, text(tr, "smart.error.tariff_down"))
+    except TariffDown as error:
+        await edit(
+            query, text(tr, "smart.error.tariff_refused" if error.refused else "smart.error.tariff_down")
+        )
 
 
 def register(application: BotApplication) -> None:

@@ -1,4 +1,4 @@
-"""One GET over the shared client, with every transport or HTTP failure turned into a TariffUnavailable."""
+"""Reading the values of a price feed: JSON with exact decimals, timestamps with their offset, prices."""
 
 from __future__ import annotations
 
@@ -6,27 +6,7 @@ import json
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-import httpx
-
-from bot.domain.tariff import TariffFormatError, TariffUnavailable
-
-# A price feed is a few hundred slots; anything far larger is a wrong URL, not a tariff.
-MAX_BODY_BYTES = 4 * 1024 * 1024
-
-
-async def get(client: httpx.AsyncClient, url: str, params: dict[str, str] | None = None) -> httpx.Response:
-    """GET a URL; messages name no URL because generic URLs may carry an API token in the query."""
-    try:
-        response = await client.get(url, params=params)
-    except httpx.TimeoutException:
-        raise TariffUnavailable("the tariff source did not answer in time") from None
-    except (httpx.HTTPError, httpx.InvalidURL):
-        raise TariffUnavailable("the tariff source could not be reached") from None
-    if response.status_code >= 400:
-        raise TariffUnavailable(f"the tariff source answered HTTP {response.status_code}")
-    if len(response.content) > MAX_BODY_BYTES:
-        raise TariffFormatError("the tariff source answered with an oversized document")
-    return response
+from bot.domain.tariff import TariffFormatError
 
 
 def parse_json(body: bytes) -> object:
