@@ -14,8 +14,11 @@ from bot.persistence.crypto import CredentialCipher, CredentialKeyError, generat
 from bot.persistence.engine import Database, DatabaseUrlError
 from bot.persistence.keys import rotate_keys
 from bot.persistence.migrations import upgrade_to_head
+from bot.services.errors import StorageUnavailable
 
 DESCRIPTION = "Telegram bot for MyRenault EV owners."
+# The exit code when the database cannot be opened or written at start (2 is a configuration error).
+STORAGE_EXIT_CODE = 3
 COMMANDS = {
     "run": "run the bot with long polling; without TELEGRAM_BOT_TOKEN, the offline demo",
     "demo": "offline demo: simulated car and Telegram, chat in this terminal",
@@ -49,6 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, CredentialKeyError, DatabaseUrlError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except StorageUnavailable as exc:
+        # A read-only or missing folder, a full disk, a server that is down: one line, no traceback.
+        print(
+            f"error: {exc}; check DATABASE_URL, that its folder exists and the bot may write there, "
+            "and that the database server is up",
+            file=sys.stderr,
+        )
+        return STORAGE_EXIT_CODE
     except KeyboardInterrupt:
         return 130
 

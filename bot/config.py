@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     poll_concurrency: int = Field(default=100, ge=1, le=1000)
     # How long a replica's claim on a vehicle lasts: a replica that dies mid-poll holds its cars this long.
     poll_lease_seconds: int = Field(default=300, ge=5, le=3600)
+    # An update not handled this long after it arrived (its replica died) is handled by another replica.
+    update_takeover_seconds: int = Field(default=15, ge=1, le=3600)
     renault_max_calls_per_hour: int = Field(
         default=DEFAULT_MAX_CALLS_PER_HOUR, ge=0, le=SIMULATED_MAX_CALLS_PER_HOUR
     )

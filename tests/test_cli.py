@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.__main__ import main
+from bot.__main__ import STORAGE_EXIT_CODE, main
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **values: str) -> None:
@@ -78,3 +79,43 @@ def test_rotate_key_reports_rows_and_is_idempotent(
     _env(monkeypatch, tmp_path, CREDENTIALS_KEY=Fernet.generate_key().decode())
     assert main(["rotate-key"]) == 0
     assert "re-encrypted 0 row(s)" in capsys.readouterr().out
+
+
+def _start(tmp_path: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "PYTHONPATH")}
+    env |= {
+        "DATABASE_URL": database_url,
+        "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35,
+        "CREDENTIALS_KEY": Fernet.generate_key().decode(),
+    }
+    return subprocess.run(  # noqa: S603 - our own CLI, arguments from the test
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("command", [[], ["migrate"], ["worker"]])
+def test_a_database_folder_nobody_may_write_stops_the_start_with_one_clear_line(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # /proc/self exists and takes no new file, even from root: a read-only folder on every Linux.
+    result = _start(tmp_path, "sqlite:////proc/self/bot.db", *command)
+    assert result.returncode == STORAGE_EXIT_CODE
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: the database at /proc/self/bot.db cannot be opened or written")
+    assert "folder" in line
+
+
+def test_a_database_folder_that_cannot_be_made_stops_the_start_with_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "not-a-folder").write_text("a file where the folder should be")
+    result = _start(tmp_path, f"sqlite:///{tmp_path}/not-a-folder/data/bot.db")
+    assert result.returncode == STORAGE_EXIT_CODE
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert f"the database folder {tmp_path}/not-a-folder/data cannot be created" in line

@@ -16,6 +16,7 @@ import httpx
 from bot.app.instruments import (
     CountingGate,
     CountingNotifier,
+    CountingOutbox,
     TimedActions,
     counted_poll,
     ticked,
@@ -41,10 +42,11 @@ from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
-from bot.persistence.update_journal import SqlUpdateJournal
+from bot.persistence.update_journal import TAKEOVER_AFTER, SqlUpdateJournal
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
 from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
+from bot.poller.owners import new_owner, owner_gone
 from bot.poller.scheduler import Poller, PollerSettings
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
@@ -59,7 +61,7 @@ from bot.services.linking import LinkingService
 from bot.services.login_limits import LoginLimiter, LoginLimits
 from bot.services.notify import NotificationService, Notifier
 from bot.services.polling import PollingService, PollOutcome
-from bot.services.ports import Clock
+from bot.services.ports import Clock, NotificationLog
 from bot.services.settings import SettingsService
 from bot.services.sharing import SharingService
 from bot.services.smart_charging import SmartChargeAssistant
@@ -114,6 +116,8 @@ class GraphOptions:
     # Updates handled at once per process: each holds one connection of the update journal's lock pool.
     concurrent_updates: int = 16
     login_limits: LoginLimits | None = None  # None: the documented defaults (SECURITY.md, "Limits")
+    # An update not handled this long after it arrived (its replica died) is taken over.
+    update_takeover_seconds: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +140,14 @@ class Graph:
     poller: Poller
 
 
-def build_stores(db: Database, cipher: CredentialCipher, clock: Clock, *, concurrent_updates: int) -> Stores:
+def build_stores(
+    db: Database,
+    cipher: CredentialCipher,
+    clock: Clock,
+    *,
+    concurrent_updates: int,
+    update_takeover: timedelta = TAKEOVER_AFTER,
+) -> Stores:
     """Repositories over one database and cipher (the journal's lock pool sized for `concurrent_updates`)."""
     return Stores(
         db=db,
@@ -155,7 +166,9 @@ def build_stores(db: Database, cipher: CredentialCipher, clock: Clock, *, concur
         logins=SqlLoginStore(db, cipher),
         drafts=SqlDraftStore(db, cipher),
         rates=SqlActionRates(db),
-        journal=SqlUpdateJournal(db, clock, lock_pool_size=concurrent_updates),
+        journal=SqlUpdateJournal(
+            db, clock, cipher, lock_pool_size=concurrent_updates, takeover_after=update_takeover
+        ),
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
         attempts=SqlAttemptStore(db),
     )
@@ -189,7 +202,13 @@ def build_graph(
     """The whole graph on injected I/O (HTTP client, database, cipher, notifier) and time."""
     options = options or GraphOptions()
     metrics = options.metrics
-    stores = build_stores(db, cipher, clock, concurrent_updates=options.concurrent_updates)
+    stores = build_stores(
+        db,
+        cipher,
+        clock,
+        concurrent_updates=options.concurrent_updates,
+        update_takeover=timedelta(seconds=options.update_takeover_seconds),
+    )
     client = RenaultClient(
         http,
         overrides=options.locale_overrides,
@@ -212,9 +231,22 @@ def build_graph(
         challenges=stores.logins,
         limiter=limiter,
     )
+    # One name for this process's leases: its polls and its pings' sends.
+    owner = new_owner()
+    outbox: NotificationLog = stores.outbox
     if metrics is not None:
         notifier = CountingNotifier(notifier, metrics)
-    notifications = NotificationService(stores.outbox, stores.chats, stores.states, notifier, clock)
+        outbox = CountingOutbox(outbox, metrics)
+    notifications = NotificationService(
+        outbox,
+        stores.chats,
+        stores.states,
+        stores.vehicles,
+        notifier,
+        clock,
+        owner=owner,
+        owner_gone=owner_gone,
+    )
     history = HistoryService(
         stores.history,
         stores.vehicles,
@@ -282,7 +314,7 @@ def build_graph(
             clock,
         ),
         costs=costs,
-        poller=_poller(stores, polling, notifications, clock, options, policy),
+        poller=_poller(stores, polling, notifications, clock, options, policy, owner),
     )
 
 
@@ -303,6 +335,7 @@ def _poller(
     clock: Clock,
     options: GraphOptions,
     policy: IntervalPolicy,
+    owner: str,
 ) -> Poller:
     async def flush() -> None:
         await notifications.flush()
@@ -314,7 +347,9 @@ def _poller(
     settings = options.poller or poller_settings(
         options.poll_concurrency, tick_seconds_for(policy), options.poll_lease_seconds
     )
-    return Poller(stores.states, poll, clock, flush=tick_end, settings=settings, batch=polling.batch)
+    return Poller(
+        stores.states, poll, clock, flush=tick_end, settings=settings, owner=owner, batch=polling.batch
+    )
 
 
 def interval_policy(options: GraphOptions) -> IntervalPolicy:

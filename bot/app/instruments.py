@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
 
+from bot.domain.account import OutboxEntry
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
 from bot.domain.schedule import ChargeSchedule
@@ -17,6 +20,7 @@ from bot.renault.gate import RequestGate
 from bot.services.actions import ActionRequest, ActionService
 from bot.services.notify import DeliveryResult, Notifier
 from bot.services.polling import PollOutcome
+from bot.services.ports import NotificationLog
 from bot.services.views import ActionOutcome
 
 
@@ -48,7 +52,63 @@ class CountingNotifier:
         """Send and count."""
         result = await self._inner.send(chat, event)
         self._metrics.notifications.inc(status=result.status.value)
+        if result.uncertain:
+            self._metrics.possible_duplicates.inc(cause="timeout")  # it is sent again later
         return result
+
+
+class CountingOutbox:
+    """A NotificationLog counting the claims taken over from a dead or late sender (possible duplicates)."""
+
+    def __init__(self, inner: NotificationLog, metrics: BotMetrics) -> None:
+        self._inner = inner
+        self._metrics = metrics
+
+    async def reserve(
+        self,
+        dedup_key: str,
+        chat_id: int,
+        payload: dict[str, Any],
+        deliver_at: datetime,
+        *,
+        vehicle_id: int | None = None,
+        account_id: int | None = None,
+    ) -> bool:
+        """Delegate."""
+        return await self._inner.reserve(
+            dedup_key, chat_id, payload, deliver_at, vehicle_id=vehicle_id, account_id=account_id
+        )
+
+    async def pending(self, now: datetime, limit: int) -> list[OutboxEntry]:
+        """Delegate."""
+        return await self._inner.pending(now, limit)
+
+    async def claim(self, entry: OutboxEntry, owner: str, now: datetime, lease: timedelta) -> bool:
+        """Claim, counting a won claim that had another owner."""
+        won = await self._inner.claim(entry, owner, now, lease)
+        if won and entry.claim_owner is not None:
+            self._metrics.possible_duplicates.inc(cause="takeover")
+        return won
+
+    async def mark_sent(self, dedup_key: str, sent_at: datetime) -> None:
+        """Delegate."""
+        await self._inner.mark_sent(dedup_key, sent_at)
+
+    async def mark_dropped(self, dedup_key: str, reason: str) -> None:
+        """Delegate."""
+        await self._inner.mark_dropped(dedup_key, reason)
+
+    async def reschedule(self, dedup_key: str, deliver_at: datetime, reason: str) -> None:
+        """Delegate."""
+        await self._inner.reschedule(dedup_key, deliver_at, reason)
+
+    async def pause(self, scope: str, until: datetime) -> None:
+        """Delegate."""
+        await self._inner.pause(scope, until)
+
+    async def pauses(self, now: datetime) -> dict[str, datetime]:
+        """Delegate."""
+        return await self._inner.pauses(now)
 
 
 class TimedActions:

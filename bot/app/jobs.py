@@ -6,6 +6,7 @@ Every ping they produce goes through the notification outbox, like every ping.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from telegram.ext import JobQueue
 
 from bot.services.conversation_ports import ConversationPurge
 from bot.services.cost_report import CostDesk
+from bot.services.errors import StorageUnavailable
 from bot.services.ports import Clock
 from bot.services.smart_charging import SmartChargeAssistant
 
@@ -54,6 +56,8 @@ def register_conversation_purge(jobs: JobQueue[Any], purge: ConversationPurge, c
 
 def _every(jobs: JobQueue[Any], seconds: float, name: str, run: Callable[[], Awaitable[object]]) -> None:
     async def job(_context: object) -> None:
-        await run()
+        with contextlib.suppress(StorageUnavailable):
+            # Said once by the database when the outage began; the next run tries again.
+            await run()
 
     jobs.run_repeating(job, interval=seconds, name=name)

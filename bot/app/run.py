@@ -40,6 +40,7 @@ from bot.telegram_ui.application import BotApplication, build_application, new_b
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import Services, UiOptions
 from bot.telegram_ui.notifier import TelegramNotifier
+from bot.telegram_ui.ordering import on_polling_error
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ def graph_options(settings: Settings, metrics: BotMetrics | None = None) -> Grap
         history_retention_days=settings.history_retention_days,
         poll_concurrency=settings.poll_concurrency,
         poll_lease_seconds=float(settings.poll_lease_seconds),
+        update_takeover_seconds=float(settings.update_takeover_seconds),
         metrics=metrics,
     )
 
@@ -195,7 +197,7 @@ async def start(application: BotApplication, graph: Graph, settings: Settings | 
         )
         log.info("bot is running (webhook on port %s)", settings.port)
         return
-    await application.updater.start_polling(drop_pending_updates=False)
+    await application.updater.start_polling(drop_pending_updates=False, error_callback=on_polling_error)
     log.info("bot is running (long polling)")
 
 

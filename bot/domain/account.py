@@ -129,12 +129,14 @@ class StoredVehicleState:
 
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
-    """A notification reserved for delivery exactly once."""
+    """A notification reserved once by its key, and who is sending it (a claim is a lease with its owner)."""
 
     dedup_key: str
     chat_id: int
     payload: dict[str, Any]
     deliver_at: datetime
+    claim_owner: str | None = None
+    claim_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

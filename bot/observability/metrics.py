@@ -228,6 +228,7 @@ class BotMetrics:
     renault_errors: Counter
     quota_cooldowns: Counter
     notifications: Counter
+    possible_duplicates: Counter
     action_seconds: Histogram
     poller_last_tick: Gauge
 
@@ -250,6 +251,12 @@ class BotMetrics:
             ),
             notifications=registry.counter(
                 f"{prefix}notifications_total", "Telegram notifications by delivery status.", ["status"]
+            ),
+            possible_duplicates=registry.counter(
+                f"{prefix}ping_possible_duplicates_total",
+                "Pings sent again though an earlier send may have reached Telegram: a claim taken over "
+                "from a dead or late sender, or a send that timed out.",
+                ["cause"],
             ),
             action_seconds=registry.histogram(
                 f"{prefix}action_seconds",

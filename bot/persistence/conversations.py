@@ -19,11 +19,14 @@ from sqlmodel import col
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.persistence.limits import expired_attempts
+from bot.persistence.outbox import PENDING
 from bot.persistence.tables import (
     ActionRateRow,
     ConversationDraftRow,
     LoginAttemptRow,
     LoginConversationRow,
+    NotificationLogRow,
+    SendPauseRow,
     TelegramUpdateRow,
 )
 from bot.renault.gigya import ChallengeState
@@ -33,6 +36,8 @@ log = logging.getLogger(__name__)
 
 # Telegram keeps an undelivered update for 24 hours: a redelivery can come no later than that.
 JOURNAL_RETENTION = timedelta(hours=24)
+# A sent or dropped ping is kept a week (its key refuses the same event again; none comes back that late).
+OUTBOX_RETENTION = timedelta(days=7)
 
 
 def encode_challenge(cipher: CredentialCipher, state: ChallengeState) -> str:
@@ -252,8 +257,8 @@ async def forget_chat_conversations(db: Database, chat_id: int) -> None:
 
 
 class SqlConversationPurge:
-    """ConversationPurge: expired logins and drafts, stale rates, journal entries older than a day, and
-    attempt counters nobody touched for two days."""
+    """ConversationPurge: expired logins and drafts, stale rates, journal entries older than a day,
+    attempt counters nobody touched for two days, ended send pauses and pings finished a week ago."""
 
     def __init__(self, db: Database, rate_interval: timedelta) -> None:
         self._db = db
@@ -271,6 +276,11 @@ class SqlConversationPurge:
                     col(TelegramUpdateRow.received_at) <= now - JOURNAL_RETENTION
                 ),
                 delete(LoginAttemptRow).where(expired_attempts(now)),
+                delete(SendPauseRow).where(col(SendPauseRow.until) <= now),
+                delete(NotificationLogRow).where(
+                    col(NotificationLogRow.status) != PENDING,
+                    col(NotificationLogRow.deliver_at) <= now - OUTBOX_RETENTION,
+                ),
             ):
                 result = await session.execute(statement)
                 removed += int(getattr(result, "rowcount", 0) or 0)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.persistence.storage_faults import StorageBackoff, storage_fault
+from bot.services.errors import StorageUnavailable
 
 DEFAULT_DATABASE_URL = "sqlite:///data/bot.db"
 
@@ -92,12 +96,20 @@ def _begin_sqlite(conn: Any) -> None:
 
 
 def create_engine_for(target: DatabaseTarget) -> AsyncEngine:
-    """Build the async engine; for SQLite create the folder and set WAL, foreign keys and a busy timeout."""
+    """Build the async engine; for SQLite create the folder and set WAL, foreign keys and a busy timeout.
+
+    Raises StorageUnavailable when the SQLite folder cannot be created (read-only parent, a file in the way).
+    """
     if not target.is_sqlite:
         return create_async_engine(target.url, pool_pre_ping=True)
     path = target.sqlite_path
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable(
+                f"the database folder {path.parent} cannot be created ({exc.strerror or type(exc).__name__})"
+            ) from None
     engine = create_async_engine(target.url)
     event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
     event.listen(engine.sync_engine, "begin", _begin_sqlite)
@@ -107,7 +119,13 @@ def create_engine_for(target: DatabaseTarget) -> AsyncEngine:
 class Database:
     """The engine plus session factories: `read()` for queries, `write()` for one serialised transaction."""
 
-    def __init__(self, target: DatabaseTarget, engine: AsyncEngine | None = None) -> None:
+    def __init__(
+        self,
+        target: DatabaseTarget,
+        engine: AsyncEngine | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.target = target
         self.engine = engine or create_engine_for(target)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -119,6 +137,9 @@ class Database:
         # SQLite allows one writer: queueing writers here (instead of in SQLite's busy loop) means the poller
         # and the handlers never see 'database is locked'.
         self._write_lock = asyncio.Lock() if target.is_sqlite else None
+        # A full disk stops writes only; a server that is down stops both: each kind backs off on its own.
+        self.reads = StorageBackoff("reads", monotonic)
+        self.writes = StorageBackoff("writes", monotonic)
 
     @classmethod
     def from_url(cls, raw: str | None) -> Database:
@@ -132,26 +153,56 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A session for queries; nothing is committed."""
-        async with self._sessions() as session:
-            yield session
+        """A session for queries; nothing is committed. Raises StorageUnavailable when storage fails."""
+        self.reads.check()
+        try:
+            async with self._sessions() as session:
+                yield session
+        except Exception as exc:
+            fault = self._fault(exc, self.reads)
+            if fault is exc:
+                raise
+            raise fault from exc
+        self.reads.succeeded()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """One transaction, committed on success and rolled back on error; serialised on SQLite."""
-        if self._write_lock is None:
-            async with self._sessions() as session, session.begin():
-                yield session
-            return
-        async with self._write_lock, self._write_sessions() as session, session.begin():
-            yield session
+        """One transaction, committed on success and rolled back on error; serialised on SQLite. Raises
+        StorageUnavailable when storage fails (at once while backing off after a failure)."""
+        self.writes.check()
+        try:
+            if self._write_lock is None:
+                async with self._sessions() as session, session.begin():
+                    yield session
+            else:
+                async with self._write_lock, self._write_sessions() as session, session.begin():
+                    yield session
+        except Exception as exc:
+            fault = self._fault(exc, self.writes)
+            if fault is exc:
+                raise
+            raise fault from exc
+        self.writes.succeeded()
+
+    @staticmethod
+    def _fault(exc: Exception, backoff: StorageBackoff) -> Exception:
+        # Errors of the caller's own code and refused constraints go through as they are.
+        if isinstance(exc, StorageUnavailable) or not storage_fault(exc):
+            return exc
+        return backoff.failed(exc)
 
     async def checkpoint(self) -> None:
         """On SQLite, move the WAL into the main file and truncate it (deleted data leaves the -wal too)."""
         if self._write_lock is None:
             return
-        async with self._write_lock, self.engine.connect() as conn:
-            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            async with self._write_lock, self.engine.connect() as conn:
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as exc:
+            fault = self._fault(exc, self.writes)
+            if fault is exc:
+                raise
+            raise fault from exc
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

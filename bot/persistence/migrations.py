@@ -10,6 +10,8 @@ from alembic.config import Config
 from sqlalchemy import Connection
 
 from bot.persistence.engine import Database, parse_database_url
+from bot.persistence.storage_faults import describe, storage_fault
+from bot.services.errors import StorageUnavailable
 
 # In a wheel the top-level `alembic/` folder is shipped as the `bot._alembic` package (see pyproject).
 _PACKAGED = "_alembic"
@@ -43,8 +45,17 @@ async def _run(database: Database, revision: str, upgrade: bool) -> None:
         else:
             command.downgrade(config, revision)
 
-    async with database.engine.begin() as connection:
-        await connection.run_sync(migrate)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(migrate)
+    except Exception as exc:
+        if isinstance(exc, StorageUnavailable) or not storage_fault(exc):
+            raise
+        # At start-up this is the first touch of the database: say what is wrong in one line.
+        where = database.target.sqlite_path or database.target.url.render_as_string(hide_password=True)
+        raise StorageUnavailable(
+            f"the database at {where} cannot be opened or written ({describe(exc)})"
+        ) from exc
 
 
 async def upgrade_database(database: Database, revision: str = "head") -> None:

@@ -1,17 +1,19 @@
-"""Notification outbox: each ping is reserved once by its dedup key, then sent or dropped."""
+"""Notification outbox: each ping reserved once by its dedup key, claimed with a lease, then sent or dropped;
+and the pauses of Telegram sends that every replica honours."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from bot.domain.account import OutboxEntry
 from bot.persistence.engine import Database
-from bot.persistence.tables import NotificationLogRow
+from bot.persistence.tables import NotificationLogRow, SendPauseRow
 
 PENDING, SENT, DROPPED = "pending", "sent", "dropped"
 
@@ -28,9 +30,12 @@ class SqlNotificationLog:
         chat_id: int,
         payload: dict[str, Any],
         deliver_at: datetime,
+        *,
         vehicle_id: int | None = None,
+        account_id: int | None = None,
     ) -> bool:
-        """Record a ping; False when the key exists. `vehicle_id` ties it to the car (deleted with it)."""
+        """Record a ping; False when the key exists. `vehicle_id` or `account_id` ties it to its owner: the
+        foreign key deletes it with the car or the account."""
         try:
             async with self._db.write() as session:
                 if await session.get(NotificationLogRow, dedup_key) is not None:
@@ -40,6 +45,7 @@ class SqlNotificationLog:
                         dedup_key=dedup_key,
                         chat_id=chat_id,
                         vehicle_id=vehicle_id,
+                        account_id=account_id,
                         payload=payload,
                         deliver_at=deliver_at,
                     )
@@ -50,7 +56,7 @@ class SqlNotificationLog:
         return True
 
     async def pending(self, now: datetime, limit: int) -> list[OutboxEntry]:
-        """Due entries still pending, oldest first."""
+        """Due entries still pending (claimed ones too, with their claim), oldest first."""
         async with self._db.read() as session:
             rows = await session.scalars(
                 select(NotificationLogRow)
@@ -59,17 +65,49 @@ class SqlNotificationLog:
                 .limit(limit)
             )
             return [
-                OutboxEntry(row.dedup_key, row.chat_id, dict(row.payload or {}), row.deliver_at)
+                OutboxEntry(
+                    row.dedup_key,
+                    row.chat_id,
+                    dict(row.payload or {}),
+                    row.deliver_at,
+                    row.claim_owner,
+                    row.claim_expires_at,
+                )
                 for row in rows
             ]
 
+    async def claim(self, entry: OutboxEntry, owner: str, now: datetime, lease: timedelta) -> bool:
+        """Take the entry's claim for `lease`, if it still has the claim it was read with (none, or one the
+        caller found expired or ownerless); True when this owner won it."""
+        table = NotificationLogRow
+        seen = (
+            col(table.claim_owner).is_(None)
+            if entry.claim_owner is None
+            else col(table.claim_owner) == entry.claim_owner
+        )
+        async with self._db.write() as session:
+            result = await session.execute(
+                update(table)
+                .where(col(table.dedup_key) == entry.dedup_key, col(table.status) == PENDING, seen)
+                .values(claim_owner=owner, claim_expires_at=now + lease, attempts=col(table.attempts) + 1)
+            )
+            return int(getattr(result, "rowcount", 0) or 0) == 1
+
     async def mark_sent(self, dedup_key: str, sent_at: datetime) -> None:
         """The ping was delivered."""
-        await self._finish(dedup_key, status=SENT, sent_at=sent_at)
+        await self._finish(dedup_key, status=SENT, sent_at=sent_at, claim_owner=None, claim_expires_at=None)
 
     async def mark_dropped(self, dedup_key: str, reason: str) -> None:
         """The ping will never be delivered."""
-        await self._finish(dedup_key, status=DROPPED, reason=reason[:255])
+        await self._finish(
+            dedup_key, status=DROPPED, reason=reason[:255], claim_owner=None, claim_expires_at=None
+        )
+
+    async def reschedule(self, dedup_key: str, deliver_at: datetime, reason: str) -> None:
+        """Give the claim back and try again at `deliver_at` (quiet hours, flood control, Telegram down)."""
+        await self._finish(
+            dedup_key, deliver_at=deliver_at, reason=reason[:255], claim_owner=None, claim_expires_at=None
+        )
 
     async def _finish(self, dedup_key: str, **values: Any) -> None:
         async with self._db.write() as session:
@@ -80,3 +118,25 @@ class SqlNotificationLog:
                 )
                 .values(**values)
             )
+
+    async def pause(self, scope: str, until: datetime) -> None:
+        """Hold every replica's sends of `scope` until `until` (a later pause already stored is kept)."""
+        table = SendPauseRow.__table__  # type: ignore[attr-defined]
+        dialect_insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
+        statement = (
+            dialect_insert(table)
+            .values(scope=scope, until=until)
+            .on_conflict_do_update(
+                index_elements=["scope"], set_={"until": until}, where=table.c.until < until
+            )
+        )
+        async with self._db.write() as session:
+            await session.execute(statement)
+
+    async def pauses(self, now: datetime) -> dict[str, datetime]:
+        """The pauses still running: scope -> until when."""
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(col(SendPauseRow.scope), col(SendPauseRow.until)).where(col(SendPauseRow.until) > now)
+            )
+            return {row.scope: row.until for row in rows}

@@ -181,12 +181,27 @@ class NotificationLogRow(SQLModel, table=True):
 
     dedup_key: str = Field(primary_key=True, max_length=255)
     chat_id: int = _fk("chats.chat_id")
+    # The car or the account the ping is about: deleted with it (a ping names no VIN, only these ids).
     vehicle_id: int | None = _fk("vehicles.id", nullable=True)
+    account_id: int | None = _fk("accounts.id", nullable=True)
     payload: Any = _json()
     deliver_at: datetime = _when(nullable=False, index=True)
     status: str = Field(default="pending", max_length=16, index=True)
     sent_at: datetime | None = _when()
     reason: str | None = Field(default=None, max_length=255)
+    # The claim of the replica sending it: a lease, taken over once it expires or its owner is gone.
+    claim_owner: str | None = Field(default=None, max_length=128)
+    claim_expires_at: datetime | None = _when()
+    attempts: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+
+
+class SendPauseRow(SQLModel, table=True):
+    """Until when sends wait, for one chat (Telegram's flood control) or every chat (Telegram unreachable)."""
+
+    __tablename__ = "send_pauses"
+
+    scope: str = Field(primary_key=True, max_length=32)
+    until: datetime = _when(nullable=False, index=True)
 
 
 class BatteryReadingRow(SQLModel, table=True):
@@ -399,8 +414,11 @@ class TelegramUpdateRow(SQLModel, table=True):
 
     update_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
     chat_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True, index=True))
-    received_at: datetime = _when(nullable=False, index=True)
+    received_at: datetime = _when(nullable=False, index=True)  # or when it was last taken over
     handled_at: datetime | None = _when()
+    # The update itself (encrypted: it may hold a password) until it is handled, so a survivor can take over.
+    content_enc: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    takeovers: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
 
 
 metadata = SQLModel.metadata

@@ -4,53 +4,104 @@ chat's turn, so one chat's updates are handled one at a time, in update_id order
 PostgreSQL: the turn is a transaction-scoped advisory lock on the chat id (`pg_advisory_xact_lock`), taken
 on a connection of its own and held while the update is handled; SQLite (one process): an asyncio lock
 per chat. Under the turn, an earlier update of the same chat that arrived (on any replica) but is not
-handled yet goes first: the turn is given back and taken again a moment later, for at most
-`PREDECESSOR_WAIT` (a replica that died holding an update must not block the chat for good).
+handled yet goes first: the turn is given back and taken again a moment later, for at most twice the
+take-over time (a replica that died holding an update must not block the chat for good).
+
+Nothing is left behind: an update is journaled with its content (encrypted, cleared once handled); one not
+handled `takeover_after` after it arrived (its replica died, or this process before a restart) is taken
+over by whichever replica looks first (`take_over`) and handled again. Whoever gets the chat's turn first
+handles it; the other finds it handled and lets it go (`turn` yields False), so it is handled once, and the
+chat's later updates wait for it, so their order is kept. No write is added per update for this: the
+content rides on the arrival's insert and is cleared by the handled mark.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from typing import TypeVar
 
-from sqlalchemy import Update, select, text, update
+from sqlalchemy import Update, exists, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlmodel import col
 
+from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
+from bot.persistence.storage_faults import describe, storage_fault
 from bot.persistence.tables import TelegramUpdateRow
+from bot.services.errors import StorageUnavailable
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-PREDECESSOR_WAIT = timedelta(seconds=5)
-# An earlier update that arrived longer ago than this and is still not handled was lost with its replica.
-PREDECESSOR_STALE = timedelta(seconds=30)
+# An update not handled this long after it arrived is taken over (its replica died mid-way).
+TAKEOVER_AFTER = timedelta(seconds=15)
+# An update whose handling killed its process this many times is given up (logged), not retried forever.
+MAX_TAKEOVERS = 3
 RETRY_SECONDS = 0.02
+RETRY_SECONDS_MAX = 0.5
+
+
+class _Pause:
+    """The waits between looks at an earlier update: short at first, longer while it is being taken over."""
+
+    def __init__(self) -> None:
+        self._seconds = RETRY_SECONDS
+
+    async def __call__(self) -> None:
+        await asyncio.sleep(self._seconds)
+        self._seconds = min(self._seconds * 2, RETRY_SECONDS_MAX)
 
 
 class SqlUpdateJournal:
     """UpdateJournal on `telegram_updates` (and advisory locks on PostgreSQL)."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime], *, lock_pool_size: int = 16) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        cipher: CredentialCipher,
+        *,
+        lock_pool_size: int = 16,
+        takeover_after: timedelta = TAKEOVER_AFTER,
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._cipher = cipher
         # A chat's lock lives while a turn holds or waits for it (a weak map: memory does not grow per chat).
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._lock_engine: AsyncEngine | None = None
         self._lock_pool_size = lock_pool_size
+        self.takeover_after = takeover_after
+        # Updates this process handled while storage was down, so their handled mark could not be written:
+        # written before the next take-over, so they are not handled again. If the process dies first,
+        # they are taken over (at-least-once), as after any crash.
+        self._owed: set[int] = set()
+        # How often replicas look for updates to take over: a few times per take-over period.
+        self.takeover_every = min(max(takeover_after / 3, timedelta(seconds=1)), timedelta(seconds=5))
+        # A later update waits for an earlier one until it is taken over and handled; one older than
+        # `_stale` without being handled could not be taken over (no content kept) and is not waited for.
+        self._predecessor_wait = takeover_after + 3 * self.takeover_every
+        self._stale = 2 * self._predecessor_wait
 
-    async def arrived(self, update_id: int, chat_id: int | None, now: datetime) -> bool:
-        """Record the arrival; False when this update_id was recorded before."""
+    async def arrived(
+        self, update_id: int, chat_id: int | None, now: datetime, content: str | None = None
+    ) -> bool:
+        """Record the arrival (with the update's `content`, encrypted, so another replica can take it over);
+        False when this update_id was recorded before."""
         table = TelegramUpdateRow.__table__  # type: ignore[attr-defined]
         dialect_insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
+        sealed = self._cipher.encrypt(content) if content is not None and chat_id is not None else None
         statement = (
             dialect_insert(table)
-            .values(update_id=update_id, chat_id=chat_id, received_at=now)
+            .values(update_id=update_id, chat_id=chat_id, received_at=now, content_enc=sealed)
             .on_conflict_do_nothing(index_elements=["update_id"])
             .returning(table.c.update_id)
         )
@@ -58,11 +109,13 @@ class SqlUpdateJournal:
             return (await session.execute(statement)).first() is not None
 
     @asynccontextmanager
-    async def turn(self, chat_id: int, update_id: int) -> AsyncIterator[None]:
-        """Hold the chat's turn while the update is handled; marks it handled before letting go."""
+    async def turn(self, chat_id: int, update_id: int) -> AsyncIterator[bool]:
+        """Hold the chat's turn while the update is handled; marks it handled before letting go. Yields
+        False when the update was handled meanwhile (by a replica that took it over): skip it."""
         loop = asyncio.get_running_loop()
         # A wait on the wall of this process, not the injected clock: it bounds a lock wait, it is no date.
-        deadline = loop.time() + PREDECESSOR_WAIT.total_seconds()
+        deadline = loop.time() + self._predecessor_wait.total_seconds()
+        pause = _Pause()
         if self._db.is_sqlite:
             lock = self._locks.get(chat_id)
             if lock is None:
@@ -71,45 +124,119 @@ class SqlUpdateJournal:
                 async with lock:
                     async with self._db.read() as session:
                         conn = await session.connection()
-                        waiting = await self._earlier_pending(conn, chat_id, update_id)
+                        waiting, done = await self._look(conn, chat_id, update_id)
+                    if done:
+                        yield False
+                        return
                     if loop.time() >= deadline or not waiting:
                         try:
-                            yield
+                            yield True
                         finally:
                             await self._mark_handled(update_id)
                         return
-                await asyncio.sleep(RETRY_SECONDS)
+                await pause()
         engine = self._engine()
         while True:
-            async with engine.connect() as conn:
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chat_id})
-                if loop.time() >= deadline or not await self._earlier_pending(conn, chat_id, update_id):
-                    try:
-                        yield
-                    finally:
-                        await conn.execute(_handled(update_id, self._clock()))
-                        await conn.commit()  # also ends the transaction, which releases the lock
+            conn = engine.connect()
+            await _stored(conn.start())
+            try:
+                await _stored(conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chat_id}))
+                waiting, done = await _stored(self._look(conn, chat_id, update_id))
+                if done:
+                    await _stored(conn.rollback())
+                    yield False
                     return
-                await conn.rollback()
-            await asyncio.sleep(RETRY_SECONDS)  # the earlier update's replica takes the turn meanwhile
+                if loop.time() >= deadline or not waiting:
+                    try:
+                        yield True
+                    finally:
+                        try:
+                            await _stored(conn.execute(_handled(update_id, self._clock())))
+                            await _stored(conn.commit())  # also ends the transaction: releases the lock
+                        except StorageUnavailable:
+                            self._owed.add(update_id)
+                    return
+                await _stored(conn.rollback())
+            finally:
+                with contextlib.suppress(StorageUnavailable):
+                    await _stored(conn.close())
+            await pause()  # the earlier update's replica (or its taker) takes the turn meanwhile
 
-    async def _earlier_pending(self, conn: AsyncConnection, chat_id: int, update_id: int) -> bool:
-        since = self._clock() - PREDECESSOR_STALE
-        found = await conn.scalar(
-            select(col(TelegramUpdateRow.update_id))
-            .where(
-                col(TelegramUpdateRow.chat_id) == chat_id,
-                col(TelegramUpdateRow.update_id) < update_id,
-                col(TelegramUpdateRow.handled_at).is_(None),
-                col(TelegramUpdateRow.received_at) > since,
-            )
-            .limit(1)
+    async def _look(self, conn: AsyncConnection, chat_id: int, update_id: int) -> tuple[bool, bool]:
+        """In one round trip: is an earlier update of the chat still waiting, and is this one handled?"""
+        since = self._clock() - self._stale
+        row = TelegramUpdateRow
+        earlier = exists().where(
+            col(row.chat_id) == chat_id,
+            col(row.update_id) < update_id,
+            col(row.handled_at).is_(None),
+            col(row.received_at) > since,
         )
-        return found is not None
+        handled = select(col(row.handled_at)).where(col(row.update_id) == update_id).scalar_subquery()
+        found = (await conn.execute(select(earlier, handled))).one()
+        return bool(found[0]), found[1] is not None
+
+    async def take_over(self, now: datetime, limit: int = 20) -> list[str]:
+        """Claim updates left unhandled `takeover_after` after they arrived; returns their content (JSON).
+
+        The claim moves their arrival time to now, so one replica takes each at a time; an update given up
+        after `MAX_TAKEOVERS` (its handling kills the process) or whose content cannot be read is marked
+        handled with a log line.
+        """
+        row = TelegramUpdateRow
+        due = (
+            select(col(row.update_id), col(row.content_enc), col(row.takeovers))
+            .where(
+                col(row.handled_at).is_(None),
+                col(row.content_enc).is_not(None),
+                col(row.received_at) <= now - self.takeover_after,
+            )
+            .order_by(col(row.update_id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        taken: list[str] = []
+        async with self._db.write() as session:
+            owed = sorted(self._owed)
+            if owed:  # handled here while storage was down: marked now, never taken over
+                await session.execute(
+                    update(row).where(col(row.update_id).in_(owed)).values(handled_at=now, content_enc=None)
+                )
+            rows = (await session.execute(due)).all()
+            for update_id, sealed, takeovers in rows:
+                content = self._open(update_id, sealed, takeovers)
+                if content is None:
+                    await session.execute(_handled(update_id, now))
+                    continue
+                await session.execute(
+                    update(row)
+                    .where(col(row.update_id) == update_id)
+                    .values(received_at=now, takeovers=takeovers + 1)
+                )
+                taken.append(content)
+        self._owed.difference_update(owed)
+        if taken:
+            log.warning("took over %s update(s) left unhandled by a replica that stopped", len(taken))
+        return taken
+
+    def _open(self, update_id: int, sealed: str | None, takeovers: int) -> str | None:
+        if sealed is None:
+            return None  # the query asks for content; kept for the type checker
+        if takeovers >= MAX_TAKEOVERS:
+            log.error("update %s given up: its handling stopped its process %s times", update_id, takeovers)
+            return None
+        try:
+            return self._cipher.decrypt(sealed)
+        except CredentialDecryptError:
+            log.warning("update %s cannot be taken over: its content cannot be decrypted", update_id)
+            return None
 
     async def _mark_handled(self, update_id: int) -> None:
-        async with self._db.write() as session:
-            await session.execute(_handled(update_id, self._clock()))
+        try:
+            async with self._db.write() as session:
+                await session.execute(_handled(update_id, self._clock()))
+        except StorageUnavailable:
+            self._owed.add(update_id)
 
     def _engine(self) -> AsyncEngine:
         # Turns hold a connection while their update is handled: a pool of their own keeps them from
@@ -127,7 +254,20 @@ class SqlUpdateJournal:
             self._lock_engine = None
 
 
+async def _stored(step: Awaitable[T]) -> T:
+    """One step on the turns' own connection, its storage failures told as StorageUnavailable."""
+    try:
+        return await step
+    except Exception as exc:
+        if isinstance(exc, StorageUnavailable) or not storage_fault(exc):
+            raise
+        raise StorageUnavailable(f"chat turn: {describe(exc)}") from exc
+
+
 def _handled(update_id: int, now: datetime) -> Update:
+    # The content leaves with the same write that marks the update handled.
     return (
-        update(TelegramUpdateRow).where(col(TelegramUpdateRow.update_id) == update_id).values(handled_at=now)
+        update(TelegramUpdateRow)
+        .where(col(TelegramUpdateRow.update_id) == update_id)
+        .values(handled_at=now, content_enc=None)
     )

@@ -69,6 +69,11 @@ class SqlVehicleRepository:
             row = await session.get(VehicleRow, vehicle_id)
         return None if row is None else self._stored(row)
 
+    async def vin(self, vehicle_id: int) -> str | None:
+        """The vehicle's VIN alone (no secret decrypted), or None when the vehicle is gone."""
+        async with self._db.read() as session:
+            return await session.scalar(select(col(VehicleRow.vin)).where(col(VehicleRow.id) == vehicle_id))
+
     async def get_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicle]:
         """Several vehicles in one query; unknown or undecryptable ones are left out."""
         if not vehicle_ids:

@@ -14,9 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -25,6 +22,8 @@ from typing import Any, Protocol
 
 from telegram.ext import CallbackContext, Job, JobQueue
 
+from bot.poller.owners import new_owner
+from bot.services.errors import StorageUnavailable
 from bot.services.polling import PollOutcome
 from bot.services.ports import Clock, VehicleStateRepository
 
@@ -42,11 +41,6 @@ class LeaseStore(VehicleStateRepository, Protocol):
     async def release_many(self, owner: str, next_poll_at: Mapping[int, datetime]) -> None:
         """`release` for several vehicles at once."""
         ...
-
-
-def default_owner() -> str:
-    """A lease owner name unique to this process (host, pid and a random suffix)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +87,7 @@ class Poller:
         self.clock = clock
         self._flush = flush
         self.settings = settings or PollerSettings()
-        self.owner = owner or default_owner()
+        self.owner = owner or new_owner()
         self._semaphore = asyncio.Semaphore(self.settings.concurrency)
         self._lock = asyncio.Lock()
 
@@ -117,6 +111,10 @@ class Poller:
                 ids = await self._states.claim_due(
                     self.clock(), self.settings.batch_size, self.owner, self.settings.lease_seconds
                 )
+            except StorageUnavailable:
+                # Said once by the database when the outage began; the next tick tries again.
+                swept.set()
+                return
             except Exception:
                 # The database is unavailable: nothing was leased; the next tick tries again.
                 log.exception("claiming due vehicles failed")
@@ -133,13 +131,15 @@ class Poller:
             scope = self._batch(ids) if self._batch is not None else contextlib.nullcontext()
             async with scope:
                 await asyncio.gather(*(self._run(vehicle_id, report, next_at) for vehicle_id in ids))
-        except Exception:
+        except Exception as exc:
             # The batch's bulk read or write failed: its vehicles are retried later, never left leased.
-            log.exception("polling a batch of %s vehicles failed", len(ids))
+            if not isinstance(exc, StorageUnavailable):  # a storage outage is said once, not per batch
+                log.exception("polling a batch of %s vehicles failed", len(ids))
             retry = self.clock() + self.settings.retry_after_error
             next_at = {vehicle_id: next_at.get(vehicle_id, retry) for vehicle_id in ids}
         # One transaction gives back the whole batch (it used to be one per vehicle).
-        await self._states.release_many(self.owner, next_at)
+        with contextlib.suppress(StorageUnavailable):  # else the leases run out by themselves
+            await self._states.release_many(self.owner, next_at)
 
     async def _run(self, vehicle_id: int, report: TickReport, next_at: dict[int, datetime]) -> None:
         async with self._semaphore:
@@ -149,6 +149,9 @@ class Poller:
         budget = self.settings.lease_seconds * 0.8
         try:
             outcome = await asyncio.wait_for(self._poll_one(vehicle_id), timeout=budget)
+        except StorageUnavailable:
+            report.failed += 1  # said once by the database; retried after the outage
+            return self.clock() + self.settings.retry_after_error
         except Exception:
             # One broken vehicle must not stop the others; the error is logged and it is retried later.
             log.exception("polling vehicle %s failed", vehicle_id)
@@ -228,8 +231,11 @@ def pause_before_next_tick(tick_seconds: float, busy_seconds: float) -> float:
 
 
 async def _guarded(work: Housekeeping, what: str) -> None:
-    # Background work logs its failures and carries on; the next tick tries again.
+    # Background work logs its failures and carries on; the next tick tries again. A storage outage is
+    # logged once by the database when it begins, not by every job at every tick.
     try:
         await work()
+    except StorageUnavailable:
+        return
     except Exception:
         log.exception("%s failed", what)

@@ -120,12 +120,25 @@ class ActionRateStore(Protocol):
 class UpdateJournal(Protocol):
     """Telegram updates as they arrive and are handled: dedupe and per-chat ordering across replicas."""
 
-    async def arrived(self, update_id: int, chat_id: int | None, now: datetime) -> bool:
-        """Record an update's arrival; False when it was seen before (a redelivery)."""
+    async def arrived(
+        self, update_id: int, chat_id: int | None, now: datetime, content: str | None = None
+    ) -> bool:
+        """Record an update's arrival with its content (JSON, kept until handled so another replica can
+        take it over); False when it was seen before (a redelivery)."""
         ...
 
-    def turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[None]:
-        """Hold the chat's turn: earlier updates of the chat first, one at a time on every replica."""
+    def turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[bool]:
+        """Hold the chat's turn: earlier updates of the chat first, one at a time on every replica; yields
+        False when the update was already handled (taken over by another replica)."""
+        ...
+
+    async def take_over(self, now: datetime, limit: int = 20) -> list[str]:
+        """Claim updates left unhandled by a replica that stopped; returns their content (JSON)."""
+        ...
+
+    @property
+    def takeover_every(self) -> timedelta:
+        """How often to look for updates to take over."""
         ...
 
 

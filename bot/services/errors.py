@@ -118,3 +118,9 @@ class OwnerCannotLeave(ServiceError):
 
 class NotAMember(ServiceError):
     """The member named by a /share button is no longer linked to the account."""
+
+
+class StorageUnavailable(ServiceError):
+    """The database cannot be read or written right now (disk full, read-only, server down or restarting).
+
+    The message names the cause without a secret (never a password of DATABASE_URL)."""

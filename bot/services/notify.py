@@ -1,18 +1,22 @@
-"""Delivering pings exactly once: the Notifier port, the outbox use case, quiet hours and chat clean-up.
+"""Delivering pings at least once: the Notifier port, the outbox use case, quiet hours and chat clean-up.
 
 Flow: a poll turns events into outbox entries (one per chat that wants the event) BEFORE the vehicle's new
 state is saved, so a crash between the poll and the send loses nothing: the next poll produces the same dedup
 keys, `reserve` refuses them, and the entries already stored are delivered by `deliver` / `flush`.
 
-No ping is sent twice, even with several replicas flushing the same outbox: before sending, an entry is
-claimed by reserving `<key>#claim` (a unique insert that only one replica wins, stored with a far-future due
-time so it never shows up as pending). The price is at-most-once in the tiny window between the claim and
-Telegram's answer.
-A Telegram RetryAfter re-queues the ping under a new key (`<key>#r<n>`) due after the wait.
+Sending takes the entry's claim first: a lease (`CLAIM_LEASE`) with this process's name, so several
+replicas flushing the same outbox send each ping once. A claim whose owner died (kill -9 while Telegram was
+answering) is taken over once its lease ran out, or at once when the owner is known to be gone (a restart
+on the same host): the ping is sent rather than lost. The price is a rare duplicate, when the dead owner's
+send had reached Telegram: such takeovers (and re-sends after a timed-out send) are counted as possible
+duplicates. Telegram's answers are told apart: flood control pauses that chat, Telegram being unreachable
+pauses every chat (both stored, so every replica waits), a blocked bot deactivates the chat, and any other
+refusal drops only that ping with Telegram's reason in the log.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,25 +34,38 @@ from bot.services.ports import ChatRepository, Clock, NotificationLog, VehicleSt
 
 log = logging.getLogger(__name__)
 
-_CLAIM_SUFFIX = "#claim"
-_NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+# Longer than a send can take (PTB's timeouts and one flood-control retry in its rate limiter), so a live
+# sender never loses its claim; short enough that a ping of a dead sender goes out within minutes.
+CLAIM_LEASE = timedelta(minutes=2)
+# The pause of every chat's sends when Telegram cannot be reached (network error, 5xx), unless it says more.
+UNREACHABLE_PAUSE = timedelta(seconds=30)
+EVERY_CHAT = "telegram"
+
+
+def chat_scope(chat_id: int) -> str:
+    """The pause scope of one chat."""
+    return f"chat:{chat_id}"
 
 
 class DeliveryStatus(Enum):
     """What happened to one send."""
 
     SENT = "sent"
-    BLOCKED = "blocked"  # the user blocked the bot or the chat is gone: deactivate it
-    RETRY_LATER = "retry_later"  # Telegram flood control (RetryAfter): try again after the wait
-    FAILED = "failed"  # permanent failure for this ping (bad request...): drop it
+    BLOCKED = "blocked"  # the user blocked the bot (or their account or the group is gone): deactivate
+    RETRY_LATER = "retry_later"  # Telegram flood control for this chat (429): wait retry_after, then again
+    UNAVAILABLE = "unavailable"  # Telegram could not be reached (network, 5xx): every chat waits a little
+    FAILED = "failed"  # Telegram refused this one message (bad request...): drop it, keep the chat
 
 
 @dataclass(frozen=True, slots=True)
 class DeliveryResult:
-    """The notifier's answer for one ping."""
+    """The notifier's answer for one ping: what happened, how long to wait, Telegram's reason."""
 
     status: DeliveryStatus
     retry_after_seconds: float | None = None
+    reason: str | None = None
+    # The send may have reached Telegram although no answer came (a timeout): sending again may duplicate.
+    uncertain: bool = False
 
 
 class Notifier(Protocol):
@@ -67,6 +84,7 @@ class DeliveryReport:
     dropped: int = 0
     deferred: int = 0
     skipped: int = 0
+    taken_over: int = 0  # claims of a dead or late sender taken over: each a possible duplicate
     blocked_chats: list[int] = field(default_factory=list)
 
 
@@ -108,46 +126,92 @@ _STILL_HOLDS: dict[NotificationKind, Callable[[VehicleSnapshot], bool]] = {
 }
 
 
-def outbox_key(event: Event, chat_id: int) -> str:
-    """The outbox key of one event for one chat."""
-    return f"{event.dedup_key}@{chat_id}"
+def outbox_key(event: Event, chat_id: int, vehicle_id: int | None = None) -> str:
+    """The outbox key of one event for one chat; the car is named by our id, never by its VIN."""
+    return f"{_without_vin(event.dedup_key, event, vehicle_id)}@{chat_id}"
+
+
+# What stands for the VIN in a stored payload: the outbox never holds a VIN, the vehicle row does (and the
+# outbox row is deleted with it). Restored from the vehicle when the ping is sent.
+VIN_MARK = "@vehicle@"
+
+
+def _vin_of(event: Event) -> str | None:
+    vin = getattr(event, "vin", None)
+    return vin if isinstance(vin, str) and vin else None
+
+
+def _without_vin(text: str, event: Event, vehicle_id: int | None) -> str:
+    vin = _vin_of(event)
+    if vin is None:
+        return text
+    return text.replace(vin, f"vehicle{vehicle_id}" if vehicle_id is not None else "vehicle")
+
+
+class VehicleNames(Protocol):
+    """Where a stored ping finds its car's VIN again (the vehicle repository)."""
+
+    async def vin(self, vehicle_id: int) -> str | None:
+        """The vehicle's VIN, or None when it is gone."""
+        ...
 
 
 class NotificationService:
-    """Puts events in the outbox for the chats that want them, and delivers due entries exactly once."""
+    """Puts events in the outbox for the chats that want them, and delivers due entries at least once."""
 
     def __init__(
         self,
         log_store: NotificationLog,
         chats: ChatRepository,
         states: VehicleStateRepository,
+        vehicles: VehicleNames,
         notifier: Notifier,
         clock: Clock,
         *,
+        owner: str = "notifier",
+        owner_gone: Callable[[str], bool] = lambda _owner: False,
         max_age: timedelta = timedelta(hours=12),
     ) -> None:
         self._log = log_store
         self._chats = chats
         self._states = states
+        self._vehicles = vehicles
         self._notifier = notifier
         self._clock = clock
+        self._owner = owner
+        self._owner_gone = owner_gone
         self._max_age = max_age
-        self._paused_until: datetime | None = None
 
     async def enqueue(
-        self, vehicle_id: int | None, events: Sequence[Event], subscribers: Iterable[Subscriber]
+        self,
+        vehicle_id: int | None,
+        events: Sequence[Event],
+        subscribers: Iterable[Subscriber],
+        *,
+        account_id: int | None = None,
     ) -> list[OutboxEntry]:
         """Reserve the events for every active chat whose preferences want them; returns the new entries."""
         reserved: list[OutboxEntry] = []
         for subscriber in subscribers:
             wanted = [e for e in events if answers_user(e) or subscriber.preferences.wants(e.kind)]
-            reserved += await self.enqueue_for_chat(vehicle_id, subscriber.settings, wanted)
+            reserved += await self.enqueue_for_chat(
+                vehicle_id, subscriber.settings, wanted, account_id=account_id
+            )
         return reserved
 
     async def enqueue_for_chat(
-        self, vehicle_id: int | None, settings: ChatSettings, events: Sequence[Event]
+        self,
+        vehicle_id: int | None,
+        settings: ChatSettings,
+        events: Sequence[Event],
+        *,
+        account_id: int | None = None,
     ) -> list[OutboxEntry]:
-        """Reserve events already filtered for one chat (deferred to the end of its quiet hours)."""
+        """Reserve events already filtered for one chat (deferred to the end of its quiet hours).
+
+        The entry is tied to its vehicle (or, for an account's ping, its account), so deleting that deletes
+        the entry in the same transaction; neither its key nor its payload holds the VIN.
+        """
         if not settings.active or not events:
             return []
         now = self._clock()
@@ -156,31 +220,51 @@ class NotificationService:
         reserved: list[OutboxEntry] = []
         for event in events:
             payload = encode_event(event, vehicle_id=vehicle_id, deferred=quiet_end is not None)
-            key = outbox_key(event, settings.chat_id)
-            if await self._log.reserve(key, settings.chat_id, payload, deliver_at):
+            key = outbox_key(event, settings.chat_id, vehicle_id)
+            if await self._log.reserve(
+                key, settings.chat_id, payload, deliver_at, vehicle_id=vehicle_id, account_id=account_id
+            ):
                 reserved.append(OutboxEntry(key, settings.chat_id, payload, deliver_at))
         return reserved
 
     async def flush(self, limit: int = 100) -> DeliveryReport:
-        """Deliver every due entry (deferred pings, pings left by a crash, retries)."""
+        """Deliver every due entry (deferred pings, pings left by a crash or a dead sender, retries)."""
         entries = await self._log.pending(self._clock(), limit)
         return await self.deliver(entries)
 
     async def deliver(self, entries: Sequence[OutboxEntry]) -> DeliveryReport:
         """Deliver the due entries among `entries`; the others stay in the outbox."""
         report = DeliveryReport()
-        for entry in entries:
+        due = [entry for entry in entries if entry.deliver_at <= self._clock()]
+        report.skipped += len(entries) - len(due)
+        if not due:
+            return report
+        pauses = await self._log.pauses(self._clock())
+        for entry in due:
             now = self._clock()
-            if self._paused_until is not None and now < self._paused_until:
-                report.skipped += 1
+            if _paused(pauses, entry.chat_id, now) or not self._takeable(entry, now):
+                report.skipped += 1  # Telegram asked to wait, or another live sender has it
                 continue
-            if entry.dedup_key.endswith(_CLAIM_SUFFIX) or entry.deliver_at > now:
-                report.skipped += 1
+            if not await self._log.claim(entry, self._owner, now, CLAIM_LEASE):
+                report.skipped += 1  # another replica claimed it first
                 continue
-            await self._deliver_one(entry, now, report)
+            if entry.claim_owner is not None:
+                report.taken_over += 1
+                log.warning("took over a ping its sender did not finish (it may arrive twice)")
+            await self._deliver_claimed(entry, now, report, pauses)
         return report
 
-    async def _deliver_one(self, entry: OutboxEntry, now: datetime, report: DeliveryReport) -> None:
+    def _takeable(self, entry: OutboxEntry, now: datetime) -> bool:
+        if entry.claim_owner is None:
+            return True
+        if entry.claim_owner == self._owner:
+            return False  # this process is sending it right now
+        expired = entry.claim_expires_at is None or entry.claim_expires_at <= now
+        return expired or self._owner_gone(entry.claim_owner)
+
+    async def _deliver_claimed(
+        self, entry: OutboxEntry, now: datetime, report: DeliveryReport, pauses: dict[str, datetime]
+    ) -> None:
         if now - entry.deliver_at > self._max_age:
             await self._drop(entry, "too old", report)
             return
@@ -188,22 +272,23 @@ class NotificationService:
         if chat is None or not chat.active:
             await self._drop(entry, "chat inactive", report)
             return
-        if quiet_until(chat, now) is not None:
+        quiet_end = quiet_until(chat, now)
+        if quiet_end is not None:
             # The chat's quiet hours started after the ping was queued: wait for them to end.
+            await self._log.reschedule(entry.dedup_key, quiet_end, "quiet hours")
             report.deferred += 1
             return
+        vehicle_id = entry.payload.get("vehicle_id")
+        vin = await self._vehicles.vin(vehicle_id) if isinstance(vehicle_id, int) else None
         try:
-            event = decode_event(entry.payload)
+            event = decode_event(entry.payload, vin=vin)
         except ValueError:
-            await self._drop(entry, "unreadable payload", report)
+            await self._drop(entry, "unreadable payload or vehicle gone", report)
             return
         if entry.payload.get("deferred") and not await self._holds(entry, event):
             await self._drop(entry, "no longer holds", report)
             return
-        if not await self._log.reserve(entry.dedup_key + _CLAIM_SUFFIX, entry.chat_id, {}, _NEVER):
-            report.skipped += 1  # another replica (or an earlier attempt) owns this ping
-            return
-        await self._send(entry, chat, event, report)
+        await self._send(entry, chat, event, report, pauses)
 
     async def _holds(self, entry: OutboxEntry, event: Event) -> bool:
         ends = expires_at(event)
@@ -216,51 +301,81 @@ class NotificationService:
         return still_holds(event.kind, state.snapshot)
 
     async def _send(
-        self, entry: OutboxEntry, chat: ChatSettings, event: Event, report: DeliveryReport
+        self,
+        entry: OutboxEntry,
+        chat: ChatSettings,
+        event: Event,
+        report: DeliveryReport,
+        pauses: dict[str, datetime],
     ) -> None:
         try:
             result = await self._notifier.send(chat, event)
         except Exception:
             # The notifier maps Telegram errors itself; anything else is a bug: keep the ping out of a loop.
             log.exception("notifier failed for outbox entry of chat %s", entry.chat_id)
-            result = DeliveryResult(DeliveryStatus.FAILED)
+            result = DeliveryResult(DeliveryStatus.FAILED, reason="notifier error")
         now = self._clock()
-        if result.status is DeliveryStatus.SENT:
+        status = result.status
+        if status is DeliveryStatus.SENT:
             await self._log.mark_sent(entry.dedup_key, now)
             report.sent += 1
-        elif result.status is DeliveryStatus.BLOCKED:
+        elif status is DeliveryStatus.BLOCKED:
             await self._chats.deactivate(entry.chat_id)
             report.blocked_chats.append(entry.chat_id)
-            await self._drop(entry, "chat blocked the bot", report)
-        elif result.status is DeliveryStatus.RETRY_LATER:
-            wait = timedelta(seconds=result.retry_after_seconds or 1.0)
-            self._paused_until = now + wait
-            await self._log.reserve(_retry_key(entry.dedup_key), entry.chat_id, entry.payload, now + wait)
-            await self._log.mark_dropped(entry.dedup_key, "retried later")
+            await self._drop(entry, result.reason or "chat blocked the bot", report)
+        elif status in (DeliveryStatus.RETRY_LATER, DeliveryStatus.UNAVAILABLE):
+            await self._wait(entry, result, now, pauses)
             report.deferred += 1
         else:
-            await self._drop(entry, "send failed", report)
+            log.warning("ping to chat %s dropped: %s", entry.chat_id, result.reason or "send failed")
+            await self._drop(entry, result.reason or "send failed", report)
+
+    async def _wait(
+        self, entry: OutboxEntry, result: DeliveryResult, now: datetime, pauses: dict[str, datetime]
+    ) -> None:
+        flood = result.status is DeliveryStatus.RETRY_LATER
+        default = timedelta(seconds=1) if flood else UNREACHABLE_PAUSE
+        wait = timedelta(seconds=result.retry_after_seconds) if result.retry_after_seconds else default
+        scope = chat_scope(entry.chat_id) if flood else EVERY_CHAT
+        until = now + wait
+        # Stored, so every replica holds this chat's (or every chat's) sends until then, not just us.
+        await self._log.pause(scope, until)
+        pauses[scope] = max(until, pauses.get(scope, until))
+        reason = "flood control" if flood else (result.reason or "Telegram unreachable")
+        await self._log.reschedule(entry.dedup_key, until, reason)
 
     async def _drop(self, entry: OutboxEntry, reason: str, report: DeliveryReport) -> None:
         await self._log.mark_dropped(entry.dedup_key, reason)
         report.dropped += 1
 
 
-def _retry_key(key: str) -> str:
-    base, sep, attempt = key.rpartition("#r")
-    if sep and attempt.isdigit():
-        return f"{base}#r{int(attempt) + 1}"
-    return f"{key}#r1"
+def _paused(pauses: dict[str, datetime], chat_id: int, now: datetime) -> bool:
+    until = max(pauses.get(EVERY_CHAT, _LONG_AGO), pauses.get(chat_scope(chat_id), _LONG_AGO))
+    return until > now
+
+
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def encode_event(event: Event, *, vehicle_id: int | None, deferred: bool = False) -> dict[str, Any]:
-    """The outbox payload of an event: the event as JSON, its vehicle, and whether quiet hours deferred it."""
-    return {"event": event_to_json(event), "vehicle_id": vehicle_id, "deferred": deferred}
+    """The outbox payload of an event: the event as JSON with its VIN left out (`VIN_MARK` stands for it
+    wherever it appeared), its vehicle, and whether quiet hours deferred it."""
+    encoded = event_to_json(event)
+    vin = _vin_of(event)
+    if vin is not None:
+        encoded = json.loads(json.dumps(encoded).replace(vin, VIN_MARK))
+    return {"event": encoded, "vehicle_id": vehicle_id, "deferred": deferred}
 
 
-def decode_event(payload: dict[str, Any]) -> Event:
-    """Rebuild the event of an outbox payload; raises ValueError when it cannot be read."""
+def decode_event(payload: dict[str, Any], *, vin: str | None = None) -> Event:
+    """Rebuild the event of an outbox payload, with the vehicle's `vin` where the payload left it out;
+    raises ValueError when it cannot be read (or names a vehicle that is gone)."""
     raw = payload.get("event")
     if not isinstance(raw, dict):
         raise ValueError("outbox payload without an event")
+    text = json.dumps(raw)
+    if VIN_MARK in text:
+        if vin is None:
+            raise ValueError("outbox event of a vehicle that is gone")
+        raw = json.loads(text.replace(VIN_MARK, vin))
     return event_from_json(raw)  # CodecError is a ValueError

@@ -6,7 +6,7 @@ Every method returns domain values (bot.domain / bot.services.views), never rows
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.domain.account import (
@@ -223,16 +223,28 @@ class PreferencesRepository(Protocol):
 
 
 class NotificationLog(Protocol):
-    """Outbox for exactly-once pings across restarts and replicas."""
+    """Outbox of pings across restarts and replicas: reserved once, claimed with a lease, sent."""
 
     async def reserve(
-        self, dedup_key: str, chat_id: int, payload: dict[str, Any], deliver_at: datetime
+        self,
+        dedup_key: str,
+        chat_id: int,
+        payload: dict[str, Any],
+        deliver_at: datetime,
+        *,
+        vehicle_id: int | None = None,
+        account_id: int | None = None,
     ) -> bool:
-        """Record a ping to send; False when this key was already reserved (nothing is recorded)."""
+        """Record a ping to send, owned by its vehicle or account (deleted with it); False when this key was
+        already reserved (nothing is recorded)."""
         ...
 
     async def pending(self, now: datetime, limit: int) -> list[OutboxEntry]:
-        """Due entries not yet sent nor dropped, oldest first."""
+        """Due entries not yet sent nor dropped (with their claim, if any), oldest first."""
+        ...
+
+    async def claim(self, entry: OutboxEntry, owner: str, now: datetime, lease: timedelta) -> bool:
+        """Take the entry's claim for `lease` if it still has the claim it was read with; True when won."""
         ...
 
     async def mark_sent(self, dedup_key: str, sent_at: datetime) -> None:
@@ -240,7 +252,19 @@ class NotificationLog(Protocol):
         ...
 
     async def mark_dropped(self, dedup_key: str, reason: str) -> None:
-        """The ping will never be delivered (chat gone, too old)."""
+        """The ping will never be delivered (chat gone, too old, refused by Telegram)."""
+        ...
+
+    async def reschedule(self, dedup_key: str, deliver_at: datetime, reason: str) -> None:
+        """Give the claim back; the ping is due again at `deliver_at`."""
+        ...
+
+    async def pause(self, scope: str, until: datetime) -> None:
+        """Hold the sends of `scope` (one chat, or every chat) on every replica until `until`."""
+        ...
+
+    async def pauses(self, now: datetime) -> dict[str, datetime]:
+        """The pauses still running: scope -> until when."""
         ...
 
 

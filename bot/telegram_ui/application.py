@@ -38,7 +38,7 @@ from bot.telegram_ui.handlers import (
     status,
     vehicles,
 )
-from bot.telegram_ui.ordering import ChatOrderedProcessor, JournaledQueue
+from bot.telegram_ui.ordering import ChatOrderedProcessor, JournaledQueue, register_update_takeover
 from bot.telegram_ui.sharing import handlers as share_handlers
 from bot.telegram_ui.smartcharge import handlers as smart_handlers
 
@@ -99,6 +99,7 @@ def build_application(
         .concurrent_updates(ChatOrderedProcessor(services.journal, options.concurrent_updates))
     )
     application: BotApplication = builder.build()
+    register_update_takeover(application)
     application.bot_data.services = services
     application.bot_data.options = options
     _register(application)

@@ -34,6 +34,7 @@ ERROR_KEYS: dict[type[errors.ServiceError], str] = {
     errors.InvalidInput: "error.invalid_input",
     errors.LoginLocked: "error.login_locked",
     errors.LoginNeedsCaptcha: "error.login_captcha",
+    errors.StorageUnavailable: "error.storage",
 }
 
 

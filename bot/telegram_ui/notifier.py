@@ -1,19 +1,20 @@
 """The Notifier port over Telegram: every domain event rendered in the chat's language and time zone.
 
-Telegram errors never escape: a blocked bot or a vanished chat is BLOCKED (the chat gets deactivated), flood
-control is RETRY_LATER with Telegram's wait, a network hiccup is RETRY_LATER, anything else is FAILED.
+Telegram errors never escape, and are told apart: a blocked bot, a deleted account or a kick from the group
+is BLOCKED (the chat gets deactivated); flood control is RETRY_LATER with Telegram's wait (for that chat);
+Telegram unreachable (network, 5xx) is UNAVAILABLE; any other 400/403 is FAILED for this one message, with
+Telegram's reason.
 """
 
 from __future__ import annotations
 
-import logging
 import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import singledispatch
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain import events as ev
@@ -29,10 +30,11 @@ from bot.telegram_ui.sharing.render import person, role_name
 from bot.telegram_ui.smartcharge.keyboards import cancel_keyboard, plan_keyboard
 from bot.telegram_ui.smartcharge.render import render_daily_plan, render_switch
 
-log = logging.getLogger(__name__)
-
 NETWORK_RETRY_SECONDS = 30.0
-_GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
+# Answers meaning the chat will take no message from the bot any more (until the user comes back with a
+# command): the chat is deactivated. Any other 400/403 (no right to send in a group, a bad message...)
+# concerns one message only.
+_CHAT_GONE = ("bot was blocked by the user", "user is deactivated", "bot was kicked", "chat not found")
 
 
 class Renderer:
@@ -259,18 +261,22 @@ class TelegramNotifier:
         text = render_event(chat, event, self._clock())
         try:
             await self._bot.send_message(chat.chat_id, text, reply_markup=event_keyboard(chat, event))
-        except Forbidden:
-            return DeliveryResult(DeliveryStatus.BLOCKED)
         except RetryAfter as error:
-            return DeliveryResult(DeliveryStatus.RETRY_LATER, _seconds(error))
-        except BadRequest as error:
-            gone = any(marker in error.message.lower() for marker in _GONE)
-            return DeliveryResult(DeliveryStatus.BLOCKED if gone else DeliveryStatus.FAILED)
-        except NetworkError:
-            return DeliveryResult(DeliveryStatus.RETRY_LATER, NETWORK_RETRY_SECONDS)
+            return DeliveryResult(DeliveryStatus.RETRY_LATER, _seconds(error), reason="flood control")
+        except (Forbidden, BadRequest) as error:
+            reason = error.message
+            if any(marker in reason.lower() for marker in _CHAT_GONE):
+                return DeliveryResult(DeliveryStatus.BLOCKED, reason=reason)
+            return DeliveryResult(DeliveryStatus.FAILED, reason=reason)
+        except TimedOut:
+            # No answer in time: Telegram may have delivered it; sending it again may show it twice.
+            return DeliveryResult(
+                DeliveryStatus.UNAVAILABLE, NETWORK_RETRY_SECONDS, reason="timed out", uncertain=True
+            )
+        except NetworkError as error:
+            return DeliveryResult(DeliveryStatus.UNAVAILABLE, NETWORK_RETRY_SECONDS, reason=error.message)
         except TelegramError as error:
-            log.warning("ping not delivered: %s", type(error).__name__)
-            return DeliveryResult(DeliveryStatus.FAILED)
+            return DeliveryResult(DeliveryStatus.FAILED, reason=f"{type(error).__name__}: {error.message}")
         return DeliveryResult(DeliveryStatus.SENT)
 
 

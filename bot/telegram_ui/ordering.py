@@ -1,25 +1,39 @@
 """Updates across replicas: each recorded once on arrival (before Telegram gets its 200), each chat's
-handled one at a time in update_id order whichever replica received them, different chats in parallel.
+handled one at a time in update_id order whichever replica received them, different chats in parallel, and
+none left behind when a replica dies while handling one.
 
 Two PTB seams, no patching: the Application's update queue (`JournaledQueue.put` is awaited by the webhook
 handler and by long polling before the update counts as delivered) and its update processor
-(`ChatOrderedProcessor`, which takes the chat's turn from the `UpdateJournal` around the handlers).
+(`ChatOrderedProcessor`, which takes the chat's turn from the `UpdateJournal` around the handlers). A job
+(`register_update_takeover`) puts the updates another replica left unhandled back into this queue.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.error import NetworkError, TelegramError
+from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.services.conversation_ports import UpdateJournal
+from bot.services.errors import StorageUnavailable
+from bot.telegram_ui.i18n import Translator
 
 log = logging.getLogger(__name__)
+
+
+class UpdateNotSaved(NetworkError):
+    """An update could not be journaled (storage unavailable): Telegram must deliver it again.
+
+    A NetworkError, so long polling retries the same updates with PTB's own back-off without confirming
+    them, and the webhook answers Telegram with an error so that Telegram delivers it again.
+    """
 
 
 class JournaledQueue(asyncio.Queue[object]):
@@ -27,18 +41,43 @@ class JournaledQueue(asyncio.Queue[object]):
 
     def __init__(self, journal: UpdateJournal, clock: Callable[[], datetime]) -> None:
         super().__init__()
-        self._journal = journal
-        self._clock = clock
+        self.journal = journal
+        self.clock = clock
+        # Chats told during the current storage outage that their update could not be saved: told once.
+        # Process memory on purpose: while storage is down there is nowhere shared to keep it.
+        self._told: set[int] = set()
 
     async def put(self, item: object) -> None:
         """Record, then queue; an update seen before is logged and acknowledged without being handled."""
         if isinstance(item, Update):
             chat = item.effective_chat
-            fresh = await self._journal.arrived(item.update_id, chat.id if chat else None, self._clock())
+            try:
+                fresh = await self.journal.arrived(
+                    item.update_id, chat.id if chat else None, self.clock(), item.to_json()
+                )
+            except StorageUnavailable as exc:
+                await self._tell_not_saved(item)
+                raise UpdateNotSaved("storage unavailable: the update was not saved") from exc
+            self._told.clear()
             if not fresh:
                 log.info("update %s was delivered again: already taken, not handled twice", item.update_id)
                 return
         await super().put(item)
+
+    async def _tell_not_saved(self, update: Update) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or chat.id in self._told:
+            return
+        self._told.add(chat.id)
+        tr = Translator(user.language_code if user and user.language_code else "en")
+        try:
+            await update.get_bot().send_message(chat.id, tr("storage.not_saved"))
+        except TelegramError as failure:
+            log.warning("could not tell a chat its update was not saved: %s", type(failure).__name__)
+
+    async def put_taken_over(self, update: Update) -> None:
+        """Queue an update taken over from a replica that stopped (it is journaled already)."""
+        await super().put(update)
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -54,7 +93,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         if chat is None or not isinstance(update, Update):
             await coroutine
             return
-        async with self._journal.turn(chat.id, update.update_id):
+        async with self._journal.turn(chat.id, update.update_id) as unhandled:
+            if not unhandled:
+                # Another replica took it over and handled it meanwhile (or we did, before a restart).
+                _close(coroutine)
+                return
             await coroutine
 
     async def initialize(self) -> None:
@@ -62,3 +105,39 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to close: the journal belongs to the object graph."""
+
+
+def _close(coroutine: Awaitable[Any]) -> None:
+    # Never awaited: close it, so Python does not warn that it was never run.
+    close = getattr(coroutine, "close", None)
+    if callable(close):
+        close()
+
+
+def register_update_takeover(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Every few seconds, put back into this application's queue the updates left unhandled too long."""
+    queue = application.update_queue
+    if not isinstance(queue, JournaledQueue) or application.job_queue is None:
+        return
+    journal = queue.journal
+
+    async def take_over(_context: object) -> None:
+        for content in await journal.take_over(queue.clock()):
+            update = Update.de_json(json.loads(content), application.bot)
+            await queue.put_taken_over(update)
+
+    application.job_queue.run_repeating(
+        take_over,
+        interval=journal.takeover_every.total_seconds(),
+        first=1.0,
+        name="update-takeover",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+
+
+def on_polling_error(error: TelegramError) -> None:
+    """Long polling's error callback: an update not saved is said once (by the database and to its chat),
+    not at every retry; any other error is logged as PTB would."""
+    if isinstance(error, UpdateNotSaved):
+        return
+    log.error("polling for updates failed: %s: %s", type(error).__name__, error.message)

@@ -8,11 +8,13 @@ service graph on the same database and key, as after a process restart.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import httpx
 
 from bot.app.graph import Graph, GraphOptions, build_graph
 from bot.app.http import new_http_client
@@ -27,6 +29,7 @@ from bot.simulator.telegram import EmulatedUser, TelegramEmulator
 from bot.telegram_ui.application import build_application, new_bot
 from bot.telegram_ui.context import BotApplication, UiOptions
 from bot.telegram_ui.notifier import TelegramNotifier
+from bot.telegram_ui.ordering import on_polling_error
 from tests.support.clock import FakeClock
 
 EMAIL = "owner@example.com"
@@ -65,7 +68,7 @@ class E2E:
         await self.app.initialize()
         await self.app.start()
         assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1, error_callback=on_polling_error)
 
     @property
     def emulator(self) -> TelegramEmulator:
@@ -98,15 +101,27 @@ class E2E:
 
 @asynccontextmanager
 async def running_e2e(
-    tmp_path: Path, start: datetime | None = None, options: GraphOptions | None = None
+    tmp_path: Path,
+    start: datetime | None = None,
+    options: GraphOptions | None = None,
+    *,
+    database_url: str | None = None,
+    renault_seen: Callable[[httpx.Request], None] | None = None,
 ) -> AsyncIterator[E2E]:
-    """Serve both fakes on loopback, migrate a fresh database, start the bot; tear everything down after."""
+    """Serve both fakes on loopback, migrate a fresh database (SQLite unless `database_url`), start the bot;
+    tear everything down after. `renault_seen` is shown every request the bot makes to Renault."""
     clock = FakeClock(start)
     sim = RenaultSimulator(clock)
     emu = TelegramEmulator(clock)
-    db = Database.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
+    db = Database.from_url(database_url or f"sqlite:///{tmp_path / 'bot.db'}")
     await upgrade_database(db)
-    async with LoopbackServer(sim.handle) as sim_server, LoopbackServer(emu.handle) as emu_server:
+
+    async def renault(request: httpx.Request) -> httpx.Response:
+        if renault_seen is not None:
+            renault_seen(request)
+        return await sim.handle(request)
+
+    async with LoopbackServer(renault) as sim_server, LoopbackServer(emu.handle) as emu_server:
         cipher = CredentialCipher.from_setting(generate_key())
         e2e = E2E(
             clock, sim, emu, sim_server.url, emu_server.url, db, cipher, options=options or GraphOptions()

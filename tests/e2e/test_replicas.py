@@ -315,3 +315,56 @@ async def test_a_charge_complete_ping_is_sent_once_when_the_polling_replica_is_k
     after_kill = calls[killed_at[0] :]
     assert f"{survivor}:battery-status" in after_kill  # the other replica took the car over
     assert len(pings) == 1, pings
+
+
+async def test_a_ping_whose_send_hung_when_its_process_was_killed_arrives_once_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    async with running_cluster(tmp_path, count=1, POLL_INTERVAL_SECONDS="1") as cluster:
+        read = asyncio.Event()
+
+        async def battery_read(_replica: str, request: httpx.Request) -> None:
+            if request.url.path.endswith("/battery-status"):
+                read.set()
+
+        cluster.hooks.append(battery_read)
+        ann = await _linked(cluster, battery_level=79.0, soc_target=80, plugged=True, charging=True)
+        read.clear()
+        await asyncio.wait_for(read.wait(), timeout=WAIT)  # the bot has seen the car charging
+        held = cluster.emu.hold("sendMessage", chat_id=ann.chat_id)
+        cluster.sim.set_level(VIN, 79.99)  # the charge completes within a poll or two
+        await asyncio.wait_for(held.reached.wait(), timeout=WAIT)  # the ping's sendMessage hangs
+        replica = cluster.replica(0)
+        replica.kill()
+        held.drop()  # Telegram never processed it
+        await cluster.replicas.start(replica)  # the same bot, restarted
+        await ann.wait_until(_seen(ann, "charge complete"), timeout=WAIT)
+        await asyncio.sleep(3.0)  # a second copy would come with the next ticks
+        pings = [t for t in texts(ann) if "charge complete" in t]
+        async with httpx.AsyncClient() as client:
+            metrics = (await client.get(f"http://127.0.0.1:{replica.health_port}/metrics")).text
+    assert len(pings) == 1, pings
+    assert 'renault_bot_ping_possible_duplicates_total{cause="takeover"} 1.0' in metrics
+
+
+async def test_a_status_whose_replica_was_killed_while_answering_is_answered_by_the_survivor_in_order(
+    tmp_path: Path,
+) -> None:
+    async with running_cluster(tmp_path, UPDATE_TAKEOVER_SECONDS="3") as cluster:
+        ann = await _linked(cluster)
+        before = len(ann.bot_messages)
+        held = cluster.emu.hold("sendMessage", chat_id=ann.chat_id)
+        await ann.send("/status")
+        await asyncio.wait_for(held.reached.wait(), timeout=WAIT)  # the card's sendMessage hangs
+        status_id = _update_ids(cluster)[-1]
+        holder = cluster.forwarder.backend_of(status_id)
+        assert holder is not None
+        cluster.replica(holder).kill()  # with the chat's turn and the update in hand
+        held.drop()
+        await ann.send("/help")  # the chat's next update reaches the survivor at once
+        await ann.wait_until(lambda u: len(u.bot_messages) >= before + 2, timeout=WAIT)
+        await asyncio.sleep(2.0)  # a second card would come within a take-over period
+        answers = texts(ann)[before:]
+    assert len(answers) == 2, answers
+    assert "🔋" in answers[0]  # the /status card first: the chat's order is kept
+    assert "/status" in answers[1]  # then /help

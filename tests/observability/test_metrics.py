@@ -233,6 +233,7 @@ def test_bot_metrics_expose_exactly_their_own_families_and_series() -> None:
         f"{prefix}renault_errors_total": "counter",
         f"{prefix}quota_cooldowns_total": "counter",
         f"{prefix}notifications_total": "counter",
+        f"{prefix}ping_possible_duplicates_total": "counter",
         f"{prefix}action_seconds": "histogram",
         f"{prefix}poller_last_tick_timestamp_seconds": "gauge",
     }

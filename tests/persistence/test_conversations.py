@@ -21,10 +21,12 @@ from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.persistence.tables import metadata
-from bot.persistence.update_journal import SqlUpdateJournal
+from bot.persistence.update_journal import MAX_TAKEOVERS, SqlUpdateJournal
 from bot.renault.gigya import ChallengeState
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep, PendingChallenge
 from tests.support.clock import FakeClock
+
+CIPHER = CredentialCipher.from_setting(generate_key())
 
 CHAT = 4242
 PASSWORD = "Pa55-word-in-flight!"
@@ -156,7 +158,7 @@ async def test_drafts_expire_and_the_purge_removes_what_expired(
     await _mid_login(db, cipher, clock)
     drafts = SqlDraftStore(db, cipher)
     await drafts.save_draft(7, "schedule", "{}", clock() + timedelta(minutes=30))
-    journal = SqlUpdateJournal(db, clock)
+    journal = SqlUpdateJournal(db, clock, cipher)
     assert await journal.arrived(1, CHAT, clock())
     purge = SqlConversationPurge(db, timedelta(seconds=5))
 
@@ -193,7 +195,7 @@ async def test_concurrent_taps_take_one_slot(db: Database) -> None:
 
 async def test_a_redelivered_update_is_recognised(db: Database) -> None:
     clock = FakeClock()
-    one, two = SqlUpdateJournal(db, clock), SqlUpdateJournal(db, clock)
+    one, two = SqlUpdateJournal(db, clock, CIPHER), SqlUpdateJournal(db, clock, CIPHER)
     assert await one.arrived(500, CHAT, clock())
     assert not await two.arrived(500, CHAT, clock())
     assert await two.arrived(501, CHAT, clock())
@@ -203,7 +205,7 @@ async def test_a_redelivered_update_is_recognised(db: Database) -> None:
 
 async def test_one_chats_updates_take_turns_in_order_across_replicas(db: Database) -> None:
     clock = FakeClock()
-    one, two = SqlUpdateJournal(db, clock), SqlUpdateJournal(db, clock)
+    one, two = SqlUpdateJournal(db, clock, CIPHER), SqlUpdateJournal(db, clock, CIPHER)
     order: list[str] = []
     assert await one.arrived(10, CHAT, clock())
     assert await two.arrived(11, CHAT, clock())
@@ -237,7 +239,7 @@ async def test_a_chats_turn_lock_is_kept_only_while_it_is_used(tmp_path: Path) -
     db = Database.from_url(f"sqlite:///{tmp_path / 'turns.db'}")
     await upgrade_database(db)
     clock = FakeClock()
-    journal = SqlUpdateJournal(db, clock)
+    journal = SqlUpdateJournal(db, clock, CIPHER)
     for update_id in (20, 21):
         assert await journal.arrived(update_id, CHAT, clock())
 
@@ -249,3 +251,48 @@ async def test_a_chats_turn_lock_is_kept_only_while_it_is_used(tmp_path: Path) -
     assert len(journal._locks) == 0
     await journal.dispose()
     await db.dispose()
+
+
+async def test_an_update_left_unhandled_is_taken_over_once_and_then_skipped_by_its_first_replica(
+    db: Database,
+) -> None:
+    clock = FakeClock()
+    dead, survivor = SqlUpdateJournal(db, clock, CIPHER), SqlUpdateJournal(db, clock, CIPHER)
+    assert await dead.arrived(30, CHAT, clock(), '{"update_id": 30}')
+    assert await survivor.take_over(clock()) == []  # it may still be handled: too early
+    clock.advance(seconds=survivor.takeover_after.total_seconds())
+    assert await survivor.take_over(clock()) == ['{"update_id": 30}']
+    assert await survivor.take_over(clock()) == []  # taken: nobody else takes it too
+    async with survivor.turn(CHAT, 30) as unhandled:
+        assert unhandled
+    async with dead.turn(CHAT, 30) as unhandled:  # the first copy, had its replica come back
+        assert not unhandled
+    async with db.read() as session:
+        content = (await session.execute(text("SELECT content_enc FROM telegram_updates"))).scalar_one()
+    await dead.dispose()
+    await survivor.dispose()
+    assert content is None  # handled: the update's content is gone
+
+
+async def test_an_update_whose_handling_keeps_killing_its_process_is_given_up(db: Database) -> None:
+    clock = FakeClock()
+    journal = SqlUpdateJournal(db, clock, CIPHER)
+    assert await journal.arrived(40, CHAT, clock(), "{}")
+    taken = []
+    for _ in range(MAX_TAKEOVERS + 1):
+        clock.advance(seconds=journal.takeover_after.total_seconds())
+        taken += await journal.take_over(clock())
+    assert len(taken) == MAX_TAKEOVERS
+    async with journal.turn(CHAT, 40) as unhandled:
+        assert not unhandled  # given up: marked handled
+    await journal.dispose()
+
+
+async def test_an_update_content_is_stored_encrypted(db: Database) -> None:
+    journal = SqlUpdateJournal(db, FakeClock(), CIPHER)
+    assert await journal.arrived(50, CHAT, FakeClock()(), '{"text": "my password"}')
+    async with db.read() as session:
+        stored = (await session.execute(text("SELECT content_enc FROM telegram_updates"))).scalar_one()
+    await journal.dispose()
+    assert "password" not in stored
+    assert CIPHER.decrypt(stored) == '{"text": "my password"}'

@@ -128,8 +128,9 @@ async def test_outbox_reserves_a_key_once_and_delivers_due_entries(
 ) -> None:
     _, vehicle_id = await f.linked_zoe(db, cipher)
     clock, log = FakeClock(), SqlNotificationLog(db)
-    assert await log.reserve("v1:charge_complete:t1", 100, {"kind": "charge_complete"}, clock(), vehicle_id)
-    assert not await log.reserve("v1:charge_complete:t1", 100, {"kind": "other"}, clock(), vehicle_id)
+    key = "v1:charge_complete:t1"
+    assert await log.reserve(key, 100, {"kind": "charge_complete"}, clock(), vehicle_id=vehicle_id)
+    assert not await log.reserve(key, 100, {"kind": "other"}, clock(), vehicle_id=vehicle_id)
     assert await log.reserve("later", 100, {}, clock() + timedelta(hours=1))
 
     due = await log.pending(clock(), 10)

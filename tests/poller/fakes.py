@@ -34,13 +34,21 @@ class _Row:
 
 
 class FakeNotificationLog:
-    """Outbox keyed by dedup key; `reserve` is a unique insert."""
+    """Outbox keyed by dedup key; `reserve` is a unique insert, `claim` a compare-and-set on the claim."""
 
     def __init__(self) -> None:
         self.rows: dict[str, _Row] = {}
+        self.stored_pauses: dict[str, datetime] = {}
 
     async def reserve(
-        self, dedup_key: str, chat_id: int, payload: dict[str, Any], deliver_at: datetime
+        self,
+        dedup_key: str,
+        chat_id: int,
+        payload: dict[str, Any],
+        deliver_at: datetime,
+        *,
+        vehicle_id: int | None = None,
+        account_id: int | None = None,
     ) -> bool:
         if dedup_key in self.rows:
             return False
@@ -52,11 +60,30 @@ class FakeNotificationLog:
         due = [e for e in due if e.deliver_at <= now]
         return sorted(due, key=lambda e: e.deliver_at)[:limit]
 
+    async def claim(self, entry: OutboxEntry, owner: str, now: datetime, lease: timedelta) -> bool:
+        row = self.rows[entry.dedup_key]
+        if row.sent_at is not None or row.dropped is not None:
+            return False
+        if row.entry.claim_owner != entry.claim_owner:
+            return False
+        row.entry = replace(row.entry, claim_owner=owner, claim_expires_at=now + lease)
+        return True
+
     async def mark_sent(self, dedup_key: str, sent_at: datetime) -> None:
         self.rows[dedup_key].sent_at = sent_at
 
     async def mark_dropped(self, dedup_key: str, reason: str) -> None:
         self.rows[dedup_key].dropped = reason
+
+    async def reschedule(self, dedup_key: str, deliver_at: datetime, reason: str) -> None:
+        row = self.rows[dedup_key]
+        row.entry = replace(row.entry, deliver_at=deliver_at, claim_owner=None, claim_expires_at=None)
+
+    async def pause(self, scope: str, until: datetime) -> None:
+        self.stored_pauses[scope] = max(until, self.stored_pauses.get(scope, until))
+
+    async def pauses(self, now: datetime) -> dict[str, datetime]:
+        return {scope: until for scope, until in self.stored_pauses.items() if until > now}
 
     def dropped(self) -> dict[str, str]:
         """Key -> reason of every dropped entry."""
@@ -236,6 +263,10 @@ class FakeVehicles:
 
     async def get(self, vehicle_id: int) -> StoredVehicle | None:
         return self.vehicles.get(vehicle_id)
+
+    async def vin(self, vehicle_id: int) -> str | None:
+        vehicle = self.vehicles.get(vehicle_id)
+        return None if vehicle is None else vehicle.info.vin
 
     async def get_many(self, vehicle_ids: Sequence[int]) -> dict[int, StoredVehicle]:
         return {vid: self.vehicles[vid] for vid in vehicle_ids if vid in self.vehicles}

@@ -13,6 +13,7 @@ from bot.domain.preferences import ChatSettings, NotificationKind, NotificationP
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Role
 from bot.services.notify import (
+    CLAIM_LEASE,
     DeliveryResult,
     DeliveryStatus,
     NotificationService,
@@ -20,16 +21,18 @@ from bot.services.notify import (
     encode_event,
     quiet_until,
 )
-from tests.poller.fakes import FakeChats, FakeNotificationLog, FakeStates, RecordingNotifier
+from tests.poller.fakes import FakeChats, FakeNotificationLog, FakeStates, FakeVehicles, RecordingNotifier
 from tests.support.clock import FakeClock
+
+VIN = "VF1TEST0000000001"  # FakeVehicles' VIN of vehicle 1
 
 
 def _event(kind: NotificationKind, at: datetime, level: int = 80) -> Event:
     if kind is NotificationKind.PLUGGED:
-        return Plugged("VF1VIN", at, level)
+        return Plugged(VIN, at, level)
     if kind is NotificationKind.LOW_BATTERY:
-        return LowBattery("VF1VIN", at, level, threshold=20)
-    return ChargeComplete("VF1VIN", at, level, start_level=20)
+        return LowBattery(VIN, at, level, threshold=20)
+    return ChargeComplete(VIN, at, level, start_level=20)
 
 
 def _sub(chat: ChatSettings, *off: NotificationKind) -> Subscriber:
@@ -45,12 +48,25 @@ class Stack:
         self.log = FakeNotificationLog()
         self.chats = FakeChats(*chats)
         self.states = FakeStates()
+        self.vehicles = FakeVehicles()
+        self.vehicles.add(1, account_id=1)
         self.notifier = RecordingNotifier()
+        self.replicas = 0
         self.service = self.new_service()
 
-    def new_service(self) -> NotificationService:
-        """Another replica (or the process after a restart) on the same storage."""
-        return NotificationService(self.log, self.chats, self.states, self.notifier, self.clock)
+    def new_service(self, gone: frozenset[str] = frozenset()) -> NotificationService:
+        """Another replica (or the process after a restart) on the same storage; `gone`: dead owners."""
+        self.replicas += 1
+        return NotificationService(
+            self.log,
+            self.chats,
+            self.states,
+            self.vehicles,
+            self.notifier,
+            self.clock,
+            owner=f"replica-{self.replicas}",
+            owner_gone=lambda owner: owner in gone,
+        )
 
     def event(self, kind: NotificationKind = NotificationKind.CHARGE_COMPLETE) -> Event:
         return _event(kind, self.clock() - timedelta(minutes=1))
@@ -59,8 +75,15 @@ class Stack:
 def test_event_payload_round_trips_through_json() -> None:
     event = _event(NotificationKind.LOW_BATTERY, datetime(2026, 1, 1, tzinfo=UTC), 15)
     payload = encode_event(event, vehicle_id=3)
-    assert decode_event(json.loads(json.dumps(payload))) == event
+    assert decode_event(json.loads(json.dumps(payload)), vin=VIN) == event
     assert payload["vehicle_id"] == 3
+    assert VIN not in json.dumps(payload)  # the outbox never holds a VIN: the vehicle row does
+
+
+def test_an_event_of_a_vehicle_that_is_gone_cannot_be_read() -> None:
+    payload = encode_event(_event(NotificationKind.PLUGGED, datetime(2026, 1, 1, tzinfo=UTC)), vehicle_id=3)
+    with pytest.raises(ValueError, match="gone"):
+        decode_event(payload)
 
 
 def test_corrupt_payload_is_reported_as_unreadable() -> None:
@@ -197,3 +220,75 @@ def test_quiet_hours_across_midnight_end_next_morning() -> None:
     late = datetime(2026, 3, 28, 22, 30, tzinfo=UTC)  # 23:30 in Berlin; DST starts that night
     assert quiet_until(chat, late) == datetime(2026, 3, 29, 5, 0, tzinfo=UTC)
     assert quiet_until(chat, datetime(2026, 3, 29, 12, 0, tzinfo=UTC)) is None
+
+
+async def _claimed_by_a_sender_that_died(s: Stack, chat: ChatSettings) -> None:
+    """A ping whose sender took the claim and was killed while Telegram was answering."""
+    (entry,) = await s.service.enqueue(1, [s.event()], [_sub(chat)])
+    assert await s.log.claim(entry, "replica-1", s.clock(), CLAIM_LEASE)
+
+
+async def test_a_ping_whose_sender_died_mid_send_is_sent_once_the_claim_expires() -> None:
+    chat = ChatSettings(1)
+    s = Stack(chat)
+    await _claimed_by_a_sender_that_died(s, chat)
+    restarted = s.new_service()
+    early = await restarted.flush()
+    s.clock.advance(CLAIM_LEASE.total_seconds())
+    late = await restarted.flush()
+    again = await s.new_service().flush()
+    assert (early.sent, early.skipped) == (0, 1)  # the sender might still be answered: its lease holds
+    assert (late.sent, late.taken_over) == (1, 1)
+    assert again.sent == 0
+    assert s.notifier.kinds(1) == ["charge_complete"]
+
+
+async def test_a_ping_of_a_sender_known_gone_is_taken_over_at_once() -> None:
+    chat = ChatSettings(1)
+    s = Stack(chat)
+    await _claimed_by_a_sender_that_died(s, chat)
+    report = await s.new_service(gone=frozenset({"replica-1"})).flush()
+    assert (report.sent, report.taken_over) == (1, 1)
+
+
+async def test_flood_control_holds_that_chat_on_every_replica_and_not_the_others() -> None:
+    ann, bob = ChatSettings(1), ChatSettings(2)
+    s = Stack(ann, bob)
+    other = s.new_service()
+    s.notifier.script(1, DeliveryResult(DeliveryStatus.RETRY_LATER, retry_after_seconds=30))
+    await s.service.deliver(await s.service.enqueue(1, [s.event()], [_sub(ann)]))
+    await s.service.enqueue(1, [s.event(NotificationKind.PLUGGED)], [_sub(ann), _sub(bob)])
+    s.clock.advance(seconds=10)
+    during = await other.flush()
+    s.clock.advance(seconds=20)
+    after = await other.flush()
+    assert during.sent == 1  # Bob's ping; Ann's two wait on the other replica too
+    assert s.notifier.kinds(2) == ["plugged"]
+    assert after.sent == 2
+    assert sorted(s.notifier.kinds(1)) == ["charge_complete", "plugged"]
+
+
+async def test_telegram_unreachable_holds_every_chat_on_every_replica() -> None:
+    ann, bob = ChatSettings(1), ChatSettings(2)
+    s = Stack(ann, bob)
+    s.notifier.script(1, DeliveryResult(DeliveryStatus.UNAVAILABLE, retry_after_seconds=30, reason="502"))
+    await s.service.deliver(await s.service.enqueue(1, [s.event()], [_sub(ann)]))
+    await s.service.enqueue(1, [s.event(NotificationKind.PLUGGED)], [_sub(bob)])
+    s.clock.advance(seconds=29)
+    assert (await s.new_service().flush()).sent == 0
+    s.clock.advance(seconds=1)
+    assert (await s.new_service().flush()).sent == 2
+
+
+async def test_a_refused_message_is_dropped_alone_and_the_chat_keeps_its_pings() -> None:
+    chat = ChatSettings(1)
+    s = Stack(chat)
+    s.notifier.script(1, DeliveryResult(DeliveryStatus.FAILED, reason="Bad Request: message is too long"))
+    first = await s.service.deliver(await s.service.enqueue(1, [s.event()], [_sub(chat)]))
+    second = await s.service.deliver(
+        await s.service.enqueue(1, [s.event(NotificationKind.PLUGGED)], [_sub(chat)])
+    )
+    assert first.dropped == 1
+    assert list(s.log.dropped().values()) == ["Bad Request: message is too long"]
+    assert s.chats.deactivated == []
+    assert second.sent == 1

@@ -289,15 +289,24 @@ class FakeJournal:
         self.seen: set[int] = set()
         self._locks: dict[int, asyncio.Lock] = {}
 
-    async def arrived(self, update_id: int, chat_id: int | None, now: datetime) -> bool:
+    async def arrived(
+        self, update_id: int, chat_id: int | None, now: datetime, content: str | None = None
+    ) -> bool:
         fresh = update_id not in self.seen
         self.seen.add(update_id)
         return fresh
 
     @asynccontextmanager
-    async def turn(self, chat_id: int, update_id: int) -> AsyncIterator[None]:
+    async def turn(self, chat_id: int, update_id: int) -> AsyncIterator[bool]:
         async with self._locks.setdefault(chat_id, asyncio.Lock()):
-            yield
+            yield True
+
+    async def take_over(self, now: datetime, limit: int = 20) -> list[str]:
+        return []
+
+    @property
+    def takeover_every(self) -> timedelta:
+        return timedelta(seconds=5)
 
 
 def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeActions, FakeSettings, Services]:

@@ -21,7 +21,8 @@ from bot.domain.vehicle import Role
 from bot.services.notify import DeliveryStatus
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
-from bot.telegram_ui.notifier import TelegramNotifier, render, render_event
+from bot.simulator.telegram.errors import BotApiError
+from bot.telegram_ui.notifier import NETWORK_RETRY_SECONDS, TelegramNotifier, render, render_event
 from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
@@ -134,3 +135,34 @@ async def test_flood_control_asks_to_retry_after_telegrams_wait(
     result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[0])
     assert result.status is DeliveryStatus.RETRY_LATER
     assert result.retry_after_seconds == 17
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Forbidden: bot can't initiate conversation with a user",
+        "Bad Request: not enough rights to send text messages to the chat",
+        "Bad Request: message is too long",
+    ],
+)
+async def test_other_refusals_fail_only_this_message_with_telegrams_reason(
+    emu_bot: tuple[TelegramEmulator, Bot], description: str
+) -> None:
+    emu, bot = emu_bot
+    ann = emu.user(1001, "Ann")
+    status = 403 if description.startswith("Forbidden") else 400
+    emu.inject_error(BotApiError(status, description), method="sendMessage")
+    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[0])
+    assert result.status is DeliveryStatus.FAILED
+    assert result.reason is not None
+    assert description.partition(": ")[2].lower() in result.reason.lower()
+
+
+async def test_telegram_unreachable_is_a_pause_for_every_chat(emu_bot: tuple[TelegramEmulator, Bot]) -> None:
+    emu, bot = emu_bot
+    ann = emu.user(1001, "Ann")
+    emu.inject_error(BotApiError(502, "Bad Gateway"), method="sendMessage")
+    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[0])
+    assert result.status is DeliveryStatus.UNAVAILABLE
+    assert result.retry_after_seconds == NETWORK_RETRY_SECONDS
+    assert not result.uncertain

@@ -12,6 +12,7 @@ from bot.simulator.telegram import methods_bot as mb
 from bot.simulator.telegram import methods_messages as mm
 from bot.simulator.telegram.client import EmulatedGroup, EmulatedUser
 from bot.simulator.telegram.errors import NOT_FOUND, UNAUTHORIZED, BotApiError, flood
+from bot.simulator.telegram.holds import Hold
 from bot.simulator.telegram.model import ApiCall, BotCommand
 from bot.simulator.telegram.params import Params, loggable, read_params
 from bot.simulator.telegram.state import BotIdentity, ChatRecord, Clock, EmulatorState, Fault, UserRecord
@@ -57,6 +58,15 @@ def _wall_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def _chat_id(params: Params) -> int | None:
+    if not params.has("chat_id"):
+        return None
+    try:
+        return int(params.values["chat_id"])
+    except (TypeError, ValueError):
+        return None
+
+
 class TelegramEmulator:
     """An in-memory Telegram: serve `handle` with LoopbackServer and point PTB's base_url at it."""
 
@@ -74,6 +84,7 @@ class TelegramEmulator:
         self._state = EmulatorState(
             clock or _wall_clock, BotIdentity(bot_id, bot_name, bot_username), callback_ttl
         )
+        self._holds: list[Hold] = []
 
     def __repr__(self) -> str:
         return f"TelegramEmulator(bot=@{self._state.bot.username})"
@@ -106,6 +117,7 @@ class TelegramEmulator:
             params = await read_params(request)
             if handler is None:
                 raise BotApiError(404, NOT_FOUND)
+            await self._wait_if_held(method, params)
             self._raise_injected(method, params)
             result = await handler(self._state, params)
         except BotApiError as error:
@@ -119,15 +131,18 @@ class TelegramEmulator:
             (f.method or "").lower() == method.lower() for f in self._state.faults
         ):
             return
-        chat_id: int | None = None
-        if params.has("chat_id"):
-            try:
-                chat_id = int(params.values["chat_id"])
-            except (TypeError, ValueError):
-                chat_id = None
-        error = self._state.take_fault(method, chat_id)
+        error = self._state.take_fault(method, _chat_id(params))
         if error is not None:
             raise error
+
+    async def _wait_if_held(self, method: str, params: Params) -> None:
+        chat_id = _chat_id(params)
+        hold = next((h for h in self._holds if h.matches(method, chat_id)), None)
+        if hold is None:
+            return
+        self._holds.remove(hold)
+        if not await hold.wait():
+            raise BotApiError(502, "Bad Gateway")
 
     def _log(self, method: str, params: Params, status: int, error: str | None) -> None:
         files = tuple(sorted(params.files))
@@ -216,10 +231,18 @@ class TelegramEmulator:
         """Answer the next `times` matching calls with `error` (any status and description)."""
         self._state.faults.append(Fault(error, method, chat_id, times))
 
+    def hold(self, method: str, *, chat_id: int | None = None) -> Hold:
+        """Hold the next matching call in the emulator until the returned hold is released or dropped."""
+        hold = Hold(method, chat_id)
+        self._holds.append(hold)
+        return hold
+
     def webhook_pusher(self, *, max_connections: int = 40, retry_seconds: float = 0.2) -> WebhookPusher:
         """Deliver updates to the webhook the bot set while the returned context manager is open."""
         return WebhookPusher(self._state, max_connections=max_connections, retry_seconds=retry_seconds)
 
     def close(self) -> None:
-        """Release every long poll at once (call before stopping the bot or the server)."""
+        """Release every long poll and drop every hold (call before stopping the bot or the server)."""
         self._state.updates.close()
+        for hold in self._holds:
+            hold.drop()

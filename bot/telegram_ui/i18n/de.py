@@ -70,6 +70,15 @@ MESSAGES: Final[dict[str, str]] = {
     "access.denied": "Dieser Bot ist leider privat. Bitten Sie den Betreiber, Ihr Telegram-Konto freizuschalten.",
     # Fehler
     "error.generic": "Bei mir ist etwas schiefgegangen. Bitte versuchen Sie es gleich noch einmal.",
+    "error.storage": (
+        "⚠️ Mein Speicher ist gerade nicht verfügbar, daher konnte ich das nicht abschließen. Bitte "
+        "versuchen Sie es in ein paar Minuten erneut."
+    ),
+    "storage.not_saved": (
+        "⚠️ Ich konnte Ihre Nachricht nicht speichern: Mein Speicher ist gerade nicht verfügbar. "
+        "Ich bearbeite sie, sobald er wieder da ist; kommt keine Antwort, senden Sie sie bitte in "
+        "ein paar Minuten erneut."
+    ),
     "error.not_linked": "Mit diesem Chat ist noch kein Auto verknüpft. Verknüpfen Sie Ihr MyRenault-Konto mit /login.",
     "error.not_permitted": "Dieses Auto können Sie von diesem Chat aus nicht steuern.",
     "error.already_linked": "Dieses MyRenault-Konto ist bereits mit einem Chat verknüpft. Nutzen Sie dort zuerst /logout.",

@@ -69,6 +69,14 @@ MESSAGES: Final[dict[str, str]] = {
     "access.denied": "Sorry, this bot is private. Ask its owner to add your Telegram account.",
     # Errors: each says what happened and what to do
     "error.generic": "Something went wrong on my side. Please try again in a moment.",
+    "error.storage": (
+        "⚠️ My storage is unavailable right now, so I could not finish this. Please try again in a "
+        "few minutes."
+    ),
+    "storage.not_saved": (
+        "⚠️ I could not save your message: my storage is unavailable right now. I will handle it as "
+        "soon as it is back; if no answer comes, please send it again in a few minutes."
+    ),
     "error.not_linked": "No car is linked to this chat yet. Link your MyRenault account with /login.",
     "error.not_permitted": "This car is not yours to control from this chat.",
     "error.already_linked": "This MyRenault account is already linked to a chat. Use /logout there first.",

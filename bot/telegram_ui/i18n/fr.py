@@ -69,6 +69,15 @@ MESSAGES: Final[dict[str, str]] = {
     "access.denied": "Désolé, ce bot est privé. Demandez à son propriétaire d'ajouter votre compte Telegram.",
     # Erreurs
     "error.generic": "Un problème est survenu de mon côté. Réessayez dans un instant.",
+    "error.storage": (
+        "⚠️ Mon stockage est indisponible pour le moment, je n'ai pas pu aller au bout. Réessayez "
+        "dans quelques minutes."
+    ),
+    "storage.not_saved": (
+        "⚠️ Je n'ai pas pu enregistrer votre message : mon stockage est indisponible pour le "
+        "moment. Je le traiterai dès qu'il sera revenu ; sans réponse, renvoyez-le dans quelques "
+        "minutes."
+    ),
     "error.not_linked": "Aucune voiture n'est reliée à cette discussion. Reliez votre compte MyRenault avec /login.",
     "error.not_permitted": "Vous ne pouvez pas commander cette voiture depuis cette discussion.",
     "error.already_linked": "Ce compte MyRenault est déjà relié à une discussion. Faites d'abord /logout là-bas.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
-from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import BotCommand as EmuCommand
@@ -104,6 +105,31 @@ async def test_flood_can_target_one_chat(emu: TelegramEmulator, bot: Bot) -> Non
     await bot.send_message(7, "fine")
     with pytest.raises(RetryAfter):
         await bot.send_message(8, "limited")
+
+
+async def test_a_held_send_waits_and_a_dropped_one_is_never_processed(
+    emu: TelegramEmulator, bot: Bot
+) -> None:
+    ann = emu.user(7, "Ann")
+    hold = emu.hold("sendMessage", chat_id=7)
+    send = asyncio.ensure_future(bot.send_message(7, "held"))
+    await asyncio.wait_for(hold.reached.wait(), timeout=5)
+    assert not send.done()
+    hold.drop()
+    with pytest.raises(NetworkError):
+        await send
+    await bot.send_message(7, "next")  # a hold catches one call only
+    assert [m.text for m in ann.bot_messages] == ["next"]
+
+
+async def test_a_released_send_is_processed(emu: TelegramEmulator, bot: Bot) -> None:
+    ann = emu.user(7, "Ann")
+    hold = emu.hold("sendMessage")
+    send = asyncio.ensure_future(bot.send_message(7, "held"))
+    await asyncio.wait_for(hold.reached.wait(), timeout=5)
+    hold.release()
+    await send
+    assert [m.text for m in ann.bot_messages] == ["held"]
 
 
 async def test_send_photo_uploads_multipart_bytes(emu: TelegramEmulator, bot: Bot) -> None:
