@@ -287,7 +287,9 @@ def build_graph(
         clock,
         fanout=options.fanout,
     )
-    pricing = CostService(stores.costs, stores.smart, tariffs, stores.vehicles, stores.chats, gateway, clock)
+    pricing = CostService(
+        stores.costs, stores.smart, tariffs, stores.vehicles, stores.chats, gateway, clock, linking=linking
+    )
     costs = CostDesk(pricing, stores.costs, stores.chats, notifications, clock, fanout=options.fanout)
     return Graph(
         clock=clock,

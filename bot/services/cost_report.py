@@ -6,6 +6,7 @@ refreshed first (see `bot.services.costs.CostService.refresh`).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from bisect import bisect_right
 from collections.abc import AsyncIterator
@@ -21,13 +22,16 @@ from bot.domain.costs import (
     CostSettings,
     Home,
     MonthFigures,
+    Place,
     SessionCost,
     month_figures,
     month_of,
     previous_month,
 )
 from bot.domain.preferences import ChatSettings
+from bot.domain.vehicle import Right
 from bot.domain.zones import zone_or_utc
+from bot.services.access import allows
 from bot.services.cost_ports import CostStore
 from bot.services.costs import CostService
 from bot.services.errors import NotLinked
@@ -165,9 +169,10 @@ class CostReport:
         return _distance(miles)
 
     async def session_costs(self, chat_id: int, since: datetime) -> list[SessionCost]:
-        """The chat's priced sessions since `since` (refreshed first), for /history."""
+        """The chat's priced sessions since `since` (refreshed first), for /history and /costs."""
         await self._costs.refresh(chat_id)
-        return await self._store.costs(chat_id, since, self._clock())
+        vehicles = await self._costs.vehicles(chat_id)
+        return visible_places(await self._store.costs(chat_id, since, self._clock()), vehicles)
 
     async def export(self, chat_id: int, since: datetime, until: datetime) -> AsyncIterator[ExportRow]:
         """Every stored session (with its cost for this chat) and reading in [since, until), per vehicle."""
@@ -180,7 +185,8 @@ class CostReport:
     async def _rows(
         self, chat_id: int, vehicles: list[LinkedVehicle], since: datetime, until: datetime
     ) -> AsyncIterator[ExportRow]:
-        costs = {(c.vehicle_id, c.started_at): c for c in await self._store.costs(chat_id, since, until)}
+        stored = visible_places(await self._store.costs(chat_id, since, until), vehicles)
+        costs = {(c.vehicle_id, c.started_at): c for c in stored}
         for vehicle in vehicles:
             name = vehicle.info.plate or vehicle.info.model_name
             for session in await self._store.sessions(vehicle.vehicle_id, since, until):
@@ -227,6 +233,18 @@ class CostReport:
         return chat.time_zone if chat is not None else "UTC"
 
 
+def visible_places(costs: list[SessionCost], vehicles: list[LinkedVehicle]) -> list[SessionCost]:
+    """The costs as the chat may see them: where a car charged is "unknown" without the location right
+    on it (even a place noted while the chat had the right)."""
+    hidden = {v.vehicle_id for v in vehicles if not allows(v, Right.LOCATE)}
+    return [
+        dataclasses.replace(c, place=Place.UNKNOWN)
+        if c.vehicle_id in hidden and c.place is not Place.UNKNOWN
+        else c
+        for c in costs
+    ]
+
+
 def _distance(miles: list[list[float]]) -> float | None:
     """Km driven over a period: each car's highest minus lowest odometer (None when no car shows two)."""
     driven = [max(known) - min(known) for known in miles if len(known) >= 2]
@@ -269,13 +287,8 @@ class CostDesk(CostReport):
         return await self._costs.set_home(chat_id, latitude, longitude)
 
     async def set_home_from_car(self, chat_id: int) -> Home:
-        """Store the active car's position as home."""
-        vehicles = await self._costs.vehicles(chat_id)
-        if not vehicles:
-            raise NotLinked()
-        active = await self._chats.active_vehicle(chat_id)
-        vehicle = next((v for v in vehicles if v.vehicle_id == active), vehicles[0])
-        return await self._costs.set_home_from_car(chat_id, vehicle)
+        """Store the active car's position as home (only with the location right on it)."""
+        return await self._costs.set_home_from_car(chat_id, None)
 
     async def ask_away_price(self, chat_id: int, vehicle_id: int, started_at: datetime) -> None:
         """The chat's next text is this session's price."""

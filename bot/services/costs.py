@@ -38,10 +38,13 @@ from bot.domain.pricing import (
 )
 from bot.domain.smart_schedule import TariffChoice
 from bot.domain.tariff import TariffError
+from bot.domain.vehicle import Right
+from bot.services.access import Located, allows
 from bot.services.cost_ports import CostStore, TariffChoices
 from bot.services.cost_prices import LookPrices, price_window
-from bot.services.errors import InvalidInput, ServiceError
+from bot.services.errors import InvalidInput, NotPermitted, ServiceError
 from bot.services.gateway import RenaultGateway
+from bot.services.linking import LinkingService
 from bot.services.ports import ChatRepository, Clock, VehicleRepository
 from bot.services.smart_ports import TariffFactory
 from bot.services.views import LinkedVehicle
@@ -68,8 +71,12 @@ class CostService:
         chats: ChatRepository,
         gateway: RenaultGateway,
         clock: Clock,
+        *,
+        linking: LinkingService,
     ) -> None:
         self._chats = chats
+        # The one door to a position (`LinkingService.locate`): home from the car, where a charge is.
+        self._linking = linking
         self._store = store
         self._tariffs = tariffs
         self._factory = factory
@@ -95,9 +102,9 @@ class CostService:
         await self._store.save_settings(dataclasses.replace(current, home=home))
         return home
 
-    async def set_home_from_car(self, chat_id: int, vehicle: LinkedVehicle) -> Home:
-        """Store the car's current position as home (FeatureUnavailable when it reports none)."""
-        point = await self._gateway.read_location(await self._gateway.stored(vehicle.vehicle_id))
+    async def set_home_from_car(self, chat_id: int, vehicle_id: int | None) -> Home:
+        """Store the car's (the active one's) current position as home; only with the location right."""
+        point = await self._gateway.read_location(await self._linking.locate(chat_id, vehicle_id))
         if point is None:
             raise InvalidInput(["costs.error.no_car_position"])
         return await self.set_home(chat_id, point.latitude, point.longitude)
@@ -147,7 +154,10 @@ class CostService:
                     )
 
     async def capture_places(self) -> int:
-        """For every chat with a home, note where each still-charging session is; returns places noted."""
+        """For every chat with a home, note where each still-charging session is; returns places noted.
+
+        A chat without the location right on the car gets "unknown", and its turn reads no position.
+        """
         now = self._clock()
         points: dict[int, tuple[float, float] | None] = {}
         noted = 0
@@ -169,10 +179,7 @@ class CostService:
                 ]
                 if not open_:
                     continue
-                if vehicle.vehicle_id not in points:
-                    points[vehicle.vehicle_id] = await self._position(vehicle)
-                point = points[vehicle.vehicle_id]
-                place = place_of(settings.home, *(point if point else (None, None)))
+                place = await self._place(chat_id, vehicle, settings.home, points)
                 for session in open_:
                     await self._store.save_cost(
                         SessionCost(
@@ -188,7 +195,11 @@ class CostService:
         return noted
 
     async def ask_away_price(self, chat_id: int, vehicle_id: int, started_at: datetime) -> None:
-        """Remember that the chat's next text is the price of this session (for a few minutes)."""
+        """Remember that the chat's next text is the price of this session (for a few minutes).
+
+        Where a car charged is location data: only a chat with the location right marks it away or home.
+        """
+        await self._linking.locate(chat_id, vehicle_id)
         until = self._clock() + AWAIT_FOR
         await self._store.set_awaiting(
             chat_id,
@@ -240,7 +251,8 @@ class CostService:
         return cost
 
     async def mark_home(self, chat_id: int, vehicle_id: int, started_at: datetime) -> None:
-        """The owner says an away session was in fact at home: price it with the tariff."""
+        """The owner says an away session was in fact at home: price it with the tariff (location right)."""
+        await self._linking.locate(chat_id, vehicle_id)
         costs = await self._store.costs(chat_id, started_at, started_at + timedelta(microseconds=1))
         existing = next((c for c in costs if c.vehicle_id == vehicle_id), None)
         vehicles = await self.vehicles(chat_id)
@@ -255,11 +267,29 @@ class CostService:
         chat = await self._chats.get(chat_id)
         return chat.time_zone if chat is not None else "UTC"
 
-    async def _position(self, vehicle: LinkedVehicle) -> tuple[float, float] | None:
+    async def _place(
+        self,
+        chat_id: int,
+        vehicle: LinkedVehicle,
+        home: Home,
+        points: dict[int, tuple[float, float] | None],
+    ) -> Place:
+        # Each chat passes the door itself; the position, once read, serves the other chats of the car.
+        try:
+            where = await self._linking.locate(chat_id, vehicle.vehicle_id)
+        except NotPermitted:
+            return Place.UNKNOWN
+        if vehicle.vehicle_id not in points:
+            points[vehicle.vehicle_id] = await self._position(where)
+        point = points[vehicle.vehicle_id]
+        return place_of(home, *(point if point else (None, None)))
+
+    async def _position(self, where: Located) -> tuple[float, float] | None:
+        vehicle = where.vehicle
         if not vehicle.capabilities.supports("location"):
             return None
         try:
-            point = await self._gateway.read_location(await self._gateway.stored(vehicle.vehicle_id))
+            point = await self._gateway.read_location(where)
         except ServiceError as error:
             log.info("no position for vehicle %s: %s", vehicle.vehicle_id, type(error).__name__)
             return None
@@ -276,9 +306,12 @@ class CostService:
         prices: LookPrices,
         chain: dict[datetime, datetime],
     ) -> SessionCost:
-        place = (
-            existing.place if existing is not None else Place.HOME if settings.home is None else Place.UNKNOWN
-        )
+        if existing is not None:
+            place = existing.place
+        elif settings.home is None and allows(vehicle, Right.LOCATE):
+            place = Place.HOME  # no home set: every charge is priced as home
+        else:
+            place = Place.UNKNOWN  # until capture_places saw where it charged (never without the right)
         away = existing.away if existing is not None else None
         base = SessionCost(
             chat_id, vehicle.vehicle_id, session.started_at, session.ended_at, place, away=away

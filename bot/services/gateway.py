@@ -15,6 +15,7 @@ from bot.renault.client import RenaultClient
 from bot.renault.errors import CredentialsExpired, NotSupported, RenaultError
 from bot.renault.vehicle import RenaultVehicle
 from bot.services import snapshot_mapping as mapping
+from bot.services.access import Located
 from bot.services.errors import NeedsLogin, NotLinked, ServiceError
 from bot.services.linking import credentials_of
 from bot.services.ports import AccountRepository, Clock, VehicleRepository
@@ -157,8 +158,13 @@ class RenaultGateway:
         proxy = await self.vehicle(stored)
         await self.call(stored, proxy.stop_charge, "charge-stop")
 
-    async def read_location(self, stored: StoredVehicle) -> GeoPoint | None:
-        """The car's last GPS position (one request), or None when it sent no coordinates."""
+    async def read_location(self, where: Located) -> GeoPoint | None:
+        """The car's last GPS position (one request), or None when it sent no coordinates.
+
+        Only with a `Located` (bot.services.access): the position is never read for a chat without the
+        location right; no other path of the gateway reads it.
+        """
+        stored = await self.stored(where.vehicle.vehicle_id)
         proxy = await self.vehicle(stored)
         location = await self.call(stored, proxy.location, "location")
         return mapping.with_location(VehicleSnapshot(vin=stored.info.vin), location).location
@@ -184,7 +190,6 @@ def _readers(proxy: RenaultVehicle) -> dict[str, Callable[[], Awaitable[object]]
     return {
         "cockpit": proxy.cockpit,
         "hvac-status": proxy.hvac_status,
-        "location": proxy.location,
         "charge-mode": proxy.charge_mode,
     }
 
@@ -194,8 +199,6 @@ def _add(snapshot: VehicleSnapshot, extra: object) -> VehicleSnapshot:
         return mapping.with_cockpit(snapshot, extra)
     if isinstance(extra, wire.HvacStatus):
         return mapping.with_hvac(snapshot, extra)
-    if isinstance(extra, wire.Location):
-        return mapping.with_location(snapshot, extra)
     if isinstance(extra, wire.ChargeModeInfo):
         return mapping.with_charge_mode(snapshot, extra)
     return snapshot

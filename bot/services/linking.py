@@ -12,7 +12,7 @@ from bot.renault.client import RenaultClient
 from bot.renault.credentials import DeviceIds, RenaultCredentials
 from bot.renault.errors import RenaultError
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
-from bot.services.access import authorize
+from bot.services.access import Located, authorize, located
 from bot.services.conversation_ports import LOGIN_TTL, ChallengeStore, PendingChallenge
 from bot.services.errors import (
     AlreadyLinked,
@@ -139,6 +139,11 @@ class LinkingService:
             if vehicle.vehicle_id == vehicle_id:
                 return authorize(vehicle, needs)
         raise NotPermitted()
+
+    async def locate(self, chat_id: int, vehicle_id: int | None) -> Located:
+        """The proof that the chat may see where the vehicle (or its active one) is: the one door to a
+        position, for handlers and jobs alike (`resolve` with `Right.LOCATE`)."""
+        return located(chat_id, await self.resolve(chat_id, vehicle_id, Right.LOCATE))
 
     async def forget_pending(self, chat_id: int) -> None:
         """Drop the chat's login in progress and its challenge (at logout nothing of it outlives the link)."""

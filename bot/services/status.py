@@ -83,11 +83,11 @@ class StatusService:
 
     async def location(self, chat_id: int, vehicle_id: int | None = None) -> LocationView:
         """The car's last reported position (read live where the model supports it)."""
-        vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.LOCATE)
-        stored = await self._gateway.stored(vehicle.vehicle_id)
+        where = await self._linking.locate(chat_id, vehicle_id)
+        vehicle = where.vehicle
         if not vehicle.capabilities.supports("location"):
             raise FeatureUnavailable("location")
-        point = await self._gateway.read_location(stored)
+        point = await self._gateway.read_location(where)
         if point is None:
             raise FeatureUnavailable("location")
         return LocationView(vehicle, point)

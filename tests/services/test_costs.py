@@ -79,6 +79,7 @@ async def _service(stack: Stack, feed: ScriptedFeed, choice: TariffChoice | None
         stack.graph.stores.chats,
         stack.graph.gateway,
         stack.clock,
+        linking=stack.graph.linking,
     )
     stack.clock.set(START + timedelta(days=1))
     history = SqlHistoryRepository(stack.db)
@@ -203,6 +204,7 @@ async def test_a_paused_charge_compares_with_one_charge_at_once_from_plug_in(tmp
             stack.graph.stores.chats,
             stack.graph.gateway,
             stack.clock,
+            linking=stack.graph.linking,
         )
         evening = datetime(2026, 11, 2, 19, 0, tzinfo=UTC)
         history = SqlHistoryRepository(stack.db)
@@ -255,6 +257,7 @@ async def test_an_agile_session_is_priced_from_the_historic_half_hours_of_the_oc
             stack.graph.stores.chats,
             stack.graph.gateway,
             stack.clock,
+            linking=stack.graph.linking,
         )
         start = day + timedelta(hours=1, minutes=15)
         await SqlHistoryRepository(stack.db).add_session(
@@ -333,6 +336,7 @@ async def test_a_simulated_car_that_reports_its_energy_is_priced_from_its_counte
             stack.graph.stores.chats,
             stack.graph.gateway,
             stack.clock,
+            linking=stack.graph.linking,
         )
         await service.refresh(CHAT)
         (cost,) = await store.costs(CHAT, session.started_at, session.started_at + timedelta(seconds=1))

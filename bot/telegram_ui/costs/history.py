@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.costs import Place, month_of
 from bot.domain.pricing import Unpriced
+from bot.domain.vehicle import Right
 from bot.domain.zones import zone_or_utc
 from bot.services.cost_report import month_start
 from bot.services.history import HistoryView
@@ -44,8 +45,10 @@ async def history_costs(
         month_text = tr("costs.history_month", cost=money(tr, total, currency), kwh=tr.unit(kwh, KWH, 1))
     rows = []
     # Up to three recent charges get a button: an away charge its price (or "it was at home"), any other
-    # its "it was away" (a car without a position is priced as home until the owner says otherwise).
-    for cost in list(reversed(mine))[:AWAY_BUTTONS]:
+    # its "it was away" (a car without a position is priced as home until the owner says otherwise). Where a
+    # car charged is location data: a chat without the location right gets no such button.
+    may_place = Right.LOCATE in overview.vehicle.rights
+    for cost in list(reversed(mine))[:AWAY_BUTTONS] if may_place else []:
         when = tr.when(cost.started_at.astimezone(zone))
         ref = session_ref(cost.started_at)
         if cost.place is Place.AWAY and cost.reason is Unpriced.AWAY:
