@@ -14,8 +14,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DATABASE_URL=sqlite:////data/bot.db \
-    HEALTH_PORT=8080 \
     PORT=8443
+# The image serves /healthz and /metrics (README: HEALTH_PORT, HEALTH_HOST). On every interface on purpose:
+# the container's own loopback is unreachable from Docker's health check proxy, Caddy and Prometheus;
+# outside a container the bot's default is 127.0.0.1. Publish 8080 only to a trusted network.
+ENV HEALTH_PORT=8080 \
+    HEALTH_HOST=0.0.0.0
 # A fixed uid, so a bind-mounted /data can be chowned to it on the host.
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/bot bot \
     && mkdir /data \

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     webhook_secret_token: SecretStr | None = None
     port: int = Field(default=8443, ge=1, le=65_535)
     health_port: int | None = Field(default=None, ge=1, le=65_535)
+    # Loopback unless told otherwise: /metrics and /healthz are for the operator, not the whole network.
+    # The image sets 0.0.0.0, because a container's own loopback is unreachable from its neighbours.
+    health_host: str = "127.0.0.1"
 
     @field_validator("telegram_api_url", "renault_gigya_url", "renault_kamereon_url", "webhook_url")
     @classmethod

@@ -114,6 +114,7 @@ def test_empty_values_as_in_the_example_file_mean_unset(
     assert settings.telegram_bot_token is None
     assert settings.poll_interval_seconds is None
     assert settings.health_port is None
+    assert settings.health_host == "127.0.0.1"
     assert settings.renault_max_calls_per_hour == DEFAULT_MAX_CALLS_PER_HOUR
 
 

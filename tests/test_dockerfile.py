@@ -87,6 +87,28 @@ def test_data_volume_holds_the_default_sqlite_database() -> None:
     assert _last(runtime, "EXPOSE").args.split() == ["8080", "8443"]
 
 
+def _image_env() -> dict[str, str]:
+    env: dict[str, str] = {}
+    for instruction in _stages()[-1]:
+        if instruction.keyword == "ENV":
+            for pair in shlex.split(instruction.args):
+                name, _, value = pair.partition("=")
+                env[name] = value
+    return env
+
+
+def test_the_image_turns_the_health_endpoint_on_for_every_interface_and_the_readme_says_so() -> None:
+    env = _image_env()
+    readme = (ROOT / "README.md").read_text()
+    rows = {line.split("|")[1].strip(): line for line in readme.splitlines() if line.startswith("| `")}
+
+    assert (env["HEALTH_PORT"], env["HEALTH_HOST"]) == ("8080", "0.0.0.0")  # noqa: S104 - the image's choice
+    assert "the image: `8080`" in rows["`HEALTH_PORT`"]
+    assert "`127.0.0.1` (the image: `0.0.0.0`)" in rows["`HEALTH_HOST`"]
+    assert "HEALTH_PORT=8080" in readme
+    assert "HEALTH_HOST=0.0.0.0" in readme
+
+
 def test_command_runs_the_bot_in_exec_form() -> None:
     assert json.loads(_last(_stages()[-1], "CMD").args) == ["python", "-m", "bot"]
 

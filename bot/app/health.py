@@ -16,22 +16,27 @@ from bot.persistence.engine import Database
 if TYPE_CHECKING:
     from bot.app.run import Running
 
+# A load balancer or Docker asks /healthz every few seconds; Telegram need not hear a getMe for each
+# (it counts against the bot's requests), and the database need not hand out a connection for each.
+TELEGRAM_CHECK_SECONDS = 60.0
+DATABASE_CHECK_SECONDS = 10.0
+
 
 @asynccontextmanager
 async def health_endpoint(running: Running, settings: Settings) -> AsyncIterator[None]:
-    """Serve /healthz and /metrics on HEALTH_PORT (nothing when it is unset)."""
+    """Serve /healthz and /metrics on HEALTH_HOST:HEALTH_PORT (nothing when the port is unset)."""
     if settings.health_port is None:
         yield
         return
     interval = settings.poll_interval_seconds or 60
     checks = [
-        HealthCheck("database", lambda: _database_ok(running.db)),
-        HealthCheck("telegram", lambda: _telegram_ok(running.bot)),
+        HealthCheck("database", lambda: _database_ok(running.db), cache_seconds=DATABASE_CHECK_SECONDS),
+        HealthCheck("telegram", lambda: _telegram_ok(running.bot), cache_seconds=TELEGRAM_CHECK_SECONDS),
         HealthCheck(
             "poller", tick_freshness(running.metrics.last_tick, max_age_seconds=max(120, 3 * interval))
         ),
     ]
-    async with HealthServer(running.registry, checks, port=settings.health_port):
+    async with HealthServer(running.registry, checks, host=settings.health_host, port=settings.health_port):
         yield
 
 

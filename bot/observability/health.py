@@ -34,10 +34,15 @@ _MAX_BODY_BYTES = 64 * 1024
 
 @dataclass(frozen=True)
 class HealthCheck:
-    """One named check: `probe()` answers True when that dependency is fine."""
+    """One named check: `probe()` answers True when that dependency is fine.
+
+    `cache_seconds`: its outcome is reused this long, so a probe that costs a remote call (Telegram's getMe)
+    or a database connection runs at most once per period however often /healthz is asked.
+    """
 
     name: str
     probe: Probe
+    cache_seconds: float = 0.0
 
 
 def tick_freshness(
@@ -74,12 +79,6 @@ class HealthReport:
         return json.dumps({"status": "ok" if self.healthy else "degraded", "checks": checks})
 
 
-async def run_checks(checks: Sequence[HealthCheck], timeout_seconds: float) -> HealthReport:
-    """Run every check concurrently; one that raises or exceeds the timeout counts as failing."""
-    outcomes = await asyncio.gather(*(_run_one(check, timeout_seconds) for check in checks))
-    return HealthReport({check.name: ok for check, ok in zip(checks, outcomes, strict=True)})
-
-
 async def _run_one(check: HealthCheck, timeout_seconds: float) -> bool:
     try:
         return bool(await asyncio.wait_for(check.probe(), timeout_seconds))
@@ -98,9 +97,10 @@ class HealthServer:
         self,
         registry: Registry,
         checks: Sequence[HealthCheck] = (),
-        host: str = "0.0.0.0",  # noqa: S104 - a container's health port must be reachable from outside it
+        host: str = "127.0.0.1",
         port: int = 8080,
         check_timeout_seconds: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         names = [check.name for check in checks]
         if len(set(names)) != len(names):
@@ -110,6 +110,10 @@ class HealthServer:
         self._host = host
         self._port = port
         self._timeout = check_timeout_seconds
+        self._clock = clock
+        # name -> (when it ran, its outcome); one lock per check so concurrent requests share one probe.
+        self._outcomes: dict[str, tuple[float, bool]] = {}
+        self._locks = {check.name: asyncio.Lock() for check in checks}
         self._server: HTTPServer | None = None
         self._bound_port: int | None = None
 
@@ -155,8 +159,18 @@ class HealthServer:
             return 405, "text/plain; charset=utf-8", b"method not allowed\n"
         if path == "/metrics":
             return 200, CONTENT_TYPE, self._registry.render().encode("utf-8")
-        report = await run_checks(self._checks, self._timeout)
+        outcomes = await asyncio.gather(*(self._outcome(check) for check in self._checks))
+        report = HealthReport({check.name: ok for check, ok in zip(self._checks, outcomes, strict=True)})
         return (200 if report.healthy else 503), "application/json", report.to_json().encode("utf-8")
+
+    async def _outcome(self, check: HealthCheck) -> bool:
+        async with self._locks[check.name]:
+            cached = self._outcomes.get(check.name)
+            if cached is not None and self._clock() - cached[0] < check.cache_seconds:
+                return cached[1]
+            ok = await _run_one(check, self._timeout)
+            self._outcomes[check.name] = (self._clock(), ok)
+            return ok
 
 
 def _application(respond: Callable[[str, str], Awaitable[Answer]]) -> tornado.web.Application:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from bot.app.graph import system_clock
 from bot.app.health import health_endpoint
@@ -116,6 +117,30 @@ async def test_health_and_metrics_endpoint_reports_checks_and_counters(tmp_path:
     assert body["checks"] == {"database": "ok", "telegram": "ok", "poller": "ok"}
     assert "renault_bot_polls_total" in metrics.text
     assert "renault_bot_action_seconds" in metrics.text
+
+
+async def test_healthz_asks_telegram_once_a_minute_not_on_every_request(tmp_path: Path) -> None:
+    port = _free_port()
+    async with _running(tmp_path, health_port=port) as (_settings, emu), httpx.AsyncClient() as client:
+        before = len(emu.calls("getMe"))
+        answers = [await client.get(f"http://127.0.0.1:{port}/healthz") for _ in range(5)]
+        after = len(emu.calls("getMe"))
+
+    assert [a.status_code for a in answers] == [200] * 5
+    assert after - before == 1
+
+
+async def test_the_health_endpoint_listens_on_health_host(tmp_path: Path) -> None:
+    port = _free_port()
+    async with (
+        _running(tmp_path, health_port=port, health_host="127.0.0.2"),
+        httpx.AsyncClient() as client,
+    ):
+        answer = await client.get(f"http://127.0.0.2:{port}/healthz")
+        with pytest.raises(httpx.ConnectError):
+            await client.get(f"http://127.0.0.1:{port}/healthz")
+
+    assert answer.status_code == 200
 
 
 async def test_stop_finishes_within_the_grace_period(tmp_path: Path) -> None:

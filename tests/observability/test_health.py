@@ -272,3 +272,74 @@ async def test_stop_does_not_wait_for_a_check_in_flight() -> None:
         with pytest.raises(httpx.HTTPError):
             await request
     release.set()
+
+
+async def test_a_cached_check_runs_once_per_period_however_often_healthz_is_asked() -> None:
+    clock = FakeClock()
+    calls: list[int] = []
+
+    async def get_me() -> bool:
+        calls.append(1)
+        return True
+
+    server = HealthServer(
+        Registry(),
+        [HealthCheck("telegram", get_me, cache_seconds=60)],
+        port=0,
+        clock=clock.timestamp,
+    )
+    async with server, httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        together = await asyncio.gather(*(client.get("/healthz") for _ in range(5)))
+        clock.advance(59)
+        within = await client.get("/healthz")
+        after_one_period = len(calls)
+        clock.advance(2)
+        later = await client.get("/healthz")
+
+    assert [r.status_code for r in [*together, within, later]] == [200] * 7
+    assert after_one_period == 1
+    assert len(calls) == 2
+
+
+async def test_a_cached_failure_is_reported_until_the_period_ends() -> None:
+    clock = FakeClock()
+    state = {"ok": False}
+
+    async def probe() -> bool:
+        return state["ok"]
+
+    server = HealthServer(
+        Registry(), [HealthCheck("database", probe, cache_seconds=10)], port=0, clock=clock.timestamp
+    )
+    async with server, httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        first = await client.get("/healthz")
+        state["ok"] = True
+        still = await client.get("/healthz")
+        clock.advance(10)
+        recovered = await client.get("/healthz")
+
+    assert (first.status_code, still.status_code, recovered.status_code) == (503, 503, 200)
+
+
+async def test_an_uncached_check_runs_on_every_request() -> None:
+    calls: list[int] = []
+
+    async def probe() -> bool:
+        calls.append(1)
+        return True
+
+    async with _serve([HealthCheck("poller", probe)]) as client:
+        for _ in range(3):
+            await client.get("/healthz")
+
+    assert len(calls) == 3
+
+
+async def test_the_server_listens_on_loopback_only_unless_told_otherwise() -> None:
+    # 127.0.0.2 is another loopback address: a server bound to every interface answers there too.
+    async with HealthServer(Registry(), [], port=0) as server, httpx.AsyncClient() as client:
+        on_loopback = await client.get(f"http://127.0.0.1:{server.port}/healthz")
+        with pytest.raises(httpx.ConnectError):
+            await client.get(f"http://127.0.0.2:{server.port}/healthz")
+
+    assert on_loopback.status_code == 200
