@@ -23,7 +23,7 @@ from bot.persistence.outbox import PENDING
 from bot.persistence.tables import (
     ActionRateRow,
     ConversationDraftRow,
-    LoginAttemptRow,
+    LimitCounterRow,
     LoginConversationRow,
     NotificationLogRow,
     SendPauseRow,
@@ -275,7 +275,7 @@ class SqlConversationPurge:
                 delete(TelegramUpdateRow).where(
                     col(TelegramUpdateRow.received_at) <= now - JOURNAL_RETENTION
                 ),
-                delete(LoginAttemptRow).where(expired_attempts(now)),
+                delete(LimitCounterRow).where(expired_attempts(now)),
                 delete(SendPauseRow).where(col(SendPauseRow.until) <= now),
                 delete(NotificationLogRow).where(
                     col(NotificationLogRow.status) != PENDING,
