@@ -132,7 +132,7 @@ async def _member_shares(session: AsyncSession, batch: list[_Spend], *, is_sqlit
             col(ChatLinkRow.role) == Role.OWNER.value,
         )
     )
-    owner_of = set(owners.tuples())
+    owner_of = {(row[0], row[1]) for row in owners}
     members = [s for s in asked if s.share is not None and (s.account_id, s.share.chat_id) not in owner_of]
     keys = sorted({key for spend in members for key in (spend.member_key, spend.members_key)})
     if not keys:
