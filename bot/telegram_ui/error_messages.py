@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime
 
@@ -97,9 +98,11 @@ async def on_error(update: object, context: BotContext) -> None:
         text = describe(tr, error, context.now(), zone_name)
     else:
         text = tr("error.generic")
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        # The handler may have answered the tap already; the message below still has to go out.
+        with contextlib.suppress(BadRequest):
             await update.callback_query.answer()
+    try:
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as failure:
         log.warning("could not tell the user about an error: %s", type(failure).__name__)
