@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,6 +67,11 @@ async def _answer(user: EmulatedUser, text: str, prefix: str = "") -> ChatMessag
     message = found()
     assert message is not None
     return message
+
+
+def _answered_after(message: ChatMessage) -> Callable[[EmulatedUser], bool]:
+    """Whether the bot wrote something after `message`."""
+    return lambda user: user.bot_messages[-1].message_id > message.message_id
 
 
 async def _refresh(user: EmulatedUser, card: ChatMessage) -> CallbackAnswer:
@@ -134,8 +139,7 @@ async def test_costs_and_export_have_their_per_chat_limits(tmp_path: Path, datab
         for _ in range(6):
             ask = await _answer(ann, "/export", "Which period")
             await ann.tap(ask, "Everything stored")
-            asked = ask.message_id
-            await ann.wait_until(lambda u, asked=asked: u.bot_messages[-1].message_id > asked, timeout=WAIT)
+            await ann.wait_until(_answered_after(ask), timeout=WAIT)
         assert sum(m.document is not None for m in ann.bot_messages) == 5
         assert (ann.bot_messages[-1].text or "") == (
             "/export limit reached: 5 exports an hour per chat. You can export again at 10:00."
