@@ -294,7 +294,9 @@ class CostDesk(CostReport):
         return await self._costs.set_home(chat_id, latitude, longitude)
 
     async def set_home_from_car(self, chat_id: int) -> Home:
-        """Store the active car's position as home (only with the location right on it)."""
+        """Store the active car's position as home (only with the location right on it), within the chat's
+        location limit (the same count as /where)."""
+        await self._limiter.spend(chat_id, ChatLimit.LOCATION)
         return await self._costs.set_home_from_car(chat_id, None)
 
     async def ask_away_price(self, chat_id: int, vehicle_id: int, started_at: datetime) -> None:

@@ -94,6 +94,9 @@ async def test_location_reads_are_limited_per_chat(tmp_path: Path, database_url:
         with pytest.raises(LimitReached) as refused:
             await stack.graph.status.location(OWNER, vehicle)
         assert refused.value.limit == "location"
+        # "Car's position is home" reads the position too: the same count.
+        with pytest.raises(LimitReached):
+            await stack.graph.costs.set_home_from_car(OWNER)
         assert stack.sim.log.count(key="location") == reads
         # Another chat has its own count.
         assert (await stack.graph.status.location(DRIVER, vehicle)).point is not None
