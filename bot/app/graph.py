@@ -117,7 +117,8 @@ class GraphOptions:
     # Updates handled at once per process: each holds one connection of the update journal's lock pool.
     concurrent_updates: int = 16
     login_limits: LoginLimits | None = None  # None: the documented defaults (SECURITY.md, "Limits")
-    chat_limits: ChatLimits | None = None  # None: the documented defaults (SECURITY.md, "Limits")
+    # None: the documented defaults, Refresh and location raised for a budget above 60 (SECURITY.md).
+    chat_limits: ChatLimits | None = None
     # An update not handled this long after it arrived (its replica died) is taken over.
     update_takeover_seconds: float = 15.0
 
@@ -292,7 +293,8 @@ def build_graph(
     pricing = CostService(
         stores.costs, stores.smart, tariffs, stores.vehicles, stores.chats, gateway, clock, linking=linking
     )
-    chat_limits = ChatLimiter(stores.attempts, clock, options.chat_limits)
+    limits = options.chat_limits or ChatLimits.for_budget(options.max_calls_per_hour)
+    chat_limits = ChatLimiter(stores.attempts, clock, limits)
     costs = CostDesk(
         pricing, stores.costs, stores.chats, notifications, clock, chat_limits, fanout=options.fanout
     )

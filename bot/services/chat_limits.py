@@ -46,6 +46,20 @@ class ChatLimits:
     costs: AttemptPolicy = _TEN_AN_HOUR
     export: AttemptPolicy = _FIVE_AN_HOUR
 
+    @classmethod
+    def for_budget(cls, max_calls_per_hour: int) -> ChatLimits:
+        """The defaults, with Refresh and location raised to a sixth of a budget above 60 calls an hour.
+
+        They are there to spare the account's calls: with more calls (the simulated car's 10,000) a chat
+        may read the car more often; /costs and /export spare the bot's own work and stay.
+        """
+        defaults = cls()
+        reads = max_calls_per_hour // 6
+        if reads <= defaults.refresh.cap:
+            return defaults
+        raised = AttemptPolicy(cap=reads, window=_HOUR)
+        return cls(refresh=raised, location=raised)
+
     def policy(self, limit: ChatLimit) -> AttemptPolicy:
         """The policy of one limit."""
         policy: AttemptPolicy = getattr(self, limit.value)

@@ -14,6 +14,7 @@ import pytest
 from bot.app.graph import build_graph
 from bot.domain.vehicle import Role
 from bot.persistence.engine import Database
+from bot.services.chat_limits import ChatLimits
 from bot.services.errors import LimitReached
 from bot.services.spending import spent_for
 from bot.services.views import LinkResult
@@ -122,3 +123,14 @@ async def test_a_members_spent_share_leaves_the_card_and_the_owner_alone(
         assert card.stale_reason is None
         stored = await stack.graph.gateway.stored(vehicle)
         assert (await stack.graph.gateway.read(stored, "battery-status")).battery_level == 50
+
+
+def test_refresh_and_location_follow_a_budget_above_60_calls_an_hour() -> None:
+    assert ChatLimits.for_budget(60) == ChatLimits.for_budget(0) == ChatLimits()
+    raised = ChatLimits.for_budget(10_000)  # the simulated car
+    assert (raised.refresh.cap, raised.location.cap, raised.costs.cap, raised.export.cap) == (
+        1666,
+        1666,
+        10,
+        5,
+    )
