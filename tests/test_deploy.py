@@ -68,3 +68,9 @@ def test_the_proxy_spreads_the_webhook_over_every_replica_and_checks_their_healt
     assert "health_uri /healthz" in caddyfile
     assert "health_port 8080" in caddyfile
     assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in _service("proxy")["volumes"]
+
+
+def test_the_proxy_caps_the_webhook_body_before_it_reaches_a_replica() -> None:
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+    hook = caddyfile[caddyfile.index("handle /telegram-hook") : caddyfile.index("reverse_proxy")]
+    assert re.search(r"request_body\s*\{\s*max_size 1MB\s*\}", hook)
