@@ -24,15 +24,16 @@ from telegram.ext import CallbackContext, Job, JobQueue
 
 from bot.poller.owners import new_owner
 from bot.services.errors import StorageUnavailable
-from bot.services.polling import PollOutcome
+from bot.services.polling.service import PollOutcome
 from bot.services.ports import Clock, VehicleStateRepository
 
 log = logging.getLogger(__name__)
 
 PollOne = Callable[[int], Awaitable[PollOutcome]]
 Housekeeping = Callable[[], Awaitable[object]]
-# Wraps the polls of one claimed batch (bulk reads before, bulk writes after): PollingService.batch.
-BatchScope = Callable[[Sequence[int]], AbstractAsyncContextManager[object]]
+# Opens one claimed batch's unit of work (bulk reads before, one commit after: PollingService.batch) and
+# yields the poll-one function bound to it; bot.app joins the two.
+BatchScope = Callable[[Sequence[int]], AbstractAsyncContextManager[PollOne]]
 
 
 class LeaseStore(VehicleStateRepository, Protocol):
@@ -128,9 +129,10 @@ class Poller:
     async def _run_batch(self, ids: Sequence[int], report: TickReport) -> None:
         next_at: dict[int, datetime] = {}
         try:
-            scope = self._batch(ids) if self._batch is not None else contextlib.nullcontext()
-            async with scope:
-                await asyncio.gather(*(self._run(vehicle_id, report, next_at) for vehicle_id in ids))
+            scope = self._batch(ids) if self._batch is not None else contextlib.nullcontext(self._poll_one)
+            async with scope as poll_one:
+                polls = (self._run(poll_one, vehicle_id, report, next_at) for vehicle_id in ids)
+                await asyncio.gather(*polls)
         except Exception as exc:
             # The batch's bulk read or write failed: its vehicles are retried later, never left leased.
             if not isinstance(exc, StorageUnavailable):  # a storage outage is said once, not per batch
@@ -141,14 +143,16 @@ class Poller:
         with contextlib.suppress(StorageUnavailable):  # else the leases run out by themselves
             await self._states.release_many(self.owner, next_at)
 
-    async def _run(self, vehicle_id: int, report: TickReport, next_at: dict[int, datetime]) -> None:
+    async def _run(
+        self, poll_one: PollOne, vehicle_id: int, report: TickReport, next_at: dict[int, datetime]
+    ) -> None:
         async with self._semaphore:
-            next_at[vehicle_id] = await self._poll(vehicle_id, report)
+            next_at[vehicle_id] = await self._poll(poll_one, vehicle_id, report)
 
-    async def _poll(self, vehicle_id: int, report: TickReport) -> datetime:
+    async def _poll(self, poll_one: PollOne, vehicle_id: int, report: TickReport) -> datetime:
         budget = self.settings.lease_seconds * 0.8
         try:
-            outcome = await asyncio.wait_for(self._poll_one(vehicle_id), timeout=budget)
+            outcome = await asyncio.wait_for(poll_one(vehicle_id), timeout=budget)
         except StorageUnavailable:
             report.failed += 1  # said once by the database; retried after the outage
             return self.clock() + self.settings.retry_after_error
