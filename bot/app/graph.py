@@ -61,7 +61,8 @@ from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
 from bot.services.login_limits import LoginLimiter, LoginLimits
 from bot.services.notify import NotificationService, Notifier
-from bot.services.polling.service import PollingService, PollOutcome
+from bot.services.polling.ports import PollOutcome
+from bot.services.polling.service import PollingService
 from bot.services.ports import Clock, NotificationLog
 from bot.services.settings import SettingsService
 from bot.services.sharing import SharingService

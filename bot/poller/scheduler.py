@@ -24,7 +24,7 @@ from telegram.ext import CallbackContext, Job, JobQueue
 
 from bot.poller.owners import new_owner
 from bot.services.errors import StorageUnavailable
-from bot.services.polling.service import PollOutcome
+from bot.services.polling.ports import PollOutcome
 from bot.services.ports import Clock, VehicleStateRepository
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,23 @@ class Poller:
         self.owner = owner or new_owner()
         self._semaphore = asyncio.Semaphore(self.settings.concurrency)
         self._lock = asyncio.Lock()
+        self._background: asyncio.Task[TickReport] | None = None
+        # Ticks not started because the last sweep still ran (a slow Renault): counted, not logged.
+        self.ticks_skipped = 0
+
+    def tick_in_background(self) -> bool:
+        """Start a tick as this poller's own task unless one is running; False when one still runs.
+
+        The JobQueue's job calls this and returns at once, so a sweep slower than the tick period (Renault
+        answering in 20 s) never makes APScheduler warn "maximum number of running instances" every period:
+        the period's tick is simply skipped, counted in `ticks_skipped`.
+        """
+        if self._background is not None and not self._background.done():
+            self.ticks_skipped += 1
+            return False
+        self._background = asyncio.create_task(self.tick(), name="poller-sweep")
+        self._background.add_done_callback(_log_failure)
+        return True
 
     async def tick(self) -> TickReport:
         """Poll every vehicle due now (in batches), then flush the outbox; never two ticks at once."""
@@ -166,7 +183,10 @@ class Poller:
         return outcome.next_poll_at
 
     async def shutdown(self) -> None:
-        """Give back every lease this poller holds, so another replica can take over at once."""
+        """Let a running background tick finish, then give back every lease this poller holds."""
+        if self._background is not None and not self._background.done():
+            with contextlib.suppress(Exception):  # its failure was logged by its done callback
+                await self._background
         await self._states.release_all(self.owner)
 
 
@@ -180,7 +200,8 @@ def register_poller(
     """Run the poller's tick (and optional housekeeping such as history purge) on the JobQueue."""
 
     async def tick(_: CallbackContext[Any, Any, Any, Any]) -> None:
-        await poller.tick()
+        # Returns at once: the sweep runs as the poller's own task (see Poller.tick_in_background).
+        poller.tick_in_background()
 
     jobs = [
         job_queue.run_repeating(
@@ -232,6 +253,12 @@ def pause_before_next_tick(tick_seconds: float, busy_seconds: float) -> float:
     """The wait after a tick that took `busy_seconds`: ticks start one period apart, like the JobQueue's."""
     # Waiting a whole period after the tick ended would make every interval a tick's duration longer.
     return max(0.0, tick_seconds - busy_seconds)
+
+
+def _log_failure(task: asyncio.Task[TickReport]) -> None:
+    # A background tick's own errors are caught per batch; this is for a bug in the tick itself.
+    if not task.cancelled() and task.exception() is not None:
+        log.error("poller tick failed", exc_info=task.exception())
 
 
 async def _guarded(work: Housekeeping, what: str) -> None:

@@ -15,7 +15,7 @@ import pytest
 from bot.app.graph import GraphOptions
 from bot.poller.scheduler import Poller, PollOne
 from bot.services.polling.batch import PollBatch
-from bot.services.polling.service import PollOutcome
+from bot.services.polling.ports import PollOutcome
 from bot.services.views import LinkResult
 from tests.support.clock import FakeClock
 from tests.support.stack import service_stack

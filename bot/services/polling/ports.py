@@ -1,11 +1,12 @@
-"""What polling needs from the stores and the Renault gateway; adapters implement it, bot.app joins them."""
+"""What polling needs from the stores and the Renault gateway (adapters implement it, bot.app joins them), and
+what a poll tells the poller (`PollOutcome`)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain.account import (
@@ -19,6 +20,17 @@ from bot.domain.account import (
 from bot.domain.snapshot import VehicleSnapshot
 from bot.renault.account import RenaultAccount
 from bot.services.ports import VehicleRepository, VehicleStateRepository
+
+
+@dataclass(frozen=True, slots=True)
+class PollOutcome:
+    """What one poll did: when to poll next, how many Renault requests it made and pings it queued."""
+
+    next_poll_at: datetime
+    requests: int = 0
+    queued: int = 0
+    sent: int = 0
+    problem: str | None = None
 
 
 @dataclass(slots=True)

@@ -16,7 +16,6 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +50,7 @@ from bot.services.polling.ports import (
     AccountFlags,
     NewPing,
     NextPoll,
+    PollOutcome,
     PollStates,
     PollVehicles,
     ResolvedAccounts,
@@ -70,17 +70,6 @@ QUOTA_WAIT = timedelta(minutes=15)
 # Renault failing this long for a vehicle is worth a ping (once per outage, with recovery).
 OUTAGE_NOTICE_AFTER = timedelta(minutes=30)
 MAX_BACKOFF = timedelta(hours=1)
-
-
-@dataclass(frozen=True, slots=True)
-class PollOutcome:
-    """What one poll did: when to poll next, how many Renault requests it made and pings it queued."""
-
-    next_poll_at: datetime
-    requests: int = 0
-    queued: int = 0
-    sent: int = 0
-    problem: str | None = None
 
 
 class PollingService:
