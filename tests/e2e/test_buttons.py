@@ -108,7 +108,7 @@ CARD_BUTTONS = {
     "XCB1VE": {
         "🔄 Refresh": (["🔄 Refresh"], "battery-status"),
         "🌡 Precondition now": (["🌡 Precondition now"], "hvac-start"),
-        "⏱ Charge mode": (["⏱ Charge mode", "Charge as soon as plugged in"], "charge-set-mode"),
+        "⏱ Charge mode": (["⏱ Charge mode", "Charge on schedule"], "charge-set-mode"),
         "🎯 Charge limits": (["🎯 Charge limits", "🎯 Charge limit...", "80%"], "soc-levels-set"),
         "📍 Location": (["📍 Location"], "location"),
         "🗓 Schedule": (["🗓 Schedule"], "charging-settings"),
