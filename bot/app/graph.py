@@ -106,7 +106,7 @@ class GraphOptions:
     poll_interval_seconds: int | None = None
     history_retention_days: int = 180
     poll_concurrency: int | None = None
-    poll_lease_seconds: float = 300.0
+    poll_lease_seconds: float = 30.0
     poller: PollerSettings | None = None  # overrides the two above (tests, benchmarks)
     metrics: BotMetrics | None = None
     # Where the tariff sources fetch from: None is the guarded fetcher (public https only, SECURITY.md).
@@ -348,7 +348,14 @@ def _poller(
         options.poll_concurrency, tick_seconds_for(policy), options.poll_lease_seconds
     )
     return Poller(
-        stores.states, poll, clock, flush=tick_end, settings=settings, owner=owner, batch=polling.batch
+        stores.states,
+        poll,
+        clock,
+        flush=tick_end,
+        settings=settings,
+        owner=owner,
+        batch=polling.batch,
+        owner_gone=owner_gone,
     )
 
 
@@ -360,7 +367,7 @@ def interval_policy(options: GraphOptions) -> IntervalPolicy:
 
 
 def poller_settings(
-    concurrency: int | None, tick_seconds: float, lease_seconds: float = 300.0
+    concurrency: int | None, tick_seconds: float, lease_seconds: float = 30.0
 ) -> PollerSettings:
     """The poller's settings: its tick (often enough for the shortest interval), concurrency and lease."""
     if concurrency is None:
