@@ -108,7 +108,7 @@ class GraphOptions:
     poll_interval_seconds: int | None = None
     history_retention_days: int = 180
     poll_concurrency: int | None = None
-    poll_lease_seconds: float = 300.0
+    poll_lease_seconds: float = 30.0
     poller: PollerSettings | None = None  # overrides the two above (tests, benchmarks)
     metrics: BotMetrics | None = None
     # Where the tariff sources fetch from: None is the guarded fetcher (public https only, SECURITY.md).
@@ -361,8 +361,16 @@ def _poller(
     settings = options.poller or poller_settings(
         options.poll_concurrency, tick_seconds_for(policy), options.poll_lease_seconds
     )
-    alone = counted(polling.poll)  # a vehicle polled outside a batch (none today: every claim is one)
-    return Poller(stores.states, alone, clock, flush=tick_end, settings=settings, owner=owner, batch=batch)
+    return Poller(
+        stores.states,
+        counted(polling.poll),  # a vehicle polled outside a batch (none today: every claim is one)
+        clock,
+        flush=tick_end,
+        settings=settings,
+        owner=owner,
+        batch=batch,
+        owner_gone=owner_gone,
+    )
 
 
 def interval_policy(options: GraphOptions) -> IntervalPolicy:
@@ -373,7 +381,7 @@ def interval_policy(options: GraphOptions) -> IntervalPolicy:
 
 
 def poller_settings(
-    concurrency: int | None, tick_seconds: float, lease_seconds: float = 300.0
+    concurrency: int | None, tick_seconds: float, lease_seconds: float = 30.0
 ) -> PollerSettings:
     """The poller's settings: its tick (often enough for the shortest interval), concurrency and lease."""
     if concurrency is None:

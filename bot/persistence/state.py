@@ -186,6 +186,28 @@ class SqlVehicleStateRepository:
                     .values(lease_owner=None, lease_expires_at=None, next_poll_at=at)
                 )
 
+    async def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
+        """Extend every lease `owner` holds to `lease_seconds` from `now`, in one statement; how many."""
+        async with self._db.write() as session:
+            result = await session.execute(
+                update(VehicleStateRow)
+                .where(col(VehicleStateRow.lease_owner) == owner)
+                .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    async def lease_owners(self, now: datetime) -> set[str]:
+        """The owners of the leases still running at `now`."""
+        async with self._db.read() as session:
+            owners = await session.scalars(
+                select(col(VehicleStateRow.lease_owner))
+                .where(
+                    col(VehicleStateRow.lease_owner).is_not(None), col(VehicleStateRow.lease_expires_at) > now
+                )
+                .distinct()
+            )
+            return {owner for owner in owners if owner is not None}
+
     async def release_all(self, owner: str) -> None:
         """Give back every lease held by `owner`."""
         async with self._db.write() as session:

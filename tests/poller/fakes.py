@@ -132,6 +132,7 @@ class FakeStates:
         self.states: dict[int, StoredVehicleState] = {}
         self.leases: dict[int, _Lease] = {}
         self.saves = 0
+        self.renewals = 0
         self.commits = 0  # commit_sweep calls: a batch's one transaction
         # Where commit_sweep reserves a batch's pings (the same outbox the notification service reads).
         self.outbox: FakeNotificationLog | None = None
@@ -197,6 +198,16 @@ class FakeStates:
     async def release_all(self, owner: str) -> None:
         for vid in [v for v, lease in self.leases.items() if lease.owner == owner]:
             del self.leases[vid]
+
+    async def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
+        self.renewals += 1
+        mine = [lease for lease in self.leases.values() if lease.owner == owner]
+        for lease in mine:
+            lease.until = now + timedelta(seconds=lease_seconds)
+        return len(mine)
+
+    async def lease_owners(self, now: datetime) -> set[str]:
+        return {lease.owner for lease in self.leases.values() if lease.until > now}
 
 
 class FakeBudget:
