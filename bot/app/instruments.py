@@ -19,7 +19,7 @@ from bot.observability.metrics import BotMetrics
 from bot.renault.gate import RequestGate
 from bot.services.actions import ActionRequest, ActionService
 from bot.services.notify import DeliveryResult, Notifier
-from bot.services.polling import PollOutcome
+from bot.services.polling.ports import PollOutcome
 from bot.services.ports import NotificationLog
 from bot.services.views import ActionOutcome
 
