@@ -43,8 +43,9 @@ class Settings(BaseSettings):
     # Any whole number of seconds: test rigs and demos want a few; the call budget still caps the calls.
     poll_interval_seconds: int | None = Field(default=None, ge=1, le=86_400)
     poll_concurrency: int = Field(default=100, ge=1, le=1000)
-    # How long a replica's claim on a vehicle lasts: a replica that dies mid-poll holds its cars this long.
-    poll_lease_seconds: int = Field(default=300, ge=5, le=3600)
+    # How long a replica's claim on a vehicle lasts unrenewed: a live poller renews it while it works, so it
+    # only bounds how long the cars of a replica that died mid-poll wait for another one.
+    poll_lease_seconds: int = Field(default=30, ge=5, le=3600)
     # An update not handled this long after it arrived (its replica died) is handled by another replica.
     update_takeover_seconds: int = Field(default=15, ge=1, le=3600)
     renault_max_calls_per_hour: int = Field(

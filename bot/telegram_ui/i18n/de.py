@@ -104,7 +104,7 @@ MESSAGES: Final[dict[str, str]] = {
     "error.renault_refused_input": "Renault hat die gesendeten Werte abgelehnt",
     "error.battery_too_low": "der Akku ist dafür zu schwach",
     "callback.stale": "Diese Schaltfläche ist nicht mehr gültig. Senden Sie /status für eine neue.",
-    "callback.refused": "Diese Schaltfläche ist nicht für Sie.",
+    "callback.refused": "Ihre Rolle bei diesem Auto erlaubt das nicht. Senden Sie /status für die Schaltflächen, die Sie nutzen können.",
     "cancel.nothing": "Es gibt nichts abzubrechen.",
     # Fahrzeuge
     "vehicle.title": "🚗 {model} · …{vin_tail}",

@@ -98,7 +98,7 @@ MESSAGES: Final[dict[str, str]] = {
     "error.renault_refused_input": "Renault refused the values sent",
     "error.battery_too_low": "the battery is too low for this",
     "callback.stale": "This button is no longer valid. Send /status for a fresh one.",
-    "callback.refused": "This button is not for you.",
+    "callback.refused": "Your role on this car does not allow this. Send /status for the buttons you can use.",
     "cancel.nothing": "There is nothing to cancel.",
     # Vehicles
     "vehicle.title": "🚗 {model} · …{vin_tail}",

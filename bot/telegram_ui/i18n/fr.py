@@ -102,7 +102,7 @@ MESSAGES: Final[dict[str, str]] = {
     "error.renault_refused_input": "Renault a refusé les valeurs envoyées",
     "error.battery_too_low": "la batterie est trop faible pour cela",
     "callback.stale": "Ce bouton n'est plus valable. Envoyez /status pour en avoir un nouveau.",
-    "callback.refused": "Ce bouton n'est pas pour vous.",
+    "callback.refused": "Votre rôle sur cette voiture ne le permet pas. Envoyez /status pour les boutons que vous pouvez utiliser.",
     "cancel.nothing": "Il n'y a rien à annuler.",
     # Véhicules
     "vehicle.title": "🚗 {model} · …{vin_tail}",
