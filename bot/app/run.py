@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
+from bot.persistence.keys import verify_key
 from bot.persistence.migrations import upgrade_database
 from bot.poller.intervals import budget_warning
 from bot.poller.scheduler import register_poller
@@ -121,6 +122,9 @@ async def open_bot(
     db = Database.from_url(settings.database_url)
     try:
         await upgrade_database(db)
+        # Before anything reads a secret: a wrong key stops the start here, with nothing marked or sent.
+        await verify_key(db, cipher)
+        cipher.on_unreadable(metrics.unreadable_secrets.inc)
         async with new_http_client(transport, metrics) as http:
             notifier = TelegramNotifier(bot, system_clock)
             options = graph_options(settings, metrics)

@@ -83,6 +83,11 @@ MESSAGES: Final[dict[str, str]] = {
     ),
     "error.code_expired": "Der Code ist abgelaufen. Beginnen Sie erneut mit /login.",
     "error.needs_login": "Renault akzeptiert die gespeicherte Anmeldung nicht mehr. Bitte melden Sie sich mit /login neu an.",
+    "error.secrets_unreadable": (
+        "Ich kann die gespeicherte Anmeldung dieses Autos gerade nicht lesen (ein Schlüsselproblem auf "
+        "Seiten des Bots). Es wurde nichts geändert und Sie müssen sich nicht neu anmelden; bitte versuchen "
+        "Sie es später erneut."
+    ),
     "error.renault_busy": "Renault begrenzt die Anfragen; nächster Versuch in etwa {minutes} Min. möglich.",
     "error.renault_busy_soon": "Renault begrenzt die Anfragen; bitte versuchen Sie es in ein paar Minuten erneut.",
     "error.feature_unavailable": "Ihr Auto unterstützt das nicht. Ich habe die Schaltfläche dafür entfernt.",

@@ -78,6 +78,10 @@ MESSAGES: Final[dict[str, str]] = {
     "error.code_rejected": "That code is not right. Check the latest e-mail from Renault and send the code again.",
     "error.code_expired": "The code has expired. Start again with /login.",
     "error.needs_login": "Renault no longer accepts the stored login. Please log in again with /login.",
+    "error.secrets_unreadable": (
+        "I cannot read this car's stored login right now (a key problem on the bot's side). Nothing was "
+        "changed and you do not need to log in again; please try later."
+    ),
     "error.renault_busy": "Renault is limiting requests; next try possible in about {minutes} min.",
     "error.renault_busy_soon": "Renault is limiting requests; please try again in a few minutes.",
     "error.feature_unavailable": "Your car does not support this. I have removed the button for it.",
