@@ -1,7 +1,7 @@
 """Secret messages whose deletion failed: retried by a job until deleted or their sender is asked.
 
-Revision ID: 0013s
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0013s"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
