@@ -48,8 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         settings = load_settings()
-        secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.credentials_key) if s]
-        configure_logging(settings.log_level, settings.log_format, secrets)
+        configure_logging(settings.log_level, settings.log_format, settings.secret_values())
         return _dispatch(command, settings)
     except (ConfigError, CredentialKeyError, DatabaseUrlError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -20,6 +20,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.preferences import DEFAULT_ZONE
+from bot.domain.redaction import secret_input
 from bot.renault.locales import LOCALES
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
 from bot.services.errors import (
@@ -181,21 +182,25 @@ async def take_text(update: Update, context: BotContext) -> bool:
     stored = await context.services.logins.load(chat_id_of(update))
     if stored is None:
         return False
-    secret = stored.step in _SECRET_STEPS
-    if secret:
-        await delete_secret(update, context)  # before anything else: it may be a password, even a late one
-    draft = await _live(update, context, view, stored, secret_deleted=secret)
-    if draft is None:
-        return True  # the login had timed out: the timeout answer was the reply
     text = (message.text or "") if message is not None else ""
-    if draft.step is LoginStep.LOCALE:
-        await _at_country_step(update, context, view, draft, text.strip())
-    elif draft.step is LoginStep.EMAIL:
-        await _got_email(update, context, view, draft, text.strip())
-    elif draft.step is LoginStep.PASSWORD:
-        await _got_password(update, context, view, draft, text)
-    else:
-        await _got_code(update, context, view, draft, text.strip())
+    # A password or a code is a secret in every log line written while it is handled, at any level.
+    secret = stored.step in _SECRET_STEPS
+    with secret_input(*((text, text.strip()) if secret else ())):
+        if secret:
+            await delete_secret(
+                update, context
+            )  # before anything else: it may be a password, even a late one
+        draft = await _live(update, context, view, stored, secret_deleted=secret)
+        if draft is None:
+            return True  # the login had timed out: the timeout answer was the reply
+        if draft.step is LoginStep.LOCALE:
+            await _at_country_step(update, context, view, draft, text.strip())
+        elif draft.step is LoginStep.EMAIL:
+            await _got_email(update, context, view, draft, text.strip())
+        elif draft.step is LoginStep.PASSWORD:
+            await _got_password(update, context, view, draft, text)
+        else:
+            await _got_code(update, context, view, draft, text.strip())
     return True
 
 
