@@ -276,7 +276,7 @@ def build_graph(
     actions = ActionService(
         linking, gateway, clock, watcher=polling, rates=stores.rates, states=stores.states
     )
-    control = SmartChargeControl(linking, gateway, stores.smart, clock)
+    control = SmartChargeControl(linking, gateway, stores.smart, clock, accounts=stores.accounts)
     tariffs = tariff_factory(options.feeds or GuardedFetcher())
     smart = SmartChargeAssistant(
         linking,
@@ -314,6 +314,7 @@ def build_graph(
             stores.members,
             notifications,
             clock,
+            plans=control,
         ),
         costs=costs,
         poller=_poller(stores, polling, notifications, clock, options, policy, owner),

@@ -24,7 +24,7 @@ from bot.renault.gigya import ChallengeState, LoginResult, TwoFactorChallenge
 from bot.renault.vehicle import RenaultVehicle
 from bot.services import snapshot_mapping as mapping
 from bot.services.access import Located
-from bot.services.errors import NeedsLogin, NotLinked, ServiceError
+from bot.services.errors import NeedsLogin, NotLinked, SecretsUnreadable, ServiceError
 from bot.services.polling.ports import ResolvedAccounts
 from bot.services.ports import AccountRepository, Clock, VehicleRepository
 from bot.services.translate import translate
@@ -88,8 +88,11 @@ class RenaultGateway:
         return ResolvedAccounts({account_id: stored for account_id, (stored, _) in found.items()}, proxies)
 
     async def stored(self, vehicle_id: int) -> StoredVehicle:
-        """The stored vehicle, or NotLinked when it is gone."""
-        stored = await self._vehicles.get(vehicle_id)
+        """The stored vehicle, or NotLinked when it is gone (SecretsUnreadable when no key reads it)."""
+        try:
+            stored = await self._vehicles.get(vehicle_id)
+        except CredentialsUnreadable:
+            raise SecretsUnreadable() from None
         if stored is None:
             raise NotLinked()
         return stored
@@ -107,7 +110,7 @@ class RenaultGateway:
         try:
             secrets = await self._accounts.credentials(account_id)
         except CredentialsUnreadable:
-            raise NeedsLogin() from None
+            raise SecretsUnreadable() from None
         return self._proxy(stored, secrets)
 
     def _proxy(self, stored: StoredAccount, secrets: AccountSecrets) -> RenaultAccount:

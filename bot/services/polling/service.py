@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.account import (
+    CredentialsUnreadable,
     PollHealth,
     StoredAccount,
     StoredVehicle,
@@ -66,6 +67,8 @@ BATTERY = "battery-status"
 COCKPIT = "cockpit"
 COCKPIT_EVERY = timedelta(days=1)
 NEEDS_LOGIN_RECHECK = timedelta(hours=6)
+# How soon a vehicle whose stored secrets no key reads is looked at again (the key may be put back meanwhile).
+UNREADABLE_RECHECK = timedelta(minutes=15)
 QUOTA_WAIT = timedelta(minutes=15)
 # Renault failing this long for a vehicle is worth a ping (once per outage, with recovery).
 OUTAGE_NOTICE_AFTER = timedelta(minutes=30)
@@ -140,7 +143,10 @@ class PollingService:
         now = self._clock()
         if batch is not None and not batch.holds(vehicle_id):
             batch = None
-        vehicle = await self._vehicle(vehicle_id, batch)
+        try:
+            vehicle = await self._vehicle(vehicle_id, batch)
+        except CredentialsUnreadable:
+            return self._unreadable(vehicle_id, now)
         if vehicle is None:
             return PollOutcome(now + NEEDS_LOGIN_RECHECK, problem="unknown vehicle")
         account = await self._account(vehicle.account_id, batch)
@@ -165,6 +171,8 @@ class PollingService:
             retry = now + NEEDS_LOGIN_RECHECK
             await self._store(_read_failed(stored, PollHealth.NEEDS_LOGIN, now, retry), [], batch)
             return PollOutcome(retry, requests=1, problem="needs login")
+        except errors.SecretsUnreadable:
+            return self._unreadable(vehicle_id, now)
         except errors.RenaultBusy as busy:
             retry = busy.retry_at if busy.retry_at and busy.retry_at > now else now + QUOTA_WAIT
             await self._store(_read_failed(stored, PollHealth.QUOTA, now, retry), [], batch)
@@ -172,6 +180,14 @@ class PollingService:
         except errors.ServiceError as failure:
             return await self._failed(vehicle, stored, memory, subscribers, now, failure, batch)
         return await self._process(vehicle, stored, memory, subscribers, snapshot, now, requests, batch)
+
+    def _unreadable(self, vehicle_id: int, now: datetime) -> PollOutcome:
+        # A key problem (the operator's), not a refused login: no flag, no state, no ping; a restored key
+        # recovers at the next look. Logged here and counted by the cipher.
+        log.warning(
+            "vehicle %s skipped: its stored secrets cannot be decrypted with the configured keys", vehicle_id
+        )
+        return PollOutcome(now + UNREADABLE_RECHECK, problem="unreadable")
 
     async def _vehicle(self, vehicle_id: int, batch: PollBatch | None) -> StoredVehicle | None:
         if batch is not None and vehicle_id in batch.vehicles:

@@ -16,7 +16,7 @@ from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
-from bot.telegram_ui.conversation.stale import refuse_car
+from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
 from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
 from bot.telegram_ui.handlers.running import known_state, redraw, run_action
@@ -126,6 +126,8 @@ async def show_charge_menu(
     if new_message or query is None:
         await waiting.show(text, markup)
     else:
+        if not waiting.toasted:
+            await query.answer()
         await edit(query, text, markup)
     if markup is not None:
         await remember(context, update, StateName.CHARGE_MENU, markup, vehicle_id=vehicle.vehicle_id)
@@ -234,7 +236,10 @@ async def parameter_tap(update: Update, context: BotContext, payload: Callback) 
     if vehicle is None:
         await refuse_car(update, context)
         return
-    if request is None or not may_run(vehicle, request.kind):
+    if request is None:  # a garbled or outdated payload
+        await answer_stale(update, context)
+        return
+    if not may_run(vehicle, request.kind):
         await query.answer(view.tr("callback.refused"), show_alert=True)
         return
     await forget(context, update)
