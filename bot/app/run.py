@@ -40,7 +40,7 @@ from bot.persistence.migrations import upgrade_database
 from bot.poller.intervals import budget_warning
 from bot.poller.scheduler import register_poller
 from bot.poller.scheduler import run_worker as run_poller_loop
-from bot.renault.locales import LocaleOverrides
+from bot.renault.locales import LocaleOverrides, renault_hosts
 from bot.simulator.demo import DEMO_EMAIL, DEMO_LANGUAGE, DEMO_PASSWORD, demo_simulator, run_demo
 from bot.telegram_ui.application import BotApplication, build_application, new_bot
 from bot.telegram_ui.commands import publish_commands
@@ -131,9 +131,10 @@ async def open_bot(
         # Before anything reads a secret: a wrong key stops the start here, with nothing marked or sent.
         await verify_key(db, cipher)
         cipher.on_unreadable(metrics.unreadable_secrets.inc)
-        async with new_http_client(transport, metrics) as http:
+        options = graph_options(settings, metrics)
+        hosts = renault_hosts(options.locale_overrides)
+        async with new_http_client(transport, metrics, hosts) as http:
             notifier = TelegramNotifier(bot, system_clock)
-            options = graph_options(settings, metrics)
             warning = budget_warning(interval_policy(options))
             if warning is not None:
                 log.warning(warning)
