@@ -126,6 +126,8 @@ async def show_charge_menu(
     if new_message or query is None:
         await waiting.show(text, markup)
     else:
+        if not waiting.toasted:
+            await query.answer()
         await edit(query, text, markup)
     if markup is not None:
         await remember(context, update, StateName.CHARGE_MENU, markup, vehicle_id=vehicle.vehicle_id)

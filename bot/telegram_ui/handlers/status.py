@@ -82,8 +82,7 @@ async def action_tap(update: Update, context: BotContext, payload: Callback) -> 
         await query.answer()
         await show_schedule(update, context, vehicle)
     elif kind in (ActionKind.CHARGE_MODE, ActionKind.CHARGE_LIMITS):
-        await query.answer()
-        await show_charge_menu(update, context, vehicle)
+        await show_charge_menu(update, context, vehicle)  # it answers the tap (a toast if Renault is slow)
     elif spec_of(kind).ask_twice and extra != "ok":
         await query.answer()
         await query.edit_message_reply_markup(confirm_keyboard(view.tr, vehicle.vehicle_id, kind))
