@@ -1,8 +1,8 @@
 """One table for every shared counter: the login attempt counters become `limit_counters`, which also holds
 the per-chat limits (Refresh, location, /costs, /export) and each member's share of an account's call budget.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from alembic import op
 
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
