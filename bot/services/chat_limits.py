@@ -26,7 +26,7 @@ class ChatLimit(Enum):
     """What a per-chat limit counts."""
 
     REFRESH = "refresh"  # the card's Refresh button (reads the car)
-    LOCATION = "location"  # /where and the 📍 button (read the car's position)
+    WHERE = "where"  # /where, the 📍 button and "Car's position is home" (read the car's position)
     COSTS = "costs"  # /costs (prices the sessions and draws the chart)
     EXPORT = "export"  # /export (writes every session and reading of the period)
 
@@ -42,13 +42,13 @@ class ChatLimits:
     """Every per-chat limit; the defaults are the documented ones (SECURITY.md, "Limits")."""
 
     refresh: AttemptPolicy = _TEN_AN_HOUR
-    location: AttemptPolicy = _TEN_AN_HOUR
+    where: AttemptPolicy = _TEN_AN_HOUR
     costs: AttemptPolicy = _TEN_AN_HOUR
     export: AttemptPolicy = _FIVE_AN_HOUR
 
     @classmethod
     def for_budget(cls, max_calls_per_hour: int) -> ChatLimits:
-        """The defaults, with Refresh and location raised to a sixth of a budget above 60 calls an hour.
+        """The defaults, with Refresh and /where raised to a sixth of a budget above 60 calls an hour.
 
         They are there to spare the account's calls: with more calls (the simulated car's 10,000) a chat
         may read the car more often; /costs and /export spare the bot's own work and stay.
@@ -58,7 +58,7 @@ class ChatLimits:
         if reads <= defaults.refresh.cap:
             return defaults
         raised = AttemptPolicy(cap=reads, window=_HOUR)
-        return cls(refresh=raised, location=raised)
+        return cls(refresh=raised, where=raised)
 
     def policy(self, limit: ChatLimit) -> AttemptPolicy:
         """The policy of one limit."""

@@ -296,7 +296,7 @@ class CostDesk(CostReport):
     async def set_home_from_car(self, chat_id: int) -> Home:
         """Store the active car's position as home (only with the location right on it), within the chat's
         location limit (the same count as /where)."""
-        await self._limiter.spend(chat_id, ChatLimit.LOCATION)
+        await self._limiter.spend(chat_id, ChatLimit.WHERE)
         return await self._costs.set_home_from_car(chat_id, None)
 
     async def ask_away_price(self, chat_id: int, vehicle_id: int, started_at: datetime) -> None:

@@ -51,7 +51,7 @@ class TooManyAttempts(ServiceError):
 class LimitReached(ServiceError):
     """A chat reached one of its limits: nothing was done, and it resets at `retry_at`.
 
-    `limit` names which: a per-chat limit ('refresh', 'location', 'costs', 'export', see
+    `limit` names which: a per-chat limit ('refresh', 'where', 'costs', 'export', see
     `bot.services.chat_limits`) or a member's share of the account's Renault calls ('member': their own,
     'members': all members together). `cap` is how many the limit allows per `window_minutes`.
     """

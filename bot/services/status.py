@@ -93,7 +93,7 @@ class StatusService:
         vehicle = where.vehicle
         if not vehicle.capabilities.supports("location"):
             raise FeatureUnavailable("location")
-        await self._limiter.spend(chat_id, ChatLimit.LOCATION)
+        await self._limiter.spend(chat_id, ChatLimit.WHERE)
         point = await self._gateway.read_location(where)
         if point is None:
             raise FeatureUnavailable("location")

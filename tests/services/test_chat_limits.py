@@ -94,7 +94,7 @@ async def test_location_reads_are_limited_per_chat(tmp_path: Path, database_url:
         reads = stack.sim.log.count(key="location")
         with pytest.raises(LimitReached) as refused:
             await stack.graph.status.location(OWNER, vehicle)
-        assert refused.value.limit == "location"
+        assert refused.value.limit == "where"
         # "Car's position is home" reads the position too: the same count.
         with pytest.raises(LimitReached):
             await stack.graph.costs.set_home_from_car(OWNER)
@@ -128,7 +128,7 @@ async def test_a_members_spent_share_leaves_the_card_and_the_owner_alone(
 def test_refresh_and_location_follow_a_budget_above_60_calls_an_hour() -> None:
     assert ChatLimits.for_budget(60) == ChatLimits.for_budget(0) == ChatLimits()
     raised = ChatLimits.for_budget(10_000)  # the simulated car
-    assert (raised.refresh.cap, raised.location.cap, raised.costs.cap, raised.export.cap) == (
+    assert (raised.refresh.cap, raised.where.cap, raised.costs.cap, raised.export.cap) == (
         1666,
         1666,
         10,

@@ -8,7 +8,7 @@ from typing import Final
 
 EN: Final[dict[str, str]] = {
     "error.limit.refresh": "Refresh limit reached: {cap} Refreshes an hour per chat, so nobody drains the car's Renault requests. The next one is possible at {time}; the card keeps the last reading meanwhile.",
-    "error.limit.location": "Location limit reached: {cap} position requests an hour per chat. You can ask again at {time}.",
+    "error.limit.where": "Location limit reached: {cap} position requests an hour per chat. You can ask again at {time}.",
     "error.limit.costs": "/costs limit reached: {cap} times an hour per chat. You can open it again at {time}.",
     "error.limit.export": "/export limit reached: {cap} exports an hour per chat. You can export again at {time}.",
     "error.limit.member": "Your share of this car's Renault requests is used up: {cap} an hour per member, the rest is kept for the owner and the automatic updates. It resets at {time}.",
@@ -29,7 +29,7 @@ EN: Final[dict[str, str]] = {
 
 FR: Final[dict[str, str]] = {
     "error.limit.refresh": "Limite d'actualisation atteinte : {cap} actualisations par heure et par conversation, pour que personne n'épuise les requêtes Renault de la voiture. La prochaine est possible à {time} ; la fiche garde la dernière lecture en attendant.",
-    "error.limit.location": "Limite de localisation atteinte : {cap} demandes de position par heure et par conversation. Vous pourrez redemander à {time}.",
+    "error.limit.where": "Limite de localisation atteinte : {cap} demandes de position par heure et par conversation. Vous pourrez redemander à {time}.",
     "error.limit.costs": "Limite de /costs atteinte : {cap} fois par heure et par conversation. Vous pourrez le rouvrir à {time}.",
     "error.limit.export": "Limite de /export atteinte : {cap} exports par heure et par conversation. Vous pourrez exporter de nouveau à {time}.",
     "error.limit.member": "Votre part des requêtes Renault de cette voiture est épuisée : {cap} par heure et par membre, le reste est gardé pour le propriétaire et les mises à jour automatiques. Elle se renouvelle à {time}.",
@@ -50,7 +50,7 @@ FR: Final[dict[str, str]] = {
 
 DE: Final[dict[str, str]] = {
     "error.limit.refresh": "Aktualisierungsgrenze erreicht: {cap} Aktualisierungen pro Stunde und Chat, damit niemand die Renault-Anfragen des Autos aufbraucht. Die nächste ist um {time} möglich; die Karte behält bis dahin die letzte Messung.",
-    "error.limit.location": "Standortgrenze erreicht: {cap} Standortabfragen pro Stunde und Chat. Sie können um {time} wieder fragen.",
+    "error.limit.where": "Standortgrenze erreicht: {cap} Standortabfragen pro Stunde und Chat. Sie können um {time} wieder fragen.",
     "error.limit.costs": "Grenze für /costs erreicht: {cap}-mal pro Stunde und Chat. Sie können es um {time} wieder öffnen.",
     "error.limit.export": "Grenze für /export erreicht: {cap} Exporte pro Stunde und Chat. Sie können um {time} wieder exportieren.",
     "error.limit.member": "Ihr Anteil an den Renault-Anfragen dieses Autos ist aufgebraucht: {cap} pro Stunde und Mitglied, der Rest bleibt dem Besitzer und den automatischen Aktualisierungen. Er erneuert sich um {time}.",
