@@ -25,7 +25,12 @@ from telegram.ext import AIORateLimiter, ExtBot
 from bot.app.graph import Graph, GraphOptions, build_graph, interval_policy, system_clock
 from bot.app.health import health_endpoint
 from bot.app.http import new_http_client
-from bot.app.jobs import register_conversation_purge, register_cost_jobs, register_smart_jobs
+from bot.app.jobs import (
+    register_conversation_purge,
+    register_cost_jobs,
+    register_secret_retries,
+    register_smart_jobs,
+)
 from bot.config import Settings
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -35,11 +40,12 @@ from bot.persistence.migrations import upgrade_database
 from bot.poller.intervals import budget_warning
 from bot.poller.scheduler import register_poller
 from bot.poller.scheduler import run_worker as run_poller_loop
-from bot.renault.locales import LocaleOverrides
+from bot.renault.locales import LocaleOverrides, renault_hosts
 from bot.simulator.demo import DEMO_EMAIL, DEMO_LANGUAGE, DEMO_PASSWORD, demo_simulator, run_demo
 from bot.telegram_ui.application import BotApplication, build_application, new_bot
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import Services, UiOptions
+from bot.telegram_ui.handlers.common import TelegramEraser
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.notifier import TelegramNotifier
 from bot.telegram_ui.ordering import on_polling_error
@@ -125,9 +131,10 @@ async def open_bot(
         # Before anything reads a secret: a wrong key stops the start here, with nothing marked or sent.
         await verify_key(db, cipher)
         cipher.on_unreadable(metrics.unreadable_secrets.inc)
-        async with new_http_client(transport, metrics) as http:
+        options = graph_options(settings, metrics)
+        hosts = renault_hosts(options.locale_overrides)
+        async with new_http_client(transport, metrics, hosts) as http:
             notifier = TelegramNotifier(bot, system_clock)
-            options = graph_options(settings, metrics)
             warning = budget_warning(interval_policy(options))
             if warning is not None:
                 log.warning(warning)
@@ -156,6 +163,7 @@ def ui_services(graph: Graph) -> Services:
         logins=graph.stores.logins,
         drafts=graph.stores.drafts,
         journal=graph.stores.journal,
+        secrets=graph.secrets,
     )
 
 
@@ -195,6 +203,7 @@ async def start(
     register_smart_jobs(application.job_queue, graph.smart)
     register_cost_jobs(application.job_queue, graph.costs)
     register_conversation_purge(application.job_queue, graph.stores.conversation_purge, graph.clock)
+    register_secret_retries(application.job_queue, graph.secrets, TelegramEraser(application.bot))
     await publish_commands(application)
     if settings is not None and settings.webhook_url:
         webhook = await start_webhook(application, settings)

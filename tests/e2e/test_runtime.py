@@ -42,6 +42,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _database_key(folder: Path) -> str:
+    """The CREDENTIALS_KEY of the test's database, made at its first start."""
+    stored = folder / "credentials.key"
+    if not stored.exists():
+        stored.write_text(generate_key())
+    return stored.read_text()
+
+
 @asynccontextmanager
 async def _running(tmp_path: Path, **overrides: Any) -> AsyncIterator[tuple[Settings, TelegramEmulator]]:
     sim = RenaultSimulator(system_clock)
@@ -55,7 +63,8 @@ async def _running(tmp_path: Path, **overrides: Any) -> AsyncIterator[tuple[Sett
             database_url=f"sqlite:///{tmp_path / 'bot.db'}",
             **overrides,
         )
-        cipher = CredentialCipher.from_setting(generate_key())
+        # One key per database: a second start on it must pass the key check like a restart does.
+        cipher = CredentialCipher.from_setting(_database_key(tmp_path))
         async with open_bot(settings, cipher, emu.token) as opened:
             application = front_end(opened, settings)
             async with application, health_endpoint(opened, settings):

@@ -139,6 +139,14 @@ MESSAGES: Final[dict[str, str]] = {
     "login.timeout": (
         "Die Anmeldung wurde beendet, weil 10 Minuten keine Antwort kam. Senden Sie /login, um neu zu beginnen."
     ),
+    "login.timeout_secret_deleted": (
+        "Die Anmeldung wurde beendet, weil 10 Minuten keine Antwort kam; deshalb habe ich Ihre Nachricht "
+        "gelöscht, falls sie Ihr Passwort oder Ihren Code enthielt. Senden Sie /login, um neu zu beginnen."
+    ),
+    "event.secret_not_deleted": (
+        "🔐 Ich konnte die Nachricht mit Ihrem Passwort oder Code, die Sie um {time} gesendet haben, nicht "
+        "löschen. Bitte löschen Sie sie selbst: lange darauf drücken (am Computer Rechtsklick), dann Löschen."
+    ),
     "login.cancelled": "Anmeldung abgebrochen. Es wurde nichts gespeichert.",
     "login.tap_country": "Tippen Sie unten auf Ihr Land, oder geben Sie die E-Mail-Adresse Ihres MyRenault-Kontos ein, um das erste zu behalten (oder /cancel).",
     "login.send_as_text": "Bitte antworten Sie mit einer Textnachricht, oder /cancel.",

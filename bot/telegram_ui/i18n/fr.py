@@ -135,6 +135,14 @@ MESSAGES: Final[dict[str, str]] = {
     "login.linked_none": "C'est relié, mais ce compte n'a pas encore de voiture.",
     "login.choose_vehicle": "Vous avez plusieurs voitures : laquelle dois-je utiliser par défaut ?",
     "login.timeout": "La connexion a été arrêtée faute de réponse pendant 10 minutes. Envoyez /login pour recommencer.",
+    "login.timeout_secret_deleted": (
+        "La connexion a été arrêtée faute de réponse pendant 10 minutes ; j'ai donc supprimé votre message, "
+        "au cas où il contiendrait votre mot de passe ou votre code. Envoyez /login pour recommencer."
+    ),
+    "event.secret_not_deleted": (
+        "🔐 Je n'ai pas pu supprimer le message envoyé à {time} avec votre mot de passe ou votre code. "
+        "Supprimez-le vous-même : appui long dessus (clic droit sur un ordinateur), puis Supprimer."
+    ),
     "login.cancelled": "Connexion annulée. Rien n'a été enregistré.",
     "login.tap_country": "Touchez votre pays ci-dessous, ou tapez l'e-mail de votre compte MyRenault pour garder le premier (ou /cancel).",
     "login.send_as_text": "Répondez par un message texte, ou /cancel.",
