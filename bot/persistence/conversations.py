@@ -32,9 +32,11 @@ from bot.persistence.tables import (
     TelegramUpdateRow,
 )
 from bot.renault.gigya import ChallengeState
-from bot.services.conversation_ports import LoginDraft, LoginStep, PendingChallenge
+from bot.services.conversation_ports import LATE_SECRET_WINDOW, LoginDraft, LoginStep, PendingChallenge
 
 log = logging.getLogger(__name__)
+
+_SECRET_STEPS = (LoginStep.PASSWORD, LoginStep.CODE)
 
 # Telegram keeps an undelivered update for 24 hours: a redelivery can come no later than that.
 JOURNAL_RETENTION = timedelta(hours=24)
@@ -280,8 +282,23 @@ class SqlConversationPurge:
         """Delete what expired; the SQLite WAL is checkpointed so the ciphertexts leave the disk too."""
         async with self._db.write() as session:
             removed = 0
+            expired_login = col(LoginConversationRow.expires_at) <= now
             for statement in (
-                delete(LoginConversationRow).where(col(LoginConversationRow.expires_at) <= now),
+                # The pending password and the e-mail leave at expiry; a login that waited for a secret
+                # stays a little longer as a bare step, so a late password or code is still deleted.
+                update(LoginConversationRow)
+                .where(
+                    expired_login,
+                    col(LoginConversationRow.challenge_enc).is_not(None)
+                    | col(LoginConversationRow.email_enc).is_not(None),
+                )
+                .values(challenge_enc=None, challenge_id=None, challenge_expires_at=None, email_enc=None),
+                delete(LoginConversationRow).where(
+                    expired_login, col(LoginConversationRow.step).not_in([s.value for s in _SECRET_STEPS])
+                ),
+                delete(LoginConversationRow).where(
+                    col(LoginConversationRow.expires_at) <= now - LATE_SECRET_WINDOW
+                ),
                 delete(ConversationDraftRow).where(col(ConversationDraftRow.expires_at) <= now),
                 delete(ActionRateRow).where(col(ActionRateRow.last_action_at) <= now - self._rate_interval),
                 delete(TelegramUpdateRow).where(
