@@ -70,6 +70,12 @@ def test_the_proxy_spreads_the_webhook_over_every_replica_and_checks_their_healt
     assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in _service("proxy")["volumes"]
 
 
+def test_the_proxy_caps_the_webhook_body_before_it_reaches_a_replica() -> None:
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+    hook = caddyfile[caddyfile.index("handle /telegram-hook") : caddyfile.index("reverse_proxy")]
+    assert re.search(r"request_body\s*\{\s*max_size 1MB\s*\}", hook)
+
+
 def test_every_image_is_pinned_by_digest_under_an_exact_release_tag() -> None:
     services = _compose()["services"].items()
     images = {name: service["image"] for name, service in services if "image" in service}

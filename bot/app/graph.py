@@ -7,7 +7,8 @@ end-to-end tests all build this same graph (docs/architecture.md, "The object gr
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -40,6 +41,7 @@ from bot.persistence.invites import SqlInviteRepository
 from bot.persistence.limits import SqlAttemptStore
 from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
+from bot.persistence.secret_deletions import SqlSecretDeletions
 from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.update_journal import TAKEOVER_AFTER, SqlUpdateJournal
@@ -47,7 +49,7 @@ from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
 from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
 from bot.poller.owners import new_owner, owner_gone
-from bot.poller.scheduler import Poller, PollerSettings
+from bot.poller.scheduler import Poller, PollerSettings, PollOne
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
@@ -60,8 +62,10 @@ from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
 from bot.services.login_limits import LoginLimiter, LoginLimits
 from bot.services.notify import NotificationService, Notifier
-from bot.services.polling import PollingService, PollOutcome
+from bot.services.polling.ports import PollOutcome
+from bot.services.polling.service import PollingService
 from bot.services.ports import Clock, NotificationLog
+from bot.services.secret_messages import SecretMessages
 from bot.services.settings import SettingsService
 from bot.services.sharing import SharingService
 from bot.services.smart_charging import SmartChargeAssistant
@@ -94,6 +98,7 @@ class Stores:
     journal: SqlUpdateJournal
     conversation_purge: SqlConversationPurge
     attempts: SqlAttemptStore
+    secret_deletions: SqlSecretDeletions
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,7 @@ class Graph:
     sharing: SharingService
     costs: CostDesk
     poller: Poller
+    secrets: SecretMessages
 
 
 def build_stores(
@@ -171,6 +177,7 @@ def build_stores(
         ),
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
         attempts=SqlAttemptStore(db),
+        secret_deletions=SqlSecretDeletions(db),
     )
 
 
@@ -223,7 +230,7 @@ def build_graph(
         limits=options.login_limits,
     )
     linking = LinkingService(
-        client,
+        gateway,
         stores.chats,
         stores.accounts,
         stores.vehicles,
@@ -274,7 +281,7 @@ def build_graph(
     actions = ActionService(
         linking, gateway, clock, watcher=polling, rates=stores.rates, states=stores.states
     )
-    control = SmartChargeControl(linking, gateway, stores.smart, clock)
+    control = SmartChargeControl(linking, gateway, stores.smart, clock, accounts=stores.accounts)
     tariffs = tariff_factory(options.feeds or GuardedFetcher())
     smart = SmartChargeAssistant(
         linking,
@@ -312,9 +319,11 @@ def build_graph(
             stores.members,
             notifications,
             clock,
+            plans=control,
         ),
         costs=costs,
         poller=_poller(stores, polling, notifications, clock, options, policy, owner),
+        secrets=SecretMessages(stores.secret_deletions, stores.chats, notifications, clock),
     )
 
 
@@ -340,21 +349,33 @@ def _poller(
     async def flush() -> None:
         await notifications.flush()
 
-    poll: Callable[[int], Awaitable[PollOutcome]] = polling.poll
+    def counted(poll: PollOne) -> PollOne:
+        return poll if options.metrics is None else counted_poll(poll, options.metrics)
+
+    @asynccontextmanager
+    async def batch(vehicle_ids: Sequence[int]) -> AsyncIterator[PollOne]:
+        # One unit of work per claimed batch, handed to each of its polls as a parameter.
+        async with polling.batch(vehicle_ids) as sweep:
+
+            async def poll(vehicle_id: int) -> PollOutcome:
+                return await polling.poll(vehicle_id, sweep)
+
+            yield counted(poll)
+
     tick_end: Callable[[], Awaitable[None]] = flush
     if options.metrics is not None:
-        poll, tick_end = counted_poll(polling.poll, options.metrics), ticked(flush, options.metrics)
+        tick_end = ticked(flush, options.metrics)
     settings = options.poller or poller_settings(
         options.poll_concurrency, tick_seconds_for(policy), options.poll_lease_seconds
     )
     return Poller(
         stores.states,
-        poll,
+        counted(polling.poll),  # a vehicle polled outside a batch (none today: every claim is one)
         clock,
         flush=tick_end,
         settings=settings,
         owner=owner,
-        batch=polling.batch,
+        batch=batch,
         owner_gone=owner_gone,
     )
 

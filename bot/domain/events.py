@@ -331,6 +331,47 @@ class SmartChargeSwitched:
         return _key(self.vin, self.kind, f"{'start' if self.started else 'stop'}:{self.at.isoformat()}")
 
 
+class Withdrawal(Enum):
+    """What became of the car when a plan was withdrawn from a chat that lost the right to control it."""
+
+    RESTORED = "restored"  # the car was put back as Cancel does (the owner's schedule, the charge stopped)
+    UNTOUCHED = "untouched"  # the plan had not changed the car (or had nothing left to undo)
+    LEFT_CHARGING = "left_charging"  # the plan had started a charge; the car was not touched, it charges on
+    NOT_RESTORED = "not_restored"  # putting the car back failed: the owner's Cancel still can
+
+
+@dataclass(frozen=True, slots=True)
+class SmartPlanWithdrawn:
+    """A member's smart-charging plan was cancelled because they may no longer control the car (removed,
+    left, or made a viewer); told to the account's owners."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.SMART_CHARGING
+    vin: str
+    vehicle_id: int
+    outcome: Withdrawal
+    at: datetime
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per plan withdrawn."""
+        return _key(self.vin, self.kind, f"withdrawn:{self.at.isoformat()}")
+
+
+@dataclass(frozen=True, slots=True)
+class SecretNotDeleted:
+    """A message that carried a password or a code could not be deleted: its sender is asked to do it."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.SERVICE_STATUS
+    chat_id: int
+    message_id: int
+    sent_at: datetime
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per message."""
+        return _key(f"chat{self.chat_id}", self.kind, f"secret:{self.message_id}")
+
+
 VehicleEvent = (
     ChargeStarted
     | ChargeComplete
@@ -347,9 +388,10 @@ VehicleEvent = (
     | ActionNotConfirmed
     | SmartPlanReady
     | SmartChargeSwitched
+    | SmartPlanWithdrawn
 )
 ServiceEvent = RenaultUnreachable | CredentialsExpired | ServiceRecovered
-Event = VehicleEvent | ServiceEvent | SharingEvent | MonthlyCostSummary
+Event = VehicleEvent | ServiceEvent | SharingEvent | MonthlyCostSummary | SecretNotDeleted
 
 # Every event type, in the unions' order: the outbox codec knows them by class name.
 EVENT_TYPES: tuple[type[Any], ...] = get_args(Event)
@@ -360,7 +402,15 @@ def answers_user(event: Event) -> bool:
     """Whether the event is the outcome of a chat's own action (delivered whatever its settings say)."""
     # Smart-charging pings answer the owner's own Confirm or daily switch; sharing pings are never optional;
     # the monthly summary has its own per-chat switch.
-    answers = ActionConfirmed | ActionNotConfirmed | SmartPlanReady | SmartChargeSwitched | SharingEvent
+    answers = (
+        ActionConfirmed
+        | ActionNotConfirmed
+        | SmartPlanReady
+        | SmartChargeSwitched
+        | SmartPlanWithdrawn
+        | SharingEvent
+        | SecretNotDeleted
+    )
     if isinstance(event, answers | MonthlyCostSummary):
         return True
     return isinstance(event, PreconditioningConfirmed) and event.reference is not None

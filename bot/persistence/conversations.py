@@ -30,9 +30,11 @@ from bot.persistence.tables import (
     TelegramUpdateRow,
 )
 from bot.renault.gigya import ChallengeState
-from bot.services.conversation_ports import LoginDraft, LoginStep, PendingChallenge
+from bot.services.conversation_ports import LATE_SECRET_WINDOW, LoginDraft, LoginStep, PendingChallenge
 
 log = logging.getLogger(__name__)
+
+_SECRET_STEPS = (LoginStep.PASSWORD, LoginStep.CODE)
 
 # Telegram keeps an undelivered update for 24 hours: a redelivery can come no later than that.
 JOURNAL_RETENTION = timedelta(hours=24)
@@ -94,8 +96,13 @@ class SqlLoginStore:
             return None
         try:
             email = self._cipher.decrypt(row.email_enc) if row.email_enc else ""
+        except CredentialDecryptError:
+            # A key problem: the row is left as it is (a new /login replaces it, the purge ends it).
+            log.warning("a login conversation cannot be decrypted with the configured keys; it reads as none")
+            return None
+        try:
             step = LoginStep(row.step)
-        except (CredentialDecryptError, ValueError):
+        except ValueError:
             log.warning("a login conversation could not be read; it is dropped")
             await self.drop(chat_id)
             return None
@@ -155,7 +162,11 @@ class SqlLoginStore:
             return None
         try:
             state = decode_challenge(self._cipher, row.challenge_enc)
-        except (CredentialDecryptError, ValueError, KeyError, TypeError):
+        except CredentialDecryptError:
+            # A key problem: the challenge is left as it is (it expires on its own).
+            log.warning("a pending two-factor challenge cannot be decrypted with the configured keys")
+            return None
+        except (ValueError, KeyError, TypeError):
             log.warning("a pending two-factor challenge could not be read; it is dropped")
             await self.drop_challenge(chat_id, row.challenge_id)
             return None
@@ -194,8 +205,8 @@ class SqlDraftStore:
         try:
             return self._cipher.decrypt(row.data_enc)
         except CredentialDecryptError:
-            log.warning("a %s draft could not be decrypted; it is dropped", kind)
-            await self.drop_draft(chat_id, kind)
+            # A key problem, not a bad draft: the row is left for the right key (or its expiry).
+            log.warning("a %s draft cannot be decrypted with the configured keys; it reads as none", kind)
             return None
 
     async def save_draft(self, chat_id: int, kind: str, data: str, expires_at: datetime) -> None:
@@ -268,8 +279,23 @@ class SqlConversationPurge:
         """Delete what expired; the SQLite WAL is checkpointed so the ciphertexts leave the disk too."""
         async with self._db.write() as session:
             removed = 0
+            expired_login = col(LoginConversationRow.expires_at) <= now
             for statement in (
-                delete(LoginConversationRow).where(col(LoginConversationRow.expires_at) <= now),
+                # The pending password and the e-mail leave at expiry; a login that waited for a secret
+                # stays a little longer as a bare step, so a late password or code is still deleted.
+                update(LoginConversationRow)
+                .where(
+                    expired_login,
+                    col(LoginConversationRow.challenge_enc).is_not(None)
+                    | col(LoginConversationRow.email_enc).is_not(None),
+                )
+                .values(challenge_enc=None, challenge_id=None, challenge_expires_at=None, email_enc=None),
+                delete(LoginConversationRow).where(
+                    expired_login, col(LoginConversationRow.step).not_in([s.value for s in _SECRET_STEPS])
+                ),
+                delete(LoginConversationRow).where(
+                    col(LoginConversationRow.expires_at) <= now - LATE_SECRET_WINDOW
+                ),
                 delete(ConversationDraftRow).where(col(ConversationDraftRow.expires_at) <= now),
                 delete(ActionRateRow).where(col(ActionRateRow.last_action_at) <= now - self._rate_interval),
                 delete(TelegramUpdateRow).where(

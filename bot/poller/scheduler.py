@@ -27,7 +27,7 @@ from telegram.ext import CallbackContext, Job, JobQueue
 
 from bot.poller.owners import new_owner
 from bot.services.errors import StorageUnavailable
-from bot.services.polling import PollOutcome
+from bot.services.polling.ports import PollOutcome
 from bot.services.ports import Clock, VehicleStateRepository
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,9 @@ PollOne = Callable[[int], Awaitable[PollOutcome]]
 Housekeeping = Callable[[], Awaitable[object]]
 Sleep = Callable[[float], Awaitable[None]]
 OwnerGone = Callable[[str], bool]
-# Wraps the polls of one claimed batch (bulk reads before, bulk writes after): PollingService.batch.
-BatchScope = Callable[[Sequence[int]], AbstractAsyncContextManager[object]]
+# Opens one claimed batch's unit of work (bulk reads before, one commit after: PollingService.batch) and
+# yields the poll-one function bound to it; bot.app joins the two.
+BatchScope = Callable[[Sequence[int]], AbstractAsyncContextManager[PollOne]]
 
 
 class LeaseStore(VehicleStateRepository, Protocol):
@@ -111,6 +112,23 @@ class Poller:
         self._owner_gone = owner_gone
         self._sleep = sleep
         self._renewing = False
+        self._background: asyncio.Task[TickReport] | None = None
+        # Ticks not started because the last sweep still ran (a slow Renault): counted, not logged.
+        self.ticks_skipped = 0
+
+    def tick_in_background(self) -> bool:
+        """Start a tick as this poller's own task unless one is running; False when one still runs.
+
+        The JobQueue's job calls this and returns at once, so a sweep slower than the tick period (Renault
+        answering in 20 s) never makes APScheduler warn "maximum number of running instances" every period:
+        the period's tick is simply skipped, counted in `ticks_skipped`.
+        """
+        if self._background is not None and not self._background.done():
+            self.ticks_skipped += 1
+            return False
+        self._background = asyncio.create_task(self.tick(), name="poller-sweep")
+        self._background.add_done_callback(_log_failure)
+        return True
 
     async def tick(self) -> TickReport:
         """Poll every vehicle due now (in batches), then flush the outbox; never two ticks at once."""
@@ -213,9 +231,10 @@ class Poller:
     async def _run_batch(self, ids: Sequence[int], report: TickReport) -> None:
         next_at: dict[int, datetime] = {}
         try:
-            scope = self._batch(ids) if self._batch is not None else contextlib.nullcontext()
-            async with scope:
-                await asyncio.gather(*(self._run(vehicle_id, report, next_at) for vehicle_id in ids))
+            scope = self._batch(ids) if self._batch is not None else contextlib.nullcontext(self._poll_one)
+            async with scope as poll_one:
+                polls = (self._run(poll_one, vehicle_id, report, next_at) for vehicle_id in ids)
+                await asyncio.gather(*polls)
         except Exception as exc:
             # The batch's bulk read or write failed: its vehicles are retried later, never left leased.
             if not isinstance(exc, StorageUnavailable):  # a storage outage is said once, not per batch
@@ -226,15 +245,15 @@ class Poller:
         with contextlib.suppress(StorageUnavailable):  # else the leases run out by themselves
             await self._states.release_many(self.owner, next_at)
 
-    async def _run(self, vehicle_id: int, report: TickReport, next_at: dict[int, datetime]) -> None:
+    async def _run(
+        self, poll_one: PollOne, vehicle_id: int, report: TickReport, next_at: dict[int, datetime]
+    ) -> None:
         async with self._semaphore:
-            next_at[vehicle_id] = await self._poll(vehicle_id, report)
+            next_at[vehicle_id] = await self._poll(poll_one, vehicle_id, report)
 
-    async def _poll(self, vehicle_id: int, report: TickReport) -> datetime:
+    async def _poll(self, poll_one: PollOne, vehicle_id: int, report: TickReport) -> datetime:
         try:
-            outcome = await asyncio.wait_for(
-                self._poll_one(vehicle_id), timeout=self.settings.poll_timeout_seconds
-            )
+            outcome = await asyncio.wait_for(poll_one(vehicle_id), timeout=self.settings.poll_timeout_seconds)
         except StorageUnavailable:
             report.failed += 1  # said once by the database; retried after the outage
             return self.clock() + self.settings.retry_after_error
@@ -248,7 +267,10 @@ class Poller:
         return outcome.next_poll_at
 
     async def shutdown(self) -> None:
-        """Give back every lease this poller holds, so another replica can take over at once."""
+        """Let a running background tick finish, then give back every lease this poller holds."""
+        if self._background is not None and not self._background.done():
+            with contextlib.suppress(Exception):  # its failure was logged by its done callback
+                await self._background
         await self._states.release_all(self.owner)
 
 
@@ -262,7 +284,8 @@ def register_poller(
     """Run the poller's tick (and optional housekeeping such as history purge) on the JobQueue."""
 
     async def tick(_: CallbackContext[Any, Any, Any, Any]) -> None:
-        await poller.tick()
+        # Returns at once: the sweep runs as the poller's own task (see Poller.tick_in_background).
+        poller.tick_in_background()
 
     jobs = [
         job_queue.run_repeating(
@@ -314,6 +337,12 @@ def pause_before_next_tick(tick_seconds: float, busy_seconds: float) -> float:
     """The wait after a tick that took `busy_seconds`: ticks start one period apart, like the JobQueue's."""
     # Waiting a whole period after the tick ended would make every interval a tick's duration longer.
     return max(0.0, tick_seconds - busy_seconds)
+
+
+def _log_failure(task: asyncio.Task[TickReport]) -> None:
+    # A background tick's own errors are caught per batch; this is for a bug in the tick itself.
+    if not task.cancelled() and task.exception() is not None:
+        log.error("poller tick failed", exc_info=task.exception())
 
 
 async def _guarded(work: Housekeeping, what: str) -> None:

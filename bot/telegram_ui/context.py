@@ -13,11 +13,12 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeSchedule
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
-from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.domain.vehicle import Role
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
 from bot.services.history import HistoryView
+from bot.services.secret_messages import SecretMessages
 from bot.services.sharing import InviteLink, JoinOffer, SharingView
 from bot.services.smart_charging import SmartPlanView
 from bot.services.views import (
@@ -84,6 +85,10 @@ class ActionsPort(Protocol):
 
     async def known_state(self, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
         """The car's last stored reading, without asking Renault (None when it never reported)."""
+        ...
+
+    async def charge_mode(self, chat_id: int, vehicle_id: int) -> ChargeMode | None:
+        """The car's charge mode, asked of Renault (None when the car does not tell it)."""
         ...
 
 
@@ -227,6 +232,8 @@ class Services:
     logins: LoginConversationStore = field(kw_only=True)
     drafts: DraftStore = field(kw_only=True)
     journal: UpdateJournal = field(kw_only=True)
+    # Deletes password and code messages, retrying through the database (None: a plain best effort).
+    secrets: SecretMessages | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,11 +109,16 @@ async def test_another_replica_reads_the_challenge_back(db: Database, cipher: Cr
     assert (draft.step, draft.email, draft.challenge_id) == (LoginStep.CODE, EMAIL, "cid-1")
 
 
-async def test_a_challenge_under_a_removed_key_is_dropped(db: Database, cipher: CredentialCipher) -> None:
+async def test_a_challenge_no_key_reads_reads_as_none_and_is_left_as_it_is(
+    db: Database, cipher: CredentialCipher
+) -> None:
     await _mid_login(db, cipher, FakeClock())
     stranger = SqlLoginStore(db, CredentialCipher.from_setting(generate_key()))
     assert await stranger.challenge(CHAT) is None
-    assert await SqlLoginStore(db, cipher).challenge(CHAT) is None
+    assert await stranger.load(CHAT) is None
+    # A key problem changes no stored state: the right key still reads the conversation (until it expires).
+    assert await SqlLoginStore(db, cipher).challenge(CHAT) is not None
+    assert await SqlLoginStore(db, cipher).load(CHAT) is not None
 
 
 def test_reprs_name_no_secret() -> None:
@@ -164,13 +169,23 @@ async def test_drafts_expire_and_the_purge_removes_what_expired(
 
     assert await purge.purge(clock()) == 0
     clock.advance(seconds=LOGIN_TTL.total_seconds())
-    assert await purge.purge(clock()) == 2  # the login (with its challenge) and its draft
-    assert await SqlLoginStore(db, cipher).load(CHAT) is None
+    assert await purge.purge(clock()) == 2  # the login's challenge and e-mail, and its draft
+    # The login waited for a code: it stays a bare expired step for a while, so a late code is deleted.
+    late = await SqlLoginStore(db, cipher).load(CHAT)
+    assert late is not None
+    assert (late.step, late.email, late.challenge_id) == (LoginStep.CODE, "", None)
+    assert late.expired(clock())
+    assert await SqlLoginStore(db, cipher).challenge(CHAT) is None
+    raw = await _raw_rows(db)
+    assert PASSWORD not in raw
+    assert EMAIL not in raw
     assert await drafts.load_draft(7, "schedule", clock()) == "{}"
     clock.advance(minutes=30)
     assert await drafts.load_draft(7, "schedule", clock()) is None  # expired, even before the purge
+    assert await purge.purge(clock()) == 2  # the bare step (past LATE_SECRET_WINDOW) and the draft
+    assert await SqlLoginStore(db, cipher).load(CHAT) is None
     clock.advance(seconds=JOURNAL_RETENTION.total_seconds())
-    assert await purge.purge(clock()) == 2  # the draft and the day-old journal entry
+    assert await purge.purge(clock()) == 1  # the day-old journal entry
     assert await journal.arrived(1, CHAT, clock())
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.poller.scheduler import Poller, PollerSettings
-from bot.services.polling import PollOutcome
+from bot.services.polling.ports import PollOutcome
 from tests.poller.fakes import FakeStates
 from tests.support.clock import FakeClock
 from tests.support.waits import ManualWaits

@@ -83,6 +83,11 @@ MESSAGES: Final[dict[str, str]] = {
     ),
     "error.code_expired": "Der Code ist abgelaufen. Beginnen Sie erneut mit /login.",
     "error.needs_login": "Renault akzeptiert die gespeicherte Anmeldung nicht mehr. Bitte melden Sie sich mit /login neu an.",
+    "error.secrets_unreadable": (
+        "Ich kann die gespeicherte Anmeldung dieses Autos gerade nicht lesen (ein Schlüsselproblem auf "
+        "Seiten des Bots). Es wurde nichts geändert und Sie müssen sich nicht neu anmelden; bitte versuchen "
+        "Sie es später erneut."
+    ),
     "error.renault_busy": "Renault begrenzt die Anfragen; nächster Versuch in etwa {minutes} Min. möglich.",
     "error.renault_busy_soon": "Renault begrenzt die Anfragen; bitte versuchen Sie es in ein paar Minuten erneut.",
     "error.feature_unavailable": "Ihr Auto unterstützt das nicht. Ich habe die Schaltfläche dafür entfernt.",
@@ -99,7 +104,7 @@ MESSAGES: Final[dict[str, str]] = {
     "error.renault_refused_input": "Renault hat die gesendeten Werte abgelehnt",
     "error.battery_too_low": "der Akku ist dafür zu schwach",
     "callback.stale": "Diese Schaltfläche ist nicht mehr gültig. Senden Sie /status für eine neue.",
-    "callback.refused": "Diese Schaltfläche ist nicht für Sie.",
+    "callback.refused": "Ihre Rolle bei diesem Auto erlaubt das nicht. Senden Sie /status für die Schaltflächen, die Sie nutzen können.",
     "cancel.nothing": "Es gibt nichts abzubrechen.",
     # Fahrzeuge
     "vehicle.title": "🚗 {model} · …{vin_tail}",
@@ -133,6 +138,14 @@ MESSAGES: Final[dict[str, str]] = {
     "login.choose_vehicle": "Sie haben mehrere Autos: welches soll ich standardmäßig verwenden?",
     "login.timeout": (
         "Die Anmeldung wurde beendet, weil 10 Minuten keine Antwort kam. Senden Sie /login, um neu zu beginnen."
+    ),
+    "login.timeout_secret_deleted": (
+        "Die Anmeldung wurde beendet, weil 10 Minuten keine Antwort kam; deshalb habe ich Ihre Nachricht "
+        "gelöscht, falls sie Ihr Passwort oder Ihren Code enthielt. Senden Sie /login, um neu zu beginnen."
+    ),
+    "event.secret_not_deleted": (
+        "🔐 Ich konnte die Nachricht mit Ihrem Passwort oder Code, die Sie um {time} gesendet haben, nicht "
+        "löschen. Bitte löschen Sie sie selbst: lange darauf drücken (am Computer Rechtsklick), dann Löschen."
     ),
     "login.cancelled": "Anmeldung abgebrochen. Es wurde nichts gespeichert.",
     "login.tap_country": "Tippen Sie unten auf Ihr Land, oder geben Sie die E-Mail-Adresse Ihres MyRenault-Kontos ein, um das erste zu behalten (oder /cancel).",
@@ -202,8 +215,10 @@ MESSAGES: Final[dict[str, str]] = {
     "action.no_actions": "Mit diesem Auto ist hier nichts zu tun.",
     # Vorklimatisierung und Laden
     "precondition.menu": "Vorklimatisierung: den Innenraum vor der Abfahrt heizen oder kühlen.",
-    "precondition.choose_temperature": "Welche Temperatur?",
-    "precondition.choose_time": "Wann soll das Auto bereit sein? (Ortszeit)",
+    "precondition.choose_temperature": "Welche Temperatur? Tippen Sie auf eine, oder geben Sie sie ein (etwa {example}).",
+    "precondition.typed_temperature": "Geben Sie eine Temperatur von {low} bis {high} ein (etwa {example}), oder tippen Sie unten auf eine.",
+    "precondition.choose_time": "Wann soll das Auto bereit sein? (Ortszeit) Tippen Sie auf eine Uhrzeit, oder geben Sie sie ein (etwa 07:15).",
+    "precondition.typed_time": "Geben Sie die Uhrzeit ein, zu der das Auto bereit sein soll (etwa 07:15), oder tippen Sie unten auf eine.",
     "button.precondition_now": "Jetzt mit {temperature}",
     "button.precondition_other_temperature": "Jetzt, andere Temperatur",
     "button.precondition_at_time": "Zu einer Uhrzeit...",

@@ -80,6 +80,10 @@ MESSAGES: Final[dict[str, str]] = {
     "error.code_rejected": "Ce code n'est pas le bon. Vérifiez le dernier e-mail de Renault et renvoyez le code.",
     "error.code_expired": "Le code a expiré. Recommencez avec /login.",
     "error.needs_login": "Renault n'accepte plus la connexion enregistrée. Reconnectez-vous avec /login.",
+    "error.secrets_unreadable": (
+        "Je ne peux pas lire la connexion enregistrée de cette voiture pour l'instant (un problème de clé "
+        "du côté du bot). Rien n'a été modifié et vous n'avez pas à vous reconnecter ; réessayez plus tard."
+    ),
     "error.renault_busy": "Renault limite les requêtes ; prochain essai possible dans environ {minutes} min.",
     "error.renault_busy_soon": "Renault limite les requêtes ; réessayez dans quelques minutes.",
     "error.feature_unavailable": "Votre voiture ne le permet pas. J'ai retiré ce bouton.",
@@ -98,7 +102,7 @@ MESSAGES: Final[dict[str, str]] = {
     "error.renault_refused_input": "Renault a refusé les valeurs envoyées",
     "error.battery_too_low": "la batterie est trop faible pour cela",
     "callback.stale": "Ce bouton n'est plus valable. Envoyez /status pour en avoir un nouveau.",
-    "callback.refused": "Ce bouton n'est pas pour vous.",
+    "callback.refused": "Votre rôle sur cette voiture ne le permet pas. Envoyez /status pour les boutons que vous pouvez utiliser.",
     "cancel.nothing": "Il n'y a rien à annuler.",
     # Véhicules
     "vehicle.title": "🚗 {model} · …{vin_tail}",
@@ -131,6 +135,14 @@ MESSAGES: Final[dict[str, str]] = {
     "login.linked_none": "C'est relié, mais ce compte n'a pas encore de voiture.",
     "login.choose_vehicle": "Vous avez plusieurs voitures : laquelle dois-je utiliser par défaut ?",
     "login.timeout": "La connexion a été arrêtée faute de réponse pendant 10 minutes. Envoyez /login pour recommencer.",
+    "login.timeout_secret_deleted": (
+        "La connexion a été arrêtée faute de réponse pendant 10 minutes ; j'ai donc supprimé votre message, "
+        "au cas où il contiendrait votre mot de passe ou votre code. Envoyez /login pour recommencer."
+    ),
+    "event.secret_not_deleted": (
+        "🔐 Je n'ai pas pu supprimer le message envoyé à {time} avec votre mot de passe ou votre code. "
+        "Supprimez-le vous-même : appui long dessus (clic droit sur un ordinateur), puis Supprimer."
+    ),
     "login.cancelled": "Connexion annulée. Rien n'a été enregistré.",
     "login.tap_country": "Touchez votre pays ci-dessous, ou tapez l'e-mail de votre compte MyRenault pour garder le premier (ou /cancel).",
     "login.send_as_text": "Répondez par un message texte, ou /cancel.",
@@ -197,8 +209,10 @@ MESSAGES: Final[dict[str, str]] = {
     "action.no_actions": "Il n'y a rien à faire d'ici avec cette voiture.",
     # Menus de préconditionnement et de charge
     "precondition.menu": "Préconditionnement : chauffer ou rafraîchir l'habitacle avant de partir.",
-    "precondition.choose_temperature": "Quelle température ?",
-    "precondition.choose_time": "Pour quelle heure la voiture doit-elle être prête ? (heure locale)",
+    "precondition.choose_temperature": "Quelle température ? Touchez-en une, ou tapez-la (par exemple {example}).",
+    "precondition.typed_temperature": "Tapez une température de {low} à {high} (par exemple {example}), ou touchez-en une ci-dessous.",
+    "precondition.choose_time": "Pour quelle heure la voiture doit-elle être prête ? (heure locale) Touchez une heure, ou tapez-la (par exemple 07:15).",
+    "precondition.typed_time": "Tapez l'heure à laquelle la voiture doit être prête (par exemple 07:15), ou touchez-en une ci-dessous.",
     "button.precondition_now": "Maintenant à {temperature}",
     "button.precondition_other_temperature": "Maintenant, autre température",
     "button.precondition_at_time": "À une heure...",
