@@ -30,4 +30,8 @@ CHAT_SCOPED: Mapping[str, str] = {
     "hash (never the e-mail) and for the whole bot, before any account exists; a chat's per-chat limits; "
     "a member's share of an account's call budget (keyed by internal numbers only); purged two days "
     "after the last use",
+    "secret_deletions": "the ids of the chat's messages that carried a password or a code, until Telegram "
+    "deleted them (a job retries); ids and times only, no content and no account",
+    "key_check": "one row for the whole bot: a constant encrypted with CREDENTIALS_KEY at the first start "
+    "(bot.persistence.keys.verify_key), naming no chat, account or person",
 }

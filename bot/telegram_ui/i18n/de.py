@@ -215,8 +215,10 @@ MESSAGES: Final[dict[str, str]] = {
     "action.no_actions": "Mit diesem Auto ist hier nichts zu tun.",
     # Vorklimatisierung und Laden
     "precondition.menu": "Vorklimatisierung: den Innenraum vor der Abfahrt heizen oder kühlen.",
-    "precondition.choose_temperature": "Welche Temperatur?",
-    "precondition.choose_time": "Wann soll das Auto bereit sein? (Ortszeit)",
+    "precondition.choose_temperature": "Welche Temperatur? Tippen Sie auf eine, oder geben Sie sie ein (etwa {example}).",
+    "precondition.typed_temperature": "Geben Sie eine Temperatur von {low} bis {high} ein (etwa {example}), oder tippen Sie unten auf eine.",
+    "precondition.choose_time": "Wann soll das Auto bereit sein? (Ortszeit) Tippen Sie auf eine Uhrzeit, oder geben Sie sie ein (etwa 07:15).",
+    "precondition.typed_time": "Geben Sie die Uhrzeit ein, zu der das Auto bereit sein soll (etwa 07:15), oder tippen Sie unten auf eine.",
     "button.precondition_now": "Jetzt mit {temperature}",
     "button.precondition_other_temperature": "Jetzt, andere Temperatur",
     "button.precondition_at_time": "Zu einer Uhrzeit...",

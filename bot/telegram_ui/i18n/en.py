@@ -201,8 +201,10 @@ MESSAGES: Final[dict[str, str]] = {
     "action.no_actions": "There is nothing you can do from here with this car.",
     # Preconditioning and charging menus
     "precondition.menu": "Preconditioning: heat or cool the cabin before you leave.",
-    "precondition.choose_temperature": "Which temperature?",
-    "precondition.choose_time": "When should the car be ready? (your local time)",
+    "precondition.choose_temperature": "Which temperature? Tap one, or type it (like {example}).",
+    "precondition.typed_temperature": "Type a temperature from {low} to {high} (like {example}), or tap one below.",
+    "precondition.choose_time": "When should the car be ready? (your local time) Tap a time, or type one (like 07:15).",
+    "precondition.typed_time": "Type the time the car should be ready (like 07:15), or tap one below.",
     "button.precondition_now": "Now at {temperature}",
     "button.precondition_other_temperature": "Now, another temperature",
     "button.precondition_at_time": "At a time...",

@@ -209,8 +209,10 @@ MESSAGES: Final[dict[str, str]] = {
     "action.no_actions": "Il n'y a rien à faire d'ici avec cette voiture.",
     # Menus de préconditionnement et de charge
     "precondition.menu": "Préconditionnement : chauffer ou rafraîchir l'habitacle avant de partir.",
-    "precondition.choose_temperature": "Quelle température ?",
-    "precondition.choose_time": "Pour quelle heure la voiture doit-elle être prête ? (heure locale)",
+    "precondition.choose_temperature": "Quelle température ? Touchez-en une, ou tapez-la (par exemple {example}).",
+    "precondition.typed_temperature": "Tapez une température de {low} à {high} (par exemple {example}), ou touchez-en une ci-dessous.",
+    "precondition.choose_time": "Pour quelle heure la voiture doit-elle être prête ? (heure locale) Touchez une heure, ou tapez-la (par exemple 07:15).",
+    "precondition.typed_time": "Tapez l'heure à laquelle la voiture doit être prête (par exemple 07:15), ou touchez-en une ci-dessous.",
     "button.precondition_now": "Maintenant à {temperature}",
     "button.precondition_other_temperature": "Maintenant, autre température",
     "button.precondition_at_time": "À une heure...",
