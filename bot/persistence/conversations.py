@@ -18,11 +18,13 @@ from sqlmodel import col
 
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
+from bot.persistence.invites import purgeable
 from bot.persistence.limits import expired_attempts
 from bot.persistence.outbox import PENDING
 from bot.persistence.tables import (
     ActionRateRow,
     ConversationDraftRow,
+    InviteRow,
     LoginAttemptRow,
     LoginConversationRow,
     NotificationLogRow,
@@ -269,7 +271,8 @@ async def forget_chat_conversations(db: Database, chat_id: int) -> None:
 
 class SqlConversationPurge:
     """ConversationPurge: expired logins and drafts, stale rates, journal entries older than a day,
-    attempt counters nobody touched for two days, ended send pauses and pings finished a week ago."""
+    attempt counters nobody touched for two days, ended send pauses, pings finished a week ago and invites
+    a week past their expiry."""
 
     def __init__(self, db: Database, rate_interval: timedelta) -> None:
         self._db = db
@@ -303,6 +306,7 @@ class SqlConversationPurge:
                 ),
                 delete(LoginAttemptRow).where(expired_attempts(now)),
                 delete(SendPauseRow).where(col(SendPauseRow.until) <= now),
+                delete(InviteRow).where(purgeable(now)),
                 delete(NotificationLogRow).where(
                     col(NotificationLogRow.status) != PENDING,
                     col(NotificationLogRow.deliver_at) <= now - OUTBOX_RETENTION,

@@ -312,7 +312,7 @@ class InviteRepository(Protocol):
     async def create(
         self, account_id: int, role: Role, token: str, expires_at: datetime, *, owner_name: str, now: datetime
     ) -> Invite:
-        """Store an invite."""
+        """Store an invite; raises `InviteInvalid(TOO_MANY_PENDING)` when too many wait already."""
         ...
 
     async def find(self, token: str) -> Invite | None:
