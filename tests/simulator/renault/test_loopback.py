@@ -68,3 +68,16 @@ async def test_latency_can_be_changed_through_the_control_path() -> None:
     assert set_latency.status_code == 204
     assert sim.latency_s == 0.25
     assert refused.status_code == 400
+
+
+async def test_request_counts_can_be_read_through_the_control_path() -> None:
+    sim = build_simulator(parse_args(["--accounts", "1"]))
+    handler = control(sim)
+    before = (await handler(httpx.Request("GET", "http://sim/_sim/requests"))).json()
+    await handler(
+        httpx.Request("POST", "http://sim/gigya/accounts.login", data={"loginID": "x", "password": "y"})
+    )
+    after = (await handler(httpx.Request("GET", "http://sim/_sim/requests"))).json()
+    assert before == {"total": 0, "by_key": {}}
+    assert after["total"] == 1
+    assert sum(after["by_key"].values()) == 1
