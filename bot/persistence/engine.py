@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.persistence.sqlite_driver import OneTripConnection, connector
 from bot.persistence.storage_faults import StorageBackoff, storage_fault
 from bot.services.errors import StorageUnavailable
 
@@ -120,7 +121,13 @@ def create_engine_for(target: DatabaseTarget) -> AsyncEngine:
             ) from None
     # Every session ends its transaction itself (commit, or rollback on close): the pool's own rollback on
     # check-in would be one more round trip to aiosqlite's thread per session, for nothing.
-    engine = create_async_engine(target.url, pool_reset_on_return=None)
+    engine = create_async_engine(target.url, pool_reset_on_return=None, async_creator=lambda: connect())
+
+    def connect() -> Awaitable[OneTripConnection]:
+        # The arguments the dialect would have given aiosqlite.connect (the file, check_same_thread...).
+        args, kwargs = engine.sync_engine.dialect.create_connect_args(engine.url)
+        return connector(args, kwargs)()
+
     event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
     event.listen(engine.sync_engine, "begin", _begin_sqlite)
     return engine
