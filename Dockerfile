@@ -1,15 +1,22 @@
 # Two stages: the builder turns the checkout into wheels (the bot and every dependency), the runtime
 # installs them offline, so the final image holds no sources, no build tools and no pip cache.
+# Supply chain: base images are pinned by digest (the tag says which release it is; bump both together),
+# every dependency comes from requirements.lock with its hash (`make lock` refreshes it), and the bot's
+# own wheel is built without fetching anything.
 
-FROM python:3.12-slim AS builder
+FROM python:3.12.14-slim-trixie@sha256:78387bc3881b8273120a12ebe6c1ab22b018ccc2c9adf565ae1ac9b536e184ea AS builder
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
+COPY requirements.lock ./
+# The build backend (setuptools, wheel) is in the lock too: installed from the checked wheels, not fetched.
+RUN pip wheel --require-hashes --wheel-dir /wheels -r requirements.lock \
+    && pip install --no-index --find-links /wheels setuptools wheel
 COPY pyproject.toml README.md ./
 COPY alembic ./alembic
 COPY bot ./bot
-RUN pip wheel --wheel-dir /wheels .
+RUN pip wheel --no-deps --no-build-isolation --wheel-dir /wheels .
 
-FROM python:3.12-slim AS runtime
+FROM python:3.12.14-slim-trixie@sha256:78387bc3881b8273120a12ebe6c1ab22b018ccc2c9adf565ae1ac9b536e184ea AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \

@@ -4,13 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+# Every third-party package (runtime, dev and the build backend) comes from requirements-dev.lock, exact
+# versions with their hashes; the project itself is then installed without resolving anything.
+LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock'
+BUILD_REQUIRES := $(VENV)/build-requires.in
 
-$(STAMP): pyproject.toml
+.PHONY: run test lint bench clean lock
+
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+## Refresh both lock files after a change to pyproject.toml's dependencies (pins kept where they still fit);
+## `make lock UPGRADE=--upgrade` moves every pin to the newest allowed release. Commit both files.
+lock: $(STAMP)
+	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' > $(BUILD_REQUIRES)
+	$(LOCK) $(UPGRADE) pyproject.toml $(BUILD_REQUIRES) -o requirements.lock
+	$(LOCK) $(UPGRADE) --extra dev -c requirements.lock pyproject.toml $(BUILD_REQUIRES) -o requirements-dev.lock
 
 ## Run the bot: with TELEGRAM_BOT_TOKEN set it talks to Telegram, without it runs the offline demo.
 run: $(STAMP)

@@ -12,13 +12,15 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.logging_config import configure_logging
 from bot.persistence.crypto import CredentialCipher, CredentialKeyError, generate_key
 from bot.persistence.engine import Database, DatabaseUrlError
-from bot.persistence.keys import rotate_keys
+from bot.persistence.keys import RotationReport, rotate_keys, verify_key
 from bot.persistence.migrations import upgrade_to_head
 from bot.services.errors import StorageUnavailable
 
 DESCRIPTION = "Telegram bot for MyRenault EV owners."
 # The exit code when the database cannot be opened or written at start (2 is a configuration error).
 STORAGE_EXIT_CODE = 3
+# The exit code of a `rotate-key` that left values no configured key reads (they stay on their old key).
+ROTATION_INCOMPLETE_EXIT_CODE = 4
 COMMANDS = {
     "run": "run the bot with long polling; without TELEGRAM_BOT_TOKEN, the offline demo",
     "demo": "offline demo: simulated car and Telegram, chat in this terminal",
@@ -46,8 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         settings = load_settings()
-        secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.credentials_key) if s]
-        configure_logging(settings.log_level, settings.log_format, secrets)
+        configure_logging(settings.log_level, settings.log_format, settings.secret_values())
         return _dispatch(command, settings)
     except (ConfigError, CredentialKeyError, DatabaseUrlError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -77,9 +78,21 @@ def _dispatch(command: str, settings: Settings) -> int:
         return 0
     cipher = CredentialCipher.from_setting(run.plain(settings.credentials_key))
     if command == "rotate-key":
-        changed = asyncio.run(_rotate(settings, cipher))
-        print(f"re-encrypted {changed} row(s) with the first key")
-        return 0
+        report = asyncio.run(_rotate(settings, cipher))
+        print(f"re-encrypted {report.rotated} row(s) with the first key")
+        if report.complete:
+            return 0
+        for name, count in sorted(report.unreadable.items()):
+            print(
+                f"error: {count} value(s) in {name} cannot be decrypted with any configured key",
+                file=sys.stderr,
+            )
+        print(
+            "error: those values stay on a key no longer given; put that key after the first one "
+            "in CREDENTIALS_KEY and run rotate-key again (or log the affected accounts in again)",
+            file=sys.stderr,
+        )
+        return ROTATION_INCOMPLETE_EXIT_CODE
     if command == "worker":
         if settings.telegram_bot_token is None:
             print("error: TELEGRAM_BOT_TOKEN is needed by the worker to send notifications", file=sys.stderr)
@@ -90,10 +103,11 @@ def _dispatch(command: str, settings: Settings) -> int:
     return 0
 
 
-async def _rotate(settings: Settings, cipher: CredentialCipher) -> int:
+async def _rotate(settings: Settings, cipher: CredentialCipher) -> RotationReport:
     await upgrade_to_head(settings.database_url)
     db = Database.from_url(settings.database_url)
     try:
+        await verify_key(db, cipher)  # a wrong key is refused before anything is rewritten
         return await rotate_keys(db, cipher)
     finally:
         await db.dispose()

@@ -7,6 +7,7 @@ Every problem is reported as a `ConfigError` naming the variable and what is wro
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,8 +44,9 @@ class Settings(BaseSettings):
     # Any whole number of seconds: test rigs and demos want a few; the call budget still caps the calls.
     poll_interval_seconds: int | None = Field(default=None, ge=1, le=86_400)
     poll_concurrency: int = Field(default=100, ge=1, le=1000)
-    # How long a replica's claim on a vehicle lasts: a replica that dies mid-poll holds its cars this long.
-    poll_lease_seconds: int = Field(default=300, ge=5, le=3600)
+    # How long a replica's claim on a vehicle lasts unrenewed: a live poller renews it while it works, so it
+    # only bounds how long the cars of a replica that died mid-poll wait for another one.
+    poll_lease_seconds: int = Field(default=30, ge=5, le=3600)
     # An update not handled this long after it arrived (its replica died) is handled by another replica.
     update_takeover_seconds: int = Field(default=15, ge=1, le=3600)
     renault_max_calls_per_hour: int = Field(
@@ -120,6 +122,27 @@ class Settings(BaseSettings):
         if self.health_port is not None and self.webhook_url and self.health_port == self.port:
             raise ValueError("HEALTH_PORT and PORT must differ in webhook mode")
         return self
+
+    def secret_values(self) -> list[str]:
+        """Every secret value in these settings, for log redaction: tokens, keys, the database password."""
+        secrets = [
+            secret.get_secret_value()
+            for secret in (
+                self.telegram_bot_token,
+                self.webhook_secret_token,
+                self.credentials_key,
+                self.renault_gigya_api_key,
+                self.renault_kamereon_api_key,
+            )
+            if secret is not None
+        ]
+        if self.credentials_key is not None:
+            # Each key of the list on its own too (the first encrypts, the others are old keys still read).
+            secrets += [part.strip() for part in self.credentials_key.get_secret_value().split(",")]
+        password = urlsplit(self.database_url).password
+        if password:
+            secrets += [password, unquote(password)]
+        return [secret for secret in dict.fromkeys(secrets) if secret]
 
     @property
     def allowed_users(self) -> frozenset[int]:

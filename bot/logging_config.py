@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TextIO
 
 from bot.domain.redaction import redact
 
@@ -27,6 +28,8 @@ class RedactingFilter(logging.Filter):
             record.exc_text = None
         record.msg = redact(message, self._secrets)
         record.args = None
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self._secrets)
         return True
 
 
@@ -44,9 +47,29 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False)
 
 
-def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None:
-    """Install one stderr handler with redaction on the root logger."""
-    handler = logging.StreamHandler()
+# The least a library logger is set to, whatever LOG_LEVEL says: below it these libraries write request
+# and response bodies, headers, SQL parameters and updates (a password, a code, the webhook secret, tokens).
+LIBRARY_FLOORS: dict[str, int] = {
+    "telegram": logging.INFO,  # DEBUG: every update and every Bot API call with its parameters and answer
+    "httpx": logging.WARNING,  # INFO: every request URL (the bot token is in Telegram's)
+    "httpcore": logging.WARNING,  # DEBUG: headers and the request/response cycle
+    "hpack": logging.WARNING,  # DEBUG: decoded HTTP/2 headers
+    "h2": logging.WARNING,
+    "aiohttp": logging.WARNING,
+    "tornado": logging.INFO,  # DEBUG: request details
+    "apscheduler": logging.WARNING,  # INFO: a line per job run
+    "sqlalchemy": logging.WARNING,  # INFO/DEBUG: SQL with its parameters and rows
+    "aiosqlite": logging.WARNING,  # DEBUG: every statement with its parameters
+    "asyncpg": logging.WARNING,
+    "alembic": logging.INFO,
+}
+
+
+def configure_logging(
+    level: str, fmt: str, secrets: Iterable[str] = (), stream: TextIO | None = None
+) -> None:
+    """Install one handler with redaction on the root logger (stderr unless `stream`); cap library loggers."""
+    handler = logging.StreamHandler(stream)
     handler.addFilter(RedactingFilter(secrets))
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
@@ -55,6 +78,5 @@ def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL at INFO; URLs can carry VINs and account ids.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    for name, floor in LIBRARY_FLOORS.items():
+        logging.getLogger(name).setLevel(max(floor, root.level))

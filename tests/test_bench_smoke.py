@@ -7,7 +7,7 @@ import os
 import pytest
 
 from bench import __main__ as runner
-from bench import bot_updates, client, export, poll, replicas, status
+from bench import bot_poll, bot_updates, client, export, poll, replicas, status
 
 STATUS_LABELS = (
     "includes the bot's long-poll pick-up",
@@ -127,3 +127,15 @@ async def test_bot_updates_benchmark_prints_the_bot_and_the_floor_in_both_enviro
     cold = next(line for line in out.splitlines() if line.startswith("cold /status"))
     assert "accounts.getJWT 1" in cold
     assert "battery-status 1" in cold
+
+
+async def test_bot_poll_benchmark_prints_polls_per_car_and_cpu_per_poll_with_and_without_no_proxy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await bot_poll.run(cars=2, interval_s=2, window_s=2, latency_ms=0)
+    out = capsys.readouterr().out
+    assert "linked 2 accounts" in out
+    for label in ("NO_PROXY=127.0.0.1,localhost: polls per car", "no proxy variable: polls per car"):
+        line = next(line for line in out.splitlines() if line.startswith(label))
+        assert "ms per poll" in line
+    assert "command: python -m bench.bot_poll --cars 2" in out

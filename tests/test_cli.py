@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -10,7 +11,11 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.__main__ import STORAGE_EXIT_CODE, main
+from bot.__main__ import ROTATION_INCOMPLETE_EXIT_CODE, STORAGE_EXIT_CODE, main
+from bot.persistence.accounts import SqlAccountRepository
+from bot.persistence.crypto import CredentialCipher
+from bot.persistence.engine import Database
+from tests.persistence import factories as f
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **values: str) -> None:
@@ -119,3 +124,52 @@ def test_a_database_folder_that_cannot_be_made_stops_the_start_with_one_clear_li
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert f"the database folder {tmp_path}/not-a-folder/data cannot be created" in line
+
+
+def _linked_account(tmp_path: Path, key: str) -> None:
+    """A database at ./data/bot.db with one linked account written under `key`."""
+
+    async def link() -> None:
+        db = Database.from_url(f"sqlite:///{tmp_path / 'data' / 'bot.db'}")
+        try:
+            await SqlAccountRepository(db, CredentialCipher.from_setting(key)).create_linked(
+                100, "fr_FR", f.EMAIL, f.secrets(), [f.zoe()]
+            )
+        finally:
+            await db.dispose()
+
+    asyncio.run(link())
+
+
+def test_rotate_key_with_a_wrong_key_refuses_and_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    right, wrong = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    _env(monkeypatch, tmp_path, CREDENTIALS_KEY=right)
+    assert main(["migrate"]) == 0
+    _linked_account(tmp_path, right)
+    assert main(["rotate-key"]) == 0  # the right key: the check is stored
+    capsys.readouterr()
+
+    monkeypatch.setenv("CREDENTIALS_KEY", wrong)
+    assert main(["rotate-key"]) == 2
+    err = capsys.readouterr().err
+    assert "CREDENTIALS_KEY does not match this database" in err
+    assert wrong not in err
+    monkeypatch.setenv("CREDENTIALS_KEY", f"{wrong},{right}")  # as a new first key: rotation works
+    assert main(["rotate-key"]) == 0
+
+
+def test_rotate_key_reports_values_no_key_reads_and_exits_non_zero(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lost, kept = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    _env(monkeypatch, tmp_path, CREDENTIALS_KEY=kept)
+    assert main(["rotate-key"]) == 0  # first start under the kept key
+    _linked_account(tmp_path, lost)  # a row under a key since removed
+    capsys.readouterr()
+
+    assert main(["rotate-key"]) == ROTATION_INCOMPLETE_EXIT_CODE
+    err = capsys.readouterr().err
+    assert "1 value(s) in accounts.secrets_enc cannot be decrypted" in err
+    assert "vehicles.kamereon_account_enc" in err

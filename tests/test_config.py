@@ -139,3 +139,26 @@ def test_an_explicit_budget_is_kept_even_when_simulated(
     settings = load_settings(env_file=None)
     assert settings.renault_max_calls_per_hour == 12
     assert settings.simulated().renault_max_calls_per_hour == 12
+
+
+def test_every_secret_setting_is_handed_to_the_log_redaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:bot-token-value")
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram-hook")
+    monkeypatch.setenv("WEBHOOK_SECRET_TOKEN", "webhook-secret-value")
+    monkeypatch.setenv("CREDENTIALS_KEY", "new-key-value, old-key-value")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:db%40password@postgres:5432/bot")
+    monkeypatch.setenv("RENAULT_GIGYA_API_KEY", "gigya-key-value")
+    monkeypatch.setenv("RENAULT_KAMEREON_API_KEY", "kamereon-key-value")
+    secrets = load_settings(env_file=None).secret_values()
+    for value in (
+        "123:bot-token-value",
+        "webhook-secret-value",
+        "new-key-value",
+        "old-key-value",
+        "new-key-value, old-key-value",
+        "db%40password",
+        "db@password",
+        "gigya-key-value",
+        "kamereon-key-value",
+    ):
+        assert value in secrets

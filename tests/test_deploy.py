@@ -68,3 +68,47 @@ def test_the_proxy_spreads_the_webhook_over_every_replica_and_checks_their_healt
     assert "health_uri /healthz" in caddyfile
     assert "health_port 8080" in caddyfile
     assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in _service("proxy")["volumes"]
+
+
+def test_the_proxy_caps_the_webhook_body_before_it_reaches_a_replica() -> None:
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+    hook = caddyfile[caddyfile.index("handle /telegram-hook") : caddyfile.index("reverse_proxy")]
+    assert re.search(r"request_body\s*\{\s*max_size 1MB\s*\}", hook)
+
+
+def test_every_image_is_pinned_by_digest_under_an_exact_release_tag() -> None:
+    services = _compose()["services"].items()
+    images = {name: service["image"] for name, service in services if "image" in service}
+    pulled = {name: image for name, image in images.items() if not image.startswith("renault-bot:")}
+
+    assert set(pulled) == {"postgres", "proxy"}
+    for image in pulled.values():
+        assert re.fullmatch(r"[a-z0-9./-]+:[\w.-]*\d[\w.-]*@sha256:[0-9a-f]{64}", image), image
+
+
+def test_the_bots_connect_as_their_own_role_not_the_superuser() -> None:
+    postgres = _service("postgres")["environment"]
+    assert postgres["POSTGRES_USER"] == "postgres"
+    assert "BOT_DB_PASSWORD" in postgres["BOT_DB_PASSWORD"]
+    for name in (*BOTS, "worker", "migrate"):
+        url = _service(name)["environment"]["DATABASE_URL"]
+        assert url.startswith("postgresql://bot:${BOT_DB_PASSWORD")
+        assert url.endswith("@postgres:5432/bot")
+        # The superuser's password goes to the postgres container only.
+        assert "POSTGRES_PASSWORD" not in str(_service(name))
+
+
+def test_the_init_script_creates_a_role_that_owns_only_the_bot_database() -> None:
+    assert "./postgres-init:/docker-entrypoint-initdb.d:ro" in _service("postgres")["volumes"]
+    script = (DEPLOY / "postgres-init" / "10-bot-role.sh").read_text()
+    create_role = re.search(r"CREATE ROLE bot ([^;]+);", script)
+
+    assert create_role is not None
+    attributes = create_role.group(1).split()
+    wanted = {"LOGIN", "NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE", "NOREPLICATION", "NOBYPASSRLS"}
+    assert wanted <= set(attributes)
+    assert "CREATE DATABASE bot OWNER bot;" in script
+    assert "REVOKE ALL ON DATABASE bot FROM PUBLIC;" in script
+    assert re.findall(r"GRANT [^;]+;", script) == ["GRANT CONNECT, TEMPORARY ON DATABASE bot TO bot;"]
+    assert "BOT_DB_PASSWORD" in script
+    assert (DEPLOY / "postgres-init" / "10-bot-role.sh").stat().st_mode & 0o111

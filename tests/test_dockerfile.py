@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import json
+import re
 import shlex
 import sys
 from dataclasses import dataclass
@@ -58,13 +59,42 @@ def _healthcheck_command() -> str:
     return args[args.index("CMD ") + len("CMD ") :]
 
 
+PINNED_IMAGE = re.compile(r"^[a-z0-9./-]+:[\w.-]*\d[\w.-]*@sha256:[0-9a-f]{64}$")
+
+
 def test_image_is_built_in_two_stages_from_python_slim() -> None:
     builder, runtime = _stages()
 
-    assert builder[0].args == "python:3.12-slim AS builder"
-    assert runtime[0].args.startswith("python:3.12-slim")
+    assert re.fullmatch(r"python:3\.12\.\d+-slim\S*@sha256:[0-9a-f]{64} AS builder", builder[0].args)
+    assert runtime[0].args.split()[0] == builder[0].args.split()[0]
     assert any(i.keyword == "RUN" and "pip wheel" in i.args for i in builder)
     assert any(i.keyword == "COPY" and i.args.startswith("--from=builder") for i in runtime)
+
+
+def test_every_base_image_is_pinned_by_digest_under_an_exact_release_tag() -> None:
+    images = [stage[0].args.split()[0] for stage in _stages()]
+
+    assert images
+    for image in images:
+        assert PINNED_IMAGE.match(image), image
+
+
+def test_every_dependency_is_installed_from_the_lock_with_its_hash() -> None:
+    builder, runtime = _stages()
+    builder_runs = " ".join(i.args for i in builder if i.keyword == "RUN")
+
+    assert "pip wheel --require-hashes --wheel-dir /wheels -r requirements.lock" in builder_runs
+    # The bot's own wheel resolves nothing and fetches no build backend: both came from the lock.
+    assert "pip wheel --no-deps --no-build-isolation --wheel-dir /wheels ." in builder_runs
+    assert builder_runs.count("pip ") == 3
+    assert "--no-index" in " ".join(i.args for i in builder if "pip install" in i.args)
+    runtime_installs = [i.args for i in runtime if i.keyword == "RUN" and "pip install" in i.args]
+    assert runtime_installs
+    assert all("--no-index" in args for args in runtime_installs)
+    copy_lock = [i for i in builder if i.keyword == "COPY" and "requirements.lock" in i.args]
+    first_pip = next(n for n, i in enumerate(builder) if i.keyword == "RUN" and "pip" in i.args)
+    assert copy_lock
+    assert builder.index(copy_lock[0]) < first_pip
 
 
 def test_runtime_runs_as_the_non_root_bot_user() -> None:
@@ -126,7 +156,7 @@ def test_copied_sources_exist_and_are_not_ignored() -> None:
         for source in i.args.split()[:-1]
     ]
 
-    assert set(copied) == {"pyproject.toml", "README.md", "alembic", "bot"}
+    assert set(copied) == {"requirements.lock", "pyproject.toml", "README.md", "alembic", "bot"}
     for source in copied:
         assert (ROOT / source).exists()
         assert not any(fnmatch.fnmatch(source, pattern) for pattern in ignored)

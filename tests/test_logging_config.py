@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Iterator
 
 import pytest
 
-from bot.logging_config import JsonFormatter, RedactingFilter
+from bot.logging_config import LIBRARY_FLOORS, JsonFormatter, RedactingFilter, configure_logging
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLXZhbHVl"
 
@@ -40,3 +41,56 @@ def test_tokens_passwords_emails_and_jwts_are_redacted(formatter: logging.Format
     assert "failed" in output
     if isinstance(formatter, JsonFormatter):
         assert all(json.loads(line)["level"] for line in output.splitlines() if line.startswith("{"))
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """configure_logging changes the root logger and the library loggers: put them back afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    levels = {name: logging.getLogger(name).level for name in LIBRARY_FLOORS}
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        for name, saved in levels.items():
+            logging.getLogger(name).setLevel(saved)
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_at_debug_library_loggers_stay_capped_and_ours_speak() -> None:
+    stream = io.StringIO()
+    configure_logging("DEBUG", "text", ["tok-123456"], stream=stream)
+    update = "{'message': {'text': 'hunter2-password'}}"
+    logging.getLogger("telegram.ext.ExtBot").debug("Call to Bot API `getUpdates` returned %s", update)
+    logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bottok-123456/getMe")
+    logging.getLogger("httpcore.http11").debug("send_request_body.started request=<Request [b'POST']>")
+    logging.getLogger("sqlalchemy.engine.Engine").info("[cached] ('hunter2-password',)")
+    logging.getLogger("aiosqlite").debug("executing ('hunter2-password',)")
+    logging.getLogger("bot.services.linking").debug("our own line with tok-123456")
+    output = stream.getvalue()
+    assert "hunter2-password" not in output
+    assert "bottok" not in output
+    assert "send_request_body" not in output
+    assert "our own line with <secret>" in output  # the root really is at DEBUG, and redacts
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_a_quieter_log_level_quiets_the_libraries_too() -> None:
+    configure_logging("ERROR", "text", stream=io.StringIO())
+    assert not logging.getLogger("telegram.ext.Updater").isEnabledFor(logging.WARNING)
+    assert not logging.getLogger("httpx").isEnabledFor(logging.WARNING)
+
+
+def test_python_repr_dicts_and_exceptions_are_redacted() -> None:
+    stream = io.StringIO()
+    log = _logger(stream, logging.Formatter("%(message)s"))
+    log.debug("params %r", {"secret_token": "hook secret value", "password": "two words"})
+    try:
+        raise ValueError({"password": "in the traceback"})
+    except ValueError:
+        log.exception("failed", stack_info=True)
+    output = stream.getvalue()
+    for secret in ("hook secret value", "two words", "in the traceback"):
+        assert secret not in output

@@ -7,7 +7,8 @@ end-to-end tests all build this same graph (docs/architecture.md, "The object gr
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -47,7 +48,7 @@ from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
 from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
 from bot.poller.owners import new_owner, owner_gone
-from bot.poller.scheduler import Poller, PollerSettings
+from bot.poller.scheduler import Poller, PollerSettings, PollOne
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
@@ -60,7 +61,8 @@ from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
 from bot.services.login_limits import LoginLimiter, LoginLimits
 from bot.services.notify import NotificationService, Notifier
-from bot.services.polling import PollingService, PollOutcome
+from bot.services.polling.ports import PollOutcome
+from bot.services.polling.service import PollingService
 from bot.services.ports import Clock, NotificationLog
 from bot.services.settings import SettingsService
 from bot.services.sharing import SharingService
@@ -106,7 +108,7 @@ class GraphOptions:
     poll_interval_seconds: int | None = None
     history_retention_days: int = 180
     poll_concurrency: int | None = None
-    poll_lease_seconds: float = 300.0
+    poll_lease_seconds: float = 30.0
     poller: PollerSettings | None = None  # overrides the two above (tests, benchmarks)
     metrics: BotMetrics | None = None
     # Where the tariff sources fetch from: None is the guarded fetcher (public https only, SECURITY.md).
@@ -223,7 +225,7 @@ def build_graph(
         limits=options.login_limits,
     )
     linking = LinkingService(
-        client,
+        gateway,
         stores.chats,
         stores.accounts,
         stores.vehicles,
@@ -274,7 +276,7 @@ def build_graph(
     actions = ActionService(
         linking, gateway, clock, watcher=polling, rates=stores.rates, states=stores.states
     )
-    control = SmartChargeControl(linking, gateway, stores.smart, clock)
+    control = SmartChargeControl(linking, gateway, stores.smart, clock, accounts=stores.accounts)
     tariffs = tariff_factory(options.feeds or GuardedFetcher())
     smart = SmartChargeAssistant(
         linking,
@@ -312,6 +314,7 @@ def build_graph(
             stores.members,
             notifications,
             clock,
+            plans=control,
         ),
         costs=costs,
         poller=_poller(stores, polling, notifications, clock, options, policy, owner),
@@ -340,15 +343,34 @@ def _poller(
     async def flush() -> None:
         await notifications.flush()
 
-    poll: Callable[[int], Awaitable[PollOutcome]] = polling.poll
+    def counted(poll: PollOne) -> PollOne:
+        return poll if options.metrics is None else counted_poll(poll, options.metrics)
+
+    @asynccontextmanager
+    async def batch(vehicle_ids: Sequence[int]) -> AsyncIterator[PollOne]:
+        # One unit of work per claimed batch, handed to each of its polls as a parameter.
+        async with polling.batch(vehicle_ids) as sweep:
+
+            async def poll(vehicle_id: int) -> PollOutcome:
+                return await polling.poll(vehicle_id, sweep)
+
+            yield counted(poll)
+
     tick_end: Callable[[], Awaitable[None]] = flush
     if options.metrics is not None:
-        poll, tick_end = counted_poll(polling.poll, options.metrics), ticked(flush, options.metrics)
+        tick_end = ticked(flush, options.metrics)
     settings = options.poller or poller_settings(
         options.poll_concurrency, tick_seconds_for(policy), options.poll_lease_seconds
     )
     return Poller(
-        stores.states, poll, clock, flush=tick_end, settings=settings, owner=owner, batch=polling.batch
+        stores.states,
+        counted(polling.poll),  # a vehicle polled outside a batch (none today: every claim is one)
+        clock,
+        flush=tick_end,
+        settings=settings,
+        owner=owner,
+        batch=batch,
+        owner_gone=owner_gone,
     )
 
 
@@ -360,7 +382,7 @@ def interval_policy(options: GraphOptions) -> IntervalPolicy:
 
 
 def poller_settings(
-    concurrency: int | None, tick_seconds: float, lease_seconds: float = 300.0
+    concurrency: int | None, tick_seconds: float, lease_seconds: float = 30.0
 ) -> PollerSettings:
     """The poller's settings: its tick (often enough for the shortest interval), concurrency and lease."""
     if concurrency is None:

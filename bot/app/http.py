@@ -14,21 +14,33 @@ go straight through the default aiohttp transport. python-telegram-bot's request
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import httpx
 from httpx_aiohttp import HttpxAiohttpClient
 
 from bot.observability.http_metrics import response_hook
 from bot.observability.metrics import BotMetrics
+from bot.renault.locales import renault_hosts as hosts_of
+
+# The hosts of the built-in Renault locales (the settings' URL overrides add theirs).
+BUILT_IN_HOSTS = hosts_of()
 
 HTTP_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 MAX_CONNECTIONS = 200
 
 
 def new_http_client(
-    transport: httpx.AsyncBaseTransport | None = None, metrics: BotMetrics | None = None
+    transport: httpx.AsyncBaseTransport | None = None,
+    metrics: BotMetrics | None = None,
+    renault_hosts: Collection[str] = BUILT_IN_HOSTS,
 ) -> httpx.AsyncClient:
-    """The one shared HTTP client (Renault, tariffs); tests and the demo pass the simulator's transport."""
+    """The one shared HTTP client (Renault); tests and the demo pass the simulator's transport.
+
+    With `metrics`, responses from `renault_hosts` (the built-in ones unless the settings override them)
+    are counted.
+    """
     limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=50)
-    hooks = {"response": [response_hook(metrics)]} if metrics is not None else {}
+    hooks = {"response": [response_hook(metrics, renault_hosts)]} if metrics is not None else {}
     # trust_env (httpx's default) makes the proxy variables count; an explicit transport ignores them.
     return HttpxAiohttpClient(transport=transport, timeout=HTTP_TIMEOUT, limits=limits, event_hooks=hooks)

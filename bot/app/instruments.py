@@ -14,12 +14,12 @@ from bot.domain.account import OutboxEntry
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
 from bot.domain.schedule import ChargeSchedule
-from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.observability.metrics import BotMetrics
 from bot.renault.gate import RequestGate
 from bot.services.actions import ActionRequest, ActionService
 from bot.services.notify import DeliveryResult, Notifier
-from bot.services.polling import PollOutcome
+from bot.services.polling.ports import PollOutcome
 from bot.services.ports import NotificationLog
 from bot.services.views import ActionOutcome
 
@@ -126,6 +126,10 @@ class TimedActions:
     async def known_state(self, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
         """The car's last stored reading."""
         return await self._inner.known_state(chat_id, vehicle_id)
+
+    async def charge_mode(self, chat_id: int, vehicle_id: int) -> ChargeMode | None:
+        """The car's charge mode, asked of Renault."""
+        return await self._inner.charge_mode(chat_id, vehicle_id)
 
     async def schedule(self, chat_id: int, vehicle_id: int) -> ChargeSchedule:
         """Read the car's schedule."""

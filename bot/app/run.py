@@ -30,11 +30,12 @@ from bot.config import Settings
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
+from bot.persistence.keys import verify_key
 from bot.persistence.migrations import upgrade_database
 from bot.poller.intervals import budget_warning
 from bot.poller.scheduler import register_poller
 from bot.poller.scheduler import run_worker as run_poller_loop
-from bot.renault.locales import LocaleOverrides
+from bot.renault.locales import LocaleOverrides, renault_hosts
 from bot.simulator.demo import DEMO_EMAIL, DEMO_LANGUAGE, DEMO_PASSWORD, demo_simulator, run_demo
 from bot.telegram_ui.application import BotApplication, build_application, new_bot
 from bot.telegram_ui.commands import publish_commands
@@ -42,6 +43,8 @@ from bot.telegram_ui.context import Services, UiOptions
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.notifier import TelegramNotifier
 from bot.telegram_ui.ordering import on_polling_error
+from bot.telegram_ui.update_kinds import USED_UPDATES
+from bot.telegram_ui.webhook import WebhookRoute, WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +122,13 @@ async def open_bot(
     db = Database.from_url(settings.database_url)
     try:
         await upgrade_database(db)
-        async with new_http_client(transport, metrics) as http:
+        # Before anything reads a secret: a wrong key stops the start here, with nothing marked or sent.
+        await verify_key(db, cipher)
+        cipher.on_unreadable(metrics.unreadable_secrets.inc)
+        options = graph_options(settings, metrics)
+        hosts = renault_hosts(options.locale_overrides)
+        async with new_http_client(transport, metrics, hosts) as http:
             notifier = TelegramNotifier(bot, system_clock)
-            options = graph_options(settings, metrics)
             warning = budget_warning(interval_policy(options))
             if warning is not None:
                 log.warning(warning)
@@ -172,13 +179,17 @@ async def serve(settings: Settings, cipher: CredentialCipher) -> None:
     async with open_bot(settings, cipher, token) as running:
         application = front_end(running, settings)
         async with application, health_endpoint(running, settings):
-            await start(application, running.graph, settings)
+            webhook = await start(application, running.graph, settings)
             await _until_stopped()
-            await stop(application, running.graph)
+            await stop(application, running.graph, webhook)
 
 
-async def start(application: BotApplication, graph: Graph, settings: Settings | None = None) -> None:
-    """Start the update loop (webhook when WEBHOOK_URL is set, else long polling), the poller and menus."""
+async def start(
+    application: BotApplication, graph: Graph, settings: Settings | None = None
+) -> WebhookServer | None:
+    """Start the update loop (webhook when WEBHOOK_URL is set, else long polling), the poller and menus.
+
+    Returns the webhook server in webhook mode (hand it to `stop`)."""
     await application.start()
     assert application.job_queue is not None
     register_poller(application.job_queue, graph.poller, housekeeping=graph.history.purge)
@@ -186,20 +197,44 @@ async def start(application: BotApplication, graph: Graph, settings: Settings | 
     register_cost_jobs(application.job_queue, graph.costs)
     register_conversation_purge(application.job_queue, graph.stores.conversation_purge, graph.clock)
     await publish_commands(application)
-    assert application.updater is not None
     if settings is not None and settings.webhook_url:
-        await application.updater.start_webhook(
-            listen="0.0.0.0",  # noqa: S104 - behind the load balancer, the webhook must be reachable
-            port=settings.port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=plain(settings.webhook_secret_token),
+        webhook = await start_webhook(application, settings)
+        log.info("bot is running (webhook on port %s)", settings.port)
+        return webhook
+    assert application.updater is not None
+    await application.updater.start_polling(
+        drop_pending_updates=False, allowed_updates=list(USED_UPDATES), error_callback=on_polling_error
+    )
+    log.info("bot is running (long polling)")
+    return None
+
+
+async def start_webhook(application: BotApplication, settings: Settings) -> WebhookServer:
+    """Listen for Telegram's posts, then tell Telegram where to post and which update kinds."""
+    secret = plain(settings.webhook_secret_token)
+    # Settings refuses a WEBHOOK_URL without its secret.
+    assert settings.webhook_url is not None
+    assert secret is not None
+    route = WebhookRoute(
+        path=urlsplit(settings.webhook_url).path,
+        secret=secret,
+        bot=application.bot,
+        queue=application.update_queue,
+    )
+    # Behind the load balancer, the webhook must be reachable from outside the container.
+    webhook = WebhookServer(route, host="0.0.0.0", port=settings.port)  # noqa: S104
+    await webhook.start()
+    try:
+        await application.bot.set_webhook(
+            url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=list(USED_UPDATES),
             drop_pending_updates=False,
         )
-        log.info("bot is running (webhook on port %s)", settings.port)
-        return
-    await application.updater.start_polling(drop_pending_updates=False, error_callback=on_polling_error)
-    log.info("bot is running (long polling)")
+    except BaseException:
+        await webhook.stop()
+        raise
+    return webhook
 
 
 async def worker(settings: Settings, cipher: CredentialCipher, halt: asyncio.Event | None = None) -> None:
@@ -248,10 +283,12 @@ async def demo(settings: Settings) -> None:
         await run_demo(start_bot, texts=Translator(DEMO_LANGUAGE), language=DEMO_LANGUAGE)
 
 
-async def stop(application: BotApplication, graph: Graph) -> None:
+async def stop(application: BotApplication, graph: Graph, webhook: WebhookServer | None = None) -> None:
     """Stop taking updates, let running jobs finish, give back leases; bounded by the grace period."""
 
     async def ordered() -> None:
+        if webhook is not None:
+            await webhook.stop()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:

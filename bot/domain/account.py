@@ -19,7 +19,7 @@ class AccountStoreError(Exception):
 
 
 class CredentialsUnreadable(AccountStoreError):
-    """The stored credentials can no longer be decrypted (key removed); the account now needs a new login."""
+    """The stored credentials cannot be decrypted with the configured keys (a key problem, not a login)."""
 
     def __init__(self, account_id: int) -> None:
         super().__init__(f"credentials of account {account_id} cannot be decrypted")

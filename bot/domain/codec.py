@@ -22,9 +22,17 @@ class CodecError(ValueError):
 
 def encode(value: Any) -> Any:
     """Turn a domain value into JSON-compatible data."""
-    names = _FIELD_NAMES.get(type(value))
-    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    kind = type(value)
+    # Most values are scalars: answered before any dataclass check (every poll encodes each chat's state,
+    # and `dataclasses.is_dataclass` on each of its fields was a visible share of a poll's CPU).
+    if kind in _SCALARS:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and kind not in _NOT_DATACLASSES:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+        else:
+            _NOT_DATACLASSES.add(kind)
     if names is not None:
         return {name: encode(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
@@ -58,6 +66,8 @@ def decode(kind: Any, data: Any) -> Any:
 Decoder = Callable[[Any], Any]
 _DECODERS: dict[Any, Decoder] = {}
 _FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+_NOT_DATACLASSES: set[type[Any]] = set()
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _decoder(kind: Any) -> Decoder:

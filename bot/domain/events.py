@@ -331,6 +331,32 @@ class SmartChargeSwitched:
         return _key(self.vin, self.kind, f"{'start' if self.started else 'stop'}:{self.at.isoformat()}")
 
 
+class Withdrawal(Enum):
+    """What became of the car when a plan was withdrawn from a chat that lost the right to control it."""
+
+    RESTORED = "restored"  # the car was put back as Cancel does (the owner's schedule, the charge stopped)
+    UNTOUCHED = "untouched"  # the plan had not changed the car (or had nothing left to undo)
+    LEFT_CHARGING = "left_charging"  # the plan had started a charge; the car was not touched, it charges on
+    NOT_RESTORED = "not_restored"  # putting the car back failed: the owner's Cancel still can
+
+
+@dataclass(frozen=True, slots=True)
+class SmartPlanWithdrawn:
+    """A member's smart-charging plan was cancelled because they may no longer control the car (removed,
+    left, or made a viewer); told to the account's owners."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.SMART_CHARGING
+    vin: str
+    vehicle_id: int
+    outcome: Withdrawal
+    at: datetime
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per plan withdrawn."""
+        return _key(self.vin, self.kind, f"withdrawn:{self.at.isoformat()}")
+
+
 VehicleEvent = (
     ChargeStarted
     | ChargeComplete
@@ -347,6 +373,7 @@ VehicleEvent = (
     | ActionNotConfirmed
     | SmartPlanReady
     | SmartChargeSwitched
+    | SmartPlanWithdrawn
 )
 ServiceEvent = RenaultUnreachable | CredentialsExpired | ServiceRecovered
 Event = VehicleEvent | ServiceEvent | SharingEvent | MonthlyCostSummary
@@ -360,7 +387,14 @@ def answers_user(event: Event) -> bool:
     """Whether the event is the outcome of a chat's own action (delivered whatever its settings say)."""
     # Smart-charging pings answer the owner's own Confirm or daily switch; sharing pings are never optional;
     # the monthly summary has its own per-chat switch.
-    answers = ActionConfirmed | ActionNotConfirmed | SmartPlanReady | SmartChargeSwitched | SharingEvent
+    answers = (
+        ActionConfirmed
+        | ActionNotConfirmed
+        | SmartPlanReady
+        | SmartChargeSwitched
+        | SmartPlanWithdrawn
+        | SharingEvent
+    )
     if isinstance(event, answers | MonthlyCostSummary):
         return True
     return isinstance(event, PreconditioningConfirmed) and event.reference is not None

@@ -1,9 +1,35 @@
-"""Scrub secrets out of text before it reaches a log line or a user: tokens, JWTs, e-mails, passwords."""
+"""Scrub secrets out of text before it reaches a log line or a user: tokens, JWTs, e-mails, passwords.
+
+Three layers: the operator's secret values (bot token, keys, passwords in URLs...) removed wherever they
+appear; secret-looking shapes (JWTs, bot tokens, `password=...`, `"password": "..."`, `'password': '...'`,
+credentials in URLs, e-mails); and the text a user typed at a step that asks for a secret (a password, a
+two-factor code), registered with `secret_input` for as long as that step's handling runs.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+# Shorter values would blank ordinary words and numbers out of every line; no real secret is that short.
+_MIN_SECRET_LENGTH = 4
+
+# A key that names a secret: the name itself or any name ending with it (`secret_token`, `x-gigya-id_token`,
+# `regToken`, `WEBHOOK_SECRET_TOKEN`), and `code` only on its own (`language_code` is not a secret).
+_SENSITIVE_KEY = (
+    r"(?:[A-Za-z0-9_-]*(?:password|passwd|token|secret|apikey|api_key|cookieValue|credentials_key)"
+    r"|code|pwd|gmid|ucid)"
+)
+# Its value: a double-quoted (JSON) or single-quoted (Python repr) string, escapes included, else a bare word.
+_KEY_VALUE = re.compile(
+    rf"""(?ix)
+    (?<![A-Za-z0-9_-])
+    (?P<key>["']?{_SENSITIVE_KEY}["']?\s*[:=]\s*)
+    (?P<value>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s"',;&}}\])]+)
+    """
+)
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # JSON Web Tokens: three base64url parts, the first two start with '{"' encoded as eyJ.
@@ -11,25 +37,41 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Fernet tokens (our encrypted columns) and Gigya session/login tokens.
     (re.compile(r"gAAAAA[A-Za-z0-9_=-]{20,}"), "<fernet>"),
     (re.compile(r"\bst2\.[A-Za-z0-9._~-]{8,}"), "<login-token>"),
-    # Telegram bot tokens: numeric id, colon, 35 url-safe characters.
-    (re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}"), "<bot-token>"),
-    # key=value and "key": "value" pairs whose key names a secret.
-    (
-        re.compile(
-            r"(?i)(\"?(?:password|passwd|login_token|id_token|x-gigya-id_token|regToken|code|apikey|api_key|"
-            r"secret|token|cookieValue|gmid|ucid)\"?\s*[:=]\s*\"?)([^\"&,;\s}]+)"
-        ),
-        r"\1<redacted>",
-    ),
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "<email>"),
+    # Telegram bot tokens: numeric id, colon, 35 url-safe characters (also inside /bot<token>/ URLs).
+    (re.compile(r"(?<![0-9])\d{6,12}:[A-Za-z0-9_-]{30,}"), "<bot-token>"),
+    # The password of credentials in a URL: scheme://user:password@host.
+    (re.compile(r"(?<=://)([^/\s:@]*):[^/\s@]+@"), r"\1:<redacted>@"),
+    # E-mails, also URL-encoded (Gigya's `loginID=alice%40example.com`).
+    (re.compile(r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "<email>"),
 )
+
+_SECRET_INPUTS: ContextVar[tuple[str, ...]] = ContextVar("secret_inputs", default=())
+
+
+@contextmanager
+def secret_input(*values: str) -> Iterator[None]:
+    """While the block runs (in this task and the tasks it starts), `values` are redacted like secrets."""
+    token = _SECRET_INPUTS.set((*_SECRET_INPUTS.get(), *values))
+    try:
+        yield
+    finally:
+        _SECRET_INPUTS.reset(token)
+
+
+def _redact_value(match: re.Match[str]) -> str:
+    value = match.group("value")
+    quote = value[0] if value[:1] in ("'", '"') else ""
+    return f"{match.group('key')}{quote}<redacted>{quote}"
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """Return `text` with known secret values and secret-looking substrings replaced by placeholders."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
+    # Longest first, so a secret that contains another (a key list and one of its keys) goes whole.
+    known = sorted({*secrets, *_SECRET_INPUTS.get()}, key=len, reverse=True)
+    for secret in known:
+        if secret and len(secret) >= _MIN_SECRET_LENGTH:
             text = text.replace(secret, "<secret>")
+    text = _KEY_VALUE.sub(_redact_value, text)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text

@@ -231,6 +231,7 @@ class BotMetrics:
     possible_duplicates: Counter
     action_seconds: Histogram
     poller_last_tick: Gauge
+    unreadable_secrets: Counter
 
     @classmethod
     def create(cls, registry: Registry, namespace: str = "renault_bot") -> BotMetrics:
@@ -267,6 +268,10 @@ class BotMetrics:
             poller_last_tick=registry.gauge(
                 f"{prefix}poller_last_tick_timestamp_seconds",
                 "Unix time of the poller's last completed tick.",
+            ),
+            unreadable_secrets=registry.counter(
+                f"{prefix}unreadable_secrets_total",
+                "Stored values no configured CREDENTIALS_KEY key decrypts (read and left as they are).",
             ),
         )
 

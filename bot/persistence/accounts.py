@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -35,6 +36,8 @@ from bot.persistence.tables import (
     VehicleStateRow,
 )
 from bot.services.errors import AlreadyLinked
+
+log = logging.getLogger(__name__)
 
 
 def person_key(person_id: str) -> str:
@@ -148,7 +151,11 @@ class SqlAccountRepository:
             return account_from_row(row) if row else None
 
     async def credentials(self, account_id: int) -> AccountSecrets:
-        """Decrypt the secrets; an unreadable row flags the account as needing a new login."""
+        """Decrypt the secrets; an unreadable row raises `CredentialsUnreadable` and is left as it is.
+
+        Unreadable means a key problem on the operator's side (a key removed too early), not a login Renault
+        refused: nothing is flagged and nobody is told, so putting the right key back recovers every account.
+        """
         async with self._db.read() as session:
             token = await session.scalar(
                 select(col(AccountRow.secrets_enc)).where(col(AccountRow.id) == account_id)
@@ -159,7 +166,9 @@ class SqlAccountRepository:
         try:
             return self._decrypt(account_id, token)
         except CredentialDecryptError:
-            await self.mark_needs_login(account_id)
+            log.warning(
+                "the credentials of account %s cannot be decrypted with the configured keys", account_id
+            )
             raise CredentialsUnreadable(account_id) from None
 
     async def with_credentials(
@@ -178,7 +187,7 @@ class SqlAccountRepository:
             try:
                 found[account.account_id] = (account, self._decrypt(account.account_id, row.secrets_enc))
             except CredentialDecryptError:
-                continue  # the per-account path (credentials) flags it as needing a login
+                continue  # the per-account path (credentials) reports it
         return found
 
     def _decrypt(self, account_id: int, token: str) -> AccountSecrets:

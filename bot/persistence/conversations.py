@@ -96,8 +96,13 @@ class SqlLoginStore:
             return None
         try:
             email = self._cipher.decrypt(row.email_enc) if row.email_enc else ""
+        except CredentialDecryptError:
+            # A key problem: the row is left as it is (a new /login replaces it, the purge ends it).
+            log.warning("a login conversation cannot be decrypted with the configured keys; it reads as none")
+            return None
+        try:
             step = LoginStep(row.step)
-        except (CredentialDecryptError, ValueError):
+        except ValueError:
             log.warning("a login conversation could not be read; it is dropped")
             await self.drop(chat_id)
             return None
@@ -157,7 +162,11 @@ class SqlLoginStore:
             return None
         try:
             state = decode_challenge(self._cipher, row.challenge_enc)
-        except (CredentialDecryptError, ValueError, KeyError, TypeError):
+        except CredentialDecryptError:
+            # A key problem: the challenge is left as it is (it expires on its own).
+            log.warning("a pending two-factor challenge cannot be decrypted with the configured keys")
+            return None
+        except (ValueError, KeyError, TypeError):
             log.warning("a pending two-factor challenge could not be read; it is dropped")
             await self.drop_challenge(chat_id, row.challenge_id)
             return None
@@ -198,8 +207,8 @@ class SqlDraftStore:
         try:
             return self._cipher.decrypt(row.data_enc)
         except CredentialDecryptError:
-            log.warning("a %s draft could not be decrypted; it is dropped", kind)
-            await self.drop_draft(chat_id, kind)
+            # A key problem, not a bad draft: the row is left for the right key (or its expiry).
+            log.warning("a %s draft cannot be decrypted with the configured keys; it reads as none", kind)
             return None
 
     async def save_draft(self, chat_id: int, kind: str, data: str, expires_at: datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -15,6 +16,10 @@ KEY_SETTING = "CREDENTIALS_KEY"
 
 class CredentialKeyError(ValueError):
     """CREDENTIALS_KEY is missing or malformed; the message names the variable, never its value."""
+
+
+class KeyMismatch(CredentialKeyError):
+    """No key of CREDENTIALS_KEY reads this database's check value: the bot must not start with it."""
 
 
 class CredentialDecryptError(Exception):
@@ -41,6 +46,8 @@ class CredentialCipher:
         self._digest_seed = primary_key
         self._all = MultiFernet(keys)
         self.key_count = len(keys)
+        # Called once per value no key reads (the metrics count them); reading one never changes stored state.
+        self._unreadable_listeners: list[Callable[[], None]] = []
 
     def __repr__(self) -> str:
         return f"CredentialCipher(keys={self.key_count})"
@@ -82,14 +89,28 @@ class CredentialCipher:
         """Encrypt with the first key."""
         return self._primary.encrypt(plaintext.encode("utf-8")).decode("ascii")
 
+    def on_unreadable(self, listener: Callable[[], None]) -> None:
+        """Call `listener` each time a stored value cannot be decrypted (counted by the metrics)."""
+        self._unreadable_listeners.append(listener)
+
     def decrypt(self, token: str) -> str:
         """Decrypt with whichever key fits; raises `CredentialDecryptError` when none does."""
         try:
             return self._all.decrypt(token.encode("ascii")).decode("utf-8")
         except (InvalidToken, UnicodeError):
+            for listener in self._unreadable_listeners:
+                listener()
             raise CredentialDecryptError(
                 "stored value cannot be decrypted with the configured keys"
             ) from None
+
+    def reads(self, token: str) -> bool:
+        """Whether some configured key decrypts the value (a probe: not counted as unreadable)."""
+        try:
+            self._all.decrypt(token.encode("ascii"))
+        except (InvalidToken, UnicodeError):
+            return False
+        return True
 
     def is_current(self, token: str) -> bool:
         """Whether the value is already encrypted with the first key (rotation skips it)."""

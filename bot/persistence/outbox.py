@@ -3,17 +3,20 @@ and the pauses of Telegram sends that every replica honours."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.domain.account import OutboxEntry
 from bot.persistence.engine import Database
 from bot.persistence.tables import NotificationLogRow, SendPauseRow
+from bot.services.polling.ports import NewPing
 
 PENDING, SENT, DROPPED = "pending", "sent", "dropped"
 
@@ -140,3 +143,43 @@ class SqlNotificationLog:
                 select(col(SendPauseRow.scope), col(SendPauseRow.until)).where(col(SendPauseRow.until) > now)
             )
             return {row.scope: row.until for row in rows}
+
+
+async def reserve_in(
+    session: AsyncSession, pings: Sequence[NewPing], *, dialect_is_sqlite: bool
+) -> list[OutboxEntry]:
+    """`reserve` for several pings inside the caller's transaction; returns the entries reserved now.
+
+    Keys already in the outbox are left out (a replayed diff). INSERT ... ON CONFLICT DO NOTHING, so a key
+    another replica reserves at the same moment does not fail the caller's whole transaction.
+    """
+    if not pings:
+        return []
+    keys = [ping.entry.dedup_key for ping in pings]
+    taken = set(
+        await session.scalars(
+            select(col(NotificationLogRow.dedup_key)).where(col(NotificationLogRow.dedup_key).in_(keys))
+        )
+    )
+    fresh: dict[str, NewPing] = {}
+    for ping in pings:
+        if ping.entry.dedup_key not in taken:
+            fresh.setdefault(ping.entry.dedup_key, ping)
+    if not fresh:
+        return []
+    table = NotificationLogRow.__table__  # type: ignore[attr-defined]
+    dialect_insert = sqlite.insert if dialect_is_sqlite else postgresql.insert
+    rows = [
+        {
+            "dedup_key": ping.entry.dedup_key,
+            "chat_id": ping.entry.chat_id,
+            "vehicle_id": ping.vehicle_id,
+            "account_id": None,
+            "payload": ping.entry.payload,
+            "deliver_at": ping.entry.deliver_at,
+            "status": PENDING,
+        }
+        for ping in fresh.values()
+    ]
+    await session.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=["dedup_key"]), rows)
+    return [ping.entry for ping in fresh.values()]

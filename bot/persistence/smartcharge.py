@@ -251,6 +251,15 @@ class SqlSmartChargeStore:
             row.ready_at = goal.ready_at.strftime("%H:%M")
             row.daily = goal.daily
 
+    async def delete_goal(self, chat_id: int, vehicle_id: int) -> None:
+        """Forget the chat's goal for the vehicle."""
+        async with self._db.write() as session:
+            await session.execute(
+                delete(SmartGoalRow).where(
+                    col(SmartGoalRow.chat_id) == chat_id, col(SmartGoalRow.vehicle_id) == vehicle_id
+                )
+            )
+
     async def daily_goals(self) -> list[SmartGoalSetting]:
         """Every goal with daily re-planning on."""
         async with self._db.read() as session:

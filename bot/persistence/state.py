@@ -7,14 +7,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Table, bindparam, case, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
-from bot.domain.account import PollHealth, StoredVehicleState
+from bot.domain.account import OutboxEntry, PollHealth, StoredVehicleState
 from bot.domain.snapshot import VehicleSnapshot
 from bot.persistence.codec import snapshot_from_json, snapshot_to_json
 from bot.persistence.engine import Database
+from bot.persistence.outbox import SqlNotificationLog, reserve_in
 from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, VehicleRow, VehicleStateRow
+from bot.services.polling.ports import NewPing
 
 
 class SqlVehicleStateRepository:
@@ -54,50 +57,40 @@ class SqlVehicleStateRepository:
         """
         if not states:
             return
-        # One executemany UPDATE by key: a vehicle deleted meanwhile (logout) matches no row, so its state
-        # is not brought back; the rows are not read first (that cost a JSON decode per vehicle).
-        # The Core table, not the ORM class: given several parameter sets, an ORM update switches to its
-        # bulk-by-primary-key mode, which refuses this WHERE on bound parameters.
-        table = _table()
-        stored_is_newer = table.c.car_reported_at > bindparam("new_car_reported_at")
-        statement = (
-            update(table)
-            .where(table.c.vehicle_id == bindparam("key"))
-            .values(
-                snapshot=case(
-                    (stored_is_newer, table.c.snapshot),
-                    else_=bindparam("new_snapshot", type_=table.c.snapshot.type),
-                ),
-                phase=case(
-                    (stored_is_newer, table.c.phase), else_=bindparam("new_phase", type_=table.c.phase.type)
-                ),
-                car_reported_at=case(
-                    (stored_is_newer, table.c.car_reported_at),
-                    else_=bindparam("new_car_reported_at", type_=table.c.car_reported_at.type),
-                ),
-                memory=bindparam("new_memory"),
-                next_poll_at=bindparam("new_next_poll_at"),
-                health=bindparam("new_health"),
-                health_at=bindparam("new_health_at"),
-                read_at=bindparam("new_read_at"),
-            )
-        )
-        values = [
-            {
-                "key": state.vehicle_id,
-                "new_snapshot": snapshot_to_json(state.snapshot) if state.snapshot else None,
-                "new_phase": state.phase,
-                "new_car_reported_at": state.car_reported_at,
-                "new_memory": dict(state.memory),
-                "new_next_poll_at": state.next_poll_at,
-                "new_health": state.health.value if state.health else None,
-                "new_health_at": state.health_at,
-                "new_read_at": state.read_at,
-            }
-            for state in states
-        ]
         async with self._db.write() as session:
-            await session.execute(statement, values)
+            await _save_in(session, states)
+
+    async def commit_sweep(
+        self, states: Sequence[StoredVehicleState], pings: Sequence[NewPing]
+    ) -> list[OutboxEntry]:
+        """A poll batch's writes in ONE transaction: its new outbox rows, then its states (`save_many`).
+
+        Atomic, so a crash leaves either both (the pings are delivered by the outbox flush) or neither (the
+        next poll makes the same diff, with the same keys). Returns the entries reserved now.
+        """
+        if not states and not pings:
+            return []
+        try:
+            async with self._db.write() as session:
+                reserved = await reserve_in(session, pings, dialect_is_sqlite=self._db.is_sqlite)
+                await _save_in(session, states)
+        except IntegrityError:
+            # A ping's chat or vehicle was deleted meanwhile (a logout): reserve one by one, skipping it,
+            # still before the states are stored.
+            outbox = SqlNotificationLog(self._db)
+            reserved = [
+                ping.entry
+                for ping in pings
+                if await outbox.reserve(
+                    ping.entry.dedup_key,
+                    ping.entry.chat_id,
+                    ping.entry.payload,
+                    ping.entry.deliver_at,
+                    vehicle_id=ping.vehicle_id,
+                )
+            ]
+            await self.save_many(states)
+        return reserved
 
     async def record_read(
         self, vehicle_id: int, snapshot: VehicleSnapshot, phase: str, at: datetime
@@ -179,19 +172,39 @@ class SqlVehicleStateRepository:
         """`release` for several vehicles in one transaction."""
         if not next_poll_at:
             return
+        # One executemany UPDATE on the Core table: each vehicle's next time is its own (counted from when it
+        # was due), so grouping by time made one statement per vehicle, a tenth of a poll's CPU.
+        table = _table()
+        statement = (
+            update(table)
+            .where(table.c.vehicle_id == bindparam("key"), table.c.lease_owner == bindparam("owner"))
+            .values(lease_owner=None, lease_expires_at=None, next_poll_at=bindparam("at"))
+        )
+        values = [{"key": vehicle_id, "owner": owner, "at": at} for vehicle_id, at in next_poll_at.items()]
         async with self._db.write() as session:
-            # One UPDATE per distinct time: a sweep's vehicles mostly share a handful of next poll times.
-            by_time: dict[datetime, list[int]] = {}
-            for vehicle_id, at in next_poll_at.items():
-                by_time.setdefault(at, []).append(vehicle_id)
-            for at, ids in by_time.items():
-                await session.execute(
-                    update(VehicleStateRow)
-                    .where(
-                        col(VehicleStateRow.vehicle_id).in_(ids), col(VehicleStateRow.lease_owner) == owner
-                    )
-                    .values(lease_owner=None, lease_expires_at=None, next_poll_at=at)
+            await session.execute(statement, values)
+
+    async def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
+        """Extend every lease `owner` holds to `lease_seconds` from `now`, in one statement; how many."""
+        async with self._db.write() as session:
+            result = await session.execute(
+                update(VehicleStateRow)
+                .where(col(VehicleStateRow.lease_owner) == owner)
+                .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    async def lease_owners(self, now: datetime) -> set[str]:
+        """The owners of the leases still running at `now`."""
+        async with self._db.read() as session:
+            owners = await session.scalars(
+                select(col(VehicleStateRow.lease_owner))
+                .where(
+                    col(VehicleStateRow.lease_owner).is_not(None), col(VehicleStateRow.lease_expires_at) > now
                 )
+                .distinct()
+            )
+            return {owner for owner in owners if owner is not None}
 
     async def release_all(self, owner: str) -> None:
         """Give back every lease held by `owner`."""
@@ -214,6 +227,54 @@ _STATE_COLUMNS = (
     col(VehicleStateRow.health_at),
     col(VehicleStateRow.read_at),
 )
+
+
+async def _save_in(session: AsyncSession, states: Sequence[StoredVehicleState]) -> None:
+    if not states:
+        return
+    # One executemany UPDATE by key: a vehicle deleted meanwhile (logout) matches no row, so its state
+    # is not brought back; the rows are not read first (that cost a JSON decode per vehicle).
+    # The Core table, not the ORM class: given several parameter sets, an ORM update switches to its
+    # bulk-by-primary-key mode, which refuses this WHERE on bound parameters.
+    table = _table()
+    stored_is_newer = table.c.car_reported_at > bindparam("new_car_reported_at")
+    statement = (
+        update(table)
+        .where(table.c.vehicle_id == bindparam("key"))
+        .values(
+            snapshot=case(
+                (stored_is_newer, table.c.snapshot),
+                else_=bindparam("new_snapshot", type_=table.c.snapshot.type),
+            ),
+            phase=case(
+                (stored_is_newer, table.c.phase), else_=bindparam("new_phase", type_=table.c.phase.type)
+            ),
+            car_reported_at=case(
+                (stored_is_newer, table.c.car_reported_at),
+                else_=bindparam("new_car_reported_at", type_=table.c.car_reported_at.type),
+            ),
+            memory=bindparam("new_memory"),
+            next_poll_at=bindparam("new_next_poll_at"),
+            health=bindparam("new_health"),
+            health_at=bindparam("new_health_at"),
+            read_at=bindparam("new_read_at"),
+        )
+    )
+    values = [
+        {
+            "key": state.vehicle_id,
+            "new_snapshot": snapshot_to_json(state.snapshot) if state.snapshot else None,
+            "new_phase": state.phase,
+            "new_car_reported_at": state.car_reported_at,
+            "new_memory": dict(state.memory),
+            "new_next_poll_at": state.next_poll_at,
+            "new_health": state.health.value if state.health else None,
+            "new_health_at": state.health_at,
+            "new_read_at": state.read_at,
+        }
+        for state in states
+    ]
+    await session.execute(statement, values)
 
 
 def _table() -> Table:

@@ -47,6 +47,21 @@ def _when(nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=sa.Column(UtcDateTime(), nullable=nullable, index=index))
 
 
+# Marks a column that holds a CREDENTIALS_KEY ciphertext: `rotate-key` and its test find them all by it.
+ENCRYPTED = "encrypted"
+
+
+def _encrypted(nullable: bool = False) -> Any:
+    """A Fernet ciphertext column (written and read by the repositories through the cipher)."""
+    kwargs: dict[str, Any] = {} if not nullable else {"default": None}
+    return Field(**kwargs, sa_column=sa.Column(sa.Text, nullable=nullable, info={ENCRYPTED: True}))
+
+
+def is_encrypted(column: sa.Column[Any]) -> bool:
+    """Whether the column holds ciphertexts (declared with `_encrypted`)."""
+    return bool(column.info.get(ENCRYPTED))
+
+
 def _json() -> Any:
     return Field(default=None, sa_column=sa.Column(sa.JSON(), nullable=True))
 
@@ -80,8 +95,8 @@ class AccountRow(SQLModel, table=True):
     person_key: str = Field(max_length=64, unique=True)
     locale: str = Field(max_length=16)
     email_masked: str = Field(max_length=255)
-    email_enc: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    secrets_enc: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    email_enc: str = _encrypted()
+    secrets_enc: str = _encrypted()
     needs_login: bool = False
     needs_login_told: bool = False
     window_started_at: datetime | None = _when()
@@ -106,7 +121,7 @@ class VehicleRow(SQLModel, table=True):
     model_name: str = Field(max_length=128)
     brand: str = Field(default="RENAULT", max_length=32)
     plate: str | None = Field(default=None, max_length=32)
-    kamereon_account_enc: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    kamereon_account_enc: str = _encrypted()
     capabilities: Any = _json()
     unsupported: Any = _json()
 
@@ -318,7 +333,7 @@ class CostSettingsRow(SQLModel, table=True):
             sa.BigInteger, sa.ForeignKey("chats.chat_id", ondelete="CASCADE"), primary_key=True
         )
     )
-    home_enc: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    home_enc: str | None = _encrypted(nullable=True)
     loss: str = Field(default="0.10", max_length=8)
     monthly_summary: bool = True
     monthly_sent: str | None = Field(default=None, max_length=7)  # YYYY-MM of the last summary sent
@@ -363,11 +378,11 @@ class LoginConversationRow(SQLModel, table=True):
     chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
     step: str = Field(max_length=16)
     locale: str = Field(max_length=16)
-    email_enc: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    email_enc: str | None = _encrypted(nullable=True)
     challenge_id: str | None = Field(default=None, max_length=32)
     masked_emails: Any = _json()
     # The password, Gigya's regToken, assertions and the device cookies, as one encrypted JSON document.
-    challenge_enc: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    challenge_enc: str | None = _encrypted(nullable=True)
     challenge_expires_at: datetime | None = _when()
     expires_at: datetime = _when(nullable=False, index=True)
 
@@ -379,7 +394,7 @@ class ConversationDraftRow(SQLModel, table=True):
 
     chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
     kind: str = Field(primary_key=True, max_length=32)
-    data_enc: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    data_enc: str = _encrypted()
     expires_at: datetime = _when(nullable=False, index=True)
 
 
@@ -417,8 +432,17 @@ class TelegramUpdateRow(SQLModel, table=True):
     received_at: datetime = _when(nullable=False, index=True)  # or when it was last taken over
     handled_at: datetime | None = _when()
     # The update itself (encrypted: it may hold a password) until it is handled, so a survivor can take over.
-    content_enc: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    content_enc: str | None = _encrypted(nullable=True)
     takeovers: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+
+
+class KeyCheckRow(SQLModel, table=True):
+    """A known constant encrypted with CREDENTIALS_KEY at first start: a wrong key is refused at start."""
+
+    __tablename__ = "key_check"
+
+    id: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
+    check_enc: str = _encrypted()
 
 
 metadata = SQLModel.metadata

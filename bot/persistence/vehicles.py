@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.domain.account import CredentialsUnreadable, StoredVehicle, Subscriber
@@ -146,6 +146,18 @@ class SqlVehicleRepository:
                 subscriber = Subscriber(chat_from_row(chat), Role(role), preferences_from_json(data))
                 found.setdefault(vehicle_id, []).append(subscriber)
             return found
+
+    async def account_sizes(self, account_ids: Sequence[int]) -> dict[int, int]:
+        """How many vehicles each account has, in one query (accounts without vehicles are left out)."""
+        if not account_ids:
+            return {}
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(col(VehicleRow.account_id), func.count())
+                .where(col(VehicleRow.account_id).in_(set(account_ids)))
+                .group_by(col(VehicleRow.account_id))
+            )
+            return {int(account_id): int(count) for account_id, count in rows}
 
     async def mark_unsupported(self, vehicle_id: int, endpoint: str) -> None:
         """Remember that the car refused an endpoint."""

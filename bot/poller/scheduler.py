@@ -1,9 +1,12 @@
 """The poller's tick: claim due vehicles with a lease, poll them with bounded concurrency, release them.
 
 Several replicas (or `python -m bot worker` processes) share the work through the database: `claim_due` leases
-each vehicle to one owner (PostgreSQL: FOR UPDATE SKIP LOCKED), so a vehicle is never polled by two at once,
-and a replica that dies mid-poll leaves a lease that expires and is picked up by another. A poll that takes
-longer than most of its lease is cancelled, so a lease is never used after it may have passed to another.
+each vehicle to one owner (PostgreSQL: FOR UPDATE SKIP LOCKED), so a vehicle is never polled by two at once.
+Leases follow liveness: while a tick works, a heartbeat renews every lease of this process in one statement,
+so a lease can be short (30 s by default) and a replica that dies mid-poll gives its cars up within that
+time; a process restarted on the same host takes over at once what its dead predecessor held. When the
+leases cannot be renewed for most of their length, the polls in flight are cancelled, so a lease is never
+used after it may have passed to another.
 
 The same `Poller` runs as a JobQueue job inside the bot (`register_poller`) or in a plain loop without
 Telegram's update loop (`run_worker`).
@@ -24,15 +27,18 @@ from telegram.ext import CallbackContext, Job, JobQueue
 
 from bot.poller.owners import new_owner
 from bot.services.errors import StorageUnavailable
-from bot.services.polling import PollOutcome
+from bot.services.polling.ports import PollOutcome
 from bot.services.ports import Clock, VehicleStateRepository
 
 log = logging.getLogger(__name__)
 
 PollOne = Callable[[int], Awaitable[PollOutcome]]
 Housekeeping = Callable[[], Awaitable[object]]
-# Wraps the polls of one claimed batch (bulk reads before, bulk writes after): PollingService.batch.
-BatchScope = Callable[[Sequence[int]], AbstractAsyncContextManager[object]]
+Sleep = Callable[[float], Awaitable[None]]
+OwnerGone = Callable[[str], bool]
+# Opens one claimed batch's unit of work (bulk reads before, one commit after: PollingService.batch) and
+# yields the poll-one function bound to it; bot.app joins the two.
+BatchScope = Callable[[Sequence[int]], AbstractAsyncContextManager[PollOne]]
 
 
 class LeaseStore(VehicleStateRepository, Protocol):
@@ -42,15 +48,26 @@ class LeaseStore(VehicleStateRepository, Protocol):
         """`release` for several vehicles at once."""
         ...
 
+    async def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
+        """Extend every lease `owner` holds to `lease_seconds` from `now` (one statement); how many."""
+        ...
+
+    async def lease_owners(self, now: datetime) -> set[str]:
+        """The owners of the leases still running at `now`."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class PollerSettings:
-    """How the poller works: tick period, batch size, concurrency and lease length."""
+    """How the poller works: tick period, batch size, concurrency, lease length and a poll's time limit."""
 
     tick_seconds: float = 5.0
     batch_size: int = 200
     concurrency: int = 50
-    lease_seconds: float = 300.0
+    # Renewed by the heartbeat while the tick works, so it only bounds how long a dead process's cars wait.
+    lease_seconds: float = 30.0
+    # A poll is a few Renault requests of at most 20 s each (maybe a login): one stuck longer is cancelled.
+    poll_timeout_seconds: float = 120.0
     # Batches polled at once: while one batch does its bulk reads and writes, another's requests are in
     # flight, so the Renault round trips overlap the database work instead of waiting for it.
     batches_in_flight: int = 2
@@ -80,6 +97,8 @@ class Poller:
         settings: PollerSettings | None = None,
         owner: str | None = None,
         batch: BatchScope | None = None,
+        owner_gone: OwnerGone = lambda _owner: False,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._states = states
         self._poll_one = poll_one
@@ -90,6 +109,26 @@ class Poller:
         self.owner = owner or new_owner()
         self._semaphore = asyncio.Semaphore(self.settings.concurrency)
         self._lock = asyncio.Lock()
+        self._owner_gone = owner_gone
+        self._sleep = sleep
+        self._renewing = False
+        self._background: asyncio.Task[TickReport] | None = None
+        # Ticks not started because the last sweep still ran (a slow Renault): counted, not logged.
+        self.ticks_skipped = 0
+
+    def tick_in_background(self) -> bool:
+        """Start a tick as this poller's own task unless one is running; False when one still runs.
+
+        The JobQueue's job calls this and returns at once, so a sweep slower than the tick period (Renault
+        answering in 20 s) never makes APScheduler warn "maximum number of running instances" every period:
+        the period's tick is simply skipped, counted in `ticks_skipped`.
+        """
+        if self._background is not None and not self._background.done():
+            self.ticks_skipped += 1
+            return False
+        self._background = asyncio.create_task(self.tick(), name="poller-sweep")
+        self._background.add_done_callback(_log_failure)
+        return True
 
     async def tick(self) -> TickReport:
         """Poll every vehicle due now (in batches), then flush the outbox; never two ticks at once."""
@@ -97,12 +136,71 @@ class Poller:
         if self._lock.locked():
             return report  # the previous tick is still running: skip rather than pile up
         async with self._lock:
-            swept = asyncio.Event()  # set when a claim comes back short: nothing more is due
-            lanes = max(1, self.settings.batches_in_flight)
-            await asyncio.gather(*(self._lane(report, swept) for _ in range(lanes)))
+            await self._take_over_from_gone_owners()
+            started = self.clock()  # before the first claim of this tick
+            work = asyncio.create_task(self._lanes(report))
+            lost = asyncio.Event()
+            beat = asyncio.create_task(self._heartbeat(work, lost, started))
+            try:
+                await work
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if not lost.is_set() or (current is not None and current.cancelling()):
+                    raise
+                # The heartbeat stopped the polls: the leases may have passed to another; they run out.
+            finally:
+                if not self._renewing:  # a renewal is left to finish: its transaction is not cut short
+                    beat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await beat
             if self._flush is not None:
                 await _guarded(self._flush, "outbox flush")
         return report
+
+    async def _lanes(self, report: TickReport) -> None:
+        """Claim and poll in several lanes until nothing more is due."""
+        swept = asyncio.Event()  # set when a claim comes back short: nothing more is due
+        lanes = max(1, self.settings.batches_in_flight)
+        await asyncio.gather(*(self._lane(report, swept) for _ in range(lanes)))
+
+    async def _take_over_from_gone_owners(self) -> None:
+        """Give back at once the leases of a process of this host that no longer runs (our predecessor)."""
+        try:
+            owners = await self._states.lease_owners(self.clock())
+            for owner in sorted(owners):
+                if owner != self.owner and self._owner_gone(owner):
+                    await self._states.release_all(owner)
+                    log.info("took over the poll leases of %s, a process that is gone", owner)
+        except StorageUnavailable:
+            return  # said once by the database; the claim that follows fails the same way
+        except Exception:
+            log.exception("looking for poll leases of gone processes failed")
+
+    async def _heartbeat(self, work: asyncio.Future[Any], lost: asyncio.Event, started: datetime) -> None:
+        """Renew this process's leases while `work` runs; stop `work` when they could not be for too long."""
+        lease = self.settings.lease_seconds
+        every = lease / 3
+        held_until = started + timedelta(seconds=lease)  # the earliest lease of the tick runs out then
+        margin = timedelta(seconds=lease * 0.2)  # stop while the lease still holds, not after
+        while not work.done():
+            left = (held_until - margin - self.clock()).total_seconds()
+            await self._sleep(max(0.0, min(every, left)))
+            now = self.clock()
+            self._renewing = True
+            try:
+                await asyncio.wait_for(self._states.renew(self.owner, now, lease), timeout=every)
+            except Exception as exc:
+                if not isinstance(exc, StorageUnavailable):  # an outage is said once by the database
+                    log.warning("renewing the poll leases failed: %s", type(exc).__name__)
+                if self.clock() >= held_until - margin:
+                    log.error("the poll leases could not be renewed in time: the polls in flight are stopped")
+                    lost.set()
+                    work.cancel()
+                    return
+            else:
+                held_until = now + timedelta(seconds=lease)
+            finally:
+                self._renewing = False
 
     async def _lane(self, report: TickReport, swept: asyncio.Event) -> None:
         """Claim and poll batch after batch until a claim finds fewer vehicles due than a full batch."""
@@ -128,9 +226,10 @@ class Poller:
     async def _run_batch(self, ids: Sequence[int], report: TickReport) -> None:
         next_at: dict[int, datetime] = {}
         try:
-            scope = self._batch(ids) if self._batch is not None else contextlib.nullcontext()
-            async with scope:
-                await asyncio.gather(*(self._run(vehicle_id, report, next_at) for vehicle_id in ids))
+            scope = self._batch(ids) if self._batch is not None else contextlib.nullcontext(self._poll_one)
+            async with scope as poll_one:
+                polls = (self._run(poll_one, vehicle_id, report, next_at) for vehicle_id in ids)
+                await asyncio.gather(*polls)
         except Exception as exc:
             # The batch's bulk read or write failed: its vehicles are retried later, never left leased.
             if not isinstance(exc, StorageUnavailable):  # a storage outage is said once, not per batch
@@ -141,14 +240,15 @@ class Poller:
         with contextlib.suppress(StorageUnavailable):  # else the leases run out by themselves
             await self._states.release_many(self.owner, next_at)
 
-    async def _run(self, vehicle_id: int, report: TickReport, next_at: dict[int, datetime]) -> None:
+    async def _run(
+        self, poll_one: PollOne, vehicle_id: int, report: TickReport, next_at: dict[int, datetime]
+    ) -> None:
         async with self._semaphore:
-            next_at[vehicle_id] = await self._poll(vehicle_id, report)
+            next_at[vehicle_id] = await self._poll(poll_one, vehicle_id, report)
 
-    async def _poll(self, vehicle_id: int, report: TickReport) -> datetime:
-        budget = self.settings.lease_seconds * 0.8
+    async def _poll(self, poll_one: PollOne, vehicle_id: int, report: TickReport) -> datetime:
         try:
-            outcome = await asyncio.wait_for(self._poll_one(vehicle_id), timeout=budget)
+            outcome = await asyncio.wait_for(poll_one(vehicle_id), timeout=self.settings.poll_timeout_seconds)
         except StorageUnavailable:
             report.failed += 1  # said once by the database; retried after the outage
             return self.clock() + self.settings.retry_after_error
@@ -162,7 +262,10 @@ class Poller:
         return outcome.next_poll_at
 
     async def shutdown(self) -> None:
-        """Give back every lease this poller holds, so another replica can take over at once."""
+        """Let a running background tick finish, then give back every lease this poller holds."""
+        if self._background is not None and not self._background.done():
+            with contextlib.suppress(Exception):  # its failure was logged by its done callback
+                await self._background
         await self._states.release_all(self.owner)
 
 
@@ -176,7 +279,8 @@ def register_poller(
     """Run the poller's tick (and optional housekeeping such as history purge) on the JobQueue."""
 
     async def tick(_: CallbackContext[Any, Any, Any, Any]) -> None:
-        await poller.tick()
+        # Returns at once: the sweep runs as the poller's own task (see Poller.tick_in_background).
+        poller.tick_in_background()
 
     jobs = [
         job_queue.run_repeating(
@@ -228,6 +332,12 @@ def pause_before_next_tick(tick_seconds: float, busy_seconds: float) -> float:
     """The wait after a tick that took `busy_seconds`: ticks start one period apart, like the JobQueue's."""
     # Waiting a whole period after the tick ended would make every interval a tick's duration longer.
     return max(0.0, tick_seconds - busy_seconds)
+
+
+def _log_failure(task: asyncio.Task[TickReport]) -> None:
+    # A background tick's own errors are caught per batch; this is for a bug in the tick itself.
+    if not task.cancelled() and task.exception() is not None:
+        log.error("poller tick failed", exc_info=task.exception())
 
 
 async def _guarded(work: Housekeeping, what: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 from bot.renault.errors import UnknownLocale
 
@@ -113,3 +114,11 @@ def resolve_locale(locale: str, overrides: LocaleOverrides | None = None) -> Loc
         kamereon_url=kamereon_url.rstrip("/"),
         kamereon_api_key=kamereon_key,
     )
+
+
+def renault_hosts(overrides: LocaleOverrides | None = None) -> frozenset[str]:
+    """Every host name the client may call: the built-in Gigya and Kamereon hosts and any override's."""
+    urls = [config.gigya_url for config in LOCALES.values()] + [c.kamereon_url for c in LOCALES.values()]
+    if overrides is not None:
+        urls += [url for url in (overrides.gigya_url, overrides.kamereon_url) if url]
+    return frozenset(host for host in (urlsplit(url).hostname for url in urls) if host)

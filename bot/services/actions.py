@@ -13,9 +13,9 @@ from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.domain.vehicle import Right
 from bot.renault import models as wire
 from bot.renault.vehicle import RenaultVehicle
-from bot.services import schedule_mapping
+from bot.services import schedule_mapping, snapshot_mapping
 from bot.services.conversation_ports import ActionRateStore
-from bot.services.errors import FeatureUnavailable, InvalidInput, TooManyActions
+from bot.services.errors import FeatureUnavailable, InvalidInput, ServiceError, TooManyActions
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
 from bot.services.ports import ActionWatcher, Clock, VehicleStateRepository
@@ -95,6 +95,25 @@ class ActionService:
         """The car's last stored reading (no Renault call): what menus and buttons follow."""
         vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.READ)
         return await self._stored_snapshot(vehicle.vehicle_id)
+
+    async def charge_mode(self, chat_id: int, vehicle_id: int) -> ChargeMode | None:
+        """The car's charge mode read live (its charge-mode endpoint, else its schedule); None if unknown.
+
+        No reading stores it (the card does not read it), so /charge asks the car each time it is opened; a
+        failed read leaves the menu without it rather than without the menu.
+        """
+        vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.READ)
+        stored = await self._gateway.stored(vehicle.vehicle_id)
+        reader = _mode_reader(await self._gateway.vehicle(stored))
+        if reader is None:
+            return None
+        endpoint, read = reader
+        try:
+            mode = snapshot_mapping.charge_mode_of(await self._gateway.call(stored, read, endpoint))
+        except ServiceError as exc:
+            log.info("charge mode not read for vehicle %s: %s", vehicle.vehicle_id, type(exc).__name__)
+            return None
+        return None if mode is ChargeMode.UNKNOWN else mode
 
     async def _stored_snapshot(self, vehicle_id: int) -> VehicleSnapshot | None:
         if self._states is None:
@@ -177,3 +196,24 @@ def _validate(request: ActionRequest) -> None:
         problems.append("error.level_order")
     if problems:
         raise InvalidInput(problems)
+
+
+def _mode_reader(proxy: RenaultVehicle) -> tuple[str, Callable[[], Awaitable[wire.ChargeMode]]] | None:
+    # The endpoint that tells the car's charge mode: its own where the model has it, else the schedule's.
+    async def from_mode() -> wire.ChargeMode:
+        return (await proxy.charge_mode()).mode
+
+    async def from_settings() -> wire.ChargeMode:
+        return (await proxy.charging_settings()).mode
+
+    async def from_schedule() -> wire.ChargeMode:
+        return (await proxy.charge_schedule()).mode
+
+    for endpoint, read in (
+        ("charge-mode", from_mode),
+        ("charging-settings", from_settings),
+        ("charge-schedule", from_schedule),
+    ):
+        if proxy.supports(endpoint):
+            return endpoint, read
+    return None

@@ -57,7 +57,11 @@ class LoginNeedsCaptcha(ServiceError):
 
 
 class NeedsLogin(ServiceError):
-    """The stored credentials no longer work (expired, revoked or unreadable): log in again."""
+    """The stored credentials no longer work (expired or revoked): log in again."""
+
+
+class SecretsUnreadable(ServiceError):
+    """Stored secrets cannot be decrypted with the configured key (an operator problem); nothing changes."""
 
 
 class RenaultBusy(ServiceError):

@@ -1,23 +1,31 @@
-"""From our vehicle ids to Renault proxies: credentials, the shared client, concurrent reads, error upkeep."""
+"""From our vehicle ids to Renault proxies: credentials, the shared client, concurrent reads, error upkeep.
+
+The one error boundary between the Renault client and the use cases: every call to Renault made for a use
+case (reads, actions, the login and its two-factor code) goes through here, and a `bot.renault` error leaves
+only as a `bot.services` error (`translate`). No other service module catches Renault's errors.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from bot.domain.account import AccountSecrets, CredentialsUnreadable, StoredAccount, StoredVehicle
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.renault import models as wire
-from bot.renault.account import RenaultAccount
+from bot.renault.account import RenaultAccount, VehicleDescription
 from bot.renault.client import RenaultClient
+from bot.renault.credentials import DeviceIds, RenaultCredentials
 from bot.renault.errors import CredentialsExpired, NotSupported, RenaultError
+from bot.renault.gigya import ChallengeState, LoginResult, TwoFactorChallenge
 from bot.renault.vehicle import RenaultVehicle
 from bot.services import snapshot_mapping as mapping
 from bot.services.access import Located
-from bot.services.errors import NeedsLogin, NotLinked, ServiceError
-from bot.services.linking import credentials_of
+from bot.services.errors import NeedsLogin, NotLinked, SecretsUnreadable, ServiceError
+from bot.services.polling.ports import ResolvedAccounts
 from bot.services.ports import AccountRepository, Clock, VehicleRepository
 from bot.services.translate import translate
 
@@ -39,6 +47,15 @@ class GatewayAccounts(AccountRepository, Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    """What a fresh login finds: the account's credentials as refreshed, its person id and its vehicles."""
+
+    credentials: RenaultCredentials
+    person_id: str
+    vehicles: list[VehicleDescription]
+
+
 class RenaultGateway:
     """Gives use cases a ready `RenaultVehicle` for a stored vehicle and runs calls with error upkeep."""
 
@@ -53,37 +70,36 @@ class RenaultGateway:
         self._accounts = accounts
         self._vehicles = vehicles
         self._clock = clock
-        # Proxies resolved in bulk for the poller's current batch (fresh from the database at its start).
-        self._preloaded: dict[int, RenaultAccount] = {}
 
-    async def preload(self, account_ids: Iterable[int]) -> dict[int, StoredAccount]:
+    async def preload(self, account_ids: Iterable[int]) -> ResolvedAccounts:
         """Resolve the proxies of several accounts in one read, for the batch about to be polled.
 
-        Returns the accounts read. Accounts that need a login (or are gone or unreadable) get no proxy, so
-        `account()` takes its usual per-account path for them. Call `forget_preloaded` when the batch ends,
-        so nothing outlives the batch: a later re-link or logout is always read afresh.
+        The result belongs to the caller's batch (the gateway keeps nothing of it), so batches in flight at
+        once never see or drop each other's, and a re-link or logout after the batch is read afresh.
+        Accounts that need a login (or are gone or unreadable) get no proxy: `account()` takes its usual
+        per-account path for them.
         """
         found = await self._accounts.with_credentials(list(set(account_ids)))
-        for account_id, (stored, secrets) in found.items():
-            if not stored.needs_login:
-                self._preloaded[account_id] = self._proxy(stored, secrets)
-        return {account_id: stored for account_id, (stored, _) in found.items()}
-
-    def forget_preloaded(self, account_ids: Iterable[int]) -> None:
-        """Drop the proxies `preload` resolved (end of the batch)."""
-        for account_id in account_ids:
-            self._preloaded.pop(account_id, None)
+        proxies = {
+            account_id: self._proxy(stored, secrets)
+            for account_id, (stored, secrets) in found.items()
+            if not stored.needs_login
+        }
+        return ResolvedAccounts({account_id: stored for account_id, (stored, _) in found.items()}, proxies)
 
     async def stored(self, vehicle_id: int) -> StoredVehicle:
-        """The stored vehicle, or NotLinked when it is gone."""
-        stored = await self._vehicles.get(vehicle_id)
+        """The stored vehicle, or NotLinked when it is gone (SecretsUnreadable when no key reads it)."""
+        try:
+            stored = await self._vehicles.get(vehicle_id)
+        except CredentialsUnreadable:
+            raise SecretsUnreadable() from None
         if stored is None:
             raise NotLinked()
         return stored
 
-    async def account(self, account_id: int) -> RenaultAccount:
-        """The Renault account proxy (one per account, so its JWT cache is shared)."""
-        preloaded = self._preloaded.get(account_id)
+    async def account(self, account_id: int, resolved: ResolvedAccounts | None = None) -> RenaultAccount:
+        """The Renault account proxy (one per account, so its JWT cache is shared); a batch's if resolved."""
+        preloaded = resolved.proxies.get(account_id) if resolved is not None else None
         if preloaded is not None:
             return preloaded
         stored = await self._accounts.get(account_id)
@@ -94,16 +110,18 @@ class RenaultGateway:
         try:
             secrets = await self._accounts.credentials(account_id)
         except CredentialsUnreadable:
-            raise NeedsLogin() from None
+            raise SecretsUnreadable() from None
         return self._proxy(stored, secrets)
 
     def _proxy(self, stored: StoredAccount, secrets: AccountSecrets) -> RenaultAccount:
         credentials = credentials_of(stored.locale, secrets)
         return self._client.account(credentials, account_key=str(stored.account_id))
 
-    async def vehicle(self, stored: StoredVehicle) -> RenaultVehicle:
+    async def vehicle(
+        self, stored: StoredVehicle, resolved: ResolvedAccounts | None = None
+    ) -> RenaultVehicle:
         """The Renault vehicle proxy for a stored vehicle."""
-        account = await self.account(stored.account_id)
+        account = await self.account(stored.account_id, resolved)
         return account.vehicle(
             stored.kamereon_account_id,
             stored.info.vin,
@@ -126,9 +144,10 @@ class RenaultGateway:
         stored: StoredVehicle,
         extras: Sequence[str] = (),
         previous: VehicleSnapshot | None = None,
+        resolved: ResolvedAccounts | None = None,
     ) -> VehicleSnapshot:
         """battery-status plus the supported `extras`, all in one concurrent round trip."""
-        proxy = await self.vehicle(stored)
+        proxy = await self.vehicle(stored, resolved)
         readers = _readers(proxy)
         wanted = [key for key in extras if proxy.supports(key)]
         battery = asyncio.ensure_future(self.call(stored, proxy.battery_status, "battery-status"))
@@ -143,19 +162,21 @@ class RenaultGateway:
             snapshot = _add(snapshot, extra)
         return mapping.merge_known(snapshot, previous)
 
-    async def read(self, stored: StoredVehicle, endpoint: str) -> VehicleSnapshot:
+    async def read(
+        self, stored: StoredVehicle, endpoint: str, resolved: ResolvedAccounts | None = None
+    ) -> VehicleSnapshot:
         """One endpoint as a snapshot (the poller's reader): battery-status, or an extra on its own."""
         if endpoint == "battery-status":
-            return await self.read_snapshot(stored)
-        readers = _readers(await self.vehicle(stored))
+            return await self.read_snapshot(stored, resolved=resolved)
+        readers = _readers(await self.vehicle(stored, resolved))
         if endpoint not in readers:
             raise ValueError(f"no reader for {endpoint}")
         extra = await self.call(stored, readers[endpoint], endpoint)
         return _add(VehicleSnapshot(vin=stored.info.vin), extra)
 
-    async def stop_charge(self, stored: StoredVehicle) -> None:
+    async def stop_charge(self, stored: StoredVehicle, resolved: ResolvedAccounts | None = None) -> None:
         """Stop the car's charge (one request, within the account's call budget); raises service errors."""
-        proxy = await self.vehicle(stored)
+        proxy = await self.vehicle(stored, resolved)
         await self.call(stored, proxy.stop_charge, "charge-stop")
 
     async def read_location(self, where: Located) -> GeoPoint | None:
@@ -181,8 +202,42 @@ class RenaultGateway:
         if isinstance(exc, NotSupported) and exc.endpoint:
             await self._vehicles.mark_unsupported(stored.vehicle_id, exc.endpoint)
         elif isinstance(exc, CredentialsExpired):
-            self._preloaded.pop(stored.account_id, None)
             await self._accounts.mark_needs_login(stored.account_id)
+
+    async def login(
+        self, locale: str, email: str, password: str, device: DeviceIds | None = None
+    ) -> LoginResult | TwoFactorChallenge:
+        """Log in to Renault (or start its e-mailed two-factor challenge); raises service errors."""
+        return await self._translated(lambda: self._client.login(locale, email, password, device=device))
+
+    def restore_challenge(self, state: ChallengeState) -> TwoFactorChallenge:
+        """A stored two-factor challenge, ready to complete (no request)."""
+        return self._client.restore_challenge(state)
+
+    async def complete_two_factor(self, challenge: TwoFactorChallenge, code: str) -> LoginResult:
+        """Finish a two-factor login with the e-mailed code; raises service errors."""
+        return await self._translated(lambda: self._client.complete_two_factor(challenge, code))
+
+    async def discover(self, outcome: LoginResult, account_key: str) -> Discovered:
+        """After a login: the account's person id and vehicles (two requests); raises service errors."""
+        account = self._client.account(outcome.credentials, account_key=account_key)
+        person_id = await self._translated(account.person_id)
+        found = await self._translated(account.vehicles)
+        return Discovered(account.credentials, person_id, found)
+
+    async def _translated(self, operation: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await operation()
+        except RenaultError as exc:
+            raise translate(exc, self._clock()) from None
+
+
+def credentials_of(locale: str, account_secrets: AccountSecrets) -> RenaultCredentials:
+    """Rebuild the Renault client's credentials from what the store keeps."""
+    device = None
+    if account_secrets.gmid and account_secrets.ucid:
+        device = DeviceIds(account_secrets.gmid, account_secrets.ucid)
+    return RenaultCredentials(locale, account_secrets.login_token, account_secrets.person_id, device)
 
 
 def _readers(proxy: RenaultVehicle) -> dict[str, Callable[[], Awaitable[object]]]:

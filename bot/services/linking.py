@@ -8,9 +8,7 @@ import secrets
 from bot.domain.account import AccountSecrets, CredentialsUnreadable, NewVehicle
 from bot.domain.vehicle import Capabilities, Right, VehicleInfo
 from bot.renault.capabilities import capabilities_for
-from bot.renault.client import RenaultClient
-from bot.renault.credentials import DeviceIds, RenaultCredentials
-from bot.renault.errors import RenaultError
+from bot.renault.credentials import DeviceIds
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
 from bot.services.access import Located, authorize, located
 from bot.services.conversation_ports import LOGIN_TTL, ChallengeStore, PendingChallenge
@@ -23,9 +21,9 @@ from bot.services.errors import (
     NotPermitted,
     ServiceError,
 )
+from bot.services.gateway import RenaultGateway
 from bot.services.login_limits import Admission, AttemptKind, LoginLimiter
 from bot.services.ports import AccountRepository, ChatRepository, Clock, VehicleRepository
-from bot.services.translate import translate
 from bot.services.views import CodeNeeded, LinkedVehicle, LinkResult
 
 log = logging.getLogger(__name__)
@@ -39,7 +37,7 @@ class LinkingService:
 
     def __init__(
         self,
-        client: RenaultClient,
+        gateway: RenaultGateway,
         chats: ChatRepository,
         accounts: AccountRepository,
         vehicles: VehicleRepository,
@@ -47,7 +45,8 @@ class LinkingService:
         challenges: ChallengeStore,
         limiter: LoginLimiter,
     ) -> None:
-        self._client = client
+        # Renault is reached only through the gateway, which turns its errors into service errors.
+        self._gateway = gateway
         self._chats = chats
         self._accounts = accounts
         self._vehicles = vehicles
@@ -65,9 +64,9 @@ class LinkingService:
         admission = await self._limiter.admit(AttemptKind.PASSWORD, chat_id, email)
         device = await self._known_device(chat_id)
         try:
-            outcome = await self._client.login(locale, email, password, device=device)
-        except RenaultError as exc:
-            raise await self._settled(admission, translate(exc, self._clock())) from None
+            outcome = await self._gateway.login(locale, email, password, device)
+        except ServiceError as error:
+            raise await self._settled(admission, error) from None
         await self._limiter.settle(admission, None)  # the right password: not a guess
         if isinstance(outcome, TwoFactorChallenge):
             challenge_id = secrets.token_urlsafe(12)
@@ -91,11 +90,11 @@ class LinkingService:
             await self._challenges.drop_challenge(chat_id, entry.challenge_id)
             raise CodeExpired()
         admission = await self._limiter.admit(AttemptKind.CODE, chat_id, entry.state.email)
-        challenge = self._client.restore_challenge(entry.state)
+        challenge = self._gateway.restore_challenge(entry.state)
         try:
-            outcome = await self._client.complete_two_factor(challenge, code.strip())
-        except RenaultError as exc:
-            error = await self._settled(admission, translate(exc, self._clock()))
+            outcome = await self._gateway.complete_two_factor(challenge, code.strip())
+        except ServiceError as failure:
+            error = await self._settled(admission, failure)
             if isinstance(error, CodeExpired | LoginLocked | LoginNeedsCaptcha):
                 await self._challenges.drop_challenge(chat_id, entry.challenge_id)
             raise error from None
@@ -153,14 +152,9 @@ class LinkingService:
         return error
 
     async def _link(self, chat_id: int, locale: str, email: str, outcome: LoginResult) -> LinkResult:
-        credentials = outcome.credentials
-        account = self._client.account(credentials, account_key=f"login-{chat_id}")
-        try:
-            person_id = await account.person_id()
-            found = await account.vehicles()
-        except RenaultError as exc:
-            raise translate(exc, self._clock()) from None
-        stored = account.credentials
+        discovered = await self._gateway.discover(outcome, account_key=f"login-{chat_id}")
+        person_id, found = discovered.person_id, discovered.vehicles
+        stored = discovered.credentials
         device = stored.device
         account_secrets = AccountSecrets(
             login_token=stored.login_token,
@@ -215,11 +209,3 @@ class LinkingService:
             if stored is not None and stored.gmid and stored.ucid:
                 return DeviceIds(stored.gmid, stored.ucid)
         return None
-
-
-def credentials_of(locale: str, account_secrets: AccountSecrets) -> RenaultCredentials:
-    """Rebuild the Renault client's credentials from what the store keeps."""
-    device = None
-    if account_secrets.gmid and account_secrets.ucid:
-        device = DeviceIds(account_secrets.gmid, account_secrets.ucid)
-    return RenaultCredentials(locale, account_secrets.login_token, account_secrets.person_id, device)

@@ -29,7 +29,8 @@ from bot.domain.events import Event, answers_user, event_from_json, event_to_jso
 from bot.domain.preferences import ChatSettings, NotificationKind
 from bot.domain.snapshot import PlugState, VehicleSnapshot
 from bot.domain.zones import zone_or_utc
-from bot.services.poll_readings import reports_charging
+from bot.services.polling.ports import NewPing
+from bot.services.polling.readings import reports_charging
 from bot.services.ports import ChatRepository, Clock, NotificationLog, VehicleStateRepository
 
 log = logging.getLogger(__name__)
@@ -191,13 +192,7 @@ class NotificationService:
         account_id: int | None = None,
     ) -> list[OutboxEntry]:
         """Reserve the events for every active chat whose preferences want them; returns the new entries."""
-        reserved: list[OutboxEntry] = []
-        for subscriber in subscribers:
-            wanted = [e for e in events if answers_user(e) or subscriber.preferences.wants(e.kind)]
-            reserved += await self.enqueue_for_chat(
-                vehicle_id, subscriber.settings, wanted, account_id=account_id
-            )
-        return reserved
+        return await self.reserve(self.pings(vehicle_id, events, subscribers), account_id)
 
     async def enqueue_for_chat(
         self,
@@ -212,19 +207,53 @@ class NotificationService:
         The entry is tied to its vehicle (or, for an account's ping, its account), so deleting that deletes
         the entry in the same transaction; neither its key nor its payload holds the VIN.
         """
+        return await self.reserve(self.pings_for_chat(vehicle_id, settings, events), account_id)
+
+    def pings(
+        self, vehicle_id: int | None, events: Sequence[Event], subscribers: Iterable[Subscriber]
+    ) -> list[NewPing]:
+        """The outbox rows `enqueue` would reserve, not reserved yet (a poll batch reserves them later)."""
+        found: list[NewPing] = []
+        for subscriber in subscribers:
+            wanted = [e for e in events if answers_user(e) or subscriber.preferences.wants(e.kind)]
+            found += self.pings_for_chat(vehicle_id, subscriber.settings, wanted)
+        return found
+
+    def pings_for_chat(
+        self, vehicle_id: int | None, settings: ChatSettings, events: Sequence[Event]
+    ) -> list[NewPing]:
+        """The outbox rows `enqueue_for_chat` would reserve, not reserved yet."""
         if not settings.active or not events:
             return []
-        now = self._clock()
-        quiet_end = quiet_until(settings, now)
-        deliver_at = quiet_end or now
+        quiet_end = quiet_until(settings, self._clock())
+        deliver_at = quiet_end or self._clock()
+        return [
+            NewPing(
+                OutboxEntry(
+                    outbox_key(event, settings.chat_id, vehicle_id),
+                    settings.chat_id,
+                    encode_event(event, vehicle_id=vehicle_id, deferred=quiet_end is not None),
+                    deliver_at,
+                ),
+                vehicle_id,
+            )
+            for event in events
+        ]
+
+    async def reserve(self, pings: Sequence[NewPing], account_id: int | None = None) -> list[OutboxEntry]:
+        """Reserve outbox rows one by one (each key once); returns the entries reserved now."""
         reserved: list[OutboxEntry] = []
-        for event in events:
-            payload = encode_event(event, vehicle_id=vehicle_id, deferred=quiet_end is not None)
-            key = outbox_key(event, settings.chat_id, vehicle_id)
+        for ping in pings:
+            entry = ping.entry
             if await self._log.reserve(
-                key, settings.chat_id, payload, deliver_at, vehicle_id=vehicle_id, account_id=account_id
+                entry.dedup_key,
+                entry.chat_id,
+                entry.payload,
+                entry.deliver_at,
+                vehicle_id=ping.vehicle_id,
+                account_id=account_id,
             ):
-                reserved.append(OutboxEntry(key, settings.chat_id, payload, deliver_at))
+                reserved.append(entry)
         return reserved
 
     async def flush(self, limit: int = 100) -> DeliveryReport:

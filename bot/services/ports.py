@@ -100,7 +100,7 @@ class AccountRepository(Protocol):
         ...
 
     async def credentials(self, account_id: int) -> AccountSecrets:
-        """Decrypt the secrets; raises `CredentialsUnreadable` (and flags needs-login) on failure."""
+        """Decrypt the secrets; raises `CredentialsUnreadable` (changing nothing) on failure."""
         ...
 
     async def update_credentials(self, account_id: int, secrets: AccountSecrets) -> None:

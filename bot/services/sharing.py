@@ -11,8 +11,10 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from bot.domain.account import InviteInvalid
+from bot.domain.events import SmartPlanWithdrawn
 from bot.domain.sharing import (
     INVITE_TTL,
     MEMBER_ROLES,
@@ -54,6 +56,16 @@ from bot.services.ports import (
 from bot.services.views import LinkedVehicle
 
 log = logging.getLogger(__name__)
+
+
+class MemberPlans(Protocol):
+    """What acts on a car in a member's name (smart charging), withdrawn once they lose the command."""
+
+    async def withdraw(
+        self, chat_id: int, vehicle_ids: list[int]
+    ) -> Sequence[tuple[int, SmartPlanWithdrawn]]:
+        """Cancel the chat's plans on these cars; the pings owed to others (chat id, event)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +112,9 @@ class SharingService:
         members: MemberRepository,
         notifications: NotificationService,
         clock: Clock,
+        plans: MemberPlans | None = None,
     ) -> None:
+        self._plans = plans
         self._linking = linking
         self._accounts = accounts
         self._vehicles = vehicles
@@ -171,6 +185,8 @@ class SharingService:
         if not await self._members.set_role(account_id, member_chat_id, role):
             raise NotAMember()
         await self._tell([member_chat_id], RoleChanged(account_id, member_chat_id, role, self._clock()))
+        if Right.COMMAND not in role.rights(location_shared=False):
+            await self._withdraw_plans(member_chat_id, account_id)
         return await self._view(managed)
 
     async def remove(self, chat_id: int, member_chat_id: int, vehicle_id: int | None = None) -> SharingView:
@@ -181,6 +197,7 @@ class SharingService:
             raise NotAMember()
         ended = AccessEnded(account_id, member_chat_id, AccessEndReason.REMOVED, self._clock())
         await self._tell([member_chat_id], ended)
+        await self._withdraw_plans(member_chat_id, account_id)
         return await self._view(managed)
 
     async def set_location_shared(
@@ -226,6 +243,24 @@ class SharingService:
             raise NotAMember()
         left = MemberLeft(account_id, chat_id, me.name, self._clock())
         await self._tell(owners(members), left)
+        await self._withdraw_plans(chat_id, account_id)
+
+    async def _withdraw_plans(self, member_chat_id: int, account_id: int) -> None:
+        """Nothing acts on the account's cars any more in the name of a member without the command."""
+        if self._plans is None:
+            return
+        owner = next(iter(owners(await self._members.members(account_id))), None)
+        if owner is None:
+            return
+        cars = [
+            v.vehicle_id for v in await self._vehicles.vehicles_for_chat(owner) if v.account_id == account_id
+        ]
+        entries = []
+        for chat_id, event in await self._plans.withdraw(member_chat_id, cars):
+            settings = await self._chats.get(chat_id)
+            if settings is not None:
+                entries += await self._notifications.enqueue_for_chat(event.vehicle_id, settings, [event])
+        await self._notifications.deliver(entries)
 
     async def _usable(self, chat_id: int, token: str, *, private: bool) -> tuple[Invite, list[Member]]:
         """The invite if `chat_id` may use it now, with the account's members as read for the check."""

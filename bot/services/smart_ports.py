@@ -52,6 +52,10 @@ class SmartChargeStore(Protocol):
         """Store the goal (insert or replace)."""
         ...
 
+    async def delete_goal(self, chat_id: int, vehicle_id: int) -> None:
+        """Forget the chat's goal for the vehicle (no more daily plans)."""
+        ...
+
     async def daily_goals(self) -> list[SmartGoalSetting]:
         """Every goal with daily re-planning on."""
         ...

@@ -87,7 +87,12 @@ def with_location(snapshot: VehicleSnapshot, location: wire.Location) -> Vehicle
 
 def with_charge_mode(snapshot: VehicleSnapshot, info: wire.ChargeModeInfo) -> VehicleSnapshot:
     """Add the charge mode."""
-    return replace(snapshot, charge_mode=_MODE[info.mode])
+    return replace(snapshot, charge_mode=charge_mode_of(info.mode))
+
+
+def charge_mode_of(mode: wire.ChargeMode) -> ChargeMode:
+    """Renault's charge mode (from the charge-mode endpoint or a charge schedule) as the domain's."""
+    return _MODE[mode]
 
 
 def merge_known(base: VehicleSnapshot, previous: VehicleSnapshot | None) -> VehicleSnapshot:

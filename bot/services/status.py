@@ -19,7 +19,7 @@ from bot.services.errors import FeatureUnavailable, NeedsLogin, RenaultBusy, Ren
 from bot.services.gateway import CARD_EXTRAS, RenaultGateway
 from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
-from bot.services.poll_readings import reading_of, reports_charging
+from bot.services.polling.readings import reading_of, reports_charging
 from bot.services.ports import CardStates, Clock
 from bot.services.views import LinkedVehicle, LocationView, StatusView
 

@@ -69,11 +69,12 @@ def build_simulator(options: SimulatorOptions) -> RenaultSimulator:
 
 def control(sim: RenaultSimulator) -> Callable[[httpx.Request], Awaitable[httpx.Response]]:
     """The simulator plus `POST /_sim/latency?ms=N` (a benchmark sets up fast, then adds latency) and
-    `GET /_sim/requests` (how many requests it answered so far, in all and per endpoint key)."""
+    `GET /_sim/requests` (the request counters: total, per endpoint key and per VIN, for the benchmarks)."""
 
     async def handle(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/_sim/requests" and request.method == "GET":
-            return httpx.Response(200, json={"total": sim.log.total, "by_key": dict(sim.log.by_key)})
+            counts = {"total": sim.log.total, "by_key": sim.log.by_key, "by_vin": sim.log.by_vin}
+            return httpx.Response(200, json=counts)
         if request.url.path == "/_sim/latency" and request.method == "POST":
             try:
                 sim.latency_s = max(float(request.url.params.get("ms", "0")), 0.0) / 1000.0

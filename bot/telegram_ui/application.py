@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.telegram_ui import history_handlers
+from bot.telegram_ui import history_handlers, update_kinds
 from bot.telegram_ui import request as request_factory
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import BotApplication, BotContext, BotData, Services, UiOptions
@@ -127,6 +127,8 @@ def build_application(
 
 
 def _register(application: BotApplication) -> None:
+    # Group -3 runs first of all: kinds of update the bot does not use (Business messages...) go no further.
+    application.add_handler(TypeHandler(Update, update_kinds.ignore_unused), group=-3)
     # Group -2 runs first: outsiders are stopped before any handler or service sees the update.
     application.add_handler(TypeHandler(Update, basic.allow_list_gate), group=-2)
     # Then the router's gate: an edited message is answered but never taken as an answer; a command

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeSchedule
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
-from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.domain.vehicle import Role
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
@@ -84,6 +84,10 @@ class ActionsPort(Protocol):
 
     async def known_state(self, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
         """The car's last stored reading, without asking Renault (None when it never reported)."""
+        ...
+
+    async def charge_mode(self, chat_id: int, vehicle_id: int) -> ChargeMode | None:
+        """The car's charge mode, asked of Renault (None when the car does not tell it)."""
         ...
 
 

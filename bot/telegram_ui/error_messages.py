@@ -26,6 +26,7 @@ ERROR_KEYS: dict[type[errors.ServiceError], str] = {
     errors.CodeRejected: "error.code_rejected",
     errors.CodeExpired: "error.code_expired",
     errors.NeedsLogin: "error.needs_login",
+    errors.SecretsUnreadable: "error.secrets_unreadable",
     errors.RenaultBusy: "error.renault_busy_soon",
     errors.FeatureUnavailable: "error.feature_unavailable",
     errors.RenaultDown: "error.renault_down",

@@ -29,7 +29,7 @@ from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import action_label
 from bot.telegram_ui.sharing.render import person, role_name
 from bot.telegram_ui.smartcharge.keyboards import cancel_keyboard, plan_keyboard
-from bot.telegram_ui.smartcharge.render import render_daily_plan, render_switch
+from bot.telegram_ui.smartcharge.render import render_daily_plan, render_switch, render_withdrawn
 
 NETWORK_RETRY_SECONDS = 30.0
 # Answers meaning the chat will take no message from the bot any more (until the user comes back with a
@@ -234,6 +234,11 @@ def _smart_switched(e: ev.SmartChargeSwitched, r: Renderer) -> str:
 
 
 @render.register
+def _smart_withdrawn(e: ev.SmartPlanWithdrawn, r: Renderer) -> str:
+    return render_withdrawn(r.tr, r.car(e.vin), e.outcome.value)
+
+
+@render.register
 def _member_joined(e: sharing.MemberJoined, r: Renderer) -> str:
     return r.tr("event.member_joined", name=person(r.tr, e.member_name), role=role_name(r.tr, e.role))
 
@@ -265,6 +270,8 @@ def event_keyboard(settings: ChatSettings, event: ev.Event) -> InlineKeyboardMar
     if isinstance(event, ev.SmartPlanReady) and event.summary.kind is not None:
         return plan_keyboard(tr, event.vehicle_id, daily=True)
     if isinstance(event, ev.SmartChargeSwitched) and event.started:
+        return cancel_keyboard(tr, event.vehicle_id)
+    if isinstance(event, ev.SmartPlanWithdrawn) and event.outcome is ev.Withdrawal.NOT_RESTORED:
         return cancel_keyboard(tr, event.vehicle_id)
     return None
 

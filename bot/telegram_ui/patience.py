@@ -74,9 +74,13 @@ class Waiting:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if self._update.callback_query is not None:
+                # A tap's result goes to a message of its own (the tapped one, mostly): the note sent when
+                # the tap could no longer be answered with a toast would be left behind, saying "checking".
+                await self.forget_note()
 
     async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
-        """The result: in place of the note when one was sent, else as a reply."""
+        """The result: in place of the note when one was sent (for a message, not a tap), else as a reply."""
         if self._note is None:
             return await _reply(self._update, text, markup)
         edited = await self._note.edit_text(text, reply_markup=markup)

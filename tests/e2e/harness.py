@@ -30,6 +30,7 @@ from bot.telegram_ui.application import build_application, new_bot
 from bot.telegram_ui.context import BotApplication, UiOptions
 from bot.telegram_ui.notifier import TelegramNotifier
 from bot.telegram_ui.ordering import on_polling_error
+from bot.telegram_ui.update_kinds import USED_UPDATES
 from tests.support.clock import FakeClock
 
 EMAIL = "owner@example.com"
@@ -69,7 +70,12 @@ class E2E:
         await self.app.initialize()
         await self.app.start()
         assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0.0, timeout=1, error_callback=on_polling_error)
+        await self.app.updater.start_polling(
+            poll_interval=0.0,
+            timeout=1,
+            allowed_updates=list(USED_UPDATES),  # as bot.app.run asks for them
+            error_callback=on_polling_error,
+        )
 
     @property
     def emulator(self) -> TelegramEmulator:

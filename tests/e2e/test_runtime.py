@@ -42,6 +42,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _database_key(folder: Path) -> str:
+    """The CREDENTIALS_KEY of the test's database, made at its first start."""
+    stored = folder / "credentials.key"
+    if not stored.exists():
+        stored.write_text(generate_key())
+    return stored.read_text()
+
+
 @asynccontextmanager
 async def _running(tmp_path: Path, **overrides: Any) -> AsyncIterator[tuple[Settings, TelegramEmulator]]:
     sim = RenaultSimulator(system_clock)
@@ -55,16 +63,17 @@ async def _running(tmp_path: Path, **overrides: Any) -> AsyncIterator[tuple[Sett
             database_url=f"sqlite:///{tmp_path / 'bot.db'}",
             **overrides,
         )
-        cipher = CredentialCipher.from_setting(generate_key())
+        # One key per database: a second start on it must pass the key check like a restart does.
+        cipher = CredentialCipher.from_setting(_database_key(tmp_path))
         async with open_bot(settings, cipher, emu.token) as opened:
             application = front_end(opened, settings)
             async with application, health_endpoint(opened, settings):
-                await start(application, opened.graph, settings)
+                webhook = await start(application, opened.graph, settings)
                 try:
                     yield settings, emu
                 finally:
                     emu.close()
-                    await stop(application, opened.graph)
+                    await stop(application, opened.graph, webhook)
 
 
 def _update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
@@ -105,6 +114,99 @@ async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -
         reply = await user.next_message(timeout=10)
         assert "/status" in (reply.text or "")
         assert len(user.bot_messages) == 1  # the refused /start was never answered
+
+
+async def _raw_post_head(url: str, head: str) -> bytes:
+    """Send only a request head to the webhook and read what comes back (the body is never sent)."""
+    parts = httpx.URL(url)
+    reader, writer = await asyncio.open_connection(parts.host, parts.port)
+    try:
+        writer.write(head.replace("\n", "\r\n").encode() + b"\r\n")
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(4096), timeout=5)
+    finally:
+        writer.close()
+
+
+async def test_webhook_mode_refuses_oversized_bodies_and_malformed_json(tmp_path: Path) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    async with _running(tmp_path, webhook_url=url, webhook_secret_token=SECRET, port=port) as (_s, emu):
+        user = emu.user(778, "Wes")
+        oversized = await _raw_post_head(
+            url,
+            f"POST /telegram-hook HTTP/1.1\nHost: bot\nContent-Type: application/json\n"
+            f"Content-Length: {2 * 1024 * 1024}\nX-Telegram-Bot-Api-Secret-Token: {SECRET}\n",
+        )
+        async with httpx.AsyncClient() as client:
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+            malformed = await client.post(url, content=b'{"update_id": 1, "message": ', headers=headers)
+            missing = await client.post(url, json=_update(2, 778, "/start"))
+            accepted = await client.post(url, json=_update(3, 778, "/help"), headers=headers)
+        reply = await user.next_message(timeout=10)
+    assert oversized.startswith(b"HTTP/1.1 413 ")  # answered on the head alone: the 2 MB never came
+    assert malformed.status_code == 400
+    assert missing.status_code == 403
+    assert accepted.status_code == 200
+    assert "/status" in (reply.text or "")
+    assert len(user.bot_messages) == 1
+
+
+async def test_only_the_update_kinds_the_bot_uses_are_asked_for(tmp_path: Path) -> None:
+    used = ["message", "edited_message", "callback_query"]
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    async with _running(tmp_path, webhook_url=url, webhook_secret_token=SECRET, port=port) as (_s, emu):
+        assert emu.calls("setWebhook")[-1].params.get("allowed_updates") == used
+    async with _running(tmp_path) as (_s, emu):
+        user = emu.user(779, "Wes")
+        await user.send("/help")
+        await user.next_message(timeout=10)
+        polls = emu.calls("getUpdates")
+    assert polls
+    assert all(call.params.get("allowed_updates") == used for call in polls)
+
+
+def _business_update(update_id: int, kind: str, chat_id: int, text: str) -> dict[str, object]:
+    message = _update(update_id, chat_id, text)["message"]
+    assert isinstance(message, dict)
+    return {"update_id": update_id, kind: {**message, "business_connection_id": "bc-1"}}
+
+
+@pytest.mark.parametrize("allowed_user_ids", ["", "1"], ids=["open", "allow-list without the user"])
+async def test_business_and_unknown_update_kinds_are_never_answered(
+    tmp_path: Path, allowed_user_ids: str
+) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    async with _running(
+        tmp_path, webhook_url=url, webhook_secret_token=SECRET, port=port, allowed_user_ids=allowed_user_ids
+    ) as (_s, emu):
+        user = emu.user(780, "Wes")
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        unused = [
+            _business_update(1, "business_message", 780, "/start"),
+            _business_update(2, "edited_business_message", 780, "/help"),
+            _business_update(3, "guest_message", 780, "/start"),  # a kind PTB does not know
+            {
+                "update_id": 4,
+                "deleted_business_messages": {
+                    "business_connection_id": "bc-1",
+                    "chat": {"id": 780, "type": "private"},
+                    "message_ids": [1],
+                },
+            },
+        ]
+        async with httpx.AsyncClient() as client:
+            answers = [await client.post(url, json=update, headers=headers) for update in unused]
+            # The same chat's updates are handled in order: once /help is answered (or refused by the
+            # allow-list), the four before it were handled.
+            await client.post(url, json=_update(5, 780, "/help"), headers=headers)
+        reply = await user.next_message(timeout=10)
+    assert [answer.status_code for answer in answers] == [200] * 4
+    assert ("/status" if not allowed_user_ids else "this bot is private") in (reply.text or "")
+    assert len(user.bot_messages) == 1
+    assert [c.method for c in emu.requests if str(c.params.get("chat_id")) == "780"] == ["sendMessage"]
 
 
 async def test_health_and_metrics_endpoint_reports_checks_and_counters(tmp_path: Path) -> None:

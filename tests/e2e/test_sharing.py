@@ -109,7 +109,7 @@ async def test_a_viewer_sees_only_what_the_role_allows_and_forged_taps_are_refus
         forged += [f"1.s.{vehicle_id}.show", f"1.sc.{vehicle_id}.ok", f"1.sh.{vehicle_id}.i:viewer"]
         forged += [f"1.sh.{vehicle_id}.l:1", f"1.sh.{vehicle_id}.y:1001", f"1.pt.{vehicle_id}.21.5"]
         refusals = {
-            "This button is not for you.",
+            "Your role on this car does not allow this. Send /status for the buttons you can use.",
             "Only the car's owner can share it. Ask them for an invite.",
             "This car is not yours to control from this chat.",
         }

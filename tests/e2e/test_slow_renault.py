@@ -114,3 +114,101 @@ async def test_a_login_renault_never_answers_keeps_the_password_step(tmp_path: P
     assert any(
         t.startswith("⌛ Renault has not answered within 30 s. Send the same again") for t in texts(ann)
     )
+
+
+async def test_a_slow_charge_mode_read_gets_a_note_then_the_menu_in_its_place(tmp_path: Path) -> None:
+    async with _slow_bot(tmp_path) as (e2e, waits):
+        ann = await _linked(e2e)
+        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        before = len(ann.bot_messages)
+        await ann.send("/charge")
+        await waits.elapse(2.0)
+        note = await _next(ann, before)
+        held.release.set()
+        await ann.wait_until(lambda u: _current(u, note).startswith("Charging"), timeout=WAIT)
+    assert note.text == "⏳ Checking with Renault…"
+    assert _current(ann, note) == "Charging · now: charge as soon as plugged in"
+    assert len(ann.bot_messages) == before + 1  # the note became the menu
+
+
+async def test_a_charge_mode_renault_never_tells_leaves_the_menu_without_it(tmp_path: Path) -> None:
+    async with _slow_bot(tmp_path) as (e2e, waits):
+        ann = await _linked(e2e)
+        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        before = len(ann.bot_messages)
+        await ann.send("/charge")
+        await waits.elapse(2.0)
+        note = await _next(ann, before)
+        await waits.elapse(28.0)
+        await ann.wait_until(lambda u: _current(u, note) == "Charging", timeout=WAIT)
+        held.release.set()
+        menu = ann.message(note.message_id)
+    # The mode is a detail of the menu: after 30 s the menu comes without it, not a stop.
+    assert menu is not None
+    assert "Charge on schedule" in [b.text for b in menu.buttons]
+    assert not _timed_out(ann)
+
+
+async def test_a_slow_charge_mode_button_shows_a_toast_then_the_menu(tmp_path: Path) -> None:
+    async with _slow_bot(tmp_path) as (e2e, waits):
+        ann = await _linked(e2e)
+        before = len(ann.bot_messages)
+        await ann.send("/status")
+        card = await _next(ann, before)
+        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        tap = await ann.tap(card, "⏱ Charge mode")
+        await waits.elapse(2.0)
+        toast = await tap.answer(timeout=WAIT)
+        held.release.set()
+        await ann.wait_until(lambda u: _current(u, card).startswith("Charging · now"), timeout=WAIT)
+    assert toast.text == "⏳ Checking with Renault…"
+    assert len(ann.bot_messages) == before + 1  # no note left in the chat: the card became the menu
+
+
+async def test_a_slow_schedule_gets_a_note_then_the_schedule_in_its_place(tmp_path: Path) -> None:
+    async with _slow_bot(tmp_path) as (e2e, waits):
+        ann = await _linked(e2e)
+        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        before = len(ann.bot_messages)
+        await ann.send("/schedule")
+        await waits.elapse(2.0)
+        note = await _next(ann, before)
+        held.release.set()
+        await ann.wait_until(lambda u: _current(u, note).startswith("🗓 Charge schedule"), timeout=WAIT)
+    assert note.text == "⏳ Checking with Renault…"
+    assert len(ann.bot_messages) == before + 1  # the note became the schedule: one message, not two
+
+
+async def test_a_slow_schedule_button_leaves_no_note_behind(tmp_path: Path) -> None:
+    async with _slow_bot(tmp_path) as (e2e, waits):
+        ann = await _linked(e2e)
+        before = len(ann.bot_messages)
+        await ann.send("/status")
+        card = await _next(ann, before)
+        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        await ann.tap(card, "🗓 Schedule")
+        await waits.elapse(2.0)
+        note = await _next(ann, before + 1)
+        held.release.set()
+        await ann.wait_until(lambda u: "🗓 Charge schedule" in "".join(texts(u)), timeout=WAIT)
+    assert note.text == "⏳ Checking with Renault…"
+    assert ann.message(note.message_id) is None
+    assert len(ann.bot_messages) == before + 2  # the card and the schedule
+
+
+async def test_a_slow_tap_answered_already_leaves_no_note_behind(tmp_path: Path) -> None:
+    # The editor's Edit button is answered at once; the note Renault's slowness then needs goes afterwards.
+    async with _slow_bot(tmp_path) as (e2e, waits):
+        ann = await _linked(e2e)
+        before = len(ann.bot_messages)
+        await ann.send("/schedule")
+        shown = await _next(ann, before)
+        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        await ann.tap(shown, "✏️ Edit")
+        await waits.elapse(2.0)
+        note = await _next(ann, before + 1)
+        held.release.set()
+        await ann.wait_until(lambda u: "Save" in str(u.message(shown.message_id)), timeout=WAIT)
+        await ann.wait_until(lambda u: u.message(note.message_id) is None, timeout=WAIT)
+    assert note.text == "⏳ Checking with Renault…"
+    assert len(ann.bot_messages) == before + 1  # the schedule, now the editor

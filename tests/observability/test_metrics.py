@@ -236,6 +236,7 @@ def test_bot_metrics_expose_exactly_their_own_families_and_series() -> None:
         f"{prefix}ping_possible_duplicates_total": "counter",
         f"{prefix}action_seconds": "histogram",
         f"{prefix}poller_last_tick_timestamp_seconds": "gauge",
+        f"{prefix}unreadable_secrets_total": "counter",
     }
     assert {name for name, _labels in scraped.samples} == {  # no `_created` series beside them
         f"{prefix}polls_total",
@@ -245,6 +246,7 @@ def test_bot_metrics_expose_exactly_their_own_families_and_series() -> None:
         f"{prefix}action_seconds_sum",
         f"{prefix}action_seconds_count",
         f"{prefix}poller_last_tick_timestamp_seconds",
+        f"{prefix}unreadable_secrets_total",
     }
 
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from bot.domain.account import StoredVehicleState
+from bot.domain.account import OutboxEntry, StoredVehicleState
 from bot.domain.preferences import ChatSettings
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.chats import SqlChatRepository
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
+from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
+from bot.services.polling.ports import NewPing
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
 
@@ -70,3 +72,42 @@ async def test_new_credentials_are_used_at_once_despite_the_decryption_cache(
     assert (await repo.credentials(account_id)).login_token == "st2.new-token"
     ((_, secrets),) = (await repo.with_credentials([account_id])).values()
     assert secrets.login_token == "st2.new-token"
+
+
+def _ping(key: str, chat_id: int, vehicle_id: int, at: datetime) -> NewPing:
+    return NewPing(OutboxEntry(key, chat_id, {"kind": "plugged", "vehicle_id": vehicle_id}, at), vehicle_id)
+
+
+async def test_commit_sweep_reserves_new_pings_and_stores_states_together(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, ids = await _fleet(db, cipher, 2)
+    await SqlChatRepository(db).save(ChatSettings(100))
+    states, outbox, now = SqlVehicleStateRepository(db), SqlNotificationLog(db), FakeClock()()
+    assert await outbox.reserve("old", 100, {"kind": "plugged"}, now, vehicle_id=ids[0])
+    saved = [dataclasses.replace(StoredVehicleState(vid), phase="charging", memory={"n": vid}) for vid in ids]
+
+    reserved = await states.commit_sweep(
+        saved,
+        [_ping("old", 100, ids[0], now), _ping("new", 100, ids[1], now), _ping("new", 100, ids[1], now)],
+    )
+
+    assert [entry.dedup_key for entry in reserved] == ["new"]  # the replayed key stays out, once each
+    assert sorted(entry.dedup_key for entry in await outbox.pending(now, 10)) == ["new", "old"]
+    assert [(await states.load(vid)).memory for vid in ids] == [{"n": vid} for vid in ids]
+
+
+async def test_commit_sweep_skips_a_ping_whose_chat_is_gone_and_keeps_the_rest(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, ids = await _fleet(db, cipher, 1)
+    await SqlChatRepository(db).save(ChatSettings(100))
+    states, now = SqlVehicleStateRepository(db), FakeClock()()
+    saved = [dataclasses.replace(StoredVehicleState(ids[0]), phase="parked")]
+
+    reserved = await states.commit_sweep(
+        saved, [_ping("gone", 999, ids[0], now), _ping("kept", 100, ids[0], now)]
+    )
+
+    assert [entry.dedup_key for entry in reserved] == ["kept"]
+    assert (await states.load(ids[0])).phase == "parked"

@@ -68,7 +68,7 @@ async def test_home_is_encrypted_and_rotated_with_the_credentials_key(db: Databa
     assert "48.85661" not in token
     assert json.loads(cipher.decrypt(token))["lat"] == HOME.latitude
     rotated = CredentialCipher.from_setting(f"{new},{old}")
-    assert await rotate_keys(db, rotated) == 3  # account, vehicle, home
+    assert (await rotate_keys(db, rotated)).rotated == 3  # account, vehicle, home
     only_new = CredentialCipher.from_setting(new)
     assert (await SqlCostStore(db, only_new).settings(100)).home == HOME
 

@@ -78,6 +78,32 @@ async def test_expired_lease_can_be_claimed_again(db: Database, cipher: Credenti
     assert await states.claim_due(clock(), 10, "other", 60) == [vehicle_id]
 
 
+async def test_a_renewal_extends_the_owners_leases_in_one_statement(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    clock, states = FakeClock(), SqlVehicleStateRepository(db)
+    assert await states.claim_due(clock(), 10, "alive", 60) == [vehicle_id]
+    assert await states.renew("someone-else", clock.advance(50), 60) == 0
+    assert await states.renew("alive", clock(), 60) == 1
+    assert await states.claim_due(clock.advance(59), 10, "other", 60) == []  # 109 s after the claim
+    assert await states.lease_owners(clock()) == {"alive"}
+    assert await states.claim_due(clock.advance(1), 10, "other", 60) == [vehicle_id]
+
+
+async def test_lease_owners_names_only_the_owners_of_running_leases(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    clock, states = FakeClock(), SqlVehicleStateRepository(db)
+    assert await states.lease_owners(clock()) == set()
+    await states.claim_due(clock(), 10, "dead", 60)
+    assert await states.lease_owners(clock()) == {"dead"}
+    assert await states.lease_owners(clock.advance(60)) == set()  # ran out: claim_due takes it anyway
+    await states.release_all("dead")
+    assert await states.claim_due(clock(), 10, "new", 60) == [vehicle_id]
+
+
 async def test_vehicles_of_inactive_chats_or_needs_login_accounts_are_not_due(
     db: Database, cipher: CredentialCipher
 ) -> None:

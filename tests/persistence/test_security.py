@@ -53,8 +53,8 @@ async def test_rotation_reencrypts_with_the_first_key_and_is_idempotent(sqlite_d
     account_id, _ = await accounts.create_linked(100, "fr_FR", f.EMAIL, f.secrets(), [f.zoe()])
 
     rotated = CredentialCipher.from_setting(f"{new},{old}")
-    assert await rotate_keys(sqlite_db, rotated) == 2  # the account row and the vehicle row
-    assert await rotate_keys(sqlite_db, rotated) == 0
+    assert (await rotate_keys(sqlite_db, rotated)).rotated == 2  # the account row and the vehicle row
+    assert (await rotate_keys(sqlite_db, rotated)).rotated == 0
     only_new = SqlAccountRepository(sqlite_db, CredentialCipher.from_setting(new))
     assert await only_new.credentials(account_id) == f.secrets()
 

@@ -23,6 +23,7 @@ from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.vehicle import Capabilities, Role, VehicleInfo
 from bot.services.notify import DeliveryResult, DeliveryStatus
+from bot.services.polling.ports import NewPing
 from bot.services.views import LinkedVehicle
 
 
@@ -131,6 +132,10 @@ class FakeStates:
         self.states: dict[int, StoredVehicleState] = {}
         self.leases: dict[int, _Lease] = {}
         self.saves = 0
+        self.renewals = 0
+        self.commits = 0  # commit_sweep calls: a batch's one transaction
+        # Where commit_sweep reserves a batch's pings (the same outbox the notification service reads).
+        self.outbox: FakeNotificationLog | None = None
 
     def add(self, vehicle_id: int, next_poll_at: datetime | None = None) -> None:
         """Register a vehicle to poll."""
@@ -149,6 +154,20 @@ class FakeStates:
     async def save_many(self, states: Sequence[StoredVehicleState]) -> None:
         for state in states:
             await self.save(state)
+
+    async def commit_sweep(
+        self, states: Sequence[StoredVehicleState], pings: Sequence[NewPing]
+    ) -> list[OutboxEntry]:
+        self.commits += 1
+        reserved: list[OutboxEntry] = []
+        for ping in pings:
+            assert self.outbox is not None, "give FakeStates the outbox its pings go to"
+            entry = ping.entry
+            if await self.outbox.reserve(entry.dedup_key, entry.chat_id, entry.payload, entry.deliver_at):
+                reserved.append(entry)
+        for state in states:
+            self.states[state.vehicle_id] = state
+        return reserved
 
     async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
         claimed: list[int] = []
@@ -179,6 +198,16 @@ class FakeStates:
     async def release_all(self, owner: str) -> None:
         for vid in [v for v, lease in self.leases.items() if lease.owner == owner]:
             del self.leases[vid]
+
+    async def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
+        self.renewals += 1
+        mine = [lease for lease in self.leases.values() if lease.owner == owner]
+        for lease in mine:
+            lease.until = now + timedelta(seconds=lease_seconds)
+        return len(mine)
+
+    async def lease_owners(self, now: datetime) -> set[str]:
+        return {lease.owner for lease in self.leases.values() if lease.until > now}
 
 
 class FakeBudget:
@@ -273,6 +302,13 @@ class FakeVehicles:
 
     async def chats_for_vehicles(self, vehicle_ids: Sequence[int]) -> dict[int, list[Subscriber]]:
         return {vid: await self.chats_for_vehicle(vid) for vid in vehicle_ids}
+
+    async def account_sizes(self, account_ids: Sequence[int]) -> dict[int, int]:
+        sizes: dict[int, int] = {}
+        for vehicle in self.vehicles.values():
+            if vehicle.account_id in account_ids:
+                sizes[vehicle.account_id] = sizes.get(vehicle.account_id, 0) + 1
+        return sizes
 
     async def all_vehicle_ids(self) -> list[int]:
         return sorted(self.vehicles)

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
-from bot.poller.scheduler import Poller, PollerSettings
+from bot.poller.scheduler import Poller, PollerSettings, PollOne
 from tests.poller.fakes import FakeStates
 from tests.poller.test_scheduler import Recorder, _states
 from tests.support.clock import FakeClock
@@ -21,9 +21,9 @@ class Scopes:
         self.fail_on_exit = False
 
     @asynccontextmanager
-    async def __call__(self, ids: Sequence[int]) -> AsyncIterator[None]:
+    async def __call__(self, ids: Sequence[int]) -> AsyncIterator[PollOne]:
         self.batches.append(list(ids))
-        yield
+        yield self.recorder
         if self.fail_on_exit:
             raise RuntimeError("bulk write failed")
 

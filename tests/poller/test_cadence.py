@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.app.graph import GraphOptions
-from bot.poller.scheduler import Poller
-from bot.services.polling import PollOutcome
+from bot.poller.scheduler import Poller, PollOne
+from bot.services.polling.batch import PollBatch
+from bot.services.polling.ports import PollOutcome
 from bot.services.views import LinkResult
 from tests.support.clock import FakeClock
 from tests.support.stack import service_stack
@@ -57,16 +60,21 @@ async def test_each_car_is_polled_every_interval_within_a_second(tmp_path: Path,
         parts = stack.graph
         polled: dict[int, list[datetime]] = defaultdict(list)
 
-        async def poll_one(vehicle_id: int) -> PollOutcome:
+        async def poll_one(vehicle_id: int, batch: PollBatch | None = None) -> PollOutcome:
             polled[vehicle_id].append(stack.clock())
-            return await parts.polling.poll(vehicle_id)
+            return await parts.polling.poll(vehicle_id, batch)
+
+        @asynccontextmanager
+        async def batches(ids: Sequence[int]) -> AsyncIterator[PollOne]:
+            async with parts.polling.batch(ids) as batch:
+                yield functools.partial(poll_one, batch=batch)
 
         poller = Poller(
             LateStart(stack.graph.stores.states, stack.clock),  # type: ignore[arg-type]
             poll_one,
             stack.clock,
             settings=parts.poller.settings,
-            batch=parts.polling.batch,
+            batch=batches,
         )
         tick = timedelta(seconds=poller.settings.tick_seconds)
         start = stack.clock()

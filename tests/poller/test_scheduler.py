@@ -9,7 +9,7 @@ import pytest
 from telegram.ext import ApplicationBuilder
 
 from bot.poller.scheduler import Poller, PollerSettings, pause_before_next_tick, register_poller, run_worker
-from bot.services.polling import PollOutcome
+from bot.services.polling.ports import PollOutcome
 from tests.poller.fakes import FakeStates
 from tests.support.clock import FakeClock
 

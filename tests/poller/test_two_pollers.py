@@ -21,7 +21,7 @@ from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.poller.scheduler import Poller, PollerSettings
 from bot.services.notify import DeliveryResult, DeliveryStatus
-from bot.services.polling import PollOutcome
+from bot.services.polling.ports import PollOutcome
 from bot.services.views import LinkResult
 from bot.simulator.renault import RenaultSimulator
 from tests.support.clock import FakeClock

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.poll_memory import PollMemory
+from bot.services.polling.memory import PollMemory
 
 
 def test_memory_round_trips_through_its_stored_form() -> None:

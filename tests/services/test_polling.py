@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.account import StoredAccount, StoredVehicle, StoredVehicleState
+from bot.domain.account import OutboxEntry, StoredVehicle
 from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
@@ -16,7 +16,9 @@ from bot.poller.intervals import IntervalPolicy, activity_of_phase
 from bot.renault import errors as renault
 from bot.services.history import HistoryService
 from bot.services.notify import NotificationService
-from bot.services.polling import PollingService
+from bot.services.polling.ports import ResolvedAccounts
+from bot.services.polling.service import PollingService
+from bot.services.translate import translate
 from tests.poller.fakes import (
     FakeAccounts,
     FakeChats,
@@ -44,21 +46,25 @@ class ScriptedReader:
         """The car sends a new report now."""
         self.snapshot = dataclasses.replace(self.snapshot, reported_at=self.clock(), **changes)  # type: ignore[arg-type]
 
-    async def stop_charge(self, vehicle: StoredVehicle) -> None:
+    def _raise(self) -> None:
+        # As the gateway does: a Renault error reaches the service translated.
+        if isinstance(self.fail, renault.RenaultError):
+            raise translate(self.fail, self.clock())
+        if self.fail is not None:
+            raise self.fail
+
+    async def stop_charge(self, vehicle: StoredVehicle, resolved: ResolvedAccounts | None = None) -> None:
         self.calls.append("charge-stop")
-        if self.fail is not None:
-            raise self.fail
+        self._raise()
 
-    async def preload(self, account_ids: Iterable[int]) -> dict[int, StoredAccount]:
-        return {}  # the service then reads the accounts one by one
+    async def preload(self, account_ids: Iterable[int]) -> ResolvedAccounts:
+        return ResolvedAccounts({}, {})  # the service then reads the accounts one by one
 
-    def forget_preloaded(self, account_ids: Iterable[int]) -> None:
-        pass
-
-    async def read(self, vehicle: StoredVehicle, endpoint: str) -> VehicleSnapshot:
+    async def read(
+        self, vehicle: StoredVehicle, endpoint: str, resolved: ResolvedAccounts | None = None
+    ) -> VehicleSnapshot:
         self.calls.append(endpoint)
-        if self.fail is not None:
-            raise self.fail
+        self._raise()
         if endpoint == "cockpit":
             return VehicleSnapshot(vehicle.info.vin, mileage_km=12345.0)
         return self.snapshot
@@ -76,9 +82,10 @@ class Stack:
             self.vehicles.subscribe(1, chat)
         self.accounts = FakeAccounts()
         self.accounts.add(10, 100, 200)
-        self.states = FakeStates()
-        self.states.add(1)
         self.log = FakeNotificationLog()
+        self.states = FakeStates()
+        self.states.outbox = self.log
+        self.states.add(1)
         self.history_repo = FakeHistory()
         self.notifier = RecordingNotifier()
         self.reader = ScriptedReader(self.clock)
@@ -140,20 +147,20 @@ async def test_charge_cycle_records_readings_and_a_session() -> None:
     assert len(s.history_repo.readings_) == 6
 
 
-async def test_crash_after_reserving_pings_sends_them_once_after_restart() -> None:
+async def test_crash_at_the_commit_loses_no_ping_and_sends_each_once_after_restart() -> None:
     s = Stack()
     await s.service.poll(1)
     s.clock.advance(minutes=20)
     s.reader.report(plug=PlugState.PLUGGED, charge=ChargeState.CHARGE_IN_PROGRESS)
 
-    async def crash(state: StoredVehicleState) -> None:
+    async def crash(states: object, pings: object) -> list[OutboxEntry]:
         raise RuntimeError("killed")
 
-    real_save, s.states.save = s.states.save, crash  # type: ignore[method-assign]
+    real_commit, s.states.commit_sweep = s.states.commit_sweep, crash  # type: ignore[method-assign]
     with pytest.raises(RuntimeError):
         await s.service.poll(1)
     assert s.notifier.sent == []
-    s.states.save = real_save  # type: ignore[method-assign]
+    s.states.commit_sweep = real_commit  # type: ignore[method-assign]
     restarted = s.build()
     await restarted.poll(1)  # same reading again: the same events are refused by the outbox
     await NotificationService(s.log, s.chats, s.states, s.vehicles, s.notifier, s.clock).flush()

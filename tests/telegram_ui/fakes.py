@@ -13,7 +13,7 @@ from telegram import Update
 from bot.domain.actions import as_requested
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode, validate
-from bot.domain.snapshot import ChargeState, GeoPoint, PlugState, VehicleSnapshot
+from bot.domain.snapshot import ChargeMode, ChargeState, GeoPoint, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, Role, VehicleInfo
 from bot.services import errors
 from bot.services.actions import ActionRequest
@@ -171,6 +171,10 @@ class FakeActions:
     async def known_state(self, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
         await self.status._vehicle(chat_id, vehicle_id)
         return self.status.snapshot
+
+    async def charge_mode(self, chat_id: int, vehicle_id: int) -> ChargeMode | None:
+        await self.status._vehicle(chat_id, vehicle_id)
+        return self.status.snapshot.charge_mode
 
 
 class FakeSettings:

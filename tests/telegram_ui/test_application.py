@@ -130,6 +130,21 @@ async def test_forged_tap_for_another_chats_car_is_refused_without_action() -> N
     assert s.actions.runs == []
 
 
+@pytest.mark.parametrize("data", ["1.a.7.SELF_DESTRUCT", "1.pt.7.hot"])
+async def test_a_garbled_action_is_a_stale_button_not_a_refusal(data: str) -> None:
+    # The chat may run actions: a payload that names no action is outdated, not a matter of role.
+    async with running_bot() as s:
+        s.linking.links[1001] = [zoe(7)]
+        ann = s.emu.user(1001, "Ann")
+        await ann.send("/status")
+        card = await ann.next_message()
+        await forge_tap(s, 1001, card.message_id, data)
+        await ann.wait_until(lambda _: bool(s.emu.calls("answerCallbackQuery")))
+        answer = s.emu.calls("answerCallbackQuery")[0].params
+    assert answer.get("text") == "This button is no longer valid. Send /status for a fresh one."
+    assert s.actions.runs == []
+
+
 @pytest.mark.parametrize("data", ["0.a.7.CHARGE_START", "1.a.7.SELF_DESTRUCT", "garbage"])
 async def test_stale_or_unknown_tap_gets_a_polite_answer(data: str) -> None:
     async with running_bot() as s:
@@ -142,6 +157,6 @@ async def test_stale_or_unknown_tap_gets_a_polite_answer(data: str) -> None:
         answer = s.emu.calls("answerCallbackQuery")[0].params
     assert answer.get("text") in (
         "This button is no longer valid. Send /status for a fresh one.",
-        "This button is not for you.",
+        "Your role on this car does not allow this. Send /status for the buttons you can use.",
     )
     assert s.actions.runs == []

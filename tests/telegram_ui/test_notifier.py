@@ -69,6 +69,7 @@ SAMPLES: list[ev.Event] = [
         ),
     ),
     ev.SmartChargeSwitched(VIN, 7, True, NOW),
+    *(ev.SmartPlanWithdrawn(VIN, 7, outcome, NOW) for outcome in ev.Withdrawal),
     sharing.MemberJoined(1, 300, "Bob", Role.DRIVER, NOW),
     sharing.MemberLeft(1, 300, "Bob", NOW),
     sharing.RoleChanged(1, 300, Role.VIEWER, NOW),

@@ -185,6 +185,21 @@ async def test_in_a_group_only_what_is_meant_for_the_bot_is_answered() -> None:
     assert (addressed.text or "").startswith("I do not know the command /stauts.")
 
 
+async def test_a_command_for_another_bot_in_the_private_chat_is_answered() -> None:
+    # Only the owner and this bot are in a private chat: '/status@other_bot' there is a slip, not silence.
+    async with running_bot() as s:
+        ann = await _linked(s)
+        reply = await _answer(ann, "/status@someotherbot")
+        family = s.emu.group("Family").join(ann)
+        await family.send("/status@someotherbot")  # in a group it is the other bot's
+        helped = await _answer(family, "/help")
+    assert (reply.text or "").startswith(
+        "/status@someotherbot is addressed to another bot. Did you mean /status?\n\nTap a button below"
+    )
+    assert reply.buttons  # the card's buttons, as for any idle message
+    assert (helped.text or "").startswith("/status")
+
+
 async def test_a_stale_country_button_says_to_carry_on_with_the_login() -> None:
     async with running_bot() as s:
         ann = s.emu.user(1001, "Ann")

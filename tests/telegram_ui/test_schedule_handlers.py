@@ -41,7 +41,9 @@ async def test_a_viewer_sees_the_schedule_but_cannot_edit_it() -> None:
         await forge_tap(s, 1001, shown.message_id, "1.s.7.edit")
         answer = s.emu.calls("answerCallbackQuery")[0].params
     assert shown.buttons == ()
-    assert answer["text"] == "This button is not for you."
+    assert answer["text"] == (
+        "Your role on this car does not allow this. Send /status for the buttons you can use."
+    )
 
 
 async def test_a_forged_schedule_tap_for_another_car_is_refused() -> None:

@@ -36,12 +36,12 @@ def _ours(context: BotContext, addressee: str | None) -> bool:
 
 def _addressed(context: BotContext, update: Update, message: Message) -> bool:
     """Whether the bot should answer: always in a private chat; in a group, what is meant for it."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        return True  # only the owner and this bot are there, whatever bot a command names
     command = command_of(message)
     if command is not None and not _ours(context, command[1]):
         return False
-    chat = update.effective_chat
-    if chat is not None and chat.type == ChatType.PRIVATE:
-        return True
     if command is not None:
         return command[1] is not None  # a bare unknown command in a group may be another bot's
     replied = message.reply_to_message
@@ -134,9 +134,14 @@ def _lead(context: BotContext, view: ChatView, kind: InputKind, message: Message
         return tr("router.edited")
     if kind is InputKind.COMMAND and message is not None:
         command = command_of(message)
-        name = command[0] if command is not None else ""
+        name, addressee = command if command is not None else ("", None)
+        known = known_commands(context)
+        if not _ours(context, addressee) and name in known:
+            # '/status@other_bot' typed in our private chat: say so, and how to ask this bot.
+            text = tr("router.other_bot", command=f"/{name}@{addressee}")
+            return f"{text} {_did_you_mean(view, [name])}"
         text = tr("router.unknown_command", command=f"/{name}")
-        suggestions = closest(name, known_commands(context))
+        suggestions = closest(name, known)
         return f"{text} {_did_you_mean(view, suggestions)}" if suggestions else text
     if kind in MEDIA_KINDS:
         return tr("router.not_text", what=tr(f"router.kind.{kind.value}"))

@@ -3,6 +3,10 @@
 Rows go to a temporary file on disk as they come, never to one big string: a year of readings is tens of
 thousands of lines (PTB then reads the file for the multipart upload). Times are ISO 8601 in the chat's
 zone, numbers use a decimal point whatever the language, and each column name carries its unit.
+
+Text cells that a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return) get
+a leading apostrophe: a plate typed in MyRenault or a currency from a price feed must not run in the owner's
+spreadsheet (OWASP's "CSV injection"). Numbers we format ourselves stay numbers, negative prices included.
 """
 
 from __future__ import annotations
@@ -58,6 +62,15 @@ def _time(moment: datetime | None, zone: ZoneInfo) -> str:
     return "" if moment is None else moment.astimezone(zone).isoformat()
 
 
+# What makes a spreadsheet read a cell as a formula (or split it, for the tab and carriage return).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """The text as a spreadsheet shows it, never as a formula: a leading apostrophe where it could be one."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def _value(value: object) -> str:
     if value is None:
         return ""
@@ -65,7 +78,9 @@ def _value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value != 0 else "0"
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)  # a number we hold, not text: "-3.5" is a value, never a formula
+    return neutralised(str(value))
 
 
 def row_values(row: ExportRow, zone: ZoneInfo) -> list[str]:

@@ -20,6 +20,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.preferences import DEFAULT_ZONE
+from bot.domain.redaction import secret_input
 from bot.renault.locales import LOCALES
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
 from bot.services.errors import (
@@ -175,20 +176,22 @@ async def take_text(update: Update, context: BotContext) -> bool:
     stored = await context.services.logins.load(chat_id_of(update))
     if stored is None:
         return False
-    if stored.step in _SECRET_STEPS:
-        await delete_quietly(message)  # before anything else: it may be a password, even a late one
-    draft = await _live(update, context, view, stored)
-    if draft is None:
-        return True  # the login had timed out: the timeout answer was the reply
     text = (message.text or "") if message is not None else ""
-    if draft.step is LoginStep.LOCALE:
-        await _at_country_step(update, context, view, draft, text.strip())
-    elif draft.step is LoginStep.EMAIL:
-        await _got_email(update, context, view, draft, text.strip())
-    elif draft.step is LoginStep.PASSWORD:
-        await _got_password(update, context, view, draft, text)
-    else:
-        await _got_code(update, context, view, draft, text.strip())
+    # A password or a code is a secret in every log line written while it is handled, at any level.
+    with secret_input(*((text, text.strip()) if stored.step in _SECRET_STEPS else ())):
+        if stored.step in _SECRET_STEPS:
+            await delete_quietly(message)  # before anything else: it may be a password, even a late one
+        draft = await _live(update, context, view, stored)
+        if draft is None:
+            return True  # the login had timed out: the timeout answer was the reply
+        if draft.step is LoginStep.LOCALE:
+            await _at_country_step(update, context, view, draft, text.strip())
+        elif draft.step is LoginStep.EMAIL:
+            await _got_email(update, context, view, draft, text.strip())
+        elif draft.step is LoginStep.PASSWORD:
+            await _got_password(update, context, view, draft, text)
+        else:
+            await _got_code(update, context, view, draft, text.strip())
     return True
 
 

@@ -16,11 +16,12 @@ from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
-from bot.telegram_ui.conversation.stale import refuse_car
+from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
 from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
 from bot.telegram_ui.handlers.running import known_state, redraw, run_action
 from bot.telegram_ui.keyboards import action_button, button, rows
+from bot.telegram_ui.patience import TooSlow, Waiting
 
 TEMPERATURES = (18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0)
 READY_TIMES = ("06:30", "07:00", "07:30", "08:00", "08:30", "17:00", "17:30", "18:00")
@@ -67,14 +68,16 @@ _MODES = ((ChargeMode.ALWAYS, "button.mode_always"), (ChargeMode.SCHEDULED, "but
 
 
 def charge_keyboard(
-    view: ChatView, vehicle: LinkedVehicle, known: VehicleSnapshot | None = None
+    view: ChatView,
+    vehicle: LinkedVehicle,
+    known: VehicleSnapshot | None = None,
+    current: ChargeMode | None = None,
 ) -> InlineKeyboardMarkup | None:
-    """Start or stop (as the car's state says), charge mode with the current one ticked, limits."""
+    """Start or stop (as the car's state says), charge mode with the `current` one ticked, limits."""
     offered = _offered(vehicle, known)
     vid, tr = vehicle.vehicle_id, view.tr
     layout = rows(action_button(tr, vid, kind) for kind in _CHARGE_KINDS if kind in offered)
     if ActionKind.CHARGE_MODE in offered:
-        current = known.charge_mode if known is not None else None
         for mode, key in _MODES:
             label = tr("button.selected", label=tr(key)) if mode is current else tr(key)
             layout.append([button(label, Callback(Verb.CHARGE_MODE, vid, mode.value))])
@@ -83,9 +86,8 @@ def charge_keyboard(
     return InlineKeyboardMarkup(layout) if layout else None
 
 
-def charge_text(view: ChatView, known: VehicleSnapshot | None) -> str:
-    """The charging menu's title, with the car's current charge mode when it reported one."""
-    mode = known.charge_mode if known is not None else None
+def charge_text(view: ChatView, mode: ChargeMode | None) -> str:
+    """The charging menu's title, with the car's current charge mode when it is known."""
     if mode is None or mode is ChargeMode.UNKNOWN:
         return view.tr("charge.menu")
     return view.tr("charge.menu_mode", mode=view.tr(f"charge_mode.{mode.value}"))
@@ -111,18 +113,39 @@ async def charge_command(update: Update, context: BotContext) -> None:
 async def show_charge_menu(
     update: Update, context: BotContext, vehicle: LinkedVehicle, *, new_message: bool = False
 ) -> None:
-    """The charging menu, as a new message or in place of the tapped one."""
+    """The charging menu, as a new message or in place of the tapped one, with the car's charge mode."""
     view = await context.chat_view(update)
     known = await known_state(context, chat_id_of(update), vehicle.vehicle_id)
-    markup = charge_keyboard(view, vehicle, known)
-    text = charge_text(view, known) if markup else view.tr("action.no_actions")
+    waiting = Waiting(update, context)
+    mode = None
+    if ActionKind.CHARGE_MODE in _offered(vehicle, known):
+        mode = await _current_mode(context, waiting, chat_id_of(update), vehicle, known)
+    markup = charge_keyboard(view, vehicle, known, mode)
+    text = charge_text(view, mode) if markup else view.tr("action.no_actions")
     query = update.callback_query
     if new_message or query is None:
-        await reply(update, text, markup)
+        await waiting.show(text, markup)
     else:
+        if not waiting.toasted:
+            await query.answer()
         await edit(query, text, markup)
     if markup is not None:
         await remember(context, update, StateName.CHARGE_MENU, markup, vehicle_id=vehicle.vehicle_id)
+
+
+async def _current_mode(
+    context: BotContext,
+    waiting: Waiting,
+    chat_id: int,
+    vehicle: LinkedVehicle,
+    known: VehicleSnapshot | None,
+) -> ChargeMode | None:
+    # The car is asked (no reading stores the mode); a slow or failed answer leaves the menu without it.
+    try:
+        mode = await waiting.run(context.services.actions.charge_mode(chat_id, vehicle.vehicle_id))
+    except TooSlow:
+        mode = None
+    return mode if mode is not None else (known.charge_mode if known is not None else None)
 
 
 async def submenu(update: Update, context: BotContext, payload: Callback) -> None:
@@ -213,7 +236,10 @@ async def parameter_tap(update: Update, context: BotContext, payload: Callback) 
     if vehicle is None:
         await refuse_car(update, context)
         return
-    if request is None or not may_run(vehicle, request.kind):
+    if request is None:  # a garbled or outdated payload
+        await answer_stale(update, context)
+        return
+    if not may_run(vehicle, request.kind):
         await query.answer(view.tr("callback.refused"), show_alert=True)
         return
     await forget(context, update)

@@ -85,10 +85,17 @@ async def show_schedule(
     if port is None:
         await _show(update, view.tr("error.feature_unavailable"), None, in_place=in_place)
         return
-    schedule = await Waiting(update, context).run(port.schedule(chat_id_of(update), vehicle.vehicle_id))
+    waiting = Waiting(update, context)
+    schedule = await waiting.run(port.schedule(chat_id_of(update), vehicle.vehicle_id))
     text = _schedule_text(view, vehicle, schedule, _today(context, view))
     markup = viewer_keyboard(view.tr, vehicle.vehicle_id, may_edit=Right.COMMAND in vehicle.rights)
-    await _show(update, f"{note}\n\n{text}" if note else text, markup, in_place=in_place)
+    shown = f"{note}\n\n{text}" if note else text
+    query = update.callback_query
+    if in_place and query is not None:
+        await waiting.forget_note()  # the tapped message shows the schedule: a note would be left over
+        await edit(query, shown, markup)
+    else:
+        await waiting.show(shown, markup)  # in place of the note, when Renault was slow enough for one
 
 
 async def schedule_tap(update: Update, context: BotContext, payload: Callback) -> None:

@@ -9,7 +9,7 @@ from bot.services.actions import ActionRequest
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext
-from bot.telegram_ui.conversation.stale import refuse_car
+from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
 from bot.telegram_ui.conversation.where import forget
 from bot.telegram_ui.handlers.common import chat_id_of, linked_vehicle, may_run
 from bot.telegram_ui.handlers.menus import show_charge_menu
@@ -67,7 +67,10 @@ async def action_tap(update: Update, context: BotContext, payload: Callback) -> 
     if vehicle is None:
         await refuse_car(update, context)
         return
-    if kind is None or not may_run(vehicle, kind):
+    if kind is None:  # a garbled or outdated payload
+        await answer_stale(update, context)
+        return
+    if not may_run(vehicle, kind):
         await query.answer(view.tr("callback.refused"), show_alert=True)
         return
     if kind is ActionKind.REFRESH:
@@ -79,8 +82,7 @@ async def action_tap(update: Update, context: BotContext, payload: Callback) -> 
         await query.answer()
         await show_schedule(update, context, vehicle)
     elif kind in (ActionKind.CHARGE_MODE, ActionKind.CHARGE_LIMITS):
-        await query.answer()
-        await show_charge_menu(update, context, vehicle)
+        await show_charge_menu(update, context, vehicle)  # it answers the tap (a toast if Renault is slow)
     elif spec_of(kind).ask_twice and extra != "ok":
         await query.answer()
         await query.edit_message_reply_markup(confirm_keyboard(view.tr, vehicle.vehicle_id, kind))

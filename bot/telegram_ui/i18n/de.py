@@ -83,6 +83,11 @@ MESSAGES: Final[dict[str, str]] = {
     ),
     "error.code_expired": "Der Code ist abgelaufen. Beginnen Sie erneut mit /login.",
     "error.needs_login": "Renault akzeptiert die gespeicherte Anmeldung nicht mehr. Bitte melden Sie sich mit /login neu an.",
+    "error.secrets_unreadable": (
+        "Ich kann die gespeicherte Anmeldung dieses Autos gerade nicht lesen (ein Schlüsselproblem auf "
+        "Seiten des Bots). Es wurde nichts geändert und Sie müssen sich nicht neu anmelden; bitte versuchen "
+        "Sie es später erneut."
+    ),
     "error.renault_busy": "Renault begrenzt die Anfragen; nächster Versuch in etwa {minutes} Min. möglich.",
     "error.renault_busy_soon": "Renault begrenzt die Anfragen; bitte versuchen Sie es in ein paar Minuten erneut.",
     "error.feature_unavailable": "Ihr Auto unterstützt das nicht. Ich habe die Schaltfläche dafür entfernt.",
@@ -99,7 +104,7 @@ MESSAGES: Final[dict[str, str]] = {
     "error.renault_refused_input": "Renault hat die gesendeten Werte abgelehnt",
     "error.battery_too_low": "der Akku ist dafür zu schwach",
     "callback.stale": "Diese Schaltfläche ist nicht mehr gültig. Senden Sie /status für eine neue.",
-    "callback.refused": "Diese Schaltfläche ist nicht für Sie.",
+    "callback.refused": "Ihre Rolle bei diesem Auto erlaubt das nicht. Senden Sie /status für die Schaltflächen, die Sie nutzen können.",
     "cancel.nothing": "Es gibt nichts abzubrechen.",
     # Fahrzeuge
     "vehicle.title": "🚗 {model} · …{vin_tail}",

@@ -78,6 +78,10 @@ MESSAGES: Final[dict[str, str]] = {
     "error.code_rejected": "That code is not right. Check the latest e-mail from Renault and send the code again.",
     "error.code_expired": "The code has expired. Start again with /login.",
     "error.needs_login": "Renault no longer accepts the stored login. Please log in again with /login.",
+    "error.secrets_unreadable": (
+        "I cannot read this car's stored login right now (a key problem on the bot's side). Nothing was "
+        "changed and you do not need to log in again; please try later."
+    ),
     "error.renault_busy": "Renault is limiting requests; next try possible in about {minutes} min.",
     "error.renault_busy_soon": "Renault is limiting requests; please try again in a few minutes.",
     "error.feature_unavailable": "Your car does not support this. I have removed the button for it.",
@@ -94,7 +98,7 @@ MESSAGES: Final[dict[str, str]] = {
     "error.renault_refused_input": "Renault refused the values sent",
     "error.battery_too_low": "the battery is too low for this",
     "callback.stale": "This button is no longer valid. Send /status for a fresh one.",
-    "callback.refused": "This button is not for you.",
+    "callback.refused": "Your role on this car does not allow this. Send /status for the buttons you can use.",
     "cancel.nothing": "There is nothing to cancel.",
     # Vehicles
     "vehicle.title": "🚗 {model} · …{vin_tail}",

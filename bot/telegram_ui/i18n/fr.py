@@ -80,6 +80,10 @@ MESSAGES: Final[dict[str, str]] = {
     "error.code_rejected": "Ce code n'est pas le bon. Vérifiez le dernier e-mail de Renault et renvoyez le code.",
     "error.code_expired": "Le code a expiré. Recommencez avec /login.",
     "error.needs_login": "Renault n'accepte plus la connexion enregistrée. Reconnectez-vous avec /login.",
+    "error.secrets_unreadable": (
+        "Je ne peux pas lire la connexion enregistrée de cette voiture pour l'instant (un problème de clé "
+        "du côté du bot). Rien n'a été modifié et vous n'avez pas à vous reconnecter ; réessayez plus tard."
+    ),
     "error.renault_busy": "Renault limite les requêtes ; prochain essai possible dans environ {minutes} min.",
     "error.renault_busy_soon": "Renault limite les requêtes ; réessayez dans quelques minutes.",
     "error.feature_unavailable": "Votre voiture ne le permet pas. J'ai retiré ce bouton.",
@@ -98,7 +102,7 @@ MESSAGES: Final[dict[str, str]] = {
     "error.renault_refused_input": "Renault a refusé les valeurs envoyées",
     "error.battery_too_low": "la batterie est trop faible pour cela",
     "callback.stale": "Ce bouton n'est plus valable. Envoyez /status pour en avoir un nouveau.",
-    "callback.refused": "Ce bouton n'est pas pour vous.",
+    "callback.refused": "Votre rôle sur cette voiture ne le permet pas. Envoyez /status pour les boutons que vous pouvez utiliser.",
     "cancel.nothing": "Il n'y a rien à annuler.",
     # Véhicules
     "vehicle.title": "🚗 {model} · …{vin_tail}",

@@ -8,6 +8,7 @@ from typing import Final
 EN: Final[dict[str, str]] = {
     "router.edited": "✏️ I only read new messages, so your edit changed nothing: send it again as a new message.",
     "router.unknown_command": "I do not know the command {command}.",
+    "router.other_bot": "{command} is addressed to another bot.",
     "router.did_you_mean": "Did you mean {commands}?",
     "router.or": "or",
     "router.cancelled": "Stopped: nothing was changed.",
@@ -61,6 +62,7 @@ EN: Final[dict[str, str]] = {
 FR: Final[dict[str, str]] = {
     "router.edited": "✏️ Je ne lis que les nouveaux messages, votre modification n'a donc rien changé : renvoyez-le comme nouveau message.",
     "router.unknown_command": "Je ne connais pas la commande {command}.",
+    "router.other_bot": "{command} s'adresse à un autre bot.",
     "router.did_you_mean": "Vouliez-vous dire {commands} ?",
     "router.or": "ou",
     "router.cancelled": "Arrêté : rien n'a été changé.",
@@ -114,6 +116,7 @@ FR: Final[dict[str, str]] = {
 DE: Final[dict[str, str]] = {
     "router.edited": "✏️ Ich lese nur neue Nachrichten, Ihre Änderung hat also nichts bewirkt: Senden Sie sie als neue Nachricht.",
     "router.unknown_command": "Den Befehl {command} kenne ich nicht.",
+    "router.other_bot": "{command} ist an einen anderen Bot gerichtet.",
     "router.did_you_mean": "Meinten Sie {commands}?",
     "router.or": "oder",
     "router.cancelled": "Abgebrochen: Es wurde nichts geändert.",

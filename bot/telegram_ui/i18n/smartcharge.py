@@ -32,6 +32,22 @@ EN: Final[dict[str, str]] = {
     "smart.daily.header": "Tonight's smart charge plan:",
     "smart.switched.started": "⚡ {car}: smart charging started the charge at {time}, as planned.",
     "smart.switched.stopped": "⏸ {car}: smart charging stopped the charge at {time}, as planned.",
+    "smart.withdrawn.restored": (
+        "🚫 {car}: a member's smart-charging plan was cancelled because they may no longer control the car; "
+        "the car is back as it was before the plan (your schedule, or the charge the plan started stopped)."
+    ),
+    "smart.withdrawn.untouched": (
+        "🚫 {car}: a member's smart-charging plan was cancelled because they may no longer control the car; "
+        "it had not changed the car."
+    ),
+    "smart.withdrawn.left_charging": (
+        "🚫 {car}: a member's smart-charging plan was cancelled because they may no longer control the car. "
+        "It had started a charge, which goes on: stop it from the car's card if you wish."
+    ),
+    "smart.withdrawn.not_restored": (
+        "🚫 {car}: a member's smart-charging plan was cancelled because they may no longer control the car, "
+        "but the car could not be put back. Tap Cancel below to restore your schedule."
+    ),
     "smart.tariff.help": (
         "Choose your tariff by typing one of:\n"
         "/smarttariff octopus C (your Octopus Agile region letter)\n"
@@ -86,6 +102,25 @@ FR: Final[dict[str, str]] = {
     "smart.daily.header": "Plan de recharge intelligente pour cette nuit :",
     "smart.switched.started": "⚡ {car} : la recharge intelligente a lancé la charge à {time}, comme prévu.",
     "smart.switched.stopped": "⏸ {car} : la recharge intelligente a arrêté la charge à {time}, comme prévu.",
+    "smart.withdrawn.restored": (
+        "🚫 {car} : le plan de recharge intelligente d'un membre a été annulé, car il ne peut plus commander "
+        "la voiture ; elle est revenue à son état d'avant le plan (votre programme, ou la charge lancée "
+        "par le plan arrêtée)."
+    ),
+    "smart.withdrawn.untouched": (
+        "🚫 {car} : le plan de recharge intelligente d'un membre a été annulé, car il ne peut plus commander "
+        "la voiture ; il ne l'avait pas modifiée."
+    ),
+    "smart.withdrawn.left_charging": (
+        "🚫 {car} : le plan de recharge intelligente d'un membre a été annulé, car il ne peut plus commander "
+        "la voiture. Il avait lancé une charge, qui continue : arrêtez-la depuis la fiche de la voiture "
+        "si vous le souhaitez."
+    ),
+    "smart.withdrawn.not_restored": (
+        "🚫 {car} : le plan de recharge intelligente d'un membre a été annulé, car il ne peut plus commander "
+        "la voiture, mais elle n'a pas pu être remise en état. Touchez Annuler ci-dessous pour rétablir "
+        "votre programme."
+    ),
     "smart.tariff.help": (
         "Choisissez votre tarif en tapant l'une de ces commandes :\n"
         "/smarttariff octopus C (la lettre de votre région Octopus Agile)\n"
@@ -140,6 +175,25 @@ DE: Final[dict[str, str]] = {
     "smart.daily.header": "Der Plan für intelligentes Laden heute Nacht:",
     "smart.switched.started": "⚡ {car}: Intelligentes Laden hat um {time} wie geplant zu laden begonnen.",
     "smart.switched.stopped": "⏸ {car}: Intelligentes Laden hat das Laden um {time} wie geplant beendet.",
+    "smart.withdrawn.restored": (
+        "🚫 {car}: Der Plan für intelligentes Laden eines Mitglieds wurde aufgehoben, weil es das Auto nicht "
+        "mehr steuern darf; das Auto ist wieder wie vor dem Plan (Ihr Zeitplan, oder das vom Plan begonnene "
+        "Laden beendet)."
+    ),
+    "smart.withdrawn.untouched": (
+        "🚫 {car}: Der Plan für intelligentes Laden eines Mitglieds wurde aufgehoben, weil es das Auto nicht "
+        "mehr steuern darf; er hatte am Auto nichts geändert."
+    ),
+    "smart.withdrawn.left_charging": (
+        "🚫 {car}: Der Plan für intelligentes Laden eines Mitglieds wurde aufgehoben, weil es das Auto nicht "
+        "mehr steuern darf. Er hatte ein Laden begonnen, das weiterläuft: Beenden Sie es bei Bedarf über die "
+        "Karte des Autos."
+    ),
+    "smart.withdrawn.not_restored": (
+        "🚫 {car}: Der Plan für intelligentes Laden eines Mitglieds wurde aufgehoben, weil es das Auto nicht "
+        "mehr steuern darf, aber das Auto konnte nicht zurückgesetzt werden. Tippen Sie unten auf "
+        "Abbrechen, um Ihren Zeitplan wiederherzustellen."
+    ),
     "smart.tariff.help": (
         "Wählen Sie Ihren Tarif mit einem dieser Befehle:\n"
         "/smarttariff octopus C (Ihr Octopus-Agile-Regionsbuchstabe)\n"

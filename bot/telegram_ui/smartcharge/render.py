@@ -67,6 +67,11 @@ def render_confirmed(tr: Translator, planned: PlannedCharge, time_zone: str) -> 
     return text(tr, "smart.confirmed.window", start=_local(window.start, zone), end=_local(window.end, zone))
 
 
+def render_withdrawn(tr: Translator, car: str, outcome: str) -> str:
+    """The owners' ping: a member's plan was withdrawn, and what became of the car (`Withdrawal` value)."""
+    return text(tr, f"smart.withdrawn.{outcome}", car=car)
+
+
 def render_switch(tr: Translator, car: str, started: bool, at: datetime, time_zone: str) -> str:
     """The executor's ping: it started or stopped the charge for a confirmed plan."""
     key = "smart.switched.started" if started else "smart.switched.stopped"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 
 from bot.simulator.__main__ import build_simulator, control, parse_args
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import KAMEREON_API_KEY, RenaultSimulator
+from bot.simulator.renault.faults import RequestRecord
 from tests.simulator.renault.helpers import GIGYA_KEY
 from tests.support.clock import FakeClock
 
@@ -70,14 +73,12 @@ async def test_latency_can_be_changed_through_the_control_path() -> None:
     assert refused.status_code == 400
 
 
-async def test_request_counts_can_be_read_through_the_control_path() -> None:
-    sim = build_simulator(parse_args(["--accounts", "1"]))
+async def test_request_counters_can_be_read_through_the_control_path() -> None:
+    sim = build_simulator(parse_args(["--accounts", "1", "--model", "X102VE"]))
     handler = control(sim)
     before = (await handler(httpx.Request("GET", "http://sim/_sim/requests"))).json()
-    await handler(
-        httpx.Request("POST", "http://sim/gigya/accounts.login", data={"loginID": "x", "password": "y"})
-    )
+    vin = sim.account("user1@example.com").vehicles[0].vin
+    sim.log.add(RequestRecord("GET", "/battery-status", "battery-status", datetime.now(UTC), 200, vin=vin))
     after = (await handler(httpx.Request("GET", "http://sim/_sim/requests"))).json()
-    assert before == {"total": 0, "by_key": {}}
-    assert after["total"] == 1
-    assert sum(after["by_key"].values()) == 1
+    assert before == {"total": 0, "by_key": {}, "by_vin": {}}
+    assert after == {"total": 1, "by_key": {"battery-status": 1}, "by_vin": {vin: 1}}
