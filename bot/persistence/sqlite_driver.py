@@ -99,6 +99,16 @@ class OneTripConnection(aiosqlite.Connection):
         """A statement cursor (aiosqlite's own opens a sqlite3 cursor in a trip of its own)."""
         return StatementCursor(self)
 
+    async def rollback(self) -> None:
+        """Roll back; no trip when no transaction is open (a read session's end: sqlite3 would do nothing)."""
+        if self._conn.in_transaction:
+            await super().rollback()
+
+    async def commit(self) -> None:
+        """Commit; no trip when no transaction is open (sqlite3 would do nothing)."""
+        if self._conn.in_transaction:
+            await super().commit()
+
     async def on_thread(self, function: Callable[..., _Outcome], *args: Any) -> _Outcome:
         """Run `function(sqlite3_connection, *args)` on the connection's thread."""
         outcome: _Outcome = await self._execute(lambda: function(self._conn, *args))  # type: ignore[no-untyped-call]
