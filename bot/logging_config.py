@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
-from bot.domain.redaction import redact
+from bot.domain.redaction import redact, secrets_of
 
 
 class RedactingFilter(logging.Filter):
@@ -21,15 +21,16 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Redact in place; never drops a record."""
         message = record.getMessage()
+        secrets = self._secrets + secrets_of(record.exc_info[1] if record.exc_info else None)
         if record.exc_info:
             formatter = logging.Formatter()
             message = f"{message}\n{formatter.formatException(record.exc_info)}"
             record.exc_info = None
             record.exc_text = None
-        record.msg = redact(message, self._secrets)
+        record.msg = redact(message, secrets)
         record.args = None
         if record.stack_info:
-            record.stack_info = redact(record.stack_info, self._secrets)
+            record.stack_info = redact(record.stack_info, secrets)
         return True
 
 

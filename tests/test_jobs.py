@@ -12,10 +12,13 @@ from bot.app.jobs import (
     MONTHLY_CHECK_SECONDS,
     PLACES_SECONDS,
     PURGE_INTERVAL_SECONDS,
+    SECRET_RETRY_SECONDS,
     register_conversation_purge,
     register_cost_jobs,
+    register_secret_retries,
     register_smart_jobs,
 )
+from bot.telegram_ui.handlers.common import TelegramEraser
 from tests.support.stack import service_stack
 
 
@@ -27,6 +30,7 @@ async def test_smart_and_cost_jobs_are_registered_and_run(tmp_path: Path) -> Non
         register_smart_jobs(jobs, stack.graph.smart)
         register_cost_jobs(jobs, stack.graph.costs)
         register_conversation_purge(jobs, stack.graph.stores.conversation_purge, stack.clock)
+        register_secret_retries(jobs, stack.graph.secrets, TelegramEraser(application.bot))
         found = {job.name: job for job in jobs.jobs()}
         assert set(found) == {
             "smartcharge-executor",
@@ -34,6 +38,7 @@ async def test_smart_and_cost_jobs_are_registered_and_run(tmp_path: Path) -> Non
             "costs-places",
             "costs-monthly",
             "conversation-purge",
+            "secret-deletions",
         }
         intervals = {name: job.trigger.interval.total_seconds() for name, job in found.items()}  # type: ignore[attr-defined]
         assert intervals == {
@@ -42,6 +47,7 @@ async def test_smart_and_cost_jobs_are_registered_and_run(tmp_path: Path) -> Non
             "costs-places": PLACES_SECONDS,
             "costs-monthly": MONTHLY_CHECK_SECONDS,
             "conversation-purge": PURGE_INTERVAL_SECONDS,
+            "secret-deletions": SECRET_RETRY_SECONDS,
         }
         for job in found.values():
             await job.callback(None)  # type: ignore[arg-type]  # nothing is due: each use case runs and returns

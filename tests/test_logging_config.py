@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.domain.redaction import secret_input
 from bot.logging_config import LIBRARY_FLOORS, JsonFormatter, RedactingFilter, configure_logging
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLXZhbHVl"
@@ -94,3 +95,21 @@ def test_python_repr_dicts_and_exceptions_are_redacted() -> None:
     output = stream.getvalue()
     for secret in ("hook secret value", "two words", "in the traceback"):
         assert secret not in output
+
+
+def test_an_error_raised_at_a_secret_step_is_redacted_when_logged_after_the_step() -> None:
+    # PTB's error handler logs a handler's exception after the handler (and its secret_input block) ended.
+    stream = io.StringIO()
+    log = _logger(stream, logging.Formatter("%(message)s"))
+    try:
+        try:
+            with secret_input("typed-password-77"):
+                raise ValueError("refused typed-password-77")
+        except ValueError as inner:
+            raise RuntimeError("login failed") from inner
+    except RuntimeError as exc:
+        error = exc
+    log.error("unhandled error: %s", error, exc_info=(type(error), error, error.__traceback__))
+    output = stream.getvalue()
+    assert "typed-password-77" not in output
+    assert "login failed" in output

@@ -41,6 +41,7 @@ from bot.persistence.invites import SqlInviteRepository
 from bot.persistence.limits import SqlAttemptStore
 from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
+from bot.persistence.secret_deletions import SqlSecretDeletions
 from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.update_journal import TAKEOVER_AFTER, SqlUpdateJournal
@@ -64,6 +65,7 @@ from bot.services.notify import NotificationService, Notifier
 from bot.services.polling.ports import PollOutcome
 from bot.services.polling.service import PollingService
 from bot.services.ports import Clock, NotificationLog
+from bot.services.secret_messages import SecretMessages
 from bot.services.settings import SettingsService
 from bot.services.sharing import SharingService
 from bot.services.smart_charging import SmartChargeAssistant
@@ -96,6 +98,7 @@ class Stores:
     journal: SqlUpdateJournal
     conversation_purge: SqlConversationPurge
     attempts: SqlAttemptStore
+    secret_deletions: SqlSecretDeletions
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +143,7 @@ class Graph:
     sharing: SharingService
     costs: CostDesk
     poller: Poller
+    secrets: SecretMessages
 
 
 def build_stores(
@@ -173,6 +177,7 @@ def build_stores(
         ),
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
         attempts=SqlAttemptStore(db),
+        secret_deletions=SqlSecretDeletions(db),
     )
 
 
@@ -318,6 +323,7 @@ def build_graph(
         ),
         costs=costs,
         poller=_poller(stores, polling, notifications, clock, options, policy, owner),
+        secrets=SecretMessages(stores.secret_deletions, stores.chats, notifications, clock),
     )
 
 

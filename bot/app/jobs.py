@@ -1,5 +1,5 @@
-"""The repeating jobs besides the poller: the smart-charging executor, the daily plans, the cost jobs and
-the purge of expired conversation state.
+"""The repeating jobs besides the poller: the smart-charging executor, the daily plans, the cost jobs, the
+purge of expired conversation state and the retries of failed deletes of secret messages.
 
 Every ping they produce goes through the notification outbox, like every ping.
 """
@@ -16,6 +16,7 @@ from bot.services.conversation_ports import ConversationPurge
 from bot.services.cost_report import CostDesk
 from bot.services.errors import StorageUnavailable
 from bot.services.ports import Clock
+from bot.services.secret_messages import MessageEraser, SecretMessages
 from bot.services.smart_charging import SmartChargeAssistant
 
 EXECUTOR_INTERVAL_SECONDS = 60.0
@@ -52,6 +53,19 @@ def register_conversation_purge(jobs: JobQueue[Any], purge: ConversationPurge, c
         await purge.purge(clock())
 
     _every(jobs, PURGE_INTERVAL_SECONDS, "conversation-purge", run_purge)
+
+
+# A password or code message whose delete failed is retried from 30 s on (SecretMessages' own waits).
+SECRET_RETRY_SECONDS = 15.0
+
+
+def register_secret_retries(jobs: JobQueue[Any], secrets: SecretMessages, eraser: MessageEraser) -> None:
+    """Retry the failed deletes of password and code messages; ask the sender when they cannot succeed."""
+
+    async def retry() -> None:
+        await secrets.retry_due(eraser)
+
+    _every(jobs, SECRET_RETRY_SECONDS, "secret-deletions", retry)
 
 
 def _every(jobs: JobQueue[Any], seconds: float, name: str, run: Callable[[], Awaitable[object]]) -> None:

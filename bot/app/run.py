@@ -25,7 +25,12 @@ from telegram.ext import AIORateLimiter, ExtBot
 from bot.app.graph import Graph, GraphOptions, build_graph, interval_policy, system_clock
 from bot.app.health import health_endpoint
 from bot.app.http import new_http_client
-from bot.app.jobs import register_conversation_purge, register_cost_jobs, register_smart_jobs
+from bot.app.jobs import (
+    register_conversation_purge,
+    register_cost_jobs,
+    register_secret_retries,
+    register_smart_jobs,
+)
 from bot.config import Settings
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -40,6 +45,7 @@ from bot.simulator.demo import DEMO_EMAIL, DEMO_LANGUAGE, DEMO_PASSWORD, demo_si
 from bot.telegram_ui.application import BotApplication, build_application, new_bot
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import Services, UiOptions
+from bot.telegram_ui.handlers.common import TelegramEraser
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.notifier import TelegramNotifier
 from bot.telegram_ui.ordering import on_polling_error
@@ -157,6 +163,7 @@ def ui_services(graph: Graph) -> Services:
         logins=graph.stores.logins,
         drafts=graph.stores.drafts,
         journal=graph.stores.journal,
+        secrets=graph.secrets,
     )
 
 
@@ -196,6 +203,7 @@ async def start(
     register_smart_jobs(application.job_queue, graph.smart)
     register_cost_jobs(application.job_queue, graph.costs)
     register_conversation_purge(application.job_queue, graph.stores.conversation_purge, graph.clock)
+    register_secret_retries(application.job_queue, graph.secrets, TelegramEraser(application.bot))
     await publish_commands(application)
     if settings is not None and settings.webhook_url:
         webhook = await start_webhook(application, settings)

@@ -357,6 +357,21 @@ class SmartPlanWithdrawn:
         return _key(self.vin, self.kind, f"withdrawn:{self.at.isoformat()}")
 
 
+@dataclass(frozen=True, slots=True)
+class SecretNotDeleted:
+    """A message that carried a password or a code could not be deleted: its sender is asked to do it."""
+
+    kind: ClassVar[NotificationKind] = NotificationKind.SERVICE_STATUS
+    chat_id: int
+    message_id: int
+    sent_at: datetime
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per message."""
+        return _key(f"chat{self.chat_id}", self.kind, f"secret:{self.message_id}")
+
+
 VehicleEvent = (
     ChargeStarted
     | ChargeComplete
@@ -376,7 +391,7 @@ VehicleEvent = (
     | SmartPlanWithdrawn
 )
 ServiceEvent = RenaultUnreachable | CredentialsExpired | ServiceRecovered
-Event = VehicleEvent | ServiceEvent | SharingEvent | MonthlyCostSummary
+Event = VehicleEvent | ServiceEvent | SharingEvent | MonthlyCostSummary | SecretNotDeleted
 
 # Every event type, in the unions' order: the outbox codec knows them by class name.
 EVENT_TYPES: tuple[type[Any], ...] = get_args(Event)
@@ -394,6 +409,7 @@ def answers_user(event: Event) -> bool:
         | SmartChargeSwitched
         | SmartPlanWithdrawn
         | SharingEvent
+        | SecretNotDeleted
     )
     if isinstance(event, answers | MonthlyCostSummary):
         return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 
 # Shorter values would blank ordinary words and numbers out of every line; no real secret is that short.
@@ -46,16 +46,41 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 _SECRET_INPUTS: ContextVar[tuple[str, ...]] = ContextVar("secret_inputs", default=())
+# An exception that left a `secret_input` block keeps its values in this attribute (never printed in a
+# traceback, unlike notes): the error handler logs it after the block. The values go when the exception does.
+_CARRIED = "_redaction_secret_inputs"
 
 
 @contextmanager
 def secret_input(*values: str) -> Iterator[None]:
-    """While the block runs (in this task and the tasks it starts), `values` are redacted like secrets."""
+    """While the block runs (in this task and the tasks it starts), `values` are redacted like secrets;
+    an exception raised out of the block has them redacted wherever it is logged."""
     token = _SECRET_INPUTS.set((*_SECRET_INPUTS.get(), *values))
     try:
         yield
+    except BaseException as exc:
+        # A frozen exception (a frozen dataclass) refuses the attribute: only the other layers redact it.
+        with suppress(AttributeError, TypeError):
+            setattr(exc, _CARRIED, (*_carried(exc), *values))
+        raise
     finally:
         _SECRET_INPUTS.reset(token)
+
+
+def _carried(error: BaseException) -> tuple[str, ...]:
+    carried = getattr(error, _CARRIED, ())
+    return carried if isinstance(carried, tuple) else ()
+
+
+def secrets_of(error: BaseException | None) -> tuple[str, ...]:
+    """The typed secrets an exception (or one it was raised from) carried out of a `secret_input` block."""
+    found: list[str] = []
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        found += _carried(error)
+        error = error.__cause__ or error.__context__
+    return tuple(found)
 
 
 def _redact_value(match: re.Match[str]) -> str:

@@ -20,11 +20,13 @@ from sqlmodel import col
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import GroupCommit
+from bot.persistence.invites import purgeable
 from bot.persistence.limits import expired_attempts
 from bot.persistence.outbox import PENDING
 from bot.persistence.tables import (
     ActionRateRow,
     ConversationDraftRow,
+    InviteRow,
     LoginAttemptRow,
     LoginConversationRow,
     NotificationLogRow,
@@ -32,9 +34,11 @@ from bot.persistence.tables import (
     TelegramUpdateRow,
 )
 from bot.renault.gigya import ChallengeState
-from bot.services.conversation_ports import LoginDraft, LoginStep, PendingChallenge
+from bot.services.conversation_ports import LATE_SECRET_WINDOW, LoginDraft, LoginStep, PendingChallenge
 
 log = logging.getLogger(__name__)
+
+_SECRET_STEPS = (LoginStep.PASSWORD, LoginStep.CODE)
 
 # Telegram keeps an undelivered update for 24 hours: a redelivery can come no later than that.
 JOURNAL_RETENTION = timedelta(hours=24)
@@ -280,7 +284,8 @@ async def forget_chat_conversations(db: Database, chat_id: int) -> None:
 
 class SqlConversationPurge:
     """ConversationPurge: expired logins and drafts, stale rates, journal entries older than a day,
-    attempt counters nobody touched for two days, ended send pauses and pings finished a week ago."""
+    attempt counters nobody touched for two days, ended send pauses, pings finished a week ago and invites
+    a week past their expiry."""
 
     def __init__(self, db: Database, rate_interval: timedelta) -> None:
         self._db = db
@@ -290,8 +295,23 @@ class SqlConversationPurge:
         """Delete what expired; the SQLite WAL is checkpointed so the ciphertexts leave the disk too."""
         async with self._db.write() as session:
             removed = 0
+            expired_login = col(LoginConversationRow.expires_at) <= now
             for statement in (
-                delete(LoginConversationRow).where(col(LoginConversationRow.expires_at) <= now),
+                # The pending password and the e-mail leave at expiry; a login that waited for a secret
+                # stays a little longer as a bare step, so a late password or code is still deleted.
+                update(LoginConversationRow)
+                .where(
+                    expired_login,
+                    col(LoginConversationRow.challenge_enc).is_not(None)
+                    | col(LoginConversationRow.email_enc).is_not(None),
+                )
+                .values(challenge_enc=None, challenge_id=None, challenge_expires_at=None, email_enc=None),
+                delete(LoginConversationRow).where(
+                    expired_login, col(LoginConversationRow.step).not_in([s.value for s in _SECRET_STEPS])
+                ),
+                delete(LoginConversationRow).where(
+                    col(LoginConversationRow.expires_at) <= now - LATE_SECRET_WINDOW
+                ),
                 delete(ConversationDraftRow).where(col(ConversationDraftRow.expires_at) <= now),
                 delete(ActionRateRow).where(col(ActionRateRow.last_action_at) <= now - self._rate_interval),
                 delete(TelegramUpdateRow).where(
@@ -299,6 +319,7 @@ class SqlConversationPurge:
                 ),
                 delete(LoginAttemptRow).where(expired_attempts(now)),
                 delete(SendPauseRow).where(col(SendPauseRow.until) <= now),
+                delete(InviteRow).where(purgeable(now)),
                 delete(NotificationLogRow).where(
                     col(NotificationLogRow.status) != PENDING,
                     col(NotificationLogRow.deliver_at) <= now - OUTBOX_RETENTION,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.resources
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -46,16 +48,27 @@ async def _run(database: Database, revision: str, upgrade: bool) -> None:
             command.downgrade(config, revision)
 
     try:
+        path = database.target.sqlite_path
+        if path is not None:
+            await asyncio.to_thread(_open_sqlite, path)
         async with database.engine.begin() as connection:
             await connection.run_sync(migrate)
     except Exception as exc:
-        if isinstance(exc, StorageUnavailable) or not storage_fault(exc):
+        if isinstance(exc, StorageUnavailable) or not (storage_fault(exc) or isinstance(exc, sqlite3.Error)):
             raise
         # At start-up this is the first touch of the database: say what is wrong in one line.
         where = database.target.sqlite_path or database.target.url.render_as_string(hide_password=True)
         raise StorageUnavailable(
             f"the database at {where} cannot be opened or written ({describe(exc)})"
         ) from exc
+
+
+def _open_sqlite(path: Path) -> None:
+    # aiosqlite (0.22) answers a file it cannot open by queueing its worker thread's stop with a result
+    # nobody awaits: when the start-up then fails and closes the event loop first, the thread dies with a
+    # traceback on stderr (and at interpreter exit sometimes aborts the process). Opening the file here
+    # first turns that case into a plain error before aiosqlite is involved.
+    sqlite3.connect(path).close()
 
 
 async def upgrade_database(database: Database, revision: str = "head") -> None:

@@ -28,4 +28,8 @@ CHAT_SCOPED: Mapping[str, str] = {
     "send_pauses": "until when Telegram asked to wait before sending to the chat (or to any chat)",
     "login_attempts": "login and code attempts counted per Telegram user, per e-mail as a keyed hash (never "
     "the e-mail) and for the whole bot, before any account exists; purged two days after the last",
+    "secret_deletions": "the ids of the chat's messages that carried a password or a code, until Telegram "
+    "deleted them (a job retries); ids and times only, no content and no account",
+    "key_check": "one row for the whole bot: a constant encrypted with CREDENTIALS_KEY at the first start "
+    "(bot.persistence.keys.verify_key), naming no chat, account or person",
 }

@@ -123,8 +123,10 @@ class SqlVehicleStateRepository:
             )
             return await _load_in(session, vehicle_id)
 
-    async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
-        """Lease due vehicles of accounts that still log in and have an active chat."""
+    async def claim_due(
+        self, now: datetime, limit: int, owner: str, lease_seconds: float, due_by: datetime | None = None
+    ) -> list[int]:
+        """Lease vehicles due by `due_by` (default `now`) of accounts still logged in with an active chat."""
         listened = exists().where(
             col(ChatLinkRow.account_id) == col(VehicleRow.account_id),
             col(ChatRow.chat_id) == col(ChatLinkRow.chat_id),
@@ -135,7 +137,8 @@ class SqlVehicleStateRepository:
             .join(VehicleRow, col(VehicleRow.id) == col(VehicleStateRow.vehicle_id))
             .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
             .where(
-                (col(VehicleStateRow.next_poll_at).is_(None)) | (col(VehicleStateRow.next_poll_at) <= now),
+                (col(VehicleStateRow.next_poll_at).is_(None))
+                | (col(VehicleStateRow.next_poll_at) <= (now if due_by is None else due_by)),
                 (col(VehicleStateRow.lease_owner).is_(None)) | (col(VehicleStateRow.lease_expires_at) <= now),
                 col(AccountRow.needs_login).is_(False),
                 listened,

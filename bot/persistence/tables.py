@@ -387,6 +387,18 @@ class LoginConversationRow(SQLModel, table=True):
     expires_at: datetime = _when(nullable=False, index=True)
 
 
+class SecretDeletionRow(SQLModel, table=True):
+    """A message that carried a password or a code, still in its chat: retried until deleted (ids only)."""
+
+    __tablename__ = "secret_deletions"
+
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    message_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    sent_at: datetime = _when(nullable=False)
+    attempts: int = 0
+    next_at: datetime = _when(nullable=False, index=True)
+
+
 class ConversationDraftRow(SQLModel, table=True):
     """An editor draft of one chat (schedule, ...), encrypted, until it expires."""
 

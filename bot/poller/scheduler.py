@@ -206,8 +206,13 @@ class Poller:
         """Claim and poll batch after batch until a claim finds fewer vehicles due than a full batch."""
         while not swept.is_set():
             try:
+                now = self.clock()
+                # A car due before the next tick is polled by this one: a tick early at most, rather than a
+                # whole tick late when its due time falls just after a tick (its last poll began a few
+                # milliseconds after its tick, so the next is due that much after the tick an interval on).
+                due_by = now + timedelta(seconds=self.settings.tick_seconds)
                 ids = await self._states.claim_due(
-                    self.clock(), self.settings.batch_size, self.owner, self.settings.lease_seconds
+                    now, self.settings.batch_size, self.owner, self.settings.lease_seconds, due_by
                 )
             except StorageUnavailable:
                 # Said once by the database when the outage began; the next tick tries again.

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 # One action per chat per this interval: a double tap must not send two commands to the car.
 ACTION_INTERVAL = timedelta(seconds=5)
+# The cabin temperatures Renault takes for preconditioning, in °C.
+TEMPERATURE_RANGE_C = (16.0, 27.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +185,8 @@ class ActionService:
 
 def _validate(request: ActionRequest) -> None:
     problems = []
-    if request.temperature_c is not None and not 16.0 <= request.temperature_c <= 27.0:
+    low, high = TEMPERATURE_RANGE_C
+    if request.temperature_c is not None and not low <= request.temperature_c <= high:
         problems.append("error.temperature_range")
     for level in (request.min_level, request.target_level):
         if level is not None and not 0 <= level <= 100:

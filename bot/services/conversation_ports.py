@@ -17,6 +17,9 @@ from bot.renault.gigya import ChallengeState
 
 # A login conversation (and the password its pending challenge holds) is kept at most this long.
 LOGIN_TTL = timedelta(minutes=10)
+# A login that waited for a password or a code is remembered this long after it expired (its challenge and
+# e-mail wiped at once): the next text in the chat, likely the late secret, is deleted and told the timeout.
+LATE_SECRET_WINDOW = timedelta(minutes=10)
 # An editor draft (schedule, smart charging, settings) is kept this long after its last change.
 DRAFT_TTL = timedelta(minutes=30)
 

@@ -183,8 +183,10 @@ class VehicleStateRepository(Protocol):
         """Store snapshot, phase, car report time, memory and next poll time."""
         ...
 
-    async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
-        """Lease up to `limit` vehicles whose next poll is due and whose lease is free or expired."""
+    async def claim_due(
+        self, now: datetime, limit: int, owner: str, lease_seconds: float, due_by: datetime | None = None
+    ) -> list[int]:
+        """Lease up to `limit` vehicles due by `due_by` (default `now`) whose lease is free or expired."""
         ...
 
     async def release(self, vehicle_id: int, owner: str, next_poll_at: datetime) -> None:
@@ -314,7 +316,7 @@ class InviteRepository(Protocol):
     async def create(
         self, account_id: int, role: Role, token: str, expires_at: datetime, *, owner_name: str, now: datetime
     ) -> Invite:
-        """Store an invite."""
+        """Store an invite; raises `InviteInvalid(TOO_MANY_PENDING)` when too many wait already."""
         ...
 
     async def find(self, token: str) -> Invite | None:

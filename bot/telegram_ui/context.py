@@ -18,6 +18,7 @@ from bot.domain.vehicle import Role
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
 from bot.services.history import HistoryView
+from bot.services.secret_messages import SecretMessages
 from bot.services.sharing import InviteLink, JoinOffer, SharingView
 from bot.services.smart_charging import SmartPlanView
 from bot.services.views import (
@@ -231,6 +232,8 @@ class Services:
     logins: LoginConversationStore = field(kw_only=True)
     drafts: DraftStore = field(kw_only=True)
     journal: UpdateJournal = field(kw_only=True)
+    # Deletes password and code messages, retrying through the database (None: a plain best effort).
+    secrets: SecretMessages | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,6 +239,11 @@ def _smart_withdrawn(e: ev.SmartPlanWithdrawn, r: Renderer) -> str:
 
 
 @render.register
+def _secret_not_deleted(e: ev.SecretNotDeleted, r: Renderer) -> str:
+    return r.tr("event.secret_not_deleted", time=r.when(e.sent_at))
+
+
+@render.register
 def _member_joined(e: sharing.MemberJoined, r: Renderer) -> str:
     return r.tr("event.member_joined", name=person(r.tr, e.member_name), role=role_name(r.tr, e.role))
 

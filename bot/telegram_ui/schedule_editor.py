@@ -8,7 +8,6 @@ Drafts are kept in the database per chat (`bot.telegram_ui.schedule_drafts`), so
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
@@ -27,6 +26,7 @@ from bot.domain.schedule import (
     program_to_local,
 )
 from bot.telegram_ui import formatting as fmt
+from bot.telegram_ui.typed import typed_clock
 
 DURATIONS = (60, 120, 180, 240, 360, 480)
 DEFAULT_DURATION = 60
@@ -201,21 +201,15 @@ def set_mode(draft: Draft, mode: ScheduleMode) -> Draft:
     return dataclasses.replace(draft, mode=mode)
 
 
-_TYPED_TIME = re.compile(r"\s*(\d{1,2})(?:[:hH.](\d{2}))?\s*[hH]?\s*")
-
-
 def typed_start(draft: Draft, text: str) -> Draft:
     """A start time typed while the hour or the minute is asked ('23:00', '6h45'): both at once."""
     if draft.screen not in (Screen.HOUR, Screen.QUARTER):
         raise StaleStep("no start time is asked")
-    match = _TYPED_TIME.fullmatch(text)
-    if match is None:
+    clock = typed_clock(text)
+    if clock is None:
         raise StaleStep("not a time")
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    if not 0 <= hour <= 23:
-        raise StaleStep("hour out of range")
-    at_hour = pick_hour(dataclasses.replace(draft, hour=None, start=None), hour)
-    return pick_quarter(at_hour, minute)
+    at_hour = pick_hour(dataclasses.replace(draft, hour=None, start=None), clock.hour)
+    return pick_quarter(at_hour, clock.minute)
 
 
 def back(draft: Draft) -> Draft:

@@ -169,13 +169,23 @@ async def test_drafts_expire_and_the_purge_removes_what_expired(
 
     assert await purge.purge(clock()) == 0
     clock.advance(seconds=LOGIN_TTL.total_seconds())
-    assert await purge.purge(clock()) == 2  # the login (with its challenge) and its draft
-    assert await SqlLoginStore(db, cipher).load(CHAT) is None
+    assert await purge.purge(clock()) == 2  # the login's challenge and e-mail, and its draft
+    # The login waited for a code: it stays a bare expired step for a while, so a late code is deleted.
+    late = await SqlLoginStore(db, cipher).load(CHAT)
+    assert late is not None
+    assert (late.step, late.email, late.challenge_id) == (LoginStep.CODE, "", None)
+    assert late.expired(clock())
+    assert await SqlLoginStore(db, cipher).challenge(CHAT) is None
+    raw = await _raw_rows(db)
+    assert PASSWORD not in raw
+    assert EMAIL not in raw
     assert await drafts.load_draft(7, "schedule", clock()) == "{}"
     clock.advance(minutes=30)
     assert await drafts.load_draft(7, "schedule", clock()) is None  # expired, even before the purge
+    assert await purge.purge(clock()) == 2  # the bare step (past LATE_SECRET_WINDOW) and the draft
+    assert await SqlLoginStore(db, cipher).load(CHAT) is None
     clock.advance(seconds=JOURNAL_RETENTION.total_seconds())
-    assert await purge.purge(clock()) == 2  # the draft and the day-old journal entry
+    assert await purge.purge(clock()) == 1  # the day-old journal entry
     assert await journal.arrived(1, CHAT, clock())
 
 

@@ -69,6 +69,17 @@ async def test_claim_due_leases_each_vehicle_to_one_owner(db: Database, cipher: 
     assert await states.claim_due(clock.advance(600), 10, "replica-c", 60) == [vehicle_id]
 
 
+async def test_claim_due_takes_the_vehicles_due_by_the_given_time(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    clock, states = FakeClock(), SqlVehicleStateRepository(db)
+    await states.claim_due(clock(), 10, "a", 60)
+    await states.release(vehicle_id, "a", clock() + timedelta(seconds=10))
+    assert await states.claim_due(clock(), 10, "b", 60, clock() + timedelta(seconds=9)) == []
+    assert await states.claim_due(clock(), 10, "b", 60, clock() + timedelta(seconds=10)) == [vehicle_id]
+
+
 async def test_expired_lease_can_be_claimed_again(db: Database, cipher: CredentialCipher) -> None:
     _, vehicle_id = await f.linked_zoe(db, cipher)
     clock, states = FakeClock(), SqlVehicleStateRepository(db)

@@ -169,12 +169,15 @@ class FakeStates:
             self.states[state.vehicle_id] = state
         return reserved
 
-    async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
+    async def claim_due(
+        self, now: datetime, limit: int, owner: str, lease_seconds: float, due_by: datetime | None = None
+    ) -> list[int]:
+        due_by = now if due_by is None else due_by
         claimed: list[int] = []
         for vid, state in sorted(self.states.items(), key=lambda kv: (kv[1].next_poll_at or now, kv[0])):
             if len(claimed) >= limit:
                 break
-            if state.next_poll_at is not None and state.next_poll_at > now:
+            if state.next_poll_at is not None and state.next_poll_at > due_by:
                 continue
             lease = self.leases.get(vid)
             if lease is not None and lease.until > now:

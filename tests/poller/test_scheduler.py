@@ -62,6 +62,17 @@ async def test_tick_polls_due_vehicles_and_schedules_the_next_poll() -> None:
     assert (await poller.tick()).polled == 0
 
 
+async def test_a_car_due_before_the_next_tick_is_polled_by_this_one_not_a_tick_late() -> None:
+    clock = FakeClock()
+    states = FakeStates()
+    states.add(1, clock() + timedelta(seconds=0.9))  # its last poll began just after its tick
+    states.add(2, clock() + timedelta(seconds=1.1))  # due after the next tick: that one polls it
+    recorder = Recorder(clock)
+    poller = Poller(states, recorder, clock, settings=PollerSettings(tick_seconds=1.0))
+    assert (await poller.tick()).polled == 1
+    assert recorder.polled == [1]
+
+
 async def test_concurrency_is_bounded() -> None:
     clock = FakeClock()
     states = _states(clock, 20)
@@ -159,7 +170,9 @@ async def test_register_poller_adds_a_single_instance_tick_job_to_the_job_queue(
 class BrokenClaims(FakeStates):
     """A state store whose database is down for claims."""
 
-    async def claim_due(self, now: datetime, limit: int, owner: str, lease_seconds: float) -> list[int]:
+    async def claim_due(
+        self, now: datetime, limit: int, owner: str, lease_seconds: float, due_by: datetime | None = None
+    ) -> list[int]:
         raise ConnectionError("database unavailable")
 
 

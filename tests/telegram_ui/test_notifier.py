@@ -70,6 +70,7 @@ SAMPLES: list[ev.Event] = [
     ),
     ev.SmartChargeSwitched(VIN, 7, True, NOW),
     *(ev.SmartPlanWithdrawn(VIN, 7, outcome, NOW) for outcome in ev.Withdrawal),
+    ev.SecretNotDeleted(1001, 42, NOW),
     sharing.MemberJoined(1, 300, "Bob", Role.DRIVER, NOW),
     sharing.MemberLeft(1, 300, "Bob", NOW),
     sharing.RoleChanged(1, 300, Role.VIEWER, NOW),

@@ -47,6 +47,8 @@ async def set_webhook(state: EmulatorState, params: Params) -> Any:
     """setWebhook: stored; a `WebhookPusher` (bot.simulator.telegram.webhook) then POSTs the updates."""
     state.webhook_url = params.opt_text("url") or ""
     state.webhook_secret = params.opt_text("secret_token") or ""
+    allowed = params.obj("allowed_updates") if params.has("allowed_updates") else None
+    state.updates.choose([str(kind) for kind in allowed] if isinstance(allowed, list) else None)
     if params.flag("drop_pending_updates"):
         state.updates.drop_all()
     return True

@@ -68,12 +68,22 @@ class UpdateQueue:
         self._closed = True
         self._signal.notify()
 
+    def choose(self, allowed: list[str] | None) -> None:
+        """The kinds the bot asked for (`allowed_updates` of getUpdates or setWebhook).
+
+        None keeps the last choice; an empty list goes back to the default."""
+        if allowed is not None:
+            self._allowed = frozenset(allowed) if allowed else None
+
+    def discard_unwanted(self) -> None:
+        """Forget pending updates of kinds the bot did not ask for (Telegram never stores them)."""
+        self._discard_unwanted()
+
     async def get(
         self, offset: int | None, limit: int, wait_seconds: float, allowed: list[str] | None
     ) -> list[dict[str, Any]]:
         """getUpdates: confirm below `offset`, then return what is pending, waiting up to `wait_seconds`."""
-        if allowed is not None:
-            self._allowed = frozenset(allowed) if allowed else None
+        self.choose(allowed)
         self._confirm(offset)
         self._poll_generation += 1
         generation = self._poll_generation

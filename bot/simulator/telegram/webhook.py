@@ -95,6 +95,7 @@ class WebhookPusher:
     def _startable(self) -> list[PendingUpdate] | None:
         if not self._state.webhook_url:
             return None
+        self._state.updates.discard_unwanted()  # kinds setWebhook's allowed_updates left out: never sent
         chosen: list[PendingUpdate] = []
         busy = set(self._busy_chats)
         for update in self._state.updates.pending:

@@ -18,7 +18,7 @@ from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.where import Source, Spot
 from bot.telegram_ui.costs import handlers as cost_handlers
 from bot.telegram_ui.costs.refs import costs_callback
-from bot.telegram_ui.handlers import login, schedule, settings
+from bot.telegram_ui.handlers import login, precondition_typed, schedule, settings
 from bot.telegram_ui.handlers.common import chat_id_of, reply
 from bot.telegram_ui.handlers.running import known_state
 from bot.telegram_ui.keyboards import button, status_keyboard
@@ -126,7 +126,13 @@ _TABLE: tuple[State, ...] = (
         take=schedule.typed_time,
         buttons=_editor_buttons,
     ),
-    _screen(StateName.PRECONDITION_MENU),
+    State(
+        StateName.PRECONDITION_MENU,
+        _SCREEN,
+        "router.hint.precondition.menu",
+        accepts=_TEXT,
+        take=precondition_typed.typed_precondition,
+    ),
     _screen(StateName.CHARGE_MENU),
     _screen(StateName.SMART_MENU),
     _screen(StateName.SETTINGS_MENU),

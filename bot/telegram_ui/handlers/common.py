@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.domain.actions import ActionKind, spec_of
+from bot.services.secret_messages import Erasure
 from bot.services.views import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
@@ -64,6 +65,43 @@ async def confirmed(
         await edit(query, view.tr(kept_key))
         return None
     return query, view
+
+
+class TelegramEraser:
+    """`MessageEraser` on the Bot API: Telegram's answer to deleteMessage as an `Erasure`."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def erase(self, chat_id: int, message_id: int) -> Erasure:
+        """Delete the message; a gone message counts as deleted, a refusal is final, the rest may pass."""
+        try:
+            await self._bot.delete_message(chat_id, message_id)
+        except BadRequest as error:  # before NetworkError, of which PTB makes it a subclass
+            if "not found" in error.message.lower():
+                return Erasure.GONE
+            log.info("Telegram refused to delete a secret-bearing message: %s", error.message)
+            return Erasure.REFUSED
+        except Forbidden:
+            return Erasure.REFUSED  # the bot was blocked: the outbox's ask goes nowhere, and says so
+        except TelegramError as error:  # timeout, network error, flood control, Telegram's 5xx
+            log.info("deleting a secret-bearing message failed for now: %s", type(error).__name__)
+            return Erasure.RETRY
+        return Erasure.GONE
+
+
+async def delete_secret(update: Update, context: BotContext) -> None:
+    """Delete the update's message, which may hold a password or a code: retried durably when it fails,
+    and its sender asked to delete it when it cannot be done."""
+    message = update.effective_message
+    if message is None:
+        return
+    if context.services.secrets is None:
+        await delete_quietly(message)
+        return
+    await context.services.secrets.erase(
+        TelegramEraser(context.bot), message.chat_id, message.message_id, message.date
+    )
 
 
 async def delete_quietly(message: Message | None) -> None:

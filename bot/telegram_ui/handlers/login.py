@@ -39,7 +39,7 @@ from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers import basic, settings
-from bot.telegram_ui.handlers.common import chat_id_of, delete_quietly, is_private, reply
+from bot.telegram_ui.handlers.common import chat_id_of, delete_secret, is_private, reply
 from bot.telegram_ui.handlers.vehicles import vehicle_choice_keyboard, vehicle_lines
 from bot.telegram_ui.keyboards import choice_keyboard
 from bot.telegram_ui.patience import TooSlow, Waiting
@@ -83,15 +83,21 @@ async def _save(context: BotContext, draft: LoginDraft, step: LoginStep, **chang
 
 
 async def _live(
-    update: Update, context: BotContext, view: ChatView, draft: LoginDraft | None
+    update: Update,
+    context: BotContext,
+    view: ChatView,
+    draft: LoginDraft | None,
+    *,
+    secret_deleted: bool = False,
 ) -> LoginDraft | None:
-    """The chat's running login; an expired one is ended here with the timeout message."""
+    """The chat's running login; an expired one is ended here with the timeout message (which says so
+    when the late answer, perhaps the password or the code, was deleted)."""
     if draft is None:
         return None
     if draft.expired(context.now()):
         await _end(context, draft)
         log.info("a login conversation timed out")
-        await reply(update, view.tr("login.timeout"))
+        await reply(update, view.tr("login.timeout_secret_deleted" if secret_deleted else "login.timeout"))
         return None
     return draft
 
@@ -178,10 +184,13 @@ async def take_text(update: Update, context: BotContext) -> bool:
         return False
     text = (message.text or "") if message is not None else ""
     # A password or a code is a secret in every log line written while it is handled, at any level.
-    with secret_input(*((text, text.strip()) if stored.step in _SECRET_STEPS else ())):
-        if stored.step in _SECRET_STEPS:
-            await delete_quietly(message)  # before anything else: it may be a password, even a late one
-        draft = await _live(update, context, view, stored)
+    secret = stored.step in _SECRET_STEPS
+    with secret_input(*((text, text.strip()) if secret else ())):
+        if secret:
+            await delete_secret(
+                update, context
+            )  # before anything else: it may be a password, even a late one
+        draft = await _live(update, context, view, stored, secret_deleted=secret)
         if draft is None:
             return True  # the login had timed out: the timeout answer was the reply
         if draft.step is LoginStep.LOCALE:

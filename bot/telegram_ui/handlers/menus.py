@@ -24,6 +24,10 @@ from bot.telegram_ui.keyboards import action_button, button, rows
 from bot.telegram_ui.patience import TooSlow, Waiting
 
 TEMPERATURES = (18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0)
+TYPED_EXAMPLE_C = 21.5  # the example of a typed temperature the lists show
+# What a /precondition list asks, kept with the chat's screen focus so a typed value can answer it.
+ASKS_TIME = "time"
+ASKS_TEMPERATURE = "temperature"
 READY_TIMES = ("06:30", "07:00", "07:30", "08:00", "08:30", "17:00", "17:30", "18:00")
 CHARGE_LIMITS = (50, 60, 70, 80, 90, 100)
 # Renault's soc-levels take a floor too: never charge-immediately below 20% unless the target is lower.
@@ -168,22 +172,27 @@ async def submenu(update: Update, context: BotContext, payload: Callback) -> Non
         choices = [
             (fmt.temperature(tr, t), Callback(Verb.PRECONDITION_AT_TEMP, vid, f"{t:g}")) for t in TEMPERATURES
         ]
-        text = tr("precondition.choose_temperature")
+        text = tr("precondition.choose_temperature", example=fmt.temperature(tr, TYPED_EXAMPLE_C))
+        asks = ASKS_TEMPERATURE
     elif payload.arg == "times":
         choices = [(t, Callback(Verb.PRECONDITION_AT_TIME, vid, t)) for t in READY_TIMES]
         text = tr("precondition.choose_time")
+        asks = ASKS_TIME
     else:
         choices = [
             (tr("button.limit", level=tr.percent(lv)), Callback(Verb.CHARGE_LIMIT, vid, str(lv)))
             for lv in CHARGE_LIMITS
         ]
         text = tr("charge.choose_limit")
+        asks = ""
     layout = rows((button(label, data) for label, data in choices), 4)
     layout.append([button(tr("button.back"), Callback(Verb.MENU, vid, "status"))])
     markup = InlineKeyboardMarkup(layout)
     await edit(query, text, markup)
-    menu = StateName.CHARGE_MENU if payload.arg == "limits" else StateName.PRECONDITION_MENU
-    await remember(context, update, menu, markup, vehicle_id=vid)
+    if asks:  # the list takes a typed value too (bot.telegram_ui.handlers.precondition_typed)
+        await remember(context, update, StateName.PRECONDITION_MENU, markup, vehicle_id=vid, asks=asks)
+    else:
+        await remember(context, update, StateName.CHARGE_MENU, markup, vehicle_id=vid)
 
 
 def next_local_time(hhmm: str, zone_name: str, now: datetime) -> datetime | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.domain.actions import ActionKind
 from bot.domain.snapshot import VehicleSnapshot
@@ -14,8 +16,8 @@ from bot.services.views import ActionOutcome, LinkedVehicle, StatusView
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView
-from bot.telegram_ui.error_messages import describe
-from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle
+from bot.telegram_ui.error_messages import describe, is_not_modified
+from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, reply
 from bot.telegram_ui.keyboards import action_label, status_keyboard
 from bot.telegram_ui.patience import TooSlow, Waiting
 from bot.telegram_ui.status_card import render_status
@@ -77,9 +79,48 @@ async def run_action(
     assert query is not None
     # The tap's own chat: callback messages may be inaccessible, the user's chat never is.
     chat_id = query.from_user.id if query.message is None else query.message.chat.id
-    label = request_text(view, request, context.now())
     await query.answer()
-    await edit(query, view.tr("action.sending", action=label))
+
+    async def show(text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        await edit(query, text, markup)
+
+    await _carry_out(update, context, view, vehicle, request, chat_id, show)
+
+
+async def run_typed_action(
+    update: Update, context: BotContext, view: ChatView, vehicle: LinkedVehicle, request: ActionRequest
+) -> None:
+    """A request typed as text: 'sent to the car...' as a reply, then the outcome in its place."""
+    sent: Message | None = None
+
+    async def show(text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        nonlocal sent
+        if sent is None:
+            sent = await reply(update, text, markup)
+            return
+        try:
+            await sent.edit_text(text, reply_markup=markup)
+        except BadRequest as error:
+            if not is_not_modified(error):
+                raise
+
+    await _carry_out(update, context, view, vehicle, request, chat_id_of(update), show)
+
+
+Show = Callable[[str, InlineKeyboardMarkup | None], Awaitable[None]]
+
+
+async def _carry_out(
+    update: Update,
+    context: BotContext,
+    view: ChatView,
+    vehicle: LinkedVehicle,
+    request: ActionRequest,
+    chat_id: int,
+    show: Show,
+) -> None:
+    label = request_text(view, request, context.now())
+    await show(view.tr("action.sending", action=label), None)
     try:
         # The message already says the request is on its way: no note, but never more than the patience.
         waiting = Waiting(update, context, note=False)
@@ -87,18 +128,16 @@ async def run_action(
     except TooSlow as slow:
         known = await known_state(context, chat_id, vehicle.vehicle_id)
         text = view.tr("slow.timeout", seconds=round(slow.seconds))
-        await edit(query, text, status_keyboard(view.tr, vehicle, known))
+        await show(text, status_keyboard(view.tr, vehicle, known))
         return
     except ServiceError as error:
-        # The error is the tap's outcome, shown in place; the buttons stay (minus an unsupported one).
+        # The error is the request's outcome, shown in place; the buttons stay (minus an unsupported one).
         if isinstance(error, FeatureUnavailable):
             vehicle = await linked_vehicle(context, chat_id, vehicle.vehicle_id) or vehicle
         known = await known_state(context, chat_id, vehicle.vehicle_id)
-        await edit(query, describe(view.tr, error, context.now()), status_keyboard(view.tr, vehicle, known))
+        await show(describe(view.tr, error, context.now()), status_keyboard(view.tr, vehicle, known))
         return
-    await edit(
-        query, _outcome_text(view, label, outcome), status_keyboard(view.tr, vehicle, outcome.snapshot)
-    )
+    await show(_outcome_text(view, label, outcome), status_keyboard(view.tr, vehicle, outcome.snapshot))
 
 
 async def known_state(context: BotContext, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:

@@ -139,6 +139,14 @@ MESSAGES: Final[dict[str, str]] = {
     "login.timeout": (
         "Die Anmeldung wurde beendet, weil 10 Minuten keine Antwort kam. Senden Sie /login, um neu zu beginnen."
     ),
+    "login.timeout_secret_deleted": (
+        "Die Anmeldung wurde beendet, weil 10 Minuten keine Antwort kam; deshalb habe ich Ihre Nachricht "
+        "gelöscht, falls sie Ihr Passwort oder Ihren Code enthielt. Senden Sie /login, um neu zu beginnen."
+    ),
+    "event.secret_not_deleted": (
+        "🔐 Ich konnte die Nachricht mit Ihrem Passwort oder Code, die Sie um {time} gesendet haben, nicht "
+        "löschen. Bitte löschen Sie sie selbst: lange darauf drücken (am Computer Rechtsklick), dann Löschen."
+    ),
     "login.cancelled": "Anmeldung abgebrochen. Es wurde nichts gespeichert.",
     "login.tap_country": "Tippen Sie unten auf Ihr Land, oder geben Sie die E-Mail-Adresse Ihres MyRenault-Kontos ein, um das erste zu behalten (oder /cancel).",
     "login.send_as_text": "Bitte antworten Sie mit einer Textnachricht, oder /cancel.",
@@ -207,8 +215,10 @@ MESSAGES: Final[dict[str, str]] = {
     "action.no_actions": "Mit diesem Auto ist hier nichts zu tun.",
     # Vorklimatisierung und Laden
     "precondition.menu": "Vorklimatisierung: den Innenraum vor der Abfahrt heizen oder kühlen.",
-    "precondition.choose_temperature": "Welche Temperatur?",
-    "precondition.choose_time": "Wann soll das Auto bereit sein? (Ortszeit)",
+    "precondition.choose_temperature": "Welche Temperatur? Tippen Sie auf eine, oder geben Sie sie ein (etwa {example}).",
+    "precondition.typed_temperature": "Geben Sie eine Temperatur von {low} bis {high} ein (etwa {example}), oder tippen Sie unten auf eine.",
+    "precondition.choose_time": "Wann soll das Auto bereit sein? (Ortszeit) Tippen Sie auf eine Uhrzeit, oder geben Sie sie ein (etwa 07:15).",
+    "precondition.typed_time": "Geben Sie die Uhrzeit ein, zu der das Auto bereit sein soll (etwa 07:15), oder tippen Sie unten auf eine.",
     "button.precondition_now": "Jetzt mit {temperature}",
     "button.precondition_other_temperature": "Jetzt, andere Temperatur",
     "button.precondition_at_time": "Zu einer Uhrzeit...",

@@ -127,6 +127,14 @@ MESSAGES: Final[dict[str, str]] = {
     "login.linked_none": "Linked, but there is no car on this account yet.",
     "login.choose_vehicle": "You have several cars: which one should I use by default?",
     "login.timeout": "The login was stopped because no answer came for 10 minutes. Send /login to start again.",
+    "login.timeout_secret_deleted": (
+        "The login was stopped because no answer came for 10 minutes, so I deleted your message in case it "
+        "held your password or code. Send /login to start again."
+    ),
+    "event.secret_not_deleted": (
+        "🔐 I could not delete the message you sent at {time} with your password or code. Please delete it "
+        "yourself: press and hold it (right-click on a computer), then Delete."
+    ),
     "login.cancelled": "Login cancelled. Nothing was stored.",
     "login.tap_country": "Tap your country below, or type your MyRenault e-mail to keep the first one (or /cancel).",
     "login.send_as_text": "Please answer with a text message, or /cancel.",
@@ -193,8 +201,10 @@ MESSAGES: Final[dict[str, str]] = {
     "action.no_actions": "There is nothing you can do from here with this car.",
     # Preconditioning and charging menus
     "precondition.menu": "Preconditioning: heat or cool the cabin before you leave.",
-    "precondition.choose_temperature": "Which temperature?",
-    "precondition.choose_time": "When should the car be ready? (your local time)",
+    "precondition.choose_temperature": "Which temperature? Tap one, or type it (like {example}).",
+    "precondition.typed_temperature": "Type a temperature from {low} to {high} (like {example}), or tap one below.",
+    "precondition.choose_time": "When should the car be ready? (your local time) Tap a time, or type one (like 07:15).",
+    "precondition.typed_time": "Type the time the car should be ready (like 07:15), or tap one below.",
     "button.precondition_now": "Now at {temperature}",
     "button.precondition_other_temperature": "Now, another temperature",
     "button.precondition_at_time": "At a time...",

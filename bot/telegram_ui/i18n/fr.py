@@ -135,6 +135,14 @@ MESSAGES: Final[dict[str, str]] = {
     "login.linked_none": "C'est relié, mais ce compte n'a pas encore de voiture.",
     "login.choose_vehicle": "Vous avez plusieurs voitures : laquelle dois-je utiliser par défaut ?",
     "login.timeout": "La connexion a été arrêtée faute de réponse pendant 10 minutes. Envoyez /login pour recommencer.",
+    "login.timeout_secret_deleted": (
+        "La connexion a été arrêtée faute de réponse pendant 10 minutes ; j'ai donc supprimé votre message, "
+        "au cas où il contiendrait votre mot de passe ou votre code. Envoyez /login pour recommencer."
+    ),
+    "event.secret_not_deleted": (
+        "🔐 Je n'ai pas pu supprimer le message envoyé à {time} avec votre mot de passe ou votre code. "
+        "Supprimez-le vous-même : appui long dessus (clic droit sur un ordinateur), puis Supprimer."
+    ),
     "login.cancelled": "Connexion annulée. Rien n'a été enregistré.",
     "login.tap_country": "Touchez votre pays ci-dessous, ou tapez l'e-mail de votre compte MyRenault pour garder le premier (ou /cancel).",
     "login.send_as_text": "Répondez par un message texte, ou /cancel.",
@@ -201,8 +209,10 @@ MESSAGES: Final[dict[str, str]] = {
     "action.no_actions": "Il n'y a rien à faire d'ici avec cette voiture.",
     # Menus de préconditionnement et de charge
     "precondition.menu": "Préconditionnement : chauffer ou rafraîchir l'habitacle avant de partir.",
-    "precondition.choose_temperature": "Quelle température ?",
-    "precondition.choose_time": "Pour quelle heure la voiture doit-elle être prête ? (heure locale)",
+    "precondition.choose_temperature": "Quelle température ? Touchez-en une, ou tapez-la (par exemple {example}).",
+    "precondition.typed_temperature": "Tapez une température de {low} à {high} (par exemple {example}), ou touchez-en une ci-dessous.",
+    "precondition.choose_time": "Pour quelle heure la voiture doit-elle être prête ? (heure locale) Touchez une heure, ou tapez-la (par exemple 07:15).",
+    "precondition.typed_time": "Tapez l'heure à laquelle la voiture doit être prête (par exemple 07:15), ou touchez-en une ci-dessous.",
     "button.precondition_now": "Maintenant à {temperature}",
     "button.precondition_other_temperature": "Maintenant, autre température",
     "button.precondition_at_time": "À une heure...",

@@ -65,6 +65,31 @@ async def test_one_chat_waits_for_its_previous_update_while_other_chats_go_on() 
     assert order == [1, 2, 1]
 
 
+async def test_only_the_kinds_named_in_allowed_updates_are_pushed() -> None:
+    emu = TelegramEmulator()
+    kinds: list[str] = []
+
+    async def hook(request: httpx.Request) -> httpx.Response:
+        body = httpx.Response(200, content=request.content).json()
+        kinds.extend(key for key in body if key != "update_id")
+        return httpx.Response(200)
+
+    async with LoopbackServer(emu.handle) as telegram, LoopbackServer(hook) as bot:
+        async with httpx.AsyncClient() as client:
+            answer = await client.post(
+                f"{telegram.url}/bot{emu.token}/setWebhook",
+                json={"url": f"{bot.url}/hook", "allowed_updates": ["message"]},
+            )
+        assert answer.json()["ok"]
+        ann = emu.user(1, "Ann")
+        first = await ann.send("/one")
+        async with emu.webhook_pusher():
+            await ann.edit(first, "/one, edited")  # an edited_message: not asked for
+            await ann.send("/two")
+            await asyncio.wait_for(_until(lambda: emu.pending_updates == 0), timeout=5)
+    assert kinds == ["message", "message"]
+
+
 async def _until(condition: Callable[[], bool]) -> None:
     while not condition():  # noqa: ASYNC110 - the pusher's state has no event to wait on
         await asyncio.sleep(0.01)
