@@ -78,6 +78,10 @@ class SqlCostStore:
             if row is None:
                 row = CostSettingsRow(chat_id=settings.chat_id)
                 session.add(row)
+            if token is None and row.home_enc is not None and not self._cipher.reads(row.home_enc):
+                # The home read as unset only because no key reads it (a key problem): the chat could not
+                # have cleared it, so it is kept for the right key rather than lost with an unrelated change.
+                token = row.home_enc
             row.home_enc = token
             row.loss = str(settings.loss)
             row.monthly_summary = settings.monthly_summary
