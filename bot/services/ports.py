@@ -144,6 +144,10 @@ class VehicleRepository(Protocol):
         """Every vehicle the chat can see, with its role and account."""
         ...
 
+    async def vehicles_and_choice(self, chat_id: int) -> tuple[list[LinkedVehicle], int | None]:
+        """Every vehicle the chat can see, and the vehicle id it chose as active (None: none chosen)."""
+        ...
+
     async def get(self, vehicle_id: int) -> StoredVehicle | None:
         """One stored vehicle, or None."""
         ...

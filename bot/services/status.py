@@ -62,11 +62,12 @@ class StatusService:
         vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.READ)
         if refresh:
             await self._limiter.spend(chat_id, ChatLimit.REFRESH)
-        stored = await self._gateway.stored(vehicle.vehicle_id)
         state = await self._states.load(vehicle.vehicle_id)
         now = self._clock()
         if not refresh and state.snapshot is not None and _recent(state, now):
             return _view(vehicle, state)
+        # Only a read needs the stored vehicle (its decrypted Kamereon account): a recent state does not.
+        stored = await self._gateway.stored(vehicle.vehicle_id)
         try:
             snapshot = await self._gateway.read_snapshot(stored, CARD_EXTRAS, previous=state.snapshot)
         except ServiceError as exc:

@@ -337,6 +337,10 @@ class FakeVehicles:
                     found.append(LinkedVehicle(vid, v.account_id, v.info, sub.role))
         return found
 
+    async def vehicles_and_choice(self, chat_id: int) -> tuple[list[LinkedVehicle], int | None]:
+        chosen = await self.chats.active_vehicle(chat_id) if self.chats is not None else None
+        return await self.vehicles_for_chat(chat_id), chosen
+
     async def mark_unsupported(self, vehicle_id: int, endpoint: str) -> None:
         return None
 
