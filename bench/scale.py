@@ -76,6 +76,7 @@ class WorkerFigures:
     wire: WireCounts
     backend_cpu_seconds: float
     peak_rss_mb: float
+    connections: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +232,7 @@ async def measure(
 ) -> Sweep:
     """Warm-up sweep, then the measured one."""
     _, _, start = await battery_reads(client, backend)
-    await wait_sweep(client, backend, workers, cars, {})  # the warm-up: every car read at least once
+    await wait_sweep(client, backend, workers, cars, start)  # the warm-up: every car read once more
     await wait_released(engine)
     await asyncio.sleep(1.5)  # pg_stat_database is flushed about once a second
     total_before, _, before = await battery_reads(client, backend)
@@ -257,6 +258,7 @@ async def measure(
             wire=_minus(w.relay.counts, wb),
             backend_cpu_seconds=backends_after.get(w.name, 0.0) - backends_before.get(w.name, 0.0),
             peak_rss_mb=peak_rss_mb(w.process.pid),
+            connections=len(w.relay.upstream_ports()),
         )
         for w, pa, pb, ca, cb, wb in zip(
             workers, polls_after, polls_before, cpu_after, cpu_before, wire_before, strict=True
@@ -356,7 +358,7 @@ def report(count: int, sweep: Sweep, cars: int) -> list[str]:
         n = max(w.polls, 1)
         lines.append(
             f"  worker{index}: CPU {1000 * w.cpu_seconds / n:.2f} ms per poll, "
-            f"peak RSS {w.peak_rss_mb:.0f} MB; "
+            f"peak RSS {w.peak_rss_mb:.0f} MB, {w.connections} database connections open; "
             f"its PostgreSQL backends {1000 * w.backend_cpu_seconds / n:.2f} ms per poll"
         )
     database = ", ".join(f"{k} {v / polls:.2f}" for k, v in sweep.database.items())
