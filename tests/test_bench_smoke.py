@@ -7,7 +7,7 @@ import os
 import pytest
 
 from bench import __main__ as runner
-from bench import bot_poll, client, export, poll, replicas, scale, status
+from bench import bot_poll, bot_updates, client, export, poll, replicas, scale, status
 from bench.pgwire import FrontendParser, WireCounts
 
 STATUS_LABELS = (
@@ -148,6 +148,26 @@ def test_transport_benchmark_prints_each_transport_with_and_without_no_proxy(
     for transport in ("aiohttp", "httpx", "lean"):
         assert f"{transport:8} no proxy variable" in out
         assert f"{transport:8} NO_PROXY=127.0.0.1,localhost" in out
+
+
+async def test_bot_updates_benchmark_prints_the_bot_and_the_floor_in_both_environments(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await bot_updates.run(chats=3, bursts=1, latency_ms=0, cold=1)
+    out = capsys.readouterr().out
+    assert "python -m bench.bot_updates --chats 3 --bursts 1" in out
+    for subject in bot_updates.SUBJECTS:
+        for proxy in ("NO_PROXY=127.0.0.1,localhost", "no proxy variable"):
+            assert f"{subject:11} {proxy:28} 3 updates:" in out
+            assert f"{subject:11} {proxy:28} CPU/update median" in out
+    # Warm: the readings the warm-up stored are under a minute old, so the bursts spare Renault.
+    assert "bot         no proxy variable            3 updates:" in out
+    assert out.count("0.00 Renault requests/update") == 2 * len(bot_updates.SUBJECTS) * 2
+    assert "bot / bare PTB on httpx-aiohttp, no proxy variable: x" in out
+    # Cold: the first /status after a restart mints the account's JWT, then reads the car.
+    cold = next(line for line in out.splitlines() if line.startswith("cold /status"))
+    assert "accounts.getJWT 1" in cold
+    assert "battery-status 1" in cold
 
 
 async def test_bot_poll_benchmark_prints_polls_per_car_and_cpu_per_poll_with_and_without_no_proxy(
