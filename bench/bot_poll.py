@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -161,6 +162,19 @@ async def measure_window(
     return Window(label, per_car, cpu_after - cpu_before, seconds)
 
 
+def reference_cpu_ms() -> float:
+    """CPU ms of a fixed pure-Python workload in this process: how loaded (slow) the machine was meanwhile.
+
+    On a shared machine the CPU a poll costs grows with the load (caches, clock speed); printed beside the
+    figures so runs can be compared.
+    """
+    payload = {"level": 50, "range_km": 150.0, "plugged": True, "at": "2026-01-01T00:00:00+00:00"}
+    started = time.process_time()
+    for _ in range(20_000):
+        json.loads(json.dumps(payload))
+    return 1000 * (time.process_time() - started)
+
+
 def tail(path: Path) -> str:
     """The end of a log file."""
     return path.read_text(errors="replace")[-4000:]
@@ -190,6 +204,7 @@ async def run(
         f"`python -m bot` on SQLite with long polling; {window_s:g} s steady window after every car was "
         "polled twice"
     )
+    print(f"reference workload (json round trips, fixed size) before: {reference_cpu_ms():.0f} ms CPU")
     key = generate_key()
     emu = TelegramEmulator(system_clock)
     with tempfile.TemporaryDirectory(prefix="bench-bot-poll-") as tmp:
@@ -233,6 +248,7 @@ async def run(
                     finally:
                         stop_bot(process)
                     print(report(window, interval_s), flush=True)
+                    print(f"  reference workload in this process after it: {reference_cpu_ms():.0f} ms CPU")
             emu.close()  # ends the long poll still waiting, before the server goes
     print(
         f"command: python -m bench.bot_poll --cars {cars} --interval-seconds {interval_s} "

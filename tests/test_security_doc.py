@@ -8,7 +8,13 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.domain.feed_url import MAX_URL_LENGTH
-from bot.domain.sharing import INVITE_TTL, MAX_MEMBERS, TOKEN_BYTES
+from bot.domain.sharing import (
+    INVITE_KEPT_AFTER_EXPIRY,
+    INVITE_TTL,
+    MAX_MEMBERS,
+    MAX_PENDING_INVITES,
+    TOKEN_BYTES,
+)
 from bot.services.actions import ACTION_INTERVAL
 from bot.services.conversation_ports import LATE_SECRET_WINDOW, LOGIN_TTL
 from bot.services.login_limits import LoginLimits
@@ -97,6 +103,9 @@ def test_the_budget_action_member_and_invite_figures_are_the_codes() -> None:
     row = _limit_row("members and invites")
     assert f"at most {MAX_MEMBERS} members per account" in row
     assert f"valid {_hours(INVITE_TTL)} hours" in row
+    assert f"at most {MAX_PENDING_INVITES} invites waiting per account" in row
+    assert timedelta(days=7) == INVITE_KEPT_AFTER_EXPIRY
+    assert "deleted a week after they expire" in row
     assert f"{TOKEN_BYTES * 8} random bits" in DOC
     retention = Settings.model_fields["history_retention_days"].default
     assert f"`HISTORY_RETENTION_DAYS`, {retention} days by default" in DOC

@@ -15,6 +15,11 @@ from bot.domain.vehicle import Role
 
 INVITE_TTL = timedelta(hours=24)
 MAX_MEMBERS = 10  # drivers and viewers of one account, the owner not counted
+# Invites of one account waiting to be used at once: enough to invite a family, never a pile of live links.
+MAX_PENDING_INVITES = 10
+# How long an invite's row outlives its expiry (so its link still gets "expired", "used" or "revoked"),
+# then it is purged.
+INVITE_KEPT_AFTER_EXPIRY = timedelta(days=7)
 TOKEN_BYTES = 24  # 192 random bits; urlsafe base64 gives 32 characters, inside Telegram's 64 for /start
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 MEMBER_ROLES = (Role.DRIVER, Role.VIEWER)
@@ -37,6 +42,7 @@ class InviteProblem(Enum):
     OWN_INVITE = "own_invite"
     ALREADY_MEMBER = "already_member"
     FULL = "full"
+    TOO_MANY_PENDING = "too_many_pending"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ stored sessions and readings a period holds (read in pages, so an export never l
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +20,8 @@ from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.persistence.history import readings_between, sessions_between
 from bot.persistence.tables import ChatLinkRow, CostSettingsRow, SessionCostRow
+
+log = logging.getLogger(__name__)
 
 
 def _dec(value: str | None) -> Decimal | None:
@@ -53,8 +56,12 @@ class SqlCostStore:
         try:
             raw = json.loads(self._cipher.decrypt(token))
             return Home(float(raw["lat"]), float(raw["lon"]), int(raw["radius"]))
-        except (CredentialDecryptError, ValueError, KeyError, TypeError):
-            return None  # a removed key forgets the home: sessions are priced as home until it is set again
+        except CredentialDecryptError:
+            # A key problem: the row is left as it is and the home reads as unset until the key is back.
+            log.warning("a home cannot be decrypted with the configured keys; it reads as unset")
+            return None
+        except (ValueError, KeyError, TypeError):
+            return None  # a malformed home: sessions are priced as home until it is set again
 
     async def save_settings(self, settings: CostSettings) -> None:
         """Insert or replace the chat's cost settings."""
@@ -71,6 +78,10 @@ class SqlCostStore:
             if row is None:
                 row = CostSettingsRow(chat_id=settings.chat_id)
                 session.add(row)
+            if token is None and row.home_enc is not None and not self._cipher.reads(row.home_enc):
+                # The home read as unset only because no key reads it (a key problem): the chat could not
+                # have cleared it, so it is kept for the right key rather than lost with an unrelated change.
+                token = row.home_enc
             row.home_enc = token
             row.loss = str(settings.loss)
             row.monthly_summary = settings.monthly_summary

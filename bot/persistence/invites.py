@@ -1,20 +1,31 @@
-"""Invites to share an account's vehicles: stored as a hash of the token, usable once, until they expire."""
+"""Invites to share an account's vehicles: stored as a hash of the token, usable once, until they expire.
+
+Creating an invite and redeeming one both lock the account's row first, so the pending-invite cap and the
+member limit hold however many replicas create or redeem at once (on SQLite every write is serial anyway).
+"""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.domain.account import InviteInvalid, RedeemedInvite
-from bot.domain.sharing import Invite, InviteProblem, join_problem
+from bot.domain.sharing import (
+    INVITE_KEPT_AFTER_EXPIRY,
+    MAX_PENDING_INVITES,
+    Invite,
+    InviteProblem,
+    join_problem,
+)
 from bot.domain.vehicle import Role
 from bot.persistence.accounts import link_chat_in
 from bot.persistence.engine import Database
 from bot.persistence.members import members_in
-from bot.persistence.tables import InviteRow
+from bot.persistence.tables import AccountRow, InviteRow
 
 REF_LENGTH = 16  # hex characters of the hash that name an invite in a Revoke button (64 bits)
 
@@ -45,6 +56,18 @@ def _unused_of(account_id: int) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+async def lock_account(session: AsyncSession, account_id: int) -> None:
+    """Hold the account's row until the transaction ends: its invites and members change one at a time."""
+    await session.execute(
+        select(col(AccountRow.id)).where(col(AccountRow.id) == account_id).with_for_update()
+    )
+
+
+def purgeable(now: datetime) -> ColumnElement[bool]:
+    """Invites whose link no longer needs its own answer (expired a while ago), whatever their state."""
+    return col(InviteRow.expires_at) <= now - INVITE_KEPT_AFTER_EXPIRY
+
+
 class SqlInviteRepository:
     """InviteRepository on SQLAlchemy."""
 
@@ -54,7 +77,10 @@ class SqlInviteRepository:
     async def create(
         self, account_id: int, role: Role, token: str, expires_at: datetime, *, owner_name: str, now: datetime
     ) -> Invite:
-        """Store an invite (only the token's hash)."""
+        """Store an invite (only the token's hash); raises `InviteInvalid(TOO_MANY_PENDING)` at the cap.
+
+        The account's invites long expired are purged on the way.
+        """
         row = InviteRow(
             token_hash=token_hash(token),
             account_id=account_id,
@@ -64,6 +90,17 @@ class SqlInviteRepository:
             owner_name=owner_name[:64],
         )
         async with self._db.write() as session:
+            await lock_account(session, account_id)
+            await session.execute(
+                delete(InviteRow).where(col(InviteRow.account_id) == account_id, purgeable(now))
+            )
+            pending = await session.scalar(
+                select(func.count())
+                .select_from(InviteRow)
+                .where(*_unused_of(account_id), col(InviteRow.expires_at) > now)
+            )
+            if (pending or 0) >= MAX_PENDING_INVITES:
+                raise InviteInvalid(InviteProblem.TOO_MANY_PENDING)
             session.add(row)
         return _invite(row)
 
@@ -80,6 +117,8 @@ class SqlInviteRepository:
             if row is None:
                 raise InviteInvalid(InviteProblem.UNKNOWN)
             invite = _invite(row)
+            # Two invites of one account redeemed at once: the second counts the first's new member.
+            await lock_account(session, row.account_id)
             problem = join_problem(invite, await members_in(session, row.account_id), chat_id, now)
             if problem is not None:
                 raise InviteInvalid(problem)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, time
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from bot.renault.errors import UnexpectedResponse
 
@@ -78,6 +78,13 @@ def flag(value: Any) -> bool | None:
 
 def enum_value(cls: type[E], value: Any, unknown: E, what: str) -> E:
     """The enum member for a wire value; unknown values are logged and become `unknown`, never a crash."""
+    # The enum's own value table first (a poll parses several enums; iterating the members cost more).
+    try:
+        found = cls._value2member_map_.get(value)
+    except TypeError:  # an unhashable wire value (a list, a dict) is no member's value
+        found = None
+    if found is not None:
+        return cast(E, found)
     for member in cls:
         if member.value == value:
             return member

@@ -139,9 +139,12 @@ class SharingService:
             raise InviteRefused(InviteProblem.FULL)
         now = self._clock()
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        stored = await self._invites.create(
-            account_id, role, token, now + INVITE_TTL, owner_name=owner_name, now=now
-        )
+        try:
+            stored = await self._invites.create(
+                account_id, role, token, now + INVITE_TTL, owner_name=owner_name, now=now
+            )
+        except InviteInvalid as exc:  # too many invites already waiting
+            raise InviteRefused(exc.problem) from None
         log.info("invite created for a %s", role.value)
         return InviteLink(token, stored.ref, role, stored.expires_at)
 

@@ -18,7 +18,7 @@ from babel.core import get_global
 from babel.dates import get_timezone, get_timezone_location
 
 from bot.renault.locales import LOCALES
-from bot.telegram_ui.i18n import SUPPORTED_LANGUAGES
+from bot.telegram_ui.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.telegram_ui.i18n.locales import locale_of
 
 _REGIONAL_A = 0x1F1E6
@@ -169,6 +169,12 @@ def locale_zones(renault_locale: str) -> tuple[str, ...]:
 
 
 @cache
+def zone_name(tr: Translator, zone: str) -> str:
+    """'Oslo (Europe/Oslo)': the city in the chat's language, and the IANA name it stands for."""
+    label = zone_label(zone, tr.language)
+    return zone if label == zone else tr("settings.zone_name", city=label, zone=zone)
+
+
 def zone_label(zone: str, language: str) -> str:
     """A zone as its city in the owner's language ('Atlantic/Canary', 'fr' -> 'Îles Canaries')."""
     if zone_country(zone) is None:

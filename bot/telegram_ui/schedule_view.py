@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.schedule import LocalSlot, ScheduleMode, Weekday
 from bot.telegram_ui import formatting as fmt
+from bot.telegram_ui import places
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import button, rows
@@ -58,7 +59,7 @@ def render_schedule(
         lines.append(tr(state, number=program.program_id))
         periods = [period_text(tr, slot) for slot in program.slots] or [tr("schedule.no_periods")]
         lines += [f"  {period}" for period in periods]
-    lines.append(tr("schedule.zone_note", zone=zone))
+    lines.append(tr("schedule.zone_note", zone=places.zone_name(tr, zone)))
     return "\n".join(lines)
 
 

@@ -91,7 +91,7 @@ async def test_times_are_edited_in_the_chats_zone_and_sent_in_utc(tmp_path: Path
         await _tap_and_wait(ann, mid, "💾 Save", "Saved")
         saved = _text(ann, mid)
     assert "Monday 01:15 → 04:15 (3 h)" in saved
-    assert "Times are in Europe/Paris." in saved
+    assert "Times are in Paris (Europe/Paris)." in saved
     assert e2e.sim.car(VIN).schedules[0]["monday"] == {"startTime": "T00:15Z", "duration": 180}
 
 

@@ -3,6 +3,7 @@ once, and logout leaving neither the priced sessions nor the home behind."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -71,6 +72,21 @@ async def test_home_is_encrypted_and_rotated_with_the_credentials_key(db: Databa
     assert (await rotate_keys(db, rotated)).rotated == 3  # account, vehicle, home
     only_new = CredentialCipher.from_setting(new)
     assert (await SqlCostStore(db, only_new).settings(100)).home == HOME
+
+
+async def test_a_home_no_key_reads_survives_other_changes_and_comes_back_with_the_key(db: Database) -> None:
+    right = CredentialCipher.from_setting(generate_key())
+    await f.linked_zoe(db, right)
+    await SqlCostStore(db, right).save_settings(CostSettings(100, HOME))
+    wrong = SqlCostStore(db, CredentialCipher.from_setting(generate_key()))
+    unreadable = await wrong.settings(100)
+    assert unreadable.home is None
+    await wrong.save_settings(dataclasses.replace(unreadable, loss=Decimal("0.15")))  # another change
+
+    restored = await SqlCostStore(db, right).settings(100)
+    assert (restored.home, restored.loss) == (HOME, Decimal("0.15"))
+    await SqlCostStore(db, right).save_settings(dataclasses.replace(restored, home=None))  # a real "forget"
+    assert (await SqlCostStore(db, right).settings(100)).home is None
 
 
 async def test_the_monthly_summary_is_claimed_once_per_month(db: Database, cipher: CredentialCipher) -> None:

@@ -13,6 +13,7 @@ import pytest
 from bot.renault.client import RenaultClient
 from bot.renault.credentials import RenaultCredentials
 from bot.renault.models import BatteryStatus, ChargingStatus, PlugStatus
+from bot.renault.parsing import enum_value
 from tests.renault.fake_backend import FakeBackend
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "renault"
@@ -66,3 +67,11 @@ async def test_unknown_enum_values_become_unknown(
     status = await client.account(credentials, "acc").vehicle("a", "VIN", "X102VE").battery_status()
     assert status.plug_status is PlugStatus.UNKNOWN
     assert status.charging_status is ChargingStatus.UNKNOWN
+
+
+def test_wire_values_find_their_member_whatever_their_json_type() -> None:
+    # JSON gives 1 or 1.0 for the same status; an unhashable value is simply unknown, never a crash.
+    assert enum_value(ChargingStatus, 1, ChargingStatus.UNKNOWN, "chargingStatus") is ChargingStatus(1.0)
+    assert enum_value(ChargingStatus, 1.0, ChargingStatus.UNKNOWN, "chargingStatus") is ChargingStatus(1.0)
+    assert enum_value(PlugStatus, [1], PlugStatus.UNKNOWN, "plugStatus") is PlugStatus.UNKNOWN
+    assert enum_value(PlugStatus, None, PlugStatus.UNKNOWN, "plugStatus") is PlugStatus.UNKNOWN

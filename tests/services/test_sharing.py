@@ -12,7 +12,7 @@ from bot.app.graph import GraphOptions
 from bot.domain.actions import ACTIONS, ActionKind
 from bot.domain.events import ChargeComplete
 from bot.domain.schedule import ChargeSchedule, ScheduleMode
-from bot.domain.sharing import MAX_MEMBERS, InviteProblem
+from bot.domain.sharing import MAX_MEMBERS, MAX_PENDING_INVITES, InviteProblem
 from bot.domain.sharing_events import AccessEnded, AccessEndReason, MemberJoined, MemberLeft, RoleChanged
 from bot.domain.smart_schedule import SmartGoalSetting
 from bot.domain.snapshot import ChargeMode
@@ -196,6 +196,19 @@ async def test_no_more_than_ten_members(tmp_path: Path) -> None:
             await stack.graph.sharing.join(9999, spare.token, "Late", private=True)
         assert refused.value.problem is InviteProblem.FULL
         assert len((await stack.graph.sharing.overview(OWNER)).members) == MAX_MEMBERS + 1
+
+
+async def test_no_more_invites_wait_than_the_cap_and_a_revoke_frees_a_place(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _owned(stack)
+        sharing = stack.graph.sharing
+        links = [await sharing.invite(OWNER, Role.VIEWER, "Ann") for _ in range(MAX_PENDING_INVITES)]
+        with pytest.raises(InviteRefused) as refused:
+            await sharing.invite(OWNER, Role.DRIVER, "Ann")
+        assert refused.value.problem is InviteProblem.TOO_MANY_PENDING
+        assert len((await sharing.overview(OWNER)).invites) == MAX_PENDING_INVITES
+        await sharing.revoke(OWNER, links[0].ref)
+        await sharing.invite(OWNER, Role.DRIVER, "Ann")
 
 
 async def test_nobody_is_invited_or_promoted_to_owner(tmp_path: Path) -> None:

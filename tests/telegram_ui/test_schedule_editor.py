@@ -52,7 +52,7 @@ def test_late_utc_period_is_shown_on_the_next_local_day() -> None:
     text = _render(ChargeSchedule(ScheduleMode.SCHEDULED, (monday_late,)), WINTER)
     assert "Tuesday 00:30 → 02:30 (2 h)" in text
     assert "Monday" not in text
-    assert "Times are in Europe/Paris." in text
+    assert "Times are in Paris (Europe/Paris)." in text
 
 
 def test_summer_time_shows_utc_plus_two() -> None:

@@ -38,19 +38,13 @@ def _s(arg: str) -> Callback:
     return Callback(Verb.SETTINGS, None, arg)
 
 
-def zone_name(tr: Translator, zone: str) -> str:
-    """'Oslo (Europe/Oslo)': the city in the chat's language, and the IANA name it stands for."""
-    label = places.zone_label(zone, tr.language)
-    return zone if label == zone else tr("settings.zone_name", city=label, zone=zone)
-
-
 def settings_text(tr: Translator, settings: ChatSettings, prefs: NotificationPreferences | None) -> str:
     """The summary of the chat's settings."""
     quiet = settings.quiet_hours
     return tr(
         "settings.menu",
         language=tr(f"language.{settings.language}"),
-        time_zone=zone_name(tr, settings.time_zone),
+        time_zone=places.zone_name(tr, settings.time_zone),
         units=tr(f"units.{settings.units.value}"),
         temperature=fmt.temperature(tr, settings.default_temperature_c),
         threshold=tr.percent(prefs.low_battery_threshold) if prefs is not None else "-",
@@ -115,7 +109,7 @@ async def tell_zone_after_login(
 ) -> None:
     """The 'linked' message, saying which zone times are shown in; where the country has several, which."""
     tr = view.tr
-    text = f"{linked}\n\n{tr('settings.zone_from_login', zone=zone_name(tr, view.settings.time_zone))}"
+    text = f"{linked}\n\n{tr('settings.zone_from_login', zone=places.zone_name(tr, view.settings.time_zone))}"
     if len(zones) < 2 or view.settings.time_zone not in zones:
         await reply(update, text)
         return
@@ -179,7 +173,8 @@ async def settings_tap(update: Update, context: BotContext, payload: Callback) -
     if what == "tzl":  # the zone question after a login: save it, say so under the message, nothing more
         await _save_zone(context, view, value)
         await context.bot.edit_message_reply_markup(chat_id, _message_id(update), reply_markup=None)
-        await reply(update, view.tr("settings.zone_saved", zone=zone_name(view.tr, view.settings.time_zone)))
+        saved = places.zone_name(view.tr, view.settings.time_zone)
+        await reply(update, view.tr("settings.zone_saved", zone=saved))
         await forget(context, update)
         return
     if not value:
@@ -261,7 +256,7 @@ async def typed_zone(update: Update, context: BotContext, view: ChatView, spot: 
         await reply(update, view.tr("settings.zone_unknown", text=text.strip()[:40]), spot.keyboard)
         return
     await _save_zone(context, view, zone)
-    saved = view.tr("settings.zone_saved", zone=zone_name(view.tr, zone))
+    saved = view.tr("settings.zone_saved", zone=places.zone_name(view.tr, zone))
     if spot.focus is not None and spot.focus.data.get("origin") == "login":
         await reply(update, saved)
         await forget(context, update)

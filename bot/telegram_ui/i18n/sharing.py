@@ -72,6 +72,10 @@ EN: Final[dict[str, str]] = {
     "share.problem.full": (
         "This car is already shared with 10 people, the most allowed. One must leave or be removed first."
     ),
+    "share.problem.too_many_pending": (
+        "You already have 10 invites waiting to be used, the most allowed. Revoke one in /share or wait "
+        "until one is used or expires."
+    ),
     "leave.confirm": "Stop sharing {car}? You will no longer see it or get its pings.",
     "leave.button.yes": "Yes, leave",
     "leave.button.no": "No, stay",
@@ -172,6 +176,10 @@ FR: Final[dict[str, str]] = {
     "share.problem.full": (
         "Cette voiture est déjà partagée avec 10 personnes, le maximum. Quelqu'un doit partir ou être "
         "retiré d'abord."
+    ),
+    "share.problem.too_many_pending": (
+        "Vous avez déjà 10 invitations en attente, le maximum. Révoquez-en une dans /share ou attendez "
+        "qu'une soit utilisée ou expire."
     ),
     "leave.confirm": (
         "Arrêter de partager {car} ? Vous ne la verrez plus et ne recevrez plus ses notifications."
@@ -274,6 +282,10 @@ DE: Final[dict[str, str]] = {
     "share.problem.full": (
         "Dieses Auto wird schon mit 10 Personen geteilt, mehr geht nicht. Zuerst muss jemand gehen "
         "oder entfernt werden."
+    ),
+    "share.problem.too_many_pending": (
+        "Sie haben schon 10 offene Einladungen, mehr geht nicht. Widerrufen Sie eine in /share oder "
+        "warten Sie, bis eine benutzt wird oder abläuft."
     ),
     "leave.confirm": (
         "{car} nicht mehr teilen? Sie sehen es dann nicht mehr und bekommen keine Benachrichtigungen."
