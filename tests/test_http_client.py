@@ -23,6 +23,7 @@ from cryptography.x509.oid import NameOID
 from httpx_aiohttp import AiohttpTransport
 
 from bot.app.http import new_http_client
+from bot.renault.wire import send
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
 from bot.telegram_ui.application import new_bot
@@ -149,3 +150,22 @@ def self_signed(tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     return context, cert_file
+
+
+async def test_the_shared_client_keeps_no_cookie_from_an_answer(env: pytest.MonkeyPatch) -> None:
+    # The client is shared by every account: a device cookie Gigya sets for one user must never go out with
+    # another's request, whether the request is built by the client or by `bot.renault.wire.send`.
+    sent: list[str | None] = []
+
+    async def cookies(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers.get("cookie"))
+        return httpx.Response(200, text="ok", headers={"Set-Cookie": "gmid=first-user; Path=/"})
+
+    async with LoopbackServer(cookies) as server, new_http_client() as client:
+        url = f"http://localhost:{server.port}"  # a host name: aiohttp's own jar ignores cookies of an IP
+        await client.get(f"{url}/accounts.webSdkBootstrap")
+        await client.get(f"{url}/accounts.login")
+        await send(client, "GET", f"{url}/accounts.getJWT")
+        await send(client, "GET", f"{url}/accounts.login", cookie="gmid=second-user")
+    assert sent == [None, None, None, "gmid=second-user"]
+    assert len(client.cookies) == 0
