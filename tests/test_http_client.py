@@ -169,3 +169,16 @@ async def test_the_shared_client_keeps_no_cookie_from_an_answer(env: pytest.Monk
         await send(client, "GET", f"{url}/accounts.login", cookie="gmid=second-user")
     assert sent == [None, None, None, "gmid=second-user"]
     assert len(client.cookies) == 0
+
+
+async def test_each_host_keeps_its_route_request_after_request(env: pytest.MonkeyPatch) -> None:
+    # The client remembers which transport serves each origin: alternating hosts must still each go their
+    # own way (localhost straight, 127.0.0.1 through the proxy), on another port too.
+    async with LoopbackServer(hello) as one, LoopbackServer(hello) as two, loopback_proxy() as proxy:
+        env.setenv("HTTP_PROXY", proxy.url)
+        env.setenv("NO_PROXY", "localhost")
+        async with new_http_client() as client:
+            for server in (one, two, one, two):
+                await client.get(f"http://localhost:{server.port}/direct")
+                await client.get(f"{server.url}/proxied")
+        assert proxy.targets == [f"127.0.0.1:{s.port}" for s in (one, two, one, two)]

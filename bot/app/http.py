@@ -39,6 +39,7 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 CertTypes = str | tuple[str, str] | tuple[str, str, str]
 HTTP_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 MAX_CONNECTIONS = 200
+MAX_ORIGINS = 64
 
 
 class _NoCookies(httpx.Cookies):
@@ -67,6 +68,7 @@ class SharedHttpClient(HttpxAiohttpClient):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._no_cookies = _NoCookies()
+        self._transports: dict[tuple[str, str, int | None], httpx.AsyncBaseTransport] = {}
 
     @property
     def cookies(self) -> httpx.Cookies:
@@ -76,6 +78,18 @@ class SharedHttpClient(HttpxAiohttpClient):
     @cookies.setter
     def cookies(self, cookies: object) -> None:
         raise TypeError("the shared HTTP client keeps no cookies: give a request its own")
+
+    def _transport_for_url(self, url: httpx.URL) -> httpx.AsyncBaseTransport:
+        # httpx matches the URL against every proxy pattern (NO_PROXY's hosts among them) on every request;
+        # the patterns are fixed at construction and match on scheme, host and port only, so the choice is
+        # kept per origin (the bot talks to a handful of hosts).
+        origin = (url.scheme, url.host, url.port)
+        transport = self._transports.get(origin)
+        if transport is None:
+            if len(self._transports) >= MAX_ORIGINS:
+                self._transports.clear()
+            transport = self._transports[origin] = super()._transport_for_url(url)
+        return transport
 
     def _init_transport(
         self,
