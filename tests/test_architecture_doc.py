@@ -1,4 +1,4 @@
-"""docs/architecture.md and docs/scaling.md stay true: the README links the docs; every file they name exists."""
+"""docs/architecture.md and docs/scaling.md stay true: the README links them; every file they name exists."""
 
 from __future__ import annotations
 
