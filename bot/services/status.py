@@ -16,7 +16,14 @@ from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
 from bot.domain.vehicle import Right
 from bot.services.chat_limits import ChatLimit, ChatLimiter
-from bot.services.errors import FeatureUnavailable, NeedsLogin, RenaultBusy, RenaultDown, ServiceError
+from bot.services.errors import (
+    FeatureUnavailable,
+    LimitReached,
+    NeedsLogin,
+    RenaultBusy,
+    RenaultDown,
+    ServiceError,
+)
 from bot.services.gateway import CARD_EXTRAS, RenaultGateway
 from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
@@ -70,6 +77,12 @@ class StatusService:
         stored = await self._gateway.stored(vehicle.vehicle_id)
         try:
             snapshot = await self._gateway.read_snapshot(stored, CARD_EXTRAS, previous=state.snapshot)
+        except LimitReached:
+            # A member whose share of the account's calls is spent: their card is the stored one (the car's
+            # health is not theirs to mark); their Refresh is refused with the limit instead.
+            if refresh or state.snapshot is None:
+                raise
+            return _view(vehicle, state)
         except ServiceError as exc:
             health = health_of(exc)
             if health is None:

@@ -116,6 +116,13 @@ async def test_a_members_spent_share_leaves_the_card_and_the_owner_alone(
                 await stack.graph.status.status(VIEWER, vehicle, refresh=True)
         assert refused.value.limit == "member"
         assert stack.sim.log.count(vin=VIN) - calls == 10  # a sixth of the account's 60 calls
+        # The viewer's /status, once the stored reading is old, is that reading rather than an error.
+        stack.clock.advance(minutes=5)
+        with spent_for(VIEWER):
+            stored_card = await stack.graph.status.status(VIEWER, vehicle)
+        assert stored_card.snapshot.battery_level == 50
+        assert stored_card.stale_reason is None
+        assert stack.sim.log.count(vin=VIN) - calls == 10
         # Everyone's card still reads as fresh (not "Renault is limiting requests"), and the owner's
         # Refresh and the poller's reads go on.
         with spent_for(OWNER):
