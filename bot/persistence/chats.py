@@ -52,6 +52,11 @@ class SqlChatRepository:
 
     async def ensure(self, chat_id: int, language: str) -> ChatSettings:
         """Return the chat's settings, creating or reactivating it."""
+        # Every update reads its chat's settings: a read, and a write only the first time (or after /stop).
+        async with self._db.read() as session:
+            found = await session.get(ChatRow, chat_id)
+            if found is not None and found.active:
+                return chat_from_row(found)
         async with self._db.write() as session:
             row = await session.get(ChatRow, chat_id, with_for_update=True)
             if row is None:

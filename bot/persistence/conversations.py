@@ -14,10 +14,12 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
+from bot.persistence.group_commit import GroupCommit
 from bot.persistence.invites import purgeable
 from bot.persistence.limits import expired_attempts
 from bot.persistence.outbox import PENDING
@@ -25,7 +27,7 @@ from bot.persistence.tables import (
     ActionRateRow,
     ConversationDraftRow,
     InviteRow,
-    LoginAttemptRow,
+    LimitCounterRow,
     LoginConversationRow,
     NotificationLogRow,
     SendPauseRow,
@@ -197,6 +199,8 @@ class SqlDraftStore:
     def __init__(self, db: Database, cipher: CredentialCipher) -> None:
         self._db = db
         self._cipher = cipher
+        # Every command leaves its chat's screen: a burst of commands drops their drafts in one statement.
+        self._drops: GroupCommit[tuple[int, str], None] = GroupCommit(db, _drop_batch)
 
     async def load_draft(self, chat_id: int, kind: str, now: datetime) -> str | None:
         """The chat's live draft of that kind."""
@@ -223,12 +227,21 @@ class SqlDraftStore:
 
     async def drop_draft(self, chat_id: int, kind: str) -> None:
         """Forget the draft."""
-        async with self._db.write() as session:
-            await session.execute(
-                delete(ConversationDraftRow).where(
-                    col(ConversationDraftRow.chat_id) == chat_id, col(ConversationDraftRow.kind) == kind
-                )
+        await self._drops.submit((chat_id, kind))
+
+
+async def _drop_batch(session: AsyncSession, batch: list[tuple[int, str]]) -> list[Exception | None]:
+    # One DELETE per kind in the batch (in practice one: the screen focus).
+    chats_of: dict[str, set[int]] = {}
+    for chat_id, kind in batch:
+        chats_of.setdefault(kind, set()).add(chat_id)
+    for kind, chats in chats_of.items():
+        await session.execute(
+            delete(ConversationDraftRow).where(
+                col(ConversationDraftRow.kind) == kind, col(ConversationDraftRow.chat_id).in_(chats)
             )
+        )
+    return [None] * len(batch)
 
 
 class SqlActionRates:
@@ -304,7 +317,7 @@ class SqlConversationPurge:
                 delete(TelegramUpdateRow).where(
                     col(TelegramUpdateRow.received_at) <= now - JOURNAL_RETENTION
                 ),
-                delete(LoginAttemptRow).where(expired_attempts(now)),
+                delete(LimitCounterRow).where(expired_attempts(now)),
                 delete(SendPauseRow).where(col(SendPauseRow.until) <= now),
                 delete(InviteRow).where(purgeable(now)),
                 delete(NotificationLogRow).where(

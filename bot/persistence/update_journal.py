@@ -13,6 +13,10 @@ over by whichever replica looks first (`take_over`) and handled again. Whoever g
 handles it; the other finds it handled and lets it go (`turn` yields False), so it is handled once, and the
 chat's later updates wait for it, so their order is kept. No write is added per update for this: the
 content rides on the arrival's insert and is cleared by the handled mark.
+
+The arrivals, and on SQLite the handled marks, go through group commit: the updates of a burst arriving
+(on a webhook, concurrently) or finishing together share one statement and one transaction, each caller
+still waiting for the commit that holds its row.
 """
 
 from __future__ import annotations
@@ -23,16 +27,18 @@ import logging
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import Update, exists, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlmodel import col
 
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
+from bot.persistence.group_commit import GroupCommit
 from bot.persistence.storage_faults import describe, storage_fault
 from bot.persistence.tables import TelegramUpdateRow
 from bot.services.errors import StorageUnavailable
@@ -90,23 +96,44 @@ class SqlUpdateJournal:
         # `_stale` without being handled could not be taken over (no content kept) and is not waited for.
         self._predecessor_wait = takeover_after + 3 * self.takeover_every
         self._stale = 2 * self._predecessor_wait
+        self._arrivals: GroupCommit[_Arrival, bool] = GroupCommit(db, self._insert_arrivals)
+        self._marks: GroupCommit[_Mark, None] = GroupCommit(db, _mark_batch)
 
     async def arrived(
         self, update_id: int, chat_id: int | None, now: datetime, content: str | None = None
     ) -> bool:
         """Record the arrival (with the update's `content`, encrypted, so another replica can take it over);
         False when this update_id was recorded before."""
+        sealed = self._cipher.encrypt(content) if content is not None and chat_id is not None else None
+        return await self._arrivals.submit(_Arrival(update_id, chat_id, now, sealed))
+
+    async def _insert_arrivals(self, session: AsyncSession, batch: list[_Arrival]) -> list[bool | Exception]:
+        # One multi-row insert; an update_id already stored (or twice in the batch) is not fresh.
         table = TelegramUpdateRow.__table__  # type: ignore[attr-defined]
         dialect_insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
-        sealed = self._cipher.encrypt(content) if content is not None and chat_id is not None else None
+        unique = list({arrival.update_id: arrival for arrival in reversed(batch)}.values())
         statement = (
             dialect_insert(table)
-            .values(update_id=update_id, chat_id=chat_id, received_at=now, content_enc=sealed)
+            .values(
+                [
+                    {
+                        "update_id": a.update_id,
+                        "chat_id": a.chat_id,
+                        "received_at": a.received_at,
+                        "content_enc": a.content_enc,
+                    }
+                    for a in unique
+                ]
+            )
             .on_conflict_do_nothing(index_elements=["update_id"])
             .returning(table.c.update_id)
         )
-        async with self._db.write() as session:
-            return (await session.execute(statement)).first() is not None
+        inserted = set((await session.execute(statement)).scalars())
+        results: list[bool | Exception] = []
+        for arrival in batch:
+            results.append(arrival.update_id in inserted)
+            inserted.discard(arrival.update_id)  # a second copy in the same batch is a redelivery
+        return results
 
     @asynccontextmanager
     async def turn(self, chat_id: int, update_id: int) -> AsyncIterator[bool]:
@@ -233,8 +260,7 @@ class SqlUpdateJournal:
 
     async def _mark_handled(self, update_id: int) -> None:
         try:
-            async with self._db.write() as session:
-                await session.execute(_handled(update_id, self._clock()))
+            await self._marks.submit(_Mark(update_id, self._clock()))
         except StorageUnavailable:
             self._owed.add(update_id)
 
@@ -262,6 +288,31 @@ async def _stored(step: Awaitable[T]) -> T:
         if isinstance(exc, StorageUnavailable) or not storage_fault(exc):
             raise
         raise StorageUnavailable(f"chat turn: {describe(exc)}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrival:
+    update_id: int
+    chat_id: int | None
+    received_at: datetime
+    content_enc: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    update_id: int
+    handled_at: datetime
+
+
+async def _mark_batch(session: AsyncSession, batch: list[_Mark]) -> list[Exception | None]:
+    # One statement for the batch: handled at the latest of their times (each was handled by then).
+    latest = max(mark.handled_at for mark in batch)
+    await session.execute(
+        update(TelegramUpdateRow)
+        .where(col(TelegramUpdateRow.update_id).in_([mark.update_id for mark in batch]))
+        .values(handled_at=latest, content_enc=None)
+    )
+    return [None] * len(batch)
 
 
 def _handled(update_id: int, now: datetime) -> Update:

@@ -43,25 +43,35 @@ class SqlVehicleRepository:
 
     async def vehicles_for_chat(self, chat_id: int) -> list[LinkedVehicle]:
         """Every vehicle the chat can see, in a stable order."""
+        return (await self.vehicles_and_choice(chat_id))[0]
+
+    async def vehicles_and_choice(self, chat_id: int) -> tuple[list[LinkedVehicle], int | None]:
+        """Every vehicle the chat can see, in a stable order, and the one it chose as active: one query."""
+        chosen = (
+            select(col(ChatRow.active_vehicle_id)).where(col(ChatRow.chat_id) == chat_id).scalar_subquery()
+        )
         async with self._db.read() as session:
-            rows = await session.execute(
-                select(VehicleRow, col(ChatLinkRow.role), col(AccountRow.share_location))
-                .join(ChatLinkRow, col(ChatLinkRow.account_id) == col(VehicleRow.account_id))
-                .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
-                .where(col(ChatLinkRow.chat_id) == chat_id)
-                .order_by(col(VehicleRow.id))
-            )
-            return [
-                LinkedVehicle(
-                    vehicle_id=_id(vehicle),
-                    account_id=vehicle.account_id,
-                    info=info_from_row(vehicle),
-                    role=Role(role),
-                    capabilities=capabilities_from_row(vehicle),
-                    location_shared=bool(shared),
+            rows = (
+                await session.execute(
+                    select(VehicleRow, col(ChatLinkRow.role), col(AccountRow.share_location), chosen)
+                    .join(ChatLinkRow, col(ChatLinkRow.account_id) == col(VehicleRow.account_id))
+                    .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
+                    .where(col(ChatLinkRow.chat_id) == chat_id)
+                    .order_by(col(VehicleRow.id))
                 )
-                for vehicle, role, shared in rows
-            ]
+            ).all()
+        visible = [
+            LinkedVehicle(
+                vehicle_id=_id(vehicle),
+                account_id=vehicle.account_id,
+                info=info_from_row(vehicle),
+                role=Role(role),
+                capabilities=capabilities_from_row(vehicle),
+                location_shared=bool(shared),
+            )
+            for vehicle, role, shared, _ in rows
+        ]
+        return visible, (rows[0][3] if rows else None)
 
     async def get(self, vehicle_id: int) -> StoredVehicle | None:
         """One vehicle with its decrypted Kamereon account id; raises CredentialsUnreadable."""

@@ -121,10 +121,9 @@ class LinkingService:
 
     async def active(self, chat_id: int) -> LinkedVehicle:
         """The chat's active vehicle (the first one when none was chosen)."""
-        visible = await self._vehicles.vehicles_for_chat(chat_id)
+        visible, chosen = await self._vehicles.vehicles_and_choice(chat_id)
         if not visible:
             raise NotLinked()
-        chosen = await self._chats.active_vehicle(chat_id)
         for vehicle in visible:
             if vehicle.vehicle_id == chosen:
                 return vehicle

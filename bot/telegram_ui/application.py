@@ -38,7 +38,12 @@ from bot.telegram_ui.handlers import (
     status,
     vehicles,
 )
-from bot.telegram_ui.ordering import ChatOrderedProcessor, JournaledQueue, register_update_takeover
+from bot.telegram_ui.ordering import (
+    ChatOrderedProcessor,
+    JournaledQueue,
+    JournalingBot,
+    register_update_takeover,
+)
 from bot.telegram_ui.sharing import handlers as share_handlers
 from bot.telegram_ui.smartcharge import handlers as smart_handlers
 
@@ -71,7 +76,7 @@ def new_bot(
 
     Its requests run on httpx-aiohttp (`bot/telegram_ui/request.py`) unless the caller gives its own.
     """
-    return ExtBot(
+    return JournalingBot(
         token,
         base_url=base_url,
         base_file_url=base_file_url,
@@ -89,13 +94,16 @@ def build_application(
     """The Application on `bot` with every handler; features missing from `services` are left out."""
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
     options = options or UiOptions()
+    queue = JournaledQueue(services.journal, services.clock)
+    if isinstance(bot, JournalingBot):
+        bot.journal_into(queue.journal_batch)  # long polling's batches are journaled whole
     builder = (
         ApplicationBuilder()
         .bot(bot)
         .context_types(context_types)
         .post_init(publish_commands)
         # Updates are recorded on arrival and each chat's are handled in turn, across replicas.
-        .update_queue(JournaledQueue(services.journal, services.clock))
+        .update_queue(queue)
         .concurrent_updates(ChatOrderedProcessor(services.journal, options.concurrent_updates))
     )
     application: BotApplication = builder.build()

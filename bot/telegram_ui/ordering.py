@@ -6,6 +6,11 @@ Two PTB seams, no patching: the Application's update queue (`JournaledQueue.put`
 handler and by long polling before the update counts as delivered) and its update processor
 (`ChatOrderedProcessor`, which takes the chat's turn from the `UpdateJournal` around the handlers). A job
 (`register_update_takeover`) puts the updates another replica left unhandled back into this queue.
+
+Long polling queues a getUpdates batch one update at a time, each put awaited: journaled one by one, a
+burst would cost one transaction per update. So the bot (`JournalingBot`) hands the whole batch to
+`JournaledQueue.journal_batch` as soon as getUpdates returns it, before the updater queues any (and long
+before the next getUpdates confirms them): recorded together, in one transaction (group commit).
 """
 
 from __future__ import annotations
@@ -13,16 +18,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.error import NetworkError, TelegramError
-from telegram.ext import Application, BaseUpdateProcessor
+from telegram.ext import Application, BaseUpdateProcessor, ExtBot
 
 from bot.services.conversation_ports import UpdateJournal
 from bot.services.errors import StorageUnavailable
+from bot.services.spending import spent_for
 from bot.telegram_ui.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -46,15 +52,37 @@ class JournaledQueue(asyncio.Queue[object]):
         # Chats told during the current storage outage that their update could not be saved: told once.
         # Process memory on purpose: while storage is down there is nowhere shared to keep it.
         self._told: set[int] = set()
+        # The current getUpdates batch, journaled already: update_id -> whether it was new.
+        self._recorded: dict[int, bool] = {}
+
+    async def journal_batch(self, updates: Sequence[Update]) -> None:
+        """Record a getUpdates batch at once (one transaction), before its updates are put one by one.
+
+        An update whose record failed is left to `put`, which records it again or reports the failure."""
+        now = self.clock()
+        outcomes = await asyncio.gather(
+            *(self._arrive(update, now) for update in updates), return_exceptions=True
+        )
+        self._recorded = {
+            update.update_id: outcome
+            for update, outcome in zip(updates, outcomes, strict=True)
+            if isinstance(outcome, bool)
+        }
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+                raise outcome  # a cancellation goes on
+
+    async def _arrive(self, update: Update, now: datetime) -> bool:
+        chat = update.effective_chat
+        return await self.journal.arrived(update.update_id, chat.id if chat else None, now, update.to_json())
 
     async def put(self, item: object) -> None:
         """Record, then queue; an update seen before is logged and acknowledged without being handled."""
         if isinstance(item, Update):
-            chat = item.effective_chat
             try:
-                fresh = await self.journal.arrived(
-                    item.update_id, chat.id if chat else None, self.clock(), item.to_json()
-                )
+                fresh = self._recorded.pop(item.update_id, None)
+                if fresh is None:
+                    fresh = await self._arrive(item, self.clock())
             except StorageUnavailable as exc:
                 await self._tell_not_saved(item)
                 raise UpdateNotSaved("storage unavailable: the update was not saved") from exc
@@ -80,6 +108,30 @@ class JournaledQueue(asyncio.Queue[object]):
         await super().put(update)
 
 
+class JournalingBot(ExtBot[None]):
+    """The bot: its getUpdates batches go to the journal whole (`JournaledQueue.journal_batch`)."""
+
+    __slots__ = ("on_updates",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # PTB freezes its objects after __init__; its own way for a subclass to add an attribute.
+        with self._unfrozen():
+            self.on_updates: Callable[[Sequence[Update]], Awaitable[None]] | None = None
+
+    def journal_into(self, hook: Callable[[Sequence[Update]], Awaitable[None]]) -> None:
+        """Hand every getUpdates batch to `hook` before the updater queues its updates."""
+        with self._unfrozen():
+            self.on_updates = hook
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        """PTB's getUpdates, then the batch journaled at once."""
+        updates = await super().get_updates(*args, **kwargs)
+        if updates and self.on_updates is not None:
+            await self.on_updates(updates)
+        return updates
+
+
 class ChatOrderedProcessor(BaseUpdateProcessor):
     """Handles updates concurrently, but one chat's updates one at a time and in order (the chat's turn)."""
 
@@ -98,7 +150,9 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 # Another replica took it over and handled it meanwhile (or we did, before a restart).
                 _close(coroutine)
                 return
-            await coroutine
+            # Every Renault call the handlers make is the chat's: a member's is bounded by their share.
+            with spent_for(chat.id):
+                await coroutine
 
     async def initialize(self) -> None:
         """Nothing to open: the journal belongs to the object graph."""

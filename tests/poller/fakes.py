@@ -13,6 +13,7 @@ from bot.domain.account import (
     BudgetDecision,
     ChargeSession,
     ChatLink,
+    MemberShare,
     OutboxEntry,
     StoredAccount,
     StoredVehicle,
@@ -219,8 +220,12 @@ class FakeBudget:
     def __init__(self) -> None:
         self.calls: dict[int, deque[datetime]] = {}
         self.cooldowns: dict[int, datetime] = {}
+        self.shares: list[MemberShare | None] = []  # what each spend was bounded by, in order
 
-    async def try_spend(self, account_id: int, now: datetime, limit_per_hour: int) -> BudgetDecision:
+    async def try_spend(
+        self, account_id: int, now: datetime, limit_per_hour: int, share: MemberShare | None = None
+    ) -> BudgetDecision:
+        self.shares.append(share)
         until = self.cooldowns.get(account_id)
         if until is not None and until > now:
             return BudgetDecision(False, until)
@@ -331,6 +336,10 @@ class FakeVehicles:
                     v = self.vehicles[vid]
                     found.append(LinkedVehicle(vid, v.account_id, v.info, sub.role))
         return found
+
+    async def vehicles_and_choice(self, chat_id: int) -> tuple[list[LinkedVehicle], int | None]:
+        chosen = await self.chats.active_vehicle(chat_id) if self.chats is not None else None
+        return await self.vehicles_for_chat(chat_id), chosen
 
     async def mark_unsupported(self, vehicle_id: int, endpoint: str) -> None:
         return None

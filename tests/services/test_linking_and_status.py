@@ -27,6 +27,7 @@ from bot.services.errors import (
 from bot.services.views import CodeNeeded, LinkResult
 from bot.simulator.renault.faults import Fault
 from tests.support.stack import Stack, service_stack
+from tests.support.statements import recorded
 
 EMAIL = "owner@example.com"
 PASSWORD = "s3cret-Pass"
@@ -228,3 +229,15 @@ async def test_logging_in_again_to_the_linked_account_refreshes_it_without_an_er
         assert isinstance(again, LinkResult)
         assert again.account_id == first.account_id
         assert [v.vehicle_id for v in again.vehicles] == [v.vehicle_id for v in first.vehicles]
+
+
+async def test_a_recent_status_reads_only_what_the_card_shows(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _linked(stack)
+        await stack.graph.status.status(CHAT)
+        stack.clock.advance(seconds=30)
+        with recorded(stack.db) as seen:
+            await stack.graph.status.status(CHAT)
+        # The chat's vehicles with its choice, then the stored state: no credentials read, nothing written.
+        assert len(seen) == 2
+        assert "FROM vehicle_states" in seen[1]

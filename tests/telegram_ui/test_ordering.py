@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from telegram import Update
 
+from bot.persistence.crypto import CredentialCipher, generate_key
+from bot.persistence.engine import Database
+from bot.persistence.migrations import upgrade_database
+from bot.persistence.update_journal import SqlUpdateJournal
 from bot.simulator.telegram import EmulatedUser
+from bot.telegram_ui.ordering import JournaledQueue, JournalingBot
+from tests.support.clock import FakeClock
+from tests.support.statements import recorded
 from tests.telegram_ui.fakes import FakeJournal, Stack, running_bot
 
 
@@ -53,3 +62,31 @@ async def test_one_chats_updates_sent_at_once_are_answered_in_order() -> None:
         await ann.wait_until(lambda u: len(u.bot_messages) == 4)
     kinds = ["help" if (m.text or "").startswith("/status") else "cancel" for m in ann.bot_messages]
     assert kinds == ["help", "cancel", "help", "cancel"]
+
+
+async def test_a_polled_batch_is_journaled_in_one_statement_before_its_updates_are_queued(
+    tmp_path: Path,
+) -> None:
+    db = Database.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
+    await upgrade_database(db)
+    clock = FakeClock()
+    journal = SqlUpdateJournal(db, clock, CredentialCipher.from_setting(generate_key()))
+    async with running_bot() as s:
+        queue = JournaledQueue(journal, clock)
+        batch = [_update(s, 920_000 + n, 1000 + n, "/help") for n in range(10)]
+        assert await journal.arrived(920_003, 1003, clock())  # delivered before: not fresh
+        with recorded(db) as seen:
+            await queue.journal_batch(batch)
+            for update in batch:
+                await queue.put(update)
+        # Long polling hands the application's queue every batch through the bot.
+        app_queue = s.app.update_queue
+        assert isinstance(app_queue, JournaledQueue)
+        assert isinstance(s.app.bot, JournalingBot)
+        assert s.app.bot.on_updates == app_queue.journal_batch
+    assert len([sql for sql in seen if sql.startswith("INSERT INTO telegram_updates")]) == 1
+    queued = [queue.get_nowait() for _ in range(queue.qsize())]
+    assert [u.update_id for u in queued if isinstance(u, Update)] == [
+        920_000 + n for n in range(10) if n != 3
+    ]
+    await db.dispose()

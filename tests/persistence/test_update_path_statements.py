@@ -1,0 +1,130 @@
+"""What one update costs the database: the reads of a known chat write nothing, SQLite reads open no
+transaction, and the writes of a burst (arrivals, handled marks, dropped screens) share statements."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from bot.persistence.chats import SqlChatRepository
+from bot.persistence.conversations import SqlDraftStore
+from bot.persistence.crypto import CredentialCipher
+from bot.persistence.engine import Database
+from bot.persistence.tables import ConversationDraftRow, TelegramUpdateRow
+from bot.persistence.update_journal import SqlUpdateJournal
+from bot.persistence.vehicles import SqlVehicleRepository
+from tests.persistence.factories import linked_zoe
+from tests.support.clock import FakeClock
+from tests.support.statements import recorded
+
+WHEN = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
+async def test_the_settings_of_a_known_chat_are_read_without_a_write(db: Database) -> None:
+    chats = SqlChatRepository(db)
+    created = await chats.ensure(7, "de")
+    with recorded(db) as seen:
+        again = await chats.ensure(7, "en")
+    assert again == created
+    assert "COMMIT" not in seen
+    assert not any(sql.startswith(("INSERT", "UPDATE", "BEGIN IMMEDIATE")) for sql in seen)
+    await chats.deactivate(7)
+    assert (await chats.ensure(7, "en")).active  # a stopped chat is still reactivated (a write)
+
+
+async def test_a_read_session_on_sqlite_opens_no_transaction(db: Database) -> None:
+    with recorded(db) as seen:
+        async with db.read() as session:
+            await session.execute(select(1))
+    if db.is_sqlite:
+        assert seen == ["SELECT 1"]
+    assert "COMMIT" not in seen
+
+
+async def test_a_burst_of_arrivals_is_journaled_in_shared_statements(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    journal = SqlUpdateJournal(db, FakeClock(), cipher)
+    assert await journal.arrived(1, 100, WHEN, "{}")
+    with recorded(db) as seen:
+        fresh = await asyncio.gather(*(journal.arrived(n, 100 + n, WHEN, "{}") for n in range(1, 21)))
+    # update 1 came before: a redelivery; the 19 others are new.
+    assert fresh == [False] + [True] * 19
+    inserts = [sql for sql in seen if sql.startswith("INSERT INTO telegram_updates")]
+    assert 1 <= len(inserts) < 20
+    async with db.read() as session:
+        stored = (await session.scalars(select(col(TelegramUpdateRow.update_id)))).all()
+    assert sorted(stored) == list(range(1, 21))
+
+
+async def test_the_same_update_twice_in_one_burst_is_fresh_once(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    journal = SqlUpdateJournal(db, FakeClock(), cipher)
+    fresh = await asyncio.gather(*(journal.arrived(5, 100, WHEN, "{}") for _ in range(4)))
+    assert sorted(fresh) == [False, False, False, True]
+
+
+async def test_turns_ending_together_mark_their_updates_handled_in_shared_statements(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    journal = SqlUpdateJournal(db, FakeClock(), cipher)
+    for n in range(1, 11):
+        await journal.arrived(n, 100 + n, WHEN, "{}")
+    release, all_in, inside = asyncio.Event(), asyncio.Event(), []
+
+    async def handle(n: int) -> bool:
+        async with journal.turn(100 + n, n) as mine:
+            inside.append(n)
+            if len(inside) == 10:
+                all_in.set()
+            await release.wait()
+            return mine
+
+    with recorded(db) as seen:
+        turns = [asyncio.create_task(handle(n)) for n in range(1, 11)]
+        await all_in.wait()  # every turn taken: they all end together
+        release.set()
+        assert all(await asyncio.gather(*turns))
+    async with db.read() as session:
+        rows = (await session.execute(select(TelegramUpdateRow))).scalars().all()
+    assert all(row.handled_at is not None and row.content_enc is None for row in rows)
+    if db.is_sqlite:  # PostgreSQL marks each inside its own turn's transaction, which holds the chat's lock
+        marks = [sql for sql in seen if sql.startswith("UPDATE telegram_updates")]
+        assert 1 <= len(marks) < 10
+    await journal.dispose()
+
+
+async def test_screens_left_together_are_dropped_in_shared_statements(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    drafts = SqlDraftStore(db, cipher)
+    for chat in range(1, 11):
+        await drafts.save_draft(chat, "focus", "{}", WHEN.replace(year=2030))
+    await drafts.save_draft(1, "schedule", "{}", WHEN.replace(year=2030))
+    with recorded(db) as seen:
+        await asyncio.gather(*(drafts.drop_draft(chat, "focus") for chat in range(1, 11)))
+    deletes = [sql for sql in seen if sql.startswith("DELETE FROM conversation_drafts")]
+    assert 1 <= len(deletes) < 10
+    async with db.read() as session:
+        left = (await session.execute(select(ConversationDraftRow))).scalars().all()
+    assert [(row.chat_id, row.kind) for row in left] == [(1, "schedule")]  # other kinds are kept
+
+
+async def test_a_chats_vehicles_and_its_choice_come_in_one_query(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await linked_zoe(db, cipher, chat_id=100)
+    vehicles, chats = SqlVehicleRepository(db, cipher), SqlChatRepository(db)
+    await chats.ensure(100, "fr")
+    assert (await vehicles.vehicles_and_choice(100))[1] is None
+    await chats.set_active_vehicle(100, vehicle_id)
+    with recorded(db) as seen:
+        visible, chosen = await vehicles.vehicles_and_choice(100)
+    assert [v.vehicle_id for v in visible] == [vehicle_id]
+    assert chosen == vehicle_id
+    assert len([sql for sql in seen if sql.startswith("SELECT")]) == 1
+    assert await vehicles.vehicles_and_choice(999) == ([], None)
