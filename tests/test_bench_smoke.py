@@ -7,7 +7,8 @@ import os
 import pytest
 
 from bench import __main__ as runner
-from bench import bot_poll, bot_updates, client, export, poll, replicas, status
+from bench import bot_poll, bot_updates, client, export, poll, replicas, scale, status
+from bench.pgwire import FrontendParser, WireCounts
 
 STATUS_LABELS = (
     "includes the bot's long-poll pick-up",
@@ -78,16 +79,56 @@ async def test_export_benchmark_prints_rows_time_and_peak_allocations(
     assert "peak Python allocations" in out
 
 
-@pytest.mark.postgres
-async def test_replicas_benchmark_prints_updates_per_second_and_latency(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def postgres_url() -> str:
+    """TEST_DATABASE_URL, or a skip (a failure in CI)."""
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url:
         if os.environ.get("CI"):
             pytest.fail("TEST_DATABASE_URL must be set in CI")
         pytest.skip("TEST_DATABASE_URL not set")
-    await replicas.run(chats=3, latency_ms=0, counts=[1, 2], admin_url=url)
+    return url
+
+
+@pytest.mark.postgres
+async def test_scale_benchmark_sweeps_every_car_once_with_one_and_two_workers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    results = await scale.run(cars=4, latency_ms=0, counts=(1, 2), admin_url=postgres_url())
+    out = capsys.readouterr().out
+    for count in (1, 2):
+        sweep = results[count]
+        assert (sweep.polled_once, sweep.polled_twice, sweep.not_polled) == (4, 0, 0)
+        assert len(sweep.workers) == count
+        assert sum(w.polls for w in sweep.workers) == 4
+        assert sum(w.wire.statements for w in sweep.workers) > 0  # the relay saw the workers' statements
+        assert f"{count} worker(s):" in out
+    for label in ("polls per worker:", "ms per poll", "statements,", "scaling 1 -> 2 workers", "command:"):
+        assert label in out
+
+
+def _message(kind: bytes, payload: bytes = b"") -> bytes:
+    return kind + (4 + len(payload)).to_bytes(4, "big") + payload
+
+
+def test_wire_parser_counts_executes_and_syncs_after_the_start_up_messages_split_anywhere() -> None:
+    ssl_request = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
+    startup = (9).to_bytes(4, "big") + (196608).to_bytes(4, "big") + b"\0"
+    # An extended-protocol statement (Parse, Bind, Execute, Sync), an executemany of three, a simple query.
+    stream = ssl_request + startup + _message(b"P", b"SELECT 1\0") + _message(b"B") + _message(b"E")
+    stream += _message(b"S") + (_message(b"B") + _message(b"E")) * 3 + _message(b"S")
+    stream += _message(b"Q", b"COMMIT\0")
+    counts = WireCounts()
+    parser = FrontendParser(counts)
+    for at in range(0, len(stream), 3):  # the bytes arrive in pieces that cut messages anywhere
+        parser.feed(stream[at : at + 3])
+    assert (counts.statements, counts.round_trips) == (5, 3)
+
+
+@pytest.mark.postgres
+async def test_replicas_benchmark_prints_updates_per_second_and_latency(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await replicas.run(chats=3, latency_ms=0, counts=[1, 2], admin_url=postgres_url())
     out = capsys.readouterr().out
     for label in ("1 replica(s), 3 chats", "2 replica(s), 3 chats", "/status warm:", "scaling 1 -> 2"):
         assert label in out

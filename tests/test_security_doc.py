@@ -8,8 +8,16 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.domain.feed_url import MAX_URL_LENGTH
-from bot.domain.sharing import INVITE_TTL, MAX_MEMBERS, TOKEN_BYTES
+from bot.domain.sharing import (
+    INVITE_KEPT_AFTER_EXPIRY,
+    INVITE_TTL,
+    MAX_MEMBERS,
+    MAX_PENDING_INVITES,
+    TOKEN_BYTES,
+)
+from bot.poller.budget import MEMBER_SHARE, MEMBERS_SHARE
 from bot.services.actions import ACTION_INTERVAL
+from bot.services.chat_limits import ChatLimits
 from bot.services.conversation_ports import LATE_SECRET_WINDOW, LOGIN_TTL
 from bot.services.login_limits import LoginLimits
 from bot.services.secret_messages import FIRST_RETRY, MAX_ATTEMPTS
@@ -97,6 +105,9 @@ def test_the_budget_action_member_and_invite_figures_are_the_codes() -> None:
     row = _limit_row("members and invites")
     assert f"at most {MAX_MEMBERS} members per account" in row
     assert f"valid {_hours(INVITE_TTL)} hours" in row
+    assert f"at most {MAX_PENDING_INVITES} invites waiting per account" in row
+    assert timedelta(days=7) == INVITE_KEPT_AFTER_EXPIRY
+    assert "deleted a week after they expire" in row
     assert f"{TOKEN_BYTES * 8} random bits" in DOC
     retention = Settings.model_fields["history_retention_days"].default
     assert f"`HISTORY_RETENTION_DAYS`, {retention} days by default" in DOC
@@ -117,3 +128,25 @@ def test_the_webhook_and_feed_limits_are_the_codes() -> None:
     assert f"{int(feed.read_s)} seconds per read" in row
     assert f"at most {feed.max_redirects} redirects" in row
     assert f"{feed.concurrency} fetches at once per process" in row
+
+
+def test_the_per_chat_limits_and_member_shares_are_the_codes() -> None:
+    limits = ChatLimits()
+    assert limits.where == limits.refresh
+    row = _limit_row("per chat (owner and members alike)")
+    reads = 'Refresh and the location (`/where`, 📍, "the car\'s position is home")'
+    assert f"{reads}: {limits.refresh.cap} an hour each" in row
+    assert f"`/costs`: {limits.costs.cap} an hour" in row
+    assert f"`/export`: {limits.export.cap} an hour" in row
+    assert {p.window for p in (limits.refresh, limits.costs, limits.export)} == {timedelta(hours=1)}
+    default_budget = Settings.model_fields["renault_max_calls_per_hour"].default
+    assert ChatLimits.for_budget(default_budget) == limits
+    raised = ChatLimits.for_budget(600)
+    assert raised.refresh.cap == 600 // 6
+    assert "(a sixth of the budget when it is above 60 calls an hour)" in row
+    assert ChatLimits.for_budget(6 * limits.refresh.cap + 6).refresh.cap > limits.refresh.cap
+
+    assert (MEMBER_SHARE, MEMBERS_SHARE) == (1 / 6, 1 / 3)
+    assert "each member may spend at most a sixth of it and all members together a third" in _limit_row(
+        "Renault calls"
+    )

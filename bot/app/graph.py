@@ -54,6 +54,7 @@ from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
 from bot.services.actions import ACTION_INTERVAL, ActionService
+from bot.services.chat_limits import ChatLimiter, ChatLimits
 from bot.services.cost_report import CostDesk
 from bot.services.costs import CostService
 from bot.services.fanout import FanOut
@@ -121,6 +122,8 @@ class GraphOptions:
     # Updates handled at once per process: each holds one connection of the update journal's lock pool.
     concurrent_updates: int = 16
     login_limits: LoginLimits | None = None  # None: the documented defaults (SECURITY.md, "Limits")
+    # None: the documented defaults, Refresh and location raised for a budget above 60 (SECURITY.md).
+    chat_limits: ChatLimits | None = None
     # An update not handled this long after it arrived (its replica died) is taken over.
     update_takeover_seconds: float = 15.0
 
@@ -297,13 +300,17 @@ def build_graph(
     pricing = CostService(
         stores.costs, stores.smart, tariffs, stores.vehicles, stores.chats, gateway, clock, linking=linking
     )
-    costs = CostDesk(pricing, stores.costs, stores.chats, notifications, clock, fanout=options.fanout)
+    limits = options.chat_limits or ChatLimits.for_budget(options.max_calls_per_hour)
+    chat_limits = ChatLimiter(stores.attempts, clock, limits)
+    costs = CostDesk(
+        pricing, stores.costs, stores.chats, notifications, clock, chat_limits, fanout=options.fanout
+    )
     return Graph(
         clock=clock,
         stores=stores,
         gateway=gateway,
         linking=linking,
-        status=StatusService(linking, gateway, stores.states, history, clock),
+        status=StatusService(linking, gateway, stores.states, history, clock, chat_limits),
         settings=SettingsService(stores.chats, stores.preferences, options.low_battery_threshold),
         notifications=notifications,
         history=history,
@@ -328,7 +335,7 @@ def build_graph(
 
 
 def _gate(stores: Stores, clock: Clock, options: GraphOptions) -> RequestGate:
-    # The one place that enforces the per-account call budget and the quota cooldown.
+    # The one place that enforces the per-account call budget, the quota cooldown and the members' shares.
     budget: RequestGate = BudgetGate(
         stores.budget, clock, max_calls_per_hour=options.max_calls_per_hour, cooldown=QUOTA_COOLDOWN
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from bot.domain.attempts import AttemptPolicy
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.pricing import EnergyMethod
 from bot.domain.sharing import InviteProblem
@@ -139,12 +140,30 @@ class OutboxEntry:
     claim_expires_at: datetime | None = None
 
 
+class BudgetLimit(Enum):
+    """Which limit of an account's call budget refused a call."""
+
+    ACCOUNT = "account"  # the account's calls per hour, or the cooldown after Renault's quota error
+    MEMBER = "member"  # the member's own share of the account's hour
+    MEMBERS = "members"  # what all members together may spend of it (the rest is the owner's and poller's)
+
+
 @dataclass(frozen=True, slots=True)
 class BudgetDecision:
-    """Whether one more Renault call is allowed now, and if not, when to try again."""
+    """Whether one more Renault call is allowed now, and if not, when to try again and which limit said no."""
 
     allowed: bool
     retry_at: datetime | None = None
+    limit: BudgetLimit = BudgetLimit.ACCOUNT
+
+
+@dataclass(frozen=True, slots=True)
+class MemberShare:
+    """A call spent for a chat: unless the chat owns the account, its share and the members' bound it."""
+
+    chat_id: int
+    member: AttemptPolicy
+    members: AttemptPolicy
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,9 @@ A counter allows `cap` attempts per `window`. The attempt after that is refused 
 `lock`; each further lock within `memory` of the previous one lasts twice as long, up to `max_lock`. An
 attempt is counted when it is made (so two replicas cannot both slip past the cap) and handed back when it
 turned out not to be a guess (the right password, Renault unreachable).
+
+A policy without a `lock` is a plain quota (the per-chat limits, a member's share of the call budget): the
+attempt past the cap is refused until the window ends, and nothing grows.
 """
 
 from __future__ import annotations
@@ -18,9 +21,14 @@ class AttemptPolicy:
 
     cap: int
     window: timedelta
-    lock: timedelta
-    max_lock: timedelta
+    lock: timedelta = timedelta(0)
+    max_lock: timedelta = timedelta(0)
     memory: timedelta = timedelta(hours=24)
+
+    @property
+    def quota(self) -> bool:
+        """Whether this is a plain quota: refused until the window ends, no growing lock."""
+        return self.lock <= timedelta(0)
 
     def lock_for(self, strikes: int) -> timedelta:
         """The lock after the `strikes`-th time the cap was hit (1: `lock`, then doubling)."""
@@ -61,6 +69,10 @@ def attempt(counter: AttemptCounter, policy: AttemptPolicy, now: datetime) -> At
     start, attempts = counter.window_start, counter.attempts
     if start is None or now - start >= policy.window:
         start, attempts = now, 0
+    if attempts >= policy.cap and policy.quota:
+        # A quota keeps its window: its end is when the next attempt is allowed, whoever asks.
+        until = start + policy.window
+        return AttemptDecision(AttemptCounter(start, attempts, strikes, until), until)
     if attempts >= policy.cap:
         strikes += 1
         until = now + policy.lock_for(strikes)

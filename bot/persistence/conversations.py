@@ -27,7 +27,7 @@ from bot.persistence.tables import (
     ActionRateRow,
     ConversationDraftRow,
     InviteRow,
-    LoginAttemptRow,
+    LimitCounterRow,
     LoginConversationRow,
     NotificationLogRow,
     SendPauseRow,
@@ -317,7 +317,7 @@ class SqlConversationPurge:
                 delete(TelegramUpdateRow).where(
                     col(TelegramUpdateRow.received_at) <= now - JOURNAL_RETENTION
                 ),
-                delete(LoginAttemptRow).where(expired_attempts(now)),
+                delete(LimitCounterRow).where(expired_attempts(now)),
                 delete(SendPauseRow).where(col(SendPauseRow.until) <= now),
                 delete(InviteRow).where(purgeable(now)),
                 delete(NotificationLogRow).where(

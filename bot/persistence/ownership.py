@@ -26,8 +26,10 @@ CHAT_SCOPED: Mapping[str, str] = {
     "cost_settings": "the chat's cost settings; its home (encrypted) is deleted once the chat has no "
     "account left (accounts._forget_homes_of_unlinked)",
     "send_pauses": "until when Telegram asked to wait before sending to the chat (or to any chat)",
-    "login_attempts": "login and code attempts counted per Telegram user, per e-mail as a keyed hash (never "
-    "the e-mail) and for the whole bot, before any account exists; purged two days after the last",
+    "limit_counters": "shared counters: login and code attempts per Telegram user, per e-mail as a keyed "
+    "hash (never the e-mail) and for the whole bot, before any account exists; a chat's per-chat limits; "
+    "a member's share of an account's call budget (keyed by internal numbers only); purged two days "
+    "after the last use",
     "secret_deletions": "the ids of the chat's messages that carried a password or a code, until Telegram "
     "deleted them (a job retries); ids and times only, no content and no account",
     "key_check": "one row for the whole bot: a constant encrypted with CREDENTIALS_KEY at the first start "

@@ -419,12 +419,13 @@ class ActionRateRow(SQLModel, table=True):
     last_action_at: datetime = _when(nullable=False, index=True)
 
 
-class LoginAttemptRow(SQLModel, table=True):
-    """A login or code attempt counter: a user's, a target e-mail's (by keyed hash only) or the bot's."""
+class LimitCounterRow(SQLModel, table=True):
+    """A shared counter: login and code attempts, a chat's per-chat limits, a member's share of a budget."""
 
-    __tablename__ = "login_attempts"
+    __tablename__ = "limit_counters"
 
-    # `password:user:<chat id>`, `code:email:<keyed hash of the e-mail>`, `password:all` (never an address).
+    # `password:user:<chat id>`, `code:email:<keyed hash of the e-mail>`, `password:all` (never an address),
+    # `refresh:chat:<chat id>`, `share:<account id>:chat:<chat id>`, `share:<account id>:members`.
     key: str = Field(sa_column=sa.Column(sa.String(96), primary_key=True))
     window_start: datetime | None = _when()
     attempts: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False))

@@ -112,6 +112,7 @@ class Poller:
         self._owner_gone = owner_gone
         self._sleep = sleep
         self._renewing = False
+        self._next_takeover_check: datetime | None = None
         self._background: asyncio.Task[TickReport] | None = None
         # Ticks not started because the last sweep still ran (a slow Renault): counted, not logged.
         self.ticks_skipped = 0
@@ -165,8 +166,13 @@ class Poller:
 
     async def _take_over_from_gone_owners(self) -> None:
         """Give back at once the leases of a process of this host that no longer runs (our predecessor)."""
+        now = self.clock()
+        if self._next_takeover_check is not None and now < self._next_takeover_check:
+            return
+        # At the first tick (a restart), then every third of a lease: the look is a scan of the states table.
+        self._next_takeover_check = now + timedelta(seconds=self.settings.lease_seconds / 3)
         try:
-            owners = await self._states.lease_owners(self.clock())
+            owners = await self._states.lease_owners(now)
             for owner in sorted(owners):
                 if owner != self.owner and self._owner_gone(owner):
                     await self._states.release_all(owner)

@@ -32,6 +32,7 @@ from bot.domain.preferences import ChatSettings
 from bot.domain.vehicle import Right
 from bot.domain.zones import zone_or_utc
 from bot.services.access import allows
+from bot.services.chat_limits import ChatLimit, ChatLimiter
 from bot.services.cost_ports import CostStore
 from bot.services.costs import CostService
 from bot.services.errors import NotLinked
@@ -104,6 +105,7 @@ class CostReport:
         chats: ChatRepository,
         notifications: NotificationService,
         clock: Clock,
+        limiter: ChatLimiter,
         fanout: FanOut | None = None,
     ) -> None:
         self._costs = costs
@@ -111,13 +113,16 @@ class CostReport:
         self._chats = chats
         self._notify = notifications
         self._clock = clock
+        # /costs (figures and chart) and /export are counted per chat (SECURITY.md, "Limits").
+        self._limiter = limiter
         self._fanout = fanout or FanOut()
 
     async def overview(self, chat_id: int) -> CostsView:
-        """This month and the last 12 for the chat (NotLinked without a car)."""
+        """This month and the last 12 for the chat (NotLinked without a car), within the /costs limit."""
         vehicles = await self._costs.vehicles(chat_id)
         if not vehicles:
             raise NotLinked()
+        await self._limiter.spend(chat_id, ChatLimit.COSTS)
         await self._costs.refresh(chat_id)
         zone_name = await self._zone_name(chat_id)
         zone = zone_or_utc(zone_name)
@@ -175,10 +180,12 @@ class CostReport:
         return visible_places(await self._store.costs(chat_id, since, self._clock()), vehicles)
 
     async def export(self, chat_id: int, since: datetime, until: datetime) -> AsyncIterator[ExportRow]:
-        """Every stored session (with its cost for this chat) and reading in [since, until), per vehicle."""
+        """Every stored session (with its cost for this chat) and reading in [since, until), per vehicle,
+        within the /export limit."""
         vehicles = await self._costs.vehicles(chat_id)
         if not vehicles:
             raise NotLinked()
+        await self._limiter.spend(chat_id, ChatLimit.EXPORT)
         await self._costs.refresh(chat_id)
         return self._rows(chat_id, vehicles, since, until)
 
@@ -287,7 +294,9 @@ class CostDesk(CostReport):
         return await self._costs.set_home(chat_id, latitude, longitude)
 
     async def set_home_from_car(self, chat_id: int) -> Home:
-        """Store the active car's position as home (only with the location right on it)."""
+        """Store the active car's position as home (only with the location right on it), within the chat's
+        location limit (the same count as /where)."""
+        await self._limiter.spend(chat_id, ChatLimit.WHERE)
         return await self._costs.set_home_from_car(chat_id, None)
 
     async def ask_away_price(self, chat_id: int, vehicle_id: int, started_at: datetime) -> None:

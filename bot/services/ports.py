@@ -15,6 +15,7 @@ from bot.domain.account import (
     BudgetDecision,
     ChargeSession,
     ChatLink,
+    MemberShare,
     NewVehicle,
     OutboxEntry,
     PollHealth,
@@ -277,8 +278,11 @@ class NotificationLog(Protocol):
 class CallBudgetStore(Protocol):
     """Per-account budget of Renault calls per hour and quota cooldown."""
 
-    async def try_spend(self, account_id: int, now: datetime, limit_per_hour: int) -> BudgetDecision:
-        """Atomically spend one call if the budget and cooldown allow it."""
+    async def try_spend(
+        self, account_id: int, now: datetime, limit_per_hour: int, share: MemberShare | None = None
+    ) -> BudgetDecision:
+        """Atomically spend one call if the budget and cooldown allow it (and, for a chat that is not the
+        account's owner, its own share and the members' share: all counted, or none)."""
         ...
 
     async def start_cooldown(self, account_id: int, until: datetime) -> None:

@@ -15,7 +15,15 @@ from bot.domain.account import PollHealth, StoredVehicleState
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
 from bot.domain.vehicle import Right
-from bot.services.errors import FeatureUnavailable, NeedsLogin, RenaultBusy, RenaultDown, ServiceError
+from bot.services.chat_limits import ChatLimit, ChatLimiter
+from bot.services.errors import (
+    FeatureUnavailable,
+    LimitReached,
+    NeedsLogin,
+    RenaultBusy,
+    RenaultDown,
+    ServiceError,
+)
 from bot.services.gateway import CARD_EXTRAS, RenaultGateway
 from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
@@ -35,7 +43,7 @@ _HEALTH_OF: tuple[tuple[type[ServiceError], PollHealth], ...] = (
 
 
 class StatusService:
-    """Use cases of /status, its Refresh button and /where."""
+    """Use cases of /status, its Refresh button and /where (the last two within their per-chat limits)."""
 
     def __init__(
         self,
@@ -44,18 +52,23 @@ class StatusService:
         states: CardStates,
         history: HistoryService,
         clock: Clock,
+        limiter: ChatLimiter,
     ) -> None:
         self._linking = linking
         self._gateway = gateway
         self._states = states
         self._history = history
         self._clock = clock
+        # Refresh and location are counted per chat before Renault is asked (SECURITY.md, "Limits").
+        self._limiter = limiter
 
     async def status(
         self, chat_id: int, vehicle_id: int | None = None, *, refresh: bool = False
     ) -> StatusView:
         """The card's data: the stored state, read from the car first when it is not recent or on Refresh."""
         vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.READ)
+        if refresh:
+            await self._limiter.spend(chat_id, ChatLimit.REFRESH)
         state = await self._states.load(vehicle.vehicle_id)
         now = self._clock()
         if not refresh and state.snapshot is not None and _recent(state, now):
@@ -64,6 +77,12 @@ class StatusService:
         stored = await self._gateway.stored(vehicle.vehicle_id)
         try:
             snapshot = await self._gateway.read_snapshot(stored, CARD_EXTRAS, previous=state.snapshot)
+        except LimitReached:
+            # A member whose share of the account's calls is spent: their card is the stored one (the car's
+            # health is not theirs to mark); their Refresh is refused with the limit instead.
+            if refresh or state.snapshot is None:
+                raise
+            return _view(vehicle, state)
         except ServiceError as exc:
             health = health_of(exc)
             if health is None:
@@ -88,6 +107,7 @@ class StatusService:
         vehicle = where.vehicle
         if not vehicle.capabilities.supports("location"):
             raise FeatureUnavailable("location")
+        await self._limiter.spend(chat_id, ChatLimit.WHERE)
         point = await self._gateway.read_location(where)
         if point is None:
             raise FeatureUnavailable("location")

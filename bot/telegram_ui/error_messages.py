@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime
 
@@ -40,8 +41,12 @@ ERROR_KEYS: dict[type[errors.ServiceError], str] = {
 }
 
 
-def describe(tr: Translator, error: errors.ServiceError, now: datetime) -> str:
-    """The user-facing message for a service error, in the chat's language."""
+def describe(tr: Translator, error: errors.ServiceError, now: datetime, zone_name: str) -> str:
+    """The user-facing message for a service error, in the chat's language (times in its zone)."""
+    if isinstance(error, errors.LimitReached):
+        # Which limit, and when it resets in the chat's own time (with the date when not today).
+        when = fmt.local_datetime(tr, error.retry_at, zone_name, now)
+        return tr(f"error.limit.{error.limit}", cap=error.cap, time=when)
     if isinstance(error, errors.RenaultBusy) and error.retry_at is not None:
         return tr("error.renault_busy", minutes=fmt.minutes_until(error.retry_at, now))
     if isinstance(error, errors.TooManyAttempts):
@@ -82,20 +87,23 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     if isinstance(error, Forbidden):
         return  # the user blocked the bot: nobody to answer
+    zone_name = "UTC"
     try:
         view = await context.chat_view(update)
-        tr = view.tr
+        tr, zone_name = view.tr, view.settings.time_zone
     except errors.ServiceError:
         tr = Translator("en")
     if isinstance(error, TooSlow):
         text = tr("slow.timeout", seconds=round(error.seconds))
     elif isinstance(error, errors.ServiceError):
-        text = describe(tr, error, context.now())
+        text = describe(tr, error, context.now(), zone_name)
     else:
         text = tr("error.generic")
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        # The handler may have answered the tap already; the message below still has to go out.
+        with contextlib.suppress(BadRequest):
             await update.callback_query.answer()
+    try:
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as failure:
         log.warning("could not tell the user about an error: %s", type(failure).__name__)

@@ -28,6 +28,7 @@ from telegram.ext import Application, BaseUpdateProcessor, ExtBot
 
 from bot.services.conversation_ports import UpdateJournal
 from bot.services.errors import StorageUnavailable
+from bot.services.spending import spent_for
 from bot.telegram_ui.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,9 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 # Another replica took it over and handled it meanwhile (or we did, before a restart).
                 _close(coroutine)
                 return
-            await coroutine
+            # Every Renault call the handlers make is the chat's: a member's is bounded by their share.
+            with spent_for(chat.id):
+                await coroutine
 
     async def initialize(self) -> None:
         """Nothing to open: the journal belongs to the object graph."""

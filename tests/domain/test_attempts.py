@@ -66,3 +66,22 @@ def test_an_outside_lock_refuses_until_it_ends_and_never_shortens_a_longer_one()
     assert attempt(counter, POLICY, NOW).retry_at == NOW + timedelta(minutes=30)
     assert block(counter, NOW + timedelta(minutes=5)) == counter
     assert attempt(counter, POLICY, NOW + timedelta(minutes=30)).allowed
+
+
+QUOTA = AttemptPolicy(cap=3, window=timedelta(hours=1))
+
+
+def test_a_quota_refuses_until_its_window_ends_and_never_grows() -> None:
+    counter = AttemptCounter()
+    for minute in range(3):
+        decision = attempt(counter, QUOTA, NOW + timedelta(minutes=minute))
+        assert decision.allowed
+        counter = decision.counter
+    for _ in range(3):  # tapping on changes nothing: the reset stays the window's end
+        refused = attempt(counter, QUOTA, NOW + timedelta(minutes=30))
+        assert refused.retry_at == NOW + timedelta(hours=1)
+        counter = refused.counter
+    reopened = attempt(counter, QUOTA, NOW + timedelta(hours=1))
+    assert reopened.allowed
+    assert reopened.counter.attempts == 1
+    assert reopened.counter.window_start == NOW + timedelta(hours=1)

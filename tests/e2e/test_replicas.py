@@ -35,6 +35,8 @@ pytestmark = pytest.mark.postgres
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 WAIT = 30.0
 VIN = "VF1AG000012345678"
+# This car (22 kW, 52 kWh) charges from here to its 80 % target in about 4 s.
+NEAR_TARGET = 79.95
 RenaultHook = Callable[[str, httpx.Request], Awaitable[None]]
 
 
@@ -112,6 +114,26 @@ async def running_cluster(tmp_path: Path, count: int = 2, **env: str) -> AsyncIt
             emu.close()
             await front.stop()
             await forwarder.aclose()
+
+
+def _complete_the_charge_in_a_new_second(cluster: Cluster) -> None:
+    """Bring the car near its target and answer no battery read until it has reached it.
+
+    Renault's report times have whole seconds, and a reading whose report time is the last one's is no news
+    (`bot.domain.diff`). The simulated car reports the moment it is read while it charges and the moment it
+    reached its target once it did: a read answered less than a second before the target was reached shared
+    its report time with the completion, which then never made a ping (1 run in 5 to 10). With the reads
+    held meanwhile, the completion comes seconds after the last report the bot saw.
+    """
+    cluster.sim.set_level(VIN, NEAR_TARGET)
+
+    async def hold_reads(_replica: str, request: httpx.Request) -> None:
+        car = cluster.sim.car(VIN)
+        if request.url.path.endswith("/battery-status") and car.charging:
+            missing_kwh = (car.target_level - car.battery_level) / 100 * car.capacity_kwh
+            await asyncio.sleep(missing_kwh / car.power_kw * 3600 + 0.1)  # the car is at its target then
+
+    cluster.hooks.insert(0, hold_reads)  # before any hook that looks at the completed car
 
 
 def _seen(user: EmulatedUser, fragment: str) -> Callable[[EmulatedUser], bool]:
@@ -305,7 +327,7 @@ async def test_a_charge_complete_ping_is_sent_once_when_the_polling_replica_is_k
             released.set()
 
         cluster.hooks.append(kill_mid_poll)
-        cluster.sim.set_level(VIN, 79.99)  # a few seconds from the target at this car's charging power
+        _complete_the_charge_in_a_new_second(cluster)
         await asyncio.wait_for(released.wait(), timeout=WAIT)
         # The survivor waits out the dead replica's lease first; on a loaded machine that takes a while.
         await ann.wait_until(_seen(ann, "charge complete"), timeout=2 * WAIT)
@@ -333,7 +355,7 @@ async def test_a_ping_whose_send_hung_when_its_process_was_killed_arrives_once_a
         read.clear()
         await asyncio.wait_for(read.wait(), timeout=WAIT)  # the bot has seen the car charging
         held = cluster.emu.hold("sendMessage", chat_id=ann.chat_id)
-        cluster.sim.set_level(VIN, 79.99)  # the charge completes within a poll or two
+        _complete_the_charge_in_a_new_second(cluster)
         await asyncio.wait_for(held.reached.wait(), timeout=WAIT)  # the ping's sendMessage hangs
         replica = cluster.replica(0)
         replica.kill()

@@ -12,7 +12,7 @@ from bot.app.graph import system_clock
 from bot.app.run import Running, open_bot
 from bot.config import Settings
 from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.services.errors import RenaultBusy
+from bot.services.errors import LimitReached, RenaultBusy
 from bot.services.views import LinkResult
 from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_simulator
 from bot.simulator.renault import RenaultSimulator
@@ -44,16 +44,23 @@ async def _linked(settings: Settings, sim: RenaultSimulator) -> AsyncIterator[Ru
 
 
 async def _explore(opened: Running) -> list[str]:
-    """What went wrong: 'quota' for every card shown stale or /where refused for the budget."""
+    """What went wrong: 'quota' for every card shown stale or /where refused for the budget, the limit's
+    name for a Refresh or /where refused by a per-chat limit."""
     problems: list[str] = []
     for _ in range(ROUNDS):
-        view = await opened.graph.status.status(CHAT, refresh=True)
-        if view.stale_reason is not None:
-            problems.append(view.stale_reason)
+        try:
+            view = await opened.graph.status.status(CHAT, refresh=True)
+        except LimitReached as limit:
+            problems.append(limit.limit)
+        else:
+            if view.stale_reason is not None:
+                problems.append(view.stale_reason)
         try:
             await opened.graph.status.location(CHAT)
         except RenaultBusy:
             problems.append("quota")
+        except LimitReached as limit:
+            problems.append(limit.limit)
     return problems
 
 
@@ -65,9 +72,10 @@ async def test_minutes_of_tapping_the_simulated_car_never_hit_the_budget(tmp_pat
     assert sim.log.count(key="battery-status") >= ROUNDS  # every card really asked the car
 
 
-async def test_the_real_budget_would_run_out_in_the_same_session(tmp_path: Path) -> None:
+async def test_the_real_budget_would_stop_the_same_session(tmp_path: Path) -> None:
     async with _linked(_settings(tmp_path, "real"), demo_simulator(system_clock)) as opened:
-        assert "quota" in await _explore(opened)
+        # The per-chat Refresh limit (10 an hour) stops it before the account's 60 calls run out.
+        assert "refresh" in await _explore(opened)
 
 
 @pytest.mark.parametrize("how", ["simulator backend", "demo"])

@@ -13,6 +13,7 @@ from bot.domain.account import (
     BudgetDecision,
     ChargeSession,
     ChatLink,
+    MemberShare,
     OutboxEntry,
     StoredAccount,
     StoredVehicle,
@@ -219,8 +220,12 @@ class FakeBudget:
     def __init__(self) -> None:
         self.calls: dict[int, deque[datetime]] = {}
         self.cooldowns: dict[int, datetime] = {}
+        self.shares: list[MemberShare | None] = []  # what each spend was bounded by, in order
 
-    async def try_spend(self, account_id: int, now: datetime, limit_per_hour: int) -> BudgetDecision:
+    async def try_spend(
+        self, account_id: int, now: datetime, limit_per_hour: int, share: MemberShare | None = None
+    ) -> BudgetDecision:
+        self.shares.append(share)
         until = self.cooldowns.get(account_id)
         if until is not None and until > now:
             return BudgetDecision(False, until)

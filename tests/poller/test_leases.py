@@ -160,3 +160,20 @@ async def test_after_a_crash_elsewhere_every_car_is_polled_again_once_the_short_
     assert (await survivor.tick()).polled == 0
     clock.advance(1)
     assert (await survivor.tick()).polled == 4
+
+
+async def test_a_sibling_that_died_on_this_host_gives_its_cars_up_within_a_third_of_a_lease() -> None:
+    clock = FakeClock()
+    states = _states(clock, 2)
+    gone: set[str] = set()
+    recorder = Recorder(clock)
+    poller = Poller(
+        states, recorder, clock, owner="me", owner_gone=gone.__contains__, sleep=ManualWaits().wait
+    )
+    await states.claim_due(clock(), 2, "sibling", LEASE)
+    assert (await poller.tick()).polled == 0  # the sibling runs: its leases are its own
+    gone.add("sibling")  # then it is killed
+    clock.advance(BEAT - 1)
+    assert (await poller.tick()).polled == 0  # the states table is not scanned at every tick
+    clock.advance(1)
+    assert (await poller.tick()).polled == 2

@@ -14,7 +14,7 @@ from sqlmodel import col
 from bot.app.graph import GraphOptions
 from bot.domain.attempts import AttemptPolicy
 from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.persistence.tables import LoginAttemptRow
+from bot.persistence.tables import LimitCounterRow
 from bot.services.errors import (
     CodeRejected,
     LoginLocked,
@@ -134,7 +134,7 @@ async def test_the_database_holds_only_a_keyed_hash_of_the_email(tmp_path: Path)
     async with service_stack(tmp_path) as stack:
         await _wrong(stack)
         async with stack.db.read() as session:
-            keys = list(await session.scalars(select(col(LoginAttemptRow.key))))
+            keys = list(await session.scalars(select(col(LimitCounterRow.key))))
         assert len(keys) == 3
         assert not any("example" in key or "owner" in key for key in keys)
         hashed = next(key for key in keys if ":email:" in key).rsplit(":", 1)[1]

@@ -39,12 +39,15 @@ class Stack:
 
 
 @asynccontextmanager
-async def service_stack(tmp_path: Path, options: GraphOptions | None = None) -> AsyncIterator[Stack]:
-    """Yield a ready stack; closes the HTTP client and the database afterwards."""
+async def service_stack(
+    tmp_path: Path, options: GraphOptions | None = None, *, database_url: str | None = None
+) -> AsyncIterator[Stack]:
+    """Yield a ready stack (a fresh SQLite file unless `database_url`); closes the HTTP client and the
+    database afterwards."""
     clock = FakeClock()
     sim = RenaultSimulator(clock)
     db_path = tmp_path / "data" / "bot.db"
-    db = Database.from_url(f"sqlite:///{db_path}")
+    db = Database.from_url(database_url or f"sqlite:///{db_path}")
     await upgrade_database(db)
     cipher = CredentialCipher.from_setting(generate_key())
     notifier = RecordingNotifier()

@@ -231,7 +231,7 @@ async def _got_password(
         return
     except _ENDS_LOGIN as error:
         await _end(context, draft)
-        await reply(update, describe(view.tr, error, context.now()))
+        await reply(update, describe(view.tr, error, context.now(), view.settings.time_zone))
         return
     if isinstance(outcome, CodeNeeded):
         await _save(
@@ -252,7 +252,7 @@ async def _got_code(
 ) -> None:
     if draft.challenge_id is None:
         await _end(context, draft)
-        await reply(update, describe(view.tr, CodeExpired(), context.now()))
+        await reply(update, describe(view.tr, CodeExpired(), context.now(), view.settings.time_zone))
         return
     pending = CodeNeeded(draft.challenge_id, draft.masked_emails)
     try:
@@ -263,12 +263,12 @@ async def _got_code(
         await reply(update, view.tr("login.slow", seconds=round(slow.seconds)))
         return
     except CodeRejected as error:
-        await reply(update, describe(view.tr, error, context.now()))
+        await reply(update, describe(view.tr, error, context.now(), view.settings.time_zone))
         return
     except (CodeExpired, *_ENDS_LOGIN) as error:
         # The login is over: the row goes, with any challenge submit_code left (a limit refused the code).
         await context.services.logins.drop(draft.chat_id)
-        await reply(update, describe(view.tr, error, context.now()))
+        await reply(update, describe(view.tr, error, context.now(), view.settings.time_zone))
         return
     await context.services.logins.drop(draft.chat_id)  # the challenge was used up by submit_code
     await _linked(update, context, view, result, draft.locale)

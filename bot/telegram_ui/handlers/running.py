@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 from bot.domain.actions import ActionKind
 from bot.domain.snapshot import VehicleSnapshot
 from bot.services.actions import ActionRequest
-from bot.services.errors import FeatureUnavailable, ServiceError
+from bot.services.errors import FeatureUnavailable, LimitReached, ServiceError
 from bot.services.views import ActionOutcome, LinkedVehicle, StatusView
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
@@ -36,9 +36,18 @@ async def redraw(update: Update, context: BotContext, vehicle_id: int | None, *,
         await query.answer()
     view = await context.chat_view(update)
     waiting = Waiting(update, context)
-    status = await waiting.run(
-        context.services.status.status(chat_id_of(update), vehicle_id, refresh=refresh)
-    )
+    try:
+        status = await waiting.run(
+            context.services.status.status(chat_id_of(update), vehicle_id, refresh=refresh)
+        )
+    except LimitReached as limit:
+        # The card stays as it is (the last reading); the alert says which limit and when it resets.
+        text = describe(view.tr, limit, context.now(), view.settings.time_zone)
+        if waiting.toasted:  # the tap is answered already: a query is answered only once
+            await context.bot.send_message(chat_id_of(update), text)
+        else:
+            await query.answer(text, show_alert=True)
+        return
     text = render_status(view.tr, status, view.settings, context.now())
     await edit(query, text, status_keyboard(view.tr, status.vehicle, status.snapshot))
     if refresh and not waiting.toasted:
@@ -135,7 +144,8 @@ async def _carry_out(
         if isinstance(error, FeatureUnavailable):
             vehicle = await linked_vehicle(context, chat_id, vehicle.vehicle_id) or vehicle
         known = await known_state(context, chat_id, vehicle.vehicle_id)
-        await show(describe(view.tr, error, context.now()), status_keyboard(view.tr, vehicle, known))
+        text = describe(view.tr, error, context.now(), view.settings.time_zone)
+        await show(text, status_keyboard(view.tr, vehicle, known))
         return
     await show(_outcome_text(view, label, outcome), status_keyboard(view.tr, vehicle, outcome.snapshot))
 

@@ -236,7 +236,9 @@ async def _switch_mode(
     try:
         await context.services.actions.run(chat_id, vehicle.vehicle_id, request)
     except ServiceError as error:
-        return view.tr("schedule.mode_failed", reason=describe(view.tr, error, context.now()))
+        return view.tr(
+            "schedule.mode_failed", reason=describe(view.tr, error, context.now(), view.settings.time_zone)
+        )
     return view.tr("schedule.mode_saved", mode=view.tr(f"charge_mode.{mode.value}"))
 
 
@@ -255,7 +257,9 @@ async def _refused(
 ) -> None:
     await drafts(context).drop(chat_id_of(update))
     await forget(context, update)
-    note = view.tr("schedule.refused", reason=describe(view.tr, error, context.now()))
+    note = view.tr(
+        "schedule.refused", reason=describe(view.tr, error, context.now(), view.settings.time_zone)
+    )
     text = _schedule_text(view, vehicle, draft.original, draft.week_of)
     markup = viewer_keyboard(view.tr, vehicle.vehicle_id, may_edit=True)
     await _show(update, f"{note}\n\n{text}", markup, in_place=True)

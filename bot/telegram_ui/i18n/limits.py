@@ -1,11 +1,18 @@
 # ruff: noqa: E501 - catalog messages are kept on one line each so translators can compare them
-"""Messages of the limits (login and code attempts, feed addresses), in English, French and German."""
+"""Messages of the limits (login and code attempts, per-chat limits, members' shares of the Renault requests,
+feed addresses), in English, French and German."""
 
 from __future__ import annotations
 
 from typing import Final
 
 EN: Final[dict[str, str]] = {
+    "error.limit.refresh": "Refresh limit reached: {cap} Refreshes an hour per chat, so nobody drains the car's Renault requests. The next one is possible at {time}; the card keeps the last reading meanwhile.",
+    "error.limit.where": "Location limit reached: {cap} position requests an hour per chat. You can ask again at {time}.",
+    "error.limit.costs": "/costs limit reached: {cap} times an hour per chat. You can open it again at {time}.",
+    "error.limit.export": "/export limit reached: {cap} exports an hour per chat. You can export again at {time}.",
+    "error.limit.member": "Your share of this car's Renault requests is used up: {cap} an hour per member, the rest is kept for the owner and the automatic updates. It resets at {time}.",
+    "error.limit.members": "The members' share of this car's Renault requests is used up: {cap} an hour for all members together, the rest is kept for the owner and the automatic updates. It resets at {time}.",
     "error.attempts.password.user": "Too many login attempts from you. For the safety of the accounts, try again in about {wait} with /login.",
     "error.attempts.password.email": "Too many wrong passwords for this MyRenault account. To protect it, the bot will not try it again for about {wait}.",
     "error.attempts.password.all": "The bot is receiving too many login attempts right now. To protect every account, logins pause for about {wait}.",
@@ -21,6 +28,12 @@ EN: Final[dict[str, str]] = {
 }
 
 FR: Final[dict[str, str]] = {
+    "error.limit.refresh": "Limite d'actualisation atteinte : {cap} actualisations par heure et par conversation, pour que personne n'épuise les requêtes Renault de la voiture. La prochaine est possible à {time} ; la fiche garde la dernière lecture en attendant.",
+    "error.limit.where": "Limite de localisation atteinte : {cap} demandes de position par heure et par conversation. Vous pourrez redemander à {time}.",
+    "error.limit.costs": "Limite de /costs atteinte : {cap} fois par heure et par conversation. Vous pourrez le rouvrir à {time}.",
+    "error.limit.export": "Limite de /export atteinte : {cap} exports par heure et par conversation. Vous pourrez exporter de nouveau à {time}.",
+    "error.limit.member": "Votre part des requêtes Renault de cette voiture est épuisée : {cap} par heure et par membre, le reste est gardé pour le propriétaire et les mises à jour automatiques. Elle se renouvelle à {time}.",
+    "error.limit.members": "La part des membres dans les requêtes Renault de cette voiture est épuisée : {cap} par heure pour tous les membres ensemble, le reste est gardé pour le propriétaire et les mises à jour automatiques. Elle se renouvelle à {time}.",
     "error.attempts.password.user": "Trop de tentatives de connexion de votre part. Pour la sécurité des comptes, réessayez dans environ {wait} avec /login.",
     "error.attempts.password.email": "Trop de mots de passe erronés pour ce compte MyRenault. Pour le protéger, le bot ne l'essaiera plus pendant environ {wait}.",
     "error.attempts.password.all": "Le bot reçoit trop de tentatives de connexion en ce moment. Pour protéger tous les comptes, les connexions sont suspendues pendant environ {wait}.",
@@ -36,6 +49,12 @@ FR: Final[dict[str, str]] = {
 }
 
 DE: Final[dict[str, str]] = {
+    "error.limit.refresh": "Aktualisierungsgrenze erreicht: {cap} Aktualisierungen pro Stunde und Chat, damit niemand die Renault-Anfragen des Autos aufbraucht. Die nächste ist um {time} möglich; die Karte behält bis dahin die letzte Messung.",
+    "error.limit.where": "Standortgrenze erreicht: {cap} Standortabfragen pro Stunde und Chat. Sie können um {time} wieder fragen.",
+    "error.limit.costs": "Grenze für /costs erreicht: {cap}-mal pro Stunde und Chat. Sie können es um {time} wieder öffnen.",
+    "error.limit.export": "Grenze für /export erreicht: {cap} Exporte pro Stunde und Chat. Sie können um {time} wieder exportieren.",
+    "error.limit.member": "Ihr Anteil an den Renault-Anfragen dieses Autos ist aufgebraucht: {cap} pro Stunde und Mitglied, der Rest bleibt dem Besitzer und den automatischen Aktualisierungen. Er erneuert sich um {time}.",
+    "error.limit.members": "Der Anteil der Mitglieder an den Renault-Anfragen dieses Autos ist aufgebraucht: {cap} pro Stunde für alle Mitglieder zusammen, der Rest bleibt dem Besitzer und den automatischen Aktualisierungen. Er erneuert sich um {time}.",
     "error.attempts.password.user": "Zu viele Anmeldeversuche von Ihnen. Zum Schutz der Konten versuchen Sie es in etwa {wait} erneut mit /login.",
     "error.attempts.password.email": "Zu viele falsche Passwörter für dieses MyRenault-Konto. Zu seinem Schutz versucht der Bot es etwa {wait} lang nicht mehr.",
     "error.attempts.password.all": "Der Bot erhält gerade zu viele Anmeldeversuche. Zum Schutz aller Konten ruhen Anmeldungen etwa {wait} lang.",

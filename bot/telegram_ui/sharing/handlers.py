@@ -119,7 +119,9 @@ async def share_tap(update: Update, context: BotContext, payload: Callback) -> N
     except errors.InviteRefused as refused:
         await query.answer(view.tr(f"share.problem.{refused.problem.value}"), show_alert=True)
     except errors.InvalidInput as invalid:
-        await query.answer(describe(view.tr, invalid, context.now()), show_alert=True)
+        await query.answer(
+            describe(view.tr, invalid, context.now(), view.settings.time_zone), show_alert=True
+        )
 
 
 async def _join_tap(update: Update, context: BotContext, view: ChatView, verb: str, token: str) -> None:
