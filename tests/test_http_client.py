@@ -23,6 +23,7 @@ from cryptography.x509.oid import NameOID
 from httpx_aiohttp import AiohttpTransport
 
 from bot.app.http import new_http_client
+from bot.renault.wire import send
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
 from bot.telegram_ui.application import new_bot
@@ -149,3 +150,35 @@ def self_signed(tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     return context, cert_file
+
+
+async def test_the_shared_client_keeps_no_cookie_from_an_answer(env: pytest.MonkeyPatch) -> None:
+    # The client is shared by every account: a device cookie Gigya sets for one user must never go out with
+    # another's request, whether the request is built by the client or by `bot.renault.wire.send`.
+    sent: list[str | None] = []
+
+    async def cookies(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers.get("cookie"))
+        return httpx.Response(200, text="ok", headers={"Set-Cookie": "gmid=first-user; Path=/"})
+
+    async with LoopbackServer(cookies) as server, new_http_client() as client:
+        url = f"http://localhost:{server.port}"  # a host name: aiohttp's own jar ignores cookies of an IP
+        await client.get(f"{url}/accounts.webSdkBootstrap")
+        await client.get(f"{url}/accounts.login")
+        await send(client, "GET", f"{url}/accounts.getJWT")
+        await send(client, "GET", f"{url}/accounts.login", cookie="gmid=second-user")
+    assert sent == [None, None, None, "gmid=second-user"]
+    assert len(client.cookies) == 0
+
+
+async def test_each_host_keeps_its_route_request_after_request(env: pytest.MonkeyPatch) -> None:
+    # The client remembers which transport serves each origin: alternating hosts must still each go their
+    # own way (localhost straight, 127.0.0.1 through the proxy), on another port too.
+    async with LoopbackServer(hello) as one, LoopbackServer(hello) as two, loopback_proxy() as proxy:
+        env.setenv("HTTP_PROXY", proxy.url)
+        env.setenv("NO_PROXY", "localhost")
+        async with new_http_client() as client:
+            for server in (one, two, one, two):
+                await client.get(f"http://localhost:{server.port}/direct")
+                await client.get(f"{server.url}/proxied")
+        assert proxy.targets == [f"127.0.0.1:{s.port}" for s in (one, two, one, two)]

@@ -192,7 +192,8 @@ class Gigya:
         jar: SimpleCookie = SimpleCookie()
         for header in response.headers.get_list("set-cookie"):
             jar.load(header)
-        # Device ids belong to one user: keep them out of the shared client's cookie jar.
+        # Device ids belong to one user: keep them out of the client's cookie jar (the bot's shared client,
+        # bot.app.http, keeps none; a plain httpx client given here would).
         for name in ("gmid", "ucid", "hasGmid"):
             self._http.cookies.delete(name)
         if "gmid" in jar and "ucid" in jar:
