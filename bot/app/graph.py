@@ -164,7 +164,7 @@ def build_stores(
         preferences=SqlPreferencesRepository(db),
         accounts=SqlAccountRepository(db, cipher),
         vehicles=SqlVehicleRepository(db, cipher),
-        states=SqlVehicleStateRepository(db),
+        states=SqlVehicleStateRepository(db, cipher),
         budget=SqlCallBudgetStore(db),
         outbox=SqlNotificationLog(db),
         history=SqlHistoryRepository(db),

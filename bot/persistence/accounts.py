@@ -8,7 +8,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -140,8 +140,9 @@ class SqlAccountRepository:
         session.add(row)
         await session.flush()
         assert row.id is not None
-        # No next poll time yet: the poller treats the new vehicle as due at once.
-        session.add(VehicleStateRow(vehicle_id=row.id, memory={}))
+        # No next poll time yet: the poller treats the new vehicle as due at once. Only these two columns
+        # are named, so a later column (with its NULL default) is never part of this statement.
+        await session.execute(insert(VehicleStateRow).values(vehicle_id=row.id, memory={}))
         return row.id
 
     async def get(self, account_id: int) -> StoredAccount | None:

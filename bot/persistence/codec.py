@@ -54,27 +54,32 @@ def snapshot_to_json(snapshot: VehicleSnapshot) -> dict[str, Any]:
         location=None,
     )
     if snapshot.location is not None:
-        point = snapshot.location
-        data["location"] = {
-            "latitude": point.latitude,
-            "longitude": point.longitude,
-            "reported_at": _iso(point.reported_at),
-            "read_at": _iso(point.read_at),
-        }
+        data["location"] = point_to_json(snapshot.location)
     return data
+
+
+def point_to_json(point: GeoPoint) -> dict[str, Any]:
+    """A JSON-able dict for a position."""
+    return {
+        "latitude": point.latitude,
+        "longitude": point.longitude,
+        "reported_at": _iso(point.reported_at),
+        "read_at": _iso(point.read_at),
+    }
+
+
+def point_from_json(data: Any) -> GeoPoint | None:
+    """The position stored by `point_to_json` (None for anything else)."""
+    if not isinstance(data, dict):
+        return None
+    return GeoPoint(
+        data["latitude"], data["longitude"], _dt(data.get("reported_at")), _dt(data.get("read_at"))
+    )
 
 
 def snapshot_from_json(data: dict[str, Any]) -> VehicleSnapshot:
     """The snapshot stored by `snapshot_to_json`."""
-    location = data.get("location")
-    point = None
-    if isinstance(location, dict):
-        point = GeoPoint(
-            location["latitude"],
-            location["longitude"],
-            _dt(location.get("reported_at")),
-            _dt(location.get("read_at")),
-        )
+    point = point_from_json(data.get("location"))
     mode = data.get("charge_mode")
     return VehicleSnapshot(
         vin=str(data["vin"]),

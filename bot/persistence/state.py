@@ -1,8 +1,13 @@
-"""The poller's per-vehicle memory, and leases so that one replica polls a vehicle at a time."""
+"""The poller's per-vehicle memory, and leases so that one replica polls a vehicle at a time.
+
+The car's position is kept apart from the snapshot's JSON, encrypted (`location_enc`), as a home is: a
+snapshot is written without it, and read back with it only where the repository has the cipher.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +19,8 @@ from sqlmodel import SQLModel, col
 
 from bot.domain.account import OutboxEntry, PollHealth, StoredVehicleState
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
-from bot.persistence.codec import snapshot_from_json, snapshot_to_json
+from bot.persistence.codec import point_from_json, point_to_json, snapshot_from_json, snapshot_to_json
+from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.persistence.outbox import SqlNotificationLog, reserve_in
 from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, VehicleRow, VehicleStateRow
@@ -24,8 +30,10 @@ from bot.services.polling.ports import NewPing
 class SqlVehicleStateRepository:
     """VehicleStateRepository on SQLAlchemy."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cipher: CredentialCipher | None = None) -> None:
         self._db = db
+        # Without a cipher (tools and tests of other columns) positions are neither read nor written.
+        self._cipher = cipher
 
     async def load(self, vehicle_id: int) -> StoredVehicleState:
         """The stored state, or an empty one."""
@@ -43,7 +51,7 @@ class SqlVehicleStateRepository:
                 select(*_STATE_COLUMNS).where(col(VehicleStateRow.vehicle_id).in_(list(found)))
             )
             for row in rows:
-                found[row.vehicle_id] = _state_of(row)
+                found[row.vehicle_id] = _state_of(row, self._cipher)
         return found
 
     async def save(self, state: StoredVehicleState) -> None:
@@ -108,10 +116,10 @@ class SqlVehicleStateRepository:
             await session.execute(statement.values(**values))
             await session.execute(
                 statement.where(newer).values(
-                    snapshot=snapshot_to_json(snapshot), phase=phase, car_reported_at=reported
+                    snapshot=_stored_json(snapshot), phase=phase, car_reported_at=reported
                 )
             )
-            return await _load_in(session, vehicle_id)
+            return await _load_in(session, vehicle_id, self._cipher)
 
     async def record_failure(self, vehicle_id: int, health: PollHealth, at: datetime) -> StoredVehicleState:
         """A Refresh could not read the car: say so in the stored state; returns it."""
@@ -122,7 +130,7 @@ class SqlVehicleStateRepository:
                 .where(table.c.vehicle_id == vehicle_id)
                 .values(health=health.value, health_at=at)
             )
-            return await _load_in(session, vehicle_id)
+            return await _load_in(session, vehicle_id, self._cipher)
 
     async def record_location(self, vehicle_id: int, point: GeoPoint) -> StoredVehicleState:
         """/where read the position: store it in the snapshot unless a newer one is; returns the state.
@@ -140,15 +148,14 @@ class SqlVehicleStateRepository:
             ).first()
             if row is None:
                 return StoredVehicleState(vehicle_id=vehicle_id)
-            state = _state_of(row)
-            if state.snapshot is None or _older(point, state.snapshot.location):
+            state = _state_of(row, self._cipher)
+            if self._cipher is None or state.snapshot is None or _older(point, state.snapshot.location):
                 return state
             snapshot = dataclasses.replace(state.snapshot, location=point)
             table = _table()
+            sealed = self._cipher.encrypt(json.dumps(point_to_json(point)))
             await session.execute(
-                update(table)
-                .where(table.c.vehicle_id == vehicle_id)
-                .values(snapshot=snapshot_to_json(snapshot))
+                update(table).where(table.c.vehicle_id == vehicle_id).values(location_enc=sealed)
             )
             return dataclasses.replace(state, snapshot=snapshot)
 
@@ -258,6 +265,7 @@ _STATE_COLUMNS = (
     col(VehicleStateRow.health),
     col(VehicleStateRow.health_at),
     col(VehicleStateRow.read_at),
+    col(VehicleStateRow.location_enc),
 )
 
 
@@ -295,7 +303,7 @@ async def _save_in(session: AsyncSession, states: Sequence[StoredVehicleState]) 
     values = [
         {
             "key": state.vehicle_id,
-            "new_snapshot": snapshot_to_json(state.snapshot) if state.snapshot else None,
+            "new_snapshot": _stored_json(state.snapshot) if state.snapshot else None,
             "new_phase": state.phase,
             "new_car_reported_at": state.car_reported_at,
             "new_memory": dict(state.memory),
@@ -320,17 +328,36 @@ def _table() -> Table:
     return SQLModel.metadata.tables[VehicleStateRow.__tablename__]
 
 
-async def _load_in(session: AsyncSession, vehicle_id: int) -> StoredVehicleState:
+async def _load_in(
+    session: AsyncSession, vehicle_id: int, cipher: CredentialCipher | None
+) -> StoredVehicleState:
     row = (
         await session.execute(select(*_STATE_COLUMNS).where(col(VehicleStateRow.vehicle_id) == vehicle_id))
     ).first()
-    return StoredVehicleState(vehicle_id=vehicle_id) if row is None else _state_of(row)
+    return StoredVehicleState(vehicle_id=vehicle_id) if row is None else _state_of(row, cipher)
 
 
-def _state_of(row: Row[Any]) -> StoredVehicleState:
+def _stored_json(snapshot: VehicleSnapshot) -> dict[str, Any]:
+    # The position never goes into the plain JSON: `record_location` keeps it, encrypted, in its own column.
+    return snapshot_to_json(dataclasses.replace(snapshot, location=None))
+
+
+def _position(sealed: str | None, cipher: CredentialCipher | None) -> GeoPoint | None:
+    if sealed is None or cipher is None:
+        return None
+    try:
+        return point_from_json(json.loads(cipher.decrypt(sealed)))
+    except CredentialDecryptError:
+        return None  # a key problem (logged and counted by the cipher): shown as no stored position
+
+
+def _state_of(row: Row[Any], cipher: CredentialCipher | None) -> StoredVehicleState:
+    snapshot = snapshot_from_json(row.snapshot) if row.snapshot else None
+    if snapshot is not None:  # any position in the JSON (none is written there) is ignored
+        snapshot = dataclasses.replace(snapshot, location=_position(row.location_enc, cipher))
     return StoredVehicleState(
         vehicle_id=row.vehicle_id,
-        snapshot=snapshot_from_json(row.snapshot) if row.snapshot else None,
+        snapshot=snapshot,
         phase=row.phase,
         car_reported_at=row.car_reported_at,
         memory=dict(row.memory or {}),

@@ -171,6 +171,8 @@ class VehicleStateRow(SQLModel, table=True):
     health: str | None = Field(default=None, max_length=16)
     health_at: datetime | None = _when()
     read_at: datetime | None = _when()
+    # The car's last position read by /where: encrypted like a home (the snapshot JSON never holds it).
+    location_enc: str | None = _encrypted(nullable=True)
 
 
 class PreferencesRow(SQLModel, table=True):

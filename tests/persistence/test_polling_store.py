@@ -43,13 +43,16 @@ async def test_state_round_trips_snapshot_phase_and_memory(db: Database, cipher:
         battery_level=64,
         plug=PlugState.PLUGGED,
         charge=ChargeState.CHARGE_IN_PROGRESS,
-        location=GeoPoint(48.8, 2.3, now),
     )
     state = StoredVehicleState(
         vehicle_id, snapshot, "charging", now, {"low_armed": True}, now + timedelta(minutes=5)
     )
-    states = SqlVehicleStateRepository(db)
+    states = SqlVehicleStateRepository(db, cipher)
     await states.save(state)
+    # A position is not part of what a poll stores: /where keeps it apart, encrypted (record_location).
+    await states.save(
+        dataclasses.replace(state, snapshot=dataclasses.replace(snapshot, location=GeoPoint(48.8, 2.3, now)))
+    )
 
     assert await states.load(vehicle_id) == state
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+
+from sqlalchemy import text
 
 from bot.domain.account import PollHealth, StoredVehicleState
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
@@ -77,7 +80,7 @@ async def test_a_position_read_is_stored_in_the_reading_unless_a_newer_one_is(
     db: Database, cipher: CredentialCipher
 ) -> None:
     _, vehicle_id = await f.linked_zoe(db, cipher)
-    states, now = SqlVehicleStateRepository(db), FakeClock()()
+    states, now = SqlVehicleStateRepository(db, cipher), FakeClock()()
     nothing_yet = await states.record_location(vehicle_id, GeoPoint(1.0, 2.0, now, now))
     await states.record_read(vehicle_id, VehicleSnapshot(f.VIN, now, 30), "idle", now)
     newer = GeoPoint(45.75, 4.85, now + timedelta(minutes=5), now + timedelta(minutes=6))
@@ -90,3 +93,28 @@ async def test_a_position_read_is_stored_in_the_reading_unless_a_newer_one_is(
     assert stored.snapshot is not None
     assert stored.snapshot.location == newer  # read_at survives the round trip too
     assert stored.snapshot.battery_level == 30
+
+
+async def test_the_stored_position_is_encrypted_and_a_poll_keeps_it(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    states, now = SqlVehicleStateRepository(db, cipher), FakeClock()()
+    await states.record_read(vehicle_id, VehicleSnapshot(f.VIN, now, 30), "idle", now)
+    await states.record_location(vehicle_id, GeoPoint(45.123456, 4.987654, now, now))
+    polled = await states.load(vehicle_id)
+    later = VehicleSnapshot(f.VIN, now + timedelta(minutes=10), 29)  # a poll's reading: no position read
+    await states.save_many([replace(polled, snapshot=later)])
+    async with db.engine.connect() as connection:
+        row = (await connection.execute(text("SELECT * FROM vehicle_states"))).mappings().one()
+    plain = " ".join(str(value) for key, value in row.items() if key != "location_enc")
+    assert "45.12" not in plain  # nowhere in clear, the snapshot's JSON included
+    assert "4.98" not in plain
+    assert "45.123456" in cipher.decrypt(row["location_enc"])
+    stored = await states.load(vehicle_id)
+    assert stored.snapshot is not None
+    assert stored.snapshot.battery_level == 29
+    assert stored.snapshot.location == GeoPoint(45.123456, 4.987654, now, now)  # the poll did not drop it
+    without_key = await SqlVehicleStateRepository(db).load(vehicle_id)
+    assert without_key.snapshot is not None
+    assert without_key.snapshot.location is None
