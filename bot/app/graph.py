@@ -175,8 +175,15 @@ def build_stores(
         logins=SqlLoginStore(db, cipher),
         drafts=SqlDraftStore(db, cipher),
         rates=SqlActionRates(db),
+        # The journal names this process as the holder of the updates it queues: the process's lease name.
         journal=SqlUpdateJournal(
-            db, clock, cipher, lock_pool_size=concurrent_updates, takeover_after=update_takeover
+            db,
+            clock,
+            cipher,
+            lock_pool_size=concurrent_updates,
+            takeover_after=update_takeover,
+            owner=new_owner(),
+            owner_gone=owner_gone,
         ),
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
         attempts=SqlAttemptStore(db),
@@ -241,8 +248,8 @@ def build_graph(
         challenges=stores.logins,
         limiter=limiter,
     )
-    # One name for this process's leases: its polls and its pings' sends.
-    owner = new_owner()
+    # One name for this process's leases: its polls, its pings' sends and its journaled updates.
+    owner = stores.journal.owner
     outbox: NotificationLog = stores.outbox
     if metrics is not None:
         notifier = CountingNotifier(notifier, metrics)
