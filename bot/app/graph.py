@@ -124,7 +124,7 @@ class GraphOptions:
     login_limits: LoginLimits | None = None  # None: the documented defaults (SECURITY.md, "Limits")
     # None: the documented defaults, Refresh and location raised for a budget above 60 (SECURITY.md).
     chat_limits: ChatLimits | None = None
-    # An update not handled this long after it arrived (its replica died) is taken over.
+    # An update its dead replica did not renew for this long is taken over.
     update_takeover_seconds: float = 15.0
 
 
