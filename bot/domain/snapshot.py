@@ -44,11 +44,12 @@ class ChargeMode(Enum):
 
 @dataclass(frozen=True, slots=True)
 class GeoPoint:
-    """A reported GPS position."""
+    """A reported GPS position (`read_at`: when we read it from Renault, once stored)."""
 
     latitude: float
     longitude: float
     reported_at: datetime | None = None
+    read_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,7 @@ def snapshot_to_json(snapshot: VehicleSnapshot) -> dict[str, Any]:
             "latitude": point.latitude,
             "longitude": point.longitude,
             "reported_at": _iso(point.reported_at),
+            "read_at": _iso(point.read_at),
         }
     return data
 
@@ -68,7 +69,12 @@ def snapshot_from_json(data: dict[str, Any]) -> VehicleSnapshot:
     location = data.get("location")
     point = None
     if isinstance(location, dict):
-        point = GeoPoint(location["latitude"], location["longitude"], _dt(location.get("reported_at")))
+        point = GeoPoint(
+            location["latitude"],
+            location["longitude"],
+            _dt(location.get("reported_at")),
+            _dt(location.get("read_at")),
+        )
     mode = data.get("charge_mode")
     return VehicleSnapshot(
         vin=str(data["vin"]),

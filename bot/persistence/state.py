@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
 from bot.domain.account import OutboxEntry, PollHealth, StoredVehicleState
-from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.persistence.codec import snapshot_from_json, snapshot_to_json
 from bot.persistence.engine import Database
 from bot.persistence.outbox import SqlNotificationLog, reserve_in
@@ -122,6 +123,34 @@ class SqlVehicleStateRepository:
                 .values(health=health.value, health_at=at)
             )
             return await _load_in(session, vehicle_id)
+
+    async def record_location(self, vehicle_id: int, point: GeoPoint) -> StoredVehicleState:
+        """/where read the position: store it in the snapshot unless a newer one is; returns the state.
+
+        Nothing is stored before the car's first reading (a snapshot needs one). The row is locked while
+        the snapshot is rewritten, so a reading stored meanwhile by another replica is not replaced.
+        """
+        async with self._db.write() as session:
+            row = (
+                await session.execute(
+                    select(*_STATE_COLUMNS)
+                    .where(col(VehicleStateRow.vehicle_id) == vehicle_id)
+                    .with_for_update(of=VehicleStateRow)
+                )
+            ).first()
+            if row is None:
+                return StoredVehicleState(vehicle_id=vehicle_id)
+            state = _state_of(row)
+            if state.snapshot is None or _older(point, state.snapshot.location):
+                return state
+            snapshot = dataclasses.replace(state.snapshot, location=point)
+            table = _table()
+            await session.execute(
+                update(table)
+                .where(table.c.vehicle_id == vehicle_id)
+                .values(snapshot=snapshot_to_json(snapshot))
+            )
+            return dataclasses.replace(state, snapshot=snapshot)
 
     async def claim_due(
         self, now: datetime, limit: int, owner: str, lease_seconds: float, due_by: datetime | None = None
@@ -278,6 +307,13 @@ async def _save_in(session: AsyncSession, states: Sequence[StoredVehicleState]) 
         for state in states
     ]
     await session.execute(statement, values)
+
+
+def _older(point: GeoPoint, stored: GeoPoint | None) -> bool:
+    # By the car's report time, as readings are compared; a point without one never replaces one with it.
+    if stored is None or stored.reported_at is None:
+        return False
+    return point.reported_at is None or point.reported_at < stored.reported_at
 
 
 def _table() -> Table:

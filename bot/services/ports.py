@@ -28,7 +28,7 @@ from bot.domain.account import (
 from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.sharing import Invite, Member
-from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, Role
 from bot.services.views import LinkedVehicle
 
@@ -214,6 +214,10 @@ class CardStates(Protocol):
 
     async def record_failure(self, vehicle_id: int, health: PollHealth, at: datetime) -> StoredVehicleState:
         """Store that a Refresh could not read the car; returns the stored state."""
+        ...
+
+    async def record_location(self, vehicle_id: int, point: GeoPoint) -> StoredVehicleState:
+        """Store a position read live (unless a newer one is stored, or no reading yet); returns the state."""
         ...
 
 

@@ -4,11 +4,13 @@ The card shows the vehicle's stored state (`vehicle_states`): what the last poll
 read, and how the last read went. When a read happened less than `FRESH_FOR` ago, the card is that state
 as is (no Renault call); otherwise, and on Refresh, the car is read and the reading is written to the stored
 state first (unless a newer one is stored meanwhile), so every reader then sees it. No process keeps its
-own copy (docs/architecture.md, "Where state lives").
+own copy (docs/architecture.md, "Where state lives"). /where does the same with the stored position (its
+own read time decides whether it is recent: the poller never reads it).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.domain.account import PollHealth, StoredVehicleState
@@ -102,16 +104,38 @@ class StatusService:
         return _view(vehicle, state)
 
     async def location(self, chat_id: int, vehicle_id: int | None = None) -> LocationView:
-        """The car's last reported position (read live where the model supports it)."""
+        """The car's position: the stored one when read recently, else read live and stored for all.
+
+        When the live read fails (Renault down, its quota, a login needed), the last stored position is
+        shown with the failure, as the card does; only when none is stored is the error raised.
+        """
         where = await self._linking.locate(chat_id, vehicle_id)
         vehicle = where.vehicle
         if not vehicle.capabilities.supports("location"):
             raise FeatureUnavailable("location")
         await self._limiter.spend(chat_id, ChatLimit.WHERE)
-        point = await self._gateway.read_location(where)
+        state = await self._states.load(vehicle.vehicle_id)
+        stored = state.snapshot.location if state.snapshot is not None else None
+        now = self._clock()
+        if stored is not None and stored.read_at is not None and now - stored.read_at < FRESH_FOR:
+            return LocationView(vehicle, stored, stale_reason=_stale_reason(state))
+        try:
+            point = await self._gateway.read_location(where)
+        except ServiceError as exc:
+            health = health_of(exc)
+            if health is None:
+                raise
+            await self._states.record_failure(vehicle.vehicle_id, health, now)
+            if stored is None:
+                raise
+            return LocationView(vehicle, stored, stale_reason=health.value)
         if point is None:
             raise FeatureUnavailable("location")
-        return LocationView(vehicle, point)
+        point = replace(point, read_at=now)
+        state = await self._states.record_location(vehicle.vehicle_id, point)
+        # A newer position stored meanwhile by another replica wins, as readings do.
+        kept = state.snapshot.location if state.snapshot is not None else None
+        return LocationView(vehicle, kept or point)
 
 
 def health_of(exc: ServiceError) -> PollHealth | None:
@@ -130,10 +154,14 @@ def _newer(reported: datetime | None, stored: datetime | None) -> bool:
     return reported is not None and (stored is None or reported > stored)
 
 
+def _stale_reason(state: StoredVehicleState) -> str | None:
+    health = state.health
+    return None if health is None or health is PollHealth.OK else health.value
+
+
 def _view(vehicle: LinkedVehicle, state: StoredVehicleState) -> StatusView:
     assert state.snapshot is not None
-    health = state.health
-    stale = None if health is None or health is PollHealth.OK else health.value
+    stale = _stale_reason(state)
     fetched = state.read_at or state.health_at  # every path here has stored one of them
     assert fetched is not None
     return StatusView(vehicle, state.snapshot, fetched_at=fetched, stale_reason=stale)

@@ -55,10 +55,11 @@ class StatusView:
 
 @dataclass(frozen=True, slots=True)
 class LocationView:
-    """Where the car was last reported."""
+    """Where the car was last reported; `stale_reason` is set when it could not be read live."""
 
     vehicle: LinkedVehicle
     point: GeoPoint
+    stale_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,11 +129,17 @@ def render_status(tr: Translator, view: StatusView, settings: ChatSettings, now:
     if len(lines) == 1:
         lines.append(tr("status.no_data"))
     if view.stale_reason is not None:
-        lines.append(tr(_stale_key(tr, view.stale_reason)))
-        if view.stale_reason == "quota" and view.vehicle.role is not Role.OWNER:
-            # A member's taps spend the owner's account budget: say why it ran out without them.
-            lines.append(tr("status.stale.quota_shared"))
+        lines += stale_lines(tr, view.stale_reason, view.vehicle.role)
     return "\n".join(lines)
+
+
+def stale_lines(tr: Translator, reason: str, role: Role) -> list[str]:
+    """The warning of a card or a /where shown from the stored state because the live read failed."""
+    lines = [tr(_stale_key(tr, reason))]
+    if reason == "quota" and role is not Role.OWNER:
+        # A member's taps spend the owner's account budget: say why it ran out without them.
+        lines.append(tr("status.stale.quota_shared"))
+    return lines
 
 
 def _stale_key(tr: Translator, reason: str) -> str:

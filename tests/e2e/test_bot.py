@@ -125,3 +125,33 @@ async def test_renault_500_gives_a_clear_message_and_the_bot_recovers(tmp_path: 
     assert "Renault" in failed
     assert "later" in failed
     assert "🔋" in recovered
+
+
+async def _where(ann: EmulatedUser) -> tuple[tuple[float, float] | None, str]:
+    before = len(ann.bot_messages)
+    await ann.send("/where")
+    await ann.wait_until(
+        lambda u: (
+            any(m.location is not None for m in u.bot_messages[before:]) and bool(u.bot_messages[-1].text)
+        ),
+        timeout=WAIT,
+    )
+    pin = next(m.location for m in ann.bot_messages[before:] if m.location is not None)
+    assert pin is not None
+    return (pin.latitude, pin.longitude), ann.bot_messages[-1].text or ""
+
+
+async def test_where_during_a_renault_outage_shows_the_last_stored_position_and_says_so(
+    tmp_path: Path,
+) -> None:
+    async with running_e2e(tmp_path) as e2e:
+        ann = await _linked(e2e)
+        await _status(ann)
+        e2e.sim.move("VF1AG000012345678", 45.75, 4.85)
+        live, _ = await _where(ann)
+        e2e.clock.advance(minutes=10)
+        e2e.sim.inject(Fault.HTTP_500, times=None, endpoint="location")
+        stored, caption = await _where(ann)
+    assert live == stored == (45.75, 4.85)
+    assert "position reported" in caption
+    assert "Renault cannot be reached; this is the last known data" in caption

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.account import PollHealth, StoredVehicleState
-from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.state import SqlVehicleStateRepository
@@ -71,3 +71,22 @@ async def test_a_failed_read_keeps_the_reading_and_records_the_health(
     assert stored.snapshot is not None
     assert stored.snapshot.battery_level == 30
     assert (stored.health, stored.health_at, stored.read_at) == (PollHealth.QUOTA, later, now)
+
+
+async def test_a_position_read_is_stored_in_the_reading_unless_a_newer_one_is(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    states, now = SqlVehicleStateRepository(db), FakeClock()()
+    nothing_yet = await states.record_location(vehicle_id, GeoPoint(1.0, 2.0, now, now))
+    await states.record_read(vehicle_id, VehicleSnapshot(f.VIN, now, 30), "idle", now)
+    newer = GeoPoint(45.75, 4.85, now + timedelta(minutes=5), now + timedelta(minutes=6))
+    await states.record_location(vehicle_id, newer)
+    kept = await states.record_location(vehicle_id, GeoPoint(43.3, 5.4, now, now + timedelta(minutes=7)))
+    stored = await states.load(vehicle_id)
+    assert nothing_yet.snapshot is None  # no reading to hold it yet
+    assert kept.snapshot is not None
+    assert kept.snapshot.location == newer
+    assert stored.snapshot is not None
+    assert stored.snapshot.location == newer  # read_at survives the round trip too
+    assert stored.snapshot.battery_level == 30

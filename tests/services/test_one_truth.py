@@ -8,10 +8,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from bot.app.graph import Graph, GraphOptions, build_graph
 from bot.domain.account import PollHealth
 from bot.persistence.engine import Database
 from bot.poller.scheduler import PollerSettings
+from bot.services.errors import RenaultDown
 from bot.services.views import LinkResult
 from bot.simulator.renault.faults import Fault
 from tests.support.stack import Stack, service_stack
@@ -129,3 +132,61 @@ async def test_a_quota_refusal_of_the_poller_is_on_the_card(tmp_path: Path) -> N
     assert outcome.problem == "busy"
     assert view.snapshot.battery_level == 50
     assert view.stale_reason == "quota"
+
+
+async def test_where_is_stored_for_every_replica_and_shown_without_a_call_while_recent(
+    tmp_path: Path,
+) -> None:
+    async with two_replicas(tmp_path) as r:
+        await r.other.polling.poll(r.vehicle_id)
+        r.stack.sim.move(r.vin, 45.75, 4.85)
+        first = await r.one.status.location(CHAT)
+        r.stack.clock.advance(seconds=20)
+        r.stack.sim.move(r.vin, 43.3, 5.4)  # moved since, but the stored position is recent
+        r.stack.sim.log.clear()
+        shown = await r.other.status.location(CHAT)
+        state = await r.other.stores.states.load(r.vehicle_id)
+    assert (first.point.latitude, first.point.longitude) == (45.75, 4.85)
+    assert (shown.point.latitude, shown.point.longitude) == (45.75, 4.85)
+    assert shown.stale_reason is None
+    assert r.stack.sim.log.count(key="location") == 0  # the other replica read the stored one
+    assert state.snapshot is not None
+    assert state.snapshot.location == first.point
+
+
+async def test_where_reads_again_once_the_stored_position_aged(tmp_path: Path) -> None:
+    async with two_replicas(tmp_path) as r:
+        await r.other.polling.poll(r.vehicle_id)
+        r.stack.sim.move(r.vin, 45.75, 4.85)
+        await r.one.status.location(CHAT)
+        r.stack.clock.advance(minutes=2)
+        r.stack.sim.move(r.vin, 43.3, 5.4)
+        shown = await r.other.status.location(CHAT)
+        r.stack.clock.advance(minutes=5)
+        await r.one.polling.poll(r.vehicle_id)  # a later poll keeps the stored position
+        state = await r.one.stores.states.load(r.vehicle_id)
+    assert (shown.point.latitude, shown.point.longitude) == (43.3, 5.4)
+    assert state.snapshot is not None
+    assert state.snapshot.location == shown.point
+
+
+async def test_a_failed_where_shows_the_stored_position_with_the_failure(tmp_path: Path) -> None:
+    async with two_replicas(tmp_path) as r:
+        await r.other.polling.poll(r.vehicle_id)
+        r.stack.sim.move(r.vin, 45.75, 4.85)
+        stored = await r.one.status.location(CHAT)
+        r.stack.clock.advance(minutes=10)
+        r.stack.sim.inject(Fault.HTTP_500, times=None, endpoint="location")
+        shown = await r.other.status.location(CHAT)
+        state = await r.one.stores.states.load(r.vehicle_id)
+    assert shown.point == stored.point
+    assert shown.stale_reason == "renault_down"
+    assert state.health is PollHealth.RENAULT_DOWN  # the card says so too
+
+
+async def test_a_failed_where_with_nothing_stored_is_the_error(tmp_path: Path) -> None:
+    async with two_replicas(tmp_path) as r:
+        await r.other.polling.poll(r.vehicle_id)
+        r.stack.sim.inject(Fault.HTTP_500, times=None, endpoint="location")
+        with pytest.raises(RenaultDown):
+            await r.one.status.location(CHAT)

@@ -17,7 +17,7 @@ from bot.telegram_ui.handlers.running import redraw, run_action
 from bot.telegram_ui.handlers.schedule import show_schedule
 from bot.telegram_ui.keyboards import confirm_keyboard, status_keyboard
 from bot.telegram_ui.patience import Waiting
-from bot.telegram_ui.status_card import render_status, vehicle_title
+from bot.telegram_ui.status_card import render_status, stale_lines, vehicle_title
 
 
 async def status_command(update: Update, context: BotContext) -> None:
@@ -53,6 +53,8 @@ async def _send_location(update: Update, context: BotContext, vehicle_id: int | 
             age=fmt.age(view.tr, reported, now),
             time=fmt.local_datetime(view.tr, reported, view.settings.time_zone, now),
         )
+    if where.stale_reason is not None:
+        caption = "\n".join([caption, *stale_lines(view.tr, where.stale_reason, where.vehicle.role)])
     await context.bot.send_message(chat_id, caption)
 
 
