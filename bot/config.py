@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     # How long a replica's claim on a vehicle lasts unrenewed: a live poller renews it while it works, so it
     # only bounds how long the cars of a replica that died mid-poll wait for another one.
     poll_lease_seconds: int = Field(default=30, ge=5, le=3600)
-    # An update not handled this long after it arrived (its replica died) is handled by another replica.
+    # An update its dead replica did not renew for this long is handled by another replica.
     update_takeover_seconds: int = Field(default=15, ge=1, le=3600)
     renault_max_calls_per_hour: int = Field(
         default=DEFAULT_MAX_CALLS_PER_HOUR, ge=0, le=SIMULATED_MAX_CALLS_PER_HOUR

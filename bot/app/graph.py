@@ -124,7 +124,7 @@ class GraphOptions:
     login_limits: LoginLimits | None = None  # None: the documented defaults (SECURITY.md, "Limits")
     # None: the documented defaults, Refresh and location raised for a budget above 60 (SECURITY.md).
     chat_limits: ChatLimits | None = None
-    # An update not handled this long after it arrived (its replica died) is taken over.
+    # An update its dead replica did not renew for this long is taken over.
     update_takeover_seconds: float = 15.0
 
 
@@ -175,8 +175,15 @@ def build_stores(
         logins=SqlLoginStore(db, cipher),
         drafts=SqlDraftStore(db, cipher),
         rates=SqlActionRates(db),
+        # The journal names this process as the holder of the updates it queues: the process's lease name.
         journal=SqlUpdateJournal(
-            db, clock, cipher, lock_pool_size=concurrent_updates, takeover_after=update_takeover
+            db,
+            clock,
+            cipher,
+            lock_pool_size=concurrent_updates,
+            takeover_after=update_takeover,
+            owner=new_owner(),
+            owner_gone=owner_gone,
         ),
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
         attempts=SqlAttemptStore(db),
@@ -241,8 +248,8 @@ def build_graph(
         challenges=stores.logins,
         limiter=limiter,
     )
-    # One name for this process's leases: its polls and its pings' sends.
-    owner = new_owner()
+    # One name for this process's leases: its polls, its pings' sends and its journaled updates.
+    owner = stores.journal.owner
     outbox: NotificationLog = stores.outbox
     if metrics is not None:
         notifier = CountingNotifier(notifier, metrics)

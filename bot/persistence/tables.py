@@ -444,11 +444,14 @@ class TelegramUpdateRow(SQLModel, table=True):
 
     update_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
     chat_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True, index=True))
-    received_at: datetime = _when(nullable=False, index=True)  # or when it was last taken over
+    # When it arrived, or when its holder last renewed it (or took it over): its lease, for a take-over.
+    received_at: datetime = _when(nullable=False, index=True)
     handled_at: datetime | None = _when()
     # The update itself (encrypted: it may hold a password) until it is handled, so a survivor can take over.
     content_enc: str | None = _encrypted(nullable=True)
     takeovers: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    # The process that queued it (lease owner name): it renews the update's lease while it lives.
+    holder: str | None = Field(default=None, max_length=128)
 
 
 class KeyCheckRow(SQLModel, table=True):

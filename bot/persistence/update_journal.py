@@ -7,12 +7,15 @@ per chat. Under the turn, an earlier update of the same chat that arrived (on an
 handled yet goes first: the turn is given back and taken again a moment later, for at most twice the
 take-over time (a replica that died holding an update must not block the chat for good).
 
-Nothing is left behind: an update is journaled with its content (encrypted, cleared once handled); one not
-handled `takeover_after` after it arrived (its replica died, or this process before a restart) is taken
-over by whichever replica looks first (`take_over`) and handled again. Whoever gets the chat's turn first
-handles it; the other finds it handled and lets it go (`turn` yields False), so it is handled once, and the
-chat's later updates wait for it, so their order is kept. No write is added per update for this: the
-content rides on the arrival's insert and is cleared by the handled mark.
+Nothing is left behind: an update is journaled with its content (encrypted, cleared once handled) and its
+holder, the process that queued it. The holder's take-over job renews, in one statement, the lease
+(`received_at`) of every update it holds and has not handled, however long they wait in its queue; an update
+is taken over by whichever replica looks first (`take_over`) only when its holder died: its lease was not
+renewed for `takeover_after`, or its holder is known gone (`owner_gone`: a process of this host whose PID
+no longer runs, so a restarted process takes its predecessor's updates at once). Whoever gets the chat's
+turn first handles it; the other finds it handled and lets it go (`turn` yields False), so it is handled
+once, and the chat's later updates wait for it, so their order is kept. No write is added per update for
+this: the content and holder ride on the arrival's insert and the content is cleared by the handled mark.
 
 The arrivals, and on SQLite the handled marks, go through group commit: the updates of a burst arriving
 (on a webhook, concurrently) or finishing together share one statement and one transaction, each caller
@@ -24,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -31,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import Update, exists, select, text, update
+from sqlalchemy import Update, exists, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlmodel import col
@@ -47,7 +51,7 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-# An update not handled this long after it arrived is taken over (its replica died mid-way).
+# An update whose holder did not renew it for this long is taken over (its replica died mid-way).
 TAKEOVER_AFTER = timedelta(seconds=15)
 # An update whose handling killed its process this many times is given up (logged), not retried forever.
 MAX_TAKEOVERS = 3
@@ -77,8 +81,14 @@ class SqlUpdateJournal:
         *,
         lock_pool_size: int = 16,
         takeover_after: timedelta = TAKEOVER_AFTER,
+        owner: str | None = None,
+        owner_gone: Callable[[str], bool] | None = None,
     ) -> None:
         self._db = db
+        # The holder name of the updates this process queues (a lease owner name; by default one of its
+        # own that is never known gone), and who tells whether another holder's process is gone.
+        self.owner = owner or f"journal:{uuid.uuid4().hex}"
+        self._owner_gone = owner_gone
         self._clock = clock
         self._cipher = cipher
         # A chat's lock lives while a turn holds or waits for it (a weak map: memory does not grow per chat).
@@ -121,6 +131,7 @@ class SqlUpdateJournal:
                         "chat_id": a.chat_id,
                         "received_at": a.received_at,
                         "content_enc": a.content_enc,
+                        "holder": self.owner,
                     }
                     for a in unique
                 ]
@@ -204,26 +215,40 @@ class SqlUpdateJournal:
         return bool(found[0]), found[1] is not None
 
     async def take_over(self, now: datetime, limit: int = 20) -> list[str]:
-        """Claim updates left unhandled `takeover_after` after they arrived; returns their content (JSON).
+        """Renew this process's unhandled updates, then claim those of a holder that died (not renewed for
+        `takeover_after`, or known gone); returns their content (JSON).
 
-        The claim moves their arrival time to now, so one replica takes each at a time; an update given up
-        after `MAX_TAKEOVERS` (its handling kills the process) or whose content cannot be read is marked
-        handled with a log line.
+        The claim makes this process their holder and moves their lease to now, so one replica takes each
+        at a time; an update given up after `MAX_TAKEOVERS` (its handling kills the process) or whose
+        content cannot be read is marked handled with a log line.
         """
         row = TelegramUpdateRow
-        due = (
-            select(col(row.update_id), col(row.content_enc), col(row.takeovers))
+        # One statement for all of them, however many wait in this process's queue: they are not lost.
+        renew = (
+            update(row)
             .where(
+                col(row.holder) == self.owner,
                 col(row.handled_at).is_(None),
                 col(row.content_enc).is_not(None),
-                col(row.received_at) <= now - self.takeover_after,
             )
-            .order_by(col(row.update_id))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+            .values(received_at=now)
         )
+        expired = now - self.takeover_after
         taken: list[str] = []
         async with self._db.write() as session:
+            await session.execute(renew)
+            gone = await self._gone_holders(session, expired)
+            due = (
+                select(col(row.update_id), col(row.content_enc), col(row.takeovers))
+                .where(
+                    col(row.handled_at).is_(None),
+                    col(row.content_enc).is_not(None),
+                    or_(col(row.received_at) <= expired, col(row.holder).in_(gone)),
+                )
+                .order_by(col(row.update_id))
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
             owed = sorted(self._owed)
             if owed:  # handled here while storage was down: marked now, never taken over
                 await session.execute(
@@ -238,13 +263,33 @@ class SqlUpdateJournal:
                 await session.execute(
                     update(row)
                     .where(col(row.update_id) == update_id)
-                    .values(received_at=now, takeovers=takeovers + 1)
+                    .values(received_at=now, takeovers=takeovers + 1, holder=self.owner)
                 )
                 taken.append(content)
         self._owed.difference_update(owed)
         if taken:
             log.warning("took over %s update(s) left unhandled by a replica that stopped", len(taken))
         return taken
+
+    async def _gone_holders(self, session: AsyncSession, expired: datetime) -> list[str]:
+        """The other holders of live leases whose process is known gone (their updates need not wait)."""
+        if self._owner_gone is None:
+            return []
+        row = TelegramUpdateRow
+        holders = (
+            select(col(row.holder))
+            .where(
+                col(row.handled_at).is_(None),
+                col(row.content_enc).is_not(None),
+                col(row.received_at) > expired,
+                col(row.holder).is_not(None),
+                col(row.holder) != self.owner,
+            )
+            .distinct()
+        )
+        return [
+            h for h in (await session.execute(holders)).scalars() if h is not None and self._owner_gone(h)
+        ]
 
     def _open(self, update_id: int, sealed: str | None, takeovers: int) -> str | None:
         if sealed is None:

@@ -136,7 +136,8 @@ class UpdateJournal(Protocol):
         ...
 
     async def take_over(self, now: datetime, limit: int = 20) -> list[str]:
-        """Claim updates left unhandled by a replica that stopped; returns their content (JSON)."""
+        """Renew the updates this process holds, then claim those left unhandled by a replica that stopped;
+        returns their content (JSON)."""
         ...
 
     @property

@@ -169,7 +169,7 @@ def _close(coroutine: Awaitable[Any]) -> None:
 
 
 def register_update_takeover(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Every few seconds, put back into this application's queue the updates left unhandled too long."""
+    """Every few seconds, renew this process's journaled updates and queue those of a replica that died."""
     queue = application.update_queue
     if not isinstance(queue, JournaledQueue) or application.job_queue is None:
         return

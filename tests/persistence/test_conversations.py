@@ -291,16 +291,50 @@ async def test_an_update_left_unhandled_is_taken_over_once_and_then_skipped_by_i
 
 async def test_an_update_whose_handling_keeps_killing_its_process_is_given_up(db: Database) -> None:
     clock = FakeClock()
-    journal = SqlUpdateJournal(db, clock, CIPHER)
-    assert await journal.arrived(40, CHAT, clock(), "{}")
+    assert await SqlUpdateJournal(db, clock, CIPHER).arrived(40, CHAT, clock(), "{}")
     taken = []
     for _ in range(MAX_TAKEOVERS + 1):
-        clock.advance(seconds=journal.takeover_after.total_seconds())
-        taken += await journal.take_over(clock())
+        # Each taker dies handling it: the next process finds its lease not renewed.
+        taker = SqlUpdateJournal(db, clock, CIPHER)
+        clock.advance(seconds=taker.takeover_after.total_seconds())
+        taken += await taker.take_over(clock())
     assert len(taken) == MAX_TAKEOVERS
-    async with journal.turn(CHAT, 40) as unhandled:
+    async with taker.turn(CHAT, 40) as unhandled:
         assert not unhandled  # given up: marked handled
-    await journal.dispose()
+    await taker.dispose()
+
+
+async def test_only_the_update_of_a_replica_that_died_is_taken_over_not_one_waiting_in_a_live_queue(
+    db: Database,
+) -> None:
+    clock = FakeClock()
+    live, dead, other = (SqlUpdateJournal(db, clock, CIPHER) for _ in range(3))
+    assert await live.arrived(60, CHAT, clock(), '{"update_id": 60}')  # waits in a busy replica's queue
+    assert await dead.arrived(61, CHAT + 1, clock(), '{"update_id": 61}')  # its replica died
+    taken: list[str] = []
+    # Three take-over periods pass; the live replica renews its updates at each of its own looks.
+    while clock() < FakeClock()() + 3 * live.takeover_after:
+        clock.advance(seconds=live.takeover_every.total_seconds())
+        taken += await live.take_over(clock())  # renews its own update: never takes it over
+        taken += await other.take_over(clock())
+    assert taken == ['{"update_id": 61}']
+    async with live.turn(CHAT, 60) as unhandled:
+        assert unhandled  # still its own to handle, once
+    for journal in (live, dead, other):
+        await journal.dispose()
+
+
+async def test_the_update_of_a_holder_known_gone_is_taken_over_at_once(db: Database) -> None:
+    clock = FakeClock()
+    gone = SqlUpdateJournal(db, clock, CIPHER, owner="host:ns:4001:gone")
+    alive = SqlUpdateJournal(db, clock, CIPHER, owner="host:ns:4002:alive")
+    restarted = SqlUpdateJournal(db, clock, CIPHER, owner_gone=lambda owner: owner == gone.owner)
+    assert await gone.arrived(70, CHAT, clock(), '{"update_id": 70}')
+    assert await alive.arrived(71, CHAT + 1, clock(), '{"update_id": 71}')
+    assert await restarted.take_over(clock()) == ['{"update_id": 70}']  # no wait for its lease
+    assert await restarted.take_over(clock()) == []  # taken once; the live holder's update stays
+    for journal in (gone, alive, restarted):
+        await journal.dispose()
 
 
 async def test_an_update_content_is_stored_encrypted(db: Database) -> None:
