@@ -172,11 +172,16 @@ async def make_all_due(engine: AsyncEngine) -> None:
 
 
 async def wait_released(engine: AsyncEngine) -> None:
-    """Until no lease is held (the last batch of a sweep has been given back)."""
+    """Until no live lease is held (the last batch of a sweep has been given back, or its lease ran out)."""
     while True:
         async with engine.connect() as conn:
             held = (
-                await conn.execute(text("SELECT count(*) FROM vehicle_states WHERE lease_owner IS NOT NULL"))
+                await conn.execute(
+                    text(
+                        "SELECT count(*) FROM vehicle_states "
+                        "WHERE lease_owner IS NOT NULL AND lease_expires_at > now()"
+                    )
+                )
             ).scalar_one()
         if held == 0:
             return
@@ -229,9 +234,9 @@ async def measure(
     workers: list[Worker],
     cars: int,
     engine: AsyncEngine,
+    start: dict[str, int],
 ) -> Sweep:
-    """Warm-up sweep, then the measured one."""
-    _, _, start = await battery_reads(client, backend)
+    """A warm-up sweep (each car read once since `start`, counted before any worker), then the measured one."""
     await wait_sweep(client, backend, workers, cars, start)  # the warm-up: every car read once more
     await wait_released(engine)
     await asyncio.sleep(1.5)  # pg_stat_database is flushed about once a second
@@ -420,9 +425,11 @@ async def run(
                 for count in counts:
                     with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder:
                         await make_all_due(engine)
+                        # Counted before the workers start: a small fleet may be swept before they answer.
+                        _, _, start = await battery_reads(client, backend)
                         workers = await start_workers(count, Path(folder), database_url, env, client)
                         try:
-                            results[count] = await measure(client, backend, workers, cars, engine)
+                            results[count] = await measure(client, backend, workers, cars, engine, start)
                         finally:
                             await stop_workers(workers)
                     for line in report(count, results[count], cars):

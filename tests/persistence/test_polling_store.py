@@ -7,6 +7,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from bot.domain.account import (
     BatteryReading,
@@ -103,6 +104,24 @@ async def test_a_renewal_extends_the_owners_leases_in_one_statement(
     assert await states.claim_due(clock.advance(59), 10, "other", 60) == []  # 109 s after the claim
     assert await states.lease_owners(clock()) == {"alive"}
     assert await states.claim_due(clock.advance(1), 10, "other", 60) == [vehicle_id]
+
+
+async def test_a_renewal_skips_the_rows_a_batch_is_writing_instead_of_waiting_for_them(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("row locks are PostgreSQL's: SQLite serialises every writer")
+    _, (first, second) = await SqlAccountRepository(db, cipher).create_linked(
+        100, "fr_FR", f.EMAIL, f.secrets(), [f.zoe(), f.zoe("VF1AG000000000002")]
+    )
+    clock, states = FakeClock(), SqlVehicleStateRepository(db)
+    assert sorted(await states.claim_due(clock(), 10, "alive", 60)) == sorted([first, second])
+    async with db.engine.connect() as batch:  # a batch of ours holding one row while it writes its state
+        await batch.execute(text("UPDATE vehicle_states SET phase = 'x' WHERE vehicle_id = :v"), {"v": first})
+        # Waiting here is what locked rows in two orders (a deadlock at 10,000 cars): the beat takes the rest.
+        assert await asyncio.wait_for(states.renew("alive", clock.advance(10), 60), timeout=10) == 1
+        await batch.rollback()
+    assert await states.renew("alive", clock(), 60) == 2
 
 
 async def test_lease_owners_names_only_the_owners_of_running_leases(
