@@ -236,7 +236,7 @@ async def measure(
     engine: AsyncEngine,
     start: dict[str, int],
 ) -> Sweep:
-    """A warm-up sweep (each car read once since `start`, counted before any worker), then the measured one."""
+    """A warm-up sweep (each car read once since `start`, counted before any worker), then the measured."""
     await wait_sweep(client, backend, workers, cars, start)  # the warm-up: every car read once more
     await wait_released(engine)
     await asyncio.sleep(1.5)  # pg_stat_database is flushed about once a second
