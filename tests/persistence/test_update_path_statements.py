@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlmodel import col
 
 from bot.persistence.chats import SqlChatRepository
@@ -128,3 +129,34 @@ async def test_a_chats_vehicles_and_its_choice_come_in_one_query(
     assert chosen == vehicle_id
     assert len([sql for sql in seen if sql.startswith("SELECT")]) == 1
     assert await vehicles.vehicles_and_choice(999) == ([], None)
+
+
+async def test_a_burst_of_sessions_on_a_sqlite_file_reuses_its_connections(tmp_path: Path) -> None:
+    # 16 updates handled at once each hold a session: connections (each with an aiosqlite thread) are
+    # opened once, not per session.
+    db = Database.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
+    opened: list[object] = []
+    event.listen(db.engine.sync_engine, "connect", lambda *_: opened.append(1))
+    release, all_in = asyncio.Event(), asyncio.Event()
+    holding: list[object] = []
+
+    async def hold() -> None:
+        async with db.read() as session:
+            await session.execute(select(1))
+            holding.append(1)
+            if len(holding) == 16:
+                all_in.set()
+            await release.wait()
+
+    try:
+        for _ in range(3):
+            release.clear()
+            all_in.clear()
+            holding.clear()
+            holders = [asyncio.create_task(hold()) for _ in range(16)]
+            await all_in.wait()
+            release.set()
+            await asyncio.gather(*holders)
+        assert len(opened) == 16
+    finally:
+        await db.dispose()
