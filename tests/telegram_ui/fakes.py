@@ -141,7 +141,8 @@ class FakeStatus:
 
     async def card(self, chat_id: int) -> tuple[ChatSettings, StatusView] | None:
         # This fake keeps no chat settings (the settings fake does): every /status takes the long way,
-        # settings then `status`. The one-read card is the real service's (tests/services/test_status_card.py).
+        # settings then `status`. The one-read card is the real service's (tests/services/
+        # test_status_card.py).
         return None
 
     async def location(self, chat_id: int, vehicle_id: int | None = None) -> LocationView:
@@ -298,6 +299,7 @@ class FakeJournal:
 
     def __init__(self) -> None:
         self.seen: set[int] = set()
+        self.contents: dict[int, str | None] = {}  # what each update was journaled with, first time
         self._locks: dict[int, asyncio.Lock] = {}
 
     async def arrived(
@@ -305,6 +307,7 @@ class FakeJournal:
     ) -> bool:
         fresh = update_id not in self.seen
         self.seen.add(update_id)
+        self.contents.setdefault(update_id, content)
         return fresh
 
     @asynccontextmanager
