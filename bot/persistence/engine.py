@@ -157,8 +157,11 @@ class Database:
     ) -> None:
         self.target = target
         self.engine = engine or create_engine_for(target)
+        # Reads open no transaction: on SQLite no BEGIN (_begin_sqlite); on PostgreSQL autocommit, sparing a
+        # BEGIN and a ROLLBACK round trip per read session. Under READ COMMITTED each statement had its own
+        # snapshot anyway, so a read sees the same data.
         self._sessions = async_sessionmaker(
-            self.engine,
+            self.engine if target.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT"),
             expire_on_commit=False,
             execution_options={_BEGIN_OPTION: _NO_BEGIN} if target.is_sqlite else {},
         )
