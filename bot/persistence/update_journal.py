@@ -19,7 +19,8 @@ this: the content and holder ride on the arrival's insert and the content is cle
 
 The arrivals, and on SQLite the handled marks, go through group commit: the updates of a burst arriving
 (on a webhook, concurrently) or finishing together share one statement and one transaction, each caller
-still waiting for the commit that holds its row.
+still waiting for the commit that holds its row. On the database's write lane (`WriteLane`), that
+transaction is also the one of its other group commits (the screens the updates' commands drop).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from sqlmodel import col
 
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
-from bot.persistence.group_commit import GroupCommit
+from bot.persistence.group_commit import GroupCommit, WriteLane
 from bot.persistence.storage_faults import describe, storage_fault
 from bot.persistence.tables import TelegramUpdateRow
 from bot.services.errors import StorageUnavailable
@@ -83,6 +84,7 @@ class SqlUpdateJournal:
         takeover_after: timedelta = TAKEOVER_AFTER,
         owner: str | None = None,
         owner_gone: Callable[[str], bool] | None = None,
+        lane: WriteLane | None = None,
     ) -> None:
         self._db = db
         # The holder name of the updates this process queues (a lease owner name; by default one of its
@@ -106,8 +108,10 @@ class SqlUpdateJournal:
         # `_stale` without being handled could not be taken over (no content kept) and is not waited for.
         self._predecessor_wait = takeover_after + 3 * self.takeover_every
         self._stale = 2 * self._predecessor_wait
-        self._arrivals: GroupCommit[_Arrival, bool] = GroupCommit(db, self._insert_arrivals)
-        self._marks: GroupCommit[_Mark, None] = GroupCommit(db, _mark_batch)
+        # Arrivals and handled marks share the database's write lane (or one of the journal's own).
+        lane = lane or WriteLane(db)
+        self._arrivals: GroupCommit[_Arrival, bool] = GroupCommit(lane, self._insert_arrivals)
+        self._marks: GroupCommit[_Mark, None] = GroupCommit(lane, _mark_batch)
 
     async def arrived(
         self, update_id: int, chat_id: int | None, now: datetime, content: str | None = None
