@@ -36,6 +36,7 @@ from bot.persistence.conversations import (
 from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
+from bot.persistence.group_commit import WriteLane
 from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.invites import SqlInviteRepository
 from bot.persistence.limits import SqlAttemptStore
@@ -158,6 +159,9 @@ def build_stores(
     update_takeover: timedelta = TAKEOVER_AFTER,
 ) -> Stores:
     """Repositories over one database and cipher (the journal's lock pool sized for `concurrent_updates`)."""
+    # Their group commits share one committer: an update's arrival, dropped screen and handled mark, and a
+    # sweep's spends and readings, are written in the same transactions.
+    lane = WriteLane(db)
     return Stores(
         db=db,
         chats=SqlChatRepository(db),
@@ -165,15 +169,15 @@ def build_stores(
         accounts=SqlAccountRepository(db, cipher),
         vehicles=SqlVehicleRepository(db, cipher),
         states=SqlVehicleStateRepository(db, cipher),
-        budget=SqlCallBudgetStore(db),
+        budget=SqlCallBudgetStore(db, lane),
         outbox=SqlNotificationLog(db),
-        history=SqlHistoryRepository(db),
+        history=SqlHistoryRepository(db, lane),
         invites=SqlInviteRepository(db),
         members=SqlMemberRepository(db),
         smart=SqlSmartChargeStore(db),
         costs=SqlCostStore(db, cipher),
         logins=SqlLoginStore(db, cipher),
-        drafts=SqlDraftStore(db, cipher),
+        drafts=SqlDraftStore(db, cipher, lane),
         rates=SqlActionRates(db),
         # The journal names this process as the holder of the updates it queues: the process's lease name.
         journal=SqlUpdateJournal(
@@ -184,6 +188,7 @@ def build_stores(
             takeover_after=update_takeover,
             owner=new_owner(),
             owner_gone=owner_gone,
+            lane=lane,
         ),
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
         attempts=SqlAttemptStore(db),

@@ -19,7 +19,7 @@ from bot.domain.account import AccountNotFound, BudgetDecision, BudgetLimit, Mem
 from bot.domain.attempts import attempt
 from bot.domain.vehicle import Role
 from bot.persistence.engine import Database
-from bot.persistence.group_commit import GroupCommit
+from bot.persistence.group_commit import GroupCommit, WriteLane
 from bot.persistence.limits import counter_of, locked_counters, store_counter
 from bot.persistence.tables import AccountRow, ChatLinkRow, LimitCounterRow
 
@@ -51,10 +51,10 @@ class SqlCallBudgetStore:
     Spends are group-committed: a sweep's hundreds of concurrent requests share a few transactions.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, lane: WriteLane | None = None) -> None:
         self._db = db
         batch = partial(_spend_batch, is_sqlite=db.is_sqlite)
-        self._spends: GroupCommit[_Spend, BudgetDecision] = GroupCommit(db, batch)
+        self._spends: GroupCommit[_Spend, BudgetDecision] = GroupCommit(lane or db, batch)
 
     async def try_spend(
         self, account_id: int, now: datetime, limit_per_hour: int, share: MemberShare | None = None

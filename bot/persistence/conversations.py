@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
-from bot.persistence.group_commit import GroupCommit
+from bot.persistence.group_commit import GroupCommit, WriteLane
 from bot.persistence.invites import purgeable
 from bot.persistence.limits import expired_attempts
 from bot.persistence.outbox import PENDING
@@ -196,11 +196,12 @@ class SqlLoginStore:
 class SqlDraftStore:
     """DraftStore on `conversation_drafts` (encrypted: a draft may hold anything the user typed)."""
 
-    def __init__(self, db: Database, cipher: CredentialCipher) -> None:
+    def __init__(self, db: Database, cipher: CredentialCipher, lane: WriteLane | None = None) -> None:
         self._db = db
         self._cipher = cipher
-        # Every command leaves its chat's screen: a burst of commands drops their drafts in one statement.
-        self._drops: GroupCommit[tuple[int, str], None] = GroupCommit(db, _drop_batch)
+        # Every command leaves its chat's screen: a burst of commands drops their drafts in one statement
+        # (in the transaction of the database's other group commits, when `lane` is the database's).
+        self._drops: GroupCommit[tuple[int, str], None] = GroupCommit(lane or db, _drop_batch)
 
     async def load_draft(self, chat_id: int, kind: str, now: datetime) -> str | None:
         """The chat's live draft of that kind."""

@@ -13,7 +13,7 @@ from sqlmodel import col
 from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod
 from bot.persistence.engine import Database
-from bot.persistence.group_commit import GroupCommit
+from bot.persistence.group_commit import GroupCommit, WriteLane
 from bot.persistence.tables import BatteryReadingRow, ChargeSessionRow, SessionCostRow
 
 PAGE = 500
@@ -23,9 +23,9 @@ PAGE = 500
 class SqlHistoryRepository:
     """HistoryRepository on SQLAlchemy."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, lane: WriteLane | None = None) -> None:
         self._db = db
-        self._readings: GroupCommit[BatteryReading, bool] = GroupCommit(db, _insert_new)
+        self._readings: GroupCommit[BatteryReading, bool] = GroupCommit(lane or db, _insert_new)
 
     async def add_reading(self, reading: BatteryReading) -> bool:
         """Store a reading; a duplicate is ignored (False). Readings of one sweep share a transaction."""

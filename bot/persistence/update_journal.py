@@ -17,9 +17,17 @@ turn first handles it; the other finds it handled and lets it go (`turn` yields 
 once, and the chat's later updates wait for it, so their order is kept. No write is added per update for
 this: the content and holder ride on the arrival's insert and the content is cleared by the handled mark.
 
+On SQLite the front-end is one process, so most turns need not look at all: an update this process
+journaled as fresh in this run, when no earlier update of its chat was unhandled at its arrival (asked in
+the arrival's own transaction, one statement for the batch) and no earlier update of the chat that this
+process journaled is unhandled still (its own queue, in memory), has nothing to wait for; and while its
+lease has not run out, no replica can have taken it over. Updates taken over, redelivered, or left by a
+previous process keep the look.
+
 The arrivals, and on SQLite the handled marks, go through group commit: the updates of a burst arriving
 (on a webhook, concurrently) or finishing together share one statement and one transaction, each caller
-still waiting for the commit that holds its row.
+still waiting for the commit that holds its row. On the database's write lane (`WriteLane`), that
+transaction is also the one of its other group commits (the screens the updates' commands drop).
 """
 
 from __future__ import annotations
@@ -35,14 +43,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import Update, exists, or_, select, text, update
+from sqlalchemy import Update, exists, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlmodel import col
 
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
-from bot.persistence.group_commit import GroupCommit
+from bot.persistence.group_commit import GroupCommit, WriteLane
 from bot.persistence.storage_faults import describe, storage_fault
 from bot.persistence.tables import TelegramUpdateRow
 from bot.services.errors import StorageUnavailable
@@ -83,6 +91,7 @@ class SqlUpdateJournal:
         takeover_after: timedelta = TAKEOVER_AFTER,
         owner: str | None = None,
         owner_gone: Callable[[str], bool] | None = None,
+        lane: WriteLane | None = None,
     ) -> None:
         self._db = db
         # The holder name of the updates this process queues (a lease owner name; by default one of its
@@ -106,8 +115,16 @@ class SqlUpdateJournal:
         # `_stale` without being handled could not be taken over (no content kept) and is not waited for.
         self._predecessor_wait = takeover_after + 3 * self.takeover_every
         self._stale = 2 * self._predecessor_wait
-        self._arrivals: GroupCommit[_Arrival, bool] = GroupCommit(db, self._insert_arrivals)
-        self._marks: GroupCommit[_Mark, None] = GroupCommit(db, _mark_batch)
+        # Arrivals and handled marks share the database's write lane (or one of the journal's own).
+        lane = lane or WriteLane(db)
+        self._arrivals: GroupCommit[_Arrival, _Arrived] = GroupCommit(lane, self._insert_arrivals)
+        self._marks: GroupCommit[_Mark, None] = GroupCommit(lane, _mark_batch)
+        # SQLite: per chat, the updates this process journaled as fresh and has not handled yet, each with
+        # its arrival time when nothing of its chat was waiting then (its turn needs no look), else None.
+        # This process's own queue, which no other process needs to know.
+        self._own: dict[int, dict[int, datetime | None]] = {}
+        # When this process last renewed the lease of every update it holds (`take_over`).
+        self._renewed: datetime | None = None
 
     async def arrived(
         self, update_id: int, chat_id: int | None, now: datetime, content: str | None = None
@@ -115,9 +132,46 @@ class SqlUpdateJournal:
         """Record the arrival (with the update's `content`, encrypted, so another replica can take it over);
         False when this update_id was recorded before."""
         sealed = self._cipher.encrypt(content) if content is not None and chat_id is not None else None
-        return await self._arrivals.submit(_Arrival(update_id, chat_id, now, sealed))
+        if not self._db.is_sqlite or chat_id is None:
+            return (await self._arrivals.submit(_Arrival(update_id, chat_id, now, sealed))).fresh
+        # Queued as this process's own before it is journaled: a later update of the chat, journaled in
+        # another transaction, finds it here whichever commits first.
+        own = self._own.setdefault(chat_id, {})
+        first_copy = update_id not in own
+        own.setdefault(update_id, None)
+        try:
+            arrival = await self._arrivals.submit(_Arrival(update_id, chat_id, now, sealed))
+        except BaseException:
+            if first_copy:
+                self._forget(chat_id, update_id)
+            raise
+        if arrival.fresh:
+            self._own.setdefault(chat_id, {})[update_id] = now if arrival.alone else None
+        elif first_copy:
+            self._forget(chat_id, update_id)
+        return arrival.fresh
 
-    async def _insert_arrivals(self, session: AsyncSession, batch: list[_Arrival]) -> list[bool | Exception]:
+    def _forget(self, chat_id: int, update_id: int) -> None:
+        own = self._own.get(chat_id)
+        if own is not None:
+            own.pop(update_id, None)
+            if not own:
+                del self._own[chat_id]
+
+    def _needs_no_look(self, chat_id: int, update_id: int) -> bool:
+        """Whether nothing can wait before this update and nobody can have handled it (SQLite): it arrived
+        here fresh with nothing of its chat waiting, none of this process's earlier ones waits still, and
+        its lease has not run out (only then may another replica take it over)."""
+        own = self._own.get(chat_id, {})
+        arrived = own.get(update_id)
+        if arrived is None or min(own) != update_id:
+            return False
+        lease = max(arrived, self._renewed) if self._renewed is not None else arrived
+        return self._clock() - lease < self.takeover_after
+
+    async def _insert_arrivals(
+        self, session: AsyncSession, batch: list[_Arrival]
+    ) -> list[_Arrived | Exception]:
         # One multi-row insert; an update_id already stored (or twice in the batch) is not fresh.
         table = TelegramUpdateRow.__table__  # type: ignore[attr-defined]
         dialect_insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
@@ -140,11 +194,36 @@ class SqlUpdateJournal:
             .returning(table.c.update_id)
         )
         inserted = set((await session.execute(statement)).scalars())
-        results: list[bool | Exception] = []
+        waiting = await self._waiting_before(session, batch, inserted) if self._db.is_sqlite else {}
+        results: list[_Arrived | Exception] = []
         for arrival in batch:
-            results.append(arrival.update_id in inserted)
+            fresh = arrival.update_id in inserted
+            first = waiting.get(arrival.chat_id) if arrival.chat_id is not None else None
+            results.append(_Arrived(fresh, fresh and (first is None or first > arrival.update_id)))
             inserted.discard(arrival.update_id)  # a second copy in the same batch is a redelivery
         return results
+
+    async def _waiting_before(
+        self, session: AsyncSession, batch: list[_Arrival], inserted: set[int]
+    ) -> dict[int, int]:
+        """Per chat of the batch's new updates, the first of its updates that were unhandled before the batch,
+        in one statement (stale ones too: a look would not wait for them, but take-over may renew them)."""
+        chats = {a.chat_id for a in batch if a.update_id in inserted and a.chat_id is not None}
+        if not chats:
+            return {}
+        row = TelegramUpdateRow
+        first = (
+            select(col(row.chat_id), func.min(col(row.update_id)))
+            .where(
+                col(row.chat_id).in_(chats),
+                col(row.handled_at).is_(None),
+                col(row.update_id).not_in(inserted),
+            )
+            .group_by(col(row.chat_id))
+        )
+        return {
+            chat_id: update_id for chat_id, update_id in await session.execute(first) if chat_id is not None
+        }
 
     @asynccontextmanager
     async def turn(self, chat_id: int, update_id: int) -> AsyncIterator[bool]:
@@ -160,17 +239,24 @@ class SqlUpdateJournal:
                 lock = self._locks[chat_id] = asyncio.Lock()
             while True:
                 async with lock:
-                    async with self._db.read() as session:
-                        conn = await session.connection()
-                        waiting, done = await self._look(conn, chat_id, update_id)
+                    if self._needs_no_look(chat_id, update_id):
+                        waiting, done = False, False
+                    else:
+                        async with self._db.read() as session:
+                            conn = await session.connection()
+                            waiting, done = await self._look(conn, chat_id, update_id)
                     if done:
+                        self._forget(chat_id, update_id)
                         yield False
                         return
                     if loop.time() >= deadline or not waiting:
                         try:
                             yield True
                         finally:
-                            await self._mark_handled(update_id)
+                            try:
+                                await self._mark_handled(update_id)
+                            finally:
+                                self._forget(chat_id, update_id)
                         return
                 await pause()
         engine = self._engine()
@@ -267,6 +353,7 @@ class SqlUpdateJournal:
                 )
                 taken.append(content)
         self._owed.difference_update(owed)
+        self._renewed = now
         if taken:
             log.warning("took over %s update(s) left unhandled by a replica that stopped", len(taken))
         return taken
@@ -341,6 +428,13 @@ class _Arrival:
     chat_id: int | None
     received_at: datetime
     content_enc: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrived:
+    fresh: bool
+    # No earlier update of its chat was unhandled when it arrived (SQLite; always False when not fresh).
+    alone: bool
 
 
 @dataclass(frozen=True, slots=True)

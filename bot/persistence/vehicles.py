@@ -34,6 +34,18 @@ def capabilities_from_row(row: VehicleRow) -> Capabilities:
     return Capabilities(_names(row.capabilities) - _names(row.unsupported))
 
 
+def linked_from_row(vehicle: VehicleRow, role: str, location_shared: bool | None) -> LinkedVehicle:
+    """A vehicle row as one chat sees it, given the chat's role and the account's location sharing."""
+    return LinkedVehicle(
+        vehicle_id=_id(vehicle),
+        account_id=vehicle.account_id,
+        info=info_from_row(vehicle),
+        role=Role(role),
+        capabilities=capabilities_from_row(vehicle),
+        location_shared=bool(location_shared),
+    )
+
+
 class SqlVehicleRepository:
     """VehicleRepository on SQLAlchemy."""
 
@@ -60,17 +72,7 @@ class SqlVehicleRepository:
                     .order_by(col(VehicleRow.id))
                 )
             ).all()
-        visible = [
-            LinkedVehicle(
-                vehicle_id=_id(vehicle),
-                account_id=vehicle.account_id,
-                info=info_from_row(vehicle),
-                role=Role(role),
-                capabilities=capabilities_from_row(vehicle),
-                location_shared=bool(shared),
-            )
-            for vehicle, role, shared, _ in rows
-        ]
+        visible = [linked_from_row(vehicle, role, shared) for vehicle, role, shared, _ in rows]
         return visible, (rows[0][3] if rows else None)
 
     async def get(self, vehicle_id: int) -> StoredVehicle | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 
 from bot.domain.account import AccountSecrets, CredentialsUnreadable, NewVehicle
 from bot.domain.vehicle import Capabilities, Right, VehicleInfo
@@ -121,13 +122,7 @@ class LinkingService:
 
     async def active(self, chat_id: int) -> LinkedVehicle:
         """The chat's active vehicle (the first one when none was chosen)."""
-        visible, chosen = await self._vehicles.vehicles_and_choice(chat_id)
-        if not visible:
-            raise NotLinked()
-        for vehicle in visible:
-            if vehicle.vehicle_id == chosen:
-                return vehicle
-        return visible[0]
+        return active_of(*await self._vehicles.vehicles_and_choice(chat_id))
 
     async def resolve(self, chat_id: int, vehicle_id: int | None, needs: Right) -> LinkedVehicle:
         """The vehicle a use case is about (the given one, else the active one), if the chat has `needs`."""
@@ -209,3 +204,14 @@ class LinkingService:
             if stored is not None and stored.gmid and stored.ucid:
                 return DeviceIds(stored.gmid, stored.ucid)
         return None
+
+
+def active_of(visible: Sequence[LinkedVehicle], chosen: int | None) -> LinkedVehicle:
+    """Of the vehicles a chat sees, the one it chose (the first one when none was, or it is gone);
+    NotLinked when it sees none."""
+    if not visible:
+        raise NotLinked()
+    for vehicle in visible:
+        if vehicle.vehicle_id == chosen:
+            return vehicle
+    return visible[0]

@@ -30,7 +30,7 @@ from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.sharing import Invite, Member
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, Role
-from bot.services.views import LinkedVehicle
+from bot.services.views import ChatCard, LinkedVehicle
 
 
 class Clock(Protocol):
@@ -204,6 +204,11 @@ class CardStates(Protocol):
 
     async def load(self, vehicle_id: int) -> StoredVehicleState:
         """The stored state (empty state when nothing was saved yet)."""
+        ...
+
+    async def card_of(self, chat_id: int) -> ChatCard | None:
+        """In one query, a chat's settings, vehicles, choice and their states; None for a chat without an
+        active settings row (first contact, or back after /stop): that one goes the long way."""
         ...
 
     async def record_read(

@@ -16,7 +16,9 @@ from datetime import datetime, timedelta
 from bot.domain.account import PollHealth, StoredVehicleState
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
+from bot.domain.preferences import ChatSettings
 from bot.domain.vehicle import Right
+from bot.services.access import authorize
 from bot.services.chat_limits import ChatLimit, ChatLimiter
 from bot.services.errors import (
     FeatureUnavailable,
@@ -28,7 +30,7 @@ from bot.services.errors import (
 )
 from bot.services.gateway import CARD_EXTRAS, RenaultGateway
 from bot.services.history import HistoryService
-from bot.services.linking import LinkingService
+from bot.services.linking import LinkingService, active_of
 from bot.services.polling.readings import reading_of, reports_charging
 from bot.services.ports import CardStates, Clock
 from bot.services.views import LinkedVehicle, LocationView, StatusView
@@ -71,7 +73,22 @@ class StatusService:
         vehicle = await self._linking.resolve(chat_id, vehicle_id, Right.READ)
         if refresh:
             await self._limiter.spend(chat_id, ChatLimit.REFRESH)
-        state = await self._states.load(vehicle.vehicle_id)
+        return await self._card(vehicle, await self._states.load(vehicle.vehicle_id), refresh=refresh)
+
+    async def card(self, chat_id: int) -> tuple[ChatSettings, StatusView] | None:
+        """/status of a known chat: its settings and its active car's card, the chat, its vehicles and their
+        states read in one query; None for a chat without settings yet (first contact, or back after /stop):
+        its caller takes the long way (the settings made, then `status`)."""
+        found = await self._states.card_of(chat_id)
+        if found is None:
+            return None
+        vehicle = authorize(active_of(found.vehicles, found.chosen), Right.READ)
+        state = found.states.get(vehicle.vehicle_id) or StoredVehicleState(vehicle_id=vehicle.vehicle_id)
+        return found.settings, await self._card(vehicle, state, refresh=False)
+
+    async def _card(self, vehicle: LinkedVehicle, state: StoredVehicleState, *, refresh: bool) -> StatusView:
+        """The card from the stored `state`, after reading the car when the state is not recent or on
+        Refresh (the reading stored first, for every reader)."""
         now = self._clock()
         if not refresh and state.snapshot is not None and _recent(state, now):
             return _view(vehicle, state)

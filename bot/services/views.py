@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain.account import StoredVehicleState
+from bot.domain.preferences import ChatSettings
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, Right, Role, VehicleInfo
 
@@ -24,6 +26,17 @@ class LinkedVehicle:
     def rights(self) -> frozenset[Right]:
         """What this chat may do with the vehicle."""
         return self.role.rights(location_shared=self.location_shared)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatCard:
+    """What a known chat's /status needs, read at once: its settings, the vehicles it sees (in a stable
+    order), the one it chose as active and their stored states (without the position: the card shows none)."""
+
+    settings: ChatSettings
+    vehicles: tuple[LinkedVehicle, ...]
+    chosen: int | None
+    states: dict[int, StoredVehicleState]
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,15 +76,17 @@ def new_bot(
 
     Its requests run on httpx-aiohttp (`bot/telegram_ui/request.py`) unless the caller gives its own.
     """
+    updates = (
+        get_updates_request if get_updates_request is not None else request_factory.get_updates_request()
+    )
     return JournalingBot(
         token,
         base_url=base_url,
         base_file_url=base_file_url,
         request=request if request is not None else request_factory.send_request(),
-        get_updates_request=(
-            get_updates_request if get_updates_request is not None else request_factory.get_updates_request()
-        ),
+        get_updates_request=updates,
         rate_limiter=rate_limiter if rate_limiter is not None else AIORateLimiter(max_retries=1),
+        sent=updates.received if isinstance(updates, request_factory.UpdatesRequest) else None,
     )
 
 

@@ -71,6 +71,10 @@ class StatusPort(Protocol):
         """The data behind a /status card."""
         ...
 
+    async def card(self, chat_id: int) -> tuple[ChatSettings, StatusView] | None:
+        """A known chat's settings and /status card in one read; None for a chat without settings yet."""
+        ...
+
     async def location(self, chat_id: int, vehicle_id: int | None = None) -> LocationView:
         """Where the car was last reported."""
         ...

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -55,13 +55,18 @@ class JournaledQueue(asyncio.Queue[object]):
         # The current getUpdates batch, journaled already: update_id -> whether it was new.
         self._recorded: dict[int, bool] = {}
 
-    async def journal_batch(self, updates: Sequence[Update]) -> None:
-        """Record a getUpdates batch at once (one transaction), before its updates are put one by one.
+    async def journal_batch(
+        self, updates: Sequence[Update], contents: Mapping[int, str] | None = None
+    ) -> None:
+        """Record a getUpdates batch at once (one transaction), before its updates are put one by one;
+        `contents` has updates as Telegram sent them (JSON text, by update_id), stored as they are.
 
         An update whose record failed is left to `put`, which records it again or reports the failure."""
         now = self.clock()
+        sent = contents or {}
         outcomes = await asyncio.gather(
-            *(self._arrive(update, now) for update in updates), return_exceptions=True
+            *(self._arrive(update, now, sent.get(update.update_id)) for update in updates),
+            return_exceptions=True,
         )
         self._recorded = {
             update.update_id: outcome
@@ -72,17 +77,23 @@ class JournaledQueue(asyncio.Queue[object]):
             if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
                 raise outcome  # a cancellation goes on
 
-    async def _arrive(self, update: Update, now: datetime) -> bool:
+    async def _arrive(self, update: Update, now: datetime, content: str | None = None) -> bool:
         chat = update.effective_chat
-        return await self.journal.arrived(update.update_id, chat.id if chat else None, now, update.to_json())
+        # PTB's to_json() is the fallback only: it costs far more than the text Telegram sent.
+        text = content if content is not None else update.to_json()
+        return await self.journal.arrived(update.update_id, chat.id if chat else None, now, text)
 
     async def put(self, item: object) -> None:
         """Record, then queue; an update seen before is logged and acknowledged without being handled."""
+        await self.put_received(item, None)
+
+    async def put_received(self, item: object, content: str | None) -> None:
+        """`put`, with the update as Telegram sent it (JSON text) when the caller has it (the webhook)."""
         if isinstance(item, Update):
             try:
                 fresh = self._recorded.pop(item.update_id, None)
                 if fresh is None:
-                    fresh = await self._arrive(item, self.clock())
+                    fresh = await self._arrive(item, self.clock(), content)
             except StorageUnavailable as exc:
                 await self._tell_not_saved(item)
                 raise UpdateNotSaved("storage unavailable: the update was not saved") from exc
@@ -108,27 +119,35 @@ class JournaledQueue(asyncio.Queue[object]):
         await super().put(update)
 
 
+BatchHook = Callable[[Sequence[Update], Mapping[int, str]], Awaitable[None]]
+"""Takes a getUpdates batch and its updates as Telegram sent them (JSON text by update_id)."""
+
+
 class JournalingBot(ExtBot[None]):
     """The bot: its getUpdates batches go to the journal whole (`JournaledQueue.journal_batch`)."""
 
-    __slots__ = ("on_updates",)
+    __slots__ = ("_sent", "on_updates")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sent: Callable[[], Mapping[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         # PTB freezes its objects after __init__; its own way for a subclass to add an attribute.
         with self._unfrozen():
-            self.on_updates: Callable[[Sequence[Update]], Awaitable[None]] | None = None
+            self.on_updates: BatchHook | None = None
+            # The last getUpdates batch as Telegram sent it (`request.UpdatesRequest.received`), if known.
+            self._sent = sent
 
-    def journal_into(self, hook: Callable[[Sequence[Update]], Awaitable[None]]) -> None:
+    def journal_into(self, hook: BatchHook) -> None:
         """Hand every getUpdates batch to `hook` before the updater queues its updates."""
         with self._unfrozen():
             self.on_updates = hook
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
-        """PTB's getUpdates, then the batch journaled at once."""
+        """PTB's getUpdates, then the batch journaled at once (with the text Telegram sent, when known)."""
         updates = await super().get_updates(*args, **kwargs)
         if updates and self.on_updates is not None:
-            await self.on_updates(updates)
+            await self.on_updates(updates, self._sent() if self._sent is not None else {})
         return updates
 
 

@@ -27,6 +27,8 @@ from tornado.httpserver import HTTPServer
 from tornado.iostream import StreamClosedError
 from tornado.netutil import bind_sockets
 
+from bot.telegram_ui.ordering import JournaledQueue
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - the header's name, not a secret
@@ -143,14 +145,19 @@ class _UpdateHandler(tornado.web.RequestHandler):
 
     async def post(self) -> None:
         """Parse the update (malformed: 400) and queue it (not saved: 503, so Telegram sends it again)."""
-        update = self._update(b"".join(self._chunks))
+        body = b"".join(self._chunks)
+        update = self._update(body)
         if update is None:
             self._answer(HTTPStatus.BAD_REQUEST)
             return
         if isinstance(self._route.bot, ExtBot):
             self._route.bot.insert_callback_data(update)
         try:
-            await self._route.queue.put(update)
+            queue = self._route.queue
+            if isinstance(queue, JournaledQueue):  # journaled as Telegram sent it (no re-serialising)
+                await queue.put_received(update, _text(body))
+            else:
+                await queue.put(update)
         except TelegramError as exc:
             # The journal could not record it (ordering.UpdateNotSaved): Telegram must deliver it again.
             log.warning("update %s not taken: %s", update.update_id, type(exc).__name__)
@@ -191,3 +198,11 @@ class _UpdateHandler(tornado.web.RequestHandler):
 
     def compute_etag(self) -> None:
         """Never an ETag: every answer is fresh."""
+
+
+def _text(body: bytes) -> str | None:
+    """The body as text for the journal (None: the update is serialised again instead)."""
+    try:
+        return body.decode()
+    except UnicodeDecodeError:  # JSON in UTF-16 or UTF-32, which json.loads reads too
+        return None

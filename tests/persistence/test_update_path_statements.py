@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlmodel import col
 
+from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.persistence.chats import SqlChatRepository
 from bot.persistence.conversations import SqlDraftStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
+from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.tables import ConversationDraftRow, TelegramUpdateRow
 from bot.persistence.update_journal import SqlUpdateJournal
 from bot.persistence.vehicles import SqlVehicleRepository
@@ -21,6 +24,7 @@ from tests.support.clock import FakeClock
 from tests.support.statements import recorded
 
 WHEN = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+SNAPSHOT = VehicleSnapshot(vin="VF1AG000012345678", reported_at=WHEN, battery_level=71, range_km=230.0)
 
 
 async def test_the_settings_of_a_known_chat_are_read_without_a_write(db: Database) -> None:
@@ -128,3 +132,61 @@ async def test_a_chats_vehicles_and_its_choice_come_in_one_query(
     assert chosen == vehicle_id
     assert len([sql for sql in seen if sql.startswith("SELECT")]) == 1
     assert await vehicles.vehicles_and_choice(999) == ([], None)
+
+
+async def test_a_burst_of_sessions_on_a_sqlite_file_reuses_its_connections(tmp_path: Path) -> None:
+    # 16 updates handled at once each hold a session: connections (each with an aiosqlite thread) are
+    # opened once, not per session.
+    db = Database.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
+    opened: list[object] = []
+    event.listen(db.engine.sync_engine, "connect", lambda *_: opened.append(1))
+    release, all_in = asyncio.Event(), asyncio.Event()
+    holding: list[object] = []
+
+    async def hold() -> None:
+        async with db.read() as session:
+            await session.execute(select(1))
+            holding.append(1)
+            if len(holding) == 16:
+                all_in.set()
+            await release.wait()
+
+    try:
+        for _ in range(3):
+            release.clear()
+            all_in.clear()
+            holding.clear()
+            holders = [asyncio.create_task(hold()) for _ in range(16)]
+            await all_in.wait()
+            release.set()
+            await asyncio.gather(*holders)
+        assert len(opened) == 16
+    finally:
+        await db.dispose()
+
+
+async def test_a_chats_card_is_one_select_without_the_position(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await linked_zoe(db, cipher, chat_id=100)
+    states, chats = SqlVehicleStateRepository(db, cipher), SqlChatRepository(db)
+    assert await states.card_of(999) is None  # never seen: the long way (its settings made first)
+    await chats.ensure(100, "fr")
+    await chats.set_active_vehicle(100, vehicle_id)
+    empty = await states.card_of(100)
+    assert empty is not None
+    assert empty.states[vehicle_id].snapshot is None  # no reading stored yet
+    await states.record_read(vehicle_id, SNAPSHOT, "idle", WHEN)
+    await states.record_location(vehicle_id, GeoPoint(48.8, 2.3, WHEN))
+    with recorded(db) as seen:
+        card = await states.card_of(100)
+    assert [sql.split()[0] for sql in seen] == ["SELECT"]
+    assert card is not None
+    assert card.settings == await chats.get(100)
+    assert [v.vehicle_id for v in card.vehicles] == [vehicle_id]
+    assert card.chosen == vehicle_id
+    stored = card.states[vehicle_id].snapshot
+    assert stored is not None
+    assert stored.battery_level == SNAPSHOT.battery_level
+    assert stored.location is None  # the card shows no position: it is not even decrypted
+    assert (await states.load(vehicle_id)).snapshot is not None

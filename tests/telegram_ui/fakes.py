@@ -139,6 +139,12 @@ class FakeStatus:
         self.refreshes += refresh
         return StatusView(vehicle, self.snapshot, fetched_at=self.clock())
 
+    async def card(self, chat_id: int) -> tuple[ChatSettings, StatusView] | None:
+        # This fake keeps no chat settings (the settings fake does): every /status takes the long way,
+        # settings then `status`. The one-read card is the real service's (tests/services/
+        # test_status_card.py).
+        return None
+
     async def location(self, chat_id: int, vehicle_id: int | None = None) -> LocationView:
         vehicle = await self._vehicle(chat_id, vehicle_id)
         assert self.snapshot.location is not None
@@ -293,6 +299,7 @@ class FakeJournal:
 
     def __init__(self) -> None:
         self.seen: set[int] = set()
+        self.contents: dict[int, str | None] = {}  # what each update was journaled with, first time
         self._locks: dict[int, asyncio.Lock] = {}
 
     async def arrived(
@@ -300,6 +307,7 @@ class FakeJournal:
     ) -> bool:
         fresh = update_id not in self.seen
         self.seen.add(update_id)
+        self.contents.setdefault(update_id, content)
         return fresh
 
     @asynccontextmanager

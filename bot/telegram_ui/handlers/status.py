@@ -8,7 +8,7 @@ from bot.domain.actions import ActionKind, spec_of
 from bot.services.actions import ActionRequest
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
-from bot.telegram_ui.context import BotContext
+from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
 from bot.telegram_ui.conversation.where import forget
 from bot.telegram_ui.handlers.common import chat_id_of, linked_vehicle, may_run
@@ -22,9 +22,15 @@ from bot.telegram_ui.status_card import render_status, stale_lines, vehicle_titl
 
 async def status_command(update: Update, context: BotContext) -> None:
     """/status: the card for the active car, with its buttons."""
-    view = await context.chat_view(update)
+    chat_id = chat_id_of(update)
     waiting = Waiting(update, context)
-    status = await waiting.run(context.services.status.status(chat_id_of(update)))
+    # A known chat's settings come with its card, in one read; a new one's are made first.
+    found = await waiting.run(context.services.status.card(chat_id))
+    if found is None:
+        view = await context.chat_view(update)
+        status = await waiting.run(context.services.status.status(chat_id))
+    else:
+        view, status = ChatView(found[0]), found[1]
     text = render_status(view.tr, status, view.settings, context.now())
     await waiting.show(text, status_keyboard(view.tr, status.vehicle, status.snapshot))
 
