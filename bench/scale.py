@@ -13,9 +13,11 @@ once and the steady sweep is measured:
 - the leases' spread: polls per worker, from each worker's own /metrics;
 - per worker: CPU per poll (/proc), peak RSS, and its database traffic per poll through its own counting
   relay (bench.pgwire: statements, round trips, bytes each way), plus the CPU of its PostgreSQL backends;
-- the database's own counters (pg_stat_database: commits, rows read and written) per poll.
+- the database's own counters (pg_stat_database: commits, rows read and written) per poll;
+- the machine: every core's busy time over the sweep, the simulator's CPU and this process's (its relays).
 
-    python -m bench.scale [--cars 10000] [--latency-ms 100] [--workers 1 2] [--database-url URL]
+    python -m bench.scale [--cars 10000] [--latency-ms 100] [--workers 1 2] [--concurrency N]
+                          [--database-url URL]
 """
 
 from __future__ import annotations
@@ -92,6 +94,13 @@ class Sweep:
     not_polled: int
     renault_requests: int
     database: dict[str, int] = field(default_factory=dict)
+    # What else the sweep cost the machine: every core's busy time, the simulator's and this process's CPU
+    # (its relays and sampling), and the load average after it. A sweep that kept every core busy measured
+    # the machine, not how far a worker goes.
+    cores_busy: float = 0.0
+    simulator_cpu_seconds: float = 0.0
+    bench_cpu_seconds: float = 0.0
+    load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 async def polls_of(client: httpx.AsyncClient, worker: Worker) -> int:
@@ -116,6 +125,29 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def machine_cpu() -> tuple[float, float]:
+    """Busy and total CPU seconds of every core so far (/proc/stat; idle and iowait are not busy)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    total = sum(fields[:8])  # user nice system idle iowait irq softirq steal (guest is inside user)
+    return (total - fields[3] - fields[4]) / tick, total / tick
+
+
+def simulator_pid() -> int:
+    """The pid of our `python -m bot.simulator` child (0 when none is found)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if parent == os.getpid() and b"bot.simulator" in command:
+            return int(entry.name)
+    return 0
 
 
 async def database_counters(engine: AsyncEngine) -> dict[str, int]:
@@ -246,9 +278,12 @@ async def measure(
     wire_before = [w.relay.counts.copy() for w in workers]
     backends_before = await backends(engine, workers)
     db_before = await database_counters(engine)
+    simulator = simulator_pid()
+    machine_before, simulator_before, own_before = machine_cpu(), process_cpu(simulator), time.process_time()
     await make_all_due(engine)
     samples, after = await wait_sweep(client, backend, workers, cars, before)
     await wait_released(engine)
+    machine_after, simulator_after, own_after = machine_cpu(), process_cpu(simulator), time.process_time()
     total_after, _, after = await battery_reads(client, backend)
     polls_after = [await polls_of(client, w) for w in workers]
     cpu_after = [process_cpu(w.process.pid) for w in workers]
@@ -280,6 +315,12 @@ async def measure(
         not_polled=cars - sum(1 for n in per_vin if n >= 1),
         renault_requests=total_after - total_before,
         database={k: db_after[k] - db_before[k] for k in PG_COUNTERS},
+        cores_busy=(machine_after[0] - machine_before[0])
+        / max(machine_after[1] - machine_before[1], 1e-9)
+        * (os.cpu_count() or 1),
+        simulator_cpu_seconds=simulator_after - simulator_before,
+        bench_cpu_seconds=own_after - own_before,
+        load_average=os.getloadavg(),
     )
 
 
@@ -366,6 +407,12 @@ def report(count: int, sweep: Sweep, cars: int) -> list[str]:
             f"peak RSS {w.peak_rss_mb:.0f} MB, {w.connections} database connections open; "
             f"its PostgreSQL backends {1000 * w.backend_cpu_seconds / n:.2f} ms per poll"
         )
+    lines.append(
+        f"  machine: {sweep.cores_busy:.2f} of {os.cpu_count()} cores busy from the sweep's start to its "
+        f"leases' release; simulator {1000 * sweep.simulator_cpu_seconds / polls:.2f} ms CPU per poll, "
+        f"this process (relays, sampling) {1000 * sweep.bench_cpu_seconds / polls:.2f} ms; load average "
+        f"{', '.join(f'{x:.1f}' for x in sweep.load_average)}"
+    )
     database = ", ".join(f"{k} {v / polls:.2f}" for k, v in sweep.database.items())
     lines.append(
         f"  database per poll: {wire.statements / polls:.2f} statements, "
@@ -377,12 +424,17 @@ def report(count: int, sweep: Sweep, cars: int) -> list[str]:
 
 
 async def run(
-    cars: int = 10_000, latency_ms: float = 100.0, counts: tuple[int, ...] = (1, 2), admin_url: str = ""
+    cars: int = 10_000,
+    latency_ms: float = 100.0,
+    counts: tuple[int, ...] = (1, 2),
+    admin_url: str = "",
+    concurrency: int | None = None,
 ) -> dict[int, Sweep]:
     """Link once, then each worker count in turn; print the figures, the ratio and the command."""
     print(
         f"bench.scale: {cars} cars (one account each) on PostgreSQL, Renault simulator at {latency_ms:g} ms "
-        f"(its own process), workers {', '.join(map(str, counts))}; load average "
+        f"(its own process), workers {', '.join(map(str, counts))}, POLL_CONCURRENCY "
+        f"{concurrency or 'default'}; load average "
         f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores",
         flush=True,
     )
@@ -417,6 +469,8 @@ async def run(
             renault_url=backend.url,
             health_port=0,
         )
+        if concurrency is not None:  # else the worker's default (POLL_CONCURRENCY, batches of twice it)
+            env["POLL_CONCURRENCY"] = str(concurrency)
         try:
             async with httpx.AsyncClient(timeout=30.0) as client:
                 (
@@ -447,6 +501,7 @@ async def run(
     print(
         f"command: python -m bench.scale --cars {cars} --latency-ms {latency_ms:g} "
         f"--workers {' '.join(map(str, counts))}"
+        + (f" --concurrency {concurrency}" if concurrency is not None else "")
     )
     return results
 
@@ -458,12 +513,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument(
+        "--concurrency", type=int, default=None, help="each worker's POLL_CONCURRENCY (default: the bot's)"
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
         help="a PostgreSQL server where a scratch database may be created (and dropped)",
     )
     args = parser.parse_args(argv)
-    asyncio.run(run(args.cars, args.latency_ms, tuple(args.workers), args.database_url))
+    asyncio.run(run(args.cars, args.latency_ms, tuple(args.workers), args.database_url, args.concurrency))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from bench import __main__ as runner
-from bench import bot_poll, bot_updates, client, export, poll, replicas, scale, status
+from bench import bot_poll, bot_updates, claim, client, export, poll, replicas, scale, status
 from bench.pgwire import FrontendParser, WireCounts
 
 STATUS_LABELS = (
@@ -104,6 +104,19 @@ async def test_scale_benchmark_sweeps_every_car_once_with_one_and_two_workers(
         assert f"{count} worker(s):" in out
     for label in ("polls per worker:", "ms per poll", "statements,", "scaling 1 -> 2 workers", "command:"):
         assert label in out
+
+
+@pytest.mark.postgres
+async def test_claim_benchmark_times_both_shapes_and_explains_the_claims_statements(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    claimed = await claim.run(cars=300, batch=20, repetitions=2, needs_login=0.1, admin_url=postgres_url())
+    out = capsys.readouterr().out
+    # No car polled yet: a full batch, past the 30 cars whose accounts wait for a login.
+    assert claimed["new"] == 20
+    for label in ("steady: claim_due of", "new: claim_due of 20 cars", "Index Cond", "Execution Time"):
+        assert label in out
+    assert "command: python -m bench.claim --cars 300" in out
 
 
 def _message(kind: bytes, payload: bytes = b"") -> bytes:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Table, bindparam, case, exists, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, case, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
@@ -196,25 +196,37 @@ class SqlVehicleStateRepository:
             col(ChatRow.chat_id) == col(ChatLinkRow.chat_id),
             col(ChatRow.active).is_(True),
         )
-        due = (
-            select(col(VehicleStateRow.vehicle_id))
-            .join(VehicleRow, col(VehicleRow.id) == col(VehicleStateRow.vehicle_id))
-            .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
-            .where(
-                (col(VehicleStateRow.next_poll_at).is_(None))
-                | (col(VehicleStateRow.next_poll_at) <= (now if due_by is None else due_by)),
-                (col(VehicleStateRow.lease_owner).is_(None)) | (col(VehicleStateRow.lease_expires_at) <= now),
-                col(AccountRow.needs_login).is_(False),
-                listened,
+        next_poll = col(VehicleStateRow.next_poll_at)
+        free = (col(VehicleStateRow.lease_owner).is_(None)) | (col(VehicleStateRow.lease_expires_at) <= now)
+
+        def due(when: ColumnElement[bool], count: int) -> Select[int]:
+            return (
+                select(col(VehicleStateRow.vehicle_id))
+                .join(VehicleRow, col(VehicleRow.id) == col(VehicleStateRow.vehicle_id))
+                .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
+                .where(
+                    when,
+                    free,
+                    col(AccountRow.needs_login).is_(False),
+                    listened,
+                )
+                # The order of ix_vehicle_states_due: the index is walked from its start and the walk stops at
+                # `count` claimable rows, instead of the whole fleet being joined and sorted for every claim.
+                .order_by(next_poll, col(VehicleStateRow.vehicle_id))
+                .limit(count)
+                # PostgreSQL: skip rows another replica is claiming. SQLite ignores it: db.write() holds the
+                # file's write lock from BEGIN IMMEDIATE, so another process cannot claim in between.
+                .with_for_update(of=VehicleStateRow, skip_locked=True)
             )
-            .order_by(col(VehicleStateRow.next_poll_at).asc().nulls_first(), col(VehicleStateRow.vehicle_id))
-            .limit(limit)
-            # PostgreSQL: skip rows another replica is claiming. SQLite ignores it: db.write() holds the
-            # file's write lock from BEGIN IMMEDIATE, so another process cannot claim in between.
-            .with_for_update(of=VehicleStateRow, skip_locked=True)
-        )
+
         async with self._db.write() as session:
-            ids = list(await session.scalars(due))
+            # Never-polled vehicles (no next time yet) first, then the most overdue. Two statements, each
+            # one range of the index: `IS NULL OR <= t` in one WHERE is no range, and PostgreSQL then read
+            # and sorted every row (0.5-0.7 s a claim at 100,000 cars, docs/scaling.md).
+            ids = list(await session.scalars(due(next_poll.is_(None), limit)))
+            if len(ids) < limit:
+                by = now if due_by is None else due_by
+                ids += await session.scalars(due(next_poll <= by, limit - len(ids)))
             if not ids:
                 return []
             await session.execute(

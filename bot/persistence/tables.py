@@ -151,6 +151,8 @@ class VehicleStateRow(SQLModel, table=True):
     """The poller's memory and lease for one vehicle."""
 
     __tablename__ = "vehicle_states"
+    # The poller's claim walks this index in its order (next poll time, then id): see `claim_due`.
+    __table_args__ = (sa.Index("ix_vehicle_states_due", "next_poll_at", "vehicle_id"),)
 
     vehicle_id: int = Field(
         sa_column=sa.Column(
@@ -164,7 +166,7 @@ class VehicleStateRow(SQLModel, table=True):
     phase: str | None = Field(default=None, max_length=64)
     car_reported_at: datetime | None = _when()
     memory: Any = _json()
-    next_poll_at: datetime | None = _when(index=True)
+    next_poll_at: datetime | None = _when()
     lease_owner: str | None = Field(default=None, max_length=128)
     lease_expires_at: datetime | None = _when()
     # How the last read from Renault went (bot.domain.account.PollHealth), when, and the last that succeeded.

@@ -84,6 +84,30 @@ async def test_claim_due_takes_the_vehicles_due_by_the_given_time(
     assert await states.claim_due(clock(), 10, "b", 60, clock() + timedelta(seconds=10)) == [vehicle_id]
 
 
+async def test_claim_due_takes_never_polled_vehicles_first_then_the_most_overdue(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    accounts = SqlAccountRepository(db, cipher)
+
+    async def link(n: int) -> int:
+        _, (vehicle_id,) = await accounts.create_linked(
+            100 + n, "fr_FR", f"owner{n}@example.org", f.secrets(person_id=f"person-{n}"), [f.zoe(f"VIN{n}")]
+        )
+        return vehicle_id
+
+    a, b, c = [await link(n) for n in range(3)]
+    clock, states = FakeClock(), SqlVehicleStateRepository(db)
+    assert await states.claim_due(clock(), 10, "x", 60) == [a, b, c]  # none polled yet: by id
+    await states.release_many("x", {a: clock() + timedelta(seconds=30), b: clock() + timedelta(seconds=10)})
+    await states.release(c, "x", clock() + timedelta(seconds=20))
+    d = await link(3)
+    clock.advance(60)
+
+    # The limit spans both kinds: the new vehicle, then the two longest overdue, in that order.
+    assert await states.claim_due(clock(), 3, "y", 60) == [d, b, c]
+    assert await states.claim_due(clock(), 10, "y", 60) == [a]
+
+
 async def test_expired_lease_can_be_claimed_again(db: Database, cipher: CredentialCipher) -> None:
     _, vehicle_id = await f.linked_zoe(db, cipher)
     clock, states = FakeClock(), SqlVehicleStateRepository(db)
