@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
+from telegram.ext import AIORateLimiter, ApplicationBuilder, CommandHandler, ContextTypes
 from telegram.request import HTTPXRequest
 
 from bot.telegram_ui.request import GET_UPDATES_POOL_SIZE, SEND_POOL_SIZE, AiohttpRequest
@@ -59,11 +59,16 @@ def main() -> None:
     """Run the bare bot with long polling until SIGTERM/SIGINT."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--transport", choices=("httpx", "aiohttp"), default="httpx")
+    parser.add_argument(
+        "--rate", type=float, default=0.0, help="messages/s at most, as the bot's limiter (0: no limiter)"
+    )
     args = parser.parse_args()
     send, get_updates = requests(args.transport)
+    builder: Any = ApplicationBuilder()
+    if args.rate > 0:  # PTB's own limiter, as the bot uses it (bot/app/run.py)
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=args.rate, max_retries=1))
     application: Any = (
-        ApplicationBuilder()
-        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        builder.token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(f"{os.environ['TELEGRAM_API_URL']}/bot")
         .request(send)
         .get_updates_request(get_updates)

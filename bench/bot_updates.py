@@ -13,7 +13,9 @@ Subjects, side by side in the same run:
 - `bot`: the bot itself, its poller included (POLL_INTERVAL_SECONDS=3600; the bursts start once its
   first sweep is over, when Renault heard nothing for 2 s, so no poll falls in a burst);
 - `ptb-httpx` / `ptb-aiohttp`: a bare python-telegram-bot bot answering /status with a 4-button card
-  (`bench.bare_ptb`), on PTB's default HTTPXRequest and on httpx-aiohttp: the floor.
+  (`bench.bare_ptb`), on PTB's default HTTPXRequest and on httpx-aiohttp: the floor;
+- `ptb-aiohttp-limited`: the same on httpx-aiohttp behind PTB's own rate limiter at the bot's send rate, as
+  the bot sends: the floor of a bot that keeps to Telegram's limit (its replies spread over the burst).
 
 Then the cold /status: the bot restarted with every stored reading two minutes old; `--cold` chats, one
 after the other, each send their first /status to the new process (its account has no JWT yet): the time to
@@ -56,7 +58,7 @@ from bot.renault.locales import LocaleOverrides
 from bot.simulator.telegram.emulator import DEFAULT_TOKEN
 from tests.poller.fakes import RecordingNotifier
 
-SUBJECTS = ("bot", "ptb-httpx", "ptb-aiohttp")
+SUBJECTS = ("bot", "ptb-httpx", "ptb-aiohttp", "ptb-aiohttp-limited")
 NO_PROXY = "127.0.0.1,localhost"
 # Whether NO_PROXY is set, per --proxy choice.
 ENVIRONMENTS = {"both": (True, False), "set": (True,), "unset": (False,)}
@@ -185,10 +187,13 @@ def subject_env(base: dict[str, str], no_proxy: bool) -> dict[str, str]:
     return env
 
 
-def subject_command(subject: str) -> list[str]:
-    """The command line of a subject."""
+def subject_command(subject: str, env: dict[str, str]) -> list[str]:
+    """The command line of a subject (`env`: its environment, for the send rate)."""
     if subject == "bot":
         return [sys.executable, "-m", "bot"]
+    if subject == "ptb-aiohttp-limited":  # the floor with PTB's rate limiter at the bot's send rate
+        rate = env.get("TELEGRAM_MESSAGES_PER_SECOND", "30")
+        return [sys.executable, "-m", "bench.bare_ptb", "--transport", "aiohttp", "--rate", rate]
     return [sys.executable, "-m", "bench.bare_ptb", "--transport", subject.removeprefix("ptb-")]
 
 
@@ -199,7 +204,7 @@ async def running(subject: str, env: dict[str, str], folder: Path) -> AsyncItera
     with log_path.open("ab") as log:
         # Our own interpreter and a fixed module: nothing here comes from outside input.
         process = subprocess.Popen(  # noqa: S603, ASYNC220 - started once, waited for below
-            subject_command(subject), cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT
+            subject_command(subject, env), cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     try:
         yield process
@@ -367,15 +372,17 @@ def summary(results: list[Burst]) -> list[str]:
                 f"(min {min(cpu):.2f}), {statistics.median(b.per_second for b in mine):.1f} updates/s, "
                 f"{requests:.2f} Renault requests/update"
             )
+    floors = (("ptb-aiohttp", "bare PTB on httpx-aiohttp"), ("ptb-aiohttp-limited", "the same rate-limited"))
     for no_proxy in (True, False):
-        bot = medians.get(("bot", no_proxy))
-        floor = medians.get(("ptb-aiohttp", no_proxy))
-        if bot is None or floor is None:
-            continue
-        proxy = f"NO_PROXY={NO_PROXY}" if no_proxy else "no proxy variable"
-        # /proc counts CPU in clock ticks (10 ms): a tiny run can show a floor of 0.
-        ratio = f"x{bot / floor:.1f}" if floor > 0 else "x? (the floor is under one /proc clock tick)"
-        lines.append(f"bot / bare PTB on httpx-aiohttp, {proxy}: {ratio} CPU per update")
+        for subject, name in floors:
+            bot = medians.get(("bot", no_proxy))
+            floor = medians.get((subject, no_proxy))
+            if bot is None or floor is None:
+                continue
+            proxy = f"NO_PROXY={NO_PROXY}" if no_proxy else "no proxy variable"
+            # /proc counts CPU in clock ticks (10 ms): a tiny run can show a floor of 0.
+            ratio = f"x{bot / floor:.1f}" if floor > 0 else "x? (the floor is under one /proc clock tick)"
+            lines.append(f"bot / {name}, {proxy}: {ratio} CPU per update")
     return lines
 
 

@@ -177,6 +177,7 @@ async def test_bot_updates_benchmark_prints_the_bot_and_the_floor_in_both_enviro
     assert "bot         no proxy variable            3 updates:" in out
     assert out.count("0.00 Renault requests/update") == 2 * len(bot_updates.SUBJECTS) * 2
     assert "bot / bare PTB on httpx-aiohttp, no proxy variable: x" in out
+    assert "bot / the same rate-limited, no proxy variable: x" in out
     # Cold: the first /status after a restart mints the account's JWT, then reads the car.
     cold = next(line for line in out.splitlines() if line.startswith("cold /status"))
     assert "accounts.getJWT 1" in cold

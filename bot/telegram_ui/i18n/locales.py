@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_datetime, format_skeleton
@@ -40,6 +40,12 @@ def _number_pattern(decimals: int, grouping: bool) -> NumberPattern:
     return parse_pattern(f"{whole}.{'0' * decimals}" if decimals > 0 else whole)
 
 
+# Formatting through CLDR costs tens of microseconds a call and a card makes several with the same few values
+# (a level, a range, a unit): each of these is pure, so its results are kept (bounded).
+FORMATS_KEPT = 4096
+
+
+@lru_cache(maxsize=FORMATS_KEPT)
 def decimal(locale: Locale, value: float | Decimal, decimals: int = 0, *, grouping: bool = True) -> str:
     """`value` with `decimals` decimals and the locale's separators: '12,345.5', '12.345,5', '12 345,5'."""
     # Decimal(float) is the float's exact binary value, so rounding (half-even) gives what Python's own
@@ -78,9 +84,15 @@ def styled(locale: Locale, when: datetime, style: str) -> str:
 
 def percent(locale: Locale, value: float) -> str:
     """A percentage with the language's sign and spacing: '62%', '62 %' (CLDR)."""
-    return str(format_percent(round(value) / 100, locale=locale))
+    return _whole_percent(locale, round(value))
 
 
+@lru_cache(maxsize=FORMATS_KEPT)
+def _whole_percent(locale: Locale, whole: int) -> str:
+    return str(format_percent(whole / 100, locale=locale))
+
+
+@lru_cache(maxsize=FORMATS_KEPT)
 def unit(locale: Locale, number: str, measure: str) -> str:
     """An already formatted number with its unit, spaced as the language writes it ('7,4 kW' in French)."""
     return str(format_unit(number, measure, "short", locale=locale))
