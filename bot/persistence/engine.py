@@ -81,7 +81,9 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # No waiting on the event loop: a statement that meets another connection's lock fails at once and the
+    # driver waits for it on aiosqlite's thread, SQLITE_BUSY_TIMEOUT_MS at most (sqlite_driver.py).
+    cursor.execute("PRAGMA busy_timeout=0")
     # Deleted rows are overwritten, so a logged-out account's VIN or ciphertext does not linger in free pages.
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -136,7 +138,7 @@ def create_engine_for(target: DatabaseTarget) -> AsyncEngine:
     def connect() -> Awaitable[OneTripConnection]:
         # The arguments the dialect would have given aiosqlite.connect (the file, check_same_thread...).
         args, kwargs = engine.sync_engine.dialect.create_connect_args(engine.url)
-        return connector(args, kwargs)()
+        return connector(args, kwargs, SQLITE_BUSY_TIMEOUT_MS)()
 
     event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
     event.listen(engine.sync_engine, "begin", _begin_sqlite)
@@ -155,8 +157,11 @@ class Database:
     ) -> None:
         self.target = target
         self.engine = engine or create_engine_for(target)
+        # Reads open no transaction: on SQLite no BEGIN (_begin_sqlite); on PostgreSQL autocommit, sparing a
+        # BEGIN and a ROLLBACK round trip per read session. Under READ COMMITTED each statement had its own
+        # snapshot anyway, so a read sees the same data.
         self._sessions = async_sessionmaker(
-            self.engine,
+            self.engine if target.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT"),
             expire_on_commit=False,
             execution_options={_BEGIN_OPTION: _NO_BEGIN} if target.is_sqlite else {},
         )

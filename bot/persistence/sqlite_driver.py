@@ -1,10 +1,19 @@
-"""aiosqlite with one trip to its thread per statement, for SQLAlchemy's aiosqlite dialect.
+"""aiosqlite, its statements run on the event loop, for SQLAlchemy's aiosqlite dialect.
 
 aiosqlite runs every sqlite3 call on a thread of its own and hands the result back to the event loop; the
-dialect makes four such trips per statement (open a cursor, execute, fetch, close). Each trip wakes a thread
-and passes the GIL back and forth, which cost more CPU than the statement itself: a warm /status made some
-fifty of them. Here `cursor()` returns a cursor whose `execute` runs, fetches and closes in a single trip;
-what the dialect reads afterwards (description, rows, rowcount, lastrowid) is already in hand.
+dialect makes four such trips per statement (open a cursor, execute, fetch, close). Each trip wakes a thread,
+passes the GIL back and forth and wakes the loop again: for the bot's statements (indexed lookups, a few rows;
+microseconds in SQLite) that cost far more CPU than the statement, and it taxed everything else the process
+did (bench.bot_updates: 1.5 ms of a warm /status's CPU). Here a statement runs, is fetched and closed in one
+call, on the loop's own thread; what the dialect reads afterwards (description, rows, rowcount, lastrowid) is
+in hand.
+
+Only a wait goes to aiosqlite's thread. The connection's busy timeout is 0, so a statement that would wait
+for a lock another connection holds (another process on the file, a second engine in tests) fails at once
+with SQLITE_BUSY instead of blocking the loop; it is then run again on the thread, with `busy_timeout_ms` of
+patience, while the loop goes on (a lock held by this very process is released meanwhile). A statement that
+got SQLITE_BUSY did nothing, so running it again is safe. The price: a long statement holds the loop for its
+duration; the bot's are short (docs/scaling.md has the sweep's at 10,000 cars).
 
 Plugged in through SQLAlchemy's own `async_creator` hook (`bot/persistence/engine.py`): the dialect, its
 pool and its error handling stay SQLAlchemy's and aiosqlite's.
@@ -14,9 +23,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
+
+T = TypeVar("T")
 
 _Outcome = tuple[Any, int, int | None, list[Any]]
 
@@ -61,12 +72,12 @@ class StatementCursor:
 
     async def execute(self, sql: str, parameters: Any = ()) -> StatementCursor:
         """Run the statement and keep its rows."""
-        self._took(await self._connection.on_thread(_run, sql, parameters))
+        self._took(await self._connection.run(_run, sql, parameters))
         return self
 
     async def executemany(self, sql: str, seq_of_parameters: Iterable[Any]) -> StatementCursor:
         """Run the statement once per parameter set, in one trip."""
-        self._took(await self._connection.on_thread(_run_many, sql, list(seq_of_parameters)))
+        self._took(await self._connection.run(_run_many, sql, list(seq_of_parameters)))
         return self
 
     def _took(self, outcome: _Outcome) -> None:
@@ -93,33 +104,71 @@ class StatementCursor:
 
 
 class OneTripConnection(aiosqlite.Connection):
-    """aiosqlite's connection whose cursors make one trip per statement."""
+    """aiosqlite's connection whose statements run on the loop in one call each, waits on its thread."""
+
+    busy_timeout_ms = 15_000  # how long a statement waits for another connection's lock (on the thread)
 
     def cursor(self) -> StatementCursor:  # type: ignore[override]
         """A statement cursor (aiosqlite's own opens a sqlite3 cursor in a trip of its own)."""
         return StatementCursor(self)
 
     async def rollback(self) -> None:
-        """Roll back; no trip when no transaction is open (a read session's end: sqlite3 would do nothing)."""
+        """Roll back; nothing to do when no transaction is open (a read session's end)."""
         if self._conn.in_transaction:
-            await super().rollback()
+            await self.run(_rollback)
 
     async def commit(self) -> None:
-        """Commit; no trip when no transaction is open (sqlite3 would do nothing)."""
+        """Commit; nothing to do when no transaction is open."""
         if self._conn.in_transaction:
-            await super().commit()
+            await self.run(_commit)
 
-    async def on_thread(self, function: Callable[..., _Outcome], *args: Any) -> _Outcome:
-        """Run `function(sqlite3_connection, *args)` on the connection's thread."""
-        outcome: _Outcome = await self._execute(lambda: function(self._conn, *args))  # type: ignore[no-untyped-call]
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """`function(sqlite3_connection, *args)` on the loop; on SQLITE_BUSY, again on the thread, waiting."""
+        try:
+            return function(self._conn, *args)
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                raise
+        connection, patience = self._conn, self.busy_timeout_ms
+        outcome: T = await self._execute(lambda: _patiently(connection, patience, function, args))  # type: ignore[no-untyped-call]
         return outcome
 
 
-def connector(args: Sequence[Any], kwargs: Mapping[str, Any]) -> Callable[[], Awaitable[OneTripConnection]]:
+def _rollback(conn: sqlite3.Connection) -> None:
+    conn.rollback()
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    conn.commit()
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused for a lock another connection holds (extended codes included)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:  # not set by every sqlite3 error path
+        return "locked" in str(exc)
+    return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _patiently(
+    conn: sqlite3.Connection, timeout_ms: int, function: Callable[..., T], args: tuple[Any, ...]
+) -> T:
+    """On aiosqlite's thread: run `function` with a busy timeout, then back to none for the loop."""
+    conn.execute(f"PRAGMA busy_timeout={int(timeout_ms)}")
+    try:
+        return function(conn, *args)
+    finally:
+        conn.execute("PRAGMA busy_timeout=0")
+
+
+def connector(
+    args: Sequence[Any], kwargs: Mapping[str, Any], busy_timeout_ms: int
+) -> Callable[[], Awaitable[OneTripConnection]]:
     """SQLAlchemy's `async_creator`: a new connection with the arguments the dialect would have used."""
 
     async def connect() -> OneTripConnection:
         connection = OneTripConnection(lambda: sqlite3.connect(*args, **kwargs), iter_chunk_size=64)
+        connection.busy_timeout_ms = busy_timeout_ms
         # As SQLAlchemy's dialect does: the worker thread must not keep the process alive at exit.
         connection._thread.daemon = True
         await connection

@@ -7,7 +7,8 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import event, select
+import pytest
+from sqlalchemy import event, select, text
 from sqlmodel import col
 
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
@@ -190,3 +191,14 @@ async def test_a_chats_card_is_one_select_without_the_position(
     assert stored.battery_level == SNAPSHOT.battery_level
     assert stored.location is None  # the card shows no position: it is not even decrypted
     assert (await states.load(vehicle_id)).snapshot is not None
+
+
+async def test_a_read_session_holds_no_transaction_between_its_statements(db: Database) -> None:
+    # Two reads of one session, a moment apart: in a transaction they would share its start time.
+    if db.is_sqlite:
+        pytest.skip("SQLite reads send no BEGIN at all (the test above)")
+    async with db.read() as session:
+        first = (await session.execute(text("SELECT transaction_timestamp()"))).scalar_one()
+        await session.execute(text("SELECT pg_sleep(0.02)"))
+        second = (await session.execute(text("SELECT transaction_timestamp()"))).scalar_one()
+    assert second > first
