@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlmodel import col
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences, QuietHours, Units
@@ -13,8 +14,8 @@ from bot.persistence.engine import Database
 from bot.persistence.tables import ChatRow, PreferencesRow
 
 
-def chat_from_row(row: ChatRow) -> ChatSettings:
-    """The domain settings of a chat row."""
+def chat_from_row(row: ChatRow | Row[Any]) -> ChatSettings:
+    """The domain settings of a chat row (an ORM row, or a result row with its columns' names)."""
     quiet = None
     if row.quiet_start and row.quiet_end:
         quiet = QuietHours(time.fromisoformat(row.quiet_start), time.fromisoformat(row.quiet_end))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlmodel import col
 
 from bot.domain.account import CredentialsUnreadable, StoredVehicle, Subscriber
@@ -22,20 +22,21 @@ def _names(raw: Any) -> frozenset[str]:
     return frozenset(str(item) for item in raw) if isinstance(raw, list) else frozenset()
 
 
-def info_from_row(row: VehicleRow) -> VehicleInfo:
+def info_from_row(row: VehicleRow | Row[Any]) -> VehicleInfo:
     """The domain identity of a vehicle row."""
     return VehicleInfo(
         vin=row.vin, model_code=row.model_code, model_name=row.model_name, brand=row.brand, plate=row.plate
     )
 
 
-def capabilities_from_row(row: VehicleRow) -> Capabilities:
+def capabilities_from_row(row: VehicleRow | Row[Any]) -> Capabilities:
     """Learned capabilities minus the endpoints the car refused."""
     return Capabilities(_names(row.capabilities) - _names(row.unsupported))
 
 
-def linked_from_row(vehicle: VehicleRow, role: str, location_shared: bool | None) -> LinkedVehicle:
-    """A vehicle row as one chat sees it, given the chat's role and the account's location sharing."""
+def linked_from_row(vehicle: VehicleRow | Row[Any], role: str, location_shared: bool | None) -> LinkedVehicle:
+    """A vehicle row (ORM, or a result row with its columns' names) as one chat sees it, given the chat's
+    role and the account's location sharing."""
     return LinkedVehicle(
         vehicle_id=_id(vehicle),
         account_id=vehicle.account_id,
@@ -182,6 +183,6 @@ class SqlVehicleRepository:
             return capabilities_from_row(row) if row else Capabilities()
 
 
-def _id(row: VehicleRow) -> int:
+def _id(row: VehicleRow | Row[Any]) -> int:
     assert row.id is not None
     return row.id
