@@ -11,6 +11,12 @@ arrival, drops its chat's screen and is marked handled shares one transaction wi
 its burst instead of paying one per group. One group's error must not fail another's items: when a
 shared transaction fails, each group's batch is retried in a transaction of its own (only then: the usual
 path stays one transaction), and each item gets its own group's result or error as if it had been alone.
+
+A patient group (`patience` > 0: the journal's handled marks) does not start a transaction of its own at
+once: its items wait up to `patience` seconds for another group's write to ride with. When replies are
+spread by Telegram's send limit, the updates of a burst finish one by one, and each handled mark alone in
+its transaction cost more CPU than the rest of its update's writes (bench.bot_updates); a mark's wait holds
+only its own chat's next update back, never a reply.
 """
 
 from __future__ import annotations
@@ -78,11 +84,25 @@ class WriteLane:
         # Groups with queued items, in the order they first queued one (a dict: an ordered set).
         self._waiting: dict[GroupCommit[Any, Any], None] = {}
         self._committer: asyncio.Task[None] | None = None
+        self._patient: asyncio.TimerHandle | None = None  # a patient group's deadline, while it waits
 
     def wake(self, group: GroupCommit[Any, Any]) -> None:
-        """The group queued an item: it joins the next transaction (started if none is running)."""
+        """The group queued an item: it joins the next transaction (started at once if none is running,
+        or after the group's patience when it is patient and nothing else waits)."""
         self._waiting[group] = None
-        if self._committer is None or self._committer.done():
+        if self._committer is not None and not self._committer.done():
+            return  # the running committer takes it in its next transaction
+        if all(waiting.patience > 0 for waiting in self._waiting):
+            if self._patient is None:
+                self._patient = asyncio.get_running_loop().call_later(group.patience, self._start)
+            return
+        self._start()
+
+    def _start(self) -> None:
+        if self._patient is not None:
+            self._patient.cancel()
+            self._patient = None
+        if self._waiting and (self._committer is None or self._committer.done()):
             # Not fire-and-forget: every submitter awaits the future this task resolves, even on failure.
             self._committer = asyncio.create_task(self._commit_queued())
 
@@ -144,10 +164,14 @@ class WriteLane:
 class GroupCommit(Generic[In, Out]):
     """Queues items and commits them in batches through one `BatchWriter`, on the database's `WriteLane`."""
 
-    def __init__(self, lane: WriteLane | Database, writer: BatchWriter[In, Out]) -> None:
+    def __init__(
+        self, lane: WriteLane | Database, writer: BatchWriter[In, Out], *, patience: float = 0.0
+    ) -> None:
         self._lane = lane if isinstance(lane, WriteLane) else WriteLane(lane)
         self._writer = writer
         self._queue: list[_Queued[In, Out]] = []
+        # Seconds an item may wait for another group's write before it is committed alone (0: never).
+        self.patience = patience
 
     async def submit(self, item: In) -> Out:
         """Queue one item and wait for the transaction that commits it."""

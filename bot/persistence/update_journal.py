@@ -64,6 +64,8 @@ TAKEOVER_AFTER = timedelta(seconds=15)
 # An update whose handling killed its process this many times is given up (logged), not retried forever.
 MAX_TAKEOVERS = 3
 RETRY_SECONDS = 0.02
+# How long a handled mark waits for another write to share its transaction (group_commit.py, "patient").
+MARK_PATIENCE = 0.05
 RETRY_SECONDS_MAX = 0.5
 
 
@@ -118,7 +120,9 @@ class SqlUpdateJournal:
         # Arrivals and handled marks share the database's write lane (or one of the journal's own).
         lane = lane or WriteLane(db)
         self._arrivals: GroupCommit[_Arrival, _Arrived] = GroupCommit(lane, self._insert_arrivals)
-        self._marks: GroupCommit[_Mark, None] = GroupCommit(lane, _mark_batch)
+        # A handled mark waits a moment for company (the next update's arrival or dropped screen): at 30
+        # replies a second, alone in its transaction it cost more than the rest of its update's writes.
+        self._marks: GroupCommit[_Mark, None] = GroupCommit(lane, _mark_batch, patience=MARK_PATIENCE)
         # SQLite: per chat, the updates this process journaled as fresh and has not handled yet, each with
         # its arrival time when nothing of its chat was waiting then (its turn needs no look), else None.
         # This process's own queue, which no other process needs to know.

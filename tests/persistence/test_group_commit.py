@@ -189,3 +189,36 @@ async def test_a_cancelled_transaction_fails_every_group_queued_and_cancels_the_
     outcomes = await asyncio.wait_for(asyncio.gather(*inside, queued, return_exceptions=True), timeout=10)
     assert all(isinstance(outcome, RuntimeError) for outcome in outcomes), outcomes
     assert await bystander.submit(4) == 4  # the next item starts a new committer
+
+
+async def test_a_patient_groups_item_rides_with_the_next_eager_write(db: Database) -> None:
+    lane = WriteLane(db)
+    written: list[str] = []
+
+    async def writer(session: AsyncSession, items: list[str]) -> list[Exception | None]:
+        await session.execute(select(1))  # a transaction with a statement: its COMMIT is counted
+        written.extend(items)
+        return [None] * len(items)
+
+    # A patience far longer than the test: only another group's write can carry the patient item.
+    patient: GroupCommit[str, None] = GroupCommit(lane, writer, patience=3600)
+    eager: GroupCommit[str, None] = GroupCommit(lane, writer)
+    with recorded(db) as seen:
+        waiting = asyncio.create_task(patient.submit("mark"))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not waiting.done()  # it waits for company...
+        await eager.submit("drop")  # ...and goes with the next eager write, in its transaction
+        await asyncio.wait_for(waiting, timeout=5)
+    assert sorted(written) == ["drop", "mark"]
+    assert seen.count("COMMIT") == 1
+
+
+async def test_a_patient_groups_item_alone_is_committed_after_its_patience(db: Database) -> None:
+    lane = WriteLane(db)
+
+    async def writer(session: AsyncSession, items: list[int]) -> list[int | Exception]:
+        return [item + 1 for item in items]
+
+    patient: GroupCommit[int, int] = GroupCommit(lane, writer, patience=0.01)
+    assert await asyncio.wait_for(patient.submit(41), timeout=5) == 42
