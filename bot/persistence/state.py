@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, case, exists, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, case, exists, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
@@ -333,7 +333,9 @@ _CARD: Select[Any] = (
         *(column for column in _VEHICLE.c if column.name != "kamereon_account_enc"),
         col(ChatLinkRow.role),
         col(AccountRow.share_location),
-        *_STATE_COLUMNS,
+        # The stored position is not even read: the card shows none (a NULL in its place for `_state_of`).
+        *(column for column in _STATE_COLUMNS if column is not col(VehicleStateRow.location_enc)),
+        null().label("location_enc"),
     )
     .select_from(_CHAT)
     .outerjoin(ChatLinkRow, col(ChatLinkRow.chat_id) == _CHAT.c.chat_id)

@@ -58,8 +58,10 @@ class UpdatesRequest(AiohttpRequest):
         return data
 
     def received(self) -> dict[int, str]:
-        """The last batch's updates as Telegram sent them, by update_id."""
-        return self._received
+        """The last batch's updates as Telegram sent them, by update_id; handed over once, then forgotten
+        (an update may hold a password typed in the chat: no copy outlives its journaling, which seals it)."""
+        taken, self._received = self._received, {}
+        return taken
 
 
 def send_request() -> AiohttpRequest:

@@ -182,6 +182,7 @@ async def test_a_chats_card_is_one_select_without_the_position(
     with recorded(db) as seen:
         card = await states.card_of(100)
     assert [sql.split()[0] for sql in seen] == ["SELECT"]
+    assert "vehicle_states.location_enc" not in seen[0]  # the stored position is not even read
     assert card is not None
     assert card.settings == await chats.get(100)
     assert [v.vehicle_id for v in card.vehicles] == [vehicle_id]
