@@ -18,8 +18,9 @@ Subjects, side by side in the same run:
   the bot sends: the floor of a bot that keeps to Telegram's limit (its replies spread over the burst).
 
 Then the cold /status: the bot restarted with every stored reading two minutes old; `--cold` chats, one
-after the other, each send their first /status to the new process (its account has no JWT yet): the time to
-the reply and the Renault requests it took (a fresh JWT, then the reads), against the round trip.
+after the other, each send their first /status to the new process (nothing in its memory; the JWT the process
+before minted and stored is still valid, so none is minted): the time to the reply and the Renault requests
+it took, against the round trip.
 
     python -m bench.bot_updates [--chats 200] [--bursts 3] [--latency-ms 100] [--send-rate 30] [--cold 5]
 """

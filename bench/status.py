@@ -5,6 +5,9 @@ HTTP to the Renault simulator (a fixed latency per request) and to the Telegram 
 when the user's message (or button tap) is queued in the emulator and stops when the bot's reply (or edit)
 lands there, so the bot's long-poll pick-up is part of the figure (`poll_interval=0` keeps it minimal).
 
+Cold is a fresh process with no valid JWT anywhere (the stored one is wiped first): it mints one. A restart is
+a fresh process right after another stored its JWT: it reads that JWT from the database and mints none.
+
     python -m bench.status [--repetitions 10] [--latency-ms 100]
 """
 
@@ -26,7 +29,7 @@ from sqlalchemy import update
 from bot.app.run import Running, front_end, open_bot
 from bot.config import Settings
 from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.persistence.tables import VehicleStateRow
+from bot.persistence.tables import AccountRow, VehicleStateRow
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault.simulator import RenaultSimulator
 from bot.simulator.telegram import EmulatedUser, TelegramEmulator
@@ -153,6 +156,12 @@ async def _age_stored_reading(opened: Running) -> None:
         await session.execute(update(VehicleStateRow).values(health_at=two_minutes_ago))
 
 
+async def _forget_stored_jwt(opened: Running) -> None:
+    # Set-up, not measured: no process has minted a JWT yet (the previous round's stored one is wiped).
+    async with opened.db.write() as session:
+        await session.execute(update(AccountRow).values(jwt_enc=None, jwt_expires_at=None))
+
+
 @asynccontextmanager
 async def running_bench(latency_s: float, folder: Path) -> AsyncIterator[Bench]:
     """Serve the simulator and the emulator on loopback and point the bot's settings at them."""
@@ -177,8 +186,8 @@ async def running_bench(latency_s: float, folder: Path) -> AsyncIterator[Bench]:
 
 
 async def measure(repetitions: int, latency_s: float) -> dict[str, list[Sample]]:
-    """Cold, warm cached and warm Refresh exchanges, `repetitions` of each."""
-    results: dict[str, list[Sample]] = {"cold": [], "cached": [], "refresh": []}
+    """Cold, restart, warm cached and warm Refresh exchanges, `repetitions` of each."""
+    results: dict[str, list[Sample]] = {"cold": [], "restart": [], "cached": [], "refresh": []}
     with tempfile.TemporaryDirectory(prefix="bench-status-") as folder:
         async with running_bench(latency_s, Path(folder)) as bench:
             async with bench.bot() as opened:
@@ -187,7 +196,12 @@ async def measure(repetitions: int, latency_s: float) -> dict[str, list[Sample]]
                 async with bench.bot() as fresh:
                     # Cold: the stored reading is older than a minute, so this process reads the car.
                     await _age_stored_reading(fresh)
+                    await _forget_stored_jwt(fresh)
                     results["cold"].append(await bench.status())
+                async with bench.bot() as fresh:
+                    # A restart: the same, but the JWT the cold process stored is still valid.
+                    await _age_stored_reading(fresh)
+                    results["restart"].append(await bench.status())
                     if n < repetitions - 1:
                         continue
                     # The last process is now warm: the stored reading is < 60 s old and the JWT minted.
@@ -199,7 +213,7 @@ async def measure(repetitions: int, latency_s: float) -> dict[str, list[Sample]]
 
 
 async def run(repetitions: int = 10, latency_ms: float = 100.0) -> None:
-    """Measure and print the three figures."""
+    """Measure and print the four figures."""
     latency_s = latency_ms / 1000
     print(
         f"/status through the Telegram emulator, Renault simulator at {latency_ms:.0f} ms per request; "
@@ -209,6 +223,7 @@ async def run(repetitions: int = 10, latency_ms: float = 100.0) -> None:
     print(figure_line("/status warm, cached reading (< 60 s old)", results["cached"], latency_s))
     print(figure_line("/status warm, Refresh button (reads Renault)", results["refresh"], latency_s))
     print(figure_line("/status cold (fresh process, JWT minted)", results["cold"], latency_s))
+    print(figure_line("/status after a restart (fresh process, stored JWT)", results["restart"], latency_s))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -39,6 +39,7 @@ from bot.persistence.engine import Database
 from bot.persistence.group_commit import WriteLane
 from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.invites import SqlInviteRepository
+from bot.persistence.jwts import SqlTokenStore
 from bot.persistence.limits import SqlAttemptStore
 from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
@@ -101,6 +102,7 @@ class Stores:
     conversation_purge: SqlConversationPurge
     attempts: SqlAttemptStore
     secret_deletions: SqlSecretDeletions
+    jwts: SqlTokenStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +195,8 @@ def build_stores(
         conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
         attempts=SqlAttemptStore(db),
         secret_deletions=SqlSecretDeletions(db),
+        # Its own lane: a mint's save must not share a transaction with the budget spends (row lock order).
+        jwts=SqlTokenStore(db, cipher, WriteLane(db)),
     )
 
 
@@ -236,6 +240,7 @@ def build_graph(
         overrides=options.locale_overrides,
         clock=lambda: clock().timestamp(),
         gate=_gate(stores, clock, options),
+        tokens=stores.jwts,
     )
     gateway = RenaultGateway(client, stores.accounts, stores.vehicles, clock)
     limiter = LoginLimiter(

@@ -52,6 +52,10 @@ class AccountSecrets:
     kamereon_account_ids: tuple[str, ...] = field(repr=False, default=())
     gmid: str | None = field(repr=False, default=None)
     ucid: str | None = field(repr=False, default=None)
+    # The JWT last minted from the login token, when one is stored (a batch's bulk read brings it along, so
+    # its sessions need not mint or read it again); not part of what a login stores.
+    jwt: str | None = field(repr=False, default=None)
+    jwt_expires_at: float | None = field(repr=False, default=None)
 
 
 @dataclass(frozen=True, slots=True)

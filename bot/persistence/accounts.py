@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
@@ -25,6 +26,7 @@ from bot.domain.redaction import mask_email
 from bot.domain.vehicle import Role
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
+from bot.persistence.jwts import open_jwt
 from bot.persistence.tables import (
     AccountRow,
     ChatLinkRow,
@@ -107,19 +109,23 @@ class SqlAccountRepository:
                     raise AlreadyLinked("this Renault account is already linked")
                 if await session.get(ChatRow, chat_id) is None:
                     session.add(ChatRow(chat_id=chat_id, language="en"))
-                account = AccountRow(
-                    person_key=key,
-                    locale=locale,
-                    email_masked=mask_email(email),
-                    email_enc=self._cipher.encrypt(email),
-                    secrets_enc=encode_secrets(self._cipher, secrets),
+                # Only the columns a login fills are named, so a later column (with its NULL default) is
+                # never part of this statement (a database migrated only so far can still be written).
+                account_id = await session.scalar(
+                    insert(AccountRow)
+                    .values(
+                        person_key=key,
+                        locale=locale,
+                        email_masked=mask_email(email),
+                        email_enc=self._cipher.encrypt(email),
+                        secrets_enc=encode_secrets(self._cipher, secrets),
+                    )
+                    .returning(col(AccountRow.id))
                 )
-                session.add(account)
-                await session.flush()
-                assert account.id is not None
-                session.add(ChatLinkRow(chat_id=chat_id, account_id=account.id, role=Role.OWNER.value))
-                vehicle_ids = [await self._add_vehicle(session, account.id, vehicle) for vehicle in vehicles]
-                return account.id, vehicle_ids
+                assert account_id is not None
+                session.add(ChatLinkRow(chat_id=chat_id, account_id=account_id, role=Role.OWNER.value))
+                vehicle_ids = [await self._add_vehicle(session, account_id, vehicle) for vehicle in vehicles]
+                return account_id, vehicle_ids
         except IntegrityError:
             # Another replica linked the same account between our check and our insert.
             raise AlreadyLinked("this Renault account is already linked") from None
@@ -175,7 +181,7 @@ class SqlAccountRepository:
     async def with_credentials(
         self, account_ids: Sequence[int]
     ) -> dict[int, tuple[StoredAccount, AccountSecrets]]:
-        """Accounts and their secrets in one query; unknown or unreadable accounts are left out."""
+        """Accounts and secrets (the stored JWT too) in one query; unknown or unreadable ones are left out."""
         if not account_ids:
             return {}
         async with self._db.read() as session:
@@ -186,9 +192,13 @@ class SqlAccountRepository:
         for row in rows:
             account = account_from_row(row)
             try:
-                found[account.account_id] = (account, self._decrypt(account.account_id, row.secrets_enc))
+                secrets = self._decrypt(account.account_id, row.secrets_enc)
             except CredentialDecryptError:
                 continue  # the per-account path (credentials) reports it
+            jwt = None if account.needs_login else open_jwt(self._cipher, row.jwt_enc, row.jwt_expires_at)
+            if jwt is not None:
+                secrets = replace(secrets, jwt=jwt.token, jwt_expires_at=jwt.expires_at)
+            found[account.account_id] = (account, secrets)
         return found
 
     def _decrypt(self, account_id: int, token: str) -> AccountSecrets:
@@ -210,6 +220,8 @@ class SqlAccountRepository:
                     person_key=person_key(secrets.person_id),
                     needs_login=False,
                     needs_login_told=False,
+                    jwt_enc=None,  # minted from the old login token: the new one mints its own
+                    jwt_expires_at=None,
                 )
             )
             if getattr(result, "rowcount", 0) == 0:
@@ -221,7 +233,7 @@ class SqlAccountRepository:
             await session.execute(
                 update(AccountRow)
                 .where(col(AccountRow.id) == account_id, col(AccountRow.needs_login).is_(False))
-                .values(needs_login=True, needs_login_told=False)
+                .values(needs_login=True, needs_login_told=False, jwt_enc=None, jwt_expires_at=None)
             )
 
     async def mark_needs_login_told(self, account_id: int) -> None:

@@ -97,6 +97,10 @@ class AccountRow(SQLModel, table=True):
     email_masked: str = Field(max_length=255)
     email_enc: str = _encrypted()
     secrets_enc: str = _encrypted()
+    # The JWT last minted from the login token (accounts.getJWT) and its expiry: every process uses it until
+    # it expires instead of minting its own. Cleared with a new login; gone with the row on logout.
+    jwt_enc: str | None = _encrypted(nullable=True)
+    jwt_expires_at: datetime | None = _when()
     needs_login: bool = False
     needs_login_told: bool = False
     window_started_at: datetime | None = _when()

@@ -8,6 +8,7 @@ from bot.renault.credentials import DeviceIds, RenaultCredentials
 from bot.renault.gate import RequestGate
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
 from bot.renault.locales import LocaleConfig, LocaleOverrides, resolve_locale
+from bot.renault.tokens import StoredJwt, TokenStore
 from bot.renault.vehicle import RenaultVehicle
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "RenaultCredentials",
     "RenaultVehicle",
     "RequestGate",
+    "StoredJwt",
+    "TokenStore",
     "TwoFactorChallenge",
     "VehicleDescription",
     "resolve_locale",

@@ -12,6 +12,7 @@ from bot.renault.endpoints import PERSON_PATH, VEHICLES_PATH
 from bot.renault.errors import InvalidInput, NotSupported, UnexpectedResponse, VehicleNotLinked
 from bot.renault.history import parse_vehicle_details
 from bot.renault.session import Session
+from bot.renault.tokens import StoredJwt
 from bot.renault.vehicle import RenaultVehicle
 
 
@@ -50,6 +51,10 @@ class RenaultAccount:
     def credentials(self) -> RenaultCredentials:
         """Current credentials (person id once known, device ids)."""
         return self._session.credentials
+
+    def offer_jwt(self, jwt: StoredJwt) -> None:
+        """A JWT read with the account's credentials, taken when the session has no valid one."""
+        self._session.offer_jwt(jwt)
 
     async def person_id(self) -> str:
         """The Kamereon person id."""

@@ -13,6 +13,7 @@ from bot.renault.gate import RequestGate
 from bot.renault.gigya import ChallengeState, Gigya, LoginResult, TwoFactorChallenge
 from bot.renault.locales import LocaleOverrides, resolve_locale
 from bot.renault.session import Session
+from bot.renault.tokens import TokenStore
 
 
 class RenaultClient:
@@ -25,11 +26,13 @@ class RenaultClient:
         overrides: LocaleOverrides | None = None,
         clock: Callable[[], float] = time.time,
         gate: RequestGate | None = None,
+        tokens: TokenStore | None = None,
     ) -> None:
         self._http = http
         self._overrides = overrides
         self._clock = clock
         self._gate = gate
+        self._tokens = tokens
         self._gigya = Gigya(http, clock)
         self._accounts: dict[str, RenaultAccount] = {}
 
@@ -54,7 +57,9 @@ class RenaultClient:
         if existing is not None and existing.credentials.login_token == credentials.login_token:
             return existing
         config = resolve_locale(credentials.locale, self._overrides)
-        session = Session(self._http, self._gigya, config, credentials, account_key, self._clock, self._gate)
+        session = Session(
+            self._http, self._gigya, config, credentials, account_key, self._clock, self._gate, self._tokens
+        )
         account = RenaultAccount(session)
         self._accounts[account_key] = account
         return account

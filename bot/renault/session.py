@@ -1,4 +1,8 @@
-"""Per-account token state: login token -> person id and JWT, refreshed under one lock (protocol §2.5)."""
+"""Per-account token state: login token -> person id and JWT, refreshed under one lock (protocol §2.5).
+
+The JWT is kept in memory (the fast path) and, when a `TokenStore` is given, shared with every other process:
+a session whose own copy is missing or expired first looks at the stored one, and a JWT it mints is saved.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from bot.renault.errors import CredentialsExpired, QuotaExceeded, Unauthorized
 from bot.renault.gate import RequestGate
 from bot.renault.gigya import Gigya
 from bot.renault.locales import LocaleConfig
+from bot.renault.tokens import StoredJwt, TokenStore
 from bot.renault.wire import decode_kamereon, send
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,7 @@ class Session:
         account_key: str,
         clock: Callable[[], float],
         gate: RequestGate | None,
+        tokens: TokenStore | None = None,
     ) -> None:
         self._http = http
         self._gigya = gigya
@@ -44,6 +50,9 @@ class Session:
         self._gate = gate
         self._jwt: str | None = None
         self._jwt_expiry = 0.0
+        # The last JWT Kamereon refused: never taken back from the store or an offer, even before it expires.
+        self._rejected: str | None = None
+        self._tokens = tokens
         self._lock = asyncio.Lock()
 
     def __repr__(self) -> str:
@@ -76,16 +85,30 @@ class Session:
             return self._credentials.person_id
 
     def _jwt_valid(self) -> bool:
-        return self._jwt is not None and self._jwt_expiry - JWT_MARGIN_SECONDS > self._clock()
+        return (
+            self._jwt is not None
+            and self._jwt != self._rejected
+            and self._jwt_expiry - JWT_MARGIN_SECONDS > self._clock()
+        )
+
+    def _usable(self, jwt: StoredJwt) -> bool:
+        return jwt.token != self._rejected and jwt.expires_at - JWT_MARGIN_SECONDS > self._clock()
+
+    def offer_jwt(self, jwt: StoredJwt) -> None:
+        """Adopt a JWT read elsewhere (a batch's bulk read) when ours is missing or expired, if usable."""
+        if not self._jwt_valid() and self._usable(jwt):
+            self._jwt, self._jwt_expiry = jwt.token, jwt.expires_at
 
     async def jwt(self, rejected: str | None = None) -> str:
         """A valid JWT; `rejected` is a token Kamereon refused, replaced only if still cached."""
+        if rejected is not None:
+            self._rejected = rejected
         if self._jwt_valid() and self._jwt != rejected:
             assert self._jwt is not None
             return self._jwt
         async with self._lock:
             # Whoever held the lock before us may already have refreshed: fifty readers, one getJWT.
-            if not self._jwt_valid() or self._jwt == rejected:
+            if (not self._jwt_valid() or self._jwt == rejected) and not await self._adopt_stored():
                 await self._gate_before("gigya/accounts.getJWT")
                 try:
                     self._jwt, self._jwt_expiry = await self._gigya.jwt(
@@ -94,8 +117,33 @@ class Session:
                 except CredentialsExpired:
                     self._jwt = None
                     raise
+                await self._keep(StoredJwt(self._jwt, self._jwt_expiry))
             assert self._jwt is not None
             return self._jwt
+
+    async def _adopt_stored(self) -> bool:
+        """Take the stored JWT (another process's, or ours before a restart) when it is usable."""
+        if self._tokens is None:
+            return False
+        try:
+            stored = await self._tokens.load(self.account_key)
+        except Exception as exc:  # the store only saves a mint: without it we mint, as before it existed
+            log.warning(
+                "stored JWT of account %s not read (%s); minting one", self.account_key, type(exc).__name__
+            )
+            return False
+        if stored is None or not self._usable(stored):
+            return False
+        self._jwt, self._jwt_expiry = stored.token, stored.expires_at
+        return True
+
+    async def _keep(self, jwt: StoredJwt) -> None:
+        if self._tokens is None:
+            return
+        try:
+            await self._tokens.save(self.account_key, jwt)
+        except Exception as exc:  # our copy is valid: the next process just mints its own
+            log.warning("minted JWT of account %s not stored (%s)", self.account_key, type(exc).__name__)
 
     async def request(
         self,

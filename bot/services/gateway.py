@@ -21,6 +21,7 @@ from bot.renault.client import RenaultClient
 from bot.renault.credentials import DeviceIds, RenaultCredentials
 from bot.renault.errors import CredentialsExpired, NotSupported, RenaultError
 from bot.renault.gigya import ChallengeState, LoginResult, TwoFactorChallenge
+from bot.renault.tokens import StoredJwt
 from bot.renault.vehicle import RenaultVehicle
 from bot.services import snapshot_mapping as mapping
 from bot.services.access import Located
@@ -115,7 +116,11 @@ class RenaultGateway:
 
     def _proxy(self, stored: StoredAccount, secrets: AccountSecrets) -> RenaultAccount:
         credentials = credentials_of(stored.locale, secrets)
-        return self._client.account(credentials, account_key=str(stored.account_id))
+        account = self._client.account(credentials, account_key=str(stored.account_id))
+        if secrets.jwt is not None and secrets.jwt_expires_at is not None:
+            # The batch's read brought the stored JWT: a session without a valid one need not read it again.
+            account.offer_jwt(StoredJwt(secrets.jwt, secrets.jwt_expires_at))
+        return account
 
     async def vehicle(
         self, stored: StoredVehicle, resolved: ResolvedAccounts | None = None

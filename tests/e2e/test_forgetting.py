@@ -174,4 +174,5 @@ async def test_after_logout_no_cell_of_any_table_names_the_account(database_url:
     # The scan sees stored data: linked, the VIN is in the clear and the e-mail only encrypted.
     assert "VIN in vehicles.vin" in linked
     assert "e-mail in accounts.email_enc" in linked
+    assert any(hit.startswith("JWT") and hit.endswith("in accounts.jwt_enc") for hit in linked)  # shared JWT
     assert left == []
