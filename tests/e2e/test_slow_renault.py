@@ -24,7 +24,7 @@ WAIT = 10.0
 @asynccontextmanager
 async def _slow_bot(tmp_path: Path) -> AsyncIterator[tuple[E2E, ManualWaits]]:
     waits = ManualWaits()
-    ui = UiOptions(patience=Patience(notice_after=2.0, give_up_after=30.0, wait=waits.wait))
+    ui = UiOptions(patience=Patience(notice_after=2.0, give_up_after=30.0, schedule=waits.schedule))
     async with running_e2e(tmp_path, ui=ui) as e2e:
         yield e2e, waits
 
