@@ -7,6 +7,8 @@ N accounts, each with one car and one active chat, written with generate_series 
 - steady: next poll times spread evenly over the 20-minute idle interval, the last 5 s of them already due
   (what one 5 s tick finds), and a share of the accounts (--needs-login) waiting for their owner to log in
   again, due since long ago: the claim passes over those every time;
+- parked: the steady fleet once the poller parked the cars no claim may take (`park_unclaimable`, what each
+  poller does every third of a lease): out of the claim's way until they are looked at again;
 - new: no car polled yet (a fresh deployment; `bench.scale` makes every car due this way).
 
 In each, `claim_due` of one batch (POLL_CONCURRENCY 100 makes batches of 200) is timed through the repository,
@@ -23,7 +25,7 @@ import os
 import statistics
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, text
@@ -72,6 +74,17 @@ async def steady(db: Database, stale: int) -> None:
             ),
             {"stale": stale},
         )
+    await analyze(db)
+
+
+async def parked(db: Database) -> None:
+    """The steady fleet after one `park_unclaimable`, timed (the stale accounts' cars parked for 15 min)."""
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    count = await SqlVehicleStateRepository(db).park_unclaimable(now, now + timedelta(minutes=15))
+    print(
+        f"park_unclaimable parked {count} cars in {1000 * (time.perf_counter() - started):.1f} ms", flush=True
+    )
     await analyze(db)
 
 
@@ -161,7 +174,7 @@ async def run(
             started = time.perf_counter()
             await fill(db, cars, needs_login)
             print(f"wrote {cars} cars in {time.perf_counter() - started:.1f} s", flush=True)
-            for label, shape in (("steady", None), ("new", never_polled)):
+            for label, shape in (("steady", None), ("parked", parked), ("new", never_polled)):
                 if shape is not None:
                     await shape(db)
                 seconds, claimed = await time_claims(db, batch, repetitions)

@@ -112,7 +112,7 @@ async def test_scale_benchmark_sweeps_every_car_once_with_one_and_two_workers(
 
 
 @pytest.mark.postgres
-async def test_claim_benchmark_times_both_shapes_and_explains_the_claims_statements(
+async def test_claim_benchmark_times_each_shape_and_explains_the_claims_statements(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     claimed = await claim.run(cars=300, batch=20, repetitions=2, needs_login=0.1, admin_url=postgres_url())
@@ -121,6 +121,8 @@ async def test_claim_benchmark_times_both_shapes_and_explains_the_claims_stateme
     assert claimed["new"] == 20
     for label in ("steady: claim_due of", "new: claim_due of 20 cars", "Index Cond", "Execution Time"):
         assert label in out
+    assert "park_unclaimable parked 30 cars" in out  # the stale accounts' cars, out of the claims' way
+    assert "parked: claim_due of" in out
     assert "command: python -m bench.claim --cars 300" in out
 
 

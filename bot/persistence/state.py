@@ -12,7 +12,20 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, case, exists, null, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
@@ -190,42 +203,16 @@ class SqlVehicleStateRepository:
         self, now: datetime, limit: int, owner: str, lease_seconds: float, due_by: datetime | None = None
     ) -> list[int]:
         """Lease vehicles due by `due_by` (default `now`) of accounts still logged in with an active chat."""
-        listened = exists().where(
-            col(ChatLinkRow.account_id) == col(VehicleRow.account_id),
-            col(ChatRow.chat_id) == col(ChatLinkRow.chat_id),
-            col(ChatRow.active).is_(True),
-        )
-        next_poll = col(VehicleStateRow.next_poll_at)
-        free = (col(VehicleStateRow.lease_owner).is_(None)) | (col(VehicleStateRow.lease_expires_at) <= now)
-
-        def due(when: ColumnElement[bool], count: int) -> Select[int]:
-            return (
-                select(col(VehicleStateRow.vehicle_id))
-                .join(VehicleRow, col(VehicleRow.id) == col(VehicleStateRow.vehicle_id))
-                .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
-                .where(
-                    when,
-                    free,
-                    col(AccountRow.needs_login).is_(False),
-                    listened,
-                )
-                # The order of ix_vehicle_states_due: the index is walked from its start and the walk stops at
-                # `count` claimable rows, instead of the whole fleet being joined and sorted for every claim.
-                .order_by(next_poll, col(VehicleStateRow.vehicle_id))
-                .limit(count)
-                # PostgreSQL: skip rows another replica is claiming. SQLite ignores it: db.write() holds the
-                # file's write lock from BEGIN IMMEDIATE, so another process cannot claim in between.
-                .with_for_update(of=VehicleStateRow, skip_locked=True)
-            )
 
         async with self._db.write() as session:
             # Never-polled vehicles (no next time yet) first, then the most overdue. Two statements, each
             # one range of the index: `IS NULL OR <= t` in one WHERE is no range, and PostgreSQL then read
             # and sorted every row (0.5-0.7 s a claim at 100,000 cars, docs/scaling.md).
-            ids = list(await session.scalars(due(next_poll.is_(None), limit)))
+            next_poll = col(VehicleStateRow.next_poll_at)
+            ids = list(await session.scalars(_claimable_due(next_poll.is_(None), now, limit)))
             if len(ids) < limit:
                 by = now if due_by is None else due_by
-                ids += await session.scalars(due(next_poll <= by, limit - len(ids)))
+                ids += await session.scalars(_claimable_due(next_poll <= by, now, limit - len(ids)))
             if not ids:
                 return []
             await session.execute(
@@ -234,6 +221,28 @@ class SqlVehicleStateRepository:
                 .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
             )
             return ids
+
+    async def park_unclaimable(self, now: datetime, until: datetime, head: int = 1000) -> int:
+        """Move the next poll of due vehicles no claim may take (their account waits for a new login, or no
+        active chat follows it) to `until`; how many. Left due, they sat at the head of the due range and
+        every claim walked past them (8-10 µs each, docs/scaling.md); parked, they are looked at again then.
+
+        Only the first `head` rows of each range are looked at (what a claim walks past is there), so the
+        look costs the same whatever the backlog of due vehicles; more at the head are parked next time.
+        """
+        next_poll = col(VehicleStateRow.next_poll_at)
+        parked = 0
+        async with self._db.write() as session:
+            for when in (next_poll.is_(None), next_poll <= now):
+                ids = list(await session.scalars(_unclaimable_at_head(when, now, head)))
+                if ids:
+                    await session.execute(
+                        update(VehicleStateRow)
+                        .where(col(VehicleStateRow.vehicle_id).in_(ids))
+                        .values(next_poll_at=until)
+                    )
+                parked += len(ids)
+        return parked
 
     async def release(self, vehicle_id: int, owner: str, next_poll_at: datetime) -> None:
         """Give back our lease and set the next poll time (a lease taken over by another is left alone)."""
@@ -453,3 +462,51 @@ def _health(raw: str | None) -> PollHealth | None:
         return PollHealth(raw)
     except ValueError:
         return PollHealth.FAILED  # written by a newer release during a rolling deploy
+
+
+def _claimable() -> ColumnElement[bool]:
+    """A vehicle a claim may take: its account is still logged in and an active chat follows it."""
+    listened = exists().where(
+        col(ChatLinkRow.account_id) == col(VehicleRow.account_id),
+        col(ChatRow.chat_id) == col(ChatLinkRow.chat_id),
+        col(ChatRow.active).is_(True),
+    )
+    return and_(col(AccountRow.needs_login).is_(False), listened)
+
+
+def _claimable_due(when: ColumnElement[bool], now: datetime, count: int) -> Select[int]:
+    """The first `count` free, claimable vehicles of one range of the due index, locked."""
+    free = (col(VehicleStateRow.lease_owner).is_(None)) | (col(VehicleStateRow.lease_expires_at) <= now)
+    return (
+        select(col(VehicleStateRow.vehicle_id))
+        .join(VehicleRow, col(VehicleRow.id) == col(VehicleStateRow.vehicle_id))
+        .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
+        .where(when, free, _claimable())
+        # The order of ix_vehicle_states_due: the index is walked from its start and the walk stops at `count`
+        # matching rows, instead of the whole fleet being joined and sorted for every claim.
+        .order_by(col(VehicleStateRow.next_poll_at), col(VehicleStateRow.vehicle_id))
+        .limit(count)
+        # PostgreSQL: skip rows another replica is claiming. SQLite ignores it: db.write() holds the file's
+        # write lock from BEGIN IMMEDIATE, so another process cannot claim in between.
+        .with_for_update(of=VehicleStateRow, skip_locked=True)
+    )
+
+
+def _unclaimable_at_head(when: ColumnElement[bool], now: datetime, head: int) -> Select[int]:
+    """The free vehicles no claim may take among the first `head` rows of one range of the due index."""
+    first = (
+        select(col(VehicleStateRow.vehicle_id))
+        .where(when)
+        .order_by(col(VehicleStateRow.next_poll_at), col(VehicleStateRow.vehicle_id))
+        .limit(head)
+        .subquery()
+    )
+    free = (col(VehicleStateRow.lease_owner).is_(None)) | (col(VehicleStateRow.lease_expires_at) <= now)
+    return (
+        select(col(VehicleStateRow.vehicle_id))
+        .join(first, first.c.vehicle_id == col(VehicleStateRow.vehicle_id))
+        .join(VehicleRow, col(VehicleRow.id) == col(VehicleStateRow.vehicle_id))
+        .join(AccountRow, col(AccountRow.id) == col(VehicleRow.account_id))
+        .where(free, ~_claimable())
+        .with_for_update(of=VehicleStateRow, skip_locked=True)
+    )

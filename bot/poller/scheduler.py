@@ -56,6 +56,10 @@ class LeaseStore(VehicleStateRepository, Protocol):
         """The owners of the leases still running at `now`."""
         ...
 
+    async def park_unclaimable(self, now: datetime, until: datetime) -> int:
+        """Move the next poll of due vehicles no claim may take to `until`; how many."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class PollerSettings:
@@ -73,6 +77,8 @@ class PollerSettings:
     batches_in_flight: int = 2
     # A poll that failed unexpectedly is retried after this long (the car is not hammered by a bug).
     retry_after_error: timedelta = timedelta(minutes=5)
+    # Due vehicles no claim may take (login needed, no active chat) are looked at again after this long.
+    park_unclaimable: timedelta = timedelta(minutes=15)
 
 
 @dataclass(slots=True)
@@ -165,7 +171,8 @@ class Poller:
         await asyncio.gather(*(self._lane(report, swept) for _ in range(lanes)))
 
     async def _take_over_from_gone_owners(self) -> None:
-        """Give back at once the leases of a process of this host that no longer runs (our predecessor)."""
+        """Give back at once the leases of a process of this host that no longer runs (our predecessor);
+        park the due vehicles no claim may take."""
         now = self.clock()
         if self._next_takeover_check is not None and now < self._next_takeover_check:
             return
@@ -177,10 +184,12 @@ class Poller:
                 if owner != self.owner and self._owner_gone(owner):
                     await self._states.release_all(owner)
                     log.info("took over the poll leases of %s, a process that is gone", owner)
+            # Same cadence: vehicles a claim passes over would otherwise be walked past by every claim.
+            await self._states.park_unclaimable(now, now + self.settings.park_unclaimable)
         except StorageUnavailable:
             return  # said once by the database; the claim that follows fails the same way
         except Exception:
-            log.exception("looking for poll leases of gone processes failed")
+            log.exception("looking for poll leases of gone processes (or parking vehicles) failed")
 
     async def _heartbeat(self, work: asyncio.Future[Any], lost: asyncio.Event, started: datetime) -> None:
         """Renew this process's leases while `work` runs; stop `work` when they could not be for too long."""

@@ -173,6 +173,41 @@ async def test_vehicles_of_inactive_chats_or_needs_login_accounts_are_not_due(
     assert await states.claim_due(clock(), 10, "a", 60) == []
 
 
+async def test_due_vehicles_no_claim_may_take_are_parked_out_of_the_claims_way(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    accounts = SqlAccountRepository(db, cipher)
+
+    async def link(n: int) -> tuple[int, int]:
+        account_id, (vehicle_id,) = await accounts.create_linked(
+            100 + n, "fr_FR", f"owner{n}@example.org", f.secrets(person_id=f"person-{n}"), [f.zoe(f"VIN{n}")]
+        )
+        return account_id, vehicle_id
+
+    (stale, parked_login), (_, parked_chat), (_, leased), (_, fine) = [await link(n) for n in range(4)]
+    clock, states = FakeClock(), SqlVehicleStateRepository(db)
+    await accounts.mark_needs_login(stale)
+    await SqlChatRepository(db).deactivate(101)
+    assert await states.claim_due(clock(), 1, "other", 60) == [leased]  # held by another replica
+    until = clock() + timedelta(minutes=15)
+
+    assert await states.park_unclaimable(clock(), until, head=1) == 1  # only the head is looked at
+    assert await states.park_unclaimable(clock(), until) == 1
+    due = {
+        vehicle_id: state.next_poll_at
+        for vehicle_id, state in (await states.load_many([parked_login, parked_chat, leased, fine])).items()
+    }
+    assert due == {parked_login: until, parked_chat: until, leased: None, fine: None}
+    assert await states.park_unclaimable(clock(), until) == 0  # nothing left in the claims' way
+    # Claimable again (a new login) and due at the parked time: taken then, as any due vehicle.
+    await accounts.update_credentials(stale, f.secrets())
+    assert await states.claim_due(clock(), 10, "x", 60) == [fine]
+    later = clock() + timedelta(hours=1)
+    await states.release_many("other", {leased: later})
+    await states.release_many("x", {fine: later})
+    assert await states.claim_due(clock.advance(15 * 60), 10, "x", 60) == [parked_login]
+
+
 async def test_call_budget_allows_limit_per_hour_then_says_when(
     db: Database, cipher: CredentialCipher
 ) -> None:

@@ -134,6 +134,7 @@ class FakeStates:
         self.leases: dict[int, _Lease] = {}
         self.saves = 0
         self.renewals = 0
+        self.parked: list[tuple[datetime, datetime]] = []  # park_unclaimable calls (now, until)
         self.commits = 0  # commit_sweep calls: a batch's one transaction
         # Where commit_sweep reserves a batch's pings (the same outbox the notification service reads).
         self.outbox: FakeNotificationLog | None = None
@@ -212,6 +213,10 @@ class FakeStates:
 
     async def lease_owners(self, now: datetime) -> set[str]:
         return {lease.owner for lease in self.leases.values() if lease.until > now}
+
+    async def park_unclaimable(self, now: datetime, until: datetime) -> int:
+        self.parked.append((now, until))
+        return 0  # every vehicle of this store is claimable (it knows no accounts nor chats)
 
 
 class FakeBudget:

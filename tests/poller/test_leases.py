@@ -177,3 +177,18 @@ async def test_a_sibling_that_died_on_this_host_gives_its_cars_up_within_a_third
     assert (await poller.tick()).polled == 0  # the states table is not scanned at every tick
     clock.advance(1)
     assert (await poller.tick()).polled == 2
+
+
+async def test_the_tick_parks_unclaimable_cars_at_start_then_every_third_of_a_lease() -> None:
+    clock = FakeClock()
+    states = _states(clock, 1)
+    poller = Poller(states, Recorder(clock), clock, owner="me", sleep=ManualWaits().wait)
+    await poller.tick()
+    park = PollerSettings().park_unclaimable
+    assert states.parked == [(clock(), clock() + park)]
+    clock.advance(BEAT - 1)
+    await poller.tick()
+    assert len(states.parked) == 1  # not at every tick: the look walks the head of the due range
+    clock.advance(1)
+    await poller.tick()
+    assert states.parked[-1] == (clock(), clock() + park)
