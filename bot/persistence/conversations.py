@@ -7,6 +7,7 @@ Gigya's regToken and assertions, the device cookies) and the drafts are encrypte
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import datetime, timedelta
@@ -202,6 +203,12 @@ class SqlDraftStore:
         # Every command leaves its chat's screen: a burst of commands drops their drafts in one statement
         # (in the transaction of the database's other group commits, when `lane` is the database's).
         self._drops: GroupCommit[tuple[int, str], None] = GroupCommit(lane or db, _drop_batch)
+        # SQLite (the front-end is one process): per kind, the chats that may have a draft, read once and
+        # kept by this store's own writes, so a command in a chat with no screen (most) writes nothing.
+        # Only ever too large (logout and the purge delete rows without telling): a listed chat is dropped
+        # as before.
+        self._present: dict[str, set[int]] | None = {} if db.is_sqlite else None
+        self._reading = asyncio.Lock()
 
     async def load_draft(self, chat_id: int, kind: str, now: datetime) -> str | None:
         """The chat's live draft of that kind."""
@@ -218,6 +225,9 @@ class SqlDraftStore:
 
     async def save_draft(self, chat_id: int, kind: str, data: str, expires_at: datetime) -> None:
         """Store the draft, replacing the chat's previous one of that kind."""
+        present = await self._chats_with(kind)
+        if present is not None:
+            present.add(chat_id)  # listed before the row exists: never a row the list misses
         async with self._db.write() as session:
             row = await session.get(ConversationDraftRow, (chat_id, kind), with_for_update=True)
             if row is None:
@@ -228,7 +238,32 @@ class SqlDraftStore:
 
     async def drop_draft(self, chat_id: int, kind: str) -> None:
         """Forget the draft."""
-        await self._drops.submit((chat_id, kind))
+        present = await self._chats_with(kind)
+        if present is None:
+            await self._drops.submit((chat_id, kind))
+            return
+        if chat_id not in present:
+            return  # no draft of that kind: nothing to write
+        present.discard(chat_id)
+        try:
+            await self._drops.submit((chat_id, kind))
+        except BaseException:
+            present.add(chat_id)  # not dropped: still there
+            raise
+
+    async def _chats_with(self, kind: str) -> set[int] | None:
+        """SQLite: the chats that may have a draft of `kind` (read on first use); None on PostgreSQL."""
+        if self._present is None:
+            return None
+        present = self._present.get(kind)
+        if present is None:
+            async with self._reading:
+                present = self._present.get(kind)
+                if present is None:
+                    async with self._db.read() as session:
+                        found = await session.execute(_CHATS_WITH, {"kind": kind})
+                    present = self._present[kind] = set(found.scalars())
+        return present
 
 
 async def _drop_batch(session: AsyncSession, batch: list[tuple[int, str]]) -> list[Exception | None]:
@@ -243,6 +278,7 @@ async def _drop_batch(session: AsyncSession, batch: list[tuple[int, str]]) -> li
 
 # Built once (every command drops the chat's screen): building it cost more CPU than running it.
 _DRAFTS: Table = ConversationDraftRow.__table__  # type: ignore[attr-defined]
+_CHATS_WITH = select(_DRAFTS.c.chat_id).where(_DRAFTS.c.kind == bindparam("kind"))
 _DROP = delete(_DRAFTS).where(
     _DRAFTS.c.kind == bindparam("kind"), _DRAFTS.c.chat_id.in_(bindparam("chats", expanding=True))
 )

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.persistence.sqlite_driver import OneTripConnection, connector
+from bot.persistence.sqlite_driver import OneTripConnection, busy, connector
 from bot.persistence.storage_faults import StorageBackoff, storage_fault
 from bot.services.errors import StorageUnavailable
+
+T = TypeVar("T")
 
 DEFAULT_DATABASE_URL = "sqlite:///data/bot.db"
 
@@ -145,6 +148,24 @@ def create_engine_for(target: DatabaseTarget) -> AsyncEngine:
     return engine
 
 
+def create_sqlite_reader(target: DatabaseTarget) -> Engine | None:
+    """A synchronous engine on the same SQLite file for `Database.read_now` (None for an in-memory database,
+    which another engine would not see). Its connections never wait for a lock (busy timeout 0) and open no
+    transaction (each SELECT is its own, as in read sessions)."""
+    if not target.is_sqlite or target.sqlite_path is None:
+        return None
+    # Used only from the event loop's thread, one connection at a time (a query runs without awaiting).
+    engine = create_engine(
+        target.url.set(drivername="sqlite+pysqlite"),
+        connect_args={"check_same_thread": False, "timeout": 0},
+        pool_size=1,
+        max_overflow=4,
+        pool_reset_on_return=None,
+    )
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
 class Database:
     """The engine plus session factories: `read()` for queries, `write()` for one serialised transaction."""
 
@@ -171,6 +192,11 @@ class Database:
             expire_on_commit=False,
             execution_options={_BEGIN_OPTION: "IMMEDIATE"} if target.is_sqlite else {},
         )
+        self._reader = create_sqlite_reader(target)
+        # `read_now` off the fast path: SQLite's wait for a lock, or PostgreSQL (no transaction either way).
+        self._read_engine = self.engine.execution_options(
+            **({_BEGIN_OPTION: _NO_BEGIN} if target.is_sqlite else {"isolation_level": "AUTOCOMMIT"})
+        )
         # SQLite allows one writer: queueing writers here (instead of in SQLite's busy loop) means the poller
         # and the handlers never see 'database is locked'.
         self._write_lock = asyncio.Lock() if target.is_sqlite else None
@@ -182,6 +208,12 @@ class Database:
     def from_url(cls, raw: str | None) -> Database:
         """Parse DATABASE_URL and build the engine."""
         return cls(parse_database_url(raw))
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every engine that runs this database's statements (the async one's core, and `read_now`'s), for
+        instrumentation."""
+        return (self.engine.sync_engine,) if self._reader is None else (self.engine.sync_engine, self._reader)
 
     @property
     def is_sqlite(self) -> bool:
@@ -201,6 +233,36 @@ class Database:
                 raise
             raise fault from exc
         self.reads.succeeded()
+
+    async def read_now(self, query: Callable[[Connection], T]) -> T:
+        """Run `query` (synchronous and read-only, on a plain connection) and return what it returns.
+
+        The hot reads' way (a warm /status's card): on a SQLite file, at once on the event loop, on a
+        sqlite3 connection of a pool of its own, without a session, a greenlet or a task, which cost a short
+        read several times its statement; a query that meets another connection's lock (SQLITE_BUSY, rare
+        for a reader in WAL mode) runs again on an async connection, which waits for it off the loop.
+        PostgreSQL: on a pooled connection in autocommit. Raises StorageUnavailable when storage fails."""
+        self.reads.check()
+        try:
+            result = await self._read_now(query)
+        except Exception as exc:
+            fault = self._fault(exc, self.reads)
+            if fault is exc:
+                raise
+            raise fault from exc
+        self.reads.succeeded()
+        return result
+
+    async def _read_now(self, query: Callable[[Connection], T]) -> T:
+        if self._reader is not None:
+            try:
+                with self._reader.connect() as conn:
+                    return query(conn)
+            except OperationalError as exc:
+                if not (isinstance(exc.orig, sqlite3.OperationalError) and busy(exc.orig)):
+                    raise
+        async with self._read_engine.connect() as conn:
+            return await conn.run_sync(query)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -243,4 +305,6 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
+        if self._reader is not None:
+            self._reader.dispose()
         await self.engine.dispose()

@@ -98,6 +98,11 @@ class WriteLane:
             return
         self._start()
 
+    def hurry(self) -> None:
+        """Start the next transaction now if only patient groups wait (a running one takes them next)."""
+        if self._patient is not None:
+            self._start()
+
     def _start(self) -> None:
         if self._patient is not None:
             self._patient.cancel()
@@ -175,10 +180,18 @@ class GroupCommit(Generic[In, Out]):
 
     async def submit(self, item: In) -> Out:
         """Queue one item and wait for the transaction that commits it."""
+        return await self.queue(item)
+
+    def queue(self, item: In) -> asyncio.Future[Out]:
+        """Queue one item now; the future is resolved by the transaction that commits it."""
         queued: _Queued[In, Out] = _Queued(item, asyncio.get_running_loop().create_future())
         self._queue.append(queued)
         self._lane.wake(self)
-        return await queued.done
+        return queued.done
+
+    def hurry(self) -> None:
+        """Someone needs this group's queued items now: no more waiting for company."""
+        self._lane.hurry()
 
     def take(self) -> _Batch[In, Out]:
         """Everything queued, as one batch for the lane's next transaction."""

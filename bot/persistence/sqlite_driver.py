@@ -127,7 +127,7 @@ class OneTripConnection(aiosqlite.Connection):
         try:
             return function(self._conn, *args)
         except sqlite3.OperationalError as exc:
-            if not _busy(exc):
+            if not busy(exc):
                 raise
         connection, patience = self._conn, self.busy_timeout_ms
         outcome: T = await self._execute(lambda: _patiently(connection, patience, function, args))  # type: ignore[no-untyped-call]
@@ -142,7 +142,7 @@ def _commit(conn: sqlite3.Connection) -> None:
     conn.commit()
 
 
-def _busy(exc: sqlite3.OperationalError) -> bool:
+def busy(exc: sqlite3.OperationalError) -> bool:
     """Whether SQLite refused for a lock another connection holds (extended codes included)."""
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None:  # not set by every sqlite3 error path
@@ -166,8 +166,12 @@ def connector(
 ) -> Callable[[], Awaitable[OneTripConnection]]:
     """SQLAlchemy's `async_creator`: a new connection with the arguments the dialect would have used."""
 
+    # No busy handler from the start (sqlite3's default waits 5 s): the connection's first statements (the
+    # pragmas) run on the loop too, and a lock met there must go to the thread like any other.
+    immediate = {**kwargs, "timeout": 0}
+
     async def connect() -> OneTripConnection:
-        connection = OneTripConnection(lambda: sqlite3.connect(*args, **kwargs), iter_chunk_size=64)
+        connection = OneTripConnection(lambda: sqlite3.connect(*args, **immediate), iter_chunk_size=64)
         connection.busy_timeout_ms = busy_timeout_ms
         # As SQLAlchemy's dialect does: the worker thread must not keep the process alive at exit.
         connection._thread.daemon = True

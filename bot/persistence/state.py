@@ -75,8 +75,7 @@ class SqlVehicleStateRepository:
         active settings row (first contact, or back after /stop): that one goes the long way."""
         # A warm /status used to read the chat, its vehicles and the state in three sessions: each costs
         # more CPU than its statement (bench.bot_updates).
-        async with self._db.read() as session:
-            rows = (await session.execute(_CARD, {"chat_id": chat_id})).all()
+        rows = await self._db.read_now(lambda conn: conn.execute(_CARD, {"chat_id": chat_id}).all())
         if not rows or not rows[0].active:
             return None
         first = rows[0]

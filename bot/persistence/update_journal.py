@@ -26,8 +26,11 @@ previous process keep the look.
 
 The arrivals, and on SQLite the handled marks, go through group commit: the updates of a burst arriving
 (on a webhook, concurrently) or finishing together share one statement and one transaction, each caller
-still waiting for the commit that holds its row. On the database's write lane (`WriteLane`), that
-transaction is also the one of its other group commits (the screens the updates' commands drop).
+still waiting for the commit that holds its row. On SQLite a mark waits for company in the background,
+holding only its chat's turn (`_settle`): when replies are spread by Telegram's send limit, the updates of
+a burst finish one by one, and a transaction per mark cost more than the rest of the update's writes. On
+the database's write lane (`WriteLane`), that transaction is also the one of its other group commits (the
+screens the updates' commands drop).
 """
 
 from __future__ import annotations
@@ -64,8 +67,9 @@ TAKEOVER_AFTER = timedelta(seconds=15)
 # An update whose handling killed its process this many times is given up (logged), not retried forever.
 MAX_TAKEOVERS = 3
 RETRY_SECONDS = 0.02
-# How long a handled mark waits for another write to share its transaction (group_commit.py, "patient").
-MARK_PATIENCE = 0.05
+# How long a handled mark waits for another write to share its transaction (group_commit.py, "patient"); it
+# waits in the background, holding only its chat's turn, and not at all when the chat's next update waits.
+MARK_PATIENCE = 0.2
 RETRY_SECONDS_MAX = 0.5
 
 
@@ -94,6 +98,7 @@ class SqlUpdateJournal:
         owner: str | None = None,
         owner_gone: Callable[[str], bool] | None = None,
         lane: WriteLane | None = None,
+        mark_patience: float = MARK_PATIENCE,
     ) -> None:
         self._db = db
         # The holder name of the updates this process queues (a lease owner name; by default one of its
@@ -122,11 +127,16 @@ class SqlUpdateJournal:
         self._arrivals: GroupCommit[_Arrival, _Arrived] = GroupCommit(lane, self._insert_arrivals)
         # A handled mark waits a moment for company (the next update's arrival or dropped screen): at 30
         # replies a second, alone in its transaction it cost more than the rest of its update's writes.
-        self._marks: GroupCommit[_Mark, None] = GroupCommit(lane, _mark_batch, patience=MARK_PATIENCE)
+        self._marks: GroupCommit[_Mark, None] = GroupCommit(lane, _mark_batch, patience=mark_patience)
         # SQLite: per chat, the updates this process journaled as fresh and has not handled yet, each with
         # its arrival time when nothing of its chat was waiting then (its turn needs no look), else None.
         # This process's own queue, which no other process needs to know.
         self._own: dict[int, dict[int, datetime | None]] = {}
+        # SQLite: how many turns wait for each chat's lock, the chats whose last update's mark is being
+        # committed (its turn held meanwhile), and the tasks committing them (awaited by `settle`).
+        self._queued_turns: dict[int, int] = {}
+        self._settling: set[int] = set()
+        self._settlers: set[asyncio.Future[None]] = set()
         # When this process last renewed the lease of every update it holds (`take_over`).
         self._renewed: datetime | None = None
 
@@ -226,7 +236,15 @@ class SqlUpdateJournal:
             if lock is None:
                 lock = self._locks[chat_id] = asyncio.Lock()
             while True:
-                async with lock:
+                self._queued_turns[chat_id] = self._queued_turns.get(chat_id, 0) + 1
+                if chat_id in self._settling:
+                    self._marks.hurry()  # the chat's previous update waits for its mark's company: now
+                try:
+                    await lock.acquire()
+                finally:
+                    self._unqueue(chat_id)
+                held = True
+                try:
                     if self._needs_no_look(chat_id, update_id):
                         waiting, done = False, False
                     else:
@@ -241,11 +259,12 @@ class SqlUpdateJournal:
                         try:
                             yield True
                         finally:
-                            try:
-                                await self._mark_handled(update_id)
-                            finally:
-                                self._forget(chat_id, update_id)
+                            held = False
+                            self._settle(chat_id, update_id, lock)
                         return
+                finally:
+                    if held:
+                        lock.release()
                 await pause()
         engine = self._engine()
         while True:
@@ -378,11 +397,46 @@ class SqlUpdateJournal:
             log.warning("update %s cannot be taken over: its content cannot be decrypted", update_id)
             return None
 
-    async def _mark_handled(self, update_id: int) -> None:
-        try:
-            await self._marks.submit(_Mark(update_id, self._clock()))
-        except StorageUnavailable:
-            self._owed.add(update_id)
+    def _unqueue(self, chat_id: int) -> None:
+        left = self._queued_turns[chat_id] - 1
+        if left:
+            self._queued_turns[chat_id] = left
+        else:
+            del self._queued_turns[chat_id]
+
+    def _settle(self, chat_id: int, update_id: int, lock: asyncio.Lock) -> None:
+        """SQLite: the update is handled; its mark is committed in the background (the handler's slot is
+        free at once), the chat's turn held until then. A chat whose next update waits gets it at once."""
+        marked = self._marks.queue(_Mark(update_id, self._clock()))
+        if self._queued_turns.get(chat_id):
+            self._marks.hurry()
+        self._settling.add(chat_id)
+        self._settlers.add(marked)
+
+        def committed(done: asyncio.Future[None]) -> None:
+            # A callback, not a task: the mark's transaction resolves it, nothing else runs for it.
+            self._settlers.discard(done)
+            self._settling.discard(chat_id)
+            self._forget(chat_id, update_id)
+            lock.release()
+            failure = None if done.cancelled() else done.exception()
+            if isinstance(failure, StorageUnavailable):
+                self._owed.add(update_id)
+            elif failure is not None:
+                log.error(
+                    "the handled mark of update %s failed (%s); it may be handled again",
+                    update_id,
+                    type(failure).__name__,
+                )
+                self._owed.add(update_id)
+
+        marked.add_done_callback(committed)
+
+    async def settle(self) -> None:
+        """Commit the handled marks still waiting for company (SQLite; at shutdown)."""
+        while self._settlers:
+            self._marks.hurry()
+            await asyncio.wait(list(self._settlers))
 
     def _engine(self) -> AsyncEngine:
         # Turns hold a connection while their update is handled: a pool of their own keeps them from

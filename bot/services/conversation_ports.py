@@ -135,6 +135,10 @@ class UpdateJournal(Protocol):
         False when the update was already handled (taken over by another replica)."""
         ...
 
+    async def settle(self) -> None:
+        """Commit what the turns that ended still write in the background (at shutdown)."""
+        ...
+
     async def take_over(self, now: datetime, limit: int = 20) -> list[str]:
         """Renew the updates this process holds, then claim those left unhandled by a replica that stopped;
         returns their content (JSON)."""

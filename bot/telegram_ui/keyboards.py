@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -48,7 +49,15 @@ def status_keyboard(
     )
     if not kinds:
         return None
-    return InlineKeyboardMarkup(rows(action_button(tr, vehicle.vehicle_id, kind) for kind in kinds))
+    return _actions_markup(tr.language, vehicle.vehicle_id, tuple(kinds))
+
+
+@lru_cache(maxsize=4096)
+def _actions_markup(language: str, vehicle_id: int, kinds: tuple[ActionKind, ...]) -> InlineKeyboardMarkup:
+    # Python-telegram-bot's objects are frozen, so one card's keyboard can be sent again and again: building
+    # its buttons cost a warm /status more CPU than deciding which ones (bench.bot_updates).
+    tr = Translator(language)
+    return InlineKeyboardMarkup(rows(action_button(tr, vehicle_id, kind) for kind in kinds))
 
 
 def confirm_keyboard(tr: Translator, vehicle_id: int, kind: ActionKind) -> InlineKeyboardMarkup:

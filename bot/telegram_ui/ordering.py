@@ -177,7 +177,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to open: the journal belongs to the object graph."""
 
     async def shutdown(self) -> None:
-        """Nothing to close: the journal belongs to the object graph."""
+        """The handled marks still waiting for company are committed (the journal belongs to the graph)."""
+        await self._journal.settle()
 
 
 def _close(coroutine: Awaitable[Any]) -> None:

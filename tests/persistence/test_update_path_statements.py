@@ -94,6 +94,7 @@ async def test_turns_ending_together_mark_their_updates_handled_in_shared_statem
         await all_in.wait()  # every turn taken: they all end together
         release.set()
         assert all(await asyncio.gather(*turns))
+        await journal.settle()  # SQLite commits the marks in the background
     async with db.read() as session:
         rows = (await session.execute(select(TelegramUpdateRow))).scalars().all()
     assert all(row.handled_at is not None and row.content_enc is None for row in rows)

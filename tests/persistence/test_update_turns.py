@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
@@ -42,6 +42,7 @@ async def test_the_turn_of_a_fresh_update_of_a_quiet_chat_reads_nothing(sqlite_d
     with recorded(sqlite_db) as seen:
         async with journal.turn(CHAT, 1) as mine:
             assert mine
+        await journal.settle()  # the mark is committed in the background
     assert not [sql for sql in seen if sql.startswith("SELECT")]
     assert [sql for sql in seen if sql.startswith("UPDATE telegram_updates")]  # marked handled all the same
     assert await journal.arrived(2, CHAT, clock(), "{}")  # the chat's next one: quiet again
@@ -91,6 +92,7 @@ async def test_a_taken_over_update_is_looked_at_by_the_replica_that_journaled_it
     assert await survivor.take_over(clock()) == ['{"update_id": 30}']
     async with survivor.turn(CHAT, 30) as unhandled:
         assert unhandled
+    await survivor.settle()
     with recorded(sqlite_db) as seen:
         async with stalled.turn(CHAT, 30) as unhandled:
             assert not unhandled  # its lease ran out: it looks, and finds it handled
@@ -118,3 +120,32 @@ async def test_two_updates_of_a_chat_in_one_batch_keep_their_order(sqlite_db: Da
     assert order == [1, 2]
     # Update 2 looked once (update 1 was still this process's to handle) and waited; update 1 did not look.
     assert len(_looks(seen)) == 1
+
+
+async def _handled(db: Database, update_id: int) -> bool:
+    async with db.read() as session:
+        found = await session.execute(
+            text("SELECT handled_at FROM telegram_updates WHERE update_id = :id"), {"id": update_id}
+        )
+    return found.scalar_one() is not None
+
+
+async def test_a_turn_ends_before_its_mark_is_committed_and_its_chats_next_update_hurries_it(
+    sqlite_db: Database,
+) -> None:
+    # A mark would wait an hour for company: the turn must not wait for it, the chat's next update must not
+    # wait the hour (it hurries the mark), and the next update still goes after the mark is committed.
+    journal = SqlUpdateJournal(sqlite_db, FakeClock(), CIPHER, mark_patience=3600.0)
+    clock = FakeClock()
+    for update_id in (1, 2):
+        assert await journal.arrived(update_id, CHAT, clock(), "{}")
+    async with journal.turn(CHAT, 1) as mine:
+        assert mine
+    assert not await _handled(sqlite_db, 1)  # the turn is over, its mark still waits for company
+    async with asyncio.timeout(10):
+        async with journal.turn(CHAT, 2) as mine:
+            assert mine
+            assert await _handled(sqlite_db, 1)  # the chat's next update comes after the mark
+    assert not await _handled(sqlite_db, 2)
+    await journal.settle()  # shutdown: what waits for company is committed
+    assert await _handled(sqlite_db, 2)

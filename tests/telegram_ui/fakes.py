@@ -315,6 +315,9 @@ class FakeJournal:
         async with self._locks.setdefault(chat_id, asyncio.Lock()):
             yield True
 
+    async def settle(self) -> None:
+        """Nothing is written in the background here."""
+
     async def take_over(self, now: datetime, limit: int = 20) -> list[str]:
         return []
 
