@@ -7,6 +7,7 @@ import ast
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,24 @@ async def test_a_batch_commits_its_pings_and_states_in_one_transaction_then_deli
         pings = [(chat, sent.kind.value) for chat, sent in stack.notifier.sent]
         assert report.sent == len(pings) == len(set(pings)) == 8
         assert {kind for _, kind in pings} == {"plugged", "charge_started"}
+
+
+async def test_a_polls_reading_is_stored_at_the_batchs_end_not_while_it_holds_a_slot(tmp_path: Path) -> None:
+    async with service_stack(tmp_path) as stack:
+        await _fleet(stack, accounts=2, cars_each=1)
+        ids = await stack.graph.stores.vehicles.all_vehicle_ids()
+        polling = stack.graph.polling
+        batch = await polling.open_batch(ids)
+        with recorded(stack.db) as sql:
+            for vehicle_id in ids:
+                assert (await polling.poll(vehicle_id, batch)).problem is None
+        assert sql.matching("insert into battery_readings") == []  # no wait for a transaction in the poll
+        since = stack.clock() - timedelta(days=1)
+        assert [await stack.graph.stores.history.readings(v, since) for v in ids] == [[], []]
+        with recorded(stack.db) as sql:
+            await polling.close_batch(batch)
+        assert len({tx for tx, _ in sql.matching("insert into battery_readings")}) == 1  # both in one
+        assert [len(await stack.graph.stores.history.readings(v, since)) for v in ids] == [1, 1]
 
 
 async def test_a_batch_reads_account_sizes_from_the_database(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.domain.account import StoredVehicle, StoredVehicleState, Subscriber
+from bot.domain.account import BatteryReading, StoredVehicle, StoredVehicleState, Subscriber
+from bot.domain.models import ModelTraits
 from bot.services.polling.ports import NewPing, ResolvedAccounts
 
 
@@ -27,6 +28,8 @@ class PollBatch:
     account_sizes: dict[int, int]
     saves: list[StoredVehicleState] = field(default_factory=list)
     pings: list[NewPing] = field(default_factory=list)
+    # Readings for /history (with whether the car charged before, and its traits), stored at the end.
+    readings: list[tuple[BatteryReading | None, bool, ModelTraits]] = field(default_factory=list)
 
     def holds(self, vehicle_id: int) -> bool:
         """Whether the vehicle was claimed in this batch (its reads are here, its writes wait for the end)."""
@@ -36,3 +39,7 @@ class PollBatch:
         """A poll's writes, left for the batch's commit."""
         self.saves.append(state)
         self.pings += pings
+
+    def record(self, reading: BatteryReading | None, was_charging: bool, traits: ModelTraits) -> None:
+        """A poll's reading for /history, stored when the batch ends (not while its poll holds a slot)."""
+        self.readings.append((reading, was_charging, traits))

@@ -12,6 +12,7 @@ poller's own bookkeeping (follow-ups, last cockpit read, outage tracking).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import AsyncIterator, Sequence
@@ -121,9 +122,23 @@ class PollingService:
         Exactly-once: the pings and the states that remember having diffed them are stored atomically, and
         only then sent; a crash before the commit replays the same diff (same keys) at the next poll.
         """
+        await self._record_readings(batch)
         reserved = await self._states.commit_sweep(batch.saves, batch.pings)
         batch.saves, batch.pings = [], []
         return await self._notify.deliver(reserved)
+
+    async def _record_readings(self, batch: PollBatch) -> None:
+        """The batch's readings, all at once (their inserts share the group commit's transactions)."""
+        readings, batch.readings = batch.readings, []
+        results = await asyncio.gather(
+            *(self._history.record(*reading) for reading in readings), return_exceptions=True
+        )
+        for failure in results:
+            if isinstance(failure, BaseException):
+                # A lost history point must not cost the batch its states and pings: logged, not raised.
+                if isinstance(failure, asyncio.CancelledError):
+                    raise failure
+                log.warning("a reading of the batch was not stored: %s", type(failure).__name__)
 
     @asynccontextmanager
     async def batch(self, vehicle_ids: Sequence[int]) -> AsyncIterator[PollBatch]:
@@ -294,7 +309,13 @@ class PollingService:
         if stop_charge:
             requests += await self._stop_charge(vehicle, batch.resolved if batch is not None else None)
         was_charging = stored.snapshot is not None and reports_charging(stored.snapshot)
-        await self._history.record(reading_of(vehicle.vehicle_id, snapshot), was_charging, traits)
+        reading = reading_of(vehicle.vehicle_id, snapshot)
+        if batch is not None:
+            # Stored at the batch's end: awaiting its transaction here kept one of POLL_CONCURRENCY's slots
+            # busy without a Renault request in flight.
+            batch.record(reading, was_charging, traits)
+        else:
+            await self._history.record(reading, was_charging, traits)
         phase = phase_of(snapshot, traits).value
         follow_up = memory.follow_ups > 0
         memory = dataclasses.replace(
