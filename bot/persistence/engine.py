@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -223,16 +223,9 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for queries; nothing is committed. Raises StorageUnavailable when storage fails."""
-        self.reads.check()
-        try:
+        with self._guarded(self.reads):
             async with self._sessions() as session:
                 yield session
-        except Exception as exc:
-            fault = self._fault(exc, self.reads)
-            if fault is exc:
-                raise
-            raise fault from exc
-        self.reads.succeeded()
 
     async def read_now(self, query: Callable[[Connection], T]) -> T:
         """Run `query` (synchronous and read-only, on a plain connection) and return what it returns.
@@ -242,16 +235,8 @@ class Database:
         read several times its statement; a query that meets another connection's lock (SQLITE_BUSY, rare
         for a reader in WAL mode) runs again on an async connection, which waits for it off the loop.
         PostgreSQL: on a pooled connection in autocommit. Raises StorageUnavailable when storage fails."""
-        self.reads.check()
-        try:
-            result = await self._read_now(query)
-        except Exception as exc:
-            fault = self._fault(exc, self.reads)
-            if fault is exc:
-                raise
-            raise fault from exc
-        self.reads.succeeded()
-        return result
+        with self._guarded(self.reads):
+            return await self._read_now(query)
 
     async def _read_now(self, query: Callable[[Connection], T]) -> T:
         if self._reader is not None:
@@ -268,20 +253,27 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncSession]:
         """One transaction, committed on success and rolled back on error; serialised on SQLite. Raises
         StorageUnavailable when storage fails (at once while backing off after a failure)."""
-        self.writes.check()
-        try:
+        with self._guarded(self.writes):
             if self._write_lock is None:
                 async with self._transactions() as session, session.begin():
                     yield session
             else:
                 async with self._write_lock, self._write_sessions() as session, session.begin():
                     yield session
+
+    @contextmanager
+    def _guarded(self, backoff: StorageBackoff) -> Iterator[None]:
+        """Fail at once while `backoff` waits after a failure; a storage failure inside becomes
+        StorageUnavailable (and starts or extends the back-off), a success ends it."""
+        backoff.check()
+        try:
+            yield
         except Exception as exc:
-            fault = self._fault(exc, self.writes)
+            fault = self._fault(exc, backoff)
             if fault is exc:
                 raise
             raise fault from exc
-        self.writes.succeeded()
+        backoff.succeeded()
 
     @staticmethod
     def _fault(exc: Exception, backoff: StorageBackoff) -> Exception:

@@ -37,6 +37,7 @@ from bot.persistence.codec import point_from_json, point_to_json, snapshot_from_
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.persistence.outbox import SqlNotificationLog, reserve_in
+from bot.persistence.prepared import PreparedSelect
 from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, VehicleRow, VehicleStateRow
 from bot.persistence.vehicles import linked_from_row
 from bot.services.polling.ports import NewPing
@@ -75,7 +76,7 @@ class SqlVehicleStateRepository:
         active settings row (first contact, or back after /stop): that one goes the long way."""
         # A warm /status used to read the chat, its vehicles and the state in three sessions: each costs
         # more CPU than its statement (bench.bot_updates).
-        rows = await self._db.read_now(lambda conn: conn.execute(_CARD, {"chat_id": chat_id}).all())
+        rows = await self._db.read_now(lambda conn: _CARD.all(conn, {"chat_id": chat_id}))
         if not rows or not rows[0].active:
             return None
         first = rows[0]
@@ -335,7 +336,7 @@ _VEHICLE: Table = VehicleRow.__table__  # type: ignore[attr-defined]
 # Built once: building this select (thirty columns, four joins) cost more CPU than running it. Plain
 # columns, not ORM entities (no identity map for a read-only card); their names do not clash, so a row
 # reads as a chat row, a vehicle row and a state row at once. The vehicle's secret column is not read.
-_CARD: Select[Any] = (
+_CARD_SELECT: Select[Any] = (
     select(
         *_CHAT.c,
         *(column for column in _VEHICLE.c if column.name != "kamereon_account_enc"),
@@ -353,6 +354,8 @@ _CARD: Select[Any] = (
     .where(_CHAT.c.chat_id == bindparam("chat_id"))
     .order_by(_VEHICLE.c.id)
 )
+# The card's read is the hot one: run on SQLite's own cursor (prepared.py says why).
+_CARD = PreparedSelect(_CARD_SELECT)
 
 
 async def _save_in(session: AsyncSession, states: Sequence[StoredVehicleState]) -> None:

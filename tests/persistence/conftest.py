@@ -64,6 +64,15 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated SQLite database, for what only SQLite does (one front-end process, one file)."""
+    database = Database.from_url(f"sqlite:///{tmp_path / 'sqlite' / 'bot.db'}")
+    await upgrade_database(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
 def cipher() -> CredentialCipher:
     """A cipher with one fresh key."""
     return CredentialCipher.from_setting(generate_key())

@@ -3,32 +3,19 @@ nothing, and a chat that has one (saved now, or left by an earlier process) stil
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
 from bot.persistence.conversations import SqlDraftStore
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
-from bot.persistence.migrations import upgrade_database
 from bot.persistence.tables import ConversationDraftRow
 from tests.support.statements import recorded
 
 CIPHER = CredentialCipher.from_setting(generate_key())
 LATER = datetime(2030, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated SQLite database (the presence list is SQLite's: one front-end process)."""
-    db = Database.from_url(f"sqlite:///{tmp_path / 'drafts.db'}")
-    await upgrade_database(db)
-    yield db
-    await db.dispose()
 
 
 async def _kinds_of(db: Database, chat_id: int) -> set[str]:

@@ -12,6 +12,7 @@ import greenlet  # type: ignore[import-untyped]  # SQLAlchemy's dependency, with
 from sqlalchemy import Connection, text
 
 from bot.persistence.engine import Database
+from tests.support.ticks import ticking
 
 
 def _where(conn: Connection) -> tuple[int, bool, int]:
@@ -48,26 +49,17 @@ async def test_a_query_meeting_a_lock_waits_for_it_off_the_loop(tmp_path: Path) 
     holder.execute("INSERT INTO t VALUES (1)")
     holder.execute("COMMIT")
     db = Database.from_url(f"sqlite:///{path}")
-    ticks = 0
-
-    async def tick() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.01)
-
     try:
-        ticker = asyncio.create_task(tick())
-        reading = asyncio.create_task(
-            db.read_now(lambda c: c.execute(text("SELECT count(*) FROM t")).scalar_one())
-        )
-        before = ticks
-        await asyncio.sleep(0.3)
-        assert not reading.done()  # it waits for the lock (it did not fail at once)...
-        assert ticks > before + 5  # ...and the loop went on meanwhile
-        holder.close()
-        assert await asyncio.wait_for(reading, timeout=10) == 1
-        ticker.cancel()
+        async with ticking() as ticks:
+            reading = asyncio.create_task(
+                db.read_now(lambda c: c.execute(text("SELECT count(*) FROM t")).scalar_one())
+            )
+            before = ticks.count
+            await asyncio.sleep(0.3)
+            assert not reading.done()  # it waits for the lock (it did not fail at once)...
+            assert ticks.count > before + 5  # ...and the loop went on meanwhile
+            holder.close()
+            assert await asyncio.wait_for(reading, timeout=10) == 1
     finally:
         holder.close()
         await db.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from bot.persistence.crypto import CredentialCipher, CredentialKeyError, generat
 from bot.persistence.engine import Database, DatabaseUrlError, parse_database_url
 from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.keys import rotate_keys
-from bot.persistence.migrations import upgrade_database
 from bot.persistence.state import SqlVehicleStateRepository
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
@@ -82,15 +80,6 @@ def test_unsupported_or_malformed_url_is_refused_without_the_password(raw: str) 
     with pytest.raises(DatabaseUrlError, match="DATABASE_URL") as caught:
         parse_database_url(raw)
     assert "hunter2" not in str(caught.value)
-
-
-@pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated SQLite database in a folder that does not exist yet."""
-    database = Database(parse_database_url(f"sqlite:///{tmp_path / 'new' / 'bot.db'}"))
-    await upgrade_database(database)
-    yield database
-    await database.dispose()
 
 
 def _disk_bytes(database: Database) -> bytes:

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from bot.persistence.engine import Database
 from bot.persistence.sqlite_driver import OneTripConnection
+from tests.support.ticks import ticking
 
 
 async def _database(path: Path) -> Database:
@@ -39,7 +40,6 @@ async def test_a_write_waiting_for_another_connections_lock_leaves_the_loop_runn
     # Two engines on one file, as two processes would be: the second's write waits for the first's lock.
     first, second = await _database(tmp_path / "bot.db"), await _database(tmp_path / "bot.db")
     holding, release = asyncio.Event(), asyncio.Event()
-    ticks = 0
 
     async def hold() -> None:
         async with first.write() as session:
@@ -51,24 +51,17 @@ async def test_a_write_waiting_for_another_connections_lock_leaves_the_loop_runn
         async with second.write() as session:
             await session.execute(text("INSERT INTO t VALUES (2)"))
 
-    async def tick() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.01)
-
     try:
         holder = asyncio.create_task(hold())
         await holding.wait()
-        ticker = asyncio.create_task(tick())
-        waiter = asyncio.create_task(wait_for_it())
-        before = ticks
-        await asyncio.sleep(0.3)
-        assert not waiter.done()  # it waits for the lock (it did not fail at once)...
-        assert ticks > before + 5  # ...and the loop went on meanwhile
+        async with ticking() as ticks:
+            waiter = asyncio.create_task(wait_for_it())
+            before = ticks.count
+            await asyncio.sleep(0.3)
+            assert not waiter.done()  # it waits for the lock (it did not fail at once)...
+            assert ticks.count > before + 5  # ...and the loop went on meanwhile
         release.set()
         await asyncio.wait_for(asyncio.gather(holder, waiter), timeout=10)
-        ticker.cancel()
         async with second.read() as session:
             stored = sorted((await session.execute(text("SELECT x FROM t"))).scalars())
         assert stored == [1, 2]

@@ -4,31 +4,18 @@ nothing of its chat waiting, and the looks it keeps, so one chat's updates still
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import event, text
 
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
-from bot.persistence.migrations import upgrade_database
 from bot.persistence.update_journal import SqlUpdateJournal
 from tests.support.clock import FakeClock
 from tests.support.statements import recorded
 
 CIPHER = CredentialCipher.from_setting(generate_key())
 CHAT = 4242
-
-
-@pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated SQLite database: the look skipped is SQLite's (PostgreSQL keeps its lock and its look)."""
-    db = Database.from_url(f"sqlite:///{tmp_path / 'turns.db'}")
-    await upgrade_database(db)
-    yield db
-    await db.dispose()
 
 
 def _looks(seen: list[str]) -> list[str]:

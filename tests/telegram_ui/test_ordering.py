@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import text
 from telegram import Update
 
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -11,7 +12,7 @@ from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.persistence.update_journal import SqlUpdateJournal
 from bot.simulator.telegram import EmulatedUser
-from bot.telegram_ui.ordering import JournaledQueue, JournalingBot
+from bot.telegram_ui.ordering import ChatOrderedProcessor, JournaledQueue, JournalingBot
 from tests.support.clock import FakeClock
 from tests.support.statements import recorded
 from tests.telegram_ui.fakes import FakeJournal, Stack, running_bot
@@ -90,3 +91,46 @@ async def test_a_polled_batch_is_journaled_in_one_statement_before_its_updates_a
         920_000 + n for n in range(10) if n != 3
     ]
     await db.dispose()
+
+
+async def test_the_processors_shutdown_commits_the_handled_marks_still_waiting(tmp_path: Path) -> None:
+    # SQLite marks wait for company in the background (here: for an hour); a stop must not leave them
+    # unwritten, or the next process would handle their updates again.
+    db = Database.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
+    await upgrade_database(db)
+    clock = FakeClock()
+    journal = SqlUpdateJournal(db, clock, CredentialCipher.from_setting(generate_key()), mark_patience=3600.0)
+    processor = ChatOrderedProcessor(journal, 4)
+    update = Update.de_json(
+        {
+            "update_id": 5,
+            "message": {
+                "message_id": 5,
+                "date": int(clock().timestamp()),
+                "chat": {"id": 1001, "type": "private"},
+                "text": "/help",
+            },
+        },
+        None,
+    )
+    assert update is not None
+    assert await journal.arrived(5, 1001, clock(), "{}")
+    handled: list[int] = []
+
+    async def handle() -> None:
+        handled.append(5)
+
+    await processor.do_process_update(update, handle())
+    async with db.read() as session:
+        waiting = (await session.execute(text(_UNHANDLED))).scalar_one()
+    await processor.shutdown()
+    async with db.read() as session:
+        left = (await session.execute(text(_UNHANDLED))).scalar_one()
+    await journal.dispose()
+    await db.dispose()
+    assert handled == [5]
+    assert waiting == 1  # handled, its mark waiting for company
+    assert left == 0
+
+
+_UNHANDLED = "SELECT count(*) FROM telegram_updates WHERE handled_at IS NULL"
