@@ -7,9 +7,10 @@ says so (the central error handler turns it into a message). `show()` then puts 
 place. The timers come from `Patience.schedule`, injected: tests fire them, they never sleep.
 
 The work runs in the handler's own task with two timer callbacks beside it (no task, no extra turn of the
-event loop while it is quick): a warm /status answers in well under the notice time, and one task and two
-waits per read cost it a tenth of its CPU (bench.bot_updates). The notice timer starts the note in a task
-of its own only when it fires; the give-up timer cancels the work through `asyncio.timeout`.
+event loop while it is quick): a warm /status answers in well under the notice time, and a task for the
+work, a sleeping task for the timer and an `asyncio.wait` per read were extra turns of the event loop for
+every update (bench.bot_updates, under cProfile). The notice timer starts the note in a task of its own
+only when it fires; the give-up timer cancels the work through `asyncio.timeout`.
 """
 
 from __future__ import annotations
