@@ -41,15 +41,10 @@ class PreparedSelect:
     def __init__(self, statement: Select[Any]) -> None:
         self._statement = statement
         # The names SQLAlchemy's Row would give the columns (duplicates already told apart by it).
-        self._names = tuple(statement.selected_columns.keys())
-        row = namedtuple("PreparedRow", self._names)  # type: ignore[misc]
+        row = namedtuple("PreparedRow", statement.selected_columns.keys())  # type: ignore[misc]
         self._make: Callable[[Iterable[Any]], tuple[Any, ...]] = row._make
         self._compiled: dict[str, _Compiled] = {}
         _check_parameters(statement, sqlite.dialect())  # refused here, when built, not at run time
-
-    def names(self) -> tuple[str, ...]:
-        """The columns' names, in order."""
-        return self._names
 
     def all(self, conn: Connection, parameters: Mapping[str, Any]) -> Sequence[Any]:
         """Every row, its columns by name (as on SQLAlchemy's Row)."""

@@ -36,7 +36,7 @@ async def test_the_cards_rows_are_those_sqlalchemy_reads(db: Database, cipher: C
     prepared, plain = await db.read_now(both)
     assert prepared == plain
     assert len(prepared) == 1
-    row = _CARD.names()
+    row = list(_CARD_SELECT.selected_columns.keys())
     found = dict(zip(row, prepared[0], strict=True))
     assert found["active"] is True  # a boolean, not SQLite's 1
     assert found["car_reported_at"] == WHEN  # an aware datetime, not SQLite's text

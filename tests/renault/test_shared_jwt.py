@@ -3,7 +3,7 @@ expired or rejected one is replaced, a store that fails costs a mint and nothing
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -48,10 +48,14 @@ async def http(backend: FakeBackend) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-def _process(http: httpx.AsyncClient, clock: FakeClock, store: MemoryTokenStore) -> RenaultClient:
-    """A client as a new process builds it: its own memory, the shared store."""
+NewProcess = Callable[[], RenaultClient]
+
+
+@pytest.fixture
+def new_process(http: httpx.AsyncClient, clock: FakeClock, store: MemoryTokenStore) -> NewProcess:
+    """Builds a client as a new process does: its own memory, the shared store."""
     overrides = LocaleOverrides(gigya_url=GIGYA, kamereon_url=KAMEREON)
-    return RenaultClient(http, overrides=overrides, clock=clock.timestamp, tokens=store)
+    return lambda: RenaultClient(http, overrides=overrides, clock=clock.timestamp, tokens=store)
 
 
 async def _read(client: RenaultClient, credentials: RenaultCredentials) -> None:
@@ -64,24 +68,26 @@ def _battery(backend: FakeBackend) -> None:
 
 
 async def test_a_second_process_uses_the_stored_jwt_without_minting(
-    http: httpx.AsyncClient,
+    new_process: NewProcess,
     backend: FakeBackend,
     clock: FakeClock,
     store: MemoryTokenStore,
     credentials: RenaultCredentials,
 ) -> None:
-    await _read(_process(http, clock, store), credentials)
+    await _read(new_process(), credentials)
     assert backend.count("getJWT") == 1
     assert store.stored["7"].token == backend.issued_jwts[-1]
     clock.advance(600)
-    await _read(_process(http, clock, store), credentials)
+    await _read(new_process(), credentials)
     assert backend.count("getJWT") == 1
 
 
 async def test_the_memory_copy_is_the_fast_path(
-    http: httpx.AsyncClient, clock: FakeClock, store: MemoryTokenStore, credentials: RenaultCredentials
+    new_process: NewProcess,
+    store: MemoryTokenStore,
+    credentials: RenaultCredentials,
 ) -> None:
-    client = _process(http, clock, store)
+    client = new_process()
     await _read(client, credentials)
     loads = store.loads
     for _ in range(5):
@@ -90,40 +96,41 @@ async def test_the_memory_copy_is_the_fast_path(
 
 
 async def test_an_expired_stored_jwt_is_minted_again_and_stored(
-    http: httpx.AsyncClient,
+    new_process: NewProcess,
     backend: FakeBackend,
     clock: FakeClock,
     store: MemoryTokenStore,
     credentials: RenaultCredentials,
 ) -> None:
-    await _read(_process(http, clock, store), credentials)
+    await _read(new_process(), credentials)
     clock.advance(900 - 59)  # within the 60 s margin: treated as expired
-    await _read(_process(http, clock, store), credentials)
+    await _read(new_process(), credentials)
     assert backend.count("getJWT") == 2
     assert store.stored["7"].token == backend.issued_jwts[-1]
     assert store.stored["7"].expires_at > clock.timestamp() + 800
 
 
 async def test_a_jwt_kamereon_rejected_is_not_taken_back_from_the_store(
-    http: httpx.AsyncClient,
+    new_process: NewProcess,
     backend: FakeBackend,
-    clock: FakeClock,
     store: MemoryTokenStore,
     credentials: RenaultCredentials,
 ) -> None:
-    await _read(_process(http, clock, store), credentials)
+    await _read(new_process(), credentials)
     rejected = store.stored["7"].token
     backend.revoked_jwts.add(rejected)
     # A new process reads the stored JWT, Kamereon refuses it: the refresh must mint, not reload it.
-    await _read(_process(http, clock, store), credentials)
+    await _read(new_process(), credentials)
     assert backend.count("getJWT") == 2
     assert store.stored["7"].token not in (rejected, None)
 
 
 async def test_a_rejected_jwt_is_not_used_again_after_a_failed_refresh(
-    http: httpx.AsyncClient, backend: FakeBackend, clock: FakeClock, credentials: RenaultCredentials
+    new_process: NewProcess,
+    backend: FakeBackend,
+    credentials: RenaultCredentials,
 ) -> None:
-    client = _process(http, clock, MemoryTokenStore())
+    client = new_process()
     await _read(client, credentials)
     backend.revoked_jwts.add(backend.issued_jwts[-1])
     backend.jwt_error = 500001  # the refresh after the 401 fails
@@ -137,25 +144,25 @@ async def test_a_rejected_jwt_is_not_used_again_after_a_failed_refresh(
 
 
 async def test_a_failing_store_costs_a_mint_and_nothing_else(
-    http: httpx.AsyncClient,
+    new_process: NewProcess,
     backend: FakeBackend,
-    clock: FakeClock,
     store: MemoryTokenStore,
     credentials: RenaultCredentials,
 ) -> None:
     store.failing = True
-    await _read(_process(http, clock, store), credentials)
+    await _read(new_process(), credentials)
     assert backend.count("getJWT") == 1
 
 
 async def test_an_offered_jwt_is_taken_only_while_valid(
     http: httpx.AsyncClient,
+    new_process: NewProcess,
     backend: FakeBackend,
     clock: FakeClock,
     store: MemoryTokenStore,
     credentials: RenaultCredentials,
 ) -> None:
-    await _read(_process(http, clock, store), credentials)
+    await _read(new_process(), credentials)
     offered = store.stored["7"]
     overrides = LocaleOverrides(gigya_url=GIGYA, kamereon_url=KAMEREON)
     second = RenaultClient(http, overrides=overrides, clock=clock.timestamp)  # no store: only the offer
