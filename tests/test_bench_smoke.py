@@ -201,3 +201,12 @@ async def test_bot_poll_benchmark_prints_polls_per_car_and_cpu_per_poll_with_and
         line = next(line for line in out.splitlines() if line.startswith(label))
         assert "ms per poll" in line
     assert "command: python -m bench.bot_poll --cars 2" in out
+
+
+def test_bot_updates_summary_warns_when_a_warm_burst_asked_renault() -> None:
+    warm = bot_updates.Burst("bot", True, 200, 6.6, 0.7, 0, 3000.0, 6000.0)
+    asked = bot_updates.Burst("bot", True, 200, 6.6, 0.9, 17, 3000.0, 6000.0, "battery-status 17")
+    assert not any(line.startswith("warning:") for line in bot_updates.summary([warm, warm]))
+    warning = [line for line in bot_updates.summary([warm, asked]) if line.startswith("warning:")]
+    expected = "warning: 1 of 2 warm bursts asked Renault (17 requests): their CPU includes the reads"
+    assert warning == [expected]
