@@ -176,7 +176,7 @@ class HealthServer:
 def _application(respond: Callable[[str, str], Awaitable[Answer]]) -> tornado.web.Application:
     """A tornado application handing every request, whatever its path and method, to `respond`."""
 
-    class Endpoint(tornado.web.RequestHandler):
+    class Responder(tornado.web.RequestHandler):
         async def answer(self) -> None:
             status, content_type, body = await respond(self.request.method or "GET", self.request.path)
             self.set_status(status)
@@ -192,4 +192,4 @@ def _application(respond: Callable[[str, str], Awaitable[Answer]]) -> tornado.we
             return None  # every scrape must read fresh values, never a 304
 
     # No access log: a scrape or probe every few seconds would drown the bot's own lines.
-    return tornado.web.Application([(r".*", Endpoint)], log_function=lambda _handler: None)
+    return tornado.web.Application([(r".*", Responder)], log_function=lambda _handler: None)
