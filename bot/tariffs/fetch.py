@@ -46,7 +46,7 @@ class FeedPolicy:
 
 
 @dataclass(frozen=True, slots=True)
-class Document:
+class FetchedFeed:
     """A fetched feed: its bytes (decompressed) and its declared content type."""
 
     body: bytes
@@ -56,7 +56,7 @@ class Document:
 class FeedFetch(Protocol):
     """How the tariff sources GET their documents."""
 
-    async def get(self, url: str, params: Mapping[str, str] | None = None) -> Document:
+    async def get(self, url: str, params: Mapping[str, str] | None = None) -> FetchedFeed:
         """The document at `url`; TariffUnavailable, TariffRefused or TariffFormatError when it fails."""
         ...
 
@@ -81,7 +81,7 @@ class GuardedFetcher:
     def __repr__(self) -> str:
         return f"GuardedFetcher({self._policy!r})"
 
-    async def get(self, url: str, params: Mapping[str, str] | None = None) -> Document:
+    async def get(self, url: str, params: Mapping[str, str] | None = None) -> FetchedFeed:
         """GET within the policy; the deadline starts once a fetch slot is free."""
         _check(url)
         async with self._slots:
@@ -91,7 +91,7 @@ class GuardedFetcher:
             except TimeoutError:
                 raise TariffUnavailable("the tariff source did not answer in time") from None
 
-    async def _fetch(self, url: str, params: Mapping[str, str] | None) -> Document:
+    async def _fetch(self, url: str, params: Mapping[str, str] | None) -> FetchedFeed:
         timeout = httpx.Timeout(self._policy.read_s, connect=self._policy.connect_s)
         transport = GuardedTransport(self._backend, self._context(), max_connections=2)
         async with httpx.AsyncClient(
@@ -115,7 +115,7 @@ class GuardedFetcher:
                     raise TariffUnavailable("the tariff source could not be reached") from None
         raise TariffUnavailable("the tariff source redirected too many times")
 
-    async def _document(self, response: httpx.Response) -> Document:
+    async def _document(self, response: httpx.Response) -> FetchedFeed:
         if response.status_code >= 400:
             raise TariffUnavailable(f"the tariff source answered HTTP {response.status_code}")
         cap = self._policy.max_bytes
@@ -126,7 +126,7 @@ class GuardedFetcher:
         # Raw bytes, decoded here: httpx's decoder would inflate a small compressed chunk without a bound.
         async for chunk in response.aiter_raw():
             decoder.feed(chunk)
-        return Document(decoder.finish(), response.headers.get("content-type", ""))
+        return FetchedFeed(decoder.finish(), response.headers.get("content-type", ""))
 
     def _context(self) -> ssl.SSLContext:
         if self._ssl_context is None:

@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Literal
 
 from bot.domain.tariff import PriceSlot, TariffFormatError, clip
-from bot.tariffs.fetch import Document, FeedFetch
+from bot.tariffs.fetch import FeedFetch, FetchedFeed
 from bot.tariffs.parsing import parse_json, parse_price, parse_time
 
 Format = Literal["auto", "json", "csv"]
@@ -67,7 +67,7 @@ class GenericUrlTariff:
             slots = parse_csv_document(_text(document.body), self._currency, self._resolution)
         return clip(slots, start, end)
 
-    def _is_json(self, document: Document) -> bool:
+    def _is_json(self, document: FetchedFeed) -> bool:
         if self._fmt != "auto":
             return self._fmt == "json"
         if "json" in document.content_type:

@@ -16,7 +16,7 @@ from bot.domain.smart_schedule import SmartGoalSetting, TariffChoice, TariffKind
 from bot.persistence.history import SqlHistoryRepository
 from bot.services.fanout import FanOut
 from bot.services.views import LinkResult
-from bot.tariffs.fetch import Document
+from bot.tariffs.fetch import FetchedFeed
 from tests.support.stack import Stack, service_stack
 
 EVENING = datetime(2026, 11, 2, 20, 0, tzinfo=UTC)  # past 17:00 in Paris
@@ -32,7 +32,7 @@ class HeldFeeds:
         self.waiting = asyncio.Event()
         self.release = asyncio.Event()
 
-    async def get(self, url: str, params: Mapping[str, str] | None = None) -> Document:
+    async def get(self, url: str, params: Mapping[str, str] | None = None) -> FetchedFeed:
         if "slow" in url:
             self.waiting.set()
             await self.release.wait()
@@ -45,7 +45,7 @@ class HeldFeeds:
             }
             for h in hours
         ]
-        return Document(json.dumps({"currency": "EUR", "prices": prices}).encode(), "application/json")
+        return FetchedFeed(json.dumps({"currency": "EUR", "prices": prices}).encode(), "application/json")
 
 
 async def _owner(stack: Stack, chat: int, host: str) -> int:

@@ -18,7 +18,7 @@ import httpx
 
 from bot.domain.tariff import TariffUnavailable
 from bot.simulator.http_server import Handler, LoopbackServer
-from bot.tariffs.fetch import Document, FeedPolicy, GuardedFetcher
+from bot.tariffs.fetch import FeedPolicy, FetchedFeed, GuardedFetcher
 from tests.support.tls import make_tls
 
 FEED_HOST = "feed.test"
@@ -58,12 +58,12 @@ class InProcessFeeds:
 
         self._client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
 
-    async def get(self, url: str, params: Mapping[str, str] | None = None) -> Document:
+    async def get(self, url: str, params: Mapping[str, str] | None = None) -> FetchedFeed:
         """The handler's answer as a document; an HTTP error status is TariffUnavailable."""
         response = await self._client.get(url, params=params)
         if response.status_code >= 400:
             raise TariffUnavailable(f"the tariff source answered HTTP {response.status_code}")
-        return Document(response.content, response.headers.get("content-type", ""))
+        return FetchedFeed(response.content, response.headers.get("content-type", ""))
 
     async def __aenter__(self) -> InProcessFeeds:
         return self
