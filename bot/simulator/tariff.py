@@ -24,7 +24,7 @@ _OCTOPUS_PATH = re.compile(
 )
 
 
-class Fault(Enum):
+class TariffFault(Enum):
     """What the next request gets instead of a good answer."""
 
     SERVER_ERROR = "server_error"
@@ -62,9 +62,9 @@ class TariffSimulator:
         self.slots: list[SimSlot] = list(slots or [])
         self.page_size = page_size
         self.requests: list[httpx.Request] = []
-        self._faults: deque[Fault] = deque()
+        self._faults: deque[TariffFault] = deque()
 
-    def fail_next(self, *faults: Fault) -> None:
+    def fail_next(self, *faults: TariffFault) -> None:
         """Queue faults: each following request consumes one."""
         self._faults.extend(faults)
 
@@ -131,11 +131,11 @@ def _parse(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
-def _faulty(fault: Fault) -> httpx.Response:
-    if fault is Fault.SERVER_ERROR:
+def _faulty(fault: TariffFault) -> httpx.Response:
+    if fault is TariffFault.SERVER_ERROR:
         return httpx.Response(503, text="upstream unavailable")
-    if fault is Fault.NOT_FOUND:
+    if fault is TariffFault.NOT_FOUND:
         return httpx.Response(404, json={"detail": "No EnergyProduct matches the given query."})
-    if fault is Fault.BAD_JSON:
+    if fault is TariffFault.BAD_JSON:
         return httpx.Response(200, content=b'{"results": [', headers={"content-type": "application/json"})
     return httpx.Response(200, content=json.dumps({"detail": "ok"}).encode())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from bot.simulator.renault import Fault
+from bot.simulator.renault import RenaultFault
 from bot.simulator.telegram import EmulatedUser
 from tests.e2e.harness import E2E, EMAIL, PASSWORD, TFA_EMAIL, login, running_e2e, texts
 
@@ -117,7 +117,7 @@ async def test_restart_keeps_the_link_and_logout_wipes_it(tmp_path: Path) -> Non
 async def test_renault_500_gives_a_clear_message_and_the_bot_recovers(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         ann = await _linked(e2e)
-        e2e.sim.inject(Fault.HTTP_500, times=None)
+        e2e.sim.inject(RenaultFault.HTTP_500, times=None)
         failed = await _status(ann)
         e2e.sim.clear_faults()
         e2e.clock.advance(minutes=10)
@@ -150,7 +150,7 @@ async def test_where_during_a_renault_outage_shows_the_last_stored_position_and_
         e2e.sim.move("VF1AG000012345678", 45.75, 4.85)
         live, _ = await _where(ann)
         e2e.clock.advance(minutes=10)
-        e2e.sim.inject(Fault.HTTP_500, times=None, endpoint="location")
+        e2e.sim.inject(RenaultFault.HTTP_500, times=None, endpoint="location")
         stored, caption = await _where(ann)
     assert live == stored == (45.75, 4.85)
     assert "position reported" in caption

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot.simulator.renault import Fault
+from bot.simulator.renault import RenaultFault
 from bot.simulator.telegram import EmulatedUser
 from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
 
@@ -174,7 +174,7 @@ async def test_the_charge_menu_says_and_ticks_the_mode_the_car_is_in(tmp_path: P
         scheduled = ann.message(await _command(ann, "/charge", "Charging"))
         e2e.sim.car(VIN).set_charge_mode(e2e.clock(), "always")  # changed in the MyRenault app meanwhile
         always = ann.message(await _command(ann, "/charge", "Charging"))
-        e2e.sim.inject(Fault.HTTP_500, endpoint="charging-settings", times=None)
+        e2e.sim.inject(RenaultFault.HTTP_500, endpoint="charging-settings", times=None)
         unread = ann.message(await _command(ann, "/charge", "Charging"))
     assert scheduled is not None
     assert always is not None
@@ -195,7 +195,7 @@ async def test_renault_quota_says_when_the_next_try_is_possible(tmp_path: Path) 
     async with running_e2e(tmp_path) as e2e:
         ann = await _linked(e2e, "X102VE")
         card = await _command(ann, "/status")
-        e2e.sim.inject(Fault.QUOTA, endpoint="hvac-start", times=None)
+        e2e.sim.inject(RenaultFault.QUOTA, endpoint="hvac-start", times=None)
         e2e.clock.advance(seconds=30)
         await ann.tap(card, "🌡 Precondition now")
         await ann.wait_until(lambda u: "Renault is limiting" in _text(u, card), timeout=WAIT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.simulator.renault import Fault
+from bot.simulator.renault import RenaultFault
 from bot.simulator.telegram import EmulatedUser
 from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
 
@@ -118,7 +118,7 @@ async def test_renault_refusing_keeps_and_shows_the_old_schedule(tmp_path: Path)
         await _tap_and_wait(ann, mid, "✏️ Edit", "Which program")
         await _tap_and_wait(ann, mid, "➕ New program", "tap a day")
         await _edit_day(ann, mid, _button_starting(ann, mid, "Wed "), "07", "07:30", "2 h")
-        e2e.sim.inject(Fault.HTTP_500, endpoint="charge-set-schedule", times=None)
+        e2e.sim.inject(RenaultFault.HTTP_500, endpoint="charge-set-schedule", times=None)
         await _tap_and_wait(ann, mid, "💾 Save", "not changed")
         shown = _text(ann, mid)
     assert "The car keeps its schedule:" in shown

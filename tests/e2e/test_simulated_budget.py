@@ -16,7 +16,7 @@ from bot.services.errors import LimitReached, RenaultBusy
 from bot.services.views import LinkResult
 from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_simulator
 from bot.simulator.renault import RenaultSimulator
-from bot.simulator.renault.faults import Fault
+from bot.simulator.renault.faults import RenaultFault
 
 CHAT = 77
 # A few minutes of tapping: each round is a refreshed status card (three calls) and a /where (one).
@@ -83,7 +83,7 @@ async def test_an_injected_quota_fault_still_shows_the_budget_message(tmp_path: 
     sim = demo_simulator(system_clock)
     async with _linked(_settings(tmp_path, how), sim) as opened:
         await opened.graph.status.status(CHAT)  # a card was shown before: the stale one has data
-        sim.inject(Fault.QUOTA, times=1, path_contains="battery-status")
+        sim.inject(RenaultFault.QUOTA, times=1, path_contains="battery-status")
         view = await opened.graph.status.status(CHAT, refresh=True)
         assert view.stale_reason == "quota"  # "Renault is limiting requests; this is the last known data."
         with pytest.raises(RenaultBusy) as refused:  # and the account cools down: /where is refused too

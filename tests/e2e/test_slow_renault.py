@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.simulator.renault import Fault
+from bot.simulator.renault import RenaultFault
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage
 from bot.telegram_ui.context import UiOptions
@@ -55,7 +55,7 @@ async def test_a_slow_status_gets_a_note_after_two_seconds_then_the_card_in_its_
     async with _slow_bot(tmp_path) as (e2e, waits):
         ann = await _linked(e2e)
         e2e.clock.advance(minutes=5)  # past the card's freshness: /status reads the car
-        held = e2e.sim.inject(Fault.HOLD, endpoint="battery-status")
+        held = e2e.sim.inject(RenaultFault.HOLD, endpoint="battery-status")
         before = len(ann.bot_messages)
         await ann.send("/status")
         await waits.elapse(2.0)
@@ -70,7 +70,7 @@ async def test_renault_silent_for_thirty_seconds_gets_a_clear_stop(tmp_path: Pat
     async with _slow_bot(tmp_path) as (e2e, waits):
         ann = await _linked(e2e)
         e2e.clock.advance(minutes=5)
-        held = e2e.sim.inject(Fault.HOLD, endpoint="battery-status")
+        held = e2e.sim.inject(RenaultFault.HOLD, endpoint="battery-status")
         before = len(ann.bot_messages)
         await ann.send("/status")
         await waits.elapse(2.0)
@@ -87,7 +87,7 @@ async def test_a_slow_refresh_shows_a_toast_then_the_card(tmp_path: Path) -> Non
         before = len(ann.bot_messages)
         await ann.send("/status")
         card = await _next(ann, before)
-        held = e2e.sim.inject(Fault.HOLD, endpoint="battery-status")
+        held = e2e.sim.inject(RenaultFault.HOLD, endpoint="battery-status")
         e2e.clock.advance(minutes=3)
         tap = await ann.tap(card, "🔄 Refresh")
         await waits.elapse(2.0)
@@ -100,7 +100,7 @@ async def test_a_slow_refresh_shows_a_toast_then_the_card(tmp_path: Path) -> Non
 async def test_a_login_renault_never_answers_keeps_the_password_step(tmp_path: Path) -> None:
     async with _slow_bot(tmp_path) as (e2e, waits):
         e2e.sim.add_vehicle(e2e.sim.add_account(EMAIL, PASSWORD), "X102VE")
-        held = e2e.sim.inject(Fault.HOLD, path_contains="accounts.login")
+        held = e2e.sim.inject(RenaultFault.HOLD, path_contains="accounts.login")
         ann = e2e.emulator.user(1001, "Ann")
         await login(ann, EMAIL, PASSWORD)
         await waits.elapse(2.0)
@@ -119,7 +119,7 @@ async def test_a_login_renault_never_answers_keeps_the_password_step(tmp_path: P
 async def test_a_slow_charge_mode_read_gets_a_note_then_the_menu_in_its_place(tmp_path: Path) -> None:
     async with _slow_bot(tmp_path) as (e2e, waits):
         ann = await _linked(e2e)
-        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        held = e2e.sim.inject(RenaultFault.HOLD, endpoint="charging-settings")
         before = len(ann.bot_messages)
         await ann.send("/charge")
         await waits.elapse(2.0)
@@ -134,7 +134,7 @@ async def test_a_slow_charge_mode_read_gets_a_note_then_the_menu_in_its_place(tm
 async def test_a_charge_mode_renault_never_tells_leaves_the_menu_without_it(tmp_path: Path) -> None:
     async with _slow_bot(tmp_path) as (e2e, waits):
         ann = await _linked(e2e)
-        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        held = e2e.sim.inject(RenaultFault.HOLD, endpoint="charging-settings")
         before = len(ann.bot_messages)
         await ann.send("/charge")
         await waits.elapse(2.0)
@@ -155,7 +155,7 @@ async def test_a_slow_charge_mode_button_shows_a_toast_then_the_menu(tmp_path: P
         before = len(ann.bot_messages)
         await ann.send("/status")
         card = await _next(ann, before)
-        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        held = e2e.sim.inject(RenaultFault.HOLD, endpoint="charging-settings")
         tap = await ann.tap(card, "⏱ Charge mode")
         await waits.elapse(2.0)
         toast = await tap.answer(timeout=WAIT)
@@ -168,7 +168,7 @@ async def test_a_slow_charge_mode_button_shows_a_toast_then_the_menu(tmp_path: P
 async def test_a_slow_schedule_gets_a_note_then_the_schedule_in_its_place(tmp_path: Path) -> None:
     async with _slow_bot(tmp_path) as (e2e, waits):
         ann = await _linked(e2e)
-        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        held = e2e.sim.inject(RenaultFault.HOLD, endpoint="charging-settings")
         before = len(ann.bot_messages)
         await ann.send("/schedule")
         await waits.elapse(2.0)
@@ -185,7 +185,7 @@ async def test_a_slow_schedule_button_leaves_no_note_behind(tmp_path: Path) -> N
         before = len(ann.bot_messages)
         await ann.send("/status")
         card = await _next(ann, before)
-        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        held = e2e.sim.inject(RenaultFault.HOLD, endpoint="charging-settings")
         await ann.tap(card, "🗓 Schedule")
         await waits.elapse(2.0)
         note = await _next(ann, before + 1)
@@ -203,7 +203,7 @@ async def test_a_slow_tap_answered_already_leaves_no_note_behind(tmp_path: Path)
         before = len(ann.bot_messages)
         await ann.send("/schedule")
         shown = await _next(ann, before)
-        held = e2e.sim.inject(Fault.HOLD, endpoint="charging-settings")
+        held = e2e.sim.inject(RenaultFault.HOLD, endpoint="charging-settings")
         await ann.tap(shown, "✏️ Edit")
         await waits.elapse(2.0)
         note = await _next(ann, before + 1)

@@ -12,7 +12,7 @@ import pytest
 from bot.app.graph import Graph, GraphOptions
 from bot.poller.scheduler import PollerSettings
 from bot.services.views import LinkResult
-from bot.simulator.renault.faults import Fault
+from bot.simulator.renault.faults import RenaultFault
 from tests.poller.fakes import RecordingNotifier
 from tests.support.stack import Stack, service_stack
 
@@ -96,7 +96,7 @@ async def test_outage_then_recovery_sends_no_duplicate_charge_ping(tmp_path: Pat
     async with scenario(tmp_path) as s:
         await s.run(30)
         s.stack.sim.plug(s.vin)
-        s.stack.sim.inject(Fault.HTTP_500, times=None)
+        s.stack.sim.inject(RenaultFault.HTTP_500, times=None)
         await s.run(120, step=5)
         kinds_during = s.notifier.kinds(CHAT)
         assert "charge_started" not in kinds_during
@@ -129,7 +129,7 @@ async def test_calls_stay_within_the_hourly_budget_over_a_simulated_day(tmp_path
 async def test_user_action_costs_from_the_same_budget_and_quota_cools_down(tmp_path: Path) -> None:
     async with scenario(tmp_path) as s:
         await s.run(5)
-        s.stack.sim.inject(Fault.QUOTA, times=1)
+        s.stack.sim.inject(RenaultFault.QUOTA, times=1)
         before = s.stack.sim.log.total
         await s.run(10)
         assert s.stack.sim.log.total - before <= 1  # the quota error, then nothing for 15 minutes

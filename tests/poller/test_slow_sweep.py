@@ -12,7 +12,7 @@ from telegram.ext import ApplicationBuilder
 from bot.app.graph import GraphOptions
 from bot.poller.scheduler import PollerSettings, register_poller
 from bot.services.views import LinkResult
-from bot.simulator.renault import Fault
+from bot.simulator.renault import RenaultFault
 from tests.support.stack import service_stack
 
 STORM = "maximum number of running instances"
@@ -35,7 +35,7 @@ async def test_a_held_renault_skips_ticks_without_a_warning_per_tick(
         assert isinstance(
             await stack.graph.linking.begin(1000, "fr_FR", "slow@example.com", "pw-123456"), LinkResult
         )
-        held = stack.sim.inject(Fault.HOLD, endpoint="battery-status", times=None)
+        held = stack.sim.inject(RenaultFault.HOLD, endpoint="battery-status", times=None)
         poller = stack.graph.poller
         application = ApplicationBuilder().token("123:TEST").build()
         jobs = application.job_queue

@@ -25,7 +25,7 @@ from bot.services.errors import (
     TooManyActions,
 )
 from bot.services.views import CodeNeeded, LinkResult
-from bot.simulator.renault.faults import Fault
+from bot.simulator.renault.faults import RenaultFault
 from tests.support.stack import Stack, service_stack
 from tests.support.statements import recorded
 
@@ -118,7 +118,7 @@ async def test_renault_down_shows_last_known_data_with_a_reason(tmp_path: Path) 
     async with service_stack(tmp_path) as stack:
         await _linked(stack, battery_level=55.0)
         await stack.graph.status.status(CHAT)
-        stack.sim.inject(Fault.HTTP_500, times=None, endpoint="battery-status")
+        stack.sim.inject(RenaultFault.HTTP_500, times=None, endpoint="battery-status")
         view = await stack.graph.status.status(CHAT, refresh=True)
         assert view.stale_reason == "renault_down"
         assert view.snapshot.battery_level == 55
@@ -130,7 +130,7 @@ async def test_renault_down_shows_last_known_data_with_a_reason(tmp_path: Path) 
 async def test_renault_down_without_known_data_is_an_error(tmp_path: Path) -> None:
     async with service_stack(tmp_path) as stack:
         await _linked(stack)
-        stack.sim.inject(Fault.HTTP_500, times=None, endpoint="battery-status")
+        stack.sim.inject(RenaultFault.HTTP_500, times=None, endpoint="battery-status")
         with pytest.raises(RenaultDown):
             await stack.graph.status.status(CHAT)
 

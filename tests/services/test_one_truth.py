@@ -16,7 +16,7 @@ from bot.persistence.engine import Database
 from bot.poller.scheduler import PollerSettings
 from bot.services.errors import RenaultDown
 from bot.services.views import LinkResult
-from bot.simulator.renault.faults import Fault
+from bot.simulator.renault.faults import RenaultFault
 from tests.support.stack import Stack, service_stack
 
 CHAT = 1001
@@ -92,7 +92,7 @@ async def test_a_failed_poll_is_said_on_the_card_with_the_stored_reading_not_an_
         r.stack.sim.set_level(r.vin, 4.0)
         await r.other.polling.poll(r.vehicle_id)
         r.stack.clock.advance(minutes=5)
-        r.stack.sim.inject(Fault.HTTP_500, times=None, endpoint="battery-status")
+        r.stack.sim.inject(RenaultFault.HTTP_500, times=None, endpoint="battery-status")
         await r.other.polling.poll(r.vehicle_id)  # Renault fails for the poller now
         r.stack.sim.log.clear()
         view = await r.one.status.status(CHAT)
@@ -108,7 +108,7 @@ async def test_a_failed_read_after_the_stored_state_aged_says_so_with_the_last_g
         r.stack.sim.set_level(r.vin, 4.0)
         await r.other.polling.poll(r.vehicle_id)
         r.stack.clock.advance(minutes=10)
-        r.stack.sim.inject(Fault.HTTP_500, times=None, endpoint="battery-status")
+        r.stack.sim.inject(RenaultFault.HTTP_500, times=None, endpoint="battery-status")
         view = await r.one.status.status(CHAT)  # not recent: read live, which fails
         state = await r.other.stores.states.load(r.vehicle_id)
         told_elsewhere = await r.other.status.status(CHAT)
@@ -176,7 +176,7 @@ async def test_a_failed_where_shows_the_stored_position_with_the_failure(tmp_pat
         r.stack.sim.move(r.vin, 45.75, 4.85)
         stored = await r.one.status.location(CHAT)
         r.stack.clock.advance(minutes=10)
-        r.stack.sim.inject(Fault.HTTP_500, times=None, endpoint="location")
+        r.stack.sim.inject(RenaultFault.HTTP_500, times=None, endpoint="location")
         shown = await r.other.status.location(CHAT)
         state = await r.one.stores.states.load(r.vehicle_id)
     assert shown.point == stored.point
@@ -187,6 +187,6 @@ async def test_a_failed_where_shows_the_stored_position_with_the_failure(tmp_pat
 async def test_a_failed_where_with_nothing_stored_is_the_error(tmp_path: Path) -> None:
     async with two_replicas(tmp_path) as r:
         await r.other.polling.poll(r.vehicle_id)
-        r.stack.sim.inject(Fault.HTTP_500, times=None, endpoint="location")
+        r.stack.sim.inject(RenaultFault.HTTP_500, times=None, endpoint="location")
         with pytest.raises(RenaultDown):
             await r.one.status.location(CHAT)

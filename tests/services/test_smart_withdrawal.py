@@ -13,7 +13,7 @@ from bot.domain.smart_schedule import SmartGoalSetting
 from bot.domain.vehicle import Role
 from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.services.smart_control import SmartChargeControl
-from bot.simulator.renault import Fault
+from bot.simulator.renault import RenaultFault
 from tests.services.test_smart_control import CHAT, EVENING, OWN_SCHEDULE, Smart, _plan, smart_stack
 
 DRIVER = 2002
@@ -141,7 +141,7 @@ async def test_when_the_car_cannot_be_put_back_the_owner_gets_the_plan_and_a_can
     async with smart_stack(tmp_path) as smart:
         await _driver(smart)
         await _drivers_plan(smart, can_schedule=True)
-        smart.stack.sim.inject(Fault.HTTP_500, times=None, endpoint="charge-set-schedule")
+        smart.stack.sim.inject(RenaultFault.HTTP_500, times=None, endpoint="charge-set-schedule")
 
         await smart.stack.graph.sharing.remove(CHAT, DRIVER)
 

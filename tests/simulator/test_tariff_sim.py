@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from bot.simulator.tariff import Fault, TariffSimulator, agile_like_day
+from bot.simulator.tariff import TariffFault, TariffSimulator, agile_like_day
 
 DAY = datetime(2026, 3, 10, tzinfo=UTC)
 RATES = "/v1/products/AGILE-X/electricity-tariffs/E-1R-AGILE-X-C/standard-unit-rates/"
@@ -50,7 +50,7 @@ async def test_octopus_period_filter() -> None:
 
 async def test_queued_faults_hit_one_request_each() -> None:
     sim = TariffSimulator(agile_like_day(DAY))
-    sim.fail_next(Fault.SERVER_ERROR, Fault.BAD_JSON)
+    sim.fail_next(TariffFault.SERVER_ERROR, TariffFault.BAD_JSON)
     assert (await _get(sim, f"https://sim.test{RATES}")).status_code == 503
     assert (await _get(sim, f"https://sim.test{RATES}")).content.startswith(b'{"results": [')
     assert (await _get(sim, f"https://sim.test{RATES}")).status_code == 200

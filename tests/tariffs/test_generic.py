@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bot.domain.tariff import PriceSlot, TariffFormatError, TariffUnavailable
-from bot.simulator.tariff import Fault, TariffSimulator, agile_like_day
+from bot.simulator.tariff import TariffFault, TariffSimulator, agile_like_day
 from bot.tariffs.fetch import GuardedFetcher
 from bot.tariffs.generic import GenericUrlTariff
 from tests.support.feeds import InProcessFeeds, served_feeds
@@ -113,7 +113,7 @@ async def test_simulated_feed_round_trips_both_formats() -> None:
 
 async def test_http_error_is_unavailable_and_never_names_the_url(tmp_path: Path) -> None:
     sim = TariffSimulator()
-    sim.fail_next(Fault.SERVER_ERROR)
+    sim.fail_next(TariffFault.SERVER_ERROR)
     async with served_feeds(sim, tmp_path) as feeds:
         provider = GenericUrlTariff(feeds.fetcher, f"{feeds.base_url}/prices.json?token=s3cret")
         with pytest.raises(TariffUnavailable) as caught:

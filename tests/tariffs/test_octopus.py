@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.domain.tariff import TariffFormatError, TariffUnavailable
-from bot.simulator.tariff import Fault, SimSlot, TariffSimulator, agile_like_day
+from bot.simulator.tariff import SimSlot, TariffFault, TariffSimulator, agile_like_day
 from bot.tariffs.fetch import FeedFetch, GuardedFetcher
 from bot.tariffs.octopus import OctopusAgileTariff
 from tests.support.feeds import InProcessFeeds, served_feeds
@@ -68,9 +68,9 @@ def test_unknown_region_letter_is_refused() -> None:
         OctopusAgileTariff(GuardedFetcher(), "I")
 
 
-@pytest.mark.parametrize("fault", [Fault.SERVER_ERROR, Fault.NOT_FOUND])
+@pytest.mark.parametrize("fault", [TariffFault.SERVER_ERROR, TariffFault.NOT_FOUND])
 async def test_http_errors_become_tariff_unavailable(
-    sim: TariffSimulator, client: FeedFetch, fault: Fault
+    sim: TariffSimulator, client: FeedFetch, fault: TariffFault
 ) -> None:
     sim.fail_next(fault)
     with pytest.raises(TariffUnavailable, match="HTTP"):
@@ -84,7 +84,7 @@ async def test_error_on_a_later_page_is_reported_too(sim: TariffSimulator) -> No
         nonlocal calls
         calls += 1
         if calls == 2:
-            sim.fail_next(Fault.SERVER_ERROR)
+            sim.fail_next(TariffFault.SERVER_ERROR)
         return await sim(request)
 
     async with InProcessFeeds(handler) as client:
@@ -93,9 +93,9 @@ async def test_error_on_a_later_page_is_reported_too(sim: TariffSimulator) -> No
     assert calls == 2
 
 
-@pytest.mark.parametrize("fault", [Fault.BAD_JSON, Fault.WRONG_SHAPE])
+@pytest.mark.parametrize("fault", [TariffFault.BAD_JSON, TariffFault.WRONG_SHAPE])
 async def test_malformed_answers_become_format_errors(
-    sim: TariffSimulator, client: FeedFetch, fault: Fault
+    sim: TariffSimulator, client: FeedFetch, fault: TariffFault
 ) -> None:
     sim.fail_next(fault)
     with pytest.raises(TariffFormatError):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from bot.simulator.renault.accounts import GIGYA_API_KEYS, KAMEREON_API_KEY, SimAccount
 from bot.simulator.renault.car import ChargeSession, SimCar
-from bot.simulator.renault.faults import Fault, FaultRule, RequestLog, RequestRecord
+from bot.simulator.renault.faults import FaultRule, RenaultFault, RequestLog, RequestRecord
 from bot.simulator.renault.simulator import RenaultSimulator
 
 __all__ = [
     "GIGYA_API_KEYS",
     "KAMEREON_API_KEY",
     "ChargeSession",
-    "Fault",
     "FaultRule",
+    "RenaultFault",
     "RenaultSimulator",
     "RequestLog",
     "RequestRecord",

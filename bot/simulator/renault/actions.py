@@ -9,16 +9,16 @@ from datetime import datetime
 from typing import Any
 
 from bot.simulator.renault.car import SimCar
-from bot.simulator.renault.wire import FUTURE_DATE, INVALID_BODY_FORMAT, KamereonError, iso
+from bot.simulator.renault.wire import FUTURE_DATE, INVALID_BODY_FORMAT, KamereonRefusal, iso
 
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _KCA_TIME = re.compile(r"^T([01]\d|2[0-3]):(00|15|30|45)Z$")
-_BAD_CHARGE_MODE = KamereonError(400, "err.func.400", "Invalid charge mode action")
+_BAD_CHARGE_MODE = KamereonRefusal(400, "err.func.400", "Invalid charge mode action")
 
 # Cars that accept HVAC "cancel" but ignore it (§5.1, §6.5).
 _CANCEL_IGNORED = frozenset({"X102VE", "XBG2VE", "XBG1VE", "A5E1AE", "R5E1VE", "XCB1VE"})
 
-ActionResult = dict[str, Any] | KamereonError
+ActionResult = dict[str, Any] | KamereonRefusal
 ActionHandler = Callable[[SimCar, datetime, Any], ActionResult]
 
 

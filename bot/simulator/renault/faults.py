@@ -18,11 +18,11 @@ from bot.simulator.renault.wire import (
     PRIVACY_ON,
     QUOTA,
     UNAUTHORIZED,
-    KamereonError,
+    KamereonRefusal,
 )
 
 
-class Fault(Enum):
+class RenaultFault(Enum):
     """Ways a request can be made to fail."""
 
     HTTP_500 = "http_500"  # Kamereon technical error envelope, HTTP 500
@@ -38,12 +38,12 @@ class Fault(Enum):
     HOLD = "hold"  # answer normally once the test sets the rule's `release` (a slow Renault, no sleep)
 
 
-_ERRORS: dict[Fault, KamereonError] = {
-    Fault.HTTP_500: FAILED_FORWARD,
-    Fault.QUOTA: QUOTA,
-    Fault.FORBIDDEN: FORBIDDEN,
-    Fault.PRIVACY: PRIVACY_ON,
-    Fault.UNAUTHORIZED: UNAUTHORIZED,
+_ERRORS: dict[RenaultFault, KamereonRefusal] = {
+    RenaultFault.HTTP_500: FAILED_FORWARD,
+    RenaultFault.QUOTA: QUOTA,
+    RenaultFault.FORBIDDEN: FORBIDDEN,
+    RenaultFault.PRIVACY: PRIVACY_ON,
+    RenaultFault.UNAUTHORIZED: UNAUTHORIZED,
 }
 
 
@@ -51,7 +51,7 @@ _ERRORS: dict[Fault, KamereonError] = {
 class FaultRule:
     """Apply `fault` to requests matching every given filter; `times=None` means until removed."""
 
-    fault: Fault
+    fault: RenaultFault
     endpoint: str | None = None  # endpoint id or logical key ('charge-start' matches every variant)
     path_contains: str | None = None
     vin: str | None = None
@@ -71,15 +71,15 @@ class FaultRule:
         )
 
 
-def fault_response(fault: Fault) -> httpx.Response:
+def fault_response(fault: RenaultFault) -> httpx.Response:
     """The answer for a failing fault (SLOW is handled by the caller)."""
-    if fault is Fault.DROP:
+    if fault is RenaultFault.DROP:
         raise DropConnection
-    if fault is Fault.HTML_502:
+    if fault is RenaultFault.HTML_502:
         return httpx.Response(502, text=HTML_502, headers={"content-type": "text/html"})
-    if fault is Fault.HTML_200:
+    if fault is RenaultFault.HTML_200:
         return httpx.Response(200, text=HTML_502, headers={"content-type": "text/html"})
-    if fault is Fault.INVALID_JSON:
+    if fault is RenaultFault.INVALID_JSON:
         return httpx.Response(
             200, text='{"data": {"type": "Car", "attr', headers={"content-type": "application/json"}
         )
@@ -102,7 +102,7 @@ class RequestRecord:
     status: int | None = None
     account_id: str | None = None
     vin: str | None = None
-    fault: Fault | None = None
+    fault: RenaultFault | None = None
 
     @property
     def key(self) -> str:

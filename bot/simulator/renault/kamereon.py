@@ -24,7 +24,7 @@ from bot.simulator.renault.wire import (
     UNAUTHORIZED,
     URL_NOT_FOUND,
     WRONG_API_KEY,
-    KamereonError,
+    KamereonRefusal,
     json_response,
 )
 
@@ -90,7 +90,9 @@ class KamereonService:
         route = find_route(method, _template(rest, vin), _body(content))
         return Routed(route.name, account, vin, route) if route else Routed("unknown", account, vin)
 
-    def check_headers(self, request: httpx.Request, now: datetime) -> tuple[KamereonError | None, str | None]:
+    def check_headers(
+        self, request: httpx.Request, now: datetime
+    ) -> tuple[KamereonRefusal | None, str | None]:
         """Gateway checks of §3.3: API key, then a valid unexpired JWT. Returns (error, person id)."""
         if request.headers.get("apikey") != self._api_key:
             return WRONG_API_KEY, None
@@ -145,6 +147,6 @@ class KamereonService:
         if body is None:
             return INVALID_BODY_FORMAT.response()
         result = run_action(route.name, car, now, body)
-        if isinstance(result, KamereonError):
+        if isinstance(result, KamereonRefusal):
             return result.response()
         return json_response(200, result)

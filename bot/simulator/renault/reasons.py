@@ -20,10 +20,10 @@ from bot.simulator.renault.wire import (
     VCPS_CHARGE_SCHEDULE,
     VCPS_HVAC_SETTINGS,
     VCPS_NOTIFICATIONS,
-    KamereonError,
+    KamereonRefusal,
 )
 
-_TOKENS: dict[str, KamereonError] = {
+_TOKENS: dict[str, KamereonRefusal] = {
     "F": FORBIDDEN,
     "N": NOT_FOUND,
     "U": URL_NOT_FOUND,
@@ -157,18 +157,18 @@ _RECORDED: dict[str, str] = {
 }
 
 
-def _parse(spec: str) -> dict[str, KamereonError]:
+def _parse(spec: str) -> dict[str, KamereonRefusal]:
     pairs = (item.split(":") for item in spec.split())
     return {key: _TOKENS[token] for key, token in pairs}
 
 
-REASONS: dict[str, dict[str, KamereonError]] = {model: _parse(spec) for model, spec in _RECORDED.items()}
+REASONS: dict[str, dict[str, KamereonRefusal]] = {model: _parse(spec) for model, spec in _RECORDED.items()}
 
 # Keys derived from another one answer like it (setting SoC limits follows reading them).
 _ALIASES = {"soc-levels-set": "soc-levels", "charge-pause": "charge-stop", "charge-resume": "charge-start"}
 
 
-def refusal(model_code: str, endpoint_id: str, key: str, *, is_action: bool) -> KamereonError:
+def refusal(model_code: str, endpoint_id: str, key: str, *, is_action: bool) -> KamereonRefusal:
     """The error the backend gives this model for an endpoint it does not support."""
     recorded = REASONS.get(model_code, {})
     for candidate in (endpoint_id, key, _ALIASES.get(key, key)):

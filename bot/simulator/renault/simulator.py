@@ -19,9 +19,9 @@ from bot.simulator.renault.accounts import (
 )
 from bot.simulator.renault.car import SimCar
 from bot.simulator.renault.faults import (
-    Fault,
     FaultRule,
     QuotaWindow,
+    RenaultFault,
     RequestLog,
     RequestRecord,
     fault_response,
@@ -170,7 +170,7 @@ class RenaultSimulator:
             raise LookupError("no verification code was sent")
         return code
 
-    def inject(self, fault: Fault, *, times: int | None = 1, **filters: Any) -> FaultRule:
+    def inject(self, fault: RenaultFault, *, times: int | None = 1, **filters: Any) -> FaultRule:
         """Add a fault rule (filters: endpoint, path_contains, vin, method, latency_s)."""
         rule = FaultRule(fault, times=times, **filters)
         self.faults.append(rule)
@@ -215,11 +215,11 @@ class RenaultSimulator:
         latency = self.latency_s + (rule.latency_s if rule is not None else 0.0)
         if latency > 0:
             await asyncio.sleep(latency)
-        if rule is not None and rule.fault is Fault.HOLD:
+        if rule is not None and rule.fault is RenaultFault.HOLD:
             await rule.release.wait()
         response: httpx.Response | None = None
         try:
-            if rule is not None and rule.fault not in (Fault.SLOW, Fault.HOLD):
+            if rule is not None and rule.fault not in (RenaultFault.SLOW, RenaultFault.HOLD):
                 response = fault_response(rule.fault)
             elif gigya_path is not None:
                 response = self._gigya(request, routed.endpoint, content, now)

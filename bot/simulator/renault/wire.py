@@ -33,7 +33,7 @@ _NESTED_OUTER = {400: "err.func.400", 403: "err.func.403"}
 
 
 @dataclass(frozen=True, slots=True)
-class KamereonError:
+class KamereonRefusal:
     """One way the backend refuses a request: HTTP status plus the body style it uses."""
 
     status: int
@@ -72,39 +72,39 @@ class KamereonError:
         return json_response(self.status, body)
 
 
-FORBIDDEN = KamereonError(403, "err.func.wired.forbidden", "The access is forbidden")
-NOT_FOUND = KamereonError(404, "err.func.wired.notFound", "Resource not found")
-URL_NOT_FOUND = KamereonError(404, "err.func.wired.not-found", "The specified url does not exist")
-NO_DATA = KamereonError(404, 404, "There is no data for this vin and uid", "new")
-NO_GDC = KamereonError(400, 400001, "The vehicle does not have a GDC gateway", "new")
-NOT_SUPPORTED = KamereonError(
+FORBIDDEN = KamereonRefusal(403, "err.func.wired.forbidden", "The access is forbidden")
+NOT_FOUND = KamereonRefusal(404, "err.func.wired.notFound", "Resource not found")
+URL_NOT_FOUND = KamereonRefusal(404, "err.func.wired.not-found", "The specified url does not exist")
+NO_DATA = KamereonRefusal(404, 404, "There is no data for this vin and uid", "new")
+NO_GDC = KamereonRefusal(400, 400001, "The vehicle does not have a GDC gateway", "new")
+NOT_SUPPORTED = KamereonRefusal(
     501, "not-supported", "This feature is not technically supported by this gateway", "nested"
 )
-INVALID_BODY_FORMAT = KamereonError(400, "err.func.wired.invalid-body-format", "Invalid body format")
-INVALID_BODY = KamereonError(400, "err.func.wired.invalid-body", "Invalid body")
-METHOD_NOT_ALLOWED = KamereonError(405, "err.func.wired.methodNotAllowed", "Method not allowed")
-MISSING_PARAM = KamereonError(400, "err.func.wired.missingRequestParam", "Missing request parameter")
-UNAUTHORIZED = KamereonError(401, "err.func.wired.unauthorized", "The access is unauthorized")
-ACCESS_DENIED = KamereonError(403, "security.access", "Access is denied for this resource", "nested")
-QUOTA = KamereonError(429, "err.func.wired.overloaded", "You have reached your quota limit")
-PRIVACY_ON = KamereonError(409, "err.func.privacy.on", "Privacy mode currently ON")
-FAILED_FORWARD = KamereonError(
+INVALID_BODY_FORMAT = KamereonRefusal(400, "err.func.wired.invalid-body-format", "Invalid body format")
+INVALID_BODY = KamereonRefusal(400, "err.func.wired.invalid-body", "Invalid body")
+METHOD_NOT_ALLOWED = KamereonRefusal(405, "err.func.wired.methodNotAllowed", "Method not allowed")
+MISSING_PARAM = KamereonRefusal(400, "err.func.wired.missingRequestParam", "Missing request parameter")
+UNAUTHORIZED = KamereonRefusal(401, "err.func.wired.unauthorized", "The access is unauthorized")
+ACCESS_DENIED = KamereonRefusal(403, "security.access", "Access is denied for this resource", "nested")
+QUOTA = KamereonRefusal(429, "err.func.wired.overloaded", "You have reached your quota limit")
+PRIVACY_ON = KamereonRefusal(409, "err.func.privacy.on", "Privacy mode currently ON")
+FAILED_FORWARD = KamereonRefusal(
     500, "err.tech.wired.kamereon-proxy", "Failed to forward request to remote service.", "technical"
 )
-CHARGE_MODE_IN_PROGRESS = KamereonError(409, 409001, "A remote CHARGE_MODE is already in progress")
-FUTURE_DATE = KamereonError(400, "Future", "must be a future date", "nested")
-WRONG_API_KEY = KamereonError(403, "access_denied", "Unauthorized", "gateway")
-VCPS_CHARGE_MODE = KamereonError(400, "err.func.vcps.ev.charge-mode.error", "Charge mode error")
-VCPS_CHARGE_SCHEDULE = KamereonError(400, "err.func.vcps.ev.charge-schedule.error", "Charge schedule error")
-VCPS_HVAC_SETTINGS = KamereonError(
+CHARGE_MODE_IN_PROGRESS = KamereonRefusal(409, 409001, "A remote CHARGE_MODE is already in progress")
+FUTURE_DATE = KamereonRefusal(400, "Future", "must be a future date", "nested")
+WRONG_API_KEY = KamereonRefusal(403, "access_denied", "Unauthorized", "gateway")
+VCPS_CHARGE_MODE = KamereonRefusal(400, "err.func.vcps.ev.charge-mode.error", "Charge mode error")
+VCPS_CHARGE_SCHEDULE = KamereonRefusal(400, "err.func.vcps.ev.charge-schedule.error", "Charge schedule error")
+VCPS_HVAC_SETTINGS = KamereonRefusal(
     500, "err.tech.vcps.ev.hvac-settings.error", "Hvac settings error", "technical"
 )
-VCPS_NOTIFICATIONS = KamereonError(
+VCPS_NOTIFICATIONS = KamereonRefusal(
     400, "err.func.vcps.users-helper.get-notification-settings.error", "Notification settings error"
 )
-TECH_502000 = KamereonError(502, 502000, "Technical error", "new")
-HTTP_400 = KamereonError(400, 400, "Bad Request", "plain")
-HTTP_404 = KamereonError(404, 404, "Not Found", "plain")
+TECH_502000 = KamereonRefusal(502, 502000, "Technical error", "new")
+HTTP_400 = KamereonRefusal(400, 400, "Bad Request", "plain")
+HTTP_404 = KamereonRefusal(404, 404, "Not Found", "plain")
 
 HTML_502 = (
     "<html><head><title>502 Bad Gateway</title></head>"

@@ -15,7 +15,14 @@ from bot.simulator.telegram.errors import NOT_FOUND, UNAUTHORIZED, BotApiError, 
 from bot.simulator.telegram.holds import Hold
 from bot.simulator.telegram.model import ApiCall, BotCommand
 from bot.simulator.telegram.params import Params, loggable, read_params
-from bot.simulator.telegram.state import BotIdentity, ChatRecord, Clock, EmulatorState, Fault, UserRecord
+from bot.simulator.telegram.state import (
+    BotIdentity,
+    ChatRecord,
+    Clock,
+    EmulatorState,
+    TelegramFault,
+    UserRecord,
+)
 from bot.simulator.telegram.webhook import WebhookPusher
 
 DEFAULT_TOKEN = "123456789:AAEmulatedTokenForTestsOnly_0123456789"  # noqa: S105 - a fake, not a secret
@@ -229,7 +236,7 @@ class TelegramEmulator:
         self, error: BotApiError, *, method: str | None = None, chat_id: int | None = None, times: int = 1
     ) -> None:
         """Answer the next `times` matching calls with `error` (any status and description)."""
-        self._state.faults.append(Fault(error, method, chat_id, times))
+        self._state.faults.append(TelegramFault(error, method, chat_id, times))
 
     def hold(self, method: str, *, chat_id: int | None = None) -> Hold:
         """Hold the next matching call in the emulator until the returned hold is released or dropped."""

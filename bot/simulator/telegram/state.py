@@ -91,7 +91,7 @@ class CallbackRecord:
 
 
 @dataclass
-class Fault:
+class TelegramFault:
     """An injected error answer for the next `remaining` matching calls."""
 
     error: BotApiError
@@ -117,7 +117,7 @@ class EmulatorState:
         self.webhook_url = ""
         self.webhook_secret = ""
         self.log: list[ApiCall] = []
-        self.faults: list[Fault] = []
+        self.faults: list[TelegramFault] = []
         self._next_query = 1
         self._next_file = 1
 

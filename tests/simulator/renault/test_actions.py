@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.simulator.renault import Fault, RenaultSimulator, SimCar
+from bot.simulator.renault import RenaultFault, RenaultSimulator, SimCar
 from tests.simulator.renault.helpers import Session, client, login
 from tests.support.clock import FakeClock
 
@@ -227,7 +227,7 @@ async def test_zoe_40_schedule_shows_up_in_the_calendar_read(world: World) -> No
 
 async def test_log_counts_by_variant_id_and_by_logical_key(world: World) -> None:
     car = world.add("XBG1VE", plugged=True, battery_level=30.0)
-    world.sim.inject(Fault.QUOTA, endpoint="charge-stop")  # a key matches every variant
+    world.sim.inject(RenaultFault.QUOTA, endpoint="charge-stop")  # a key matches every variant
     path = KCM.format(vin=car.vin) + "/charge/pause-resume"
     await world.session.post(path, _action("ChargePauseResume", action="resume"))
     refused = await world.session.post(path, _action("ChargePauseResume", action="pause"))

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from bot.simulator.http_server import LoopbackServer
-from bot.simulator.renault import Fault, RenaultSimulator
+from bot.simulator.renault import RenaultFault, RenaultSimulator
 from tests.simulator.renault.helpers import client, login
 from tests.support.clock import FakeClock
 
@@ -16,14 +16,16 @@ EMAIL = "owner@example.com"
 @pytest.mark.parametrize(
     ("fault", "status", "code"),
     [
-        (Fault.HTTP_500, 500, "err.tech.wired.kamereon-proxy"),
-        (Fault.QUOTA, 429, "err.func.wired.overloaded"),
-        (Fault.FORBIDDEN, 403, "err.func.wired.forbidden"),
-        (Fault.PRIVACY, 409, "err.func.privacy.on"),
-        (Fault.UNAUTHORIZED, 401, "err.func.wired.unauthorized"),
+        (RenaultFault.HTTP_500, 500, "err.tech.wired.kamereon-proxy"),
+        (RenaultFault.QUOTA, 429, "err.func.wired.overloaded"),
+        (RenaultFault.FORBIDDEN, 403, "err.func.wired.forbidden"),
+        (RenaultFault.PRIVACY, 409, "err.func.privacy.on"),
+        (RenaultFault.UNAUTHORIZED, 401, "err.func.wired.unauthorized"),
     ],
 )
-async def test_error_faults_answer_a_kamereon_envelope_once(fault: Fault, status: int, code: str) -> None:
+async def test_error_faults_answer_a_kamereon_envelope_once(
+    fault: RenaultFault, status: int, code: str
+) -> None:
     sim = RenaultSimulator(FakeClock())
     car = sim.add_vehicle(sim.add_account(EMAIL, "pw"), "R5E1VE")
     sim.inject(fault, endpoint="battery-status")
@@ -40,9 +42,9 @@ async def test_error_faults_answer_a_kamereon_envelope_once(fault: Fault, status
 async def test_html_and_invalid_json_faults() -> None:
     sim = RenaultSimulator(FakeClock())
     car = sim.add_vehicle(sim.add_account(EMAIL, "pw"), "R5E1VE")
-    sim.inject(Fault.HTML_502, path_contains="/cockpit")
-    sim.inject(Fault.HTML_200, path_contains="/cockpit")
-    sim.inject(Fault.INVALID_JSON, path_contains="/cockpit")
+    sim.inject(RenaultFault.HTML_502, path_contains="/cockpit")
+    sim.inject(RenaultFault.HTML_200, path_contains="/cockpit")
+    sim.inject(RenaultFault.INVALID_JSON, path_contains="/cockpit")
     async with client(sim) as http:
         session = await login(http, EMAIL, "pw")
         path = f"/kca/car-adapter/v1/cars/{car.vin}/cockpit"
@@ -59,7 +61,7 @@ async def test_html_and_invalid_json_faults() -> None:
 async def test_dropped_connection_is_a_transport_error_over_loopback() -> None:
     sim = RenaultSimulator(FakeClock())
     sim.add_account(EMAIL, "pw")
-    sim.inject(Fault.DROP, endpoint="accounts.login")
+    sim.inject(RenaultFault.DROP, endpoint="accounts.login")
     async with LoopbackServer(sim.handle) as server, httpx.AsyncClient() as http:
         with pytest.raises(httpx.TransportError):
             await http.post(f"{server.url}/gigya/accounts.login", data={"loginID": EMAIL})
@@ -70,7 +72,7 @@ async def test_rules_filter_by_vin_and_can_be_permanent() -> None:
     account = sim.add_account(EMAIL, "pw")
     broken = sim.add_vehicle(account, "R5E1VE")
     fine = sim.add_vehicle(account, "R5E1VE")
-    sim.inject(Fault.QUOTA, vin=broken.vin, times=None)
+    sim.inject(RenaultFault.QUOTA, vin=broken.vin, times=None)
     async with client(sim) as http:
         session = await login(http, EMAIL, "pw")
         statuses = [
@@ -86,7 +88,7 @@ async def test_rules_filter_by_vin_and_can_be_permanent() -> None:
 async def test_slow_rule_with_zero_latency_answers_normally() -> None:
     sim = RenaultSimulator(FakeClock())
     sim.add_account(EMAIL, "pw")
-    rule = sim.inject(Fault.SLOW, endpoint="accounts.login", latency_s=0.0)
+    rule = sim.inject(RenaultFault.SLOW, endpoint="accounts.login", latency_s=0.0)
     async with client(sim) as http:
         session = await login(http, EMAIL, "pw")
     assert session.jwt
@@ -129,12 +131,14 @@ async def test_request_log_records_endpoint_account_vin_time_and_counts() -> Non
 async def test_request_log_marks_faulted_requests() -> None:
     sim = RenaultSimulator(FakeClock())
     sim.add_account(EMAIL, "pw")
-    sim.inject(Fault.HTTP_500, endpoint="accounts.getJWT")
+    sim.inject(RenaultFault.HTTP_500, endpoint="accounts.getJWT")
     async with client(sim) as http:
         with pytest.raises(AssertionError):
             await login(http, EMAIL, "pw")  # the helper insists on HTTP 200 from Gigya
     faulted = [r for r in sim.log.records if r.fault is not None]
-    assert [(r.endpoint, r.fault, r.status) for r in faulted] == [("accounts.getJWT", Fault.HTTP_500, 500)]
+    assert [(r.endpoint, r.fault, r.status) for r in faulted] == [
+        ("accounts.getJWT", RenaultFault.HTTP_500, 500)
+    ]
 
 
 async def test_per_account_quota_answers_overloaded_until_the_hour_slides() -> None:
@@ -154,7 +158,7 @@ async def test_per_account_quota_answers_overloaded_until_the_hour_slides() -> N
 
 async def test_dropped_connection_in_process_looks_like_a_transport_error_too() -> None:
     sim = RenaultSimulator(FakeClock())
-    sim.inject(Fault.DROP, endpoint="accounts.login")
+    sim.inject(RenaultFault.DROP, endpoint="accounts.login")
     async with client(sim) as http:
         with pytest.raises(httpx.TransportError):
             await http.post("http://sim/gigya/accounts.login", data={"loginID": EMAIL})
