@@ -17,7 +17,7 @@ from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.i18n.smartcharge import CATALOGS
 from bot.telegram_ui.smartcharge.keyboards import plan_keyboard, ready_keyboard, target_keyboard
 from bot.telegram_ui.smartcharge.render import render_plan
-from bot.telegram_ui.smartcharge.taps import Tap, decode_tap
+from bot.telegram_ui.smartcharge.taps import SmartTap, decode_tap
 from bot.telegram_ui.smartcharge.tariff_input import parse_tariff
 
 START = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
@@ -46,7 +46,7 @@ def test_every_button_payload_round_trips_within_64_bytes() -> None:
     payloads = [b.callback_data for m in markups for row in m.inline_keyboard for b in row]
     assert all(isinstance(p, str) and len(p.encode()) <= 64 for p in payloads)
     assert all(decode_tap(str(p)) is not None for p in payloads)
-    assert decode_tap(f"1.sc.{vehicle}.r:100:0830") == Tap("r", vehicle, 100, time(8, 30))
+    assert decode_tap(f"1.sc.{vehicle}.r:100:0830") == SmartTap("r", vehicle, 100, time(8, 30))
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ _STEP = re.compile(rf"({'|'.join(VERBS)})(?::(\d{{1,3}}))?(?::(\d{{4}}))?")
 
 
 @dataclass(frozen=True, slots=True)
-class Tap:
+class SmartTap:
     """A decoded smart-charging tap."""
 
     verb: str
@@ -35,7 +35,7 @@ class Tap:
         return Callback(Verb.SMART, self.vehicle_id, ":".join(parts)).encode()
 
 
-def decode_tap(data: str | None) -> Tap | None:
+def decode_tap(data: str | None) -> SmartTap | None:
     """Parse a smart-charging payload; None for anything malformed, out of range or of another verb."""
     payload = decode(data)
     if payload is None or payload.verb is not Verb.SMART or payload.vehicle_id is None:
@@ -43,7 +43,7 @@ def decode_tap(data: str | None) -> Tap | None:
     return tap_of(payload)
 
 
-def tap_of(payload: Callback) -> Tap | None:
+def tap_of(payload: Callback) -> SmartTap | None:
     """The smart-charging step of a decoded `sc` payload; None when the step is malformed."""
     match = _STEP.fullmatch(payload.arg)
     if match is None or payload.vehicle_id is None:
@@ -60,4 +60,4 @@ def tap_of(payload: Callback) -> Tap | None:
         return None
     if (verb in ("t", "r")) != (level is not None) or (verb == "r") != (ready is not None):
         return None
-    return Tap(verb, payload.vehicle_id, level, ready)
+    return SmartTap(verb, payload.vehicle_id, level, ready)
