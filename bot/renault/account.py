@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.renault.credentials import RenaultCredentials
 from bot.renault.endpoints import PERSON_PATH, VEHICLES_PATH
-from bot.renault.errors import InvalidInput, NotSupported, UnexpectedResponse, VehicleNotLinked
+from bot.renault.errors import InvalidRequest, NotSupported, UnexpectedResponse, VehicleNotLinked
 from bot.renault.history import parse_vehicle_details
 from bot.renault.session import Session
 from bot.renault.tokens import StoredJwt
@@ -77,7 +77,7 @@ class RenaultAccount:
             body: Any = await self._session.request(
                 "GET", VEHICLES_PATH.format(accountId=account_id), "vehicles"
             )
-        except (NotSupported, VehicleNotLinked, InvalidInput):
+        except (NotSupported, VehicleNotLinked, InvalidRequest):
             return []  # e.g. an SFDC account: no vehicles to offer
         found = []
         for link in (body.get("vehicleLinks") if isinstance(body, Mapping) else None) or []:

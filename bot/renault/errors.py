@@ -41,7 +41,7 @@ class CaptchaRequired(AuthenticationError):
     """Gigya wants a captcha before it accepts this login (401020, 401021, 400021)."""
 
 
-class CredentialsExpired(AuthenticationError):
+class LoginTokenExpired(AuthenticationError):
     """The stored login token is no longer valid (403005/403013): log in again."""
 
 
@@ -101,7 +101,7 @@ class ActionInProgress(KamereonError):
     """A remote action of the same kind is already running (409001)."""
 
 
-class InvalidInput(KamereonError):
+class InvalidRequest(KamereonError):
     """The request was rejected as invalid (bad body, past start time, missing parameter)."""
 
 
@@ -124,7 +124,7 @@ class UnexpectedResponse(RenaultError):
 # Kamereon error codes (§7.3, §7.4, §6.5) -> exception class. New-style integer codes are keyed as strings.
 KAMEREON_ERRORS: Mapping[str, type[RenaultError]] = MappingProxyType(
     {
-        "err.func.400": InvalidInput,
+        "err.func.400": InvalidRequest,
         "err.func.403": NotSupported,  # "Access is denied for this resource": not available for this car
         "err.tech.500": UpstreamUnavailable,
         "err.tech.501": NotSupported,
@@ -137,10 +137,10 @@ KAMEREON_ERRORS: Mapping[str, type[RenaultError]] = MappingProxyType(
         "err.func.wired.unauthorized": Unauthorized,
         "err.func.wired.low.battery.level": InsufficientBatteryLevel,
         "err.func.wired.not-found": NotSupported,
-        "err.func.wired.invalid-body-format": InvalidInput,
-        "err.func.wired.invalid-body": InvalidInput,
+        "err.func.wired.invalid-body-format": InvalidRequest,
+        "err.func.wired.invalid-body": InvalidRequest,
         "err.func.wired.methodNotAllowed": NotSupported,
-        "err.func.wired.missingRequestParam": InvalidInput,
+        "err.func.wired.missingRequestParam": InvalidRequest,
         "err.func.wired.empty-vehicle-link": VehicleNotLinked,
         "err.func.not.connected": VehicleNotLinked,
         "err.func.vcps.ev.charge-mode.error": NotSupported,
@@ -161,8 +161,8 @@ GIGYA_ERRORS: Mapping[int, type[RenaultError]] = MappingProxyType(
         401020: CaptchaRequired,
         401021: CaptchaRequired,
         400021: CaptchaRequired,
-        403005: CredentialsExpired,
-        403013: CredentialsExpired,
+        403005: LoginTokenExpired,
+        403013: LoginTokenExpired,
         403007: UpstreamUnavailable,  # server-side permission incident (Aug 2020), transient
         500001: UpstreamUnavailable,
         503001: UpstreamUnavailable,
@@ -172,7 +172,7 @@ GIGYA_ERRORS: Mapping[int, type[RenaultError]] = MappingProxyType(
 # HTTP statuses without a usable body (§7.5) -> exception class.
 HTTP_ERRORS: Mapping[int, type[RenaultError]] = MappingProxyType(
     {
-        400: InvalidInput,
+        400: InvalidRequest,
         401: Unauthorized,
         403: NotSupported,
         404: NotSupported,

@@ -15,7 +15,7 @@ import httpx
 
 from bot.renault.credentials import RenaultCredentials
 from bot.renault.endpoints import KAMEREON_CONTENT_TYPE
-from bot.renault.errors import CredentialsExpired, QuotaExceeded, Unauthorized
+from bot.renault.errors import LoginTokenExpired, QuotaExceeded, Unauthorized
 from bot.renault.gate import RequestGate
 from bot.renault.gigya import Gigya
 from bot.renault.locales import LocaleConfig
@@ -114,7 +114,7 @@ class Session:
                     self._jwt, self._jwt_expiry = await self._gigya.jwt(
                         self.config, self._credentials.login_token
                     )
-                except CredentialsExpired:
+                except LoginTokenExpired:
                     self._jwt = None
                     raise
                 await self._keep(StoredJwt(self._jwt, self._jwt_expiry))

@@ -19,7 +19,7 @@ from bot.renault import models as wire
 from bot.renault.account import RenaultAccount, VehicleDescription
 from bot.renault.client import RenaultClient
 from bot.renault.credentials import DeviceIds, RenaultCredentials
-from bot.renault.errors import CredentialsExpired, NotSupported, RenaultError
+from bot.renault.errors import LoginTokenExpired, NotSupported, RenaultError
 from bot.renault.gigya import ChallengeState, LoginResult, TwoFactorChallenge
 from bot.renault.tokens import StoredJwt
 from bot.renault.vehicle import RenaultVehicle
@@ -206,7 +206,7 @@ class RenaultGateway:
     async def _upkeep(self, stored: StoredVehicle, exc: RenaultError) -> None:
         if isinstance(exc, NotSupported) and exc.endpoint:
             await self._vehicles.mark_unsupported(stored.vehicle_id, exc.endpoint)
-        elif isinstance(exc, CredentialsExpired):
+        elif isinstance(exc, LoginTokenExpired):
             await self._accounts.mark_needs_login(stored.account_id)
 
     async def login(

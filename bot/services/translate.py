@@ -20,7 +20,7 @@ _SIMPLE: tuple[tuple[type[renault.RenaultError], Callable[[], service.ServiceErr
     (renault.InvalidCredentials, service.LoginRejected),
     (renault.AccountLocked, service.LoginLocked),
     (renault.CaptchaRequired, service.LoginNeedsCaptcha),
-    (renault.CredentialsExpired, service.NeedsLogin),
+    (renault.LoginTokenExpired, service.NeedsLogin),
     (renault.PrivacyModeOn, service.PrivacyMode),
     (renault.ActionInProgress, service.ActionBusy),
     (renault.UpstreamUnavailable, service.RenaultDown),
@@ -39,7 +39,7 @@ def translate(exc: renault.RenaultError, now: datetime, feature: str = "") -> se
         return service.RenaultBusy(now + timedelta(seconds=wait))
     if isinstance(exc, renault.NotSupported):
         return service.FeatureUnavailable(exc.endpoint or feature)
-    if isinstance(exc, renault.InvalidInput):
+    if isinstance(exc, renault.InvalidRequest):
         return service.InvalidInput(["error.renault_refused_input"])
     if isinstance(exc, renault.InsufficientBatteryLevel):
         return service.InvalidInput(["error.battery_too_low"])

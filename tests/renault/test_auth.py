@@ -9,8 +9,8 @@ import pytest
 from bot.renault.client import RenaultClient
 from bot.renault.credentials import RenaultCredentials
 from bot.renault.errors import (
-    CredentialsExpired,
     InvalidCredentials,
+    LoginTokenExpired,
     TwoFactorCodeExpired,
     TwoFactorCodeInvalid,
 )
@@ -148,7 +148,7 @@ async def test_revoked_login_token_is_credentials_expired(
     _battery(backend)
     backend.jwt_error = 403005
     car = client.account(credentials, "acc").vehicle("account-1", "VIN", "X102VE")
-    with pytest.raises(CredentialsExpired):
+    with pytest.raises(LoginTokenExpired):
         await car.battery_status()
 
 

@@ -171,7 +171,7 @@ async def test_crash_at_the_commit_loses_no_ping_and_sends_each_once_after_resta
 async def test_expired_login_stops_polling_and_tells_each_chat_once() -> None:
     s = Stack()
     await s.service.poll(1)
-    s.reader.fail = renault.CredentialsExpired("token revoked")
+    s.reader.fail = renault.LoginTokenExpired("token revoked")
     s.clock.advance(minutes=20)
     outcome = await s.service.poll(1)
     assert s.accounts.accounts[10].needs_login
