@@ -73,10 +73,15 @@ async def test_wrong_code_then_right_code(tmp_path: Path) -> None:
         ann = e2e.emulator.user(1001, "Ann")
         await login(ann, TFA_EMAIL, PASSWORD)
         await ann.wait_until(lambda u: any("Renault sent a code" in t for t in texts(u)), timeout=WAIT)
-        await ann.send("000000")
+        wrong = await ann.send("000000")
         await ann.wait_until(lambda u: any("That code is not right" in t for t in texts(u)), timeout=WAIT)
-        await ann.send(e2e.sim.last_two_factor_code(TFA_EMAIL))
+        right = await ann.send(e2e.sim.last_two_factor_code(TFA_EMAIL))
         await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in texts(u)), timeout=WAIT)
+    assert texts(ann)[-2].startswith("That code is not right")
+    assert texts(ann)[-1].startswith("Linked! Your cars:\n✅ 🚗 SPRING")
+    # The password and both codes, the wrong one too, are deleted from the chat.
+    assert len(ann.deleted_messages) == 3
+    assert {wrong.message_id, right.message_id} <= {m.message_id for m in ann.deleted_messages}
 
 
 @pytest.mark.parametrize("model", ["X102VE", "XBG1VE", "XCB1VE", "R5E1VE"])

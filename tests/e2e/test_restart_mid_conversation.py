@@ -54,9 +54,14 @@ async def test_a_restart_between_email_and_password_keeps_the_login(tmp_path: Pa
         await ann.wait_until(lambda u: any("MyRenault account." in t for t in texts(u)), timeout=WAIT)
         await ann.send(TFA_EMAIL)
         await ann.wait_until(lambda u: any("password" in t for t in texts(u)), timeout=WAIT)
+        async with e2e.db.engine.connect() as conn:
+            stored = (await conn.execute(text("SELECT COUNT(*) FROM login_conversations"))).scalar()
         await e2e.restart()
-        await ann.send(PASSWORD)
+        password = await ann.send(PASSWORD)
         await ann.wait_until(_linked_text, timeout=WAIT)
+    assert stored == 1  # the conversation outlived the process in the database
+    assert texts(ann)[-1].startswith("Linked!")
+    assert password.message_id in {m.message_id for m in ann.deleted_messages}
 
 
 async def test_a_restart_in_the_middle_of_a_schedule_edit_keeps_the_draft(tmp_path: Path) -> None:

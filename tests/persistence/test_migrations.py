@@ -46,9 +46,26 @@ async def test_downgrade_to_base_and_upgrade_again(database_url: str) -> None:
         await database.dispose()
 
 
+async def _revision_and_tables(database_url: str) -> tuple[str | None, set[str]]:
+    database = Database(parse_database_url(database_url))
+    try:
+        async with database.engine.connect() as connection:
+            revision = await connection.run_sync(
+                lambda c: MigrationContext.configure(c).get_current_revision()
+            )
+            return revision, await connection.run_sync(_tables)
+    finally:
+        await database.dispose()
+
+
 async def test_upgrade_twice_is_a_no_op(database_url: str) -> None:
     await upgrade_to_head(database_url)
+    once = await _revision_and_tables(database_url)
     await upgrade_to_head(database_url)
+    assert await _revision_and_tables(database_url) == once
+    revision, tables = once
+    assert revision is not None
+    assert tables == set(metadata.tables)
 
 
 def test_migration_scripts_are_found_from_the_package() -> None:

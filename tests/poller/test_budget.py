@@ -53,7 +53,8 @@ async def test_zero_limit_is_unlimited() -> None:
     clock, store = FakeClock(), FakeBudget()
     gate = BudgetGate(store, clock, max_calls_per_hour=0)
     for _ in range(500):
-        await gate.before_request("1", "battery-status")
+        await gate.before_request("1", "battery-status")  # raises QuotaExceeded if refused
+    assert len(store.calls[1]) == 500  # every call was spent within the same hour
 
 
 async def test_gigya_token_requests_do_not_spend_the_budget() -> None:

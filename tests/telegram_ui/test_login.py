@@ -78,6 +78,8 @@ async def test_bad_email_is_asked_again() -> None:
         await ann.wait_until(lambda u: any("MyRenault account." in t for t in _texts(u)))
         await ann.send("not an address")
         await ann.wait_until(lambda u: any("does not look like" in t for t in _texts(u)))
+    assert _texts(ann)[-1] == "That does not look like an e-mail address. Please send it again."
+    assert not any("password" in t for t in _texts(ann))  # still at the e-mail step
 
 
 async def test_several_vehicles_offer_buttons_to_pick_the_active_one() -> None:
@@ -135,6 +137,8 @@ async def test_an_answer_within_ten_minutes_keeps_the_login_going() -> None:
         s.clock.advance(minutes=9)
         await ann.send(PASSWORD)
         await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in _texts(u)))
+    assert s.linking.passwords_seen == [PASSWORD]
+    assert not any("no answer came" in t for t in _texts(ann))
 
 
 async def test_text_while_the_country_is_asked_points_at_the_buttons() -> None:
@@ -229,6 +233,8 @@ async def test_login_again_while_one_runs_points_at_the_open_question() -> None:
         await ann.wait_until(lambda u: any("already in progress" in t for t in _texts(u)))
         await ann.send(PASSWORD)  # the conversation is still at the password step
         await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in _texts(u)))
+    assert s.linking.passwords_seen == [PASSWORD]
+    assert sum("already in progress" in t for t in _texts(ann)) == 1
 
 
 async def test_a_location_while_the_e_mail_is_asked_gets_an_answer() -> None:
@@ -240,3 +246,7 @@ async def test_a_location_while_the_e_mail_is_asked_gets_an_answer() -> None:
         await ann.wait_until(lambda u: any("MyRenault account." in t for t in _texts(u)))
         await ann.send_location(48.85, 2.35)
         await ann.wait_until(lambda u: any("text message" in t for t in _texts(u)))
+    assert _texts(ann)[-1] == (
+        "I cannot use locations here.\n\n"
+        "I am waiting for the e-mail address of your MyRenault account, as a text message (or /cancel)."
+    )

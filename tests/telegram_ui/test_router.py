@@ -101,6 +101,8 @@ async def test_free_text_in_french_asking_where_sends_the_position() -> None:
         ann_fr = s.emu.user(1001, "Ann", language_code="fr")
         await ann_fr.send("Où est ma voiture ?")
         await ann.wait_until(lambda u: bool(s.emu.calls("sendLocation")), timeout=WAIT)
+    (sent,) = s.emu.calls("sendLocation")
+    assert sent.params == {"chat_id": "1001", "latitude": "48.85", "longitude": "2.35"}  # the car's position
 
 
 async def test_free_text_naming_two_commands_asks_which() -> None:

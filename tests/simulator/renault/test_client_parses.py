@@ -62,9 +62,11 @@ async def test_every_supported_read_parses_through_the_client(model: str) -> Non
     clock.advance(minutes=20)
     async with httpx.AsyncClient(transport=sim.transport()) as http:
         vehicle = await _logged_in_vehicle(sim, clock, http)
-        for key, read in _READS.items():
-            if vehicle.supports(key):
-                await read(vehicle)
+        parsed = {key: await read(vehicle) for key, read in _READS.items() if vehicle.supports(key)}
+    assert parsed, f"{model} supports none of the reads"
+    assert {key for key, value in parsed.items() if value is None} == set()
+    # Each value was parsed from one answer of the simulator, not made up by the client.
+    assert {key: sim.log.count(key=key) for key in parsed} == dict.fromkeys(parsed, 1)
 
 
 async def test_battery_status_values_survive_the_round_trip() -> None:
