@@ -14,7 +14,7 @@ from bot.persistence.crypto import CredentialCipher, CredentialKeyError, generat
 from bot.persistence.engine import Database, DatabaseUrlError
 from bot.persistence.keys import RotationReport, rotate_keys, verify_key
 from bot.persistence.migrations import upgrade_to_head
-from bot.services.errors import StorageUnavailable
+from bot.services.ports import StorageUnavailable
 
 DESCRIPTION = "Telegram bot for MyRenault EV owners."
 # The exit code when the database cannot be opened or written at start (2 is a configuration error).

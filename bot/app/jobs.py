@@ -14,8 +14,7 @@ from telegram.ext import JobQueue
 
 from bot.services.conversation_ports import ConversationPurge
 from bot.services.cost_report import CostDesk
-from bot.services.errors import StorageUnavailable
-from bot.services.ports import Clock
+from bot.services.ports import Clock, StorageUnavailable
 from bot.services.secret_messages import MessageEraser, SecretMessages
 from bot.services.smart_charging import SmartChargeAssistant
 

@@ -63,3 +63,20 @@ class Capabilities:
     def supports(self, endpoint: str) -> bool:
         """Whether the endpoint is available for this vehicle."""
         return endpoint in self.supported
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedVehicle:
+    """A vehicle as one chat sees it: our internal id, what it is, and the chat's rights on it."""
+
+    vehicle_id: int
+    account_id: int
+    info: VehicleInfo
+    role: Role
+    capabilities: Capabilities = field(default_factory=Capabilities)
+    location_shared: bool = False  # the owner lets viewers see where the car is
+
+    @property
+    def rights(self) -> frozenset[Right]:
+        """What this chat may do with the vehicle."""
+        return self.role.rights(location_shared=self.location_shared)

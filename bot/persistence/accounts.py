@@ -37,7 +37,7 @@ from bot.persistence.tables import (
     VehicleRow,
     VehicleStateRow,
 )
-from bot.services.errors import AlreadyLinked
+from bot.services.ports import AlreadyLinked
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.persistence.sqlite_driver import OneTripConnection, busy, connector
 from bot.persistence.storage_faults import StorageBackoff, storage_fault
-from bot.services.errors import StorageUnavailable
+from bot.services.ports import StorageUnavailable
 
 T = TypeVar("T")
 

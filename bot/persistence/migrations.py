@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from bot.persistence.engine import Database, parse_database_url
 from bot.persistence.storage_faults import describe, storage_fault
-from bot.services.errors import StorageUnavailable
+from bot.services.ports import StorageUnavailable
 
 # In a wheel the top-level `alembic/` folder is shipped as the `bot._alembic` package (see pyproject).
 _PACKAGED = "_alembic"

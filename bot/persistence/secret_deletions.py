@@ -9,11 +9,11 @@ from sqlmodel import col
 
 from bot.persistence.engine import Database
 from bot.persistence.tables import SecretDeletionRow
-from bot.services.secret_messages import PendingErasure
+from bot.services.conversation_ports import PendingErasure
 
 
 class SqlSecretDeletions:
-    """Implements `bot.services.secret_messages.SecretDeletionStore`."""
+    """Implements `bot.services.conversation_ports.SecretDeletionStore`."""
 
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -32,6 +32,7 @@ from sqlmodel import SQLModel, col
 
 from bot.domain.account import OutboxEntry, PollHealth, StoredVehicleState
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
+from bot.domain.vehicle import LinkedVehicle
 from bot.persistence.chats import chat_from_row
 from bot.persistence.codec import point_from_json, point_to_json, snapshot_from_json, snapshot_to_json
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
@@ -41,7 +42,7 @@ from bot.persistence.prepared import PreparedSelect
 from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, VehicleRow, VehicleStateRow
 from bot.persistence.vehicles import linked_from_row
 from bot.services.polling.ports import NewPing
-from bot.services.views import ChatCard, LinkedVehicle
+from bot.services.ports import ChatCard
 
 
 class SqlVehicleStateRepository:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, NotSupportedError, ProgrammingError
 
-from bot.services.errors import StorageUnavailable
+from bot.services.ports import StorageUnavailable
 
 log = logging.getLogger(__name__)
 

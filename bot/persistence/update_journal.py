@@ -56,7 +56,7 @@ from bot.persistence.engine import Database
 from bot.persistence.group_commit import GroupCommit, WriteLane
 from bot.persistence.storage_faults import describe, storage_fault
 from bot.persistence.tables import TelegramUpdateRow
-from bot.services.errors import StorageUnavailable
+from bot.services.ports import StorageUnavailable
 
 T = TypeVar("T")
 

@@ -9,13 +9,12 @@ from sqlalchemy import Row, func, select
 from sqlmodel import col
 
 from bot.domain.account import CredentialsUnreadable, StoredVehicle, Subscriber
-from bot.domain.vehicle import Capabilities, Role, VehicleInfo
+from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
 from bot.persistence.chats import chat_from_row
 from bot.persistence.codec import preferences_from_json
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, PreferencesRow, VehicleRow
-from bot.services.views import LinkedVehicle
 
 
 def _names(raw: Any) -> frozenset[str]:

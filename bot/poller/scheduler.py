@@ -26,9 +26,8 @@ from typing import Any, Protocol
 from telegram.ext import CallbackContext, Job, JobQueue
 
 from bot.poller.owners import new_owner
-from bot.services.errors import StorageUnavailable
 from bot.services.polling.ports import PollOutcome
-from bot.services.ports import Clock, VehicleStateRepository
+from bot.services.ports import Clock, StorageUnavailable, VehicleStateRepository
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from bot.domain.vehicle import Right
+from bot.domain.vehicle import LinkedVehicle, Right
 from bot.services.errors import NotPermitted
-from bot.services.views import LinkedVehicle
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,6 @@
 """Ports for conversation state shared by every replica: the /login conversation and its pending 2FA
-challenge, editor drafts, the per-chat action rate, and the journal of Telegram updates.
+challenge, editor drafts, the per-chat action rate, the journal of Telegram updates, and the secret
+messages whose deletion is retried.
 
 Everything here lives in the database (docs/architecture.md, "Where state lives"): a restart or another
 replica sees it; secrets are encrypted by the adapter; every row has an expiry and a periodic purge.
@@ -155,4 +156,31 @@ class ConversationPurge(Protocol):
 
     async def purge(self, now: datetime) -> int:
         """Delete what expired before `now`; returns the rows removed."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PendingErasure:
+    """A secret message still in its chat: when it was sent and how many deletes failed."""
+
+    chat_id: int
+    message_id: int
+    sent_at: datetime
+    attempts: int
+    next_at: datetime
+
+
+class SecretDeletionStore(Protocol):
+    """Secret messages whose deletion failed and is to be retried (no text, only ids)."""
+
+    async def add(self, pending: PendingErasure) -> None:
+        """Keep the message for a retry (insert or replace)."""
+        ...
+
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[PendingErasure]:
+        """Messages whose retry is due, each claimed for `lease` (atomic across replicas)."""
+        ...
+
+    async def remove(self, chat_id: int, message_id: int) -> None:
+        """Forget the message (deleted, or its sender asked)."""
         ...

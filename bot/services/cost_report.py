@@ -29,7 +29,7 @@ from bot.domain.costs import (
     previous_month,
 )
 from bot.domain.preferences import ChatSettings
-from bot.domain.vehicle import Right
+from bot.domain.vehicle import LinkedVehicle, Right
 from bot.domain.zones import zone_or_utc
 from bot.services.access import allows
 from bot.services.chat_limits import ChatLimit, ChatLimiter
@@ -39,7 +39,6 @@ from bot.services.errors import NotLinked
 from bot.services.fanout import FanOut, merged
 from bot.services.notify import DeliveryReport, NotificationService
 from bot.services.ports import ChatRepository, Clock
-from bot.services.views import LinkedVehicle
 
 log = logging.getLogger(__name__)
 

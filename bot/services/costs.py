@@ -38,7 +38,7 @@ from bot.domain.pricing import (
 )
 from bot.domain.smart_schedule import TariffChoice
 from bot.domain.tariff import TariffError
-from bot.domain.vehicle import Right
+from bot.domain.vehicle import LinkedVehicle, Right
 from bot.services.access import Located, allows
 from bot.services.cost_ports import CostStore, TariffChoices
 from bot.services.cost_prices import LookPrices, price_window
@@ -47,7 +47,6 @@ from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
 from bot.services.ports import ChatRepository, Clock, VehicleRepository
 from bot.services.smart_ports import TariffFactory
-from bot.services.views import LinkedVehicle
 
 log = logging.getLogger(__name__)
 

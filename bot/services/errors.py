@@ -1,4 +1,8 @@
-"""The services' exception tree: what went wrong, in terms a handler can turn into a message."""
+"""The services' exception tree: what went wrong, in terms a handler can turn into a message.
+
+Two more of the tree are declared with the ports, since the stores raise them:
+`bot.services.ports.StorageUnavailable` and `bot.services.ports.AlreadyLinked`.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +21,6 @@ class NotLinked(ServiceError):
 
 class NotPermitted(ServiceError):
     """The chat may not see or command this vehicle (not linked, or its role lacks the right)."""
-
-
-class AlreadyLinked(ServiceError):
-    """This Renault account is already linked to a chat."""
 
 
 class LoginRejected(ServiceError):
@@ -138,9 +138,3 @@ class OwnerCannotLeave(ServiceError):
 
 class NotAMember(ServiceError):
     """The member named by a /share button is no longer linked to the account."""
-
-
-class StorageUnavailable(ServiceError):
-    """The database cannot be read or written right now (disk full, read-only, server down or restarting).
-
-    The message names the cause without a secret (never a password of DATABASE_URL)."""

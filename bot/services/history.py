@@ -17,11 +17,10 @@ from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.models import ModelTraits
 from bot.domain.pricing import EnergyMethod
 from bot.domain.session_energy import session_energy
-from bot.domain.vehicle import Right
+from bot.domain.vehicle import LinkedVehicle, Right
 from bot.services import errors
 from bot.services.access import authorize
 from bot.services.ports import ChatRepository, Clock, HistoryRepository, VehicleRepository
-from bot.services.views import LinkedVehicle
 
 DEFAULT_RETENTION = timedelta(days=180)
 CHART_DAYS = 7

@@ -7,14 +7,13 @@ import secrets
 from collections.abc import Sequence
 
 from bot.domain.account import AccountSecrets, CredentialsUnreadable, NewVehicle
-from bot.domain.vehicle import Capabilities, Right, VehicleInfo
+from bot.domain.vehicle import Capabilities, LinkedVehicle, Right, VehicleInfo
 from bot.renault.capabilities import capabilities_for
 from bot.renault.credentials import DeviceIds
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
 from bot.services.access import Located, authorize, located
 from bot.services.conversation_ports import LOGIN_TTL, ChallengeStore, PendingChallenge
 from bot.services.errors import (
-    AlreadyLinked,
     CodeExpired,
     LoginLocked,
     LoginNeedsCaptcha,
@@ -24,8 +23,8 @@ from bot.services.errors import (
 )
 from bot.services.gateway import RenaultGateway
 from bot.services.login_limits import Admission, AttemptKind, LoginLimiter
-from bot.services.ports import AccountRepository, ChatRepository, Clock, VehicleRepository
-from bot.services.views import CodeNeeded, LinkedVehicle, LinkResult
+from bot.services.ports import AccountRepository, AlreadyLinked, ChatRepository, Clock, VehicleRepository
+from bot.services.views import CodeNeeded, LinkResult
 
 log = logging.getLogger(__name__)
 

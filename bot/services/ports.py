@@ -1,11 +1,14 @@
 """Ports the use cases need from storage and the clock; adapters in `bot.persistence` implement them.
 
-Every method returns domain values (bot.domain / bot.services.views), never rows. All times are aware UTC.
+Every method returns domain values or the records declared here, never rows. All times are aware UTC. The
+errors a store raises are part of its port, so they are declared here too: `bot.persistence` imports the
+ports and never a use case, a view or `bot.services.errors` (the "Persistence imports no use case" contract).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -29,8 +32,30 @@ from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.sharing import Invite, Member
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
-from bot.domain.vehicle import Capabilities, Role
-from bot.services.views import ChatCard, LinkedVehicle
+from bot.domain.vehicle import Capabilities, LinkedVehicle, Role
+from bot.services.errors import ServiceError
+
+
+class StorageUnavailable(ServiceError):
+    """The database cannot be read or written right now (disk full, read-only, server down or restarting).
+
+    Any store method may raise it. The message names the cause without a secret (never a password of
+    DATABASE_URL)."""
+
+
+class AlreadyLinked(ServiceError):
+    """This Renault account is already linked to a chat (raised by `AccountRepository.create_linked`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatCard:
+    """What a known chat's /status needs, read at once: its settings, the vehicles it sees (in a stable
+    order), the one it chose as active and their stored states (without the position: the card shows none)."""
+
+    settings: ChatSettings
+    vehicles: tuple[LinkedVehicle, ...]
+    chosen: int | None
+    states: dict[int, StoredVehicleState]
 
 
 class Clock(Protocol):
@@ -92,7 +117,7 @@ class AccountRepository(Protocol):
     ) -> tuple[int, list[int]]:
         """Store a new account linked to `chat_id` as owner; returns (account id, vehicle ids in order).
 
-        Raises `bot.services.errors.AlreadyLinked` when the same Renault person id is already stored.
+        Raises `AlreadyLinked` when the same Renault person id is already stored.
         """
         ...
 

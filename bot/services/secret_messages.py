@@ -11,12 +11,12 @@ and in their language, to delete the message themselves.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Protocol
 
 from bot.domain.events import SecretNotDeleted
+from bot.services.conversation_ports import PendingErasure, SecretDeletionStore
 from bot.services.fanout import merged
 from bot.services.notify import DeliveryReport, NotificationService
 from bot.services.ports import ChatRepository, Clock
@@ -45,33 +45,6 @@ class MessageEraser(Protocol):
 
     async def erase(self, chat_id: int, message_id: int) -> Erasure:
         """Delete the message; never raises for Telegram errors."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class PendingErasure:
-    """A secret message still in its chat: when it was sent and how many deletes failed."""
-
-    chat_id: int
-    message_id: int
-    sent_at: datetime
-    attempts: int
-    next_at: datetime
-
-
-class SecretDeletionStore(Protocol):
-    """Secret messages whose deletion failed and is to be retried (no text, only ids)."""
-
-    async def add(self, pending: PendingErasure) -> None:
-        """Keep the message for a retry (insert or replace)."""
-        ...
-
-    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[PendingErasure]:
-        """Messages whose retry is due, each claimed for `lease` (atomic across replicas)."""
-        ...
-
-    async def remove(self, chat_id: int, message_id: int) -> None:
-        """Forget the message (deleted, or its sender asked)."""
         ...
 
 

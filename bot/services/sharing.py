@@ -35,7 +35,7 @@ from bot.domain.sharing_events import (
     RoleChanged,
     SharingEvent,
 )
-from bot.domain.vehicle import Right, Role, VehicleInfo
+from bot.domain.vehicle import LinkedVehicle, Right, Role, VehicleInfo
 from bot.services.errors import (
     InvalidInput,
     InviteRefused,
@@ -53,7 +53,6 @@ from bot.services.ports import (
     MemberRepository,
     VehicleRepository,
 )
-from bot.services.views import LinkedVehicle
 
 log = logging.getLogger(__name__)
 

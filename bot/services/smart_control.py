@@ -30,7 +30,7 @@ from bot.domain.smart_schedule import (
     restorable,
     window_schedule,
 )
-from bot.domain.vehicle import Right, Role
+from bot.domain.vehicle import LinkedVehicle, Right, Role
 from bot.renault import models as wire
 from bot.renault.ev_settings import EvSettingsWrite
 from bot.renault.schedules import WEEKDAYS, ChargeProgram, ChargeSchedules
@@ -41,7 +41,6 @@ from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
 from bot.services.ports import AccountRepository, Clock
 from bot.services.smart_ports import SmartChargeStore
-from bot.services.views import LinkedVehicle
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from bot.domain.account import PollHealth, StoredVehicleState
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
 from bot.domain.preferences import ChatSettings
-from bot.domain.vehicle import Right
+from bot.domain.vehicle import LinkedVehicle, Right
 from bot.services.access import authorize
 from bot.services.chat_limits import ChatLimit, ChatLimiter
 from bot.services.errors import (
@@ -33,7 +33,7 @@ from bot.services.history import HistoryService
 from bot.services.linking import LinkingService, active_of
 from bot.services.polling.readings import reading_of, reports_charging
 from bot.services.ports import CardStates, Clock
-from bot.services.views import LinkedVehicle, LocationView, StatusView
+from bot.services.views import LocationView, StatusView
 
 # A car read (by the poller, a Refresh or another chat, on any replica) this recently is shown as stored,
 # sparing Renault a call.

@@ -2,41 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.account import StoredVehicleState
-from bot.domain.preferences import ChatSettings
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
-from bot.domain.vehicle import Capabilities, Right, Role, VehicleInfo
-
-
-@dataclass(frozen=True, slots=True)
-class LinkedVehicle:
-    """A vehicle as one chat sees it: our internal id, what it is, and the chat's rights on it."""
-
-    vehicle_id: int
-    account_id: int
-    info: VehicleInfo
-    role: Role
-    capabilities: Capabilities = field(default_factory=Capabilities)
-    location_shared: bool = False  # the owner lets viewers see where the car is
-
-    @property
-    def rights(self) -> frozenset[Right]:
-        """What this chat may do with the vehicle."""
-        return self.role.rights(location_shared=self.location_shared)
-
-
-@dataclass(frozen=True, slots=True)
-class ChatCard:
-    """What a known chat's /status needs, read at once: its settings, the vehicles it sees (in a stable
-    order), the one it chose as active and their stored states (without the position: the card shows none)."""
-
-    settings: ChatSettings
-    vehicles: tuple[LinkedVehicle, ...]
-    chosen: int | None
-    states: dict[int, StoredVehicleState]
+from bot.domain.vehicle import LinkedVehicle
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,21 +14,14 @@ from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeSchedule
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
 from bot.domain.snapshot import ChargeMode, VehicleSnapshot
-from bot.domain.vehicle import Role
+from bot.domain.vehicle import LinkedVehicle, Role
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
 from bot.services.history import HistoryView
 from bot.services.secret_messages import SecretMessages
 from bot.services.sharing import InviteLink, JoinOffer, SharingView
 from bot.services.smart_charging import SmartPlanView
-from bot.services.views import (
-    ActionOutcome,
-    CodeNeeded,
-    LinkedVehicle,
-    LinkResult,
-    LocationView,
-    StatusView,
-)
+from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationView, StatusView
 from bot.telegram_ui.costs.port import CostsPort
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.patience import Patience

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.domain.redaction import redact
 from bot.services import errors
+from bot.services.ports import AlreadyLinked, StorageUnavailable
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.i18n import Translator
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 ERROR_KEYS: dict[type[errors.ServiceError], str] = {
     errors.NotLinked: "error.not_linked",
     errors.NotPermitted: "error.not_permitted",
-    errors.AlreadyLinked: "error.already_linked",
+    AlreadyLinked: "error.already_linked",
     errors.LoginRejected: "error.login_rejected",
     errors.CodeRejected: "error.code_rejected",
     errors.CodeExpired: "error.code_expired",
@@ -37,7 +38,7 @@ ERROR_KEYS: dict[type[errors.ServiceError], str] = {
     errors.InvalidInput: "error.invalid_input",
     errors.LoginLocked: "error.login_locked",
     errors.LoginNeedsCaptcha: "error.login_captcha",
-    errors.StorageUnavailable: "error.storage",
+    StorageUnavailable: "error.storage",
 }
 
 

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.actions import ActionKind, available_actions, spec_of
 from bot.domain.models import traits_for
 from bot.domain.snapshot import VehicleSnapshot
-from bot.services.views import LinkedVehicle
+from bot.domain.vehicle import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.i18n import Translator
 

@@ -27,7 +27,7 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, ExtBot
 
 from bot.services.conversation_ports import UpdateJournal
-from bot.services.errors import StorageUnavailable
+from bot.services.ports import StorageUnavailable
 from bot.services.spending import spent_for
 from bot.telegram_ui.i18n import Translator
 

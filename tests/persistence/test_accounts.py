@@ -11,7 +11,7 @@ from bot.persistence.chats import SqlChatRepository
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.vehicles import SqlVehicleRepository
-from bot.services.errors import AlreadyLinked
+from bot.services.ports import AlreadyLinked
 from tests.persistence import factories as f
 
 

@@ -20,7 +20,7 @@ from bot.persistence.conversations import SqlActionRates
 from bot.persistence.engine import Database, parse_database_url
 from bot.persistence.migrations import upgrade_database
 from bot.persistence.storage_faults import MAX_WAIT_SECONDS, StorageBackoff
-from bot.services.errors import StorageUnavailable
+from bot.services.ports import StorageUnavailable
 from tests.persistence.conftest import PG_URL, _create_pg_database, _drop_pg_database
 from tests.support.clock import FakeClock
 

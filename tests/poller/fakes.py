@@ -22,10 +22,9 @@ from bot.domain.account import (
 )
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings, NotificationPreferences
-from bot.domain.vehicle import Capabilities, Role, VehicleInfo
+from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
 from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.services.polling.ports import NewPing
-from bot.services.views import LinkedVehicle
 
 
 @dataclass

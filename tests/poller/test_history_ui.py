@@ -11,9 +11,8 @@ import pytest
 
 from bot.domain.account import BatteryReading
 from bot.domain.pricing import EnergyMethod
-from bot.domain.vehicle import Role, VehicleInfo
+from bot.domain.vehicle import LinkedVehicle, Role, VehicleInfo
 from bot.services.history import HistoryView, SessionSummary
-from bot.services.views import LinkedVehicle
 from bot.telegram_ui.charts import battery_chart
 from bot.telegram_ui.history_handlers import HistoryText, chart_labels, render_history
 from bot.telegram_ui.i18n.history import HISTORY_MESSAGES

@@ -14,18 +14,11 @@ from bot.domain.actions import as_requested
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode, validate
 from bot.domain.snapshot import ChargeMode, ChargeState, GeoPoint, PlugState, VehicleSnapshot
-from bot.domain.vehicle import Capabilities, Role, VehicleInfo
+from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
 from bot.services import errors
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import LoginDraft
-from bot.services.views import (
-    ActionOutcome,
-    CodeNeeded,
-    LinkedVehicle,
-    LinkResult,
-    LocationView,
-    StatusView,
-)
+from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationView, StatusView
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
 from bot.telegram_ui.application import build_application, new_bot

@@ -9,8 +9,8 @@ from syrupy.assertion import SnapshotAssertion
 
 from bot.domain.preferences import ChatSettings, Units
 from bot.domain.snapshot import ChargeMode, ChargeState, PlugState, VehicleSnapshot
-from bot.domain.vehicle import Role, VehicleInfo
-from bot.services.views import LinkedVehicle, StatusView
+from bot.domain.vehicle import LinkedVehicle, Role, VehicleInfo
+from bot.services.views import StatusView
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.status_card import render_status
 

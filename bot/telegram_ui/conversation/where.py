@@ -7,9 +7,9 @@ from enum import Enum
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.domain.vehicle import LinkedVehicle
 from bot.services.conversation_ports import LoginDraft
 from bot.services.errors import NotLinked
-from bot.services.views import LinkedVehicle
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.conversation.focus import Focus, FocusStore
 from bot.telegram_ui.conversation.names import StateName

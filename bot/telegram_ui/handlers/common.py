@@ -9,8 +9,8 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.domain.actions import ActionKind, spec_of
+from bot.domain.vehicle import LinkedVehicle
 from bot.services.secret_messages import Erasure
-from bot.services.views import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.error_messages import is_not_modified

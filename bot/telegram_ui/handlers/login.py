@@ -24,7 +24,6 @@ from bot.domain.redaction import secret_input
 from bot.renault.locales import LOCALES
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
 from bot.services.errors import (
-    AlreadyLinked,
     CodeExpired,
     CodeRejected,
     LoginLocked,
@@ -32,6 +31,7 @@ from bot.services.errors import (
     LoginRejected,
     TooManyAttempts,
 )
+from bot.services.ports import AlreadyLinked
 from bot.services.views import CodeNeeded, LinkResult
 from bot.telegram_ui import places
 from bot.telegram_ui.callback_data import Callback, Verb

@@ -10,8 +10,8 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.domain.actions import ActionKind, available_actions
 from bot.domain.models import traits_for
 from bot.domain.snapshot import ChargeMode, VehicleSnapshot
+from bot.domain.vehicle import LinkedVehicle
 from bot.services.actions import ActionRequest
-from bot.services.views import LinkedVehicle
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView

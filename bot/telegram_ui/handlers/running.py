@@ -10,9 +10,10 @@ from telegram.error import BadRequest
 
 from bot.domain.actions import ActionKind
 from bot.domain.snapshot import VehicleSnapshot
+from bot.domain.vehicle import LinkedVehicle
 from bot.services.actions import ActionRequest
 from bot.services.errors import FeatureUnavailable, LimitReached, ServiceError
-from bot.services.views import ActionOutcome, LinkedVehicle, StatusView
+from bot.services.views import ActionOutcome, StatusView
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView

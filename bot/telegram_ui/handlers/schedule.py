@@ -9,10 +9,9 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.domain.actions import ActionKind, spec_of
 from bot.domain.schedule import ChargeSchedule, ScheduleMode, SlotsCollide
 from bot.domain.snapshot import ChargeMode
-from bot.domain.vehicle import Right
+from bot.domain.vehicle import LinkedVehicle, Right
 from bot.services.actions import ActionRequest
 from bot.services.errors import InvalidInput, ServiceError
-from bot.services.views import LinkedVehicle
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView, SchedulePort

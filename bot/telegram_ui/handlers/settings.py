@@ -16,8 +16,8 @@ from bot.domain.preferences import (
     QuietHours,
     Units,
 )
+from bot.domain.vehicle import LinkedVehicle
 from bot.services.errors import NotLinked
-from bot.services.views import LinkedVehicle
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui import places
 from bot.telegram_ui.callback_data import Callback, Verb

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.domain.vehicle import LinkedVehicle
 from bot.services.errors import FeatureUnavailable
-from bot.services.views import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.conversation.names import StateName
