@@ -31,6 +31,7 @@ from bot.app.jobs import (
     register_secret_retries,
     register_smart_jobs,
 )
+from bot.app.parts import TELEGRAM_PARTS
 from bot.config import Settings
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -175,7 +176,7 @@ def front_end(running: Running, settings: Settings) -> BotApplication:
         # As many updates at once as the update journal has lock connections (GraphOptions' default).
         concurrent_updates=GraphOptions().concurrent_updates,
     )
-    return build_application(running.bot, ui_services(running.graph), options=options)
+    return build_application(running.bot, ui_services(running.graph), TELEGRAM_PARTS, options=options)
 
 
 async def serve(settings: Settings, cipher: CredentialCipher) -> None:

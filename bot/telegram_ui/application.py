@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
 from telegram import Update
@@ -21,46 +21,20 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.telegram_ui import history_handlers, update_kinds
 from bot.telegram_ui import request as request_factory
+from bot.telegram_ui import update_kinds
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import BotApplication, BotContext, BotData, Services, UiOptions
 from bot.telegram_ui.conversation import router
-from bot.telegram_ui.costs import handlers as cost_handlers
 from bot.telegram_ui.error_messages import on_error
-from bot.telegram_ui.handlers import (
-    basic,
-    callbacks,
-    login,
-    menus,
-    schedule,
-    settings,
-    status,
-    vehicles,
-)
+from bot.telegram_ui.handlers import basic, callbacks
 from bot.telegram_ui.ordering import (
     ChatOrderedProcessor,
     JournaledQueue,
     JournalingBot,
     register_update_takeover,
 )
-from bot.telegram_ui.sharing import handlers as share_handlers
-from bot.telegram_ui.smartcharge import handlers as smart_handlers
-
-_COMMANDS: tuple[tuple[str, Callable[[Update, BotContext], Any]], ...] = (
-    ("start", basic.start),
-    ("help", basic.help_command),
-    ("status", status.status_command),
-    ("where", status.where_command),
-    ("precondition", menus.precondition_command),
-    ("charge", menus.charge_command),
-    ("schedule", schedule.schedule_command),
-    ("vehicles", vehicles.list_vehicles),
-    ("logout", vehicles.logout),
-    ("settings", settings.settings_command),
-    ("login", login.begin),
-    ("cancel", login.cancel),
-)
+from bot.telegram_ui.parts import Front, TelegramPart, assemble
 
 
 def new_bot(
@@ -91,9 +65,13 @@ def new_bot(
 
 
 def build_application(
-    bot: ExtBot[Any], services: Services, *, options: UiOptions | None = None
+    bot: ExtBot[Any],
+    services: Services,
+    parts: Iterable[TelegramPart],
+    *,
+    options: UiOptions | None = None,
 ) -> BotApplication:
-    """The Application on `bot` with every handler; features missing from `services` are left out."""
+    """The Application on `bot` with every part's handlers; parts whose use cases are missing are left out."""
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
     options = options or UiOptions()
     queue = JournaledQueue(services.journal, services.clock)
@@ -110,17 +88,11 @@ def build_application(
     )
     application: BotApplication = builder.build()
     register_update_takeover(application)
+    front = assemble(parts, services)
     application.bot_data.services = services
     application.bot_data.options = options
-    _register(application)
-    if services.smart is not None:
-        smart_handlers.register(application)
-    if services.history is not None:
-        history_handlers.register(application)
-    if services.sharing is not None:
-        share_handlers.register(application)
-    if services.costs is not None:
-        cost_handlers.register(application)
+    application.bot_data.front = front
+    _register(application, front)
     # Last in its group: a tap nobody above claimed (garbage, a removed feature) still gets a polite answer.
     application.add_handler(CallbackQueryHandler(callbacks.on_tap))
     # The very last: whatever no feature took (an unknown command...) is answered (conversation/router.py).
@@ -128,7 +100,7 @@ def build_application(
     return application
 
 
-def _register(application: BotApplication) -> None:
+def _register(application: BotApplication, front: Front) -> None:
     # Group -3 runs first of all: kinds of update the bot does not use (Business messages...) go no further.
     application.add_handler(TypeHandler(Update, update_kinds.ignore_unused), group=-3)
     # Group -2 runs first: outsiders are stopped before any handler or service sees the update.
@@ -136,12 +108,12 @@ def _register(application: BotApplication) -> None:
     # Then the router's gate: an edited message is answered but never taken as an answer; a command
     # leaves the chat's current screen.
     application.add_handler(TypeHandler(Update, router.gate), group=-1)
-    for name, callback in _COMMANDS:
-        application.add_handler(CommandHandler(name, callback))
-    # Every payload of the versioned codec; the entry routes them by verb.
+    for command in front.commands:
+        application.add_handler(CommandHandler(command.name, command.callback))
+    # Every payload of the versioned codec; the entry routes them by verb to the part that declared it.
     application.add_handler(CallbackQueryHandler(callbacks.on_tap, pattern=callbacks.PATTERN))
     # Every new message that is not a command goes to the chat's state: a running /login first, then the
-    # screen that waits, then idle (conversation/registry.py says what each takes and answers).
+    # screen that waits, then idle (each part declares what its states take and answer: states.py).
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, router.on_message))
     application.add_error_handler(on_error)
 

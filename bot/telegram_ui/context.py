@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -25,6 +25,9 @@ from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationVi
 from bot.telegram_ui.costs.port import CostsPort
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.patience import Patience
+
+if TYPE_CHECKING:  # the parts name the context: a cycle for the type checker only
+    from bot.telegram_ui.parts import Front
 
 
 class LinkingPort(Protocol):
@@ -250,6 +253,7 @@ class BotData:
 
     services: Services
     options: UiOptions
+    front: Front  # every feature's commands, taps and states (bot/telegram_ui/parts.py)
 
 
 @dataclass(slots=True)

@@ -13,15 +13,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot.domain.pricing import EnergyMethod
 from bot.services.history import HistoryView, SessionSummary
 from bot.telegram_ui.charts import ChartLabels, battery_chart
-from bot.telegram_ui.context import BotApplication, BotContext
+from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.costs.history import history_costs
 from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
 from bot.telegram_ui.i18n.locales import decimal, locale_of, percent, styled, unit
+from bot.telegram_ui.parts import Command, TelegramPart
 
 
 class HistoryText:
@@ -144,6 +144,9 @@ async def history_command(update: Update, context: BotContext) -> None:
     await context.bot.send_photo(chat.id, photo=png, caption=text("history.chart_title"))
 
 
-def register(application: BotApplication) -> None:
-    """Add the /history handler (the application's services carry the history use case)."""
-    application.add_handler(CommandHandler("history", history_command))
+PART = TelegramPart(
+    name="history",
+    commands=(Command("history", history_command, 80),),
+    wired=lambda services: services.history is not None,
+)
+"""/history."""

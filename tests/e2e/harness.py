@@ -18,6 +18,7 @@ import httpx
 
 from bot.app.graph import Graph, GraphOptions, build_graph
 from bot.app.http import new_http_client
+from bot.app.parts import TELEGRAM_PARTS
 from bot.app.run import ui_services
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
@@ -66,7 +67,7 @@ class E2E:
         options = dataclasses.replace(self.options, locale_overrides=overrides)
         notifier = TelegramNotifier(bot, self.clock)
         self.core = build_graph(http, self.db, self.cipher, self.clock, notifier, options)
-        self.app = build_application(bot, ui_services(self.core), options=self.ui)
+        self.app = build_application(bot, ui_services(self.core), TELEGRAM_PARTS, options=self.ui)
         await self.app.initialize()
         await self.app.start()
         assert self.app.updater is not None

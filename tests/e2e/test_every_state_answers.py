@@ -1,10 +1,10 @@
-"""Every state of the conversation registry × every kind of input × every language gets an answer.
+"""Every state every part declares × every kind of input × every language gets an answer.
 
-The states come from the registry itself, the kinds from `InputKind`: a state or a kind added later is
-covered without editing this test. Each input goes through the Telegram emulator to the whole bot (SQLite,
-Renault simulator); a state is entered through the stored state its `source` names, as a restart would
-find it. An input the state does not take must be answered with the state's own hint, in the chat's
-language; an input it takes must get an answer that is not the generic error.
+The states come from the parts themselves (`bot/app/parts.py`), the kinds from `InputKind`: a state or a
+kind added later is covered without editing this test. Each input goes through the Telegram emulator to the
+whole bot (SQLite, Renault simulator); a state is entered through the stored state its `source` names, as a
+restart would find it. An input the state does not take must be answered with the state's own hint, in the
+chat's language; an input it takes must get an answer that is not the generic error.
 """
 
 from __future__ import annotations
@@ -17,17 +17,21 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bot.app.parts import TELEGRAM_PARTS
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
 from bot.simulator.telegram import EmulatedUser, Tap
 from bot.simulator.telegram.model import ChatMessage
 from bot.telegram_ui.conversation.focus import Focus, FocusStore
 from bot.telegram_ui.conversation.inputs import InputKind
 from bot.telegram_ui.conversation.names import StateName
-from bot.telegram_ui.conversation.registry import REGISTRY, State
 from bot.telegram_ui.conversation.stale import stale_key
+from bot.telegram_ui.conversation.states import State
 from bot.telegram_ui.conversation.where import Source, Spot
 from bot.telegram_ui.i18n import SUPPORTED_LANGUAGES, Translator
+from bot.telegram_ui.parts import declared_states
 from tests.e2e.harness import E2E, running_e2e
+
+REGISTRY = declared_states(TELEGRAM_PARTS)  # every part's states: one a part adds later is covered
 
 WAIT = 10.0
 PASSWORD = "state-password-1"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from telegram import Update
 
+from bot.app.parts import TELEGRAM_PARTS
 from bot.domain.actions import as_requested
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode, validate
@@ -351,7 +352,7 @@ async def running_bot(
     async with LoopbackServer(emu.handle) as server:
         bot = new_bot(emu.token, f"{server.url}/bot", f"{server.url}/file/bot")
         services = dataclasses.replace(services, smart=smart)
-        app = build_application(bot, services, options=options)
+        app = build_application(bot, services, TELEGRAM_PARTS, options=options)
         async with app:
             assert app.post_init is not None
             await app.post_init(app)  # run_polling would call it; tests start the pieces themselves

@@ -1,15 +1,18 @@
-"""The conversation registry is complete and every text it names exists in every language."""
+"""Every part's states together are complete, and every text they name exists in every language."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.app.parts import TELEGRAM_PARTS
 from bot.telegram_ui.conversation.inputs import MEDIA_KINDS
 from bot.telegram_ui.conversation.names import StateName
-from bot.telegram_ui.conversation.registry import REGISTRY
 from bot.telegram_ui.conversation.stale import stale_key
 from bot.telegram_ui.conversation.where import Spot
 from bot.telegram_ui.i18n import CATALOGS
+from bot.telegram_ui.parts import declared_states
+
+REGISTRY = declared_states(TELEGRAM_PARTS)
 
 
 def test_every_state_name_has_one_row() -> None:

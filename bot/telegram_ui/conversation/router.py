@@ -3,30 +3,27 @@
 Three handlers, registered by `application.build_application`: `gate` runs before every feature (an edited
 message is never taken as an answer; a new command leaves the chat's screen), `on_message` takes every new
 message that is not a command, and `fallback` runs last for what nobody took (an unknown command, a stray
-tap). What each state accepts and says otherwise is the registry (`registry.py`).
+tap). What each state accepts and says otherwise is declared by the feature's part (`states.py`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, CommandHandler
+from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.inputs import MEDIA_KINDS, InputKind, command_of, input_kind
-from bot.telegram_ui.conversation.registry import expected, state_of
 from bot.telegram_ui.conversation.stale import answer_stale
+from bot.telegram_ui.conversation.states import expected, state_of
 from bot.telegram_ui.conversation.where import focus_store, locate
 from bot.telegram_ui.conversation.words import closest, commands_named
 from bot.telegram_ui.handlers import login
+from bot.telegram_ui.parts import CommandCallback
 
 log = logging.getLogger(__name__)
-
-CommandCallback = Callable[[Update, BotContext], Awaitable[Any]]
 
 
 def _ours(context: BotContext, addressee: str | None) -> bool:
@@ -48,23 +45,13 @@ def _addressed(context: BotContext, update: Update, message: Message) -> bool:
     return replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
 
 
-def _command_handlers(context: BotContext) -> Iterator[CommandHandler[Any, Any]]:
-    for handlers in context.application.handlers.values():
-        for handler in handlers:
-            if isinstance(handler, CommandHandler):
-                yield handler
-
-
-def known_commands(context: BotContext) -> set[str]:
+def known_commands(context: BotContext) -> frozenset[str]:
     """Every command the application answers (the features' included)."""
-    return {name for handler in _command_handlers(context) for name in handler.commands}
+    return context.bot_data.front.command_names
 
 
 def _callback_of(context: BotContext, name: str) -> CommandCallback | None:
-    for handler in _command_handlers(context):
-        if name in handler.commands:
-            return handler.callback
-    return None
+    return context.bot_data.front.command(name)
 
 
 async def gate(update: Update, context: BotContext) -> None:
@@ -108,7 +95,7 @@ async def route(update: Update, context: BotContext, kind: InputKind) -> None:
     """Give the input to the state that accepts it, else say what the state expects."""
     view = await context.chat_view(update)
     spot = await locate(context, update)
-    state = state_of(spot)
+    state = state_of(context, spot)
     if kind in state.accepts and state.take is not None:
         await state.take(update, context, view, spot)
         return

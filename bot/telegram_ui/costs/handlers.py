@@ -13,28 +13,29 @@ import dataclasses
 import logging
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import MappingProxyType
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CommandHandler
 
 from bot.domain.costs import CostSettings, month_of, previous_month
 from bot.domain.zones import zone_or_utc
 from bot.services.cost_report import MONTHS_SHOWN, month_start
 from bot.services.errors import InvalidInput
 from bot.telegram_ui.callback_data import Callback, Verb
-from bot.telegram_ui.context import BotApplication, BotContext, ChatView
+from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale
-from bot.telegram_ui.conversation.where import forget, remember
+from bot.telegram_ui.conversation.states import TEXT, State, screen
+from bot.telegram_ui.conversation.where import Source, Spot, forget, remember
 from bot.telegram_ui.costs.chart import CostChartLabels, monthly_cost_chart
 from bot.telegram_ui.costs.export_csv import write_csv
 from bot.telegram_ui.costs.port import CostsPort
 from bot.telegram_ui.costs.refs import costs_callback, session_from_ref
 from bot.telegram_ui.costs.render import money, month_name, render_costs, settings_text
-from bot.telegram_ui.handlers import callbacks
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import button, choice_keyboard
+from bot.telegram_ui.parts import Command, TelegramPart
 from bot.telegram_ui.smartcharge import tariff_setup
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def _port(context: BotContext) -> CostsPort:
     port = context.services.costs
     if port is None:
-        raise LookupError("costs are not wired")  # register() is only called when they are
+        raise LookupError("costs are not wired")  # their part is only wired when they are
     return port
 
 
@@ -267,8 +268,38 @@ async def shared_location(update: Update, context: BotContext) -> None:
     await remember(context, update, StateName.COSTS_MENU, keyboard)
 
 
-def register(application: BotApplication) -> None:
-    """Add /costs and /export and route the `co` taps (typed prices, locations: handlers.messages)."""
-    application.add_handler(CommandHandler("costs", costs_command))
-    application.add_handler(CommandHandler("export", export_command))
-    callbacks.register_route(Verb.COSTS, cost_tap)
+async def _price_text(update: Update, context: BotContext, view: ChatView, spot: Spot) -> None:
+    await typed_text(update, context)
+
+
+async def _price_buttons(
+    update: Update, context: BotContext, view: ChatView, spot: Spot
+) -> InlineKeyboardMarkup | None:
+    port = context.services.costs
+    awaited = None if port is None else await port.awaiting_price(chat_id_of(update))
+    if awaited is None:
+        return None
+    leave = costs_callback("an", int(awaited["vehicle_id"]))
+    return InlineKeyboardMarkup([[button(view.tr("costs.button.leave"), leave)]])
+
+
+PART = TelegramPart(
+    name="costs",
+    commands=(Command("costs", costs_command, 90), Command("export", export_command, 100)),
+    taps=MappingProxyType({Verb.COSTS: cost_tap}),
+    states=(
+        screen(StateName.COSTS_MENU),
+        State(
+            StateName.COSTS_PRICE,
+            Source.PRICE,
+            "router.hint.costs.price",
+            accepts=TEXT,
+            take=_price_text,
+            buttons=_price_buttons,
+        ),
+        screen(StateName.EXPORT_PERIOD),
+    ),
+    on_location=shared_location,
+    wired=lambda services: services.costs is not None,
+)
+"""/costs and /export, the `co` taps, the asked price, and a location shared while nothing waits."""

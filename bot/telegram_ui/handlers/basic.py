@@ -12,13 +12,13 @@ from bot.telegram_ui.conversation.where import focus_store
 from bot.telegram_ui.handlers.common import chat_id_of, reply
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.schedule_drafts import ScheduleDrafts
-from bot.telegram_ui.sharing import handlers as share_handlers
 
 
 async def start(update: Update, context: BotContext) -> None:
     """Welcome and how to link ('welcome back' once linked); `/start <invite>` offers to join a shared car."""
-    if context.args and context.services.sharing is not None:
-        await share_handlers.start_with_invite(update, context, context.args[0])
+    deep_link = context.bot_data.front.deep_link  # /start <invitation>: the part that takes it, if wired
+    if context.args and deep_link is not None:
+        await deep_link(update, context, context.args[0])
         return
     view = await context.chat_view(update)
     try:

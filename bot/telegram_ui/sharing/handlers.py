@@ -7,16 +7,17 @@ gets the same polite refusal as a hidden button would.
 from __future__ import annotations
 
 import logging
+from types import MappingProxyType
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot.domain.vehicle import Role
 from bot.services import errors
 from bot.telegram_ui.callback_data import Callback, Verb
-from bot.telegram_ui.context import BotApplication, BotContext, ChatView, SharingPort
+from bot.telegram_ui.context import BotContext, ChatView, SharingPort
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale
+from bot.telegram_ui.conversation.states import screen
 from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers.common import (
@@ -27,6 +28,7 @@ from bot.telegram_ui.handlers.common import (
     reply,
     yes_no_keyboard,
 )
+from bot.telegram_ui.parts import Command, TelegramPart
 from bot.telegram_ui.sharing import render
 from bot.telegram_ui.status_card import vehicle_title
 
@@ -217,7 +219,16 @@ def _chat(value: str) -> int:
     return int(value)
 
 
-def register(application: BotApplication) -> None:
-    """Add /share and /leave (the taps are routed by `handlers.callbacks`)."""
-    application.add_handler(CommandHandler("share", share_command))
-    application.add_handler(CommandHandler("leave", leave_command))
+PART = TelegramPart(
+    name="sharing",
+    commands=(Command("share", share_command, 130), Command("leave", leave_command, 140)),
+    taps=MappingProxyType({Verb.SHARE: share_tap, Verb.LEAVE: leave_tap}),
+    states=(
+        screen(StateName.LEAVE_CONFIRM),
+        screen(StateName.JOIN_CONFIRM),
+        screen(StateName.SHARE_MENU),
+    ),
+    deep_link=start_with_invite,
+    wired=lambda services: services.sharing is not None,
+)
+"""/share and /leave, their taps and screens, and `/start <invitation>`."""

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot.domain.smart_schedule import SmartGoalSetting
 from bot.services.errors import InvalidInput
 from bot.services.smart_charging import TariffDown
 from bot.telegram_ui.callback_data import Callback, Verb
-from bot.telegram_ui.context import BotApplication, BotContext, SmartChargePort
+from bot.telegram_ui.context import BotContext, SmartChargePort
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale
-from bot.telegram_ui.conversation.where import forget, remember
-from bot.telegram_ui.handlers import callbacks
+from bot.telegram_ui.conversation.states import TEXT, State, screen
+from bot.telegram_ui.conversation.where import Source, forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
+from bot.telegram_ui.parts import Command, TelegramPart
 from bot.telegram_ui.patience import Waiting
 from bot.telegram_ui.smartcharge import tariff_setup
 from bot.telegram_ui.smartcharge.keyboards import (
@@ -31,7 +33,7 @@ from bot.telegram_ui.smartcharge.tariff_input import parse_tariff
 def _port(context: BotContext) -> SmartChargePort:
     port = context.services.smart
     if port is None:
-        raise LookupError("smart charging is not wired")  # register() is only called when it is
+        raise LookupError("smart charging is not wired")  # its part is only wired when it is
     return port
 
 
@@ -113,8 +115,29 @@ async def smart_tap(update: Update, context: BotContext, payload: Callback) -> N
         )
 
 
-def register(application: BotApplication) -> None:
-    """Add the /smartcharge and /smarttariff commands (the taps are routed by the codec's `sc` verb)."""
-    application.add_handler(CommandHandler("smartcharge", smartcharge))
-    application.add_handler(CommandHandler("smarttariff", smarttariff))
-    callbacks.register_route(Verb.TARIFF, tariff_setup.tariff_tap)
+PART = TelegramPart(
+    name="smart charging",
+    commands=(Command("smartcharge", smartcharge, 50), Command("smarttariff", smarttariff, 60)),
+    taps=MappingProxyType({Verb.SMART: smart_tap, Verb.TARIFF: tariff_setup.tariff_tap}),
+    states=(
+        screen(StateName.SMART_MENU),
+        screen(StateName.TARIFF_PROVIDER),
+        screen(StateName.TARIFF_REGION),
+        State(
+            StateName.TARIFF_FIXED,
+            Source.SCREEN,
+            "router.hint.tariff.fixed",
+            accepts=TEXT,
+            take=tariff_setup.typed_fixed,
+        ),
+        State(
+            StateName.TARIFF_URL,
+            Source.SCREEN,
+            "router.hint.tariff.url",
+            accepts=TEXT,
+            take=tariff_setup.typed_url,
+        ),
+    ),
+    wired=lambda services: services.smart is not None,
+)
+"""The /smartcharge and /smarttariff commands, the `sc` and tariff taps, the tariff questions."""

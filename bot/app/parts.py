@@ -1,0 +1,18 @@
+"""The Telegram parts of every feature, in one list: the only place a feature's front-end is registered."""
+
+from __future__ import annotations
+
+from bot.telegram_ui import history_handlers
+from bot.telegram_ui.costs import handlers as costs
+from bot.telegram_ui.handlers import part as core
+from bot.telegram_ui.parts import TelegramPart
+from bot.telegram_ui.sharing import handlers as sharing
+from bot.telegram_ui.smartcharge import handlers as smart_charging
+
+TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
+    core.PART,
+    smart_charging.PART,
+    history_handlers.PART,
+    costs.PART,
+    sharing.PART,
+)

@@ -1,0 +1,157 @@
+"""The core Telegram part: linking, the card and its actions, schedules, settings, the vehicle list.
+
+Declared like every feature's part (`bot/telegram_ui/parts.py`); the composition root lists it first.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.telegram_ui.callback_data import Verb
+from bot.telegram_ui.context import BotContext, ChatView
+from bot.telegram_ui.conversation.inputs import InputKind
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.states import TEXT, State, expected, screen
+from bot.telegram_ui.conversation.where import Source, Spot
+from bot.telegram_ui.handlers import (
+    basic,
+    login,
+    menus,
+    precondition_typed,
+    schedule,
+    settings,
+    status,
+    vehicles,
+)
+from bot.telegram_ui.handlers.common import chat_id_of
+from bot.telegram_ui.handlers.running import known_state
+from bot.telegram_ui.keyboards import status_keyboard
+from bot.telegram_ui.parts import Command, TelegramPart
+
+
+async def _login_text(update: Update, context: BotContext, view: ChatView, spot: Spot) -> None:
+    await login.take_text(update, context)
+
+
+async def _login_buttons(
+    update: Update, context: BotContext, view: ChatView, spot: Spot
+) -> InlineKeyboardMarkup | None:
+    if spot.login is None or spot.state is not StateName.LOGIN_LOCALE:
+        return None
+    return login.country_keyboard(spot.login.locale, view.tr.language)
+
+
+async def _editor_buttons(
+    update: Update, context: BotContext, view: ChatView, spot: Spot
+) -> InlineKeyboardMarkup | None:
+    vehicle_id = spot.focus.vehicle_id if spot.focus is not None else None
+    return await schedule.editor_buttons(update, context, view, vehicle_id)
+
+
+async def _idle_buttons(
+    update: Update, context: BotContext, view: ChatView, spot: Spot
+) -> InlineKeyboardMarkup | None:
+    # The card's buttons, following the car's last stored reading (no Renault call for a stray message).
+    vehicle = spot.vehicle
+    if vehicle is None:
+        return None
+    known = await known_state(context, chat_id_of(update), vehicle.vehicle_id)
+    return status_keyboard(view.tr, vehicle, known)
+
+
+async def _idle_location(update: Update, context: BotContext, view: ChatView, spot: Spot) -> None:
+    # A location shared while nothing waits goes to the part that takes it (Home & costs); else not ours.
+    take = context.bot_data.front.on_location
+    if take is not None:
+        await take(update, context)
+        return
+    what = view.tr("router.kind.location")
+    await expected(update, context, view, spot, view.tr("router.not_text", what=what))
+
+
+_LOGIN = Source.LOGIN
+
+PART = TelegramPart(
+    name="core",
+    commands=(
+        Command("status", status.status_command, 10),
+        Command("precondition", menus.precondition_command, 20),
+        Command("charge", menus.charge_command, 30),
+        Command("schedule", schedule.schedule_command, 40),
+        Command("where", status.where_command, 70),
+        Command("vehicles", vehicles.list_vehicles, 110),
+        Command("settings", settings.settings_command, 120),
+        Command("login", login.begin, 150),
+        Command("logout", vehicles.logout, 160),
+        Command("help", basic.help_command, 170),
+        Command("cancel", login.cancel, 180),
+        Command("start", basic.start, 190),
+    ),
+    # LOCALE taps answer the /login conversation; outside it they are stale.
+    taps=MappingProxyType(
+        {
+            Verb.ACTION: status.action_tap,
+            Verb.PRECONDITION_AT_TEMP: menus.parameter_tap,
+            Verb.PRECONDITION_AT_TIME: menus.parameter_tap,
+            Verb.CHARGE_MODE: menus.parameter_tap,
+            Verb.CHARGE_LIMIT: menus.parameter_tap,
+            Verb.MENU: menus.submenu,
+            Verb.SELECT_VEHICLE: vehicles.select_vehicle,
+            Verb.LOGOUT: vehicles.confirm_logout,
+            Verb.SETTINGS: settings.settings_tap,
+            Verb.SCHEDULE: schedule.schedule_tap,
+            Verb.LOCALE: login.chosen_locale,
+        }
+    ),
+    states=(
+        State(
+            StateName.LOGIN_LOCALE,
+            _LOGIN,
+            "router.hint.login.locale",
+            accepts=TEXT,
+            take=_login_text,
+            buttons=_login_buttons,
+        ),
+        State(StateName.LOGIN_EMAIL, _LOGIN, "router.hint.login.email", accepts=TEXT, take=_login_text),
+        State(StateName.LOGIN_PASSWORD, _LOGIN, "router.hint.login.password", accepts=TEXT, take=_login_text),
+        State(StateName.LOGIN_CODE, _LOGIN, "router.hint.login.code", accepts=TEXT, take=_login_text),
+        State(
+            StateName.SCHEDULE_EDIT,
+            Source.SCREEN,
+            "router.hint.schedule.edit",
+            accepts=TEXT,
+            take=schedule.typed_time,
+            buttons=_editor_buttons,
+        ),
+        State(
+            StateName.PRECONDITION_MENU,
+            Source.SCREEN,
+            "router.hint.precondition.menu",
+            accepts=TEXT,
+            take=precondition_typed.typed_precondition,
+        ),
+        screen(StateName.CHARGE_MENU),
+        screen(StateName.SETTINGS_MENU),
+        screen(StateName.SETTINGS_CHOICE),
+        State(
+            StateName.SETTINGS_ZONE,
+            Source.SCREEN,
+            "router.hint.settings.zone",
+            accepts=TEXT,
+            take=settings.typed_zone,
+        ),
+        screen(StateName.LOGOUT_CONFIRM),
+        screen(StateName.VEHICLES_CHOOSE),
+        State(
+            StateName.IDLE_LINKED,
+            Source.IDLE,
+            "router.hint.idle.linked",
+            accepts=frozenset({InputKind.LOCATION}),
+            take=_idle_location,
+            buttons=_idle_buttons,
+        ),
+        State(StateName.IDLE_UNLINKED, Source.IDLE, "router.hint.idle.unlinked"),
+    ),
+)

@@ -1,0 +1,133 @@
+"""What a feature adds to the Telegram front-end, declared in one object, and the parts assembled.
+
+A feature's Telegram part names its commands (with their place in the menu), the button taps it takes (by
+the codec's verb), the states that wait for its input, and optionally the `/start` deep link and the
+location a chat shares while nothing waits. The composition root lists the parts (`bot/app/parts.py`);
+`build_application` assembles them once into a `Front` kept in the Application's `bot_data`: nothing is
+registered by importing a module, and a verb, a command or a state claimed twice fails at start-up.
+See docs/architecture.md, "A feature's package".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from telegram import Update
+
+from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.context import BotContext, Services
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.states import State
+
+CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+"""Answers a slash command."""
+TapHandler = Callable[[Update, BotContext, Callback], Awaitable[None]]
+"""Answers a button tap whose payload carries the part's verb."""
+DeepLink = Callable[[Update, BotContext, str], Awaitable[None]]
+"""Answers `/start <argument>` (a deep link such as an invitation)."""
+LocationHandler = Callable[[Update, BotContext], Awaitable[None]]
+"""Takes a location shared while nothing waits for input."""
+
+K = TypeVar("K")
+V = TypeVar("V")
+H = TypeVar("H")
+
+
+def _always(services: Services) -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command: its name, its handler, and its place in the menu Telegram shows (lower first)."""
+
+    name: str
+    callback: CommandCallback
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramPart:
+    """Everything one feature adds to the Telegram front-end."""
+
+    name: str
+    commands: tuple[Command, ...] = ()
+    taps: Mapping[Verb, TapHandler] = field(default_factory=lambda: MappingProxyType({}))
+    # A feature's states are always declared, wired or not: a chat's stored state must always be answerable.
+    states: tuple[State, ...] = ()
+    deep_link: DeepLink | None = None
+    on_location: LocationHandler | None = None
+    # Whether the use cases behind the part were built (an optional feature left out of `Services`).
+    wired: Callable[[Services], bool] = _always
+
+
+@dataclass(frozen=True, slots=True)
+class Front:
+    """Every part assembled: one Application's commands, taps and states."""
+
+    commands: tuple[Command, ...]  # the wired parts' commands, in menu order
+    taps: Mapping[Verb, TapHandler]
+    states: Mapping[StateName, State]
+    deep_link: DeepLink | None = None
+    on_location: LocationHandler | None = None
+    command_names: frozenset[str] = frozenset()
+
+    def command(self, name: str) -> CommandCallback | None:
+        """The handler of a wired command, None for a name nobody answers."""
+        return next((command.callback for command in self.commands if command.name == name), None)
+
+
+class PartConflict(ValueError):
+    """Two parts claim the same command, verb, state or hook, or a state name has no part."""
+
+
+def assemble(parts: Iterable[TelegramPart], services: Services) -> Front:
+    """Check the parts against each other and put the wired ones together."""
+    parts = tuple(parts)
+    states = declared_states(parts)
+    wired = [part for part in parts if part.wired(services)]
+    commands: dict[str, Command] = {}
+    taps: dict[Verb, TapHandler] = {}
+    for part in wired:
+        for command in part.commands:
+            _claim(commands, command.name, command, f"command /{command.name}")
+        for verb, handler in part.taps.items():
+            _claim(taps, verb, handler, f"verb {verb.value}")
+    return Front(
+        commands=tuple(sorted(commands.values(), key=lambda command: command.rank)),
+        taps=MappingProxyType(taps),
+        states=states,
+        deep_link=_one(wired, "deep link", lambda part: part.deep_link),
+        on_location=_one(wired, "location", lambda part: part.on_location),
+        command_names=frozenset(commands),
+    )
+
+
+def declared_states(parts: Iterable[TelegramPart]) -> Mapping[StateName, State]:
+    """Every part's states by name: each declared once, by some part, with a taker for what it accepts."""
+    states: dict[StateName, State] = {}
+    for part in parts:
+        for state in part.states:
+            _claim(states, state.name, state, f"state {state.name.value}")
+            if bool(state.accepts) != (state.take is not None):
+                raise PartConflict(f"state {state.name.value}: what it accepts and its taker go together")
+    missing = sorted(name.value for name in set(StateName) - set(states))
+    if missing:
+        raise PartConflict(f"every state is declared by a part; missing: {missing}")
+    return MappingProxyType(states)
+
+
+def _claim(claimed: dict[K, V], key: K, value: V, what: str) -> None:
+    if key in claimed:
+        raise PartConflict(f"{what} is claimed twice")
+    claimed[key] = value
+
+
+def _one(parts: list[TelegramPart], what: str, hook: Callable[[TelegramPart], H | None]) -> H | None:
+    found = [h for h in map(hook, parts) if h is not None]
+    if len(found) > 1:
+        raise PartConflict(f"the {what} is claimed by {len(found)} parts")
+    return found[0] if found else None

@@ -1,0 +1,93 @@
+"""The parts assemble into one front: each command, verb, state and hook claimed once, unwired left out."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from types import MappingProxyType
+
+import pytest
+from telegram import Update
+
+from bot.app.parts import TELEGRAM_PARTS
+from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.context import BotContext, Services
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.states import TEXT, screen
+from bot.telegram_ui.handlers import part as core
+from bot.telegram_ui.parts import Command, PartConflict, TelegramPart, assemble
+from tests.support.clock import FakeClock
+from tests.telegram_ui.fakes import make_services
+
+
+def _services() -> Services:
+    return make_services(FakeClock(datetime(2026, 12, 7, 9, 0, tzinfo=UTC)))[-1]
+
+
+async def _nothing(update: Update, context: BotContext) -> None:
+    return None
+
+
+async def _tap(update: Update, context: BotContext, payload: Callback) -> None:
+    return None
+
+
+async def _link(update: Update, context: BotContext, argument: str) -> None:
+    return None
+
+
+def test_the_real_parts_assemble_with_menu_order_by_rank() -> None:
+    front = assemble(TELEGRAM_PARTS, _services())
+    names = [command.name for command in front.commands]
+    assert names[:4] == ["status", "precondition", "charge", "schedule"]
+    assert names[-3:] == ["help", "cancel", "start"]
+    assert front.command("status") is not None
+    assert front.command("history") is None  # the fakes wire no history: its command is left out
+    assert set(front.states) == set(StateName)  # unwired parts' states are still answerable
+
+
+def test_an_unwired_part_adds_no_command_tap_or_hook() -> None:
+    extra = TelegramPart(
+        name="extra",
+        commands=(Command("extra", _nothing, 5),),
+        taps=MappingProxyType({Verb.SHARE: _tap}),
+        deep_link=_link,
+        wired=lambda services: False,
+    )
+    front = assemble((core.PART, *TELEGRAM_PARTS[1:], extra), _services())
+    assert "extra" not in front.command_names
+    assert Verb.SHARE not in front.taps  # the fakes wire no sharing either
+    assert front.deep_link is None
+
+
+@pytest.mark.parametrize(
+    ("twin", "claim"),
+    [
+        (TelegramPart(name="twin", commands=(Command("status", _nothing, 1),)), "command /status"),
+        (TelegramPart(name="twin", taps=MappingProxyType({Verb.ACTION: _tap})), "verb"),
+        (TelegramPart(name="twin", states=(screen(StateName.CHARGE_MENU),)), "state charge.menu"),
+    ],
+)
+def test_a_second_claim_fails_at_start_up(twin: TelegramPart, claim: str) -> None:
+    with pytest.raises(PartConflict, match=claim):
+        assemble((*TELEGRAM_PARTS, twin), _services())
+
+
+def test_two_deep_links_fail_at_start_up() -> None:
+    first, second = TelegramPart(name="first", deep_link=_link), TelegramPart(name="second", deep_link=_link)
+    assert assemble((*TELEGRAM_PARTS, first), _services()).deep_link is _link
+    with pytest.raises(PartConflict, match="deep link"):
+        assemble((*TELEGRAM_PARTS, first, second), _services())
+
+
+def test_a_state_no_part_declares_fails_at_start_up() -> None:
+    without_core = TELEGRAM_PARTS[1:]
+    with pytest.raises(PartConflict, match="missing"):
+        assemble(without_core, _services())
+
+
+def test_a_state_that_accepts_input_needs_a_taker() -> None:
+    broken = dataclasses.replace(screen(StateName.CHARGE_MENU), accepts=TEXT)
+    states = tuple(broken if s.name is StateName.CHARGE_MENU else s for s in core.PART.states)
+    with pytest.raises(PartConflict, match="taker"):
+        assemble((dataclasses.replace(core.PART, states=states), *TELEGRAM_PARTS[1:]), _services())
