@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from bot.renault.models import ChargeMode
-from bot.renault.schedules import WEEKDAYS, ChargeProgram
+from bot.renault.models import RenaultChargeMode
+from bot.renault.schedules import WEEKDAYS, RenaultKcmProgram
 
 PROGRAM_TYPES = ("CHARGE", "PRECONDITIONING", "CHARGE_AND_PRECONDITIONING")
 """The `programType` values the reference knows."""
 
-_WIRE_MODES = {ChargeMode.ALWAYS: "ALWAYS", ChargeMode.SCHEDULED: "SCHEDULED"}
+_WIRE_MODES = {RenaultChargeMode.ALWAYS: "ALWAYS", RenaultChargeMode.SCHEDULED: "SCHEDULED"}
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,8 @@ class EvSettingsWrite:
     exactly as given (the reference does not state their zone; this client reads them as UTC).
     """
 
-    mode: ChargeMode
-    programs: Sequence[ChargeProgram]
+    mode: RenaultChargeMode
+    programs: Sequence[RenaultKcmProgram]
     charge_start: time | None = None
     charge_duration_minutes: int | None = None
 
@@ -49,7 +49,7 @@ def _hhmm(moment: time) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
-def program_payload(program: ChargeProgram) -> dict[str, Any]:
+def program_payload(program: RenaultKcmProgram) -> dict[str, Any]:
     """One wire program with all seven day flags (§4.12)."""
     assert program.departure is not None  # checked by EvSettingsWrite
     return {

@@ -210,7 +210,7 @@ def parse_res_state(attrs: Mapping[str, Any]) -> ResState:
     return ResState(code=text(attrs.get("code")), details=text(attrs.get("details")))
 
 
-class ChargeMode(Enum):
+class RenaultChargeMode(Enum):
     """Normalised charge mode (reads use always/scheduled or always_charging/schedule_mode)."""
 
     ALWAYS = "always"
@@ -222,17 +222,19 @@ class ChargeMode(Enum):
 _CHARGE_MODE_ALIASES = {"always_charging": "always", "schedule_mode": "scheduled"}
 
 
-def charge_mode_of(value: Any) -> ChargeMode:
-    """ChargeMode from any of the wire spellings."""
+def charge_mode_of(value: Any) -> RenaultChargeMode:
+    """RenaultChargeMode from any of the wire spellings."""
     raw = str(value).lower() if value is not None else None
-    return enum_value(ChargeMode, _CHARGE_MODE_ALIASES.get(raw or "", raw), ChargeMode.UNKNOWN, "chargeMode")
+    return enum_value(
+        RenaultChargeMode, _CHARGE_MODE_ALIASES.get(raw or "", raw), RenaultChargeMode.UNKNOWN, "chargeMode"
+    )
 
 
 @dataclass(frozen=True)
 class ChargeModeInfo:
     """charge-mode read."""
 
-    mode: ChargeMode
+    mode: RenaultChargeMode
 
 
 def parse_charge_mode(attrs: Mapping[str, Any]) -> ChargeModeInfo:
@@ -280,7 +282,6 @@ def parse_action_result(action: str, body: Any) -> ActionResult:
 __all__ = [
     "ActionResult",
     "BatteryStatus",
-    "ChargeMode",
     "ChargeModeInfo",
     "ChargingStatus",
     "Cockpit",
@@ -288,6 +289,7 @@ __all__ = [
     "Location",
     "LockStatus",
     "PlugStatus",
+    "RenaultChargeMode",
     "ResState",
     "SocLevels",
     "TyrePressure",

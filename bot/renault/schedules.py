@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
-from bot.renault.models import ChargeMode, charge_mode_of
+from bot.renault.models import RenaultChargeMode, charge_mode_of
 from bot.renault.parsing import integer, text, timestamp, wire_time
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -31,7 +31,7 @@ class ChargeScheduleSlot:
 
 
 @dataclass(frozen=True)
-class ChargeProgram:
+class RenaultKcmProgram:
     """A KCM ev/settings program: departure time (UTC) and active weekdays."""
 
     program_type: str
@@ -45,9 +45,9 @@ class ChargeSchedules:
     """Normalised schedule read: KCA slots, or KCM programs (`source` says which)."""
 
     source: str  # "kca-settings", "kca-calendar" or "kcm-settings"
-    mode: ChargeMode
+    mode: RenaultChargeMode
     slots: tuple[ChargeScheduleSlot, ...] = ()
-    programs: tuple[ChargeProgram, ...] = ()
+    programs: tuple[RenaultKcmProgram, ...] = ()
     updated: datetime | None = None
     charge_start: time | None = None  # KCM chargeTimeStart
     charge_duration_minutes: int | None = None
@@ -94,7 +94,7 @@ def parse_kca_calendar(attrs: Mapping[str, Any]) -> ChargeSchedules:
             days[day] = period
             active = active or bool(first.get("activationState"))
     slots = (ChargeScheduleSlot(1, active, days),) if days else ()
-    return ChargeSchedules(source="kca-calendar", mode=ChargeMode.UNKNOWN, slots=slots)
+    return ChargeSchedules(source="kca-calendar", mode=RenaultChargeMode.UNKNOWN, slots=slots)
 
 
 def parse_ev_settings(body: Mapping[str, Any]) -> ChargeSchedules:
@@ -106,7 +106,7 @@ def parse_ev_settings(body: Mapping[str, Any]) -> ChargeSchedules:
                 d for d in WEEKDAYS if p.get(f"programActivation{d.capitalize()}") is True
             )
             programs.append(
-                ChargeProgram(
+                RenaultKcmProgram(
                     program_type=str(p.get("programType") or "CHARGE"),
                     departure=wire_time(p.get("programDepartureTime")),
                     activated=bool(p.get("programActivationStatus")),

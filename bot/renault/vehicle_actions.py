@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.renault.endpoints import ENDPOINTS, Endpoint, Envelope
 from bot.renault.ev_settings import EvSettingsWrite, ev_settings_body
-from bot.renault.models import ActionResult, ChargeMode, parse_action_result
+from bot.renault.models import ActionResult, RenaultChargeMode, parse_action_result
 from bot.renault.parsing import bare
 from bot.renault.schedules import (
     ChargeScheduleSlot,
@@ -18,7 +18,10 @@ from bot.renault.schedules import (
     hvac_schedule_payload,
 )
 
-_CHARGE_MODE_ACTIONS = {ChargeMode.ALWAYS: "always_charging", ChargeMode.SCHEDULED: "schedule_mode"}
+_CHARGE_MODE_ACTIONS = {
+    RenaultChargeMode.ALWAYS: "always_charging",
+    RenaultChargeMode.SCHEDULED: "schedule_mode",
+}
 
 
 def _wire_datetime(moment: datetime) -> str:
@@ -93,7 +96,7 @@ class VehicleActions(ABC):
         """Resume the charge (KCM pause-resume)."""
         return await self._act("charge-resume")
 
-    async def set_charge_mode(self, mode: ChargeMode) -> ActionResult:
+    async def set_charge_mode(self, mode: RenaultChargeMode) -> ActionResult:
         """Charge always or on schedule (wire values always_charging / schedule_mode)."""
         action = _CHARGE_MODE_ACTIONS.get(mode)
         if action is None:

@@ -41,7 +41,10 @@ class ActionRequest:
     target_level: int | None = None
 
 
-_WIRE_MODE = {ChargeMode.ALWAYS: wire.ChargeMode.ALWAYS, ChargeMode.SCHEDULED: wire.ChargeMode.SCHEDULED}
+_WIRE_MODE = {
+    ChargeMode.ALWAYS: wire.RenaultChargeMode.ALWAYS,
+    ChargeMode.SCHEDULED: wire.RenaultChargeMode.SCHEDULED,
+}
 
 
 class ActionService:
@@ -201,15 +204,15 @@ def _validate(request: ActionRequest) -> None:
         raise InvalidInput(problems)
 
 
-def _mode_reader(proxy: RenaultVehicle) -> tuple[str, Callable[[], Awaitable[wire.ChargeMode]]] | None:
+def _mode_reader(proxy: RenaultVehicle) -> tuple[str, Callable[[], Awaitable[wire.RenaultChargeMode]]] | None:
     # The endpoint that tells the car's charge mode: its own where the model has it, else the schedule's.
-    async def from_mode() -> wire.ChargeMode:
+    async def from_mode() -> wire.RenaultChargeMode:
         return (await proxy.charge_mode()).mode
 
-    async def from_settings() -> wire.ChargeMode:
+    async def from_settings() -> wire.RenaultChargeMode:
         return (await proxy.charging_settings()).mode
 
-    async def from_schedule() -> wire.ChargeMode:
+    async def from_schedule() -> wire.RenaultChargeMode:
         return (await proxy.charge_schedule()).mode
 
     for endpoint, read in (

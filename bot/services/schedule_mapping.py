@@ -7,9 +7,9 @@ from bot.renault import models as wire
 from bot.renault.schedules import ChargeSchedules, ChargeScheduleSlot, DayPeriod
 
 _MODES = {
-    wire.ChargeMode.ALWAYS: ScheduleMode.ALWAYS,
-    wire.ChargeMode.SCHEDULED: ScheduleMode.SCHEDULED,
-    wire.ChargeMode.DELAYED: ScheduleMode.DELAYED,
+    wire.RenaultChargeMode.ALWAYS: ScheduleMode.ALWAYS,
+    wire.RenaultChargeMode.SCHEDULED: ScheduleMode.SCHEDULED,
+    wire.RenaultChargeMode.DELAYED: ScheduleMode.DELAYED,
 }
 
 

@@ -33,7 +33,7 @@ from bot.domain.smart_schedule import (
 from bot.domain.vehicle import LinkedVehicle, Right, Role
 from bot.renault import models as wire
 from bot.renault.ev_settings import EvSettingsWrite
-from bot.renault.schedules import WEEKDAYS, ChargeProgram, ChargeSchedules
+from bot.renault.schedules import WEEKDAYS, ChargeSchedules, RenaultKcmProgram
 from bot.renault.vehicle import RenaultVehicle
 from bot.services import schedule_mapping
 from bot.services.errors import FeatureUnavailable, InvalidInput, NotLinked, NotPermitted, ServiceError
@@ -45,8 +45,8 @@ from bot.services.smart_ports import SmartChargeStore
 log = logging.getLogger(__name__)
 
 _TO_WIRE_MODE = {
-    ScheduleMode.ALWAYS: wire.ChargeMode.ALWAYS,
-    ScheduleMode.SCHEDULED: wire.ChargeMode.SCHEDULED,
+    ScheduleMode.ALWAYS: wire.RenaultChargeMode.ALWAYS,
+    ScheduleMode.SCHEDULED: wire.RenaultChargeMode.SCHEDULED,
 }
 
 
@@ -300,7 +300,7 @@ class SmartChargeControl:
         return stored.info.vin
 
 
-_FROM_WIRE_MODE = {wire.ChargeMode.SCHEDULED: ScheduleMode.SCHEDULED}
+_FROM_WIRE_MODE = {wire.RenaultChargeMode.SCHEDULED: ScheduleMode.SCHEDULED}
 
 
 def kcm_from_wire(read: ChargeSchedules) -> KcmSettings:
@@ -323,12 +323,16 @@ def kcm_from_wire(read: ChargeSchedules) -> KcmSettings:
 def kcm_to_wire(settings: KcmSettings) -> EvSettingsWrite:
     """Domain KCM settings as the Renault client's ev/settings write."""
     programs = tuple(
-        ChargeProgram(
+        RenaultKcmProgram(
             p.program_type, p.departure_utc, p.activated, frozenset(WEEKDAYS[i] for i in sorted(p.days))
         )
         for p in settings.programs
     )
-    mode = wire.ChargeMode.SCHEDULED if settings.mode is ScheduleMode.SCHEDULED else wire.ChargeMode.ALWAYS
+    mode = (
+        wire.RenaultChargeMode.SCHEDULED
+        if settings.mode is ScheduleMode.SCHEDULED
+        else wire.RenaultChargeMode.ALWAYS
+    )
     duration = settings.charge_duration_minutes
     return EvSettingsWrite(
         mode, programs, settings.charge_start_utc, duration if duration is not None and duration > 0 else None

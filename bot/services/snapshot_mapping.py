@@ -37,12 +37,12 @@ _CHARGE: Mapping[wire.ChargingStatus, ChargeState] = MappingProxyType(
     }
 )
 
-_MODE: Mapping[wire.ChargeMode, ChargeMode] = MappingProxyType(
+_MODE: Mapping[wire.RenaultChargeMode, ChargeMode] = MappingProxyType(
     {
-        wire.ChargeMode.ALWAYS: ChargeMode.ALWAYS,
-        wire.ChargeMode.SCHEDULED: ChargeMode.SCHEDULED,
-        wire.ChargeMode.DELAYED: ChargeMode.SCHEDULED,
-        wire.ChargeMode.UNKNOWN: ChargeMode.UNKNOWN,
+        wire.RenaultChargeMode.ALWAYS: ChargeMode.ALWAYS,
+        wire.RenaultChargeMode.SCHEDULED: ChargeMode.SCHEDULED,
+        wire.RenaultChargeMode.DELAYED: ChargeMode.SCHEDULED,
+        wire.RenaultChargeMode.UNKNOWN: ChargeMode.UNKNOWN,
     }
 )
 
@@ -90,7 +90,7 @@ def with_charge_mode(snapshot: VehicleSnapshot, info: wire.ChargeModeInfo) -> Ve
     return replace(snapshot, charge_mode=charge_mode_of(info.mode))
 
 
-def charge_mode_of(mode: wire.ChargeMode) -> ChargeMode:
+def charge_mode_of(mode: wire.RenaultChargeMode) -> ChargeMode:
     """Renault's charge mode (from the charge-mode endpoint or a charge schedule) as the domain's."""
     return _MODE[mode]
 

@@ -14,8 +14,8 @@ from bot.renault.client import RenaultClient
 from bot.renault.credentials import RenaultCredentials
 from bot.renault.errors import NotSupported
 from bot.renault.ev_settings import EvSettingsWrite, ev_settings_body
-from bot.renault.models import ChargeMode
-from bot.renault.schedules import ChargeProgram, parse_ev_settings
+from bot.renault.models import RenaultChargeMode
+from bot.renault.schedules import RenaultKcmProgram, parse_ev_settings
 from tests.renault.fake_backend import FakeBackend
 
 KCM_SETTINGS_MODELS = {"R5E1VE", "A5E1AE", "A4E1VE", "XDD1VE", "XCB1SE", "XBG2VE"}
@@ -34,8 +34,8 @@ CURRENT: dict[str, Any] = {
 }
 
 # The reader marks times UTC, as the rest of this client does.
-OURS = ChargeProgram("CHARGE", time(6, 0, tzinfo=UTC), True, frozenset({"tuesday"}))
-WRITE = EvSettingsWrite(ChargeMode.SCHEDULED, (OURS,), time(2, 15), 225)
+OURS = RenaultKcmProgram("CHARGE", time(6, 0, tzinfo=UTC), True, frozenset({"tuesday"}))
+WRITE = EvSettingsWrite(RenaultChargeMode.SCHEDULED, (OURS,), time(2, 15), 225)
 
 
 @pytest.mark.parametrize("model", MODEL_CODES)
@@ -82,12 +82,12 @@ def test_body_keeps_every_other_field_and_writes_all_seven_day_flags() -> None:
 def test_written_body_reads_back_as_the_same_programs() -> None:
     read = parse_ev_settings(ev_settings_body(CURRENT, WRITE))
     assert read.programs == (OURS,)
-    assert read.mode is ChargeMode.SCHEDULED
+    assert read.mode is RenaultChargeMode.SCHEDULED
     assert (read.charge_start, read.charge_duration_minutes) == (time(2, 15, tzinfo=UTC), 225)
 
 
 def test_start_and_duration_left_out_keep_the_cars_values() -> None:
-    body = ev_settings_body(CURRENT, EvSettingsWrite(ChargeMode.ALWAYS, ()))
+    body = ev_settings_body(CURRENT, EvSettingsWrite(RenaultChargeMode.ALWAYS, ()))
     assert (body["chargeModeRq"], body["chargeTimeStart"], body["chargeDuration"]) == ("ALWAYS", "01:55", 300)
     assert body["programs"] == []
 
@@ -95,12 +95,16 @@ def test_start_and_duration_left_out_keep_the_cars_values() -> None:
 @pytest.mark.parametrize(
     "bad",
     [
-        lambda: EvSettingsWrite(ChargeMode.DELAYED, ()),
-        lambda: EvSettingsWrite(ChargeMode.SCHEDULED, (), charge_duration_minutes=0),
-        lambda: EvSettingsWrite(ChargeMode.SCHEDULED, (ChargeProgram("BOOST", time(6), True, frozenset()),)),
-        lambda: EvSettingsWrite(ChargeMode.SCHEDULED, (ChargeProgram("CHARGE", None, True, frozenset()),)),
+        lambda: EvSettingsWrite(RenaultChargeMode.DELAYED, ()),
+        lambda: EvSettingsWrite(RenaultChargeMode.SCHEDULED, (), charge_duration_minutes=0),
         lambda: EvSettingsWrite(
-            ChargeMode.SCHEDULED, (ChargeProgram("CHARGE", time(6), True, frozenset({"funday"})),)
+            RenaultChargeMode.SCHEDULED, (RenaultKcmProgram("BOOST", time(6), True, frozenset()),)
+        ),
+        lambda: EvSettingsWrite(
+            RenaultChargeMode.SCHEDULED, (RenaultKcmProgram("CHARGE", None, True, frozenset()),)
+        ),
+        lambda: EvSettingsWrite(
+            RenaultChargeMode.SCHEDULED, (RenaultKcmProgram("CHARGE", time(6), True, frozenset({"funday"})),)
         ),
     ],
 )

@@ -13,7 +13,7 @@ from bot.renault.capabilities import MODEL_CODES
 from bot.renault.client import RenaultClient
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
 from bot.renault.locales import LocaleOverrides
-from bot.renault.models import ChargeMode
+from bot.renault.models import RenaultChargeMode
 from bot.renault.vehicle import RenaultVehicle
 from bot.simulator.renault import RenaultSimulator
 from tests.support.clock import FakeClock
@@ -98,7 +98,7 @@ async def test_client_charge_start_reaches_the_simulated_car(model: str) -> None
         await vehicle.start_hvac(21.0)
         assert sim.car(car.vin).hvac_on
         if vehicle.supports("charge-set-mode"):
-            await vehicle.set_charge_mode(ChargeMode.SCHEDULED)
+            await vehicle.set_charge_mode(RenaultChargeMode.SCHEDULED)
             assert sim.car(car.vin).charge_mode == "scheduled"
 
 
