@@ -44,7 +44,7 @@ from bot.domain.phases import ChargePhase, phase_of
 from bot.domain.plausibility import implausible
 from bot.domain.preferences import NotificationPreferences
 from bot.domain.snapshot import VehicleSnapshot
-from bot.domain.transitions import FULL_LEVEL, ChargeSession, phase_events
+from bot.domain.transitions import FULL_LEVEL, ChargeInProgress, phase_events
 
 LOW_BATTERY_HYSTERESIS = 5
 PLUGGED_GRACE = timedelta(minutes=15)
@@ -71,7 +71,7 @@ class TrackedState:
 
     snapshot: VehicleSnapshot | None = None
     phase: ChargePhase = ChargePhase.UNKNOWN
-    session: ChargeSession | None = None
+    session: ChargeInProgress | None = None
     target_notified: bool = False
     low_battery_armed: bool = True
     plugged_since: datetime | None = None
@@ -157,7 +157,7 @@ def _initialise(
     level = current.battery_level
     session = None
     if phase is ChargePhase.CHARGING and at is not None:
-        session = ChargeSession(at, level, current.available_energy_kwh)
+        session = ChargeInProgress(at, level, current.available_energy_kwh)
     return replace(
         state,
         snapshot=current,
@@ -205,7 +205,7 @@ def _accept(
         events += transition.events
         session = transition.session
     elif phase is ChargePhase.CHARGING and session is None:
-        session = ChargeSession(at, current.battery_level, current.available_energy_kwh)
+        session = ChargeInProgress(at, current.battery_level, current.available_energy_kwh)
     if phase is not ChargePhase.CHARGING:
         session = None
     state = _track_plug(state, phase, at)
@@ -257,7 +257,7 @@ def _target(
     state: TrackedState,
     current: VehicleSnapshot,
     phase: ChargePhase,
-    session: ChargeSession | None,
+    session: ChargeInProgress | None,
     preferences: NotificationPreferences,
     traits: ModelTraits,
 ) -> tuple[TrackedState, list[Event]]:

@@ -30,7 +30,7 @@ _INTERRUPT_REASONS = {
 
 
 @dataclass(frozen=True, slots=True)
-class ChargeSession:
+class ChargeInProgress:
     """The charge in progress: when the car first reported it and from which level/energy."""
 
     started_at: datetime
@@ -43,7 +43,7 @@ class Transition:
     """The events of a phase change and the charge session after it."""
 
     events: tuple[Event, ...]
-    session: ChargeSession | None
+    session: ChargeInProgress | None
 
 
 def phase_events(
@@ -51,7 +51,7 @@ def phase_events(
     after: VehicleSnapshot,
     old: ChargePhase,
     new: ChargePhase,
-    session: ChargeSession | None,
+    session: ChargeInProgress | None,
     traits: ModelTraits,
 ) -> Transition:
     """Events of a change from phase `old` (reading `before`) to `new` (reading `after`), in message order."""
@@ -65,7 +65,7 @@ def phase_events(
         session = None
     elif new is ChargePhase.CHARGING:
         start_level = before.battery_level if before.battery_level is not None else level
-        session = ChargeSession(at, start_level, before.available_energy_kwh)
+        session = ChargeInProgress(at, start_level, before.available_energy_kwh)
         events.append(ChargeStarted(vin, at, level, after.charging_power_kw, after.remaining_minutes))
     elif new is ChargePhase.COMPLETE and _rose(before, after):
         # The whole charge happened between two readings: report it without a duration.
@@ -89,7 +89,7 @@ def _end_of_charge(
     before: VehicleSnapshot,
     after: VehicleSnapshot,
     new: ChargePhase,
-    session: ChargeSession | None,
+    session: ChargeInProgress | None,
     traits: ModelTraits,
 ) -> Event:
     assert after.reported_at is not None
@@ -104,7 +104,7 @@ def _end_of_charge(
 
 
 def _complete(
-    before: VehicleSnapshot, after: VehicleSnapshot, session: ChargeSession | None, traits: ModelTraits
+    before: VehicleSnapshot, after: VehicleSnapshot, session: ChargeInProgress | None, traits: ModelTraits
 ) -> ChargeComplete:
     assert after.reported_at is not None
     start_level, energy, duration = _summary(before, after, session, traits)
@@ -112,7 +112,7 @@ def _complete(
 
 
 def _summary(
-    before: VehicleSnapshot, after: VehicleSnapshot, session: ChargeSession | None, traits: ModelTraits
+    before: VehicleSnapshot, after: VehicleSnapshot, session: ChargeInProgress | None, traits: ModelTraits
 ) -> tuple[int | None, float | None, timedelta | None]:
     start_level = session.start_level if session is not None else before.battery_level
     duration: timedelta | None = None

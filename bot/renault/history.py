@@ -11,7 +11,7 @@ from bot.renault.parsing import integer, number, text, timestamp
 
 
 @dataclass(frozen=True)
-class ChargeSession:
+class RenaultChargeSession:
     """One charge session; duration always in minutes, start power in kW."""
 
     start: datetime | None
@@ -26,7 +26,7 @@ class ChargeSession:
     end_status: str | None
 
 
-def parse_charges(attrs: Mapping[str, Any], durations_in_minutes: bool) -> tuple[ChargeSession, ...]:
+def parse_charges(attrs: Mapping[str, Any], durations_in_minutes: bool) -> tuple[RenaultChargeSession, ...]:
     """Parse charges[]; durations are seconds except on X101VE (§6.6)."""
     sessions = []
     for c in attrs.get("charges") or []:
@@ -37,7 +37,7 @@ def parse_charges(attrs: Mapping[str, Any], durations_in_minutes: bool) -> tuple
             duration /= 60.0
         power_w = number(c.get("chargeStartInstantaneousPower"))
         sessions.append(
-            ChargeSession(
+            RenaultChargeSession(
                 start=timestamp(c.get("chargeStartDate")),
                 end=timestamp(c.get("chargeEndDate")),
                 duration_minutes=duration,

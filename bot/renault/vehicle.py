@@ -12,10 +12,10 @@ from bot.renault.endpoints import VEHICLE_CONTRACTS_PATH, VEHICLE_DETAILS_PATH, 
 from bot.renault.errors import NotSupported
 from bot.renault.history import (
     Alert,
-    ChargeSession,
     Contract,
     HvacSession,
     PeriodSummary,
+    RenaultChargeSession,
     VehicleDetails,
     parse_alerts,
     parse_charge_history,
@@ -176,7 +176,7 @@ class RenaultVehicle(VehicleActions):
         """notification-settings (content undocumented: returned as is)."""
         return dict(await self._read("notification-settings"))
 
-    async def charges(self, start: date, end: date) -> tuple[ChargeSession, ...]:
+    async def charges(self, start: date, end: date) -> tuple[RenaultChargeSession, ...]:
         """Charge sessions between two dates (durations in minutes)."""
         attrs = await self._read("charges", {"start": f"{start:%Y%m%d}", "end": f"{end:%Y%m%d}"})
         return parse_charges(attrs, self.capabilities.charge_durations_in_minutes)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from bot.simulator.renault.accounts import GIGYA_API_KEYS, KAMEREON_API_KEY, SimAccount
-from bot.simulator.renault.car import ChargeSession, SimCar
+from bot.simulator.renault.car import SimCar, SimChargeSession
 from bot.simulator.renault.faults import FaultRule, RenaultFault, RequestLog, RequestRecord
 from bot.simulator.renault.simulator import RenaultSimulator
 
 __all__ = [
     "GIGYA_API_KEYS",
     "KAMEREON_API_KEY",
-    "ChargeSession",
     "FaultRule",
     "RenaultFault",
     "RenaultSimulator",
@@ -18,4 +17,5 @@ __all__ = [
     "RequestRecord",
     "SimAccount",
     "SimCar",
+    "SimChargeSession",
 ]

@@ -36,7 +36,7 @@ def model_specs(model_code: str) -> tuple[float, float, float]:
 
 
 @dataclass(frozen=True, slots=True)
-class ChargeSession:
+class SimChargeSession:
     """One finished (or interrupted) charge, as listed by the `charges` endpoint."""
 
     started_at: datetime
@@ -129,7 +129,7 @@ class SimCar:
     hvac_schedules: list[dict[str, Any]] = field(default_factory=list)
     calendar: dict[str, list[dict[str, Any]]] = field(default_factory=_default_calendar)
     ev_settings: dict[str, Any] = field(default_factory=_default_ev_settings)
-    sessions: list[ChargeSession] = field(default_factory=list)
+    sessions: list[SimChargeSession] = field(default_factory=list)
     hvac_sessions: list[datetime] = field(default_factory=list)
     horn_count: int = 0
     lights_count: int = 0
@@ -360,5 +360,7 @@ class SimCar:
         self._session_start = None
         energy = (self.battery_level - start_level) / 100.0 * self.capacity_kwh
         self.sessions.append(
-            ChargeSession(started, end, int(start_level), int(self.battery_level), energy, self.power_kw, ok)
+            SimChargeSession(
+                started, end, int(start_level), int(self.battery_level), energy, self.power_kw, ok
+            )
         )
