@@ -26,8 +26,8 @@ from sqlalchemy import insert
 
 from bot.app.graph import build_graph
 from bot.app.http import new_http_client
-from bot.domain.account import AccountSecrets, ChargeSession, NewVehicle
 from bot.domain.events import Event
+from bot.domain.history import ChargeSession
 from bot.domain.preferences import ChatSettings
 from bot.domain.smart_schedule import TariffChoice, TariffKind
 from bot.domain.vehicle import VehicleInfo
@@ -38,6 +38,7 @@ from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.migrations import upgrade_database
 from bot.persistence.tables import BatteryReadingRow
 from bot.services.notify import DeliveryResult, DeliveryStatus
+from bot.services.ports import AccountSecrets, NewVehicle
 from bot.telegram_ui.costs.export_csv import write_csv
 from bot.telegram_ui.costs.handlers import export_period
 

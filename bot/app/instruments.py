@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain.account import OutboxEntry
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
 from bot.domain.schedule import ChargeSchedule
@@ -20,7 +19,7 @@ from bot.renault.gate import RequestGate
 from bot.services.actions import ActionRequest, ActionService
 from bot.services.notify import DeliveryResult, Notifier
 from bot.services.polling.ports import PollOutcome
-from bot.services.ports import NotificationLog
+from bot.services.ports import NotificationLog, OutboxEntry
 from bot.services.views import ActionOutcome
 
 

@@ -14,14 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.domain.account import (
-    AccountNotFound,
-    AccountSecrets,
-    ChatLink,
-    CredentialsUnreadable,
-    NewVehicle,
-    StoredAccount,
-)
 from bot.domain.redaction import mask_email
 from bot.domain.vehicle import Role
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
@@ -37,7 +29,15 @@ from bot.persistence.tables import (
     VehicleRow,
     VehicleStateRow,
 )
-from bot.services.ports import AlreadyLinked
+from bot.services.ports import (
+    AccountNotFound,
+    AccountSecrets,
+    AlreadyLinked,
+    ChatLink,
+    CredentialsUnreadable,
+    NewVehicle,
+    StoredAccount,
+)
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.domain.account import AccountNotFound, BudgetDecision, BudgetLimit, MemberShare
 from bot.domain.attempts import attempt
 from bot.domain.vehicle import Role
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import GroupCommit, WriteLane
 from bot.persistence.limits import counter_of, locked_counters, store_counter
 from bot.persistence.tables import AccountRow, ChatLinkRow, LimitCounterRow
+from bot.services.ports import AccountNotFound, BudgetDecision, BudgetLimit, MemberShare
 
 WINDOW = timedelta(hours=1)
 

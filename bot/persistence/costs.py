@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlmodel import col
 
-from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.costs import AwayPrice, CostSettings, Home, Place, SessionCost
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod, Unpriced
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.domain.account import BatteryReading, ChargeSession
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import GroupCommit, WriteLane

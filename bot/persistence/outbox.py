@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.domain.account import OutboxEntry
 from bot.persistence.engine import Database
 from bot.persistence.tables import NotificationLogRow, SendPauseRow
 from bot.services.polling.ports import NewPing
+from bot.services.ports import OutboxEntry
 
 PENDING, SENT, DROPPED = "pending", "sent", "dropped"
 

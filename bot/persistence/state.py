@@ -30,7 +30,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
-from bot.domain.account import OutboxEntry, PollHealth, StoredVehicleState
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
 from bot.persistence.chats import chat_from_row
@@ -42,7 +41,7 @@ from bot.persistence.prepared import PreparedSelect
 from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, VehicleRow, VehicleStateRow
 from bot.persistence.vehicles import linked_from_row
 from bot.services.polling.ports import NewPing
-from bot.services.ports import ChatCard
+from bot.services.ports import ChatCard, OutboxEntry, PollHealth, StoredVehicleState
 
 
 class SqlVehicleStateRepository:

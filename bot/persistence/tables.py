@@ -173,7 +173,7 @@ class VehicleStateRow(SQLModel, table=True):
     next_poll_at: datetime | None = _when()
     lease_owner: str | None = Field(default=None, max_length=128)
     lease_expires_at: datetime | None = _when()
-    # How the last read from Renault went (bot.domain.account.PollHealth), when, and the last that succeeded.
+    # How the last read from Renault went (bot.services.ports.PollHealth), when, and the last that succeeded.
     health: str | None = Field(default=None, max_length=16)
     health_at: datetime | None = _when()
     read_at: datetime | None = _when()

@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlmodel import col
 
-from bot.domain.account import CredentialsUnreadable, StoredVehicle, Subscriber
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
 from bot.persistence.chats import chat_from_row
 from bot.persistence.codec import preferences_from_json
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, PreferencesRow, VehicleRow
+from bot.services.ports import CredentialsUnreadable, StoredVehicle, Subscriber
 
 
 def _names(raw: Any) -> frozenset[str]:

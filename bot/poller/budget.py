@@ -17,11 +17,10 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.domain.account import BudgetLimit, MemberShare
 from bot.domain.attempts import AttemptPolicy
 from bot.renault.errors import QuotaExceeded
 from bot.services.errors import LimitReached
-from bot.services.ports import CallBudgetStore, Clock
+from bot.services.ports import BudgetLimit, CallBudgetStore, Clock, MemberShare
 from bot.services.spending import spending_chat
 
 log = logging.getLogger(__name__)

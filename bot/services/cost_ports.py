@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.costs import CostSettings, SessionCost
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.smart_schedule import TariffChoice
 
 

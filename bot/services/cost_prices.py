@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.domain.account import ChargeSession
+from bot.domain.history import ChargeSession
 from bot.domain.smart_schedule import TariffChoice
 from bot.domain.tariff import PriceSlot, TariffError, TariffProvider, clip
 from bot.services.smart_ports import TariffFactory

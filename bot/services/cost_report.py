@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.costs import (
     CostSettings,
@@ -28,6 +27,7 @@ from bot.domain.costs import (
     month_of,
     previous_month,
 )
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.preferences import ChatSettings
 from bot.domain.vehicle import LinkedVehicle, Right
 from bot.domain.zones import zone_or_utc

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.domain.account import ChargeSession
 from bot.domain.costs import (
     RETRYABLE,
     AwayPrice,
@@ -25,6 +24,7 @@ from bot.domain.costs import (
     parse_away_price,
     place_of,
 )
+from bot.domain.history import ChargeSession
 from bot.domain.models import traits_for
 from bot.domain.pricing import (
     COST_PLACES,

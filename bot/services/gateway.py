@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from bot.domain.account import AccountSecrets, CredentialsUnreadable, StoredAccount, StoredVehicle
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.renault import models as wire
 from bot.renault.account import RenaultAccount, VehicleDescription
@@ -27,7 +26,15 @@ from bot.services import snapshot_mapping as mapping
 from bot.services.access import Located
 from bot.services.errors import NeedsLogin, NotLinked, SecretsUnreadable, ServiceError
 from bot.services.polling.ports import ResolvedAccounts
-from bot.services.ports import AccountRepository, Clock, VehicleRepository
+from bot.services.ports import (
+    AccountRepository,
+    AccountSecrets,
+    Clock,
+    CredentialsUnreadable,
+    StoredAccount,
+    StoredVehicle,
+    VehicleRepository,
+)
 from bot.services.translate import translate
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.account import BatteryReading, ChargeSession
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.models import ModelTraits
 from bot.domain.pricing import EnergyMethod
 from bot.domain.session_energy import session_energy

@@ -6,7 +6,6 @@ import logging
 import secrets
 from collections.abc import Sequence
 
-from bot.domain.account import AccountSecrets, CredentialsUnreadable, NewVehicle
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Right, VehicleInfo
 from bot.renault.capabilities import capabilities_for
 from bot.renault.credentials import DeviceIds
@@ -23,7 +22,16 @@ from bot.services.errors import (
 )
 from bot.services.gateway import RenaultGateway
 from bot.services.login_limits import Admission, AttemptKind, LoginLimiter
-from bot.services.ports import AccountRepository, AlreadyLinked, ChatRepository, Clock, VehicleRepository
+from bot.services.ports import (
+    AccountRepository,
+    AccountSecrets,
+    AlreadyLinked,
+    ChatRepository,
+    Clock,
+    CredentialsUnreadable,
+    NewVehicle,
+    VehicleRepository,
+)
 from bot.services.views import CodeNeeded, LinkResult
 
 log = logging.getLogger(__name__)

@@ -24,14 +24,20 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
-from bot.domain.account import OutboxEntry, Subscriber
 from bot.domain.events import Event, answers_user, event_from_json, event_to_json, expires_at
 from bot.domain.preferences import ChatSettings, NotificationKind
 from bot.domain.snapshot import PlugState, VehicleSnapshot
 from bot.domain.zones import zone_or_utc
 from bot.services.polling.ports import NewPing
 from bot.services.polling.readings import reports_charging
-from bot.services.ports import ChatRepository, Clock, NotificationLog, VehicleStateRepository
+from bot.services.ports import (
+    ChatRepository,
+    Clock,
+    NotificationLog,
+    OutboxEntry,
+    Subscriber,
+    VehicleStateRepository,
+)
 
 log = logging.getLogger(__name__)
 

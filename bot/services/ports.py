@@ -8,32 +8,169 @@ ports and never a use case, a view or `bot.services.errors` (the "Persistence im
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any, Protocol
 
-from bot.domain.account import (
-    AccountSecrets,
-    BatteryReading,
-    BudgetDecision,
-    ChargeSession,
-    ChatLink,
-    MemberShare,
-    NewVehicle,
-    OutboxEntry,
-    PollHealth,
-    RedeemedInvite,
-    StoredAccount,
-    StoredVehicle,
-    StoredVehicleState,
-    Subscriber,
-)
+from bot.domain.account import RedeemedInvite
 from bot.domain.actions import ActionKind
+from bot.domain.attempts import AttemptPolicy
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.sharing import Invite, Member
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
-from bot.domain.vehicle import Capabilities, LinkedVehicle, Role
+from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
 from bot.services.errors import ServiceError
+
+# The records the stores take and hand back (plain frozen values, never rows), and the store errors.
+
+
+class AccountStoreError(Exception):
+    """Base of the errors the account store reports (never carries a secret)."""
+
+
+class CredentialsUnreadable(AccountStoreError):
+    """The stored credentials cannot be decrypted with the configured keys (a key problem, not a login)."""
+
+    def __init__(self, account_id: int) -> None:
+        super().__init__(f"credentials of account {account_id} cannot be decrypted")
+        self.account_id = account_id
+
+
+class AccountNotFound(AccountStoreError):
+    """No stored account has this id."""
+
+    def __init__(self, account_id: int) -> None:
+        super().__init__(f"no account {account_id}")
+        self.account_id = account_id
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSecrets:
+    """What is needed to talk to Renault again without the password; redacted in repr."""
+
+    login_token: str = field(repr=False)
+    person_id: str = field(repr=False)
+    kamereon_account_ids: tuple[str, ...] = field(repr=False, default=())
+    gmid: str | None = field(repr=False, default=None)
+    ucid: str | None = field(repr=False, default=None)
+    # The JWT last minted from the login token, when one is stored (a batch's bulk read brings it along, so
+    # its sessions need not mint or read it again); not part of what a login stores.
+    jwt: str | None = field(repr=False, default=None)
+    jwt_expires_at: float | None = field(repr=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class NewVehicle:
+    """A vehicle found at login, with the Kamereon account it belongs to."""
+
+    info: VehicleInfo
+    kamereon_account_id: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAccount:
+    """A linked Renault account without its secrets; `needs_login` once its credentials stopped working."""
+
+    account_id: int
+    locale: str
+    masked_email: str
+    needs_login: bool = False
+    needs_login_told: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChatLink:
+    """One chat linked to an account, with its role."""
+
+    chat_id: int
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVehicle:
+    """A vehicle as stored: identity, owning account, Kamereon account and learned capabilities."""
+
+    vehicle_id: int
+    account_id: int
+    info: VehicleInfo
+    kamereon_account_id: str = field(repr=False)
+    capabilities: Capabilities = field(default_factory=Capabilities)
+    unsupported: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """A chat that hears about a vehicle: its settings, role and preferences for that vehicle."""
+
+    settings: ChatSettings
+    role: Role
+    preferences: NotificationPreferences
+
+
+class PollHealth(Enum):
+    """How the last read of a car from Renault went (a poll or a Refresh): what the card warns about."""
+
+    OK = "ok"
+    RENAULT_DOWN = "renault_down"
+    QUOTA = "quota"
+    NEEDS_LOGIN = "needs_login"
+    FAILED = "failed"  # any other failure (privacy mode, an unexpected answer...)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVehicleState:
+    """The one stored truth of a vehicle: last snapshot, phase, car report time, diff memory, next poll,
+    and how the last read went (`health`, at `health_at`; `read_at` is the last read that succeeded)."""
+
+    vehicle_id: int
+    snapshot: VehicleSnapshot | None = None
+    phase: str | None = None
+    car_reported_at: datetime | None = None
+    memory: dict[str, Any] = field(default_factory=dict)
+    next_poll_at: datetime | None = None
+    health: PollHealth | None = None
+    health_at: datetime | None = None
+    read_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """A notification reserved once by its key, and who is sending it (a claim is a lease with its owner)."""
+
+    dedup_key: str
+    chat_id: int
+    payload: dict[str, Any]
+    deliver_at: datetime
+    claim_owner: str | None = None
+    claim_expires_at: datetime | None = None
+
+
+class BudgetLimit(Enum):
+    """Which limit of an account's call budget refused a call."""
+
+    ACCOUNT = "account"  # the account's calls per hour, or the cooldown after Renault's quota error
+    MEMBER = "member"  # the member's own share of the account's hour
+    MEMBERS = "members"  # what all members together may spend of it (the rest is the owner's and poller's)
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetDecision:
+    """Whether one more Renault call is allowed now, and if not, when to try again and which limit said no."""
+
+    allowed: bool
+    retry_at: datetime | None = None
+    limit: BudgetLimit = BudgetLimit.ACCOUNT
+
+
+@dataclass(frozen=True, slots=True)
+class MemberShare:
+    """A call spent for a chat: unless the chat owns the account, its share and the members' bound it."""
+
+    chat_id: int
+    member: AttemptPolicy
+    members: AttemptPolicy
 
 
 class StorageUnavailable(ServiceError):

@@ -13,7 +13,6 @@ from datetime import date, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain.account import OutboxEntry
 from bot.domain.charge_power import ChargePower, choose_charge_power
 from bot.domain.events import SmartPlanReady
 from bot.domain.feed_url import UrlProblem, url_problem
@@ -29,7 +28,7 @@ from bot.services.fanout import FanOut, merged
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
 from bot.services.notify import DeliveryReport, NotificationService
-from bot.services.ports import ChatRepository, Clock
+from bot.services.ports import ChatRepository, Clock, OutboxEntry
 from bot.services.smart_control import SmartChargeControl
 from bot.services.smart_ports import SmartChargeStore, TariffFactory
 

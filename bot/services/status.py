@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.domain.account import PollHealth, StoredVehicleState
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
 from bot.domain.preferences import ChatSettings
@@ -32,7 +31,7 @@ from bot.services.gateway import CARD_EXTRAS, RenaultGateway
 from bot.services.history import HistoryService
 from bot.services.linking import LinkingService, active_of
 from bot.services.polling.readings import reading_of, reports_charging
-from bot.services.ports import CardStates, Clock
+from bot.services.ports import CardStates, Clock, PollHealth, StoredVehicleState
 from bot.services.views import LocationView, StatusView
 
 # A car read (by the poller, a Refresh or another chat, on any replica) this recently is shown as stored,

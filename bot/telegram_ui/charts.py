@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.account import BatteryReading
+from bot.domain.history import BatteryReading
 from bot.services.history import SessionSummary
 
 _LINE = "#1f6feb"

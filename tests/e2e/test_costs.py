@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.costs import Place
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.persistence.costs import SqlCostStore
 from bot.persistence.history import SqlHistoryRepository
 from bot.services.errors import InvalidInput

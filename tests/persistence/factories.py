@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.domain.account import AccountSecrets, NewVehicle
 from bot.domain.vehicle import VehicleInfo
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
+from bot.services.ports import AccountSecrets, NewVehicle
 
 PASSWORD = "Sup3r-Secret-Passw0rd!"
 LOGIN_TOKEN = "st2.s.AcbLoginTokenValue1234567890abcdefXYZ.sig"

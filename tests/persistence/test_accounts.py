@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.account import AccountNotFound, ChatLink, CredentialsUnreadable
 from bot.domain.vehicle import Role
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.chats import SqlChatRepository
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.vehicles import SqlVehicleRepository
-from bot.services.ports import AlreadyLinked
+from bot.services.ports import AccountNotFound, AlreadyLinked, ChatLink, CredentialsUnreadable
 from tests.persistence import factories as f
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-from bot.domain.account import OutboxEntry, StoredVehicleState
 from bot.domain.preferences import ChatSettings
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.chats import SqlChatRepository
@@ -15,6 +14,7 @@ from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.services.polling.ports import NewPing
+from bot.services.ports import OutboxEntry, StoredVehicleState
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
 

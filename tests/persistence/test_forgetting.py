@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
-from bot.domain.account import StoredVehicleState
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.ownership import ACCOUNT_TABLE, CHAT_SCOPED
 from bot.persistence.state import SqlVehicleStateRepository
+from bot.services.ports import StoredVehicleState
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
 

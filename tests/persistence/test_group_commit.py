@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.domain.account import BatteryReading
+from bot.domain.history import BatteryReading
 from bot.persistence.conversations import SqlDraftStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import col
 
-from bot.domain.account import BatteryReading, ChargeSession
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod
 from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher

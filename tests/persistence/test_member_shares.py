@@ -7,13 +7,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.domain.account import BudgetLimit, MemberShare
 from bot.domain.attempts import AttemptPolicy
 from bot.domain.vehicle import Role
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
+from bot.services.ports import BudgetLimit, MemberShare
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
 

@@ -9,13 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from bot.domain.account import (
-    BatteryReading,
-    ChargeSession,
-    InviteInvalid,
-    RedeemedInvite,
-    StoredVehicleState,
-)
+from bot.domain.account import InviteInvalid, RedeemedInvite
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.preferences import NotificationKind, NotificationPreferences
 from bot.domain.sharing import InviteProblem
 from bot.domain.snapshot import ChargeState, GeoPoint, PlugState, VehicleSnapshot
@@ -31,6 +26,7 @@ from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
+from bot.services.ports import StoredVehicleState
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.account import BatteryReading, StoredVehicleState
+from bot.domain.history import BatteryReading
 from bot.domain.snapshot import VehicleSnapshot
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.crypto import CredentialCipher, CredentialKeyError, generate_key
@@ -16,6 +16,7 @@ from bot.persistence.engine import Database, DatabaseUrlError, parse_database_ur
 from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.keys import rotate_keys
 from bot.persistence.state import SqlVehicleStateRepository
+from bot.services.ports import StoredVehicleState
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
 

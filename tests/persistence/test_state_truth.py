@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from bot.domain.account import PollHealth, StoredVehicleState
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.state import SqlVehicleStateRepository
+from bot.services.ports import PollHealth, StoredVehicleState
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
 

@@ -8,10 +8,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain.account import (
-    BatteryReading,
+from bot.domain.events import Event
+from bot.domain.history import BatteryReading, ChargeSession
+from bot.domain.preferences import ChatSettings, NotificationPreferences
+from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
+from bot.services.notify import DeliveryResult, DeliveryStatus
+from bot.services.polling.ports import NewPing
+from bot.services.ports import (
     BudgetDecision,
-    ChargeSession,
     ChatLink,
     MemberShare,
     OutboxEntry,
@@ -20,11 +24,6 @@ from bot.domain.account import (
     StoredVehicleState,
     Subscriber,
 )
-from bot.domain.events import Event
-from bot.domain.preferences import ChatSettings, NotificationPreferences
-from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
-from bot.services.notify import DeliveryResult, DeliveryStatus
-from bot.services.polling.ports import NewPing
 
 
 @dataclass

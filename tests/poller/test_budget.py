@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.domain.account import BudgetDecision, BudgetLimit, MemberShare
 from bot.poller.budget import BudgetGate
 from bot.renault.errors import QuotaExceeded
 from bot.services.errors import LimitReached
+from bot.services.ports import BudgetDecision, BudgetLimit, MemberShare
 from bot.services.spending import spent_for
 from tests.poller.fakes import FakeBudget
 from tests.support.clock import FakeClock

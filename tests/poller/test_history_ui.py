@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.account import BatteryReading
+from bot.domain.history import BatteryReading
 from bot.domain.pricing import EnergyMethod
 from bot.domain.vehicle import LinkedVehicle, Role, VehicleInfo
 from bot.services.history import HistoryView, SessionSummary

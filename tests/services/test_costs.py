@@ -11,8 +11,8 @@ import pytest
 
 from bot.app.graph import GraphOptions
 from bot.app.tariffs import tariff_factory
-from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.costs import SessionCost
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod, Unpriced
 from bot.domain.smart_schedule import TariffChoice, TariffKind
 from bot.domain.tariff import PriceSlot, TariffProvider, TariffUnavailable

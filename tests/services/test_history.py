@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.account import BatteryReading, ChargeSession
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.models import traits_for
 from bot.domain.preferences import ChatSettings
 from bot.domain.pricing import EnergyMethod

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from bot.app.graph import GraphOptions
-from bot.domain.account import ChargeSession
 from bot.domain.events import SmartPlanReady
+from bot.domain.history import ChargeSession
 from bot.domain.smart_schedule import SmartGoalSetting, TariffChoice, TariffKind
 from bot.persistence.history import SqlHistoryRepository
 from bot.services.fanout import FanOut

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.account import ChargeSession
 from bot.domain.costs import Place
+from bot.domain.history import ChargeSession
 from bot.domain.vehicle import Role
 from bot.persistence.history import SqlHistoryRepository
 from bot.renault.capabilities import capabilities_for

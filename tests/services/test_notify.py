@@ -7,7 +7,6 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.domain.account import StoredVehicleState, Subscriber
 from bot.domain.events import ChargeComplete, Event, LowBattery, Plugged
 from bot.domain.preferences import ChatSettings, NotificationKind, NotificationPreferences, QuietHours
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
@@ -21,6 +20,7 @@ from bot.services.notify import (
     encode_event,
     quiet_until,
 )
+from bot.services.ports import StoredVehicleState, Subscriber
 from tests.poller.fakes import FakeChats, FakeNotificationLog, FakeStates, FakeVehicles, RecordingNotifier
 from tests.support.clock import FakeClock
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.account import OutboxEntry, StoredVehicle
 from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
@@ -18,6 +17,7 @@ from bot.services.history import HistoryService
 from bot.services.notify import NotificationService
 from bot.services.polling.ports import ResolvedAccounts
 from bot.services.polling.service import PollingService
+from bot.services.ports import OutboxEntry, StoredVehicle
 from bot.services.translate import translate
 from tests.poller.fakes import (
     FakeAccounts,

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.account import BatteryReading, ChargeSession
 from bot.domain.costs import Place, SessionCost
+from bot.domain.history import BatteryReading, ChargeSession
 from bot.services.cost_report import ExportRow
 from bot.telegram_ui.costs.export_csv import COLUMNS, row_values, write_csv
 

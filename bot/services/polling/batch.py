@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.domain.account import BatteryReading, StoredVehicle, StoredVehicleState, Subscriber
+from bot.domain.history import BatteryReading
 from bot.domain.models import ModelTraits
 from bot.services.polling.ports import NewPing, ResolvedAccounts
+from bot.services.ports import StoredVehicle, StoredVehicleState, Subscriber
 
 
 @dataclass(slots=True)

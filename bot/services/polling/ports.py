@@ -9,17 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.domain.account import (
+from bot.domain.snapshot import VehicleSnapshot
+from bot.renault.account import RenaultAccount
+from bot.services.ports import (
     ChatLink,
     OutboxEntry,
     StoredAccount,
     StoredVehicle,
     StoredVehicleState,
     Subscriber,
+    VehicleRepository,
+    VehicleStateRepository,
 )
-from bot.domain.snapshot import VehicleSnapshot
-from bot.renault.account import RenaultAccount
-from bot.services.ports import VehicleRepository, VehicleStateRepository
 
 
 @dataclass(frozen=True, slots=True)

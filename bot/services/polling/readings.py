@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.domain.account import BatteryReading
+from bot.domain.history import BatteryReading
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
 
 

@@ -20,14 +20,6 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain.account import (
-    CredentialsUnreadable,
-    PollHealth,
-    StoredAccount,
-    StoredVehicle,
-    StoredVehicleState,
-    Subscriber,
-)
 from bot.domain.actions import ActionKind
 from bot.domain.diff import TrackedState, diff
 from bot.domain.events import (
@@ -59,7 +51,15 @@ from bot.services.polling.ports import (
     VehicleReader,
 )
 from bot.services.polling.readings import merged, reading_of, reports_charging
-from bot.services.ports import Clock
+from bot.services.ports import (
+    Clock,
+    CredentialsUnreadable,
+    PollHealth,
+    StoredAccount,
+    StoredVehicle,
+    StoredVehicleState,
+    Subscriber,
+)
 from bot.services.snapshot_mapping import merge_known
 
 log = logging.getLogger(__name__)
