@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
 
 from bot.domain.redaction import secret_input
-from bot.logging_config import LIBRARY_FLOORS, JsonFormatter, RedactingFilter, configure_logging
+from bot.logging_config import JsonFormatter, RedactingFilter, configure_logging
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLXZhbHVl"
 
@@ -42,21 +41,6 @@ def test_tokens_passwords_emails_and_jwts_are_redacted(formatter: logging.Format
     assert "failed" in output
     if isinstance(formatter, JsonFormatter):
         assert all(json.loads(line)["level"] for line in output.splitlines() if line.startswith("{"))
-
-
-@pytest.fixture
-def restored_logging() -> Iterator[None]:
-    """configure_logging changes the root logger and the library loggers: put them back afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    levels = {name: logging.getLogger(name).level for name in LIBRARY_FLOORS}
-    try:
-        yield
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
-        for name, saved in levels.items():
-            logging.getLogger(name).setLevel(saved)
 
 
 @pytest.mark.usefixtures("restored_logging")

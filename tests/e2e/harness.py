@@ -32,6 +32,7 @@ from bot.telegram_ui.context import BotApplication, UiOptions
 from bot.telegram_ui.notifier import TelegramNotifier
 from bot.telegram_ui.ordering import on_polling_error
 from bot.telegram_ui.update_kinds import USED_UPDATES
+from tests.support.chat import texts
 from tests.support.clock import FakeClock
 
 EMAIL = "owner@example.com"
@@ -150,11 +151,6 @@ async def running_e2e(
             emu.close()
             await e2e.stop()
             await db.dispose()
-
-
-def texts(user: EmulatedUser) -> list[str]:
-    """The texts of the bot's messages as the user sees them now."""
-    return [message.text or "" for message in user.bot_messages]
 
 
 async def login(user: EmulatedUser, email: str, password: str) -> None:

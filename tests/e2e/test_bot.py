@@ -9,7 +9,8 @@ from syrupy.assertion import SnapshotAssertion
 
 from bot.simulator.renault import RenaultFault
 from bot.simulator.telegram import EmulatedUser
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, TFA_EMAIL, login, running_e2e, texts
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, TFA_EMAIL, login, running_e2e
+from tests.support.chat import text_of, texts
 
 WAIT = 10.0
 
@@ -28,11 +29,6 @@ async def _status(ann: EmulatedUser) -> str:
     await ann.send("/status")
     await ann.wait_until(lambda u: len(u.bot_messages) > before, timeout=WAIT)
     return ann.bot_messages[-1].text or ""
-
-
-def _text(user: EmulatedUser, message_id: int) -> str:
-    message = user.message(message_id)
-    return (message.text or "") if message is not None else ""
 
 
 async def test_login_without_2fa_links_the_car_and_deletes_the_password(tmp_path: Path) -> None:
@@ -100,7 +96,7 @@ async def test_start_charge_button_sends_the_kamereon_request(tmp_path: Path) ->
         card = ann.bot_messages[-1]
         before = e2e.sim.log.count(key="charge-start")
         await ann.tap(card, "⚡ Start charge")
-        await ann.wait_until(lambda u: "accepted" in _text(u, card.message_id), timeout=WAIT)
+        await ann.wait_until(lambda u: "accepted" in text_of(u, card.message_id), timeout=WAIT)
     assert e2e.sim.log.count(key="charge-start") == before + 1
 
 

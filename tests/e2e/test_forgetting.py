@@ -22,7 +22,8 @@ from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
+from tests.support.chat import texts
 from tests.support.replicas import fresh_database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")

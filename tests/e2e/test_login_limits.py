@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.simulator.telegram import EmulatedUser
-from tests.e2e.harness import EMAIL, PASSWORD, TFA_EMAIL, login, running_e2e, texts
+from tests.e2e.harness import EMAIL, PASSWORD, TFA_EMAIL, login, running_e2e
+from tests.support.chat import texts
 
 WAIT = 10.0
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
+from tests.support.chat import texts
 
 WAIT = 10.0
 

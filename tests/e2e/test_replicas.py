@@ -26,7 +26,8 @@ from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import RenaultSimulator
 from bot.simulator.telegram import EmulatedUser, TelegramEmulator
 from bot.simulator.telegram.webhook import WebhookPusher
-from tests.e2e.harness import EMAIL, PASSWORD, TFA_EMAIL, texts
+from tests.e2e.harness import EMAIL, PASSWORD, TFA_EMAIL
+from tests.support.chat import texts
 from tests.support.forwarder import RoundRobinForwarder, serve_forwarder
 from tests.support.replicas import Replica, ReplicaSet, fresh_database, replica_env
 
@@ -193,11 +194,6 @@ async def test_a_replica_killed_between_password_and_code(tmp_path: Path) -> Non
         code_backend = cluster.forwarder.backend_of(_update_ids(cluster)[-1])
     assert code_backend is not None
     assert code_backend != holder
-
-
-async def _text_of(user: EmulatedUser, message_id: int) -> str:
-    message = user.message(message_id)
-    return (message.text or "") if message is not None else ""
 
 
 async def _tap(user: EmulatedUser, message_id: int, label: str, expected: str) -> None:

@@ -8,15 +8,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bot.simulator.telegram import EmulatedUser
-from tests.e2e.harness import PASSWORD, TFA_EMAIL, login, running_e2e, texts
-from tests.e2e.test_schedule import (
-    _button_starting,
-    _edit_day,
-    _linked,
-    _schedule_message,
-    _tap_and_wait,
-    _text,
-)
+from tests.e2e.harness import PASSWORD, TFA_EMAIL, login, running_e2e
+from tests.e2e.test_schedule import _button_starting, _edit_day, _linked, _schedule_message
+from tests.support.chat import tap_and_wait, text_of, texts
 
 WAIT = 10.0
 
@@ -68,11 +62,11 @@ async def test_a_restart_in_the_middle_of_a_schedule_edit_keeps_the_draft(tmp_pa
     async with running_e2e(tmp_path) as e2e:
         ann = await _linked(e2e)
         mid = await _schedule_message(ann)
-        await _tap_and_wait(ann, mid, "✏️ Edit", "Which program")
-        await _tap_and_wait(ann, mid, "➕ New program", "tap a day")
+        await tap_and_wait(ann, mid, "✏️ Edit", "Which program")
+        await tap_and_wait(ann, mid, "➕ New program", "tap a day")
         await e2e.restart()
         await _edit_day(ann, mid, _button_starting(ann, mid, "Mon "), "01", "01:15", "3 h")
         await e2e.restart()
-        await _tap_and_wait(ann, mid, "💾 Save", "Saved")
-        saved = _text(ann, mid)
+        await tap_and_wait(ann, mid, "💾 Save", "Saved")
+        saved = text_of(ann, mid)
     assert "Monday 01:15 → 04:15 (3 h)" in saved

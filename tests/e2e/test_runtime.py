@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,14 +31,9 @@ from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import RenaultSimulator
 from bot.simulator.telegram import TelegramEmulator
+from tests.support.replicas import free_port
 
 SECRET = "webhook-secret-123"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _database_key(folder: Path) -> str:
@@ -92,7 +86,7 @@ def _update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
 
 
 async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram-hook"
     async with _running(tmp_path, webhook_url=url, webhook_secret_token=SECRET, port=port) as (
         _settings,
@@ -129,7 +123,7 @@ async def _raw_post_head(url: str, head: str) -> bytes:
 
 
 async def test_webhook_mode_refuses_oversized_bodies_and_malformed_json(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram-hook"
     async with _running(tmp_path, webhook_url=url, webhook_secret_token=SECRET, port=port) as (_s, emu):
         user = emu.user(778, "Wes")
@@ -154,7 +148,7 @@ async def test_webhook_mode_refuses_oversized_bodies_and_malformed_json(tmp_path
 
 async def test_only_the_update_kinds_the_bot_uses_are_asked_for(tmp_path: Path) -> None:
     used = ["message", "edited_message", "callback_query"]
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram-hook"
     async with _running(tmp_path, webhook_url=url, webhook_secret_token=SECRET, port=port) as (_s, emu):
         assert emu.calls("setWebhook")[-1].params.get("allowed_updates") == used
@@ -177,7 +171,7 @@ def _business_update(update_id: int, kind: str, chat_id: int, text: str) -> dict
 async def test_business_and_unknown_update_kinds_are_never_answered(
     tmp_path: Path, allowed_user_ids: str
 ) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram-hook"
     async with _running(
         tmp_path, webhook_url=url, webhook_secret_token=SECRET, port=port, allowed_user_ids=allowed_user_ids
@@ -210,7 +204,7 @@ async def test_business_and_unknown_update_kinds_are_never_answered(
 
 
 async def test_health_and_metrics_endpoint_reports_checks_and_counters(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     async with _running(tmp_path, health_port=port) as (_settings, _emu), httpx.AsyncClient() as client:
         health = await client.get(f"http://127.0.0.1:{port}/healthz")
         metrics = await client.get(f"http://127.0.0.1:{port}/metrics")
@@ -222,7 +216,7 @@ async def test_health_and_metrics_endpoint_reports_checks_and_counters(tmp_path:
 
 
 async def test_healthz_asks_telegram_once_a_minute_not_on_every_request(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     async with _running(tmp_path, health_port=port) as (_settings, emu), httpx.AsyncClient() as client:
         before = len(emu.calls("getMe"))
         answers = [await client.get(f"http://127.0.0.1:{port}/healthz") for _ in range(5)]
@@ -233,7 +227,7 @@ async def test_healthz_asks_telegram_once_a_minute_not_on_every_request(tmp_path
 
 
 async def test_the_health_endpoint_listens_on_health_host(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     async with (
         _running(tmp_path, health_port=port, health_host="127.0.0.2"),
         httpx.AsyncClient() as client,

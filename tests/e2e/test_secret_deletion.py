@@ -11,7 +11,8 @@ from bot.services.conversation_ports import LATE_SECRET_WINDOW, LOGIN_TTL
 from bot.services.secret_messages import MAX_ATTEMPTS, Erasure
 from bot.simulator.telegram import BotApiError, EmulatedUser
 from bot.telegram_ui.handlers.common import TelegramEraser
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
+from tests.support.chat import texts
 
 WAIT = 10.0
 ANN = 1001

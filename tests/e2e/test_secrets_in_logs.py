@@ -13,44 +13,29 @@ import io
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app.graph import system_clock
 from bot.config import Settings
-from bot.logging_config import LIBRARY_FLOORS, configure_logging
+from bot.logging_config import configure_logging
 from bot.persistence.crypto import generate_key
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import RenaultSimulator
 from bot.simulator.telegram import EmulatedUser, TelegramEmulator
-from tests.e2e.harness import PASSWORD, TFA_EMAIL, login, running_e2e, texts
-from tests.support.replicas import SECRET, ReplicaSet, fresh_database, replica_env
+from tests.e2e.harness import PASSWORD, TFA_EMAIL, login, running_e2e
+from tests.support.chat import texts
+from tests.support.replicas import SECRET, ReplicaSet, fresh_database, replica_env, run_as_admin
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 WAIT = 30.0
 DB_PASSWORD = "db-p@ss-7f3a9c"
 WEBHOOK_SECRET = "hook-secret-5d2e8b"
-
-
-@pytest.fixture
-def restored_logging() -> Iterator[None]:
-    """configure_logging changes the root logger and the library loggers: put them back afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    levels = {name: logging.getLogger(name).level for name in LIBRARY_FLOORS}
-    try:
-        yield
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
-        for name, saved in levels.items():
-            logging.getLogger(name).setLevel(saved)
 
 
 async def _two_factor_login(user: EmulatedUser, sim: RenaultSimulator) -> str:
@@ -117,24 +102,15 @@ async def _database(kind: str, tmp_path: Path) -> AsyncIterator[str]:
     role = f"bot_logs_{uuid.uuid4().hex[:8]}"
     async with fresh_database(PG_URL, prefix="bot_logs") as url:
         name = make_url(url).database
-        await _admin(f"CREATE ROLE {role} LOGIN PASSWORD '{DB_PASSWORD}'")
-        await _admin(f'ALTER DATABASE "{name}" OWNER TO {role}')
+        await run_as_admin(PG_URL, f"CREATE ROLE {role} LOGIN PASSWORD '{DB_PASSWORD}'")
+        await run_as_admin(PG_URL, f'ALTER DATABASE "{name}" OWNER TO {role}')
         try:
             yield (
                 make_url(url).set(username=role, password=DB_PASSWORD).render_as_string(hide_password=False)
             )
         finally:
-            await _admin(f'ALTER DATABASE "{name}" OWNER TO CURRENT_USER')
-    await _admin(f"DROP ROLE IF EXISTS {role}")
-
-
-async def _admin(sql: str) -> None:
-    engine = create_async_engine(
-        make_url(PG_URL).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT"
-    )
-    async with engine.connect() as conn:
-        await conn.exec_driver_sql(sql)
-    await engine.dispose()
+            await run_as_admin(PG_URL, f'ALTER DATABASE "{name}" OWNER TO CURRENT_USER')
+    await run_as_admin(PG_URL, f"DROP ROLE IF EXISTS {role}")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ from bot.domain.vehicle import Role
 from bot.poller.scheduler import PollerSettings
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
+from tests.support.chat import reply_to, texts
 
 WAIT = 10.0
 VIN = "VF1AG000012345678"
@@ -29,23 +30,9 @@ async def _owner(e2e: E2E, **state: object) -> EmulatedUser:
     return ann
 
 
-async def _answer(user: EmulatedUser, text: str, prefix: str = "") -> ChatMessage:
-    """Send a message; the first bot message after it (starting with `prefix`)."""
-    sent = await user.send(text)
-
-    def found() -> ChatMessage | None:
-        later = [m for m in user.bot_messages if m.message_id > sent.message_id]
-        return next((m for m in later if (m.text or "").startswith(prefix)), None)
-
-    await user.wait_until(lambda _: found() is not None, timeout=WAIT)
-    message = found()
-    assert message is not None
-    return message
-
-
 async def _invite(e2e: E2E, ann: EmulatedUser, label: str) -> str:
     """Tap an invite button in /share; the token of the deep link the bot sends."""
-    panel = await _answer(ann, "/share", "👥")
+    panel = await reply_to(ann, "/share", "👥")
     before = len(ann.bot_messages)
     await ann.tap(panel, label)
     await ann.wait_until(
@@ -63,7 +50,7 @@ async def _invite(e2e: E2E, ann: EmulatedUser, label: str) -> str:
 
 
 async def _join(user: EmulatedUser, token: str, join_label: str = "✅ Join") -> ChatMessage:
-    offer = await _answer(user, f"/start {token}")
+    offer = await reply_to(user, f"/start {token}")
     await user.tap(offer, join_label)
     await user.wait_until(lambda u: (u.message(offer.message_id) or offer).text != offer.text, timeout=WAIT)
     joined = user.message(offer.message_id)
@@ -76,7 +63,7 @@ async def test_invite_join_and_the_owner_is_told(tmp_path: Path) -> None:
         ann = await _owner(e2e, plugged=True)
         token = await _invite(e2e, ann, "➕ Invite a driver")
         bob = e2e.emulator.user(2002, "Bob", "fr")
-        offer = await _answer(bob, f"/start {token}")
+        offer = await reply_to(bob, f"/start {token}")
         assert offer.text is not None
         assert "Ann" in offer.text
         assert "ZOE · AB-123-CD" in offer.text
@@ -84,9 +71,9 @@ async def test_invite_join_and_the_owner_is_told(tmp_path: Path) -> None:
         joined = await _join(bob, token, "✅ Rejoindre")
         assert (joined.text or "").startswith("Bienvenue")
         await ann.wait_until(lambda u: "👥 Bob joined your car as a driver." in texts(u), timeout=WAIT)
-        card = await _answer(bob, "/status", "🚗")
+        card = await reply_to(bob, "/status", "🚗")
         assert "⚡ Démarrer la charge" in [b.text for b in card.buttons]
-        panel = await _answer(ann, "/share", "👥")
+        panel = await reply_to(ann, "/share", "👥")
     assert "Bob – driver, since" in (panel.text or "")
     raw = (tmp_path / "bot.db").read_bytes()
     assert token.encode() not in raw  # only the hash is stored
@@ -98,7 +85,7 @@ async def test_a_viewer_sees_only_what_the_role_allows_and_forged_taps_are_refus
         token = await _invite(e2e, ann, "➕ Invite a viewer")
         cy = e2e.emulator.user(3003, "Cy")
         await _join(cy, token)
-        card = await _answer(cy, "/status", "🚗")
+        card = await reply_to(cy, "/status", "🚗")
         assert [b.text for b in card.buttons] == ["🔄 Refresh"]
         refresh = next(b.callback_data for b in card.buttons if b.callback_data)
         assert refresh is not None
@@ -124,13 +111,13 @@ async def test_a_viewer_sees_only_what_the_role_allows_and_forged_taps_are_refus
             await cy.wait_until(lambda u: bool(told(u)), timeout=WAIT)
         assert e2e.sim.log.total == before
         assert e2e.sim.log.count(key="hvac-start") == 0
-        where = await _answer(cy, "/where")
+        where = await reply_to(cy, "/where")
         assert where.location is None
         assert "not yours" in (where.text or "")
         assert (
-            await _answer(cy, "/share")
+            await reply_to(cy, "/share")
         ).text == "Only the car's owner can share it. Ask them for an invite."
-        panel = await _answer(ann, "/share", "👥")
+        panel = await reply_to(ann, "/share", "👥")
         await ann.tap(panel, "📍 Let viewers see the location")
         await ann.wait_until(
             lambda u: "Viewers see where" in ((u.message(panel.message_id) or panel).text or "")
@@ -146,32 +133,32 @@ async def test_revoke_leave_remove_and_owner_logout(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         ann = await _owner(e2e)
         revoked = await _invite(e2e, ann, "➕ Invite a viewer")
-        panel = await _answer(ann, "/share", "👥")
+        panel = await reply_to(ann, "/share", "👥")
         revoke = next(b.text for b in panel.buttons if b.text.startswith("✖ Revoke"))
         await ann.tap(panel, revoke)
         await ann.wait_until(
             lambda u: "Pending invites" not in ((u.message(panel.message_id) or panel).text or "")
         )
         dan = e2e.emulator.user(4004, "Dan")
-        assert (await _answer(dan, f"/start {revoked}")).text == (
+        assert (await reply_to(dan, f"/start {revoked}")).text == (
             "The owner revoked this invite. Ask them for a new one."
         )
         await _join(dan, await _invite(e2e, ann, "➕ Invite a viewer"))
-        confirm = await _answer(dan, "/leave", "Stop sharing")
+        confirm = await reply_to(dan, "/leave", "Stop sharing")
         await dan.tap(confirm, "Yes, leave")
         await ann.wait_until(lambda u: "👥 Dan stopped sharing your car." in texts(u), timeout=WAIT)
         bob = e2e.emulator.user(2002, "Bob", "de")
         await _join(bob, await _invite(e2e, ann, "➕ Invite a driver"), "✅ Beitreten")
         eve = e2e.emulator.user(5005, "Eve")
         await _join(eve, await _invite(e2e, ann, "➕ Invite a viewer"))
-        panel = await _answer(ann, "/share", "👥")
+        panel = await reply_to(ann, "/share", "👥")
         await ann.tap(panel, "👤 Eve (viewer)")
         await ann.wait_until(
             lambda u: "Eve is a viewer" in ((u.message(panel.message_id) or panel).text or "")
         )
         await ann.tap(panel, "Make driver")
         await eve.wait_until(lambda u: any("made you a driver" in t for t in texts(u)), timeout=WAIT)
-        assert "🌡 Precondition now" in [b.text for b in (await _answer(eve, "/status", "🚗")).buttons]
+        assert "🌡 Precondition now" in [b.text for b in (await reply_to(eve, "/status", "🚗")).buttons]
         await ann.wait_until(lambda u: "Eve – driver" in ((u.message(panel.message_id) or panel).text or ""))
         await ann.tap(panel, "👤 Eve (driver)")
         await ann.wait_until(
@@ -179,7 +166,7 @@ async def test_revoke_leave_remove_and_owner_logout(tmp_path: Path) -> None:
         )
         await ann.tap(panel, "Make viewer")
         await ann.wait_until(lambda u: "Eve – viewer" in ((u.message(panel.message_id) or panel).text or ""))
-        assert [b.text for b in (await _answer(eve, "/status", "🚗")).buttons] == ["🔄 Refresh"]
+        assert [b.text for b in (await reply_to(eve, "/status", "🚗")).buttons] == ["🔄 Refresh"]
         await ann.tap(panel, "👤 Eve (viewer)")
         await ann.wait_until(
             lambda u: "Eve is a viewer" in ((u.message(panel.message_id) or panel).text or "")
@@ -190,7 +177,7 @@ async def test_revoke_leave_remove_and_owner_logout(tmp_path: Path) -> None:
         await eve.wait_until(
             lambda u: any("stopped sharing the car with you" in t for t in texts(u)), timeout=WAIT
         )
-        assert (await _answer(eve, "/status")).text == (
+        assert (await reply_to(eve, "/status")).text == (
             "No car is linked to this chat yet. Link your MyRenault account with /login."
         )
         await ann.send("/logout")
@@ -209,28 +196,30 @@ async def test_bad_invites_get_a_clear_answer(tmp_path: Path) -> None:
     async with running_e2e(tmp_path) as e2e:
         ann = await _owner(e2e)
         token = await _invite(e2e, ann, "➕ Invite a viewer")
-        assert (await _answer(ann, "/start " + "A" * 32)).text == (
+        assert (await reply_to(ann, "/start " + "A" * 32)).text == (
             "I do not know this invite. Ask the owner to send a new one."
         )
-        own = await _answer(ann, f"/start {token}")
+        own = await reply_to(ann, f"/start {token}")
         assert (own.text or "").startswith("This is your own invite")
         bob = e2e.emulator.user(2002, "Bob")
-        assert (await _answer(bob, "/start not-an-invite")).text == (
+        assert (await reply_to(bob, "/start not-an-invite")).text == (
             "This invite link is not valid. Ask the owner for a new one."
         )
         group = e2e.emulator.user(6006, "Gus", chat_type="group")
-        assert (await _answer(group, f"/start {token}")).text == (
+        assert (await reply_to(group, f"/start {token}")).text == (
             "Open the invite in a private chat with me, not in a group."
         )
         await _join(bob, token)
         cy = e2e.emulator.user(3003, "Cy")
-        assert (await _answer(cy, f"/start {token}")).text == (
+        assert (await reply_to(cy, f"/start {token}")).text == (
             "This invite was already used: each invite works once. Ask the owner for a new one."
         )
         again = await _invite(e2e, ann, "➕ Invite a driver")
-        assert (await _answer(bob, f"/start {again}")).text == "You already share this car. /status shows it."
+        assert (
+            await reply_to(bob, f"/start {again}")
+        ).text == "You already share this car. /status shows it."
         e2e.clock.advance(hours=25)
-        assert (await _answer(cy, f"/start {again}")).text == (
+        assert (await reply_to(cy, f"/start {again}")).text == (
             "This invite has expired (invites last 24 hours). Ask the owner for a new one."
         )
 
@@ -247,8 +236,8 @@ async def test_a_full_account_refuses_new_invites_and_joins(tmp_path: Path) -> N
         full = (
             "This car is already shared with 10 people, the most allowed. One must leave or be removed first."
         )
-        assert (await _answer(e2e.emulator.user(2002, "Bob"), f"/start {token}")).text == full
-        panel = await _answer(ann, "/share", "👥")
+        assert (await reply_to(e2e.emulator.user(2002, "Bob"), f"/start {token}")).text == full
+        panel = await reply_to(ann, "/share", "👥")
         answer = await (await ann.tap(panel, "➕ Invite a viewer")).answer()
         assert (answer.text, answer.show_alert) == (full, True)
 
@@ -258,18 +247,18 @@ async def test_saying_no_to_leave_or_logout_changes_nothing(tmp_path: Path) -> N
         ann = await _owner(e2e)
         bob = e2e.emulator.user(2002, "Bob")
         await _join(bob, await _invite(e2e, ann, "➕ Invite a viewer"))
-        confirm = await _answer(bob, "/leave", "Stop sharing")
+        confirm = await reply_to(bob, "/leave", "Stop sharing")
         await bob.tap(confirm, "No, stay")
         await bob.wait_until(
             lambda u: (u.message(confirm.message_id) or confirm).text == "Nothing was changed."
         )
-        confirm = await _answer(ann, "/logout", "Unlink your MyRenault")
+        confirm = await reply_to(ann, "/logout", "Unlink your MyRenault")
         await ann.tap(confirm, "No, keep it")
         await ann.wait_until(
             lambda u: (u.message(confirm.message_id) or confirm).text == "Nothing was changed."
         )
-        assert "Bob – viewer" in ((await _answer(ann, "/share", "👥")).text or "")
-        assert "🚗" in ((await _answer(bob, "/status")).text or "")
+        assert "Bob – viewer" in ((await reply_to(ann, "/share", "👥")).text or "")
+        assert "🚗" in ((await reply_to(bob, "/status")).text or "")
 
 
 async def test_pings_reach_each_member_in_their_language_once_across_a_restart(tmp_path: Path) -> None:
@@ -300,12 +289,12 @@ async def test_a_member_spends_only_their_share_of_the_one_account_budget(tmp_pa
         ann = await _owner(e2e)
         bob = e2e.emulator.user(2002, "Bob")
         await _join(bob, await _invite(e2e, ann, "➕ Invite a driver"))
-        card = await _answer(bob, "/status", "🚗")
+        card = await reply_to(bob, "/status", "🚗")
         answers = []
         for _ in range(8):
             e2e.clock.advance(seconds=40)
             answers.append(await (await bob.tap(card, "🔄 Refresh")).answer())
         # A sixth of the 8 calls is Bob's (one): then every tap says his share is used up.
         assert "Your share of this car's Renault requests is used up" in (answers[-1].text or "")
-        ann_card = await _answer(ann, "/status", "🚗")
+        ann_card = await reply_to(ann, "/status", "🚗")
     assert "Renault is limiting requests" not in (ann_card.text or "")

@@ -15,7 +15,8 @@ from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage
 from bot.telegram_ui.context import UiOptions
 from bot.telegram_ui.patience import Patience
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
+from tests.support.chat import texts
 from tests.support.waits import ManualWaits
 
 WAIT = 10.0

@@ -11,8 +11,8 @@ import pytest
 
 from bot.domain.planner import Interval
 from bot.persistence.smartcharge import SqlSmartChargeStore
-from bot.simulator.telegram import EmulatedUser
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
+from tests.support.chat import send_and_wait, tap_and_wait, text_of, texts
 
 WAIT = 10.0
 VIN = "VF1AG000012345678"
@@ -29,24 +29,6 @@ OWN_PROGRAM = {
     "programDepartureTime": "07:00",
     **{f"programActivation{d.capitalize()}": True for d in DAYS},
 }
-
-
-def _text(user: EmulatedUser, message_id: int) -> str:
-    message = user.message(message_id)
-    return (message.text or "") if message is not None else ""
-
-
-async def _send_and_wait(user: EmulatedUser, command: str) -> int:
-    before = len(user.bot_messages)
-    await user.send(command)
-    await user.wait_until(lambda u: len(u.bot_messages) > before, timeout=WAIT)
-    return user.bot_messages[-1].message_id
-
-
-async def _tap_and_wait(user: EmulatedUser, message_id: int, label: str, expected: str) -> str:
-    await user.tap(message_id, label)
-    await user.wait_until(lambda u: expected in _text(u, message_id), timeout=WAIT)
-    return _text(user, message_id)
 
 
 async def _planned_window(e2e: E2E) -> Interval:
@@ -95,22 +77,22 @@ async def test_smartcharge_plan_confirm_and_cancel_reach_the_simulated_car(
         await login(ann, EMAIL, PASSWORD)
         await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in texts(u)), timeout=WAIT)
 
-        tariff = await _send_and_wait(ann, "/smarttariff fixed 0.30 0.10 22:00 06:00")
-        assert "Tariff saved." in _text(ann, tariff)
-        mid = await _send_and_wait(ann, "/smartcharge")
-        assert "which battery level" in _text(ann, mid)
-        await _tap_and_wait(ann, mid, "80%", "Ready by when (80%)?")
-        plan = await _tap_and_wait(ann, mid, "07:30", "Estimated cost:")
+        tariff = await send_and_wait(ann, "/smarttariff fixed 0.30 0.10 22:00 06:00")
+        assert "Tariff saved." in text_of(ann, tariff)
+        mid = await send_and_wait(ann, "/smartcharge")
+        assert "which battery level" in text_of(ann, mid)
+        await tap_and_wait(ann, mid, "80%", "Ready by when (80%)?")
+        plan = await tap_and_wait(ann, mid, "07:30", "Estimated cost:")
         assert "From 40% to 80%." in plan
         assert "Saving against charging now:" in plan
-        confirmed = await _tap_and_wait(ann, mid, "✅ Confirm", "Done:")
+        confirmed = await tap_and_wait(ann, mid, "✅ Confirm", "Done:")
 
         window = await _planned_window(e2e)
         assert f"{window.start:%H:%M} – {window.end:%H:%M}" in confirmed  # the chat's zone is UTC
         assert window.start.hour >= 22 or window.end.hour <= 6  # inside the off-peak hours
         (_kca_matches if model == "X102VE" else _kcm_matches)(e2e, window)
 
-        await _tap_and_wait(ann, mid, "✖ Cancel", "previous schedule is back")
+        await tap_and_wait(ann, mid, "✖ Cancel", "previous schedule is back")
         restored = e2e.sim.car(VIN)
         if model == "X102VE":
             assert restored.schedules == OWN_SLOTS

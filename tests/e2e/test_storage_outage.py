@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.simulator.telegram import EmulatedUser
-from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e, texts
-from tests.support.replicas import fresh_database
+from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
+from tests.support.chat import texts
+from tests.support.replicas import fresh_database, run_as_admin
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 WAIT = 10.0
@@ -119,15 +119,6 @@ async def pg_url() -> AsyncIterator[str]:
         yield url
 
 
-async def _admin(sql: str) -> None:
-    engine = create_async_engine(
-        make_url(PG_URL).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT"
-    )
-    async with engine.connect() as conn:
-        await conn.exec_driver_sql(sql)
-    await engine.dispose()
-
-
 @pytest.mark.postgres
 async def test_postgresql_going_away_mid_run_is_said_once_and_survived(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, pg_url: str
@@ -135,11 +126,12 @@ async def test_postgresql_going_away_mid_run_is_said_once_and_survived(
     name = make_url(pg_url).database
 
     async def begin() -> None:
-        await _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-        await _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")  # noqa: S608
+        await run_as_admin(PG_URL, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        cut = f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"  # noqa: S608
+        await run_as_admin(PG_URL, cut)
 
     async def end() -> None:
-        await _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await run_as_admin(PG_URL, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
 
     async with running_e2e(tmp_path, database_url=pg_url) as e2e:
         try:

@@ -6,7 +6,8 @@ import asyncio
 import json
 from pathlib import Path
 
-from tests.e2e.harness import running_e2e, texts
+from tests.e2e.harness import running_e2e
+from tests.support.chat import texts
 
 WAIT = 15.0
 

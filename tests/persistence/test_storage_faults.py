@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.persistence.conversations import SqlActionRates
 from bot.persistence.engine import Database, parse_database_url
@@ -23,6 +22,7 @@ from bot.persistence.storage_faults import MAX_WAIT_SECONDS, StorageBackoff
 from bot.services.ports import StorageUnavailable
 from tests.persistence.conftest import PG_URL, _create_pg_database, _drop_pg_database
 from tests.support.clock import FakeClock
+from tests.support.replicas import run_as_admin
 
 
 class Monotonic:
@@ -109,15 +109,6 @@ async def test_a_full_sqlite_disk_is_storage_unavailable_and_writes_resume_when_
     assert len(_storage_lines(caplog)) == 2  # it began, it ended
 
 
-async def _admin(sql: str) -> None:
-    engine = create_async_engine(
-        make_url(PG_URL).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT"
-    )
-    async with engine.connect() as conn:
-        await conn.exec_driver_sql(sql)
-    await engine.dispose()
-
-
 async def _fill(rates: SqlActionRates, now: datetime) -> None:
     for chat in range(1, 10_000):  # rows until the file would need a page more than allowed
         await rates.try_acquire(chat, now, timedelta(seconds=5))
@@ -147,8 +138,9 @@ async def test_postgresql_going_away_mid_run_is_survived_and_resumed(
     assert await rates.try_acquire(1, now, timedelta(seconds=5)) is None
     caplog.set_level(logging.WARNING)
     # As during a restart: every connection of the bot is cut, and new ones are refused for a while.
-    await _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-    await _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")  # noqa: S608
+    await run_as_admin(PG_URL, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    cut = f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"  # noqa: S608
+    await run_as_admin(PG_URL, cut)
     try:
         for chat in (2, 3):
             with pytest.raises(StorageUnavailable):
@@ -158,7 +150,7 @@ async def test_postgresql_going_away_mid_run_is_survived_and_resumed(
             async with db.read() as session:
                 await session.execute(text("SELECT 1"))
     finally:
-        await _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await run_as_admin(PG_URL, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     clock.now += MAX_WAIT_SECONDS
     assert await rates.try_acquire(4, now, timedelta(seconds=5)) is None
     async with db.read() as session:

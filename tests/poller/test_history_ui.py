@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -16,20 +15,17 @@ from bot.services.history import HistoryView, SessionSummary
 from bot.telegram_ui.charts import battery_chart
 from bot.telegram_ui.history_handlers import HistoryText, chart_labels, render_history
 from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
+from tests.support.templates import placeholders
 
 T0 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 VEHICLE = LinkedVehicle(1, 10, VehicleInfo("VF1VIN", "X102VE", "Zoe", plate="AB-123-CD"), Role.OWNER)
-
-
-def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 @pytest.mark.parametrize("language", ["fr", "de"])
 def test_history_catalog_has_the_english_keys_and_placeholders(language: str) -> None:
     english, other = HISTORY_MESSAGES["en"], HISTORY_MESSAGES[language]
     assert set(other) == set(english)
-    assert {k: _fields(v) for k, v in other.items()} == {k: _fields(v) for k, v in english.items()}
+    assert {k: placeholders(v) for k, v in other.items()} == {k: placeholders(v) for k, v in english.items()}
 
 
 def _view(*sessions: SessionSummary) -> HistoryView:

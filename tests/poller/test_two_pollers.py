@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app.graph import Graph, GraphOptions, build_graph
 from bot.app.http import new_http_client
@@ -25,18 +24,10 @@ from bot.services.polling.ports import PollOutcome
 from bot.services.views import LinkResult
 from bot.simulator.renault import RenaultSimulator
 from tests.support.clock import FakeClock
+from tests.support.replicas import run_as_admin
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 VEHICLES = 12
-
-
-async def _admin(sql: str) -> None:
-    engine = create_async_engine(
-        make_url(PG_URL).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT"
-    )
-    async with engine.connect() as conn:
-        await conn.exec_driver_sql(sql)
-    await engine.dispose()
 
 
 @pytest.fixture
@@ -47,9 +38,9 @@ async def database_url() -> AsyncIterator[str]:
             pytest.fail("TEST_DATABASE_URL must be set in CI")
         pytest.skip("TEST_DATABASE_URL not set")
     name = f"bot_poll_{uuid.uuid4().hex[:12]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await run_as_admin(PG_URL, f'CREATE DATABASE "{name}"')
     yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await run_as_admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class SharedNotifier:

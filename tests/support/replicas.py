@@ -30,7 +30,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _admin(pg_url: str, sql: str) -> None:
+async def run_as_admin(pg_url: str, sql: str) -> None:
+    """Run one statement as the server's test user outside a transaction (databases, roles, connections)."""
     engine = create_async_engine(
         make_url(pg_url).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT"
     )
@@ -43,11 +44,11 @@ async def _admin(pg_url: str, sql: str) -> None:
 async def fresh_database(pg_url: str, prefix: str = "bot_replicas") -> AsyncIterator[str]:
     """A uniquely named empty PostgreSQL database, dropped afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    await _admin(pg_url, f'CREATE DATABASE "{name}"')
+    await run_as_admin(pg_url, f'CREATE DATABASE "{name}"')
     try:
         yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        await _admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await run_as_admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass

@@ -8,16 +8,11 @@ import pytest
 
 from bot.domain.actions import ActionKind
 from bot.services import errors
-from bot.simulator.telegram import EmulatedUser
 from bot.telegram_ui.context import UiOptions
+from tests.support.chat import text_of
 from tests.telegram_ui.fakes import forge_tap, running_bot, spring, zoe
 
 OTHER_CAR = "This button is for a car this chat is not linked to. Send /status for your car's buttons."
-
-
-def _text(user: EmulatedUser, message_id: int) -> str:
-    message = user.message(message_id)
-    return (message.text or "") if message is not None else ""
 
 
 async def test_start_welcomes_and_explains_how_to_link() -> None:
@@ -94,7 +89,7 @@ async def test_action_tap_shows_sent_then_the_outcome_in_the_same_message() -> N
         await ann.send("/status")
         card = await ann.next_message()
         await (await ann.tap(card, "⚡ Start charge")).answer()
-        await ann.wait_until(lambda u: "accepted" in _text(u, card.message_id))
+        await ann.wait_until(lambda u: "accepted" in text_of(u, card.message_id))
         edits = [call.params.get("text") for call in s.emu.calls("editMessageText")]
     assert s.actions.runs[0][2].kind is ActionKind.CHARGE_START
     assert edits[0] == "⏳ ⚡ Start charge: sent to the car..."
@@ -109,7 +104,7 @@ async def test_quota_error_says_when_to_try_again() -> None:
         card = await ann.next_message()
         s.actions.failure = errors.RenaultBusy(s.clock() + timedelta(minutes=14, seconds=30))
         await (await ann.tap(card, "⚡ Start charge")).answer()
-        await ann.wait_until(lambda u: "limiting" in _text(u, card.message_id))
+        await ann.wait_until(lambda u: "limiting" in text_of(u, card.message_id))
         final = ann.message(card.message_id)
     assert final is not None
     assert final.text == "Renault is limiting requests; next try possible in about 15 min."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from pathlib import Path
 
 import pytest
@@ -11,14 +10,11 @@ import pytest
 from bot.domain.schedule import ProblemCode
 from bot.domain.sharing import InviteProblem
 from bot.telegram_ui.i18n import CATALOGS, Translator, en, history, pick_language, schedule, smartcharge
+from tests.support.templates import placeholders
 
 # Owned by the poller engineer, with a small catalog of their own (tested in their module's tests).
 _NOT_OURS = frozenset({"charts.py", "history_handlers.py"})
 _UI_ROOT = Path(__file__).resolve().parents[2] / "bot" / "telegram_ui"
-
-
-def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 @pytest.mark.parametrize("language", sorted(set(CATALOGS) - {"en"}))
@@ -29,9 +25,9 @@ def test_every_catalog_has_the_english_keys(language: str) -> None:
 @pytest.mark.parametrize("language", sorted(CATALOGS))
 def test_every_message_has_the_english_placeholders(language: str) -> None:
     mismatched = {
-        key: (_placeholders(CATALOGS["en"][key]), _placeholders(text))
+        key: (placeholders(CATALOGS["en"][key]), placeholders(text))
         for key, text in CATALOGS[language].items()
-        if key in CATALOGS["en"] and _placeholders(text) != _placeholders(CATALOGS["en"][key])
+        if key in CATALOGS["en"] and placeholders(text) != placeholders(CATALOGS["en"][key])
     }
     assert mismatched == {}
 

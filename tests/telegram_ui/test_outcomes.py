@@ -8,6 +8,7 @@ from bot.domain.snapshot import ChargeMode, ChargeState
 from bot.domain.vehicle import Capabilities
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage
+from tests.support.chat import settled
 from tests.telegram_ui.fakes import Stack, running_bot, zoe
 
 WAIT = 10.0
@@ -26,26 +27,15 @@ async def _card(s: Stack, capabilities: Capabilities | None = None) -> tuple[Emu
     return ann, await ann.next_message(timeout=WAIT)
 
 
-async def _settled(ann: EmulatedUser, message: ChatMessage, prefix: str) -> ChatMessage:
-    def shown() -> ChatMessage | None:
-        current = ann.message(message.message_id)
-        return current if current is not None and (current.text or "").startswith(prefix) else None
-
-    await ann.wait_until(lambda _: shown() is not None, timeout=WAIT)
-    found = shown()
-    assert found is not None
-    return found
-
-
 async def test_a_precondition_at_a_time_is_acknowledged_with_its_time_and_temperature() -> None:
     async with running_bot() as s:
         ann, _ = await _card(s)
         await ann.send("/precondition")
         menu = await ann.next_message(timeout=WAIT)
         await ann.tap(menu, "At a time...")
-        times = await _settled(ann, menu, "When should")
+        times = await settled(ann, menu, "When should")
         await ann.tap(times, "07:30")
-        done = await _settled(ann, menu, "✅")
+        done = await settled(ann, menu, "✅")
     assert (done.text or "").startswith("✅ 🌡 Preconditioning at 21°C, ready at ")
     assert "07:30" in (done.text or "")
 
@@ -56,14 +46,14 @@ async def test_a_charge_limit_and_a_mode_are_named_in_the_acknowledgement() -> N
         await ann.send("/charge")
         menu = await ann.next_message(timeout=WAIT)
         await ann.tap(menu, "Charge on schedule")
-        moded = await _settled(ann, menu, "✅")
+        moded = await settled(ann, menu, "✅")
         s.clock.advance(seconds=10)  # past the per-chat action rate
         await ann.send("/charge")
         again = await ann.next_message(timeout=WAIT)
         await ann.tap(again, "🎯 Charge limit...")
-        levels = await _settled(ann, again, "Charge up to")
+        levels = await settled(ann, again, "Charge up to")
         await ann.tap(levels, "80%")
-        limited = await _settled(ann, again, "✅")
+        limited = await settled(ann, again, "✅")
     assert (moded.text or "").startswith("✅ ⏱ Charge mode: charge on schedule:")
     assert (limited.text or "").startswith("✅ 🎯 Charge limit: 80%:")
 
@@ -72,7 +62,7 @@ async def test_the_buttons_after_a_start_offer_stop_not_start_again() -> None:
     async with running_bot() as s:
         ann, card = await _card(s)
         await ann.tap(card, "⚡ Start charge")
-        done = await _settled(ann, card, "✅")
+        done = await settled(ann, card, "✅")
     labels = [b.text for b in done.buttons]
     assert "⏹ Stop charge" in labels
     assert "⚡ Start charge" not in labels

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage
+from tests.support.chat import texts
 from tests.telegram_ui.fakes import PASSWORD, Stack, running_bot, zoe
 
 WAIT = 10.0
-
-
-def _texts(user: EmulatedUser) -> list[str]:
-    return [m.text or "" for m in user.bot_messages]
 
 
 async def _answer(user: EmulatedUser, text: str) -> ChatMessage:
@@ -68,7 +65,7 @@ async def test_an_edited_email_is_never_sent_as_the_password() -> None:
         await ann.edit(email, "ann@example.com")
         told = await ann.next_message(timeout=WAIT)
         await ann.send(PASSWORD)
-        await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in _texts(u)), timeout=WAIT)
+        await ann.wait_until(lambda u: any(t.startswith("Linked!") for t in texts(u)), timeout=WAIT)
     assert told.text == (
         "✏️ I only read new messages, so your edit changed nothing: send it again as a new message.\n\n"
         "I am waiting for your MyRenault password, as a text message (or /cancel)."
@@ -85,7 +82,7 @@ async def test_an_edited_command_is_not_run_again() -> None:
         await ann.edit(status, "/logout")
         told = await ann.next_message(timeout=WAIT)
     assert (told.text or "").startswith("✏️ I only read new messages")
-    assert not any("Unlink your MyRenault account" in t for t in _texts(ann))
+    assert not any("Unlink your MyRenault account" in t for t in texts(ann))
 
 
 async def test_free_text_naming_a_command_runs_it() -> None:
@@ -207,7 +204,7 @@ async def test_a_stale_country_button_says_to_carry_on_with_the_login() -> None:
         ann = s.emu.user(1001, "Ann")
         countries = await _answer(ann, "/login")
         await ann.tap(countries, "🇩🇪 Germany")
-        await ann.wait_until(lambda u: any("MyRenault account." in t for t in _texts(u)))
+        await ann.wait_until(lambda u: any("MyRenault account." in t for t in texts(u)))
         stale = ann.tap_data(countries, "1.lc..fr_FR")
         answer = await stale.answer(timeout=WAIT)
     assert (

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from bot.domain.vehicle import Role
 from bot.services import errors
-from bot.simulator.telegram import EmulatedUser
+from tests.support.chat import tap_and_wait, text_of
 from tests.telegram_ui.fakes import forge_tap, running_bot, zoe
 
 WAIT = 5.0
 
 OTHER_CAR = "This button is for a car this chat is not linked to. Send /status for your car's buttons."
-
-
-def _text(user: EmulatedUser, message_id: int) -> str:
-    message = user.message(message_id)
-    return (message.text or "") if message is not None else ""
-
-
-async def _tap_and_wait(user: EmulatedUser, message_id: int, label: str, expected: str) -> None:
-    await user.tap(message_id, label)
-    await user.wait_until(lambda u: expected in _text(u, message_id), timeout=WAIT)
 
 
 async def test_schedule_is_shown_in_the_chats_zone_with_an_edit_button() -> None:
@@ -64,12 +54,12 @@ async def test_a_step_after_the_draft_expired_says_the_edit_expired() -> None:
         ann = s.emu.user(1001, "Ann")
         await ann.send("/schedule")
         mid = (await ann.next_message(timeout=WAIT)).message_id
-        await _tap_and_wait(ann, mid, "✏️ Edit", "Which program")
-        await _tap_and_wait(ann, mid, "✅ Program 1", "tap a day")
-        await _tap_and_wait(ann, mid, "Mon 05:00", "at which hour")
+        await tap_and_wait(ann, mid, "✏️ Edit", "Which program")
+        await tap_and_wait(ann, mid, "✅ Program 1", "tap a day")
+        await tap_and_wait(ann, mid, "Mon 05:00", "at which hour")
         s.clock.advance(minutes=31)  # a draft lives 30 minutes after its last change
-        await _tap_and_wait(ann, mid, "07", "This edit has expired.")
-        shown = _text(ann, mid)
+        await tap_and_wait(ann, mid, "07", "This edit has expired.")
+        shown = text_of(ann, mid)
     assert "Monday 05:00 → 07:00 (2 h)" in shown
     assert s.schedules.writes == []
 
@@ -80,13 +70,13 @@ async def test_renault_refusing_shows_the_old_schedule_and_keeps_it() -> None:
         ann = s.emu.user(1001, "Ann")
         await ann.send("/schedule")
         mid = (await ann.next_message(timeout=WAIT)).message_id
-        await _tap_and_wait(ann, mid, "✏️ Edit", "Which program")
-        await _tap_and_wait(ann, mid, "✅ Program 1", "tap a day")
-        await _tap_and_wait(ann, mid, "Fri 05:00", "at which hour")
-        await _tap_and_wait(ann, mid, "No charging this day", "tap a day")
+        await tap_and_wait(ann, mid, "✏️ Edit", "Which program")
+        await tap_and_wait(ann, mid, "✅ Program 1", "tap a day")
+        await tap_and_wait(ann, mid, "Fri 05:00", "at which hour")
+        await tap_and_wait(ann, mid, "No charging this day", "tap a day")
         s.schedules.failure = errors.RenaultDown()
-        await _tap_and_wait(ann, mid, "💾 Save", "not changed")
-        shown = _text(ann, mid)
+        await tap_and_wait(ann, mid, "💾 Save", "not changed")
+        shown = text_of(ann, mid)
     assert "Renault's servers cannot be reached" in shown
     assert "Friday 05:00 → 07:00 (2 h)" in shown
     assert s.schedules.writes == []
@@ -98,10 +88,10 @@ async def test_switching_to_scheduled_mode_is_sent_after_the_schedule() -> None:
         ann = s.emu.user(1001, "Ann")
         await ann.send("/schedule")
         mid = (await ann.next_message(timeout=WAIT)).message_id
-        await _tap_and_wait(ann, mid, "✏️ Edit", "Which program")
-        await _tap_and_wait(ann, mid, "Charge as soon as plugged in", "Mode: charge as soon as plugged in")
-        await _tap_and_wait(ann, mid, "💾 Save", "Saved")
-        shown = _text(ann, mid)
+        await tap_and_wait(ann, mid, "✏️ Edit", "Which program")
+        await tap_and_wait(ann, mid, "Charge as soon as plugged in", "Mode: charge as soon as plugged in")
+        await tap_and_wait(ann, mid, "💾 Save", "Saved")
+        shown = text_of(ann, mid)
     assert "Charge mode: charge as soon as plugged in." in shown
     assert len(s.schedules.writes) == 1
     assert [run[2].kind.name for run in s.actions.runs] == ["CHARGE_MODE"]

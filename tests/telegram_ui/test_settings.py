@@ -6,24 +6,15 @@ from datetime import time
 
 from bot.domain.preferences import ChatSettings, NotificationKind, QuietHours, Units
 from bot.simulator.telegram import EmulatedUser
+from tests.support.chat import tap_and_wait
 from tests.telegram_ui.fakes import running_bot, zoe
 
 WAIT = 5.0
 
 
-def _text(user: EmulatedUser, message_id: int) -> str:
-    message = user.message(message_id)
-    return (message.text or "") if message is not None else ""
-
-
 def _labels(user: EmulatedUser, message_id: int) -> list[str]:
     message = user.message(message_id)
     return [] if message is None else [b.text for b in message.buttons]
-
-
-async def _tap_and_wait(user: EmulatedUser, message_id: int, label: str, expected: str) -> None:
-    await user.tap(message_id, label)
-    await user.wait_until(lambda u: expected in _text(u, message_id), timeout=WAIT)
 
 
 async def _settings(user: EmulatedUser) -> int:
@@ -36,8 +27,8 @@ async def test_language_switch_changes_the_bots_language() -> None:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "🌐 Language", "Choose a language:")
-        await _tap_and_wait(ann, menu, "Deutsch", "Sprache: Deutsch")
+        await tap_and_wait(ann, menu, "🌐 Language", "Choose a language:")
+        await tap_and_wait(ann, menu, "Deutsch", "Sprache: Deutsch")
         await ann.send("/help")
         help_text = (await ann.next_message(timeout=WAIT)).text or ""
     assert s.settings.chats[1001].language == "de"
@@ -49,11 +40,11 @@ async def test_notification_toggles_persist_per_vehicle() -> None:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "🔔 Notifications", "Notifications for")
-        await _tap_and_wait(ann, menu, "✅ Low battery", "Notifications for")
+        await tap_and_wait(ann, menu, "🔔 Notifications", "Notifications for")
+        await tap_and_wait(ann, menu, "✅ Low battery", "Notifications for")
         await ann.wait_until(lambda u: "▫️ Low battery" in _labels(u, menu), timeout=WAIT)
         stored = await s.settings.preferences(1001, 7)
-        await _tap_and_wait(ann, menu, "▫️ Low battery", "Notifications for")
+        await tap_and_wait(ann, menu, "▫️ Low battery", "Notifications for")
         await ann.wait_until(
             lambda _: s.settings.prefs[(1001, 7)].wants(NotificationKind.LOW_BATTERY), timeout=WAIT
         )
@@ -66,11 +57,11 @@ async def test_quiet_hours_are_stored_and_can_be_switched_off() -> None:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "🌙 Quiet hours", "No notifications during:")
-        await _tap_and_wait(ann, menu, "22:00-07:00", "Quiet hours: 22:00-07:00")
+        await tap_and_wait(ann, menu, "🌙 Quiet hours", "No notifications during:")
+        await tap_and_wait(ann, menu, "22:00-07:00", "Quiet hours: 22:00-07:00")
         stored = s.settings.chats[1001].quiet_hours
-        await _tap_and_wait(ann, menu, "🌙 Quiet hours", "No notifications during:")
-        await _tap_and_wait(ann, menu, "No quiet hours", "Quiet hours: none")
+        await tap_and_wait(ann, menu, "🌙 Quiet hours", "No notifications during:")
+        await tap_and_wait(ann, menu, "No quiet hours", "Quiet hours: none")
     assert stored == QuietHours(time(22, 0), time(7, 0))
     assert s.settings.chats[1001].quiet_hours is None
 
@@ -80,7 +71,7 @@ async def test_miles_change_the_status_card() -> None:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "📏 Units: miles", "Units: miles")
+        await tap_and_wait(ann, menu, "📏 Units: miles", "Units: miles")
         await ann.send("/status")
         card = (await ann.next_message(timeout=WAIT)).text or ""
     assert s.settings.chats[1001].units is Units.MILES
@@ -92,8 +83,8 @@ async def test_time_zone_changes_the_times_shown() -> None:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "🕒 Time zone", "Choose your time zone")
-        await _tap_and_wait(ann, menu, "Paris", "Time zone: Paris (Europe/Paris)")
+        await tap_and_wait(ann, menu, "🕒 Time zone", "Choose your time zone")
+        await tap_and_wait(ann, menu, "Paris", "Time zone: Paris (Europe/Paris)")
         await ann.send("/status")
         card = (await ann.next_message(timeout=WAIT)).text or ""
     assert s.settings.chats[1001].time_zone == "Europe/Paris"
@@ -106,7 +97,7 @@ async def test_the_zone_list_has_every_zone_of_the_country() -> None:
         s.settings.chats[1001] = ChatSettings(1001, time_zone="Europe/Madrid")
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "🕒 Time zone", "Choose your time zone")
+        await tap_and_wait(ann, menu, "🕒 Time zone", "Choose your time zone")
     assert _labels(ann, menu) == ["Madrid", "Ceuta", "Canaries", "UTC", "⬅️ Back"]
 
 
@@ -115,7 +106,7 @@ async def test_a_chat_in_no_country_yet_gets_every_renault_countrys_zone() -> No
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "🕒 Time zone", "Choose your time zone")
+        await tap_and_wait(ann, menu, "🕒 Time zone", "Choose your time zone")
     labels = _labels(ann, menu)
     assert {"Oslo", "Stockholm", "Warsaw", "Prague", "Helsinki", "Lisbon", "Paris"} <= set(labels)
 
@@ -125,7 +116,7 @@ async def test_a_typed_city_or_zone_is_validated_and_saved() -> None:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann", language_code="fr")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "🕒 Fuseau horaire", "Choisissez votre fuseau horaire")
+        await tap_and_wait(ann, menu, "🕒 Fuseau horaire", "Choisissez votre fuseau horaire")
         await ann.send("Atlantide")
         unknown = await ann.next_message(timeout=WAIT)
         await ann.send("Oslo")
@@ -148,8 +139,8 @@ async def test_default_temperature_is_used_by_precondition() -> None:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "🌡 Temperature", "Default preconditioning temperature:")
-        await _tap_and_wait(ann, menu, "23°C", "Default temperature: 23°C")
+        await tap_and_wait(ann, menu, "🌡 Temperature", "Default preconditioning temperature:")
+        await tap_and_wait(ann, menu, "23°C", "Default temperature: 23°C")
         await ann.send("/status")
         card = await ann.next_message(timeout=WAIT)
         await ann.tap(card, "🌡 Precondition now")
@@ -162,6 +153,6 @@ async def test_low_battery_threshold_is_stored_for_the_active_car() -> None:
         s.linking.links[1001] = [zoe()]
         ann = s.emu.user(1001, "Ann")
         menu = await _settings(ann)
-        await _tap_and_wait(ann, menu, "🔋 Low battery", "Warn me when")
-        await _tap_and_wait(ann, menu, "30%", "Low battery alert below: 30%")
+        await tap_and_wait(ann, menu, "🔋 Low battery", "Warn me when")
+        await tap_and_wait(ann, menu, "30%", "Low battery alert below: 30%")
     assert s.settings.prefs[(1001, 7)].low_battery_threshold == 30

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
@@ -19,12 +18,9 @@ from bot.telegram_ui.smartcharge.keyboards import plan_keyboard, ready_keyboard,
 from bot.telegram_ui.smartcharge.render import render_plan
 from bot.telegram_ui.smartcharge.taps import SmartTap, decode_tap
 from bot.telegram_ui.smartcharge.tariff_input import parse_tariff
+from tests.support.templates import placeholders
 
 START = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
-
-
-def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 def test_catalogs_have_the_same_keys_and_placeholders() -> None:
@@ -32,7 +28,7 @@ def test_catalogs_have_the_same_keys_and_placeholders() -> None:
     for language in ("fr", "de"):
         assert CATALOGS[language].keys() == en.keys()
         for key, template in en.items():
-            assert _placeholders(CATALOGS[language][key]) == _placeholders(template), (language, key)
+            assert placeholders(CATALOGS[language][key]) == placeholders(template), (language, key)
     assert all(key.startswith("smart.") for key in en)
 
 

@@ -10,6 +10,7 @@ from bot.domain.actions import ActionKind
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage
 from bot.telegram_ui.typed import typed_clock, typed_degrees
+from tests.support.chat import settled
 from tests.telegram_ui.fakes import Stack, running_bot, zoe
 
 WAIT = 10.0
@@ -63,23 +64,12 @@ async def _list(s: Stack, label: str, language: str = "en") -> tuple[EmulatedUse
     return ann, shown
 
 
-async def _settled(ann: EmulatedUser, message: ChatMessage, prefix: str) -> ChatMessage:
-    def shown() -> ChatMessage | None:
-        current = ann.message(message.message_id)
-        return current if current is not None and (current.text or "").startswith(prefix) else None
-
-    await ann.wait_until(lambda _: shown() is not None, timeout=WAIT)
-    found = shown()
-    assert found is not None
-    return found
-
-
 async def test_a_typed_ready_time_preconditions_for_then() -> None:
     async with running_bot() as s:
         ann, times = await _list(s, "At a time...")
         await ann.send("7:15")
         sent = await ann.next_message(timeout=WAIT)
-        done = await _settled(ann, sent, "✅")
+        done = await settled(ann, sent, "✅")
     assert (times.text or "").endswith("Tap a time, or type one (like 07:15).")
     assert (done.text or "").startswith("✅ 🌡 Preconditioning at 21°C, ready at ")
     assert "07:15" in (done.text or "")
@@ -95,7 +85,7 @@ async def test_a_typed_temperature_in_french_preconditions_now_at_it() -> None:
         ann, temperatures = await _list(s, "Maintenant, autre température", language="fr")
         await ann.send("22,5")
         sent = await ann.next_message(timeout=WAIT)
-        done = await _settled(ann, sent, "✅")
+        done = await settled(ann, sent, "✅")
     assert "tapez-la (par exemple 21,5\u202f°C)" in (temperatures.text or "")
     assert "22,5\u202f°C" in (done.text or "")
     ((_, _, request),) = s.actions.runs
