@@ -1,6 +1,7 @@
-"""Ports of the charging-cost use cases: where cost settings and priced sessions live, and the chat's tariff.
+"""Ports of the charging-cost use cases: where cost settings and priced sessions live.
 
-Implemented by `bot.persistence.costs.SqlCostStore` and (for the tariff) the smart-charging store.
+Implemented by `bot.persistence.costs.SqlCostStore`. The chat's tariff is smart charging's
+(`bot.services.smart_ports.TariffChoices`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from typing import Any, Protocol
 
 from bot.domain.costs import CostSettings, SessionCost
 from bot.domain.history import BatteryReading, ChargeSession
-from bot.domain.smart_schedule import TariffChoice
 
 
-class CostStore(Protocol):
-    """Cost settings per chat, priced sessions per chat, and the stored sessions and readings of a period."""
+class CostSettingsPort(Protocol):
+    """A chat's cost settings, read and saved: the cost store's, and the screens' through `CostDesk`."""
 
     async def settings(self, chat_id: int) -> CostSettings:
         """The chat's cost settings (defaults when it never set any)."""
@@ -24,6 +24,10 @@ class CostStore(Protocol):
     async def save_settings(self, settings: CostSettings) -> None:
         """Store the chat's cost settings."""
         ...
+
+
+class CostStore(CostSettingsPort, Protocol):
+    """Cost settings per chat, priced sessions per chat, and the stored sessions and readings of a period."""
 
     async def awaiting(self, chat_id: int, now: datetime) -> dict[str, Any] | None:
         """What the chat was asked to type (unexpired), or None."""
@@ -63,12 +67,4 @@ class CostStore(Protocol):
 
     def readings(self, vehicle_id: int, since: datetime, until: datetime) -> AsyncIterator[BatteryReading]:
         """The vehicle's readings in [since, until), oldest first, streamed."""
-        ...
-
-
-class TariffChoices(Protocol):
-    """The chat's tariff (the one /smarttariff set)."""
-
-    async def tariff(self, chat_id: int) -> TariffChoice | None:
-        """The chat's tariff choice, or None."""
         ...

@@ -40,13 +40,13 @@ from bot.domain.smart_schedule import TariffChoice
 from bot.domain.tariff import TariffError
 from bot.domain.vehicle import LinkedVehicle, Right
 from bot.services.access import Located, allows
-from bot.services.cost_ports import CostStore, TariffChoices
+from bot.services.cost_ports import CostStore
 from bot.services.cost_prices import LookPrices, price_window
 from bot.services.errors import InvalidInput, NotPermitted, ServiceError
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
 from bot.services.ports import ChatRepository, Clock, VehicleRepository
-from bot.services.smart_ports import TariffFactory
+from bot.services.smart_ports import TariffChoices, TariffFactory
 
 log = logging.getLogger(__name__)
 

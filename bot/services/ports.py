@@ -241,8 +241,28 @@ class ChatRepository(Protocol):
         ...
 
 
-class AccountRepository(Protocol):
-    """Linked Renault accounts, their encrypted credentials and the chats linked to them."""
+class AccountFlags(Protocol):
+    """An account's needs-login flags and the chats linked to it: what polling needs of the accounts."""
+
+    async def get(self, account_id: int) -> StoredAccount | None:
+        """The account without its secrets, or None."""
+        ...
+
+    async def mark_needs_login(self, account_id: int) -> None:
+        """Flag the account as needing a new login (its token was rejected)."""
+        ...
+
+    async def mark_needs_login_told(self, account_id: int) -> None:
+        """Remember that the users were told the account needs a new login, so they are told once."""
+        ...
+
+    async def chats_for_account(self, account_id: int) -> list[ChatLink]:
+        """Chats linked to the account, with their roles."""
+        ...
+
+
+class AccountRepository(AccountFlags, Protocol):
+    """Linked Renault accounts, their encrypted credentials, and (as `AccountFlags`) their flags and chats."""
 
     async def create_linked(
         self,
@@ -258,10 +278,6 @@ class AccountRepository(Protocol):
         """
         ...
 
-    async def get(self, account_id: int) -> StoredAccount | None:
-        """The account without its secrets, or None."""
-        ...
-
     async def credentials(self, account_id: int) -> AccountSecrets:
         """Decrypt the secrets; raises `CredentialsUnreadable` (changing nothing) on failure."""
         ...
@@ -270,20 +286,8 @@ class AccountRepository(Protocol):
         """Replace the stored secrets (after a new login) and clear the needs-login flags."""
         ...
 
-    async def mark_needs_login(self, account_id: int) -> None:
-        """Flag the account as needing a new login (its token was rejected)."""
-        ...
-
-    async def mark_needs_login_told(self, account_id: int) -> None:
-        """Remember that the users were told the account needs a new login, so they are told once."""
-        ...
-
     async def accounts_for_chat(self, chat_id: int) -> list[StoredAccount]:
         """Accounts the chat is linked to (any role)."""
-        ...
-
-    async def chats_for_account(self, account_id: int) -> list[ChatLink]:
-        """Chats linked to the account, with their roles."""
         ...
 
     async def link_chat(self, chat_id: int, account_id: int, role: Role) -> None:
@@ -335,12 +339,16 @@ class VehicleRepository(Protocol):
         ...
 
 
-class VehicleStateRepository(Protocol):
-    """The poller's per-vehicle memory and leases (one replica polls a vehicle at a time)."""
+class VehicleStateReader(Protocol):
+    """Reads a vehicle's one stored state (the poller's and /status's common ground)."""
 
     async def load(self, vehicle_id: int) -> StoredVehicleState:
         """The stored state (empty state when nothing was saved yet)."""
         ...
+
+
+class VehicleStateRepository(VehicleStateReader, Protocol):
+    """The poller's per-vehicle memory and leases (one replica polls a vehicle at a time)."""
 
     async def save(self, state: StoredVehicleState) -> None:
         """Store snapshot, phase, car report time, memory and next poll time."""
@@ -361,12 +369,8 @@ class VehicleStateRepository(Protocol):
         ...
 
 
-class CardStates(Protocol):
+class CardStates(VehicleStateReader, Protocol):
     """The stored state as /status reads and refreshes it: the one truth every replica shows."""
-
-    async def load(self, vehicle_id: int) -> StoredVehicleState:
-        """The stored state (empty state when nothing was saved yet)."""
-        ...
 
     async def card_of(self, chat_id: int) -> ChatCard | None:
         """In one query, a chat's settings, vehicles, choice and their states; None for a chat without an

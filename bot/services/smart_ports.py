@@ -17,7 +17,15 @@ TariffFactory = Callable[[TariffChoice, str], TariffProvider]
 """Builds the price source for a chat's tariff choice."""
 
 
-class SmartChargeStore(Protocol):
+class TariffChoices(Protocol):
+    """The chat's tariff (the one /smarttariff set): what the costs read of smart charging's choices."""
+
+    async def tariff(self, chat_id: int) -> TariffChoice | None:
+        """The chat's tariff choice, or None."""
+        ...
+
+
+class SmartChargeStore(TariffChoices, Protocol):
     """Smart-charge state per vehicle, goals per chat and vehicle, tariff choice per chat."""
 
     async def state(self, vehicle_id: int) -> SmartChargeState | None:
@@ -34,10 +42,6 @@ class SmartChargeStore(Protocol):
 
     async def armed(self) -> list[SmartChargeState]:
         """Every state with an active start/stop (slots) plan, for the executor."""
-        ...
-
-    async def tariff(self, chat_id: int) -> TariffChoice | None:
-        """The chat's tariff choice, or None."""
         ...
 
     async def save_tariff(self, chat_id: int, choice: TariffChoice) -> None:

@@ -21,6 +21,7 @@ from bot.services.history import HistoryView
 from bot.services.secret_messages import SecretMessages
 from bot.services.sharing import InviteLink, JoinOffer, SharingView
 from bot.services.smart_charging import SmartPlanView
+from bot.services.smart_ports import TariffChoices
 from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationView, StatusView
 from bot.telegram_ui.costs.port import CostsPort
 from bot.telegram_ui.i18n import Translator
@@ -124,8 +125,8 @@ class SettingsPort(Protocol):
         ...
 
 
-class SmartChargePort(Protocol):
-    """The /smartcharge use cases (bot.services.smart_charging.SmartChargeAssistant)."""
+class SmartChargePort(TariffChoices, Protocol):
+    """The /smartcharge use cases (bot.services.smart_charging.SmartChargeAssistant), tariff read included."""
 
     async def plan_for(self, goal: SmartGoalSetting) -> SmartPlanView:
         """Plan a goal and keep it as the proposal."""
@@ -133,10 +134,6 @@ class SmartChargePort(Protocol):
 
     async def set_tariff(self, chat_id: int, choice: TariffChoice) -> None:
         """Store the chat's tariff."""
-        ...
-
-    async def tariff(self, chat_id: int) -> TariffChoice | None:
-        """The chat's tariff, None before one is set."""
         ...
 
     async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:

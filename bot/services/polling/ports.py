@@ -12,7 +12,6 @@ from typing import Protocol
 from bot.domain.snapshot import VehicleSnapshot
 from bot.renault.account import RenaultAccount
 from bot.services.ports import (
-    ChatLink,
     OutboxEntry,
     StoredAccount,
     StoredVehicle,
@@ -116,26 +115,6 @@ class NewPing:
 
     entry: OutboxEntry
     vehicle_id: int | None
-
-
-class AccountFlags(Protocol):
-    """The part of the AccountRepository polling needs (needs-login flags and linked chats)."""
-
-    async def get(self, account_id: int) -> StoredAccount | None:
-        """The account without its secrets, or None."""
-        ...
-
-    async def mark_needs_login(self, account_id: int) -> None:
-        """Flag the account as needing a new login."""
-        ...
-
-    async def mark_needs_login_told(self, account_id: int) -> None:
-        """Remember that the users were told."""
-        ...
-
-    async def chats_for_account(self, account_id: int) -> list[ChatLink]:
-        """Chats linked to the account."""
-        ...
 
 
 class NextPoll(Protocol):

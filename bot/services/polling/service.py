@@ -41,7 +41,6 @@ from bot.services.polling.batch import PollBatch
 from bot.services.polling.cadence import next_due
 from bot.services.polling.memory import PollMemory
 from bot.services.polling.ports import (
-    AccountFlags,
     NewPing,
     NextPoll,
     PollOutcome,
@@ -52,6 +51,7 @@ from bot.services.polling.ports import (
 )
 from bot.services.polling.readings import merged, reading_of, reports_charging
 from bot.services.ports import (
+    AccountFlags,
     Clock,
     CredentialsUnreadable,
     PollHealth,

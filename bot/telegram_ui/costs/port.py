@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.domain.costs import CostSettings, Home, SessionCost
+from bot.domain.costs import Home, SessionCost
+from bot.services.cost_ports import CostSettingsPort
 from bot.services.cost_report import CostsView, ExportRow
 
 
-class CostsPort(Protocol):
+class CostsPort(CostSettingsPort, Protocol):
     """Figures, export, cost settings and the away-price step."""
 
     async def overview(self, chat_id: int) -> CostsView:
@@ -23,14 +24,6 @@ class CostsPort(Protocol):
 
     async def export(self, chat_id: int, since: datetime, until: datetime) -> AsyncIterator[ExportRow]:
         """Every session and reading of the period, streamed."""
-        ...
-
-    async def settings(self, chat_id: int) -> CostSettings:
-        """The chat's cost settings."""
-        ...
-
-    async def save_settings(self, settings: CostSettings) -> None:
-        """Store changed cost settings."""
         ...
 
     async def set_home(self, chat_id: int, latitude: float, longitude: float) -> Home:
