@@ -10,7 +10,7 @@ LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --genera
 	--custom-compile-command 'make lock'
 BUILD_REQUIRES := $(VENV)/build-requires.in
 
-.PHONY: run test lint bench clean lock
+.PHONY: run test test-fast lint bench clean lock
 
 $(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(STAMP)
 	$(BIN)/mypy bot tests bench
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q -n 2
+
+## The quick subset to check a change in under a minute: the tests not marked slow (CI runs them all).
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -n 2 -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -10,6 +10,8 @@ from bench import __main__ as runner
 from bench import bot_poll, bot_updates, claim, client, export, poll, replicas, scale, status
 from bench.pgwire import FrontendParser, WireCounts
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 STATUS_LABELS = (
     "includes the bot's long-poll pick-up",
     "/status warm, cached reading",

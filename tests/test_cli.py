@@ -17,6 +17,8 @@ from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from tests.persistence import factories as f
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **values: str) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env, and ./data lands in the temporary folder

@@ -24,6 +24,8 @@ from alembic.script import ScriptDirectory
 
 from bot.persistence.migrations import alembic_config
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 ROOT = Path(__file__).resolve().parent.parent
 _TIMEOUT = 120
 

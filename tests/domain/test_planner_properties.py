@@ -7,11 +7,14 @@ import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.planner import ChargePlan, PlanNote, PlanRequest, ScheduleRules, plan_charge
 from bot.domain.tariff import PriceSlot
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 QUARTER = timedelta(minutes=15)
 BASE = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)  # a DST weekend in Europe, irrelevant in UTC by design

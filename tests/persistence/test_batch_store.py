@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.domain.preferences import ChatSettings
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.chats import SqlChatRepository
@@ -17,6 +19,8 @@ from bot.services.polling.ports import NewPing
 from bot.services.ports import OutboxEntry, StoredVehicleState
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 
 async def _fleet(db: Database, cipher: CredentialCipher, count: int = 3) -> tuple[int, list[int]]:

@@ -8,6 +8,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -21,6 +22,8 @@ from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.keys import rotate_keys
 from bot.persistence.tables import CostSettingsRow, SessionCostRow
 from tests.persistence import factories as f
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 START = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
 HOME = Home(48.85661, 2.35222, 300)

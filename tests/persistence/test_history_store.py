@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
@@ -16,6 +17,8 @@ from bot.persistence.engine import Database
 from bot.persistence.history import PAGE, SqlHistoryRepository
 from bot.persistence.tables import ChargeSessionRow
 from tests.persistence import factories as f
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 START = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
 

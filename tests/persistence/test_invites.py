@@ -19,6 +19,8 @@ from bot.persistence.invites import SqlInviteRepository
 from bot.persistence.members import SqlMemberRepository
 from tests.persistence import factories as f
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 OWNER = 100

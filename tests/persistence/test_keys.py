@@ -16,6 +16,8 @@ from bot.persistence.keys import CHECK_PLAINTEXT, encrypted_columns, rotate_keys
 from bot.persistence.tables import KeyCheckRow, is_encrypted, metadata
 from tests.persistence import factories as f
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
 

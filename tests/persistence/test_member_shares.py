@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from bot.domain.attempts import AttemptPolicy
 from bot.domain.vehicle import Role
 from bot.persistence.accounts import SqlAccountRepository
@@ -16,6 +18,8 @@ from bot.persistence.engine import Database
 from bot.services.ports import BudgetLimit, MemberShare
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 OWNER, VIEWER, DRIVER = 100, 200, 300
 HOUR = timedelta(hours=1)

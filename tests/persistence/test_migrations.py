@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
@@ -11,6 +12,8 @@ from sqlalchemy import Connection, inspect
 from bot.persistence.engine import Database, parse_database_url
 from bot.persistence.migrations import downgrade_database, script_location, upgrade_database, upgrade_to_head
 from bot.persistence.tables import metadata
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 
 def _drift(connection: Connection) -> list[Any]:

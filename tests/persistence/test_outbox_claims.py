@@ -6,11 +6,15 @@ import asyncio
 import dataclasses
 from datetime import timedelta
 
+import pytest
+
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.outbox import SqlNotificationLog
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 LEASE = timedelta(minutes=2)
 

@@ -30,6 +30,8 @@ from bot.services.ports import StoredVehicleState
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 
 async def test_state_round_trips_snapshot_phase_and_memory(db: Database, cipher: CredentialCipher) -> None:
     _, vehicle_id = await f.linked_zoe(db, cipher)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.renault.tokens import StoredJwt
 from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
 from tests.support.statements import recorded
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 EMAIL = "owner@example.com"
 PASSWORD = "s3cret-Pass"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from sqlalchemy import event, text
 
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -13,6 +14,8 @@ from bot.persistence.engine import Database
 from bot.persistence.update_journal import SqlUpdateJournal
 from tests.support.clock import FakeClock
 from tests.support.statements import recorded
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 CIPHER = CredentialCipher.from_setting(generate_key())
 CHAT = 4242

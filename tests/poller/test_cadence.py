@@ -20,6 +20,8 @@ from bot.services.views import LinkResult
 from tests.support.clock import FakeClock
 from tests.support.stack import service_stack
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 INTERVAL = 5
 WINDOW = 30
 # Between claiming a batch and starting its polls the bot reads the batch from the database and waits

@@ -16,6 +16,8 @@ from bot.simulator.renault.faults import RenaultFault
 from tests.poller.fakes import RecordingNotifier
 from tests.support.stack import Stack, service_stack
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 CHAT = 4242
 EMAIL, PASSWORD = "owner@example.com", "s3cret-pass"
 

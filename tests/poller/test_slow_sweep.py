@@ -15,6 +15,8 @@ from bot.services.views import LinkResult
 from bot.simulator.renault import RenaultFault
 from tests.support.stack import service_stack
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 STORM = "maximum number of running instances"
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.domain.preferences import NotificationPreferences
 from bot.simulator.renault.faults import RequestRecord
 from tests.poller.test_scenarios import CHAT, Scenario, scenario
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 
 async def test_target_reached_with_stop_charge_stops_the_charge_once(tmp_path: Path) -> None:

@@ -26,6 +26,8 @@ from bot.simulator.renault import RenaultSimulator
 from tests.support.clock import FakeClock
 from tests.support.replicas import run_as_admin
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 VEHICLES = 12
 

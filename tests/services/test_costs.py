@@ -28,6 +28,8 @@ from tests.persistence import factories as f
 from tests.support.feeds import InProcessFeeds
 from tests.support.stack import Stack, service_stack
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 CHAT = 100
 START = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 FEED = TariffChoice(TariffKind.URL, url="https://prices.example/feed.json", currency="EUR")

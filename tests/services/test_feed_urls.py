@@ -14,6 +14,8 @@ from bot.services.smart_charging import TariffDown
 from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 CHAT = 1001
 
 

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.app.graph import GraphOptions
 from bot.domain.events import SmartPlanReady
 from bot.domain.history import ChargeSession
@@ -18,6 +20,8 @@ from bot.services.fanout import FanOut
 from bot.services.views import LinkResult
 from bot.tariffs.fetch import FetchedFeed
 from tests.support.stack import Stack, service_stack
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 EVENING = datetime(2026, 11, 2, 20, 0, tzinfo=UTC)  # past 17:00 in Paris
 SLOW, FINE = 1, 2

@@ -29,6 +29,8 @@ from bot.simulator.renault.faults import RenaultFault
 from tests.support.stack import Stack, service_stack
 from tests.support.statements import recorded
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 EMAIL = "owner@example.com"
 PASSWORD = "s3cret-Pass"
 CHAT = 1001

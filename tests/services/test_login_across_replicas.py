@@ -14,6 +14,8 @@ from bot.services.errors import CodeExpired, CodeRejected, TooManyActions
 from bot.services.views import CodeNeeded, LinkResult
 from tests.support.stack import Stack, service_stack
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 EMAIL = "tfa@example.com"
 PASSWORD = "s3cret-Pass"
 CHAT, OTHER_CHAT = 1001, 2002

@@ -26,6 +26,8 @@ from bot.services.login_limits import LoginLimits, ScopeLimits
 from bot.services.views import CodeNeeded, LinkResult
 from tests.support.stack import Stack, service_stack
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 EMAIL = "owner@example.com"
 PASSWORD = "s3cret-Pass"
 CHAT = 1001

@@ -19,6 +19,8 @@ from bot.services.views import LinkResult
 from bot.simulator.renault.faults import RenaultFault
 from tests.support.stack import Stack, service_stack
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 CHAT = 1001
 EMAIL, PASSWORD = "owner@example.com", "s3cret-Pass"
 OPTIONS = GraphOptions(poller=PollerSettings(tick_seconds=60))

@@ -11,11 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from bot.persistence.engine import Database
 from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 

@@ -31,6 +31,8 @@ from bot.services.errors import (
 from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 EMAIL, PASSWORD = "owner@example.com", "s3cret-Pass"
 OWNER, BOB, CY = 1001, 2002, 3003
 VIN = "VF1RCB00012345678"

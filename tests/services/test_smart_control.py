@@ -27,6 +27,8 @@ from bot.tariffs.octopus import OctopusAgileTariff
 from tests.support.feeds import InProcessFeeds
 from tests.support.stack import Stack, service_stack
 
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
+
 EMAIL = "owner@example.com"
 PASSWORD = "s3cret-Pass"
 CHAT = 1001

@@ -6,12 +6,16 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+import pytest
+
 from bot.domain.events import SmartPlanReady
 from bot.domain.preferences import QuietHours
 from bot.domain.smart_schedule import SmartGoalSetting
 from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.services.notify import DeliveryResult, DeliveryStatus
 from tests.services.test_smart_assistant import CHAT, OCTOPUS, Assisted, assisted
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 
 async def _daily_goal(a: Assisted, zone: str) -> None:

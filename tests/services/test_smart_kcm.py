@@ -7,6 +7,8 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.domain.planner import Interval
 from bot.domain.schedule import ScheduleMode
 from bot.domain.smart_schedule import (
@@ -19,6 +21,8 @@ from bot.domain.smart_schedule import (
 )
 from bot.persistence.smartcharge import state_from_json, state_to_json
 from tests.services.test_smart_control import CHAT, _propose, smart_stack
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

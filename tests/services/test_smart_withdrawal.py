@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.domain.events import SmartChargeSwitched, SmartPlanWithdrawn, Withdrawal
 from bot.domain.smart_schedule import SmartGoalSetting
 from bot.domain.vehicle import Role
@@ -15,6 +17,8 @@ from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.services.smart_control import SmartChargeControl
 from bot.simulator.renault import RenaultFault
 from tests.services.test_smart_control import CHAT, EVENING, OWN_SCHEDULE, Smart, _plan, smart_stack
+
+pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
 DRIVER = 2002
 
