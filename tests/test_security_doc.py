@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.domain.feed_url import MAX_URL_LENGTH
-from bot.domain.sharing import (
+from bot.features.sharing.logic import (
     INVITE_KEPT_AFTER_EXPIRY,
     INVITE_TTL,
     MAX_MEMBERS,

@@ -23,6 +23,8 @@ from bot.app.instruments import (
     ticked,
 )
 from bot.app.tariffs import tariff_factory
+from bot.features.sharing.store import SqlInviteRepository, SqlMemberRepository, purge_invites
+from bot.features.sharing.use_cases import SharingService
 from bot.observability.metrics import BotMetrics
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
@@ -38,10 +40,8 @@ from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import WriteLane
 from bot.persistence.history import SqlHistoryRepository
-from bot.persistence.invites import SqlInviteRepository
 from bot.persistence.jwts import SqlTokenStore
 from bot.persistence.limits import SqlAttemptStore
-from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.secret_deletions import SqlSecretDeletions
 from bot.persistence.smartcharge import SqlSmartChargeStore
@@ -70,7 +70,6 @@ from bot.services.polling.service import PollingService
 from bot.services.ports import Clock, NotificationLog
 from bot.services.secret_messages import SecretMessages
 from bot.services.settings import SettingsService
-from bot.services.sharing import SharingService
 from bot.services.smart_charging import SmartChargeAssistant
 from bot.services.smart_control import SmartChargeControl
 from bot.services.status import StatusService
@@ -192,7 +191,7 @@ def build_stores(
             owner_gone=owner_gone,
             lane=lane,
         ),
-        conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL),
+        conversation_purge=SqlConversationPurge(db, ACTION_INTERVAL, purges=(purge_invites,)),
         attempts=SqlAttemptStore(db),
         secret_deletions=SqlSecretDeletions(db),
         # Its own lane: a mint's save must not share a transaction with the budget spends (row lock order).

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.features.sharing import telegram as sharing
 from bot.telegram_ui import history_handlers
 from bot.telegram_ui.costs import handlers as costs
 from bot.telegram_ui.handlers import part as core
 from bot.telegram_ui.parts import TelegramPart
-from bot.telegram_ui.sharing import handlers as sharing
 from bot.telegram_ui.smartcharge import handlers as smart_charging
 
 TELEGRAM_PARTS: tuple[TelegramPart, ...] = (

@@ -33,6 +33,7 @@ from bot.app.jobs import (
 )
 from bot.app.parts import TELEGRAM_PARTS
 from bot.config import Settings
+from bot.features.sharing.ports import SHARING
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
@@ -42,6 +43,7 @@ from bot.poller.intervals import budget_warning
 from bot.poller.scheduler import register_poller
 from bot.poller.scheduler import run_worker as run_poller_loop
 from bot.renault.locales import LocaleOverrides, renault_hosts
+from bot.services.features import Features
 from bot.simulator.demo import DEMO_EMAIL, DEMO_LANGUAGE, DEMO_PASSWORD, demo_simulator, run_demo
 from bot.telegram_ui.application import BotApplication, build_application, new_bot
 from bot.telegram_ui.commands import publish_commands
@@ -159,12 +161,13 @@ def ui_services(graph: Graph) -> Services:
         schedules=graph.actions,
         smart=graph.smart,
         history=graph.history,
-        sharing=graph.sharing,
+        logout=graph.sharing,
         costs=graph.costs,
         logins=graph.stores.logins,
         drafts=graph.stores.drafts,
         journal=graph.stores.journal,
         secrets=graph.secrets,
+        features=Features({SHARING: graph.sharing}),
     )
 
 

@@ -17,7 +17,7 @@ from bot.domain.codec import CodecError, decode, encode
 from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.plan_summary import PlanSummary
 from bot.domain.preferences import NotificationKind
-from bot.domain.sharing_events import SharingEvent
+from bot.features.sharing.events import SharingEvent
 
 
 def _key(subject: str, kind: NotificationKind, marker: datetime | date | str) -> str:

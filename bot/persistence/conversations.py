@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Executable, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -21,13 +22,11 @@ from sqlmodel import col
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import GroupCommit, WriteLane
-from bot.persistence.invites import purgeable
 from bot.persistence.limits import expired_attempts
 from bot.persistence.outbox import PENDING
 from bot.persistence.tables import (
     ActionRateRow,
     ConversationDraftRow,
-    InviteRow,
     LimitCounterRow,
     LoginConversationRow,
     NotificationLogRow,
@@ -324,12 +323,15 @@ async def forget_chat_conversations(db: Database, chat_id: int) -> None:
 
 class SqlConversationPurge:
     """ConversationPurge: expired logins and drafts, stale rates, journal entries older than a day,
-    attempt counters nobody touched for two days, ended send pauses, pings finished a week ago and invites
-    a week past their expiry."""
+    attempt counters nobody touched for two days, ended send pauses, pings finished a week ago, and what
+    each feature's store hands in `purges` (family sharing: invites a week past their expiry)."""
 
-    def __init__(self, db: Database, rate_interval: timedelta) -> None:
+    def __init__(
+        self, db: Database, rate_interval: timedelta, purges: Sequence[Callable[[datetime], Executable]] = ()
+    ) -> None:
         self._db = db
         self._rate_interval = rate_interval
+        self._purges = tuple(purges)
 
     async def purge(self, now: datetime) -> int:
         """Delete what expired; the SQLite WAL is checkpointed so the ciphertexts leave the disk too."""
@@ -359,11 +361,11 @@ class SqlConversationPurge:
                 ),
                 delete(LimitCounterRow).where(expired_attempts(now)),
                 delete(SendPauseRow).where(col(SendPauseRow.until) <= now),
-                delete(InviteRow).where(purgeable(now)),
                 delete(NotificationLogRow).where(
                     col(NotificationLogRow.status) != PENDING,
                     col(NotificationLogRow.deliver_at) <= now - OUTBOX_RETENTION,
                 ),
+                *(purge(now) for purge in self._purges),
             ):
                 result = await session.execute(statement)
                 removed += int(getattr(result, "rowcount", 0) or 0)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.sharing import InviteProblem
-
 
 class ServiceError(Exception):
     """Base of every error a use case reports to the presentation layer."""
@@ -124,17 +122,5 @@ class InvalidInput(ServiceError):
         self.reasons = reasons
 
 
-class InviteRefused(ServiceError):
-    """An invite cannot be created or used; `problem` says why (each has its own message)."""
-
-    def __init__(self, problem: InviteProblem) -> None:
-        super().__init__(f"invite refused: {problem.value}")
-        self.problem = problem
-
-
 class OwnerCannotLeave(ServiceError):
     """The owner asked to /leave their own account: /logout is how the owner unlinks it."""
-
-
-class NotAMember(ServiceError):
-    """The member named by a /share button is no longer linked to the account."""

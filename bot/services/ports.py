@@ -13,12 +13,10 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
-from bot.domain.account import RedeemedInvite
 from bot.domain.actions import ActionKind
 from bot.domain.attempts import AttemptPolicy
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.preferences import ChatSettings, NotificationPreferences
-from bot.domain.sharing import Invite, Member
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
 from bot.services.errors import ServiceError
@@ -489,51 +487,9 @@ class HistoryRepository(Protocol):
         ...
 
 
-class InviteRepository(Protocol):
-    """Invites to share an account's vehicles with other chats (only a hash of each token is kept)."""
+class LogoutPort(Protocol):
+    """Unlinking a chat from its account (the sharing feature's use case tells the others)."""
 
-    async def create(
-        self, account_id: int, role: Role, token: str, expires_at: datetime, *, owner_name: str, now: datetime
-    ) -> Invite:
-        """Store an invite; raises `InviteInvalid(TOO_MANY_PENDING)` when too many wait already."""
-        ...
-
-    async def find(self, token: str) -> Invite | None:
-        """The invite a token opens, in whatever state; None when unknown."""
-        ...
-
-    async def redeem(self, token: str, chat_id: int, member_name: str, now: datetime) -> RedeemedInvite:
-        """Use the invite once and link the chat, atomically; raises `InviteInvalid` with the problem."""
-        ...
-
-    async def pending(self, account_id: int, now: datetime) -> list[Invite]:
-        """The account's invites that can still be used."""
-        ...
-
-    async def revoke(self, account_id: int, ref: str, now: datetime) -> bool:
-        """Revoke a pending invite by its reference; False when none matched."""
-        ...
-
-
-class MemberRepository(Protocol):
-    """Who shares an account, with which role, and whether viewers see the location."""
-
-    async def members(self, account_id: int) -> list[Member]:
-        """Every chat linked to the account, owner first."""
-        ...
-
-    async def set_role(self, account_id: int, chat_id: int, role: Role) -> bool:
-        """Change a member's role (never the owner's); False when not a member."""
-        ...
-
-    async def remove(self, account_id: int, chat_id: int) -> bool:
-        """Unlink a member (never the owner); False when not a member."""
-        ...
-
-    async def set_location_shared(self, account_id: int, shared: bool) -> None:
-        """Let viewers see the car's position, or stop."""
-        ...
-
-    async def location_shared(self, account_id: int) -> bool:
-        """Whether viewers may see the car's position."""
+    async def logout(self, chat_id: int) -> None:
+        """Unlink (an owner deletes the account, a member leaves); the others are told."""
         ...

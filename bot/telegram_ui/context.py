@@ -14,12 +14,13 @@ from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeSchedule
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
 from bot.domain.snapshot import ChargeMode, VehicleSnapshot
-from bot.domain.vehicle import LinkedVehicle, Role
+from bot.domain.vehicle import LinkedVehicle
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
+from bot.services.features import Features
 from bot.services.history import HistoryView
+from bot.services.ports import LogoutPort
 from bot.services.secret_messages import SecretMessages
-from bot.services.sharing import InviteLink, JoinOffer, SharingView
 from bot.services.smart_charging import SmartPlanView
 from bot.services.smart_ports import TariffChoices
 from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationView, StatusView
@@ -161,56 +162,6 @@ class HistoryPort(Protocol):
         ...
 
 
-class SharingPort(Protocol):
-    """Family sharing and /logout (bot.services.sharing.SharingService)."""
-
-    async def overview(self, chat_id: int, vehicle_id: int | None = None) -> SharingView:
-        """Members, pending invites and the location switch (owner only)."""
-        ...
-
-    async def invite(
-        self, chat_id: int, role: Role, owner_name: str, vehicle_id: int | None = None
-    ) -> InviteLink:
-        """A new one-time invite with a role."""
-        ...
-
-    async def revoke(self, chat_id: int, ref: str, vehicle_id: int | None = None) -> SharingView:
-        """Revoke a pending invite."""
-        ...
-
-    async def offer(self, chat_id: int, token: str, *, private: bool) -> JoinOffer:
-        """What an invite would join (every check of a join, nothing changed)."""
-        ...
-
-    async def join(self, chat_id: int, token: str, member_name: str, *, private: bool) -> JoinOffer:
-        """Use the invite and tell the owner."""
-        ...
-
-    async def set_role(
-        self, chat_id: int, member_chat_id: int, role: Role, vehicle_id: int | None = None
-    ) -> SharingView:
-        """Give a member another role."""
-        ...
-
-    async def remove(self, chat_id: int, member_chat_id: int, vehicle_id: int | None = None) -> SharingView:
-        """Remove a member."""
-        ...
-
-    async def set_location_shared(
-        self, chat_id: int, shared: bool, vehicle_id: int | None = None
-    ) -> SharingView:
-        """Let viewers see the location, or stop."""
-        ...
-
-    async def leave(self, chat_id: int) -> LinkedVehicle:
-        """A member stops sharing the active car."""
-        ...
-
-    async def logout(self, chat_id: int) -> None:
-        """Unlink (an owner deletes the account, a member leaves); the others are told."""
-        ...
-
-
 @dataclass(frozen=True, slots=True)
 class Services:
     """The use cases the Telegram front-end calls, and the clock it reads; a feature left out is hidden."""
@@ -223,8 +174,11 @@ class Services:
     schedules: SchedulePort | None = None
     smart: SmartChargePort | None = None
     history: HistoryPort | None = None
-    sharing: SharingPort | None = None
+    # Unlinking: an owner deletes the account and its members are told (family sharing's use case).
+    logout: LogoutPort | None = None
     costs: CostsPort | None = None
+    # The use cases of the features in `bot/features/`, each under its package's key (services/features.py).
+    features: Features = field(default_factory=Features, kw_only=True)
     # Conversation state, in the database so every replica sees it (docs/architecture.md).
     logins: LoginConversationStore = field(kw_only=True)
     drafts: DraftStore = field(kw_only=True)

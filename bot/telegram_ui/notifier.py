@@ -18,16 +18,16 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain import events as ev
-from bot.domain import sharing_events as sharing
 from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.preferences import ChatSettings
+from bot.features.sharing import events as sharing
+from bot.features.sharing.render import person, role_name
 from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.costs.render import render_summary
 from bot.telegram_ui.formatting import KWH
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import action_label
-from bot.telegram_ui.sharing.render import person, role_name
 from bot.telegram_ui.smartcharge.keyboards import cancel_keyboard, plan_keyboard
 from bot.telegram_ui.smartcharge.render import render_daily_plan, render_switch, render_withdrawn
 

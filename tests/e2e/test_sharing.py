@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from bot.app.graph import GraphOptions
 from bot.domain.actions import ACTIONS, ActionKind
-from bot.domain.sharing import MAX_MEMBERS
 from bot.domain.vehicle import Role
+from bot.features.sharing.logic import MAX_MEMBERS
 from bot.poller.scheduler import PollerSettings
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage

@@ -8,15 +8,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.account import InviteInvalid, RedeemedInvite
-from bot.domain.sharing import INVITE_KEPT_AFTER_EXPIRY, MAX_MEMBERS, MAX_PENDING_INVITES, InviteProblem
 from bot.domain.vehicle import Role
+from bot.features.sharing.logic import (
+    INVITE_KEPT_AFTER_EXPIRY,
+    MAX_MEMBERS,
+    MAX_PENDING_INVITES,
+    InviteProblem,
+)
+from bot.features.sharing.ports import InviteInvalid, RedeemedInvite
+from bot.features.sharing.store import SqlInviteRepository, SqlMemberRepository, purge_invites
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.conversations import SqlConversationPurge
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
-from bot.persistence.invites import SqlInviteRepository
-from bot.persistence.members import SqlMemberRepository
 from tests.persistence import factories as f
 
 pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
@@ -62,7 +66,7 @@ async def test_invites_are_purged_a_week_after_they_expire(db: Database, cipher:
     await _invite(invites, account_id, "live")
     await _invite(invites, account_id, "long-expired", long_ago)  # last: no later creation purges it
 
-    assert await SqlConversationPurge(db, timedelta(seconds=60)).purge(NOW) >= 1
+    assert await SqlConversationPurge(db, timedelta(seconds=60), purges=(purge_invites,)).purge(NOW) >= 1
     assert await invites.find("long-expired") is None
     just = await invites.find("just-expired")
     assert just is not None

@@ -9,20 +9,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from bot.domain.account import InviteInvalid, RedeemedInvite
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.preferences import NotificationKind, NotificationPreferences
-from bot.domain.sharing import InviteProblem
 from bot.domain.snapshot import ChargeState, GeoPoint, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Role
+from bot.features.sharing.logic import InviteProblem
+from bot.features.sharing.ports import InviteInvalid, RedeemedInvite
+from bot.features.sharing.store import SqlInviteRepository, SqlMemberRepository
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
 from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.history import SqlHistoryRepository
-from bot.persistence.invites import SqlInviteRepository
-from bot.persistence.members import SqlMemberRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository

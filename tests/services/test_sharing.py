@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,22 +12,21 @@ from bot.app.graph import GraphOptions
 from bot.domain.actions import ACTIONS, ActionKind
 from bot.domain.events import ChargeComplete
 from bot.domain.schedule import ChargeSchedule, ScheduleMode
-from bot.domain.sharing import MAX_MEMBERS, MAX_PENDING_INVITES, InviteProblem
-from bot.domain.sharing_events import AccessEnded, AccessEndReason, MemberJoined, MemberLeft, RoleChanged
 from bot.domain.smart_schedule import SmartGoalSetting
 from bot.domain.snapshot import ChargeMode
 from bot.domain.vehicle import Right, Role
+from bot.features.sharing.events import AccessEnded, AccessEndReason, MemberJoined, MemberLeft, RoleChanged
+from bot.features.sharing.logic import (
+    INVITE_KEPT_AFTER_EXPIRY,
+    INVITE_TTL,
+    MAX_MEMBERS,
+    MAX_PENDING_INVITES,
+    InviteProblem,
+)
+from bot.features.sharing.ports import InviteRefused, NotAMember
 from bot.poller.scheduler import PollerSettings
 from bot.services.actions import ActionRequest
-from bot.services.errors import (
-    InvalidInput,
-    InviteRefused,
-    NotAMember,
-    NotLinked,
-    NotPermitted,
-    OwnerCannotLeave,
-    ServiceError,
-)
+from bot.services.errors import InvalidInput, NotLinked, NotPermitted, OwnerCannotLeave, ServiceError
 from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
 
@@ -301,3 +300,13 @@ async def test_a_charge_ping_reaches_every_member_once_across_a_restart(tmp_path
         await run(60)
         completes = [c for c, e in stack.notifier.sent if isinstance(e, ChargeComplete)]
         assert sorted(completes) == [OWNER, BOB, CY]
+
+
+async def test_the_housekeeping_purge_the_graph_builds_forgets_long_expired_invites(tmp_path: Path) -> None:
+    # The purge is a kernel job; the sharing store hands it the invites' statement through the graph.
+    async with service_stack(tmp_path) as stack:
+        await _owned(stack)
+        old = await stack.graph.sharing.invite(OWNER, Role.VIEWER, "Ann")
+        stack.clock.advance((INVITE_TTL + INVITE_KEPT_AFTER_EXPIRY + timedelta(days=1)).total_seconds())
+        assert await stack.graph.stores.conversation_purge.purge(stack.clock.now()) >= 1
+        assert await stack.graph.stores.invites.find(old.token) is None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.schedule import ProblemCode
-from bot.domain.sharing import InviteProblem
+from bot.features.sharing.logic import InviteProblem
 from bot.telegram_ui.i18n import CATALOGS, Translator, en, history, pick_language, schedule, smartcharge
 from tests.support.templates import placeholders
 

@@ -10,7 +10,6 @@ from syrupy.assertion import SnapshotAssertion
 from telegram import Bot
 
 from bot.domain import events as ev
-from bot.domain import sharing_events as sharing
 from bot.domain.actions import ActionKind
 from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.plan_summary import PlanSummary
@@ -18,6 +17,7 @@ from bot.domain.planner import PlanNote
 from bot.domain.preferences import ChatSettings
 from bot.domain.smart_schedule import PlanKind
 from bot.domain.vehicle import Role
+from bot.features.sharing import events as sharing
 from bot.services.notify import DeliveryStatus
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator

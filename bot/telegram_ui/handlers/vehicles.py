@@ -97,8 +97,8 @@ async def confirm_logout(update: Update, context: BotContext, payload: Callback)
     if tapped is None:
         return
     query, view = tapped
-    sharing = context.services.sharing
-    if sharing is None:
+    logout = context.services.logout
+    if logout is None:
         raise FeatureUnavailable("logout")
-    await sharing.logout(chat_id_of(update))
+    await logout.logout(chat_id_of(update))
     await edit(query, view.tr("logout.done"))

@@ -14,6 +14,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Final
 
+# Each feature package keeps its strings in its own catalog module (pure data, importing nothing).
+from bot.features.sharing import catalog as sharing_catalog
 from bot.telegram_ui.i18n import (
     costs,
     de,
@@ -26,7 +28,6 @@ from bot.telegram_ui.i18n import (
     places,
     router,
     schedule,
-    sharing,
     smartcharge,
     tariff_setup,
 )
@@ -41,7 +42,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **schedule.SCHEDULE_MESSAGES[language],
         **smartcharge.CATALOGS[language],
         **history.HISTORY_MESSAGES[language],
-        **sharing.SHARING_MESSAGES[language],
+        **sharing_catalog.SHARING_MESSAGES[language],
         **costs.CATALOGS[language],
         **limits.CATALOGS[language],
         **router.ROUTER_MESSAGES[language],

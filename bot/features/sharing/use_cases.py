@@ -9,13 +9,17 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol
 
-from bot.domain.account import InviteInvalid
-from bot.domain.events import SmartPlanWithdrawn
-from bot.domain.sharing import (
+from bot.domain.vehicle import LinkedVehicle, Right, Role, VehicleInfo
+from bot.features.sharing.events import (
+    AccessEnded,
+    AccessEndReason,
+    MemberJoined,
+    MemberLeft,
+    RoleChanged,
+    SharingEvent,
+)
+from bot.features.sharing.logic import (
     INVITE_TTL,
     MEMBER_ROLES,
     TOKEN_BYTES,
@@ -27,75 +31,23 @@ from bot.domain.sharing import (
     join_problem,
     owners,
 )
-from bot.domain.sharing_events import (
-    AccessEnded,
-    AccessEndReason,
-    MemberJoined,
-    MemberLeft,
-    RoleChanged,
-    SharingEvent,
-)
-from bot.domain.vehicle import LinkedVehicle, Right, Role, VehicleInfo
-from bot.services.errors import (
-    InvalidInput,
+from bot.features.sharing.ports import (
+    InviteInvalid,
+    InviteLink,
     InviteRefused,
+    InviteRepository,
+    JoinOffer,
+    MemberPlans,
+    MemberRepository,
     NotAMember,
-    NotLinked,
-    OwnerCannotLeave,
+    SharingView,
 )
+from bot.services.errors import InvalidInput, NotLinked, OwnerCannotLeave
 from bot.services.linking import LinkingService
 from bot.services.notify import NotificationService
-from bot.services.ports import (
-    AccountRepository,
-    ChatRepository,
-    Clock,
-    InviteRepository,
-    MemberRepository,
-    VehicleRepository,
-)
+from bot.services.ports import AccountRepository, ChatRepository, Clock, VehicleRepository
 
 log = logging.getLogger(__name__)
-
-
-class MemberPlans(Protocol):
-    """What acts on a car in a member's name (smart charging), withdrawn once they lose the command."""
-
-    async def withdraw(
-        self, chat_id: int, vehicle_ids: list[int]
-    ) -> Sequence[tuple[int, SmartPlanWithdrawn]]:
-        """Cancel the chat's plans on these cars; the pings owed to others (chat id, event)."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class InviteLink:
-    """A new invite: the token to put in the deep link, shown once and never stored (nor in the repr)."""
-
-    token: str = field(repr=False)
-    ref: str  # the invite's reference (a prefix of the token's hash), as `Invite.ref`
-    role: Role
-    expires_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class SharingView:
-    """What the owner's /share shows for one account."""
-
-    account_id: int
-    vehicle_id: int  # the car /share was opened for: its buttons name it, so a later /vehicles switch is safe
-    vehicles: tuple[VehicleInfo, ...]
-    members: tuple[Member, ...]
-    invites: tuple[Invite, ...]
-    location_shared: bool
-
-
-@dataclass(frozen=True, slots=True)
-class JoinOffer:
-    """What an invite would join, shown before the person confirms."""
-
-    owner_name: str
-    role: Role
-    vehicles: tuple[VehicleInfo, ...]
 
 
 class SharingService:

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.sharing import MEMBER_ROLES, Member
 from bot.domain.vehicle import Role, VehicleInfo
-from bot.services.sharing import InviteLink, JoinOffer, SharingView
+from bot.features.sharing.logic import MEMBER_ROLES, Member
+from bot.features.sharing.ports import InviteLink, JoinOffer, SharingView
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.i18n import Translator

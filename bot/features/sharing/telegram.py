@@ -12,9 +12,11 @@ from types import MappingProxyType
 from telegram import Update
 
 from bot.domain.vehicle import Role
+from bot.features.sharing import render
+from bot.features.sharing.ports import SHARING, InviteRefused, NotAMember, SharingPort
 from bot.services import errors
 from bot.telegram_ui.callback_data import Callback, Verb
-from bot.telegram_ui.context import BotContext, ChatView, SharingPort
+from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.conversation.states import screen
@@ -29,14 +31,13 @@ from bot.telegram_ui.handlers.common import (
     yes_no_keyboard,
 )
 from bot.telegram_ui.parts import Command, TelegramPart
-from bot.telegram_ui.sharing import render
 from bot.telegram_ui.status_card import vehicle_title
 
 log = logging.getLogger(__name__)
 
 
 def _sharing(context: BotContext) -> SharingPort:
-    sharing = context.services.sharing
+    sharing = context.services.features.get(SHARING)
     if sharing is None:
         raise errors.FeatureUnavailable("sharing")
     return sharing
@@ -67,7 +68,7 @@ async def start_with_invite(update: Update, context: BotContext, token: str) -> 
     view = await context.chat_view(update)
     try:
         offer = await _sharing(context).offer(chat_id_of(update), token, private=is_private(update))
-    except errors.InviteRefused as refused:
+    except InviteRefused as refused:
         log.info("invite refused at /start: %s", refused.problem.value)
         await reply(update, view.tr(f"share.problem.{refused.problem.value}"))
         return
@@ -116,9 +117,9 @@ async def share_tap(update: Update, context: BotContext, payload: Callback) -> N
         await _manage_tap(update, context, view, payload.vehicle_id, verb, rest)
     except errors.NotPermitted:
         await query.answer(view.tr("share.owner_only"), show_alert=True)
-    except errors.NotAMember:
+    except NotAMember:
         await query.answer(view.tr("share.not_a_member"), show_alert=True)
-    except errors.InviteRefused as refused:
+    except InviteRefused as refused:
         await query.answer(view.tr(f"share.problem.{refused.problem.value}"), show_alert=True)
     except errors.InvalidInput as invalid:
         await query.answer(
@@ -138,7 +139,7 @@ async def _join_tap(update: Update, context: BotContext, view: ChatView, verb: s
         joined = await _sharing(context).join(
             chat_id_of(update), token, _first_name(update), private=is_private(update)
         )
-    except errors.InviteRefused as refused:
+    except InviteRefused as refused:
         log.info("invite refused at join: %s", refused.problem.value)
         await edit(query, view.tr(f"share.problem.{refused.problem.value}"))
         return
@@ -164,7 +165,7 @@ async def _manage_tap(
         state = await sharing.overview(chat_id, vehicle_id)
         member = next((m for m in state.members if str(m.chat_id) == rest and m.role is not Role.OWNER), None)
         if member is None:
-            raise errors.NotAMember()
+            raise NotAMember()
         await query.answer()
         if verb == "m":
             text = view.tr(
@@ -215,7 +216,7 @@ def _role(value: str) -> Role:
 
 def _chat(value: str) -> int:
     if not value.lstrip("-").isdigit():
-        raise errors.NotAMember()
+        raise NotAMember()
     return int(value)
 
 
@@ -229,6 +230,6 @@ PART = TelegramPart(
         screen(StateName.SHARE_MENU),
     ),
     deep_link=start_with_invite,
-    wired=lambda services: services.sharing is not None,
+    wired=lambda services: services.features.has(SHARING),
 )
 """/share and /leave, their taps and screens, and `/start <invitation>`."""

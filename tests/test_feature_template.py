@@ -1,0 +1,61 @@
+"""Every feature package follows the template (docs/architecture.md, "A feature's package").
+
+Its files carry the template's names, and the import-linter contracts that layer a feature name it: a
+feature package added later fails here until it is laid out and checked like the others.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FEATURES = ROOT / "bot" / "features"
+# The template's modules; a large one may be a package of the same name.
+TEMPLATE = {"logic", "events", "ports", "use_cases", "store", "render", "telegram", "catalog"}
+
+
+def _features() -> list[str]:
+    return sorted(p.name for p in FEATURES.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+
+
+def _contracts() -> list[dict[str, object]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts: list[dict[str, object]] = config["tool"]["importlinter"]["contracts"]
+    return contracts
+
+
+def test_there_is_a_feature_package() -> None:
+    assert "sharing" in _features()
+
+
+def test_every_feature_module_has_a_template_name() -> None:
+    strays = {
+        f"{feature}/{path.name}"
+        for feature in _features()
+        for path in (FEATURES / feature).iterdir()
+        if path.name not in {"__init__.py", "__pycache__"} and path.name.removesuffix(".py") not in TEMPLATE
+    }
+    assert sorted(strays) == []
+
+
+def test_every_feature_is_layered_by_the_contracts() -> None:
+    layered = next(c for c in _contracts() if c["type"] == "layers" and "containers" in c)
+    containers = layered["containers"]
+    assert isinstance(containers, list)
+    assert sorted(containers) == [f"bot.features.{feature}" for feature in _features()]
+    for contract in _contracts():
+        if contract["type"] != "forbidden" or not str(contract["name"]).startswith("a feature's"):
+            continue
+        sources = contract["source_modules"]
+        assert isinstance(sources, list)
+        assert {source.split(".")[2] for source in sources} == set(_features()), contract["name"]
+
+
+def test_a_feature_with_a_telegram_part_declares_it_and_the_composition_root_lists_it() -> None:
+    parts = (ROOT / "bot" / "app" / "parts.py").read_text(encoding="utf-8")
+    for feature in _features():
+        telegram = FEATURES / feature / "telegram.py"
+        if telegram.exists():
+            assert "\nPART = TelegramPart(" in telegram.read_text(encoding="utf-8"), feature
+            assert f"from bot.features.{feature} import telegram as" in parts, feature
