@@ -23,7 +23,11 @@ _HAND_WRITTEN = {"en": (".", ","), "fr": (",", "\u202f"), "de": (",", ".")}
 
 def _hand_written(language: str, value: float, decimals: int) -> str:
     decimal, thousands = _HAND_WRITTEN[language]
-    text = f"{value:,.{decimals}f}"
+    text = (
+        f"{value:,.{decimals}f}".removeprefix("-")
+        if round(value, decimals) == 0
+        else f"{value:,.{decimals}f}"
+    )
     return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 
@@ -39,6 +43,9 @@ def _hand_written(language: str, value: float, decimals: int) -> str:
         ("de", 2.5, 0, "2"),  # half to even
         ("en", 1234567.891, 2, "1,234,567.89"),
         ("fr", 0, 2, "0,00"),
+        ("de", -0.0, 0, "0"),  # what rounds to zero has no sign
+        ("en", -0.004, 2, "0.00"),
+        ("fr", -0.5, 0, "0"),  # half to even: -0
     ],
 )
 def test_numbers_have_the_languages_separators_and_fixed_decimals(

@@ -51,6 +51,8 @@ def decimal(locale: Locale, value: float | Decimal, decimals: int = 0, *, groupi
     # Decimal(float) is the float's exact binary value, so rounding (half-even) gives what Python's own
     # f"{value:.1f}" gives; Babel alone would round the shortest repr and turn 1.05 into 1.0, not 1.1.
     exact = value if isinstance(value, Decimal) else Decimal(value)
+    if exact.is_signed() and round(exact, decimals) == 0:
+        exact = -exact  # what rounds to zero is shown as 0, never '-0' or '-0,00' (-0.0 included)
     text: str = _number_pattern(decimals, grouping).apply(exact, locale)
     return text
 
