@@ -137,7 +137,7 @@ async def open_bot(
         options = graph_options(settings, metrics)
         hosts = renault_hosts(options.locale_overrides)
         async with new_http_client(transport, metrics, hosts) as http:
-            notifier = TelegramNotifier(bot, system_clock)
+            notifier = TelegramNotifier(bot, system_clock, TELEGRAM_PARTS)
             warning = budget_warning(interval_policy(options))
             if warning is not None:
                 log.warning(warning)

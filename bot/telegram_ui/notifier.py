@@ -9,7 +9,7 @@ Telegram's reason.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import singledispatch
 
@@ -20,14 +20,13 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.domain import events as ev
 from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.preferences import ChatSettings
-from bot.features.sharing import events as sharing
-from bot.features.sharing.render import person, role_name
 from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.costs.render import render_summary
-from bot.telegram_ui.formatting import KWH
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import action_label
+from bot.telegram_ui.parts import PingText, TelegramPart, pings_of
+from bot.telegram_ui.ping_text import Renderer
 from bot.telegram_ui.smartcharge.keyboards import cancel_keyboard, plan_keyboard
 from bot.telegram_ui.smartcharge.render import render_daily_plan, render_switch, render_withdrawn
 
@@ -38,55 +37,10 @@ NETWORK_RETRY_SECONDS = 30.0
 _CHAT_GONE = ("bot was blocked by the user", "user is deactivated", "bot was kicked", "chat not found")
 
 
-class Renderer:
-    """Builds the text of one event for one chat."""
-
-    def __init__(self, settings: ChatSettings, now: datetime) -> None:
-        self.tr = Translator(settings.language)
-        self.settings = settings
-        self.now = now
-
-    def car(self, vin: str) -> str:
-        """How a ping names the car: the end of its VIN (events carry no model name)."""
-        return self.tr("event.car", vin_tail=vin[-5:])
-
-    def level(self, value: int | None) -> str:
-        """'62%' or 'unknown'."""
-        return (
-            self.tr("event.level_unknown")
-            if value is None
-            else self.tr("event.level", level=self.tr.percent(value))
-        )
-
-    def when(self, moment: datetime) -> str:
-        """A local time (with the date when not today)."""
-        return fmt.local_datetime(self.tr, moment, self.settings.time_zone, self.now)
-
-    def details(self, *parts: str | None) -> str:
-        """The optional details of a ping joined on one line, or nothing."""
-        present = [part for part in parts if part]
-        return "" if not present else "\n" + " · ".join(present)
-
-    def energy(self, kwh: float | None) -> str | None:
-        """'+12.3 kWh' when known."""
-        return None if kwh is None else self.tr("event.detail.energy", energy=self.tr.unit(kwh, KWH, 1))
-
-    def took(self, minutes: float | None) -> str | None:
-        """'in 1 h 20 min' when known."""
-        return (
-            None
-            if minutes is None
-            else self.tr("event.detail.duration", duration=fmt.duration(self.tr, int(minutes)))
-        )
-
-    def from_level(self, level: int | None) -> str | None:
-        """'from 35%' when known."""
-        return None if level is None else self.tr("event.detail.from_level", level=self.tr.percent(level))
-
-
 @singledispatch
 def render(event: object, r: Renderer) -> str:
-    """The text of one event for one chat; every domain event type registers its own (a test checks)."""
+    """The text of one kernel event for one chat; a feature's events are rendered by its part (a test checks
+    every event type has one renderer)."""
     raise TypeError(f"no renderer for {type(event).__name__}")
 
 
@@ -243,30 +197,14 @@ def _secret_not_deleted(e: ev.SecretNotDeleted, r: Renderer) -> str:
     return r.tr("event.secret_not_deleted", time=r.when(e.sent_at))
 
 
-@render.register
-def _member_joined(e: sharing.MemberJoined, r: Renderer) -> str:
-    return r.tr("event.member_joined", name=person(r.tr, e.member_name), role=role_name(r.tr, e.role))
-
-
-@render.register
-def _member_left(e: sharing.MemberLeft, r: Renderer) -> str:
-    return r.tr("event.member_left", name=person(r.tr, e.member_name))
-
-
-@render.register
-def _role_changed(e: sharing.RoleChanged, r: Renderer) -> str:
-    return r.tr("event.role_changed", role=role_name(r.tr, e.role))
-
-
-@render.register
-def _access_ended(e: sharing.AccessEnded, r: Renderer) -> str:
-    removed = e.reason is sharing.AccessEndReason.REMOVED
-    return r.tr("event.access_removed" if removed else "event.access_owner_logout")
-
-
-def render_event(settings: ChatSettings, event: ev.Event, now: datetime) -> str:
-    """The ping's text in the chat's language and time zone."""
-    return render(event, Renderer(settings, now))
+def render_event(
+    settings: ChatSettings, event: ev.Event, now: datetime, pings: Mapping[type, PingText] | None = None
+) -> str:
+    """The ping's text in the chat's language and time zone: the part that declared the event's type
+    renders it (`TelegramPart.pings`), else the kernel's own renderers here."""
+    renderer = Renderer(settings, now)
+    declared = (pings or {}).get(type(event))
+    return declared(event, renderer) if declared is not None else render(event, renderer)
 
 
 def event_keyboard(settings: ChatSettings, event: ev.Event) -> InlineKeyboardMarkup | None:
@@ -284,13 +222,17 @@ def event_keyboard(settings: ChatSettings, event: ev.Event) -> InlineKeyboardMar
 class TelegramNotifier:
     """Implements `bot.services.notify.Notifier`: renders and sends one ping, mapping Telegram errors."""
 
-    def __init__(self, bot: Bot, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, bot: Bot, clock: Callable[[], datetime] | None = None, parts: Iterable[TelegramPart] = ()
+    ) -> None:
         self._bot = bot
         self._clock = clock or _utc_now
+        # Every part's renderers, wired or not: a ping already in the outbox is still sent.
+        self._pings = pings_of(parts)
 
     async def send(self, chat: ChatSettings, event: ev.Event) -> DeliveryResult:
         """Send the ping; Telegram errors become a DeliveryResult, never an exception."""
-        text = render_event(chat, event, self._clock())
+        text = render_event(chat, event, self._clock(), self._pings)
         try:
             await self._bot.send_message(chat.chat_id, text, reply_markup=event_keyboard(chat, event))
         except RetryAfter as error:

@@ -21,6 +21,7 @@ from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, Services
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import State
+from bot.telegram_ui.ping_text import Renderer
 
 CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 """Answers a slash command."""
@@ -30,6 +31,8 @@ DeepLink = Callable[[Update, BotContext, str], Awaitable[None]]
 """Answers `/start <argument>` (a deep link such as an invitation)."""
 LocationHandler = Callable[[Update, BotContext], Awaitable[None]]
 """Takes a location shared while nothing waits for input."""
+PingText = Callable[[Any, Renderer], str]
+"""The text of one of the part's notification events for one chat (the event's type picks it)."""
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -60,6 +63,8 @@ class TelegramPart:
     states: tuple[State, ...] = ()
     deep_link: DeepLink | None = None
     on_location: LocationHandler | None = None
+    # The texts of the notification events the feature produces, by event type (the notifier sends them).
+    pings: Mapping[type, PingText] = field(default_factory=lambda: MappingProxyType({}))
     # Whether the use cases behind the part were built (an optional feature left out of `Services`).
     wired: Callable[[Services], bool] = _always
 
@@ -104,6 +109,15 @@ def assemble(parts: Iterable[TelegramPart], services: Services) -> Front:
         on_location=_one(wired, "location", lambda part: part.on_location),
         command_names=frozenset(commands),
     )
+
+
+def pings_of(parts: Iterable[TelegramPart]) -> Mapping[type, PingText]:
+    """Every part's ping renderers by event type; an event type rendered by two parts fails at start-up."""
+    pings: dict[type, PingText] = {}
+    for part in parts:
+        for event_type, text in part.pings.items():
+            _claim(pings, event_type, text, f"the ping {event_type.__name__}")
+    return MappingProxyType(pings)
 
 
 def declared_states(parts: Iterable[TelegramPart]) -> Mapping[StateName, State]:

@@ -66,7 +66,7 @@ class E2E:
         http = await self._stack.enter_async_context(new_http_client())
         bot = new_bot(self.token or self.emulator.token, f"{self.emu_url}/bot", f"{self.emu_url}/file/bot")
         options = dataclasses.replace(self.options, locale_overrides=overrides)
-        notifier = TelegramNotifier(bot, self.clock)
+        notifier = TelegramNotifier(bot, self.clock, TELEGRAM_PARTS)
         self.core = build_graph(http, self.db, self.cipher, self.clock, notifier, options)
         self.app = build_application(bot, ui_services(self.core), TELEGRAM_PARTS, options=self.ui)
         await self.app.initialize()

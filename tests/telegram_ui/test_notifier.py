@@ -9,6 +9,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from telegram import Bot
 
+from bot.app.parts import TELEGRAM_PARTS
 from bot.domain import events as ev
 from bot.domain.actions import ActionKind
 from bot.domain.cost_events import MonthlyCostSummary
@@ -23,6 +24,7 @@ from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
 from bot.simulator.telegram.errors import BotApiError
 from bot.telegram_ui.notifier import NETWORK_RETRY_SECONDS, TelegramNotifier, render, render_event
+from bot.telegram_ui.parts import pings_of
 from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
@@ -80,8 +82,10 @@ SAMPLES: list[ev.Event] = [
 ]
 
 
-def test_every_domain_event_has_a_renderer_and_a_sample() -> None:
-    assert set(render.registry) - {object} == set(ev.EVENT_TYPES)
+def test_every_domain_event_has_one_renderer_and_a_sample() -> None:
+    kernel, parts = set(render.registry) - {object}, set(pings_of(TELEGRAM_PARTS))
+    assert kernel | parts == set(ev.EVENT_TYPES)
+    assert kernel & parts == set()
     assert {type(sample) for sample in SAMPLES} == set(ev.EVENT_TYPES)
 
 
@@ -90,7 +94,7 @@ def test_every_event_renders_in_the_chats_language_and_time_zone(
     language: str, snapshot: SnapshotAssertion
 ) -> None:
     chat = ChatSettings(chat_id=1, language=language, time_zone="Europe/Berlin")
-    rendered = "\n---\n".join(render_event(chat, event, NOW) for event in SAMPLES)
+    rendered = "\n---\n".join(render_event(chat, event, NOW, pings_of(TELEGRAM_PARTS)) for event in SAMPLES)
     assert "None" not in rendered
     assert rendered == snapshot
 
@@ -109,7 +113,9 @@ async def emu_bot() -> AsyncIterator[tuple[TelegramEmulator, Bot]]:
 async def test_ping_is_sent_to_the_chat(emu_bot: tuple[TelegramEmulator, Bot]) -> None:
     emu, bot = emu_bot
     ann = emu.user(1001, "Ann")
-    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[4])
+    result = await TelegramNotifier(bot, lambda: NOW, TELEGRAM_PARTS).send(
+        ChatSettings(chat_id=ann.chat_id), SAMPLES[4]
+    )
     assert result.status is DeliveryStatus.SENT
     assert ann.bot_messages[-1].text == "🔌 🚗 …45678: plugged in, battery 35%."
 
@@ -118,13 +124,17 @@ async def test_blocked_user_is_reported_as_blocked(emu_bot: tuple[TelegramEmulat
     emu, bot = emu_bot
     ann = emu.user(1001, "Ann")
     ann.block_bot()
-    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[0])
+    result = await TelegramNotifier(bot, lambda: NOW, TELEGRAM_PARTS).send(
+        ChatSettings(chat_id=ann.chat_id), SAMPLES[0]
+    )
     assert result.status is DeliveryStatus.BLOCKED
 
 
 async def test_unknown_chat_is_reported_as_blocked(emu_bot: tuple[TelegramEmulator, Bot]) -> None:
     _, bot = emu_bot
-    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=424242), SAMPLES[0])
+    result = await TelegramNotifier(bot, lambda: NOW, TELEGRAM_PARTS).send(
+        ChatSettings(chat_id=424242), SAMPLES[0]
+    )
     assert result.status is DeliveryStatus.BLOCKED
 
 
@@ -134,7 +144,9 @@ async def test_flood_control_asks_to_retry_after_telegrams_wait(
     emu, bot = emu_bot
     ann = emu.user(1001, "Ann")
     emu.inject_flood(17, method="sendMessage")
-    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[0])
+    result = await TelegramNotifier(bot, lambda: NOW, TELEGRAM_PARTS).send(
+        ChatSettings(chat_id=ann.chat_id), SAMPLES[0]
+    )
     assert result.status is DeliveryStatus.RETRY_LATER
     assert result.retry_after_seconds == 17
 
@@ -154,7 +166,9 @@ async def test_other_refusals_fail_only_this_message_with_telegrams_reason(
     ann = emu.user(1001, "Ann")
     status = 403 if description.startswith("Forbidden") else 400
     emu.inject_error(BotApiError(status, description), method="sendMessage")
-    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[0])
+    result = await TelegramNotifier(bot, lambda: NOW, TELEGRAM_PARTS).send(
+        ChatSettings(chat_id=ann.chat_id), SAMPLES[0]
+    )
     assert result.status is DeliveryStatus.FAILED
     assert result.reason is not None
     assert description.partition(": ")[2].lower() in result.reason.lower()
@@ -164,7 +178,9 @@ async def test_telegram_unreachable_is_a_pause_for_every_chat(emu_bot: tuple[Tel
     emu, bot = emu_bot
     ann = emu.user(1001, "Ann")
     emu.inject_error(BotApiError(502, "Bad Gateway"), method="sendMessage")
-    result = await TelegramNotifier(bot, lambda: NOW).send(ChatSettings(chat_id=ann.chat_id), SAMPLES[0])
+    result = await TelegramNotifier(bot, lambda: NOW, TELEGRAM_PARTS).send(
+        ChatSettings(chat_id=ann.chat_id), SAMPLES[0]
+    )
     assert result.status is DeliveryStatus.UNAVAILABLE
     assert result.retry_after_seconds == NETWORK_RETRY_SECONDS
     assert not result.uncertain

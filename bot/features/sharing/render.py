@@ -8,12 +8,14 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.vehicle import Role, VehicleInfo
+from bot.features.sharing.events import AccessEnded, AccessEndReason, MemberJoined, MemberLeft, RoleChanged
 from bot.features.sharing.logic import MEMBER_ROLES, Member
 from bot.features.sharing.ports import InviteLink, JoinOffer, SharingView
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import button
+from bot.telegram_ui.ping_text import Renderer
 from bot.telegram_ui.status_card import vehicle_title
 
 
@@ -153,3 +155,24 @@ def offer_message(tr: Translator, offer: JoinOffer, token: str) -> tuple[str, In
         ]
     )
     return text, markup
+
+
+def member_joined(e: MemberJoined, r: Renderer) -> str:
+    """The owner's ping: who joined, with which role."""
+    return r.tr("event.member_joined", name=person(r.tr, e.member_name), role=role_name(r.tr, e.role))
+
+
+def member_left(e: MemberLeft, r: Renderer) -> str:
+    """The owner's ping: who left."""
+    return r.tr("event.member_left", name=person(r.tr, e.member_name))
+
+
+def role_changed(e: RoleChanged, r: Renderer) -> str:
+    """The member's ping: their new role."""
+    return r.tr("event.role_changed", role=role_name(r.tr, e.role))
+
+
+def access_ended(e: AccessEnded, r: Renderer) -> str:
+    """The member's ping: removed by the owner, or the owner logged out."""
+    removed = e.reason is AccessEndReason.REMOVED
+    return r.tr("event.access_removed" if removed else "event.access_owner_logout")

@@ -13,6 +13,7 @@ from telegram import Update
 
 from bot.domain.vehicle import Role
 from bot.features.sharing import render
+from bot.features.sharing.events import AccessEnded, MemberJoined, MemberLeft, RoleChanged
 from bot.features.sharing.ports import SHARING, InviteRefused, NotAMember, SharingPort
 from bot.services import errors
 from bot.telegram_ui.callback_data import Callback, Verb
@@ -230,6 +231,14 @@ PART = TelegramPart(
         screen(StateName.SHARE_MENU),
     ),
     deep_link=start_with_invite,
+    pings=MappingProxyType(
+        {
+            MemberJoined: render.member_joined,
+            MemberLeft: render.member_left,
+            RoleChanged: render.role_changed,
+            AccessEnded: render.access_ended,
+        }
+    ),
     wired=lambda services: services.features.has(SHARING),
 )
 """/share and /leave, their taps and screens, and `/start <invitation>`."""
