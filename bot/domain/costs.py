@@ -74,6 +74,15 @@ class CostSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AwaitedPrice:
+    """The price question a chat was asked: the chat's next text prices this session until `until`."""
+
+    vehicle_id: int
+    started_at: datetime
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AwayPrice:
     """What the owner said an away charge cost: a price per kWh or a total (exactly one)."""
 

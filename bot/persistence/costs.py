@@ -8,12 +8,12 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlmodel import col
 
-from bot.domain.costs import AwayPrice, CostSettings, Home, Place, SessionCost
+from bot.domain.codec import CodecError, decode, encode
+from bot.domain.costs import AwaitedPrice, AwayPrice, CostSettings, Home, Place, SessionCost
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod, Unpriced
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
@@ -22,6 +22,8 @@ from bot.persistence.history import readings_between, sessions_between
 from bot.persistence.tables import ChatLinkRow, CostSettingsRow, SessionCostRow
 
 log = logging.getLogger(__name__)
+
+_AWAY_PRICE = "away_price"
 
 
 def _dec(value: str | None) -> Decimal | None:
@@ -86,23 +88,30 @@ class SqlCostStore:
             row.loss = str(settings.loss)
             row.monthly_summary = settings.monthly_summary
 
-    async def awaiting(self, chat_id: int, now: datetime) -> dict[str, Any] | None:
-        """The typed value the chat was asked for, if it has not expired."""
+    async def awaiting(self, chat_id: int, now: datetime) -> AwaitedPrice | None:
+        """The price the chat was asked to type, if it has not expired."""
         async with self._db.read() as session:
             row = await session.get(CostSettingsRow, chat_id)
             raw = row.awaiting if row is not None else None
-        if not isinstance(raw, dict) or datetime.fromisoformat(str(raw.get("until"))) <= now:
+        if raw is None:
             return None
-        return raw
+        try:
+            awaited: AwaitedPrice = decode(AwaitedPrice, raw)
+        except CodecError:
+            log.warning("chat %s: an unreadable price question is ignored", chat_id)
+            return None
+        return awaited if awaited.until > now else None
 
-    async def set_awaiting(self, chat_id: int, value: dict[str, Any] | None) -> None:
-        """Remember (or, with None, forget) what the chat is asked to type."""
+    async def set_awaiting(self, chat_id: int, value: AwaitedPrice | None) -> None:
+        """Remember (or, with None, forget) the price the chat is asked to type."""
+        # "what" names the question, as rows always did (the only question the cost screens ask).
+        stored = None if value is None else {"what": _AWAY_PRICE, **encode(value)}
         async with self._db.write() as session:
             row = await session.get(CostSettingsRow, chat_id, with_for_update=True)
             if row is None:
                 row = CostSettingsRow(chat_id=chat_id)
                 session.add(row)
-            row.awaiting = value
+            row.awaiting = stored
 
     async def claim_monthly(self, chat_id: int, month: date) -> bool:
         """Mark the chat's summary of `month` sent; False when it (or a later one) already was."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from bot.domain.costs import CostSettings, SessionCost
+from bot.domain.costs import AwaitedPrice, CostSettings, SessionCost
 from bot.domain.history import BatteryReading, ChargeSession
 
 
@@ -29,11 +29,11 @@ class CostSettingsPort(Protocol):
 class CostStore(CostSettingsPort, Protocol):
     """Cost settings per chat, priced sessions per chat, and the stored sessions and readings of a period."""
 
-    async def awaiting(self, chat_id: int, now: datetime) -> dict[str, Any] | None:
-        """What the chat was asked to type (unexpired), or None."""
+    async def awaiting(self, chat_id: int, now: datetime) -> AwaitedPrice | None:
+        """The price the chat was asked to type (unexpired at `now`), or None."""
         ...
 
-    async def set_awaiting(self, chat_id: int, value: dict[str, Any] | None) -> None:
+    async def set_awaiting(self, chat_id: int, value: AwaitedPrice | None) -> None:
         """Remember or forget what the chat is asked to type."""
         ...
 

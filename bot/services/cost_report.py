@@ -13,11 +13,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.costs import (
+    AwaitedPrice,
     CostSettings,
     Home,
     MonthFigures,
@@ -302,7 +302,7 @@ class CostDesk(CostReport):
         """The chat's next text is this session's price."""
         await self._costs.ask_away_price(chat_id, vehicle_id, started_at)
 
-    async def awaiting_price(self, chat_id: int) -> dict[str, Any] | None:
+    async def awaiting_price(self, chat_id: int) -> AwaitedPrice | None:
         """The session whose price the chat was asked for, or None."""
         return await self._costs.awaiting_price(chat_id)
 

@@ -11,10 +11,10 @@ import dataclasses
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from bot.domain.costs import (
     RETRYABLE,
+    AwaitedPrice,
     AwayPrice,
     AwayPriceProblem,
     CostSettings,
@@ -200,17 +200,9 @@ class CostService:
         """
         await self._linking.locate(chat_id, vehicle_id)
         until = self._clock() + AWAIT_FOR
-        await self._store.set_awaiting(
-            chat_id,
-            {
-                "what": "away_price",
-                "vehicle_id": vehicle_id,
-                "started_at": started_at.isoformat(),
-                "until": until.isoformat(),
-            },
-        )
+        await self._store.set_awaiting(chat_id, AwaitedPrice(vehicle_id, started_at, until))
 
-    async def awaiting_price(self, chat_id: int) -> dict[str, Any] | None:
+    async def awaiting_price(self, chat_id: int) -> AwaitedPrice | None:
         """The session whose price the chat was asked for, or None."""
         return await self._store.awaiting(chat_id, self._clock())
 
@@ -228,8 +220,8 @@ class CostService:
         if isinstance(parsed, AwayPriceProblem):
             log.info("away price refused for chat %s: %s", chat_id, parsed.value)
             raise InvalidInput([f"costs.error.price_{parsed.value}"])
-        vehicle = next((v for v in vehicles if v.vehicle_id == awaited["vehicle_id"]), None)
-        started = datetime.fromisoformat(str(awaited["started_at"]))
+        vehicle = next((v for v in vehicles if v.vehicle_id == awaited.vehicle_id), None)
+        started = awaited.started_at
         now = self._clock()
         costs = await self._store.costs(chat_id, started, started + timedelta(microseconds=1))
         sessions = [] if vehicle is None else await self._store.sessions(vehicle.vehicle_id, started, now)

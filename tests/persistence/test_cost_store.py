@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot.domain.costs import AwayPrice, CostSettings, Home, Place, SessionCost
+from bot.domain.costs import AwaitedPrice, AwayPrice, CostSettings, Home, Place, SessionCost
 from bot.domain.pricing import EnergyMethod, Unpriced
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.costs import SqlCostStore
@@ -125,3 +125,43 @@ async def test_priced_sessions_are_purged_with_the_history(db: Database, cipher:
     await store.save_cost(kept)
     assert await SqlHistoryRepository(db).purge(START + timedelta(days=1)) == 1
     assert await store.costs(100, START - timedelta(days=1), START + timedelta(days=3)) == [kept]
+
+
+async def test_the_price_question_round_trips_and_expires(db: Database, cipher: CredentialCipher) -> None:
+    await f.linked_zoe(db, cipher)
+    store = SqlCostStore(db, cipher)
+    asked = AwaitedPrice(7, START, START + timedelta(minutes=10))
+    await store.set_awaiting(100, asked)
+    assert await store.awaiting(100, START) == asked
+    assert await store.awaiting(100, START + timedelta(minutes=10)) is None  # expired
+    await store.set_awaiting(100, None)
+    assert await store.awaiting(100, START) is None
+
+
+async def test_a_price_question_stored_by_the_previous_version_still_reads(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    # The row exactly as the release that kept the question as a plain dict wrote it, and the row written
+    # now has the same shape (an older replica in a rolling deploy reads it too).
+    old_row = {
+        "what": "away_price",
+        "vehicle_id": 7,
+        "started_at": START.isoformat(),
+        "until": (START + timedelta(minutes=10)).isoformat(),
+    }
+    await f.linked_zoe(db, cipher)
+    async with db.write() as session:
+        session.add(CostSettingsRow(chat_id=100, awaiting=old_row))
+    store = SqlCostStore(db, cipher)
+    asked = AwaitedPrice(7, START, START + timedelta(minutes=10))
+    assert await store.awaiting(100, START) == asked
+    await store.set_awaiting(100, asked)
+    async with db.read() as session:
+        assert await session.scalar(select(col(CostSettingsRow.awaiting))) == old_row
+
+
+async def test_an_unreadable_price_question_reads_as_none(db: Database, cipher: CredentialCipher) -> None:
+    await f.linked_zoe(db, cipher)
+    async with db.write() as session:
+        session.add(CostSettingsRow(chat_id=100, awaiting={"what": "away_price", "vehicle_id": 7}))
+    assert await SqlCostStore(db, cipher).awaiting(100, START) is None

@@ -279,7 +279,7 @@ async def _price_buttons(
     awaited = None if port is None else await port.awaiting_price(chat_id_of(update))
     if awaited is None:
         return None
-    leave = costs_callback("an", int(awaited["vehicle_id"]))
+    leave = costs_callback("an", awaited.vehicle_id)
     return InlineKeyboardMarkup([[button(view.tr("costs.button.leave"), leave)]])
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from bot.domain.costs import Home, SessionCost
+from bot.domain.costs import AwaitedPrice, Home, SessionCost
 from bot.services.cost_ports import CostSettingsPort
 from bot.services.cost_report import CostsView, ExportRow
 
@@ -38,7 +38,7 @@ class CostsPort(CostSettingsPort, Protocol):
         """The chat's next text is this session's price."""
         ...
 
-    async def awaiting_price(self, chat_id: int) -> dict[str, Any] | None:
+    async def awaiting_price(self, chat_id: int) -> AwaitedPrice | None:
         """The session whose price the chat was asked for."""
         ...
 
