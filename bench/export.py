@@ -31,10 +31,10 @@ from bot.domain.history import ChargeSession
 from bot.domain.preferences import ChatSettings
 from bot.domain.smart_schedule import TariffChoice, TariffKind
 from bot.domain.vehicle import VehicleInfo
+from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
-from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.migrations import upgrade_database
 from bot.persistence.tables import BatteryReadingRow
 from bot.services.notify import DeliveryResult, DeliveryStatus

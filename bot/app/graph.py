@@ -23,6 +23,8 @@ from bot.app.instruments import (
     ticked,
 )
 from bot.app.tariffs import tariff_factory
+from bot.features.history.store import SqlHistoryRepository
+from bot.features.history.use_cases import HistoryService
 from bot.features.sharing.store import SqlInviteRepository, SqlMemberRepository, purge_invites
 from bot.features.sharing.use_cases import SharingService
 from bot.observability.metrics import BotMetrics
@@ -39,7 +41,6 @@ from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import WriteLane
-from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.jwts import SqlTokenStore
 from bot.persistence.limits import SqlAttemptStore
 from bot.persistence.outbox import SqlNotificationLog
@@ -61,7 +62,6 @@ from bot.services.cost_report import CostDesk
 from bot.services.costs import CostService
 from bot.services.fanout import FanOut
 from bot.services.gateway import RenaultGateway
-from bot.services.history import HistoryService
 from bot.services.linking import LinkingService
 from bot.services.login_limits import LoginLimiter, LoginLimits
 from bot.services.notify import NotificationService, Notifier

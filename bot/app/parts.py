@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.features.history import telegram as history
 from bot.features.sharing import telegram as sharing
-from bot.telegram_ui import history_handlers
 from bot.telegram_ui.costs import handlers as costs
 from bot.telegram_ui.handlers import part as core
 from bot.telegram_ui.parts import TelegramPart
@@ -12,7 +12,7 @@ from bot.telegram_ui.smartcharge import handlers as smart_charging
 TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     core.PART,
     smart_charging.PART,
-    history_handlers.PART,
+    history.PART,
     costs.PART,
     sharing.PART,
 )

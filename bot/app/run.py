@@ -33,6 +33,7 @@ from bot.app.jobs import (
 )
 from bot.app.parts import TELEGRAM_PARTS
 from bot.config import Settings
+from bot.features.history.ports import HISTORY
 from bot.features.sharing.ports import SHARING
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -160,14 +161,13 @@ def ui_services(graph: Graph) -> Services:
         clock=graph.clock,
         schedules=graph.actions,
         smart=graph.smart,
-        history=graph.history,
         logout=graph.sharing,
         costs=graph.costs,
         logins=graph.stores.logins,
         drafts=graph.stores.drafts,
         journal=graph.stores.journal,
         secrets=graph.secrets,
-        features=Features({SHARING: graph.sharing}),
+        features=Features({SHARING: graph.sharing, HISTORY: graph.history}),
     )
 
 

@@ -15,7 +15,8 @@ from typing import Any, Protocol
 
 from bot.domain.actions import ActionKind
 from bot.domain.attempts import AttemptPolicy
-from bot.domain.history import BatteryReading, ChargeSession
+from bot.domain.history import BatteryReading
+from bot.domain.models import ModelTraits
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
@@ -463,27 +464,12 @@ class CallBudgetStore(Protocol):
         ...
 
 
-class HistoryRepository(Protocol):
-    """Battery readings and charge sessions."""
+class ReadingRecorder(Protocol):
+    """Where the poller and /status store each battery reading (the history feature's use case records it
+    and the charge sessions it makes; the composition root hands it in)."""
 
-    async def add_reading(self, reading: BatteryReading) -> bool:
-        """Store a reading; a duplicate (same vehicle and report time) is ignored and returns False."""
-        ...
-
-    async def readings(self, vehicle_id: int, since: datetime) -> list[BatteryReading]:
-        """Readings reported at or after `since`, oldest first."""
-        ...
-
-    async def add_session(self, session: ChargeSession) -> None:
-        """Store a charge session; the same vehicle and start time updates the existing one."""
-        ...
-
-    async def sessions(self, vehicle_id: int, limit: int) -> list[ChargeSession]:
-        """The most recent sessions, newest first."""
-        ...
-
-    async def purge(self, before: datetime) -> int:
-        """Delete readings and sessions older than `before`; returns how many rows were deleted."""
+    async def record(self, reading: BatteryReading | None, was_charging: bool, traits: ModelTraits) -> None:
+        """Store a reading (None: the car gave no report time) and open, extend or close a charge session."""
         ...
 
 

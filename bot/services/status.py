@@ -28,10 +28,9 @@ from bot.services.errors import (
     ServiceError,
 )
 from bot.services.gateway import CARD_EXTRAS, RenaultGateway
-from bot.services.history import HistoryService
 from bot.services.linking import LinkingService, active_of
 from bot.services.polling.readings import reading_of, reports_charging
-from bot.services.ports import CardStates, Clock, PollHealth, StoredVehicleState
+from bot.services.ports import CardStates, Clock, PollHealth, ReadingRecorder, StoredVehicleState
 from bot.services.views import LocationView, StatusView
 
 # A car read (by the poller, a Refresh or another chat, on any replica) this recently is shown as stored,
@@ -53,7 +52,7 @@ class StatusService:
         linking: LinkingService,
         gateway: RenaultGateway,
         states: CardStates,
-        history: HistoryService,
+        history: ReadingRecorder,
         clock: Clock,
         limiter: ChatLimiter,
     ) -> None:

@@ -18,7 +18,6 @@ from bot.domain.vehicle import LinkedVehicle
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
 from bot.services.features import Features
-from bot.services.history import HistoryView
 from bot.services.ports import LogoutPort
 from bot.services.secret_messages import SecretMessages
 from bot.services.smart_charging import SmartPlanView
@@ -154,14 +153,6 @@ class SmartChargePort(TariffChoices, Protocol):
         ...
 
 
-class HistoryPort(Protocol):
-    """The /history use case (bot.services.history.HistoryService)."""
-
-    async def overview(self, chat_id: int, vehicle_id: int | None = None) -> HistoryView:
-        """Recent sessions and readings of the chat's active vehicle."""
-        ...
-
-
 @dataclass(frozen=True, slots=True)
 class Services:
     """The use cases the Telegram front-end calls, and the clock it reads; a feature left out is hidden."""
@@ -173,7 +164,6 @@ class Services:
     clock: Callable[[], datetime]
     schedules: SchedulePort | None = None
     smart: SmartChargePort | None = None
-    history: HistoryPort | None = None
     # Unlinking: an owner deletes the account and its members are told (family sharing's use case).
     logout: LogoutPort | None = None
     costs: CostsPort | None = None

@@ -14,8 +14,8 @@ import pytest
 
 from bot.domain.costs import Place
 from bot.domain.history import BatteryReading, ChargeSession
+from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.costs import SqlCostStore
-from bot.persistence.history import SqlHistoryRepository
 from bot.services.errors import InvalidInput
 from bot.simulator.telegram import EmulatedUser
 from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e

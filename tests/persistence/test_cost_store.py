@@ -14,11 +14,11 @@ from sqlmodel import col
 
 from bot.domain.costs import AwaitedPrice, AwayPrice, CostSettings, Home, Place, SessionCost
 from bot.domain.pricing import EnergyMethod, Unpriced
+from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
-from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.keys import rotate_keys
 from bot.persistence.tables import CostSettingsRow, SessionCostRow
 from tests.persistence import factories as f

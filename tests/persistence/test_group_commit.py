@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.domain.history import BatteryReading
+from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.conversations import SqlDraftStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import GroupCommit, WriteLane
-from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.tables import ConversationDraftRow, TelegramUpdateRow
 from bot.persistence.update_journal import SqlUpdateJournal
 from tests.persistence.factories import linked_zoe

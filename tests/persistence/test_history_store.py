@@ -11,10 +11,11 @@ from sqlmodel import col
 
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod
+from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
-from bot.persistence.history import PAGE, SqlHistoryRepository
+from bot.persistence.history import PAGE
 from bot.persistence.tables import ChargeSessionRow
 from tests.persistence import factories as f
 

@@ -13,6 +13,7 @@ from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.preferences import NotificationKind, NotificationPreferences
 from bot.domain.snapshot import ChargeState, GeoPoint, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Role
+from bot.features.history.store import SqlHistoryRepository
 from bot.features.sharing.logic import InviteProblem
 from bot.features.sharing.ports import InviteInvalid, RedeemedInvite
 from bot.features.sharing.store import SqlInviteRepository, SqlMemberRepository
@@ -21,7 +22,6 @@ from bot.persistence.budget import SqlCallBudgetStore
 from bot.persistence.chats import SqlChatRepository, SqlPreferencesRepository
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
-from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository

@@ -10,10 +10,10 @@ import pytest
 
 from bot.domain.history import BatteryReading
 from bot.domain.snapshot import VehicleSnapshot
+from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.crypto import CredentialCipher, CredentialKeyError, generate_key
 from bot.persistence.engine import Database, DatabaseUrlError, parse_database_url
-from bot.persistence.history import SqlHistoryRepository
 from bot.persistence.keys import rotate_keys
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.services.ports import StoredVehicleState

@@ -11,10 +11,10 @@ import pytest
 from bot.domain.history import BatteryReading
 from bot.domain.pricing import EnergyMethod
 from bot.domain.vehicle import LinkedVehicle, Role, VehicleInfo
-from bot.services.history import HistoryView, SessionSummary
-from bot.telegram_ui.charts import battery_chart
-from bot.telegram_ui.history_handlers import HistoryText, chart_labels, render_history
-from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
+from bot.features.history.catalog import HISTORY_MESSAGES
+from bot.features.history.logic import SessionSummary
+from bot.features.history.ports import HistoryView
+from bot.features.history.render import HistoryText, battery_chart, chart_labels, render_history
 from tests.support.templates import placeholders
 
 T0 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
@@ -66,7 +66,7 @@ def test_starting_the_bot_does_not_load_matplotlib_until_a_chart_is_drawn() -> N
     # A `worker` process never draws a chart; matplotlib would cost it ~60 MB and 0.7 s of start-up.
     probe = (
         "import sys, bot.app.run; print('matplotlib' in sys.modules)\n"
-        "from bot.telegram_ui.charts import battery_chart\n"
+        "from bot.features.history.render import battery_chart\n"
         "print('matplotlib' in sys.modules)\n"
     )
     done = subprocess.run(  # noqa: S603 - our own interpreter and arguments

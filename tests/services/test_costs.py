@@ -16,9 +16,9 @@ from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod, Unpriced
 from bot.domain.smart_schedule import TariffChoice, TariffKind
 from bot.domain.tariff import PriceSlot, TariffProvider, TariffUnavailable
+from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.costs import SqlCostStore
-from bot.persistence.history import SqlHistoryRepository
 from bot.poller.scheduler import PollerSettings
 from bot.services.costs import CostService
 from bot.services.errors import InvalidInput

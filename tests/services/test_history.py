@@ -10,8 +10,9 @@ from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.models import traits_for
 from bot.domain.preferences import ChatSettings
 from bot.domain.pricing import EnergyMethod
+from bot.features.history.logic import derive_sessions, summarise
+from bot.features.history.use_cases import HistoryService
 from bot.services import errors
-from bot.services.history import HistoryService, derive_sessions, summarise
 from tests.poller.fakes import FakeChats, FakeHistory, FakeVehicles
 from tests.support.clock import FakeClock
 

@@ -15,7 +15,7 @@ from bot.app.graph import GraphOptions
 from bot.domain.events import SmartPlanReady
 from bot.domain.history import ChargeSession
 from bot.domain.smart_schedule import SmartGoalSetting, TariffChoice, TariffKind
-from bot.persistence.history import SqlHistoryRepository
+from bot.features.history.store import SqlHistoryRepository
 from bot.services.fanout import FanOut
 from bot.services.views import LinkResult
 from bot.tariffs.fetch import FetchedFeed

@@ -21,7 +21,7 @@ import pytest
 from bot.domain.costs import Place
 from bot.domain.history import ChargeSession
 from bot.domain.vehicle import Role
-from bot.persistence.history import SqlHistoryRepository
+from bot.features.history.store import SqlHistoryRepository
 from bot.renault.capabilities import capabilities_for
 from bot.services.access import Located
 from bot.services.errors import NotPermitted

@@ -11,9 +11,9 @@ import pytest
 from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
+from bot.features.history.use_cases import HistoryService
 from bot.poller.intervals import IntervalPolicy, activity_of_phase
 from bot.renault import errors as renault
-from bot.services.history import HistoryService
 from bot.services.notify import NotificationService
 from bot.services.polling.ports import ResolvedAccounts
 from bot.services.polling.service import PollingService

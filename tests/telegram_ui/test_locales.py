@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.schedule import Weekday
+from bot.features.history.render import HistoryText
 from bot.telegram_ui import formatting as fmt
-from bot.telegram_ui.history_handlers import HistoryText
 from bot.telegram_ui.i18n import CATALOGS, Translator, locales
 from bot.telegram_ui.schedule_view import day_name
 

@@ -35,7 +35,6 @@ from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import Role
 from bot.domain.zones import zone_or_utc
 from bot.services import errors
-from bot.services.history import HistoryService
 from bot.services.notify import DeliveryReport, NotificationService
 from bot.services.polling.batch import PollBatch
 from bot.services.polling.cadence import next_due
@@ -55,6 +54,7 @@ from bot.services.ports import (
     Clock,
     CredentialsUnreadable,
     PollHealth,
+    ReadingRecorder,
     StoredAccount,
     StoredVehicle,
     StoredVehicleState,
@@ -87,7 +87,7 @@ class PollingService:
         states: PollStates,
         reader: VehicleReader,
         notifications: NotificationService,
-        history: HistoryService,
+        history: ReadingRecorder,
         next_poll: NextPoll,
         clock: Clock,
         follow_up_count: int = 3,

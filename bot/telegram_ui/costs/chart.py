@@ -1,7 +1,7 @@
 """The /costs chart: bars of cost per month and a line of the average price per kWh, as PNG bytes.
 
-Drawn like the /history chart (`bot.telegram_ui.charts`): matplotlib's object API on the Agg canvas, imported
-on first use, safe in a worker thread.
+Drawn like the /history chart (`bot.features.history.render`): matplotlib's object API on the Agg canvas,
+imported on first use, safe in a worker thread.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -9,10 +10,9 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.costs import Place, month_of
 from bot.domain.pricing import Unpriced
-from bot.domain.vehicle import Right
+from bot.domain.vehicle import LinkedVehicle, Right
 from bot.domain.zones import zone_or_utc
 from bot.services.cost_report import month_start
-from bot.services.history import HistoryView
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.costs.refs import costs_callback, session_ref
 from bot.telegram_ui.costs.render import money, session_cost
@@ -23,18 +23,21 @@ AWAY_BUTTONS = 3
 
 
 async def history_costs(
-    context: BotContext, view: ChatView, overview: HistoryView
+    context: BotContext, view: ChatView, vehicle: LinkedVehicle, started: Sequence[datetime]
 ) -> tuple[dict[datetime, str], str | None, InlineKeyboardMarkup | None]:
-    """Cost texts by session start, this month's line, and buttons to price away charges."""
+    """Cost texts by session start, this month's line, and buttons to price away charges.
+
+    `started` holds the start of each charge /history lists for `vehicle` (the history feature hands them).
+    """
     port = context.services.costs
-    if port is None or not overview.sessions:
+    if port is None or not started:
         return {}, None, None
     chat_id, tr = view.settings.chat_id, view.tr
     zone = zone_or_utc(view.settings.time_zone)
-    oldest = min(s.started_at for s in overview.sessions)
+    oldest = min(started)
     this_month = month_start(month_of(context.now().astimezone(zone).date()), zone)
     costs = await port.session_costs(chat_id, min(oldest, this_month))
-    mine = [c for c in costs if c.vehicle_id == overview.vehicle.vehicle_id]
+    mine = [c for c in costs if c.vehicle_id == vehicle.vehicle_id]
     texts = {c.started_at: session_cost(tr, c) for c in mine}
     month = [c for c in costs if c.started_at >= this_month and c.cost is not None]
     month_text = None
@@ -47,7 +50,7 @@ async def history_costs(
     # Up to three recent charges get a button: an away charge its price (or "it was at home"), any other
     # its "it was away" (a car without a position is priced as home until the owner says otherwise). Where a
     # car charged is location data: a chat without the location right gets no such button.
-    may_place = Right.LOCATE in overview.vehicle.rights
+    may_place = Right.LOCATE in vehicle.rights
     for cost in list(reversed(mine))[:AWAY_BUTTONS] if may_place else []:
         when = tr.when(cost.started_at.astimezone(zone))
         ref = session_ref(cost.started_at)

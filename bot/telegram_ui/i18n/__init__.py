@@ -15,13 +15,13 @@ from decimal import Decimal
 from typing import Final
 
 # Each feature package keeps its strings in its own catalog module (pure data, importing nothing).
+from bot.features.history import catalog as history_catalog
 from bot.features.sharing import catalog as sharing_catalog
 from bot.telegram_ui.i18n import (
     costs,
     de,
     en,
     fr,
-    history,
     limits,
     locales,
     outcomes,
@@ -41,7 +41,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **main,
         **schedule.SCHEDULE_MESSAGES[language],
         **smartcharge.CATALOGS[language],
-        **history.HISTORY_MESSAGES[language],
+        **history_catalog.HISTORY_MESSAGES[language],
         **sharing_catalog.SHARING_MESSAGES[language],
         **costs.CATALOGS[language],
         **limits.CATALOGS[language],

@@ -1,27 +1,26 @@
-"""/history: the last charge sessions as a short list, then a chart of the battery over 7 days as a photo.
+"""/history's texts and chart: the last charges as a short list, and the battery over 7 days as a PNG.
 
-The texts live in `bot.telegram_ui.i18n.history` (en/fr/de), merged into the main catalogs so the catalog
-parity test covers them.
-The history use case is the Services container's `history` port.
+The texts are the feature's own catalog (`catalog.py`, en/fr/de), merged into the main catalogs so the
+catalog parity test covers them. The chart is built on matplotlib's object API with the Agg canvas (no
+pyplot, no global figure state, no display), so it is safe to run in a worker thread while the event loop
+keeps serving other chats. matplotlib is imported on the first chart, not with the bot: it costs ~60 MB and
+0.7 s that a `worker` process never needs.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Mapping
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import Update
-
+from bot.domain.history import BatteryReading
 from bot.domain.pricing import EnergyMethod
-from bot.services.history import HistoryView, SessionSummary
-from bot.telegram_ui.charts import ChartLabels, battery_chart
-from bot.telegram_ui.context import BotContext
-from bot.telegram_ui.costs.history import history_costs
-from bot.telegram_ui.i18n.history import HISTORY_MESSAGES
+from bot.features.history.catalog import HISTORY_MESSAGES
+from bot.features.history.logic import SessionSummary
+from bot.features.history.ports import HistoryView
 from bot.telegram_ui.i18n.locales import decimal, locale_of, percent, styled, unit
-from bot.telegram_ui.parts import Command, TelegramPart
 
 
 class HistoryText:
@@ -115,38 +114,75 @@ def chart_labels(text: HistoryText) -> ChartLabels:
     )
 
 
-async def history_command(update: Update, context: BotContext) -> None:
-    """/history: the list of recent charges, then the chart as a photo (errors go to the central handler)."""
-    chat = update.effective_chat
-    message = update.effective_message
-    if chat is None or message is None:
-        return
-    history = context.services.history
-    if history is None:
-        return
-    view = await context.chat_view(update)
-    settings = view.settings
-    text = HistoryText(settings.language)
-    overview = await history.overview(chat.id)
-    costs, month, keyboard = await history_costs(context, view, overview)
-    await message.reply_text(
-        render_history(text, overview, settings.time_zone, costs, month), reply_markup=keyboard
-    )
-    png = await asyncio.to_thread(
-        battery_chart,
-        overview.readings,
-        overview.sessions,
-        overview.since,
-        overview.until,
-        settings.time_zone,
-        chart_labels(text),
-    )
-    await context.bot.send_photo(chat.id, photo=png, caption=text("history.chart_title"))
+_LINE = "#1f6feb"
+_SHADE = "#2da44e"
 
 
-PART = TelegramPart(
-    name="history",
-    commands=(Command("history", history_command, 80),),
-    wired=lambda services: services.history is not None,
-)
-"""/history."""
+@dataclass(frozen=True, slots=True)
+class ChartLabels:
+    """The chart's texts, already translated."""
+
+    title: str
+    level_axis: str
+    charging: str
+    no_data: str
+
+
+def battery_chart(
+    readings: Sequence[BatteryReading],
+    sessions: Sequence[SessionSummary],
+    since: datetime,
+    until: datetime,
+    time_zone: str,
+    labels: ChartLabels,
+) -> bytes:
+    """A PNG of battery % over [since, until] in the chat's time zone, charging periods shaded."""
+    # Imported here, not at the top: see the module docstring.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure
+
+    zone = ZoneInfo(time_zone)
+    figure = Figure(figsize=(8, 4), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    points = [(r.reported_at.astimezone(zone), r.level) for r in readings if r.level is not None]
+    if points:
+        axes.plot(_x([p[0] for p in points]), [p[1] for p in points], color=_LINE, linewidth=1.8)
+    else:
+        axes.text(0.5, 0.5, labels.no_data, transform=axes.transAxes, ha="center", va="center")
+    shaded = False
+    for session in sessions:
+        start = max(session.started_at, since)
+        end = min(session.ended_at or until, until)
+        if end <= start:
+            continue
+        axes.axvspan(
+            _x([start])[0],
+            _x([end])[0],
+            color=_SHADE,
+            alpha=0.2,
+            label=None if shaded else labels.charging,
+        )
+        shaded = True
+    axes.set_xlim(_x([since])[0], _x([until])[0])
+    axes.set_ylim(0, 100)
+    axes.set_ylabel(labels.level_axis)
+    axes.set_title(labels.title)
+    axes.grid(alpha=0.3)
+    # matplotlib.dates ships without annotations for these two constructors.
+    locator = AutoDateLocator(tz=zone)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=zone))  # type: ignore[no-untyped-call]
+    if shaded:
+        axes.legend(loc="lower left")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _x(moments: Sequence[datetime]) -> list[float]:
+    # matplotlib's date axis works on day numbers; the tz-aware locator shows them in the chat's zone.
+    # Days since matplotlib's default epoch (1970-01-01 UTC), which is what date2num returns.
+    return [m.timestamp() / 86400.0 for m in moments]
