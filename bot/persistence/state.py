@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
+from bot.domain.poll_memory import PollMemory
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
 from bot.persistence.chats import chat_from_row
@@ -329,6 +330,7 @@ _STATE_COLUMNS = (
     col(VehicleStateRow.location_enc),
 )
 
+_CARD_SKIPS = (col(VehicleStateRow.location_enc), col(VehicleStateRow.memory))
 
 # Built once: building this select (twenty columns, four joins) cost more CPU than running it.
 _CHAT: Table = ChatRow.__table__  # type: ignore[attr-defined]
@@ -343,8 +345,11 @@ _CARD_SELECT: Select[Any] = (
         col(ChatLinkRow.role),
         col(AccountRow.share_location),
         # The stored position is not even read: the card shows none (a NULL in its place for `_state_of`).
-        *(column for column in _STATE_COLUMNS if column is not col(VehicleStateRow.location_enc)),
+        # Nor is the poller's memory: the card shows none of it, and decoding each chat's diff state would
+        # cost this hot read CPU for nothing (it reads as an empty memory; only the poller saves memory).
+        *(column for column in _STATE_COLUMNS if not any(column is skip for skip in _CARD_SKIPS)),
         null().label("location_enc"),
+        null().label("memory"),
     )
     .select_from(_CHAT)
     .outerjoin(ChatLinkRow, col(ChatLinkRow.chat_id) == _CHAT.c.chat_id)
@@ -395,7 +400,7 @@ async def _save_in(session: AsyncSession, states: Sequence[StoredVehicleState]) 
             "new_snapshot": _stored_json(state.snapshot) if state.snapshot else None,
             "new_phase": state.phase,
             "new_car_reported_at": state.car_reported_at,
-            "new_memory": dict(state.memory),
+            "new_memory": state.memory.to_json(),
             "new_next_poll_at": state.next_poll_at,
             "new_health": state.health.value if state.health else None,
             "new_health_at": state.health_at,
@@ -449,7 +454,7 @@ def _state_of(row: Row[Any], cipher: CredentialCipher | None) -> StoredVehicleSt
         snapshot=snapshot,
         phase=row.phase,
         car_reported_at=row.car_reported_at,
-        memory=dict(row.memory or {}),
+        memory=PollMemory.from_json(row.memory),
         next_poll_at=row.next_poll_at,
         health=_health(row.health),
         health_at=row.health_at,

@@ -17,6 +17,7 @@ from bot.domain.actions import ActionKind
 from bot.domain.attempts import AttemptPolicy
 from bot.domain.history import BatteryReading
 from bot.domain.models import ModelTraits
+from bot.domain.poll_memory import PollMemory
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
@@ -127,7 +128,7 @@ class StoredVehicleState:
     snapshot: VehicleSnapshot | None = None
     phase: str | None = None
     car_reported_at: datetime | None = None
-    memory: dict[str, Any] = field(default_factory=dict)
+    memory: PollMemory = field(default_factory=PollMemory)
     next_poll_at: datetime | None = None
     health: PollHealth | None = None
     health_at: datetime | None = None

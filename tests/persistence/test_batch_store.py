@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from bot.domain.poll_memory import PollMemory
 from bot.domain.preferences import ChatSettings
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.chats import SqlChatRepository
@@ -51,7 +52,10 @@ async def test_save_many_and_release_many_write_every_vehicle(db: Database, ciph
     assert sorted(await states.claim_due(clock(), 10, "me", 60)) == sorted(ids)
 
     later = {vid: clock() + timedelta(minutes=n + 1) for n, vid in enumerate(ids)}
-    saved = [dataclasses.replace(StoredVehicleState(vid), phase="parked", memory={"n": vid}) for vid in ids]
+    saved = [
+        dataclasses.replace(StoredVehicleState(vid), phase="parked", memory=PollMemory(follow_ups=vid))
+        for vid in ids
+    ]
     await states.save_many(saved)
     await states.release_many("someone-else", {vid: clock() for vid in ids})  # not their leases
     assert await states.claim_due(clock.advance(30), 10, "other", 60) == []  # still leased to me
@@ -59,7 +63,11 @@ async def test_save_many_and_release_many_write_every_vehicle(db: Database, ciph
 
     for vid in ids:
         state = await states.load(vid)
-        assert (state.phase, state.memory, state.next_poll_at) == ("parked", {"n": vid}, later[vid])
+        assert (state.phase, state.memory, state.next_poll_at) == (
+            "parked",
+            PollMemory(follow_ups=vid),
+            later[vid],
+        )
     assert await states.claim_due(clock.advance(45), 10, "other", 60) == [ids[0]]
 
 
@@ -89,7 +97,10 @@ async def test_commit_sweep_reserves_new_pings_and_stores_states_together(
     await SqlChatRepository(db).save(ChatSettings(100))
     states, outbox, now = SqlVehicleStateRepository(db), SqlNotificationLog(db), FakeClock()()
     assert await outbox.reserve("old", 100, {"kind": "plugged"}, now, vehicle_id=ids[0])
-    saved = [dataclasses.replace(StoredVehicleState(vid), phase="charging", memory={"n": vid}) for vid in ids]
+    saved = [
+        dataclasses.replace(StoredVehicleState(vid), phase="charging", memory=PollMemory(follow_ups=vid))
+        for vid in ids
+    ]
 
     reserved = await states.commit_sweep(
         saved,
@@ -98,7 +109,7 @@ async def test_commit_sweep_reserves_new_pings_and_stores_states_together(
 
     assert [entry.dedup_key for entry in reserved] == ["new"]  # the replayed key stays out, once each
     assert sorted(entry.dedup_key for entry in await outbox.pending(now, 10)) == ["new", "old"]
-    assert [(await states.load(vid)).memory for vid in ids] == [{"n": vid} for vid in ids]
+    assert [(await states.load(vid)).memory for vid in ids] == [PollMemory(follow_ups=vid) for vid in ids]
 
 
 async def test_commit_sweep_skips_a_ping_whose_chat_is_gone_and_keeps_the_rest(

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.domain.history import BatteryReading, ChargeSession
+from bot.domain.poll_memory import PollMemory
 from bot.domain.preferences import NotificationKind, NotificationPreferences
 from bot.domain.snapshot import ChargeState, GeoPoint, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Role
@@ -43,7 +44,7 @@ async def test_state_round_trips_snapshot_phase_and_memory(db: Database, cipher:
         charge=ChargeState.CHARGE_IN_PROGRESS,
     )
     state = StoredVehicleState(
-        vehicle_id, snapshot, "charging", now, {"low_armed": True}, now + timedelta(minutes=5)
+        vehicle_id, snapshot, "charging", now, PollMemory(follow_ups=1), now + timedelta(minutes=5)
     )
     states = SqlVehicleStateRepository(db, cipher)
     await states.save(state)
@@ -370,7 +371,7 @@ async def test_a_state_saved_after_its_vehicle_was_deleted_does_not_come_back(
 ) -> None:
     account_id, vehicle_id = await f.linked_zoe(db, cipher)
     states, now = SqlVehicleStateRepository(db), FakeClock()()
-    polled = StoredVehicleState(vehicle_id, VehicleSnapshot(f.VIN, now, 64), "idle", now, {}, now)
+    polled = StoredVehicleState(vehicle_id, VehicleSnapshot(f.VIN, now, 64), "idle", now, PollMemory(), now)
     await SqlAccountRepository(db, cipher).delete_account(account_id)  # a logout while the poll was running
 
     await states.save_many([polled])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.history import BatteryReading
+from bot.domain.poll_memory import PollMemory
 from bot.domain.snapshot import VehicleSnapshot
 from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.accounts import SqlAccountRepository
@@ -95,7 +96,7 @@ async def test_secrets_are_not_on_disk_and_logout_leaves_no_trace(sqlite_db: Dat
     account_id, (vehicle_id,) = await accounts.create_linked(100, "fr_FR", f.EMAIL, f.secrets(), [f.zoe()])
     now = FakeClock()()
     await SqlVehicleStateRepository(sqlite_db).save(
-        StoredVehicleState(vehicle_id, VehicleSnapshot(f.VIN, now, 60), "idle", now, {}, now)
+        StoredVehicleState(vehicle_id, VehicleSnapshot(f.VIN, now, 60), "idle", now, PollMemory(), now)
     )
     await SqlHistoryRepository(sqlite_db).add_reading(BatteryReading(vehicle_id, now, 60))
 

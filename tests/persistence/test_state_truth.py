@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import text
+from sqlalchemy import select, text, update
+from sqlmodel import col
 
+from bot.domain.poll_memory import PollMemory
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.state import SqlVehicleStateRepository
+from bot.persistence.tables import VehicleStateRow
 from bot.services.ports import PollHealth, StoredVehicleState
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
+from tests.support.stored_rows import AT, charging, old_poll_memory
 
 
 async def test_an_older_poll_result_does_not_replace_a_newer_refresh(
@@ -32,7 +36,7 @@ async def test_an_older_poll_result_does_not_replace_a_newer_refresh(
             polled,
             "idle",
             now,
-            {"kept": True},
+            PollMemory(follow_ups=3),
             now + timedelta(minutes=5),
             health=PollHealth.OK,
             health_at=now,
@@ -45,7 +49,7 @@ async def test_an_older_poll_result_does_not_replace_a_newer_refresh(
     assert stored.snapshot is not None
     assert stored.snapshot.battery_level == 4
     assert stored.car_reported_at == now + timedelta(minutes=1)
-    assert stored.memory == {"kept": True}  # the poller's own memory is still its to write
+    assert stored.memory == PollMemory(follow_ups=3)  # the poller's own memory is still its to write
 
 
 async def test_a_refresh_reading_older_than_the_stored_one_keeps_the_stored_one(
@@ -118,3 +122,22 @@ async def test_the_stored_position_is_encrypted_and_a_poll_keeps_it(
     without_key = await SqlVehicleStateRepository(db).load(vehicle_id)
     assert without_key.snapshot is not None
     assert without_key.snapshot.location is None
+
+
+async def test_a_memory_the_previous_release_stored_still_reads(
+    db: Database, cipher: CredentialCipher
+) -> None:
+    _, vehicle_id = await f.linked_zoe(db, cipher)
+    async with db.write() as session:
+        await session.execute(
+            update(VehicleStateRow)
+            .where(col(VehicleStateRow.vehicle_id) == vehicle_id)
+            .values(memory=old_poll_memory())
+        )
+    states = SqlVehicleStateRepository(db)
+    stored = await states.load(vehicle_id)
+    assert stored.memory.tracked(42) == charging()
+    assert (stored.memory.follow_ups, stored.memory.cockpit_at) == (2, AT)
+    await states.save(stored)  # written back as it was: an older replica reads it
+    async with db.read() as session:
+        assert await session.scalar(select(col(VehicleStateRow.memory))) == old_poll_memory()

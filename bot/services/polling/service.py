@@ -18,7 +18,6 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.domain.actions import ActionKind
 from bot.domain.diff import TrackedState, diff
@@ -31,6 +30,7 @@ from bot.domain.events import (
 )
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
+from bot.domain.poll_memory import PollMemory
 from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import Role
 from bot.domain.zones import zone_or_utc
@@ -38,7 +38,6 @@ from bot.services import errors
 from bot.services.notify import DeliveryReport, NotificationService
 from bot.services.polling.batch import PollBatch
 from bot.services.polling.cadence import next_due
-from bot.services.polling.memory import PollMemory
 from bot.services.polling.ports import (
     NewPing,
     NextPoll,
@@ -174,7 +173,7 @@ class PollingService:
         else:
             stored = await self._states.load(vehicle_id)
             subscribers = await self._vehicles.chats_for_vehicle(vehicle_id)
-        memory = PollMemory.load(stored.memory)
+        memory = stored.memory
         resolved = batch.resolved if batch is not None else None
         try:
             snapshot, requests, memory = await self._read(vehicle, stored, memory, now, resolved)
@@ -231,15 +230,15 @@ class PollingService:
         if vehicle is None:
             return
         stored = await self._states.load(vehicle_id)
-        memory = PollMemory.load(stored.memory)
-        tracked = TrackedState.from_json(memory.chats.get(str(chat_id)))
-        tracked = tracked.expect(action, reference, sent_at, traits_for(vehicle.info.model_code))
-        chats = {**memory.chats, str(chat_id): tracked.to_json()}
+        memory = stored.memory
+        traits = traits_for(vehicle.info.model_code)
+        tracked = memory.tracked(chat_id).expect(action, reference, sent_at, traits)
+        chats = {**memory.chats, chat_id: tracked}
         memory = dataclasses.replace(memory, chats=chats, follow_ups=self._follow_up_count)
         size = await self._account_size(vehicle, None)
         soon = self._clock() + self._next_poll(stored.phase, size, True)
         next_at = soon if stored.next_poll_at is None else min(stored.next_poll_at, soon)
-        await self._states.save(dataclasses.replace(stored, memory=memory.dump(), next_poll_at=next_at))
+        await self._states.save(dataclasses.replace(stored, memory=memory, next_poll_at=next_at))
 
     async def _read(
         self,
@@ -259,7 +258,7 @@ class PollingService:
             except (errors.FeatureUnavailable, errors.RenaultDown, errors.PrivacyMode):
                 pass  # mileage is a nicety; the battery reading stands on its own
             requests += 1
-            memory = dataclasses.replace(memory, cockpit_at=now.isoformat())
+            memory = dataclasses.replace(memory, cockpit_at=now)
         previous = stored.snapshot
         if previous is not None:
             snapshot = merge_known(snapshot, previous)
@@ -272,7 +271,7 @@ class PollingService:
             return False
         if memory.cockpit_at is None:
             return True
-        return now - datetime.fromisoformat(memory.cockpit_at) >= COCKPIT_EVERY
+        return now - memory.cockpit_at >= COCKPIT_EVERY
 
     async def _process(
         self,
@@ -286,21 +285,21 @@ class PollingService:
         batch: PollBatch | None,
     ) -> PollOutcome:
         traits = traits_for(vehicle.info.model_code)
-        chats: dict[str, Any] = {}
+        chats: dict[int, TrackedState] = {}
         pings: list[NewPing] = []
         stop_charge = False
         recovered = self._recovery(vehicle, memory, now)
         for sub in subscribers:
-            key = str(sub.settings.chat_id)
+            chat_id = sub.settings.chat_id
             result = diff(
-                TrackedState.from_json(memory.chats.get(key)),
+                memory.tracked(chat_id),
                 snapshot,
                 sub.preferences,
                 traits,
                 now,
                 zone=zone_or_utc(sub.settings.time_zone),
             )
-            chats[key] = result.state.to_json()
+            chats[chat_id] = result.state
             events: list[Event] = list(result.events)
             stop_charge |= any(isinstance(e, TargetReached) and e.stop_charge for e in events)
             if recovered is not None and sub.preferences.wants(recovered.kind):
@@ -332,7 +331,7 @@ class PollingService:
             snapshot=snapshot,
             phase=phase,
             car_reported_at=snapshot.reported_at or stored.car_reported_at,
-            memory=memory.dump(),
+            memory=memory,
             next_poll_at=next_at,
             health=PollHealth.OK,
             health_at=now,
@@ -356,8 +355,7 @@ class PollingService:
     def _recovery(self, vehicle: StoredVehicle, memory: PollMemory, now: datetime) -> ServiceRecovered | None:
         if not memory.outage_told or memory.failing_since is None:
             return None
-        since = datetime.fromisoformat(memory.failing_since)
-        return ServiceRecovered(scope=vehicle.info.vin, since=now, problem_since=since)
+        return ServiceRecovered(scope=vehicle.info.vin, since=now, problem_since=memory.failing_since)
 
     async def _failed(
         self,
@@ -369,20 +367,20 @@ class PollingService:
         failure: errors.ServiceError,
         batch: PollBatch | None,
     ) -> PollOutcome:
-        since = datetime.fromisoformat(memory.failing_since) if memory.failing_since else now
+        since = memory.failing_since or now
         pings: list[NewPing] = []
         told = memory.outage_told
         if not told and now - since >= OUTAGE_NOTICE_AFTER:
             event = RenaultUnreachable(scope=vehicle.info.vin, since=since)
             pings = self._notify.pings(vehicle.vehicle_id, [event], subscribers)
             told = True
-        memory = dataclasses.replace(memory, failing_since=since.isoformat(), outage_told=told)
+        memory = dataclasses.replace(memory, failing_since=since, outage_told=told)
         normal = self._next_poll(stored.phase, await self._account_size(vehicle, batch), False)
         # Back off while Renault fails: double the time since the outage began, within limits.
         delay = min(max(normal, now - since), MAX_BACKOFF)
         next_at = now + delay
         health = PollHealth.RENAULT_DOWN if isinstance(failure, errors.RenaultDown) else PollHealth.FAILED
-        state = dataclasses.replace(_read_failed(stored, health, now, next_at), memory=memory.dump())
+        state = dataclasses.replace(_read_failed(stored, health, now, next_at), memory=memory)
         sent = await self._store(state, pings, batch)
         problem = type(failure).__name__
         return PollOutcome(next_at, requests=1, queued=len(pings), sent=sent, problem=problem)
