@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.features.history import telegram as history
+from bot.features.schedule import telegram as schedule
 from bot.features.sharing import telegram as sharing
 from bot.telegram_ui.costs import handlers as costs
 from bot.telegram_ui.handlers import part as core
@@ -11,6 +12,7 @@ from bot.telegram_ui.smartcharge import handlers as smart_charging
 
 TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     core.PART,
+    schedule.PART,
     smart_charging.PART,
     history.PART,
     costs.PART,

@@ -34,6 +34,7 @@ from bot.app.jobs import (
 from bot.app.parts import TELEGRAM_PARTS
 from bot.config import Settings
 from bot.features.history.ports import HISTORY
+from bot.features.schedule.ports import SCHEDULES
 from bot.features.sharing.ports import SHARING
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -159,7 +160,6 @@ def ui_services(graph: Graph) -> Services:
         actions=graph.actions,
         settings=graph.settings,
         clock=graph.clock,
-        schedules=graph.actions,
         smart=graph.smart,
         logout=graph.sharing,
         costs=graph.costs,
@@ -167,7 +167,7 @@ def ui_services(graph: Graph) -> Services:
         drafts=graph.stores.drafts,
         journal=graph.stores.journal,
         secrets=graph.secrets,
-        features=Features({SHARING: graph.sharing, HISTORY: graph.history}),
+        features=Features({SHARING: graph.sharing, HISTORY: graph.history, SCHEDULES: graph.actions}),
     )
 
 

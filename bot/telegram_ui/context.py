@@ -11,7 +11,6 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences
-from bot.domain.schedule import ChargeSchedule
 from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
 from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
@@ -93,18 +92,6 @@ class ActionsPort(Protocol):
         ...
 
 
-class SchedulePort(Protocol):
-    """Reading and writing a car's charge schedule (optional: without it /schedule says 'not supported')."""
-
-    async def schedule(self, chat_id: int, vehicle_id: int) -> ChargeSchedule:
-        """The car's charge schedule."""
-        ...
-
-    async def set_schedule(self, chat_id: int, vehicle_id: int, schedule: ChargeSchedule) -> ChargeSchedule:
-        """Validate and write a charge schedule (InvalidInput with 'schedule.problem.*' keys first)."""
-        ...
-
-
 class SettingsPort(Protocol):
     """Chat settings and notification preferences (bot.services.settings.SettingsService)."""
 
@@ -162,7 +149,6 @@ class Services:
     actions: ActionsPort
     settings: SettingsPort
     clock: Callable[[], datetime]
-    schedules: SchedulePort | None = None
     smart: SmartChargePort | None = None
     # Unlinking: an owner deletes the account and its members are told (family sharing's use case).
     logout: LogoutPort | None = None

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from telegram import Update
 
+from bot.domain.actions import ActionKind
+from bot.domain.vehicle import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, Services
 from bot.telegram_ui.conversation.names import StateName
@@ -31,6 +33,8 @@ DeepLink = Callable[[Update, BotContext, str], Awaitable[None]]
 """Answers `/start <argument>` (a deep link such as an invitation)."""
 LocationHandler = Callable[[Update, BotContext], Awaitable[None]]
 """Takes a location shared while nothing waits for input."""
+CardAction = Callable[[Update, BotContext, LinkedVehicle], Awaitable[None]]
+"""Opens what a card button of the part's kind shows (the schedule behind the card's Schedule button)."""
 PingText = Callable[[Any, Renderer], str]
 """The text of one of the part's notification events for one chat (the event's type picks it)."""
 
@@ -63,6 +67,8 @@ class TelegramPart:
     states: tuple[State, ...] = ()
     deep_link: DeepLink | None = None
     on_location: LocationHandler | None = None
+    # What the status card's buttons of these kinds open (the card belongs to the core part).
+    card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
     # The texts of the notification events the feature produces, by event type (the notifier sends them).
     pings: Mapping[type, PingText] = field(default_factory=lambda: MappingProxyType({}))
     # Whether the use cases behind the part were built (an optional feature left out of `Services`).
@@ -79,6 +85,7 @@ class Front:
     deep_link: DeepLink | None = None
     on_location: LocationHandler | None = None
     command_names: frozenset[str] = frozenset()
+    card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
 
     def command(self, name: str) -> CommandCallback | None:
         """The handler of a wired command, None for a name nobody answers."""
@@ -96,7 +103,10 @@ def assemble(parts: Iterable[TelegramPart], services: Services) -> Front:
     wired = [part for part in parts if part.wired(services)]
     commands: dict[str, Command] = {}
     taps: dict[Verb, TapHandler] = {}
+    card_actions: dict[ActionKind, CardAction] = {}
     for part in wired:
+        for kind, action in part.card_actions.items():
+            _claim(card_actions, kind, action, f"the card's {kind.value} button")
         for command in part.commands:
             _claim(commands, command.name, command, f"command /{command.name}")
         for verb, handler in part.taps.items():
@@ -108,6 +118,7 @@ def assemble(parts: Iterable[TelegramPart], services: Services) -> Front:
         deep_link=_one(wired, "deep link", lambda part: part.deep_link),
         on_location=_one(wired, "location", lambda part: part.on_location),
         command_names=frozenset(commands),
+        card_actions=MappingProxyType(card_actions),
     )
 
 

@@ -16,9 +16,11 @@ from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode, validate
 from bot.domain.snapshot import ChargeMode, ChargeState, GeoPoint, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
+from bot.features.schedule.ports import SCHEDULES
 from bot.services import errors
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import LoginDraft
+from bot.services.features import Features
 from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationView, StatusView
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
@@ -321,7 +323,7 @@ class FakeJournal:
 
 
 def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeActions, FakeSettings, Services]:
-    """Fresh fakes bundled as the Services container (with a FakeSchedules as `schedules`)."""
+    """Fresh fakes bundled as the Services container (with a FakeSchedules under `SCHEDULES`)."""
     linking = FakeLinking(clock)
     status = FakeStatus(linking, clock)
     actions = FakeActions(linking, status)
@@ -333,10 +335,10 @@ def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeAction
         actions,
         settings,
         clock,
-        schedules,
         logins=FakeLogins(),
         drafts=FakeDrafts(),
         journal=FakeJournal(),
+        features=Features({SCHEDULES: schedules}),
     )
     return linking, status, actions, settings, services
 
@@ -360,8 +362,9 @@ async def running_bot(
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0.0, timeout=5)
             try:
-                assert isinstance(services.schedules, FakeSchedules)
-                yield Stack(clock, emu, linking, status, actions, settings, app, services.schedules)
+                schedules = services.features.of(SCHEDULES)
+                assert isinstance(schedules, FakeSchedules)
+                yield Stack(clock, emu, linking, status, actions, settings, app, schedules)
             finally:
                 emu.close()
                 await app.updater.stop()

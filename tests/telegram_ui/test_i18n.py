@@ -9,8 +9,9 @@ import pytest
 
 from bot.domain.schedule import ProblemCode
 from bot.features.history import catalog as history
+from bot.features.schedule import catalog as schedule
 from bot.features.sharing.logic import InviteProblem
-from bot.telegram_ui.i18n import CATALOGS, Translator, en, pick_language, schedule, smartcharge
+from bot.telegram_ui.i18n import CATALOGS, Translator, en, pick_language, smartcharge
 from tests.support.templates import placeholders
 
 _BOT = Path(__file__).resolve().parents[2] / "bot"

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from bot.domain.schedule import Weekday
 from bot.features.history.render import HistoryText
+from bot.features.schedule.telegram.view import day_name
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.i18n import CATALOGS, Translator, locales
-from bot.telegram_ui.schedule_view import day_name
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 

@@ -10,6 +10,8 @@ import pytest
 from telegram import Update
 
 from bot.app.parts import TELEGRAM_PARTS
+from bot.domain.actions import ActionKind
+from bot.domain.vehicle import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, Services
 from bot.telegram_ui.conversation.names import StateName
@@ -33,6 +35,10 @@ async def _tap(update: Update, context: BotContext, payload: Callback) -> None:
 
 
 async def _link(update: Update, context: BotContext, argument: str) -> None:
+    return None
+
+
+async def _open(update: Update, context: BotContext, vehicle: LinkedVehicle) -> None:
     return None
 
 
@@ -66,6 +72,10 @@ def test_an_unwired_part_adds_no_command_tap_or_hook() -> None:
         (TelegramPart(name="twin", commands=(Command("status", _nothing, 1),)), "command /status"),
         (TelegramPart(name="twin", taps=MappingProxyType({Verb.ACTION: _tap})), "verb"),
         (TelegramPart(name="twin", states=(screen(StateName.CHARGE_MENU),)), "state charge.menu"),
+        (
+            TelegramPart(name="twin", card_actions=MappingProxyType({ActionKind.SCHEDULE: _open})),
+            "the card's schedule button",
+        ),
     ],
 )
 def test_a_second_claim_fails_at_start_up(twin: TelegramPart, claim: str) -> None:

@@ -8,8 +8,8 @@ import json
 from datetime import date, time, timedelta
 
 from bot.domain.schedule import Weekday
-from bot.telegram_ui.schedule_drafts import KIND, ScheduleDrafts, decode_draft, encode_draft
-from bot.telegram_ui.schedule_editor import Draft, start_draft
+from bot.features.schedule.telegram.drafts import KIND, ScheduleDrafts, decode_draft, encode_draft
+from bot.features.schedule.telegram.editor import Draft, start_draft
 from tests.support.clock import FakeClock
 from tests.telegram_ui.fakes import FakeDrafts, weekday_schedule
 

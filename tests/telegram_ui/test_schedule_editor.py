@@ -14,8 +14,7 @@ from bot.domain.schedule import (
     SlotsCollide,
     Weekday,
 )
-from bot.telegram_ui.i18n import Translator
-from bot.telegram_ui.schedule_editor import (
+from bot.features.schedule.telegram.editor import (
     Screen,
     StaleStep,
     apply_tap,
@@ -23,7 +22,8 @@ from bot.telegram_ui.schedule_editor import (
     start_draft,
     to_schedule,
 )
-from bot.telegram_ui.schedule_view import editor_screen, render_schedule
+from bot.features.schedule.telegram.view import editor_screen, render_schedule
+from bot.telegram_ui.i18n import Translator
 
 PARIS = "Europe/Paris"
 WINTER = date(2026, 11, 4)  # a Wednesday, UTC+1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.vehicle import Role
+from bot.features.schedule.telegram.drafts import KIND
 from bot.services import errors
 from tests.support.chat import tap_and_wait, text_of
 from tests.telegram_ui.fakes import forge_tap, running_bot, zoe
@@ -95,3 +96,18 @@ async def test_switching_to_scheduled_mode_is_sent_after_the_schedule() -> None:
     assert "Charge mode: charge as soon as plugged in." in shown
     assert len(s.schedules.writes) == 1
     assert [run[2].kind.name for run in s.actions.runs] == ["CHARGE_MODE"]
+
+
+async def test_cancel_in_the_editor_forgets_the_draft_through_the_states_leave_hook() -> None:
+    async with running_bot() as s:
+        s.linking.links[1001] = [zoe()]
+        ann = s.emu.user(1001, "Ann")
+        await ann.send("/schedule")
+        mid = (await ann.next_message(timeout=WAIT)).message_id
+        await tap_and_wait(ann, mid, "✏️ Edit", "Which program")
+        drafts = s.app.bot_data.services.drafts
+        assert await drafts.load_draft(1001, KIND, s.clock.now()) is not None
+        await ann.send("/cancel")
+        cancelled = await ann.next_message(timeout=WAIT)
+        assert await drafts.load_draft(1001, KIND, s.clock.now()) is None
+    assert cancelled.text == "Stopped: nothing was changed."

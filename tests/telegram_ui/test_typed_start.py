@@ -7,7 +7,14 @@ from datetime import date, time
 import pytest
 
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, ScheduleMode, Weekday
-from bot.telegram_ui.schedule_editor import Draft, Screen, StaleStep, apply_tap, start_draft, typed_start
+from bot.features.schedule.telegram.editor import (
+    Draft,
+    Screen,
+    StaleStep,
+    apply_tap,
+    start_draft,
+    typed_start,
+)
 
 WEEK = date(2026, 11, 2)
 

@@ -23,6 +23,8 @@ Taker = Callable[[Update, BotContext, ChatView, Spot], Awaitable[None]]
 """Handles an input the state accepts (and answers it)."""
 Buttons = Callable[[Update, BotContext, ChatView, Spot], Awaitable[InlineKeyboardMarkup | None]]
 """Builds the buttons offered again with the hint (default: the ones the screen had)."""
+Leave = Callable[[BotContext, int], Awaitable[None]]
+"""Forgets what the state kept for the chat (a draft) when the chat leaves it with /cancel."""
 
 TEXT = frozenset({InputKind.TEXT})
 
@@ -37,6 +39,7 @@ class State:
     accepts: frozenset[InputKind] = frozenset()
     take: Taker | None = None
     buttons: Buttons | None = None
+    leave: Leave | None = None
 
 
 def screen(name: StateName, buttons: Buttons | None = None) -> State:

@@ -8,10 +8,10 @@ from telegram.ext import ApplicationHandlerStop
 from bot.services.errors import NotLinked
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.states import State
 from bot.telegram_ui.conversation.where import focus_store
 from bot.telegram_ui.handlers.common import chat_id_of, reply
 from bot.telegram_ui.i18n import Translator
-from bot.telegram_ui.schedule_drafts import ScheduleDrafts
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -47,8 +47,9 @@ async def cancel_outside(update: Update, context: BotContext) -> None:
         return
     if focus is not None:
         await focus_store(context).clear(chat_id)
-        if focus.state == StateName.SCHEDULE_EDIT.value:
-            await ScheduleDrafts(context.services.drafts).drop(chat_id)  # the draft is not saved
+        state = _declared(context, focus.state)
+        if state is not None and state.leave is not None:
+            await state.leave(context, chat_id)  # what the screen kept (a schedule draft) is not saved
     if asked_price and costs is not None:
         await costs.cancel_awaiting(chat_id)
     await reply(update, view.tr("router.cancelled"))
@@ -69,3 +70,11 @@ async def allow_list_gate(update: object, context: BotContext) -> None:
     elif update.effective_message is not None and update.effective_chat is not None:
         await update.effective_message.reply_text(tr("access.denied"))
     raise ApplicationHandlerStop
+
+
+def _declared(context: BotContext, name: str) -> State | None:
+    # A focus stored by an older version may name a state that is gone: nothing to forget then.
+    try:
+        return context.bot_data.front.states.get(StateName(name))
+    except ValueError:
+        return None

@@ -20,7 +20,6 @@ from bot.telegram_ui.handlers import (
     login,
     menus,
     precondition_typed,
-    schedule,
     settings,
     status,
     vehicles,
@@ -41,13 +40,6 @@ async def _login_buttons(
     if spot.login is None or spot.state is not StateName.LOGIN_LOCALE:
         return None
     return login.country_keyboard(spot.login.locale, view.tr.language)
-
-
-async def _editor_buttons(
-    update: Update, context: BotContext, view: ChatView, spot: Spot
-) -> InlineKeyboardMarkup | None:
-    vehicle_id = spot.focus.vehicle_id if spot.focus is not None else None
-    return await schedule.editor_buttons(update, context, view, vehicle_id)
 
 
 async def _idle_buttons(
@@ -79,7 +71,6 @@ PART = TelegramPart(
         Command("status", status.status_command, 10),
         Command("precondition", menus.precondition_command, 20),
         Command("charge", menus.charge_command, 30),
-        Command("schedule", schedule.schedule_command, 40),
         Command("where", status.where_command, 70),
         Command("vehicles", vehicles.list_vehicles, 110),
         Command("settings", settings.settings_command, 120),
@@ -101,7 +92,6 @@ PART = TelegramPart(
             Verb.SELECT_VEHICLE: vehicles.select_vehicle,
             Verb.LOGOUT: vehicles.confirm_logout,
             Verb.SETTINGS: settings.settings_tap,
-            Verb.SCHEDULE: schedule.schedule_tap,
             Verb.LOCALE: login.chosen_locale,
         }
     ),
@@ -117,14 +107,6 @@ PART = TelegramPart(
         State(StateName.LOGIN_EMAIL, _LOGIN, "router.hint.login.email", accepts=TEXT, take=_login_text),
         State(StateName.LOGIN_PASSWORD, _LOGIN, "router.hint.login.password", accepts=TEXT, take=_login_text),
         State(StateName.LOGIN_CODE, _LOGIN, "router.hint.login.code", accepts=TEXT, take=_login_text),
-        State(
-            StateName.SCHEDULE_EDIT,
-            Source.SCREEN,
-            "router.hint.schedule.edit",
-            accepts=TEXT,
-            take=schedule.typed_time,
-            buttons=_editor_buttons,
-        ),
         State(
             StateName.PRECONDITION_MENU,
             Source.SCREEN,

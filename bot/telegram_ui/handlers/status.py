@@ -14,7 +14,6 @@ from bot.telegram_ui.conversation.where import forget
 from bot.telegram_ui.handlers.common import chat_id_of, linked_vehicle, may_run
 from bot.telegram_ui.handlers.menus import show_charge_menu
 from bot.telegram_ui.handlers.running import redraw, run_action
-from bot.telegram_ui.handlers.schedule import show_schedule
 from bot.telegram_ui.keyboards import confirm_keyboard, status_keyboard
 from bot.telegram_ui.patience import Waiting
 from bot.telegram_ui.status_card import render_status, stale_lines, vehicle_title
@@ -86,9 +85,9 @@ async def action_tap(update: Update, context: BotContext, payload: Callback) -> 
     elif kind is ActionKind.LOCATION:
         await query.answer()
         await _send_location(update, context, vehicle.vehicle_id)
-    elif kind is ActionKind.SCHEDULE:
+    elif kind in context.bot_data.front.card_actions:  # a button another part opens (the schedule's)
         await query.answer()
-        await show_schedule(update, context, vehicle)
+        await context.bot_data.front.card_actions[kind](update, context, vehicle)
     elif kind in (ActionKind.CHARGE_MODE, ActionKind.CHARGE_LIMITS):
         await show_charge_menu(update, context, vehicle)  # it answers the tap (a toast if Renault is slow)
     elif spec_of(kind).ask_twice and extra != "ok":

@@ -16,6 +16,7 @@ from typing import Final
 
 # Each feature package keeps its strings in its own catalog module (pure data, importing nothing).
 from bot.features.history import catalog as history_catalog
+from bot.features.schedule import catalog as schedule_catalog
 from bot.features.sharing import catalog as sharing_catalog
 from bot.telegram_ui.i18n import (
     costs,
@@ -27,7 +28,6 @@ from bot.telegram_ui.i18n import (
     outcomes,
     places,
     router,
-    schedule,
     smartcharge,
     tariff_setup,
 )
@@ -39,7 +39,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
     # Feature modules keep their strings in their own files; one catalog per language holds them all.
     return {
         **main,
-        **schedule.SCHEDULE_MESSAGES[language],
+        **schedule_catalog.SCHEDULE_MESSAGES[language],
         **smartcharge.CATALOGS[language],
         **history_catalog.HISTORY_MESSAGES[language],
         **sharing_catalog.SHARING_MESSAGES[language],

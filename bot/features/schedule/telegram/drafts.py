@@ -12,8 +12,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, LocalSlot, ScheduleMode, Weekday
+from bot.features.schedule.telegram.editor import Draft, LocalProgram
 from bot.services.conversation_ports import DRAFT_TTL, DraftStore
-from bot.telegram_ui.schedule_editor import Draft, LocalProgram
 
 log = logging.getLogger(__name__)
 

@@ -10,19 +10,9 @@ from bot.domain.actions import ActionKind, spec_of
 from bot.domain.schedule import ChargeSchedule, ScheduleMode, SlotsCollide
 from bot.domain.snapshot import ChargeMode
 from bot.domain.vehicle import LinkedVehicle, Right
-from bot.services.actions import ActionRequest
-from bot.services.errors import InvalidInput, ServiceError
-from bot.telegram_ui import formatting as fmt
-from bot.telegram_ui.callback_data import Callback
-from bot.telegram_ui.context import BotContext, ChatView, SchedulePort
-from bot.telegram_ui.conversation.names import StateName
-from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
-from bot.telegram_ui.conversation.where import Spot, forget, remember
-from bot.telegram_ui.error_messages import describe
-from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
-from bot.telegram_ui.patience import Waiting
-from bot.telegram_ui.schedule_drafts import ScheduleDrafts
-from bot.telegram_ui.schedule_editor import (
+from bot.features.schedule.ports import SCHEDULES, SchedulePort
+from bot.features.schedule.telegram.drafts import ScheduleDrafts
+from bot.features.schedule.telegram.editor import (
     Draft,
     StaleStep,
     apply_tap,
@@ -31,7 +21,18 @@ from bot.telegram_ui.schedule_editor import (
     to_schedule,
     typed_start,
 )
-from bot.telegram_ui.schedule_view import editor_screen, render_schedule, viewer_keyboard
+from bot.features.schedule.telegram.view import editor_screen, render_schedule, viewer_keyboard
+from bot.services.actions import ActionRequest
+from bot.services.errors import InvalidInput, ServiceError
+from bot.telegram_ui import formatting as fmt
+from bot.telegram_ui.callback_data import Callback
+from bot.telegram_ui.context import BotContext, ChatView
+from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
+from bot.telegram_ui.conversation.where import Spot, forget, remember
+from bot.telegram_ui.error_messages import describe
+from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
+from bot.telegram_ui.patience import Waiting
 from bot.telegram_ui.status_card import vehicle_title
 
 _PROBLEM_PREFIX = "schedule.problem."
@@ -45,9 +46,10 @@ def drafts(context: BotContext) -> ScheduleDrafts:
 
 def _supported(context: BotContext, vehicle: LinkedVehicle) -> SchedulePort | None:
     endpoints = spec_of(ActionKind.SCHEDULE).endpoints
-    if context.services.schedules is None or not any(vehicle.capabilities.supports(e) for e in endpoints):
+    schedules = context.services.features.get(SCHEDULES)
+    if schedules is None or not any(vehicle.capabilities.supports(e) for e in endpoints):
         return None
-    return context.services.schedules
+    return schedules
 
 
 async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None, *, in_place: bool) -> None:

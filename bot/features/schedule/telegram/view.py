@@ -8,12 +8,7 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.schedule import LocalSlot, ScheduleMode, Weekday
-from bot.telegram_ui import formatting as fmt
-from bot.telegram_ui import places
-from bot.telegram_ui.callback_data import Callback, Verb
-from bot.telegram_ui.i18n import Translator
-from bot.telegram_ui.keyboards import button, rows
-from bot.telegram_ui.schedule_editor import (
+from bot.features.schedule.telegram.editor import (
     DURATIONS,
     QUARTERS,
     Draft,
@@ -21,6 +16,11 @@ from bot.telegram_ui.schedule_editor import (
     Screen,
     new_program_id,
 )
+from bot.telegram_ui import formatting as fmt
+from bot.telegram_ui import places
+from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.keyboards import button, rows
 
 _MODE_KEYS = {
     ScheduleMode.ALWAYS: "charge_mode.always",

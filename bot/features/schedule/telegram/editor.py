@@ -2,7 +2,7 @@
 
 The draft keeps the car's schedule as read (UTC) and the programs the user touched, in local time. Only
 touched programs are converted back on Save, so an untouched program is written exactly as Renault sent it.
-Drafts are kept in the database per chat (`bot.telegram_ui.schedule_drafts`), so they survive a restart.
+Drafts are kept in the database per chat (`bot.features.schedule.telegram.drafts`), so they survive a restart.
 """
 
 from __future__ import annotations

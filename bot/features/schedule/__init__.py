@@ -1,0 +1,1 @@
+"""Charge schedules: the car's own timetable, shown and edited in the chat (the actions use case writes)."""
