@@ -59,3 +59,11 @@ def test_a_feature_with_a_telegram_part_declares_it_and_the_composition_root_lis
         if telegram.exists():
             assert "\nPART = TelegramPart(" in telegram.read_text(encoding="utf-8"), feature
             assert f"from bot.features.{feature} import telegram as" in parts, feature
+
+
+def test_every_feature_has_its_tests_beside_its_name() -> None:
+    tests = ROOT / "tests" / "features"
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert sorted(set(_features()) - folders) == []
+    for feature in _features():
+        assert any((tests / feature).glob("test_*.py")), feature

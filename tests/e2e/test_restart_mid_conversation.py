@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from bot.simulator.telegram import EmulatedUser
 from tests.e2e.harness import PASSWORD, TFA_EMAIL, login, running_e2e
-from tests.e2e.test_schedule import _button_starting, _edit_day, _linked, _schedule_message
+from tests.features.schedule.test_e2e import _button_starting, _edit_day, _linked, _schedule_message
 from tests.support.chat import tap_and_wait, text_of, texts
 
 WAIT = 10.0

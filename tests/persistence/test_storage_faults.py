@@ -20,8 +20,8 @@ from bot.persistence.engine import Database, parse_database_url
 from bot.persistence.migrations import upgrade_database
 from bot.persistence.storage_faults import MAX_WAIT_SECONDS, StorageBackoff
 from bot.services.ports import StorageUnavailable
-from tests.persistence.conftest import PG_URL, _create_pg_database, _drop_pg_database
 from tests.support.clock import FakeClock
+from tests.support.databases import PG_URL, create_pg_database, drop_pg_database
 from tests.support.replicas import run_as_admin
 
 
@@ -121,9 +121,9 @@ async def pg_database() -> AsyncIterator[str]:
         if os.environ.get("CI"):
             pytest.fail("TEST_DATABASE_URL must be set in CI")
         pytest.skip("TEST_DATABASE_URL not set")
-    url = await _create_pg_database()
+    url = await create_pg_database()
     yield url
-    await _drop_pg_database(url)
+    await drop_pg_database(url)
 
 
 @pytest.mark.postgres

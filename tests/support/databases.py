@@ -1,4 +1,5 @@
-"""Fixtures: a fresh database per test on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+"""Database fixtures for every test folder: a fresh database per test on SQLite, and on PostgreSQL when
+TEST_DATABASE_URL is set (tests/conftest.py makes them found everywhere)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.persistence.migrations import upgrade_database
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
-async def _create_pg_database() -> str:
+async def create_pg_database() -> str:
     """A uniquely named database on the test server, so parallel workers never collide."""
     base = make_url(PG_URL).set(drivername="postgresql+asyncpg")
     name = f"bot_test_{uuid.uuid4().hex[:12]}"
@@ -29,7 +30,7 @@ async def _create_pg_database() -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
-async def _drop_pg_database(url: str) -> None:
+async def drop_pg_database(url: str) -> None:
     target = make_url(url)
     admin = create_async_engine(
         make_url(PG_URL).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT"
@@ -49,9 +50,9 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         if os.environ.get("CI"):
             pytest.fail("TEST_DATABASE_URL must be set in CI")
         pytest.skip("TEST_DATABASE_URL not set")
-    url = await _create_pg_database()
+    url = await create_pg_database()
     yield url
-    await _drop_pg_database(url)
+    await drop_pg_database(url)
 
 
 @pytest.fixture
