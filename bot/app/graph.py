@@ -267,7 +267,6 @@ def build_graph(
         outbox,
         stores.chats,
         stores.states,
-        stores.vehicles,
         notifier,
         clock,
         owner=owner,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
@@ -19,7 +18,7 @@ from bot.renault.gate import RequestGate
 from bot.services.actions import ActionRequest, ActionService
 from bot.services.notify import DeliveryResult, Notifier
 from bot.services.polling.ports import PollOutcome
-from bot.services.ports import NotificationLog, OutboxEntry
+from bot.services.ports import NotificationLog, OutboxEntry, OutboxPayload
 from bot.services.views import ActionOutcome
 
 
@@ -67,7 +66,7 @@ class CountingOutbox:
         self,
         dedup_key: str,
         chat_id: int,
-        payload: dict[str, Any],
+        payload: OutboxPayload,
         deliver_at: datetime,
         *,
         vehicle_id: int | None = None,

@@ -3,7 +3,8 @@ and the pauses of Telegram sends that every replica honours."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,12 +14,71 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.domain.events import event_from_json, event_to_json
 from bot.persistence.engine import Database
-from bot.persistence.tables import NotificationLogRow, SendPauseRow
+from bot.persistence.tables import NotificationLogRow, SendPauseRow, VehicleRow
 from bot.services.polling.ports import NewPing
-from bot.services.ports import OutboxEntry
+from bot.services.ports import OutboxEntry, OutboxPayload
 
 PENDING, SENT, DROPPED = "pending", "sent", "dropped"
+# What stands for the VIN in a stored payload: the outbox never holds a VIN, the vehicle row does (and the
+# outbox row is deleted with it). Read back from the vehicle when the entry is read.
+VIN_MARK = "@vehicle@"
+
+
+def payload_to_json(payload: OutboxPayload) -> dict[str, Any]:
+    """The stored form of a ping's payload: the event as JSON with its VIN left out (`VIN_MARK` stands for it
+    wherever it appeared), its vehicle, and whether quiet hours deferred it."""
+    encoded = event_to_json(payload.event)
+    vin = getattr(payload.event, "vin", None)
+    if isinstance(vin, str) and vin:
+        encoded = json.loads(json.dumps(encoded).replace(vin, VIN_MARK))
+    return {"event": encoded, "vehicle_id": payload.vehicle_id, "deferred": payload.deferred}
+
+
+def payload_from_json(raw: object, *, vin: str | None = None) -> OutboxPayload:
+    """The payload stored by `payload_to_json`, its event naming the vehicle's `vin` again; raises ValueError
+    when it cannot be read (or names a vehicle that is gone)."""
+    if not isinstance(raw, dict):
+        raise ValueError("outbox payload without an event")
+    event = raw.get("event")
+    if not isinstance(event, dict):
+        raise ValueError("outbox payload without an event")
+    text = json.dumps(event)
+    if VIN_MARK in text:
+        if vin is None:
+            raise ValueError("outbox event of a vehicle that is gone")
+        event = json.loads(text.replace(VIN_MARK, vin))
+    vehicle_id = raw.get("vehicle_id")
+    return OutboxPayload(
+        event_from_json(event),  # CodecError is a ValueError
+        vehicle_id if isinstance(vehicle_id, int) else None,
+        bool(raw.get("deferred")),
+    )
+
+
+def _vehicle_of(raw: object) -> int | None:
+    vehicle_id = raw.get("vehicle_id") if isinstance(raw, dict) else None
+    return vehicle_id if isinstance(vehicle_id, int) else None
+
+
+def _readable(raw: object, vins: dict[int, str]) -> OutboxPayload | None:
+    vehicle_id = _vehicle_of(raw)
+    try:
+        return payload_from_json(raw, vin=None if vehicle_id is None else vins.get(vehicle_id))
+    except ValueError:
+        return None  # dropped when due ("unreadable payload or vehicle gone")
+
+
+async def _vins(session: AsyncSession, raws: Iterable[object]) -> dict[int, str]:
+    """The VINs of the vehicles the stored payloads name (a vehicle that is gone is left out)."""
+    ids = {vehicle_id for raw in raws if (vehicle_id := _vehicle_of(raw)) is not None}
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(col(VehicleRow.id), col(VehicleRow.vin)).where(col(VehicleRow.id).in_(sorted(ids)))
+    )
+    return {vehicle_id: vin for vehicle_id, vin in rows if vehicle_id is not None}
 
 
 class SqlNotificationLog:
@@ -31,7 +91,7 @@ class SqlNotificationLog:
         self,
         dedup_key: str,
         chat_id: int,
-        payload: dict[str, Any],
+        payload: OutboxPayload,
         deliver_at: datetime,
         *,
         vehicle_id: int | None = None,
@@ -49,7 +109,7 @@ class SqlNotificationLog:
                         chat_id=chat_id,
                         vehicle_id=vehicle_id,
                         account_id=account_id,
-                        payload=payload,
+                        payload=payload_to_json(payload),
                         deliver_at=deliver_at,
                     )
                 )
@@ -61,17 +121,23 @@ class SqlNotificationLog:
     async def pending(self, now: datetime, limit: int) -> list[OutboxEntry]:
         """Due entries still pending (claimed ones too, with their claim), oldest first."""
         async with self._db.read() as session:
-            rows = await session.scalars(
-                select(NotificationLogRow)
-                .where(col(NotificationLogRow.status) == PENDING, col(NotificationLogRow.deliver_at) <= now)
-                .order_by(col(NotificationLogRow.deliver_at), col(NotificationLogRow.dedup_key))
-                .limit(limit)
+            rows = list(
+                await session.scalars(
+                    select(NotificationLogRow)
+                    .where(
+                        col(NotificationLogRow.status) == PENDING, col(NotificationLogRow.deliver_at) <= now
+                    )
+                    .order_by(col(NotificationLogRow.deliver_at), col(NotificationLogRow.dedup_key))
+                    .limit(limit)
+                )
             )
+            # Decoded here, once: the VIN each event names is read back from its vehicle.
+            vins = await _vins(session, (row.payload for row in rows))
             return [
                 OutboxEntry(
                     row.dedup_key,
                     row.chat_id,
-                    dict(row.payload or {}),
+                    _readable(row.payload, vins),
                     row.deliver_at,
                     row.claim_owner,
                     row.claim_expires_at,
@@ -155,7 +221,7 @@ async def reserve_in(
     """
     if not pings:
         return []
-    keys = [ping.entry.dedup_key for ping in pings]
+    keys = [ping.dedup_key for ping in pings]
     taken = set(
         await session.scalars(
             select(col(NotificationLogRow.dedup_key)).where(col(NotificationLogRow.dedup_key).in_(keys))
@@ -163,20 +229,20 @@ async def reserve_in(
     )
     fresh: dict[str, NewPing] = {}
     for ping in pings:
-        if ping.entry.dedup_key not in taken:
-            fresh.setdefault(ping.entry.dedup_key, ping)
+        if ping.dedup_key not in taken:
+            fresh.setdefault(ping.dedup_key, ping)
     if not fresh:
         return []
     table = NotificationLogRow.__table__  # type: ignore[attr-defined]
     dialect_insert = sqlite.insert if dialect_is_sqlite else postgresql.insert
     rows = [
         {
-            "dedup_key": ping.entry.dedup_key,
-            "chat_id": ping.entry.chat_id,
+            "dedup_key": ping.dedup_key,
+            "chat_id": ping.chat_id,
             "vehicle_id": ping.vehicle_id,
             "account_id": None,
-            "payload": ping.entry.payload,
-            "deliver_at": ping.entry.deliver_at,
+            "payload": payload_to_json(ping.payload),
+            "deliver_at": ping.deliver_at,
             "status": PENDING,
         }
         for ping in fresh.values()

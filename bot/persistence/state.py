@@ -132,10 +132,10 @@ class SqlVehicleStateRepository:
                 ping.entry
                 for ping in pings
                 if await outbox.reserve(
-                    ping.entry.dedup_key,
-                    ping.entry.chat_id,
-                    ping.entry.payload,
-                    ping.entry.deliver_at,
+                    ping.dedup_key,
+                    ping.chat_id,
+                    ping.payload,
+                    ping.deliver_at,
                     vehicle_id=ping.vehicle_id,
                 )
             ]

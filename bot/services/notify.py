@@ -16,15 +16,14 @@ refusal drops only that ping with Telegram's reason in the log.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Any, Protocol
+from typing import Protocol
 
-from bot.domain.events import Event, answers_user, event_from_json, event_to_json, expires_at
+from bot.domain.events import Event, answers_user, expires_at
 from bot.domain.preferences import ChatSettings, NotificationKind
 from bot.domain.snapshot import PlugState, VehicleSnapshot
 from bot.domain.zones import zone_or_utc
@@ -35,6 +34,7 @@ from bot.services.ports import (
     Clock,
     NotificationLog,
     OutboxEntry,
+    OutboxPayload,
     Subscriber,
     VehicleStateRepository,
 )
@@ -138,11 +138,6 @@ def outbox_key(event: Event, chat_id: int, vehicle_id: int | None = None) -> str
     return f"{_without_vin(event.dedup_key, event, vehicle_id)}@{chat_id}"
 
 
-# What stands for the VIN in a stored payload: the outbox never holds a VIN, the vehicle row does (and the
-# outbox row is deleted with it). Restored from the vehicle when the ping is sent.
-VIN_MARK = "@vehicle@"
-
-
 def _vin_of(event: Event) -> str | None:
     vin = getattr(event, "vin", None)
     return vin if isinstance(vin, str) and vin else None
@@ -155,14 +150,6 @@ def _without_vin(text: str, event: Event, vehicle_id: int | None) -> str:
     return text.replace(vin, f"vehicle{vehicle_id}" if vehicle_id is not None else "vehicle")
 
 
-class VehicleNames(Protocol):
-    """Where a stored ping finds its car's VIN again (the vehicle repository)."""
-
-    async def vin(self, vehicle_id: int) -> str | None:
-        """The vehicle's VIN, or None when it is gone."""
-        ...
-
-
 class NotificationService:
     """Puts events in the outbox for the chats that want them, and delivers due entries at least once."""
 
@@ -171,7 +158,6 @@ class NotificationService:
         log_store: NotificationLog,
         chats: ChatRepository,
         states: VehicleStateRepository,
-        vehicles: VehicleNames,
         notifier: Notifier,
         clock: Clock,
         *,
@@ -182,7 +168,6 @@ class NotificationService:
         self._log = log_store
         self._chats = chats
         self._states = states
-        self._vehicles = vehicles
         self._notifier = notifier
         self._clock = clock
         self._owner = owner
@@ -211,7 +196,7 @@ class NotificationService:
         """Reserve events already filtered for one chat (deferred to the end of its quiet hours).
 
         The entry is tied to its vehicle (or, for an account's ping, its account), so deleting that deletes
-        the entry in the same transaction; neither its key nor its payload holds the VIN.
+        the entry in the same transaction; neither its key nor its stored payload holds the VIN.
         """
         return await self.reserve(self.pings_for_chat(vehicle_id, settings, events), account_id)
 
@@ -235,12 +220,10 @@ class NotificationService:
         deliver_at = quiet_end or self._clock()
         return [
             NewPing(
-                OutboxEntry(
-                    outbox_key(event, settings.chat_id, vehicle_id),
-                    settings.chat_id,
-                    encode_event(event, vehicle_id=vehicle_id, deferred=quiet_end is not None),
-                    deliver_at,
-                ),
+                outbox_key(event, settings.chat_id, vehicle_id),
+                settings.chat_id,
+                OutboxPayload(event, vehicle_id, deferred=quiet_end is not None),
+                deliver_at,
                 vehicle_id,
             )
             for event in events
@@ -250,16 +233,15 @@ class NotificationService:
         """Reserve outbox rows one by one (each key once); returns the entries reserved now."""
         reserved: list[OutboxEntry] = []
         for ping in pings:
-            entry = ping.entry
             if await self._log.reserve(
-                entry.dedup_key,
-                entry.chat_id,
-                entry.payload,
-                entry.deliver_at,
+                ping.dedup_key,
+                ping.chat_id,
+                ping.payload,
+                ping.deliver_at,
                 vehicle_id=ping.vehicle_id,
                 account_id=account_id,
             ):
-                reserved.append(entry)
+                reserved.append(ping.entry)
         return reserved
 
     async def flush(self, limit: int = 100) -> DeliveryReport:
@@ -313,27 +295,23 @@ class NotificationService:
             await self._log.reschedule(entry.dedup_key, quiet_end, "quiet hours")
             report.deferred += 1
             return
-        vehicle_id = entry.payload.get("vehicle_id")
-        vin = await self._vehicles.vin(vehicle_id) if isinstance(vehicle_id, int) else None
-        try:
-            event = decode_event(entry.payload, vin=vin)
-        except ValueError:
+        payload = entry.payload
+        if payload is None:
             await self._drop(entry, "unreadable payload or vehicle gone", report)
             return
-        if entry.payload.get("deferred") and not await self._holds(entry, event):
+        if payload.deferred and not await self._holds(payload):
             await self._drop(entry, "no longer holds", report)
             return
-        await self._send(entry, chat, event, report, pauses)
+        await self._send(entry, chat, payload.event, report, pauses)
 
-    async def _holds(self, entry: OutboxEntry, event: Event) -> bool:
-        ends = expires_at(event)
+    async def _holds(self, payload: OutboxPayload) -> bool:
+        ends = expires_at(payload.event)
         if ends is not None and self._clock() >= ends:
             return False
-        vehicle_id = entry.payload.get("vehicle_id")
-        if not isinstance(vehicle_id, int):
+        if payload.vehicle_id is None:
             return True
-        state = await self._states.load(vehicle_id)
-        return still_holds(event.kind, state.snapshot)
+        state = await self._states.load(payload.vehicle_id)
+        return still_holds(payload.event.kind, state.snapshot)
 
     async def _send(
         self,
@@ -390,27 +368,3 @@ def _paused(pauses: dict[str, datetime], chat_id: int, now: datetime) -> bool:
 
 
 _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def encode_event(event: Event, *, vehicle_id: int | None, deferred: bool = False) -> dict[str, Any]:
-    """The outbox payload of an event: the event as JSON with its VIN left out (`VIN_MARK` stands for it
-    wherever it appeared), its vehicle, and whether quiet hours deferred it."""
-    encoded = event_to_json(event)
-    vin = _vin_of(event)
-    if vin is not None:
-        encoded = json.loads(json.dumps(encoded).replace(vin, VIN_MARK))
-    return {"event": encoded, "vehicle_id": vehicle_id, "deferred": deferred}
-
-
-def decode_event(payload: dict[str, Any], *, vin: str | None = None) -> Event:
-    """Rebuild the event of an outbox payload, with the vehicle's `vin` where the payload left it out;
-    raises ValueError when it cannot be read (or names a vehicle that is gone)."""
-    raw = payload.get("event")
-    if not isinstance(raw, dict):
-        raise ValueError("outbox payload without an event")
-    text = json.dumps(raw)
-    if VIN_MARK in text:
-        if vin is None:
-            raise ValueError("outbox event of a vehicle that is gone")
-        raw = json.loads(text.replace(VIN_MARK, vin))
-    return event_from_json(raw)  # CodecError is a ValueError

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.domain.actions import ActionKind
 from bot.domain.attempts import AttemptPolicy
+from bot.domain.events import Event
 from bot.domain.history import BatteryReading
 from bot.domain.models import ModelTraits
 from bot.domain.poll_memory import PollMemory
@@ -136,12 +137,26 @@ class StoredVehicleState:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxPayload:
+    """What a ping carries: its event, the car it is about (our id; an account's ping names none), and
+    whether quiet hours deferred it (it then goes out only if it still holds).
+
+    The outbox store keeps it as JSON without the VIN (the vehicle row has it) and reads the VIN back from
+    the vehicle: the event it hands back names its car again."""
+
+    event: Event
+    vehicle_id: int | None = None
+    deferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxEntry:
     """A notification reserved once by its key, and who is sending it (a claim is a lease with its owner)."""
 
     dedup_key: str
     chat_id: int
-    payload: dict[str, Any]
+    # None: the stored payload cannot be read (corrupt, or its car is gone); the ping is dropped when due.
+    payload: OutboxPayload | None
     deliver_at: datetime
     claim_owner: str | None = None
     claim_expires_at: datetime | None = None
@@ -411,7 +426,7 @@ class NotificationLog(Protocol):
         self,
         dedup_key: str,
         chat_id: int,
-        payload: dict[str, Any],
+        payload: OutboxPayload,
         deliver_at: datetime,
         *,
         vehicle_id: int | None = None,

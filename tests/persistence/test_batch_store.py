@@ -17,7 +17,7 @@ from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.services.polling.ports import NewPing
-from bot.services.ports import OutboxEntry, StoredVehicleState
+from bot.services.ports import StoredVehicleState
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock
 
@@ -87,7 +87,7 @@ async def test_new_credentials_are_used_at_once_despite_the_decryption_cache(
 
 
 def _ping(key: str, chat_id: int, vehicle_id: int, at: datetime) -> NewPing:
-    return NewPing(OutboxEntry(key, chat_id, {"kind": "plugged", "vehicle_id": vehicle_id}, at), vehicle_id)
+    return NewPing(key, chat_id, f.ping(vehicle_id), at, vehicle_id)
 
 
 async def test_commit_sweep_reserves_new_pings_and_stores_states_together(
@@ -96,7 +96,7 @@ async def test_commit_sweep_reserves_new_pings_and_stores_states_together(
     _, ids = await _fleet(db, cipher, 2)
     await SqlChatRepository(db).save(ChatSettings(100))
     states, outbox, now = SqlVehicleStateRepository(db), SqlNotificationLog(db), FakeClock()()
-    assert await outbox.reserve("old", 100, {"kind": "plugged"}, now, vehicle_id=ids[0])
+    assert await outbox.reserve("old", 100, f.ping(ids[0]), now, vehicle_id=ids[0])
     saved = [
         dataclasses.replace(StoredVehicleState(vid), phase="charging", memory=PollMemory(follow_ups=vid))
         for vid in ids

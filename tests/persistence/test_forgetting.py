@@ -57,9 +57,11 @@ async def test_deleting_an_account_takes_its_pings_and_state_in_the_same_transac
     account_id, vehicle_id = await f.linked_zoe(db, cipher)
     now = FakeClock()()
     log = SqlNotificationLog(db)
-    await log.reserve(f"vehicle{vehicle_id}:plugged:t@100", 100, {}, now, vehicle_id=vehicle_id)
-    await log.reserve(f"account:{account_id}:credentials:t@100", 100, {}, now, account_id=account_id)
-    await log.reserve("chat100:monthly_summary:2026-10", 100, {}, now)  # the chat's own: it stays
+    await log.reserve(
+        f"vehicle{vehicle_id}:plugged:t@100", 100, f.ping(vehicle_id), now, vehicle_id=vehicle_id
+    )
+    await log.reserve(f"account:{account_id}:credentials:t@100", 100, f.ping(), now, account_id=account_id)
+    await log.reserve("chat100:monthly_summary:2026-10", 100, f.ping(), now)  # the chat's own: it stays
     await SqlVehicleStateRepository(db).save(StoredVehicleState(vehicle_id))
     await SqlAccountRepository(db, cipher).delete_account(account_id)
     async with db.read() as session:

@@ -22,7 +22,7 @@ LEASE = timedelta(minutes=2)
 async def test_one_of_many_concurrent_claims_wins(db: Database, cipher: CredentialCipher) -> None:
     await f.linked_zoe(db, cipher)
     now, log = FakeClock()(), SqlNotificationLog(db)
-    await log.reserve("ping", 100, {}, now)
+    await log.reserve("ping", 100, f.ping(), now)
     (entry,) = await log.pending(now, 10)
     won = await asyncio.gather(*(log.claim(entry, f"replica-{i}", now, LEASE) for i in range(8)))
     (claimed,) = await log.pending(now, 10)
@@ -36,7 +36,7 @@ async def test_a_claim_is_taken_over_only_from_the_owner_it_was_seen_with(
 ) -> None:
     await f.linked_zoe(db, cipher)
     clock, log = FakeClock(), SqlNotificationLog(db)
-    await log.reserve("ping", 100, {}, clock())
+    await log.reserve("ping", 100, f.ping(), clock())
     (fresh,) = await log.pending(clock(), 10)
     assert await log.claim(fresh, "dead", clock(), LEASE)
     assert not await log.claim(fresh, "late", clock(), LEASE)  # read before the claim: lost
@@ -52,7 +52,7 @@ async def test_a_claim_is_taken_over_only_from_the_owner_it_was_seen_with(
 async def test_a_rescheduled_ping_is_released_and_due_later(db: Database, cipher: CredentialCipher) -> None:
     await f.linked_zoe(db, cipher)
     clock, log = FakeClock(), SqlNotificationLog(db)
-    await log.reserve("ping", 100, {}, clock())
+    await log.reserve("ping", 100, f.ping(), clock())
     (entry,) = await log.pending(clock(), 10)
     assert await log.claim(entry, "me", clock(), LEASE)
     await log.reschedule("ping", clock() + timedelta(seconds=30), "flood control")

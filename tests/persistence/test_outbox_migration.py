@@ -11,8 +11,8 @@ from bot.domain.events import Plugged
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
+from bot.persistence.outbox import payload_from_json
 from bot.persistence.tables import UtcDateTime
-from bot.services.notify import decode_event
 from tests.persistence import factories as f
 
 AT = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -62,6 +62,6 @@ async def test_the_upgrade_leaves_no_vin_in_the_outbox(database_url: str, cipher
     assert f.VIN not in json.dumps(payload)
     assert key == f"vehicle{vehicle_id}:plugged:{AT.isoformat()}@100"
     assert tied_to == vehicle_id
-    event = decode_event(payload, vin=f.VIN)  # the pending ping still goes out, naming its car
+    event = payload_from_json(payload, vin=f.VIN).event  # the pending ping still goes out, naming its car
     assert isinstance(event, Plugged)
     assert event.vin == f.VIN

@@ -245,12 +245,12 @@ async def test_outbox_reserves_a_key_once_and_delivers_due_entries(
     _, vehicle_id = await f.linked_zoe(db, cipher)
     clock, log = FakeClock(), SqlNotificationLog(db)
     key = "v1:charge_complete:t1"
-    assert await log.reserve(key, 100, {"kind": "charge_complete"}, clock(), vehicle_id=vehicle_id)
-    assert not await log.reserve(key, 100, {"kind": "other"}, clock(), vehicle_id=vehicle_id)
-    assert await log.reserve("later", 100, {}, clock() + timedelta(hours=1))
+    assert await log.reserve(key, 100, f.ping(vehicle_id), clock(), vehicle_id=vehicle_id)
+    assert not await log.reserve(key, 100, f.ping(vehicle_id, 50), clock(), vehicle_id=vehicle_id)
+    assert await log.reserve("later", 100, f.ping(), clock() + timedelta(hours=1))
 
     due = await log.pending(clock(), 10)
-    assert [(e.dedup_key, e.payload) for e in due] == [("v1:charge_complete:t1", {"kind": "charge_complete"})]
+    assert [(e.dedup_key, e.payload) for e in due] == [("v1:charge_complete:t1", f.ping(vehicle_id))]
     await log.mark_sent("v1:charge_complete:t1", clock())
     await log.mark_dropped("later", "chat blocked the bot")
     assert await log.pending(clock.advance(7200), 10) == []
@@ -261,7 +261,7 @@ async def test_concurrent_reservations_of_one_key_succeed_once(
 ) -> None:
     await f.linked_zoe(db, cipher)
     now, log = FakeClock()(), SqlNotificationLog(db)
-    results = await asyncio.gather(*(log.reserve("same", 100, {}, now) for _ in range(10)))
+    results = await asyncio.gather(*(log.reserve("same", 100, f.ping(), now) for _ in range(10)))
     assert sum(results) == 1
 
 

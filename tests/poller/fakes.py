@@ -6,7 +6,6 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.domain.events import Event
 from bot.domain.history import BatteryReading, ChargeSession
@@ -19,6 +18,7 @@ from bot.services.ports import (
     ChatLink,
     MemberShare,
     OutboxEntry,
+    OutboxPayload,
     StoredAccount,
     StoredVehicle,
     StoredVehicleState,
@@ -44,7 +44,7 @@ class FakeNotificationLog:
         self,
         dedup_key: str,
         chat_id: int,
-        payload: dict[str, Any],
+        payload: OutboxPayload,
         deliver_at: datetime,
         *,
         vehicle_id: int | None = None,
@@ -54,6 +54,10 @@ class FakeNotificationLog:
             return False
         self.rows[dedup_key] = _Row(OutboxEntry(dedup_key, chat_id, payload, deliver_at))
         return True
+
+    def keep_unreadable(self, dedup_key: str, chat_id: int, deliver_at: datetime) -> None:
+        """A row whose stored payload the store could not read (as the SQL store hands it over)."""
+        self.rows[dedup_key] = _Row(OutboxEntry(dedup_key, chat_id, None, deliver_at))
 
     async def pending(self, now: datetime, limit: int) -> list[OutboxEntry]:
         due = [r.entry for r in self.rows.values() if r.sent_at is None and r.dropped is None]
@@ -162,9 +166,8 @@ class FakeStates:
         reserved: list[OutboxEntry] = []
         for ping in pings:
             assert self.outbox is not None, "give FakeStates the outbox its pings go to"
-            entry = ping.entry
-            if await self.outbox.reserve(entry.dedup_key, entry.chat_id, entry.payload, entry.deliver_at):
-                reserved.append(entry)
+            if await self.outbox.reserve(ping.dedup_key, ping.chat_id, ping.payload, ping.deliver_at):
+                reserved.append(ping.entry)
         for state in states:
             self.states[state.vehicle_id] = state
         return reserved

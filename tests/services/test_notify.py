@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, time, timedelta
-
-import pytest
 
 from bot.domain.events import ChargeComplete, Event, LowBattery, Plugged
 from bot.domain.preferences import ChatSettings, NotificationKind, NotificationPreferences, QuietHours
@@ -16,15 +13,13 @@ from bot.services.notify import (
     DeliveryResult,
     DeliveryStatus,
     NotificationService,
-    decode_event,
-    encode_event,
     quiet_until,
 )
 from bot.services.ports import StoredVehicleState, Subscriber
-from tests.poller.fakes import FakeChats, FakeNotificationLog, FakeStates, FakeVehicles, RecordingNotifier
+from tests.poller.fakes import FakeChats, FakeNotificationLog, FakeStates, RecordingNotifier
 from tests.support.clock import FakeClock
 
-VIN = "VF1TEST0000000001"  # FakeVehicles' VIN of vehicle 1
+VIN = "VF1TEST0000000001"
 
 
 def _event(kind: NotificationKind, at: datetime, level: int = 80) -> Event:
@@ -48,8 +43,6 @@ class Stack:
         self.log = FakeNotificationLog()
         self.chats = FakeChats(*chats)
         self.states = FakeStates()
-        self.vehicles = FakeVehicles()
-        self.vehicles.add(1, account_id=1)
         self.notifier = RecordingNotifier()
         self.replicas = 0
         self.service = self.new_service()
@@ -61,7 +54,6 @@ class Stack:
             self.log,
             self.chats,
             self.states,
-            self.vehicles,
             self.notifier,
             self.clock,
             owner=f"replica-{self.replicas}",
@@ -70,27 +62,6 @@ class Stack:
 
     def event(self, kind: NotificationKind = NotificationKind.CHARGE_COMPLETE) -> Event:
         return _event(kind, self.clock() - timedelta(minutes=1))
-
-
-def test_event_payload_round_trips_through_json() -> None:
-    event = _event(NotificationKind.LOW_BATTERY, datetime(2026, 1, 1, tzinfo=UTC), 15)
-    payload = encode_event(event, vehicle_id=3)
-    assert decode_event(json.loads(json.dumps(payload)), vin=VIN) == event
-    assert payload["vehicle_id"] == 3
-    assert VIN not in json.dumps(payload)  # the outbox never holds a VIN: the vehicle row does
-
-
-def test_an_event_of_a_vehicle_that_is_gone_cannot_be_read() -> None:
-    payload = encode_event(_event(NotificationKind.PLUGGED, datetime(2026, 1, 1, tzinfo=UTC)), vehicle_id=3)
-    with pytest.raises(ValueError, match="gone"):
-        decode_event(payload)
-
-
-def test_corrupt_payload_is_reported_as_unreadable() -> None:
-    with pytest.raises(ValueError, match="event"):
-        decode_event({"event": {"type": "os.system"}})
-    with pytest.raises(ValueError, match="event"):
-        decode_event({})
 
 
 async def test_each_chat_gets_only_the_kinds_it_wants() -> None:
@@ -194,6 +165,15 @@ async def test_retry_after_is_honoured_and_the_ping_sent_once_afterwards() -> No
     assert (await s.service.flush()).sent == 1
     assert (await s.service.flush()).sent == 0
     assert len(s.notifier.sent) == 1
+
+
+async def test_a_ping_whose_stored_payload_cannot_be_read_is_dropped() -> None:
+    chat = ChatSettings(1)
+    s = Stack(chat)
+    s.log.keep_unreadable("vehicle1:plugged:t@1", 1, s.clock())  # corrupt, or its car is gone
+    report = await s.service.flush()
+    assert (report.sent, report.dropped) == (0, 1)
+    assert list(s.log.dropped().values()) == ["unreadable payload or vehicle gone"]
 
 
 async def test_ping_to_a_chat_that_left_is_dropped() -> None:

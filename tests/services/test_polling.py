@@ -94,9 +94,7 @@ class Stack:
 
     def build(self) -> PollingService:
         """A fresh service over the same storage (a restart)."""
-        notifications = NotificationService(
-            self.log, self.chats, self.states, self.vehicles, self.notifier, self.clock
-        )
+        notifications = NotificationService(self.log, self.chats, self.states, self.notifier, self.clock)
         history = HistoryService(self.history_repo, self.vehicles, self.chats, self.clock)
         return PollingService(
             vehicles=self.vehicles,
@@ -163,7 +161,7 @@ async def test_crash_at_the_commit_loses_no_ping_and_sends_each_once_after_resta
     s.states.commit_sweep = real_commit  # type: ignore[method-assign]
     restarted = s.build()
     await restarted.poll(1)  # same reading again: the same events are refused by the outbox
-    await NotificationService(s.log, s.chats, s.states, s.vehicles, s.notifier, s.clock).flush()
+    await NotificationService(s.log, s.chats, s.states, s.notifier, s.clock).flush()
     assert sorted(s.notifier.kinds(100)) == ["charge_started", "plugged"]
     assert sorted(s.notifier.kinds(200)) == ["charge_started", "plugged"]
 

@@ -13,6 +13,7 @@ from bot.domain.snapshot import VehicleSnapshot
 from bot.renault.account import RenaultAccount
 from bot.services.ports import (
     OutboxEntry,
+    OutboxPayload,
     StoredAccount,
     StoredVehicle,
     StoredVehicleState,
@@ -111,10 +112,19 @@ class PollStates(VehicleStateRepository, Protocol):
 
 @dataclass(frozen=True, slots=True)
 class NewPing:
-    """An outbox row a batch reserves when it commits, owned by its vehicle (deleted with it)."""
+    """An outbox row to reserve (a batch reserves its pings when it commits), owned by its vehicle (deleted
+    with it)."""
 
-    entry: OutboxEntry
+    dedup_key: str
+    chat_id: int
+    payload: OutboxPayload
+    deliver_at: datetime
     vehicle_id: int | None
+
+    @property
+    def entry(self) -> OutboxEntry:
+        """The outbox entry this ping is once reserved (no claim yet)."""
+        return OutboxEntry(self.dedup_key, self.chat_id, self.payload, self.deliver_at)
 
 
 class NextPoll(Protocol):
