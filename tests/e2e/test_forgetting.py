@@ -21,9 +21,8 @@ from bot.domain.preferences import QuietHours
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.simulator.telegram import EmulatedUser
-from bot.simulator.telegram.model import ChatMessage
 from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
-from tests.support.chat import texts
+from tests.support.chat import reply_to, texts
 from tests.support.replicas import fresh_database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -81,19 +80,6 @@ async def _hits(db: Database, cipher: CredentialCipher, secrets: dict[str, str])
     return sorted(set(found))
 
 
-async def _answer(user: EmulatedUser, text_sent: str, prefix: str = "") -> ChatMessage:
-    sent = await user.send(text_sent)
-
-    def found() -> ChatMessage | None:
-        later = [m for m in user.bot_messages if m.message_id > sent.message_id]
-        return next((m for m in later if (m.text or "").startswith(prefix)), None)
-
-    await user.wait_until(lambda _: found() is not None, timeout=WAIT)
-    message = found()
-    assert message is not None
-    return message
-
-
 async def _tick(e2e: E2E, minutes: float = 30) -> None:
     assert e2e.core is not None
     e2e.clock.advance(minutes=minutes)
@@ -101,7 +87,7 @@ async def _tick(e2e: E2E, minutes: float = 30) -> None:
 
 
 async def _share_with_bob(e2e: E2E, ann: EmulatedUser) -> None:
-    panel = await _answer(ann, "/share", "👥")
+    panel = await reply_to(ann, "/share", "👥")
     before = len(ann.bot_messages)
     await ann.tap(panel, "➕ Invite a viewer")
     await ann.wait_until(
@@ -111,7 +97,7 @@ async def _share_with_bob(e2e: E2E, ann: EmulatedUser) -> None:
     assert button.url is not None
     (token,) = parse_qs(urlparse(button.url).query)["start"]
     bob = e2e.emulator.user(2002, "Bob")
-    offer = await _answer(bob, f"/start {token}")
+    offer = await reply_to(bob, f"/start {token}")
     await bob.tap(offer, "✅ Join")  # Ann is told when her quiet hours end: the ping waits in the outbox
     await bob.wait_until(lambda u: (u.message(offer.message_id) or offer).text != offer.text, timeout=WAIT)
 
@@ -131,9 +117,9 @@ async def _use_everything(e2e: E2E, ann: EmulatedUser) -> None:
     await chats.save(dataclasses.replace(settings, quiet_hours=quiet))  # the next ping waits in the outbox
     e2e.sim.unplug(VIN)
     await _tick(e2e, minutes=60)
-    card = await _answer(ann, "/status", "")
+    card = await reply_to(ann, "/status", "")
     await ann.tap(card, "🔄 Refresh")
-    await _answer(ann, "/where", "")
+    await reply_to(ann, "/where", "")
     await _share_with_bob(e2e, ann)
 
 
