@@ -29,7 +29,7 @@ from bot.app.http import new_http_client
 from bot.domain.events import Event
 from bot.domain.history import ChargeSession
 from bot.domain.preferences import ChatSettings
-from bot.domain.smart_schedule import TariffChoice, TariffKind
+from bot.domain.tariff import TariffChoice, TariffKind
 from bot.domain.vehicle import VehicleInfo
 from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.accounts import SqlAccountRepository

@@ -27,6 +27,9 @@ from bot.features.history.store import SqlHistoryRepository
 from bot.features.history.use_cases import HistoryService
 from bot.features.sharing.store import SqlInviteRepository, SqlMemberRepository, purge_invites
 from bot.features.sharing.use_cases import SharingService
+from bot.features.smart_charging.store import SqlSmartChargeStore
+from bot.features.smart_charging.use_cases.assistant import SmartChargeAssistant
+from bot.features.smart_charging.use_cases.control import SmartChargeControl
 from bot.observability.metrics import BotMetrics
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
@@ -45,7 +48,6 @@ from bot.persistence.jwts import SqlTokenStore
 from bot.persistence.limits import SqlAttemptStore
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.secret_deletions import SqlSecretDeletions
-from bot.persistence.smartcharge import SqlSmartChargeStore
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.update_journal import TAKEOVER_AFTER, SqlUpdateJournal
 from bot.persistence.vehicles import SqlVehicleRepository
@@ -70,8 +72,6 @@ from bot.services.polling.service import PollingService
 from bot.services.ports import Clock, NotificationLog
 from bot.services.secret_messages import SecretMessages
 from bot.services.settings import SettingsService
-from bot.services.smart_charging import SmartChargeAssistant
-from bot.services.smart_control import SmartChargeControl
 from bot.services.status import StatusService
 from bot.services.translate import QUOTA_COOLDOWN
 from bot.tariffs.fetch import FeedFetch, GuardedFetcher

@@ -12,15 +12,15 @@ from typing import Any
 
 from telegram.ext import JobQueue
 
+from bot.features.smart_charging.use_cases.assistant import SmartChargeAssistant
 from bot.services.conversation_ports import ConversationPurge
 from bot.services.cost_report import CostDesk
 from bot.services.ports import Clock, StorageUnavailable
 from bot.services.secret_messages import MessageEraser, SecretMessages
-from bot.services.smart_charging import SmartChargeAssistant
 
 EXECUTOR_INTERVAL_SECONDS = 60.0
-# Daily plans are due at 17:00 in each chat's own zone (services.smart_charging.DAILY_LOCAL_TIME); the job
-# looks every quarter of an hour, and the store makes sure a chat gets at most one plan a day.
+# Daily plans are due at 17:00 in each chat's own zone (smart charging's `DAILY_LOCAL_TIME`); the job looks
+# every quarter of an hour, and the store makes sure a chat gets at most one plan a day.
 DAILY_CHECK_SECONDS = 15 * 60.0
 # Expired logins (with the password of a pending challenge) and drafts leave the database within a minute.
 PURGE_INTERVAL_SECONDS = 60.0

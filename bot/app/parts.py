@@ -5,10 +5,10 @@ from __future__ import annotations
 from bot.features.history import telegram as history
 from bot.features.schedule import telegram as schedule
 from bot.features.sharing import telegram as sharing
+from bot.features.smart_charging import telegram as smart_charging
 from bot.telegram_ui.costs import handlers as costs
 from bot.telegram_ui.handlers import part as core
 from bot.telegram_ui.parts import TelegramPart
-from bot.telegram_ui.smartcharge import handlers as smart_charging
 
 TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     core.PART,

@@ -36,6 +36,7 @@ from bot.config import Settings
 from bot.features.history.ports import HISTORY
 from bot.features.schedule.ports import SCHEDULES
 from bot.features.sharing.ports import SHARING
+from bot.features.smart_charging.ports import SMART_CHARGING
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
@@ -160,14 +161,21 @@ def ui_services(graph: Graph) -> Services:
         actions=graph.actions,
         settings=graph.settings,
         clock=graph.clock,
-        smart=graph.smart,
         logout=graph.sharing,
         costs=graph.costs,
+        tariffs=graph.smart,
         logins=graph.stores.logins,
         drafts=graph.stores.drafts,
         journal=graph.stores.journal,
         secrets=graph.secrets,
-        features=Features({SHARING: graph.sharing, HISTORY: graph.history, SCHEDULES: graph.actions}),
+        features=Features(
+            {
+                SHARING: graph.sharing,
+                HISTORY: graph.history,
+                SCHEDULES: graph.actions,
+                SMART_CHARGING: graph.smart,
+            }
+        ),
     )
 
 

@@ -3,11 +3,10 @@ client: `bot.tariffs.fetch`)."""
 
 from __future__ import annotations
 
-from bot.domain.smart_schedule import TariffChoice, TariffKind
-from bot.domain.tariff import TariffProvider
+from bot.domain.tariff import TariffChoice, TariffKind, TariffProvider
 from bot.domain.zones import zone_or_utc
 from bot.services.errors import InvalidInput
-from bot.services.smart_ports import TariffFactory
+from bot.services.tariff_ports import TariffFactory
 from bot.tariffs.fetch import FeedFetch
 from bot.tariffs.fixed import FixedTwoRateTariff
 from bot.tariffs.generic import GenericUrlTariff

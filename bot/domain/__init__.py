@@ -1,1 +1,1 @@
-"""Pure domain logic: values, charge phases, events, schedule rules, planner. Standard library only."""
+"""Pure domain logic: values, charge phases, events, schedule rules, tariffs. Standard library only."""

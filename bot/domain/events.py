@@ -15,9 +15,9 @@ from typing import Any, ClassVar, get_args
 from bot.domain.actions import ActionKind
 from bot.domain.codec import CodecError, decode, encode
 from bot.domain.cost_events import MonthlyCostSummary
-from bot.domain.plan_summary import PlanSummary
 from bot.domain.preferences import NotificationKind
 from bot.features.sharing.events import SharingEvent
+from bot.features.smart_charging.events import SmartChargingEvent, SmartPlanReady
 
 
 def _key(subject: str, kind: NotificationKind, marker: datetime | date | str) -> str:
@@ -299,65 +299,6 @@ class ServiceRecovered:
 
 
 @dataclass(frozen=True, slots=True)
-class SmartPlanReady:
-    """Tonight's plan for a daily smart-charging goal, offered with Confirm / Cancel."""
-
-    kind: ClassVar[NotificationKind] = NotificationKind.SMART_CHARGING
-    vin: str
-    vehicle_id: int
-    local_day: date
-    time_zone: str
-    summary: PlanSummary
-
-    @property
-    def dedup_key(self) -> str:
-        """Stable identity of this event: one plan per vehicle and local day."""
-        return _key(self.vin, self.kind, f"plan:{self.local_day.isoformat()}")
-
-
-@dataclass(frozen=True, slots=True)
-class SmartChargeSwitched:
-    """Smart charging started or stopped the charge at a boundary of a confirmed plan."""
-
-    kind: ClassVar[NotificationKind] = NotificationKind.SMART_CHARGING
-    vin: str
-    vehicle_id: int
-    started: bool
-    at: datetime
-
-    @property
-    def dedup_key(self) -> str:
-        """Stable identity of this event: one per command sent."""
-        return _key(self.vin, self.kind, f"{'start' if self.started else 'stop'}:{self.at.isoformat()}")
-
-
-class Withdrawal(Enum):
-    """What became of the car when a plan was withdrawn from a chat that lost the right to control it."""
-
-    RESTORED = "restored"  # the car was put back as Cancel does (the owner's schedule, the charge stopped)
-    UNTOUCHED = "untouched"  # the plan had not changed the car (or had nothing left to undo)
-    LEFT_CHARGING = "left_charging"  # the plan had started a charge; the car was not touched, it charges on
-    NOT_RESTORED = "not_restored"  # putting the car back failed: the owner's Cancel still can
-
-
-@dataclass(frozen=True, slots=True)
-class SmartPlanWithdrawn:
-    """A member's smart-charging plan was cancelled because they may no longer control the car (removed,
-    left, or made a viewer); told to the account's owners."""
-
-    kind: ClassVar[NotificationKind] = NotificationKind.SMART_CHARGING
-    vin: str
-    vehicle_id: int
-    outcome: Withdrawal
-    at: datetime
-
-    @property
-    def dedup_key(self) -> str:
-        """Stable identity of this event: one per plan withdrawn."""
-        return _key(self.vin, self.kind, f"withdrawn:{self.at.isoformat()}")
-
-
-@dataclass(frozen=True, slots=True)
 class SecretNotDeleted:
     """A message that carried a password or a code could not be deleted: its sender is asked to do it."""
 
@@ -386,12 +327,11 @@ VehicleEvent = (
     | PreconditioningConfirmed
     | ActionConfirmed
     | ActionNotConfirmed
-    | SmartPlanReady
-    | SmartChargeSwitched
-    | SmartPlanWithdrawn
 )
 ServiceEvent = RenaultUnreachable | CredentialsExpired | ServiceRecovered
-Event = VehicleEvent | ServiceEvent | SharingEvent | MonthlyCostSummary | SecretNotDeleted
+Event = (
+    VehicleEvent | SmartChargingEvent | ServiceEvent | SharingEvent | MonthlyCostSummary | SecretNotDeleted
+)
 
 # Every event type, in the unions' order: the outbox codec knows them by class name.
 EVENT_TYPES: tuple[type[Any], ...] = get_args(Event)
@@ -402,15 +342,7 @@ def answers_user(event: Event) -> bool:
     """Whether the event is the outcome of a chat's own action (delivered whatever its settings say)."""
     # Smart-charging pings answer the owner's own Confirm or daily switch; sharing pings are never optional;
     # the monthly summary has its own per-chat switch.
-    answers = (
-        ActionConfirmed
-        | ActionNotConfirmed
-        | SmartPlanReady
-        | SmartChargeSwitched
-        | SmartPlanWithdrawn
-        | SharingEvent
-        | SecretNotDeleted
-    )
+    answers = ActionConfirmed | ActionNotConfirmed | SmartChargingEvent | SharingEvent | SecretNotDeleted
     if isinstance(event, answers | MonthlyCostSummary):
         return True
     return isinstance(event, PreconditioningConfirmed) and event.reference is not None

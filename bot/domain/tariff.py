@@ -1,4 +1,4 @@
-"""Electricity prices as time slots, the tariff-provider port, and its small exception tree.
+"""Electricity prices as time slots, the tariff-provider port, its small exception tree, and a chat's choice.
 
 Money is `decimal.Decimal` in the currency's MAIN unit (pounds, euros), never floats: prices are summed
 over many slots and shown to the user, so binary rounding errors would show. Providers convert at the edge
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from enum import Enum
 from typing import Protocol
 
 
@@ -76,3 +77,33 @@ def sorted_unique(slots: Sequence[PriceSlot]) -> list[PriceSlot]:
 def clip(slots: Sequence[PriceSlot], start: datetime, end: datetime) -> list[PriceSlot]:
     """The slots overlapping [start, end), sorted; a provider's answer to `prices(start, end)`."""
     return [slot for slot in sorted_unique(slots) if slot.overlaps(start, end)]
+
+
+class TariffKind(Enum):
+    """The tariff sources a chat can choose."""
+
+    OCTOPUS = "octopus"
+    URL = "url"
+    FIXED = "fixed"
+
+
+@dataclass(frozen=True, slots=True)
+class TariffChoice:
+    """A chat's tariff source: Octopus Agile region, a generic price URL, or a fixed two-rate tariff.
+
+    For FIXED, `peak`/`off_peak` are prices per kWh in the main currency unit and the off-peak period runs
+    from `off_peak_start` to `off_peak_end` local time.
+    """
+
+    kind: TariffKind
+    region: str | None = None
+    url: str | None = None
+    peak: Decimal | None = None
+    off_peak: Decimal | None = None
+    off_peak_start: time | None = None
+    off_peak_end: time | None = None
+    currency: str = "EUR"
+
+    def __repr__(self) -> str:
+        # A price URL may carry an API key in its query: never show it.
+        return f"TariffChoice(kind={self.kind.value!r}, region={self.region!r})"

@@ -1,7 +1,7 @@
 """Ports of the charging-cost use cases: where cost settings and priced sessions live.
 
 Implemented by `bot.persistence.costs.SqlCostStore`. The chat's tariff is smart charging's
-(`bot.services.smart_ports.TariffChoices`).
+(`bot.services.tariff_ports.TariffChoices`).
 """
 
 from __future__ import annotations

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.domain.history import ChargeSession
-from bot.domain.smart_schedule import TariffChoice
-from bot.domain.tariff import PriceSlot, TariffError, TariffProvider, clip
-from bot.services.smart_ports import TariffFactory
+from bot.domain.tariff import PriceSlot, TariffChoice, TariffError, TariffProvider, clip
+from bot.services.tariff_ports import TariffFactory
 
 FETCH_SPAN = timedelta(days=7)
 """Nearby windows are fetched together up to this span (an Octopus fetch stays a few pages)."""

@@ -36,8 +36,7 @@ from bot.domain.pricing import (
     grid_energy,
     price_session,
 )
-from bot.domain.smart_schedule import TariffChoice
-from bot.domain.tariff import TariffError
+from bot.domain.tariff import TariffChoice, TariffError
 from bot.domain.vehicle import LinkedVehicle, Right
 from bot.services.access import Located, allows
 from bot.services.cost_ports import CostStore
@@ -46,7 +45,7 @@ from bot.services.errors import InvalidInput, NotPermitted, ServiceError
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
 from bot.services.ports import ChatRepository, Clock, VehicleRepository
-from bot.services.smart_ports import TariffChoices, TariffFactory
+from bot.services.tariff_ports import TariffChoices, TariffFactory
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences
-from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice
 from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
 from bot.services.actions import ActionRequest
@@ -19,8 +18,7 @@ from bot.services.conversation_ports import DraftStore, LoginConversationStore, 
 from bot.services.features import Features
 from bot.services.ports import LogoutPort
 from bot.services.secret_messages import SecretMessages
-from bot.services.smart_charging import SmartPlanView
-from bot.services.smart_ports import TariffChoices
+from bot.services.tariff_ports import TariffChoices
 from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationView, StatusView
 from bot.telegram_ui.costs.port import CostsPort
 from bot.telegram_ui.i18n import Translator
@@ -112,34 +110,6 @@ class SettingsPort(Protocol):
         ...
 
 
-class SmartChargePort(TariffChoices, Protocol):
-    """The /smartcharge use cases (bot.services.smart_charging.SmartChargeAssistant), tariff read included."""
-
-    async def plan_for(self, goal: SmartGoalSetting) -> SmartPlanView:
-        """Plan a goal and keep it as the proposal."""
-        ...
-
-    async def set_tariff(self, chat_id: int, choice: TariffChoice) -> None:
-        """Store the chat's tariff."""
-        ...
-
-    async def set_daily(self, chat_id: int, vehicle_id: int, daily: bool) -> SmartGoalSetting:
-        """Switch daily re-planning."""
-        ...
-
-    async def confirm(self, chat_id: int, vehicle_id: int) -> PlannedCharge:
-        """Carry out the proposed plan."""
-        ...
-
-    async def cancel(self, chat_id: int, vehicle_id: int) -> bool:
-        """Drop the plans and restore the car's schedule."""
-        ...
-
-    async def active_vehicle(self, chat_id: int) -> int:
-        """The chat's active vehicle id."""
-        ...
-
-
 @dataclass(frozen=True, slots=True)
 class Services:
     """The use cases the Telegram front-end calls, and the clock it reads; a feature left out is hidden."""
@@ -149,10 +119,11 @@ class Services:
     actions: ActionsPort
     settings: SettingsPort
     clock: Callable[[], datetime]
-    smart: SmartChargePort | None = None
     # Unlinking: an owner deletes the account and its members are told (family sharing's use case).
     logout: LogoutPort | None = None
     costs: CostsPort | None = None
+    # The chat's tariff, which /costs asks for first (smart charging's use case, when it was built).
+    tariffs: TariffChoices | None = None
     # The use cases of the features in `bot/features/`, each under its package's key (services/features.py).
     features: Features = field(default_factory=Features, kw_only=True)
     # Conversation state, in the database so every replica sees it (docs/architecture.md).

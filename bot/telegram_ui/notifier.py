@@ -25,10 +25,8 @@ from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.costs.render import render_summary
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import action_label
-from bot.telegram_ui.parts import PingText, TelegramPart, pings_of
+from bot.telegram_ui.parts import PingButtons, PingText, TelegramPart, ping_buttons_of, pings_of
 from bot.telegram_ui.ping_text import Renderer
-from bot.telegram_ui.smartcharge.keyboards import cancel_keyboard, plan_keyboard
-from bot.telegram_ui.smartcharge.render import render_daily_plan, render_switch, render_withdrawn
 
 NETWORK_RETRY_SECONDS = 30.0
 # Answers meaning the chat will take no message from the bot any more (until the user comes back with a
@@ -178,21 +176,6 @@ def _monthly_summary(e: MonthlyCostSummary, r: Renderer) -> str:
 
 
 @render.register
-def _smart_plan(e: ev.SmartPlanReady, r: Renderer) -> str:
-    return render_daily_plan(r.tr, e.summary, e.time_zone)
-
-
-@render.register
-def _smart_switched(e: ev.SmartChargeSwitched, r: Renderer) -> str:
-    return render_switch(r.tr, r.car(e.vin), e.started, e.at, r.settings.time_zone)
-
-
-@render.register
-def _smart_withdrawn(e: ev.SmartPlanWithdrawn, r: Renderer) -> str:
-    return render_withdrawn(r.tr, r.car(e.vin), e.outcome.value)
-
-
-@render.register
 def _secret_not_deleted(e: ev.SecretNotDeleted, r: Renderer) -> str:
     return r.tr("event.secret_not_deleted", time=r.when(e.sent_at))
 
@@ -207,16 +190,13 @@ def render_event(
     return declared(event, renderer) if declared is not None else render(event, renderer)
 
 
-def event_keyboard(settings: ChatSettings, event: ev.Event) -> InlineKeyboardMarkup | None:
-    """The buttons under a ping: Confirm / Cancel under a daily plan, Cancel under a started charge."""
-    tr = Translator(settings.language)
-    if isinstance(event, ev.SmartPlanReady) and event.summary.kind is not None:
-        return plan_keyboard(tr, event.vehicle_id, daily=True)
-    if isinstance(event, ev.SmartChargeSwitched) and event.started:
-        return cancel_keyboard(tr, event.vehicle_id)
-    if isinstance(event, ev.SmartPlanWithdrawn) and event.outcome is ev.Withdrawal.NOT_RESTORED:
-        return cancel_keyboard(tr, event.vehicle_id)
-    return None
+def event_keyboard(
+    settings: ChatSettings, event: ev.Event, buttons: Mapping[type, PingButtons] | None = None
+) -> InlineKeyboardMarkup | None:
+    """The buttons under a ping, from the part that declared them for the event's type (`ping_buttons`):
+    Confirm / Cancel under a daily plan, Cancel under a started charge; none for a kernel event."""
+    make = (buttons or {}).get(type(event))
+    return make(event, Translator(settings.language)) if make is not None else None
 
 
 class TelegramNotifier:
@@ -229,12 +209,15 @@ class TelegramNotifier:
         self._clock = clock or _utc_now
         # Every part's renderers, wired or not: a ping already in the outbox is still sent.
         self._pings = pings_of(parts)
+        self._buttons = ping_buttons_of(parts)
 
     async def send(self, chat: ChatSettings, event: ev.Event) -> DeliveryResult:
         """Send the ping; Telegram errors become a DeliveryResult, never an exception."""
         text = render_event(chat, event, self._clock(), self._pings)
         try:
-            await self._bot.send_message(chat.chat_id, text, reply_markup=event_keyboard(chat, event))
+            await self._bot.send_message(
+                chat.chat_id, text, reply_markup=event_keyboard(chat, event, self._buttons)
+            )
         except RetryAfter as error:
             return DeliveryResult(DeliveryStatus.RETRY_LATER, _seconds(error), reason="flood control")
         except (Forbidden, BadRequest) as error:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.actions import ActionKind
 from bot.domain.vehicle import LinkedVehicle
@@ -23,6 +23,7 @@ from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, Services
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import State
+from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.ping_text import Renderer
 
 CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -37,6 +38,8 @@ CardAction = Callable[[Update, BotContext, LinkedVehicle], Awaitable[None]]
 """Opens what a card button of the part's kind shows (the schedule behind the card's Schedule button)."""
 PingText = Callable[[Any, Renderer], str]
 """The text of one of the part's notification events for one chat (the event's type picks it)."""
+PingButtons = Callable[[Any, Translator], InlineKeyboardMarkup | None]
+"""The buttons under one of the part's pings in the chat's language, or None (the event's type picks it)."""
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -71,6 +74,8 @@ class TelegramPart:
     card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
     # The texts of the notification events the feature produces, by event type (the notifier sends them).
     pings: Mapping[type, PingText] = field(default_factory=lambda: MappingProxyType({}))
+    # The buttons under some of those pings (Confirm / Cancel...), by event type; a ping without is bare.
+    ping_buttons: Mapping[type, PingButtons] = field(default_factory=lambda: MappingProxyType({}))
     # Whether the use cases behind the part were built (an optional feature left out of `Services`).
     wired: Callable[[Services], bool] = _always
 
@@ -129,6 +134,20 @@ def pings_of(parts: Iterable[TelegramPart]) -> Mapping[type, PingText]:
         for event_type, text in part.pings.items():
             _claim(pings, event_type, text, f"the ping {event_type.__name__}")
     return MappingProxyType(pings)
+
+
+def ping_buttons_of(parts: Iterable[TelegramPart]) -> Mapping[type, PingButtons]:
+    """Every part's ping buttons by event type; an event type given buttons by two parts fails at start-up,
+    and so do buttons for a ping the part does not render."""
+    buttons: dict[type, PingButtons] = {}
+    for part in parts:
+        for event_type, make in part.ping_buttons.items():
+            if event_type not in part.pings:
+                raise PartConflict(
+                    f"part {part.name}: buttons for {event_type.__name__}, a ping it does not render"
+                )
+            _claim(buttons, event_type, make, f"the buttons of the ping {event_type.__name__}")
+    return MappingProxyType(buttons)
 
 
 def declared_states(parts: Iterable[TelegramPart]) -> Mapping[StateName, State]:

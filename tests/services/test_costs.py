@@ -14,8 +14,7 @@ from bot.app.tariffs import tariff_factory
 from bot.domain.costs import SessionCost
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod, Unpriced
-from bot.domain.smart_schedule import TariffChoice, TariffKind
-from bot.domain.tariff import PriceSlot, TariffProvider, TariffUnavailable
+from bot.domain.tariff import PriceSlot, TariffChoice, TariffKind, TariffProvider, TariffUnavailable
 from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.costs import SqlCostStore

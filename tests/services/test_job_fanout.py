@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from bot.app.graph import GraphOptions
-from bot.domain.events import SmartPlanReady
 from bot.domain.history import ChargeSession
-from bot.domain.smart_schedule import SmartGoalSetting, TariffChoice, TariffKind
+from bot.domain.tariff import TariffChoice, TariffKind
 from bot.features.history.store import SqlHistoryRepository
+from bot.features.smart_charging.events import SmartPlanReady
+from bot.features.smart_charging.logic.schedule import SmartGoalSetting
 from bot.services.fanout import FanOut
 from bot.services.views import LinkResult
 from bot.tariffs.fetch import FetchedFeed

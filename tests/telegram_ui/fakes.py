@@ -17,6 +17,7 @@ from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, Schedule
 from bot.domain.snapshot import ChargeMode, ChargeState, GeoPoint, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
 from bot.features.schedule.ports import SCHEDULES
+from bot.features.smart_charging.ports import SMART_CHARGING, SmartChargePort
 from bot.services import errors
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import LoginDraft
@@ -25,7 +26,7 @@ from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationVi
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
 from bot.telegram_ui.application import build_application, new_bot
-from bot.telegram_ui.context import BotApplication, Services, SmartChargePort, UiOptions
+from bot.telegram_ui.context import BotApplication, Services, UiOptions
 from tests.support.clock import FakeClock
 
 PASSWORD = "correct horse"
@@ -353,7 +354,9 @@ async def running_bot(
     linking, status, actions, settings, services = make_services(clock)
     async with LoopbackServer(emu.handle) as server:
         bot = new_bot(emu.token, f"{server.url}/bot", f"{server.url}/file/bot")
-        services = dataclasses.replace(services, smart=smart)
+        if smart is not None:
+            wired = Features({SCHEDULES: services.features.of(SCHEDULES), SMART_CHARGING: smart})
+            services = dataclasses.replace(services, features=wired)
         app = build_application(bot, services, TELEGRAM_PARTS, options=options)
         async with app:
             assert app.post_init is not None

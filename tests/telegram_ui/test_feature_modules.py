@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain.smart_schedule import PlannedCharge, SmartGoalSetting, TariffChoice, TariffKind
-from bot.services.smart_charging import SmartPlanView
+from bot.domain.tariff import TariffChoice, TariffKind
+from bot.features.smart_charging.logic.schedule import PlannedCharge, SmartGoalSetting
+from bot.features.smart_charging.ports import SmartPlanView
 from tests.telegram_ui.fakes import forge_tap, running_bot, zoe
 
 

@@ -11,7 +11,8 @@ from bot.domain.schedule import ProblemCode
 from bot.features.history import catalog as history
 from bot.features.schedule import catalog as schedule
 from bot.features.sharing.logic import InviteProblem
-from bot.telegram_ui.i18n import CATALOGS, Translator, en, pick_language, smartcharge
+from bot.features.smart_charging import catalog as smartcharge
+from bot.telegram_ui.i18n import CATALOGS, Translator, en, pick_language
 from tests.support.templates import placeholders
 
 _BOT = Path(__file__).resolve().parents[2] / "bot"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -13,23 +14,50 @@ from bot.app.parts import TELEGRAM_PARTS
 from bot.domain import events as ev
 from bot.domain.actions import ActionKind
 from bot.domain.cost_events import MonthlyCostSummary
-from bot.domain.plan_summary import PlanSummary
-from bot.domain.planner import PlanNote
 from bot.domain.preferences import ChatSettings
-from bot.domain.smart_schedule import PlanKind
 from bot.domain.vehicle import Role
 from bot.features.sharing import events as sharing
+from bot.features.smart_charging import events as smart
+from bot.features.smart_charging.logic.planner import PlanNote
+from bot.features.smart_charging.logic.schedule import PlanKind
+from bot.features.smart_charging.logic.summary import PlanSummary
 from bot.services.notify import DeliveryStatus
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
 from bot.simulator.telegram.errors import BotApiError
-from bot.telegram_ui.notifier import NETWORK_RETRY_SECONDS, TelegramNotifier, render, render_event
-from bot.telegram_ui.parts import pings_of
+from bot.telegram_ui.notifier import (
+    NETWORK_RETRY_SECONDS,
+    TelegramNotifier,
+    event_keyboard,
+    render,
+    render_event,
+)
+from bot.telegram_ui.parts import ping_buttons_of, pings_of
 from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 VIN = "VF1AG000012345678"
 T = NOW - timedelta(minutes=5)
+
+PLAN = smart.SmartPlanReady(
+    VIN,
+    7,
+    date(2026, 11, 2),
+    "Europe/Berlin",
+    PlanSummary(
+        52.0,
+        "EUR",
+        (PlanNote.MISSING_PRICES,),
+        PlanKind.WINDOW,
+        NOW + timedelta(hours=5),
+        NOW + timedelta(hours=8),
+        1,
+        15.0,
+        1.2,
+        3.3,
+        80,
+    ),
+)
 
 SAMPLES: list[ev.Event] = [
     ev.ChargeStarted(VIN, T, 35, power_kw=7.4, remaining_minutes=200),
@@ -51,27 +79,9 @@ SAMPLES: list[ev.Event] = [
     ev.CredentialsExpired("account:1", NOW - timedelta(hours=2)),
     ev.CredentialsExpired("account:1", NOW - timedelta(hours=2), for_member=True),
     ev.ServiceRecovered("account:1", NOW, NOW - timedelta(hours=1)),
-    ev.SmartPlanReady(
-        VIN,
-        7,
-        date(2026, 11, 2),
-        "Europe/Berlin",
-        PlanSummary(
-            52.0,
-            "EUR",
-            (PlanNote.MISSING_PRICES,),
-            PlanKind.WINDOW,
-            NOW + timedelta(hours=5),
-            NOW + timedelta(hours=8),
-            1,
-            15.0,
-            1.2,
-            3.3,
-            80,
-        ),
-    ),
-    ev.SmartChargeSwitched(VIN, 7, True, NOW),
-    *(ev.SmartPlanWithdrawn(VIN, 7, outcome, NOW) for outcome in ev.Withdrawal),
+    PLAN,
+    smart.SmartChargeSwitched(VIN, 7, True, NOW),
+    *(smart.SmartPlanWithdrawn(VIN, 7, outcome, NOW) for outcome in smart.Withdrawal),
     ev.SecretNotDeleted(1001, 42, NOW),
     sharing.MemberJoined(1, 300, "Bob", Role.DRIVER, NOW),
     sharing.MemberLeft(1, 300, "Bob", NOW),
@@ -97,6 +107,31 @@ def test_every_event_renders_in_the_chats_language_and_time_zone(
     rendered = "\n---\n".join(render_event(chat, event, NOW, pings_of(TELEGRAM_PARTS)) for event in SAMPLES)
     assert "None" not in rendered
     assert rendered == snapshot
+
+
+def _payloads(event: ev.Event) -> list[list[str]] | None:
+    chat = ChatSettings(chat_id=1, language="en", time_zone="Europe/Berlin")
+    markup = event_keyboard(chat, event, ping_buttons_of(TELEGRAM_PARTS))
+    if markup is None:
+        return None
+    return [[str(button.callback_data) for button in row] for row in markup.inline_keyboard]
+
+
+def test_the_buttons_under_a_ping_come_from_its_part() -> None:
+    # Confirm / Cancel / stop the daily plan under a daily plan; Cancel under a started charge, and for the
+    # owner when a member's plan could not be undone; nothing under any other ping.
+    cancel = [["1.sc.7.no"]]
+    not_restored = smart.SmartPlanWithdrawn(VIN, 7, smart.Withdrawal.NOT_RESTORED, NOW)
+    started = smart.SmartChargeSwitched(VIN, 7, True, NOW)
+    with_buttons = {PLAN, started, not_restored}
+    assert _payloads(PLAN) == [["1.sc.7.ok", "1.sc.7.no"], ["1.sc.7.d0"]]
+    assert _payloads(started) == cancel
+    assert _payloads(not_restored) == cancel
+    assert [_payloads(sample) for sample in SAMPLES if sample not in with_buttons] == [None] * (
+        len(SAMPLES) - 3
+    )
+    assert _payloads(dataclasses.replace(PLAN, summary=PlanSummary(52.0, "EUR"))) is None  # nothing to do
+    assert _payloads(smart.SmartChargeSwitched(VIN, 7, False, NOW)) is None
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bot.telegram_ui.context import BotContext, Services
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, screen
 from bot.telegram_ui.handlers import part as core
-from bot.telegram_ui.parts import Command, PartConflict, TelegramPart, assemble
+from bot.telegram_ui.parts import Command, PartConflict, TelegramPart, assemble, ping_buttons_of
 from tests.support.clock import FakeClock
 from tests.telegram_ui.fakes import make_services
 
@@ -101,3 +101,29 @@ def test_a_state_that_accepts_input_needs_a_taker() -> None:
     states = tuple(broken if s.name is StateName.CHARGE_MENU else s for s in core.PART.states)
     with pytest.raises(PartConflict, match="taker"):
         assemble((dataclasses.replace(core.PART, states=states), *TELEGRAM_PARTS[1:]), _services())
+
+
+class _Ping:
+    """An event type of a test part."""
+
+
+def _text(event: object, renderer: object) -> str:
+    return "ping"
+
+
+def _no_buttons(event: object, tr: object) -> None:
+    return None
+
+
+def test_ping_buttons_are_claimed_once_and_only_for_the_parts_own_pings() -> None:
+    pinging = TelegramPart(
+        name="pinging",
+        pings=MappingProxyType({_Ping: _text}),
+        ping_buttons=MappingProxyType({_Ping: _no_buttons}),
+    )
+    assert ping_buttons_of((*TELEGRAM_PARTS, pinging))[_Ping] is _no_buttons
+    with pytest.raises(PartConflict, match="claimed twice"):
+        ping_buttons_of((pinging, dataclasses.replace(pinging, name="twin")))
+    bare = TelegramPart(name="bare", ping_buttons=MappingProxyType({_Ping: _no_buttons}))
+    with pytest.raises(PartConflict, match="a ping it does not render"):
+        ping_buttons_of((bare,))

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.events import SmartPlanWithdrawn
 from bot.domain.vehicle import LinkedVehicle, Role, VehicleInfo
 from bot.features.sharing.logic import Invite, InviteProblem, Member
+from bot.features.smart_charging.ports import SmartPlanWithdrawn
 from bot.services.errors import ServiceError
 from bot.services.features import FeatureKey
 from bot.services.ports import AccountStoreError, LogoutPort

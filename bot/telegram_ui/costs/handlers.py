@@ -34,9 +34,8 @@ from bot.telegram_ui.costs.refs import costs_callback, session_from_ref
 from bot.telegram_ui.costs.render import money, month_name, render_costs, settings_text
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import Translator
-from bot.telegram_ui.keyboards import button, choice_keyboard
+from bot.telegram_ui.keyboards import button, choice_keyboard, tariff_setup_button
 from bot.telegram_ui.parts import Command, TelegramPart
-from bot.telegram_ui.smartcharge import tariff_setup
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +76,10 @@ async def costs_command(update: Update, context: BotContext) -> None:
     view = await context.chat_view(update)
     chat_id, tr = chat_id_of(update), view.tr
     port = _port(context)
-    smart = context.services.smart
-    if smart is not None and await smart.tariff(chat_id) is None:
+    tariffs = context.services.tariffs
+    if tariffs is not None and await tariffs.tariff(chat_id) is None:
         # Said first, with the way to fix it: without a tariff no charge has a price.
-        await reply(update, tr("tariff.needed_costs"), tariff_setup.setup_button(tr))
+        await reply(update, tr("tariff.needed_costs"), tariff_setup_button(tr))
     overview = await port.overview(chat_id)
     zone = zone_or_utc(overview.time_zone)
     since = month_start(overview.months[0].month, zone)

@@ -18,6 +18,7 @@ from typing import Final
 from bot.features.history import catalog as history_catalog
 from bot.features.schedule import catalog as schedule_catalog
 from bot.features.sharing import catalog as sharing_catalog
+from bot.features.smart_charging import catalog as smart_charging_catalog
 from bot.telegram_ui.i18n import (
     costs,
     de,
@@ -28,8 +29,6 @@ from bot.telegram_ui.i18n import (
     outcomes,
     places,
     router,
-    smartcharge,
-    tariff_setup,
 )
 
 DEFAULT_LANGUAGE: Final = "en"
@@ -40,7 +39,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
     return {
         **main,
         **schedule_catalog.SCHEDULE_MESSAGES[language],
-        **smartcharge.CATALOGS[language],
+        **smart_charging_catalog.CATALOGS[language],
         **history_catalog.HISTORY_MESSAGES[language],
         **sharing_catalog.SHARING_MESSAGES[language],
         **costs.CATALOGS[language],
@@ -48,7 +47,6 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **router.ROUTER_MESSAGES[language],
         **outcomes.OUTCOME_MESSAGES[language],
         **places.PLACES_MESSAGES[language],
-        **tariff_setup.TARIFF_MESSAGES[language],
     }
 
 

@@ -93,6 +93,11 @@ EN: Final[dict[str, str]] = {
     "costs.summary": ("📊 {month}: {sessions}, {kwh}, {cost}{price}{saving}{unpriced}\nDetails: /costs"),
     "costs.summary_unpriced": "\n{count} charge(s) not priced.",
     "costs.summary_no_cost": "not priced",
+    # The tariff set-up button /costs shows when the chat has no tariff (smart charging answers it).
+    "tariff.button.setup": "💶 Set up my tariff",
+    "tariff.needed_costs": (
+        "To price your charges I need your electricity tariff: set it up with the button below."
+    ),
 }
 
 FR: Final[dict[str, str]] = {
@@ -186,6 +191,12 @@ FR: Final[dict[str, str]] = {
     "costs.summary": ("📊 {month} : {sessions}, {kwh}, {cost}{price}{saving}{unpriced}\nDétails : /costs"),
     "costs.summary_unpriced": "\n{count} charge(s) sans prix.",
     "costs.summary_no_cost": "sans prix",
+    # The tariff set-up button /costs shows when the chat has no tariff (smart charging answers it).
+    "tariff.button.setup": "💶 Choisir mon tarif",
+    "tariff.needed_costs": (
+        "Pour chiffrer vos recharges, il me faut votre tarif d'électricité "
+        ": choisissez-le avec le bouton ci-dessous."
+    ),
 }
 
 DE: Final[dict[str, str]] = {
@@ -280,6 +291,12 @@ DE: Final[dict[str, str]] = {
     "costs.summary": ("📊 {month}: {sessions}, {kwh}, {cost}{price}{saving}{unpriced}\nDetails: /costs"),
     "costs.summary_unpriced": "\n{count} Ladung(en) ohne Preis.",
     "costs.summary_no_cost": "ohne Preis",
+    # The tariff set-up button /costs shows when the chat has no tariff (smart charging answers it).
+    "tariff.button.setup": "💶 Meinen Tarif einrichten",
+    "tariff.needed_costs": (
+        "Um Ihre Ladungen zu bepreisen, brauche ich Ihren Stromtarif: "
+        "Richten Sie ihn mit der Schaltfläche unten ein."
+    ),
 }
 
 CATALOGS: Final[dict[str, dict[str, str]]] = {"en": EN, "fr": FR, "de": DE}

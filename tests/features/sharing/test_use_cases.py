@@ -12,7 +12,6 @@ from bot.app.graph import GraphOptions
 from bot.domain.actions import ACTIONS, ActionKind
 from bot.domain.events import ChargeComplete
 from bot.domain.schedule import ChargeSchedule, ScheduleMode
-from bot.domain.smart_schedule import SmartGoalSetting
 from bot.domain.snapshot import ChargeMode
 from bot.domain.vehicle import Right, Role
 from bot.features.sharing.events import AccessEnded, AccessEndReason, MemberJoined, MemberLeft, RoleChanged
@@ -24,6 +23,7 @@ from bot.features.sharing.logic import (
     InviteProblem,
 )
 from bot.features.sharing.ports import InviteRefused, NotAMember
+from bot.features.smart_charging.logic.schedule import SmartGoalSetting
 from bot.poller.scheduler import PollerSettings
 from bot.services.actions import ActionRequest
 from bot.services.errors import InvalidInput, NotLinked, NotPermitted, OwnerCannotLeave, ServiceError

@@ -1,0 +1,1 @@
+"""Smart charging's use cases: planning (`assistant`) and carrying plans out (`control`)."""
