@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.clock import clock
 from tests.support.databases import cipher, database_url, db, sqlite_db
 from tests.support.logs import restored_logging
 
-__all__ = ["cipher", "database_url", "db", "restored_logging", "sqlite_db"]
+__all__ = ["cipher", "clock", "database_url", "db", "restored_logging", "sqlite_db"]
 
 SLOW_FOLDERS = (Path(__file__).parent / "e2e",)
 # A feature's end-to-end tests sit beside its other tests (tests/features/<name>/test_e2e*.py).

@@ -29,11 +29,6 @@ class RecordingGate:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def backend(clock: FakeClock) -> FakeBackend:
     return FakeBackend(clock=clock.timestamp)
 

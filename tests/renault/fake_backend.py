@@ -62,6 +62,10 @@ class FakeBackend:
     def count(self, fragment: str) -> int:
         return sum(1 for r in self.requests if fragment in r.url.path)
 
+    def answer_battery(self, level: int = 50) -> None:
+        """Answer every battery-status read with this level."""
+        self.routes["/battery-status"] = lambda _: attrs({"batteryLevel": level})
+
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         if request.url.host == "gigya.test":

@@ -16,7 +16,7 @@ from bot.renault.errors import (
 )
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
 from tests.renault.conftest import RecordingGate
-from tests.renault.fake_backend import CODE, EMAIL, LOGIN_TOKEN, PASSWORD, FakeBackend, attrs
+from tests.renault.fake_backend import CODE, EMAIL, LOGIN_TOKEN, PASSWORD, FakeBackend
 from tests.support.clock import FakeClock
 
 
@@ -101,14 +101,10 @@ async def test_old_or_used_challenge_is_code_expired(
         await client.complete_two_factor(fresh, CODE)
 
 
-def _battery(backend: FakeBackend) -> None:
-    backend.routes["/battery-status"] = lambda _: attrs({"batteryLevel": 50})
-
-
 async def test_jwt_is_cached_until_sixty_seconds_before_expiry(
     client: RenaultClient, backend: FakeBackend, clock: FakeClock, credentials: RenaultCredentials
 ) -> None:
-    _battery(backend)
+    backend.answer_battery()
     car = client.account(credentials, "acc").vehicle("account-1", "VIN", "X102VE")
     await car.battery_status()
     clock.advance(900 - 61)
@@ -122,7 +118,7 @@ async def test_jwt_is_cached_until_sixty_seconds_before_expiry(
 async def test_fifty_concurrent_reads_after_expiry_mint_one_jwt(
     client: RenaultClient, backend: FakeBackend, clock: FakeClock, credentials: RenaultCredentials
 ) -> None:
-    _battery(backend)
+    backend.answer_battery()
     car = client.account(credentials, "acc").vehicle("account-1", "VIN", "X102VE")
     await car.battery_status()
     clock.advance(1000)
@@ -133,7 +129,7 @@ async def test_fifty_concurrent_reads_after_expiry_mint_one_jwt(
 async def test_rejected_jwt_is_refreshed_once_and_the_call_retried(
     client: RenaultClient, backend: FakeBackend, credentials: RenaultCredentials
 ) -> None:
-    _battery(backend)
+    backend.answer_battery()
     car = client.account(credentials, "acc").vehicle("account-1", "VIN", "X102VE")
     await car.battery_status()
     backend.revoked_jwts.add(backend.issued_jwts[-1])
@@ -145,7 +141,7 @@ async def test_rejected_jwt_is_refreshed_once_and_the_call_retried(
 async def test_revoked_login_token_is_credentials_expired(
     client: RenaultClient, backend: FakeBackend, credentials: RenaultCredentials
 ) -> None:
-    _battery(backend)
+    backend.answer_battery()
     backend.jwt_error = 403005
     car = client.account(credentials, "acc").vehicle("account-1", "VIN", "X102VE")
     with pytest.raises(LoginTokenExpired):
@@ -161,6 +157,6 @@ async def test_same_key_gives_the_same_account_object(
 async def test_gate_is_consulted_before_token_and_kamereon_calls(
     client: RenaultClient, backend: FakeBackend, credentials: RenaultCredentials, gate: RecordingGate
 ) -> None:
-    _battery(backend)
+    backend.answer_battery()
     await client.account(credentials, "acc").vehicle("account-1", "VIN", "X102VE").battery_status()
     assert gate.calls == [("acc", "gigya/accounts.getJWT"), ("acc", "battery-status")]

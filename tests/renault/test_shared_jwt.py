@@ -13,7 +13,7 @@ from bot.renault.credentials import RenaultCredentials
 from bot.renault.errors import RenaultError
 from bot.renault.locales import LocaleOverrides
 from bot.renault.tokens import StoredJwt
-from tests.renault.fake_backend import GIGYA, KAMEREON, FakeBackend, attrs
+from tests.renault.fake_backend import GIGYA, KAMEREON, FakeBackend
 from tests.support.clock import FakeClock
 
 
@@ -64,7 +64,7 @@ async def _read(client: RenaultClient, credentials: RenaultCredentials) -> None:
 
 @pytest.fixture(autouse=True)
 def _battery(backend: FakeBackend) -> None:
-    backend.routes["/battery-status"] = lambda _: attrs({"batteryLevel": 50})
+    backend.answer_battery()
 
 
 async def test_a_second_process_uses_the_stored_jwt_without_minting(

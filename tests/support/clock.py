@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 
 class FakeClock:
     """Callable clock returning an aware UTC datetime; `advance` moves it forward."""
@@ -30,3 +32,9 @@ class FakeClock:
     def set(self, moment: datetime) -> None:
         """Jump to a given moment."""
         self._now = moment
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Time that only moves when the test says so (every folder finds it through tests/conftest.py)."""
+    return FakeClock()

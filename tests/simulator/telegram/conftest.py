@@ -19,12 +19,6 @@ Handlers = Sequence[BaseHandler[Any, Any, Any]]
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    """Time that only moves when the test says so."""
-    return FakeClock()
-
-
-@pytest.fixture
 def emu(clock: FakeClock) -> TelegramEmulator:
     """A fresh emulator on the fake clock."""
     return TelegramEmulator(clock)
