@@ -31,6 +31,8 @@ from bot.domain.history import ChargeSession
 from bot.domain.preferences import ChatSettings
 from bot.domain.tariff import TariffChoice, TariffKind
 from bot.domain.vehicle import VehicleInfo
+from bot.features.costs.telegram.export_csv import write_csv
+from bot.features.costs.telegram.handlers import export_period
 from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.crypto import CredentialCipher, generate_key
@@ -39,8 +41,6 @@ from bot.persistence.migrations import upgrade_database
 from bot.persistence.tables import BatteryReadingRow
 from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.services.ports import AccountSecrets, NewVehicle
-from bot.telegram_ui.costs.export_csv import write_csv
-from bot.telegram_ui.costs.handlers import export_period
 
 CHAT = 7001
 END = datetime(2026, 12, 1, tzinfo=UTC)

@@ -118,10 +118,9 @@ def test_the_walk_reads_every_ports_module() -> None:
     assert {
         "bot.services.ports",
         "bot.services.conversation_ports",
-        "bot.services.cost_ports",
         "bot.services.polling.ports",
+        "bot.features.costs.ports",
         "bot.features.sharing.ports",
-        "bot.telegram_ui.costs.port",
     } <= modules
 
 

@@ -23,6 +23,9 @@ from bot.app.instruments import (
     ticked,
 )
 from bot.app.tariffs import tariff_factory
+from bot.features.costs.store import SqlCostStore
+from bot.features.costs.use_cases.report import CostDesk
+from bot.features.costs.use_cases.sessions import CostService
 from bot.features.history.store import SqlHistoryRepository
 from bot.features.history.use_cases import HistoryService
 from bot.features.sharing.store import SqlInviteRepository, SqlMemberRepository, purge_invites
@@ -40,7 +43,6 @@ from bot.persistence.conversations import (
     SqlDraftStore,
     SqlLoginStore,
 )
-from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.group_commit import WriteLane
@@ -60,8 +62,6 @@ from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
 from bot.services.actions import ACTION_INTERVAL, ActionService
 from bot.services.chat_limits import ChatLimiter, ChatLimits
-from bot.services.cost_report import CostDesk
-from bot.services.costs import CostService
 from bot.services.fanout import FanOut
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService

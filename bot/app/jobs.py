@@ -12,9 +12,9 @@ from typing import Any
 
 from telegram.ext import JobQueue
 
+from bot.features.costs.use_cases.report import CostDesk
 from bot.features.smart_charging.use_cases.assistant import SmartChargeAssistant
 from bot.services.conversation_ports import ConversationPurge
-from bot.services.cost_report import CostDesk
 from bot.services.ports import Clock, StorageUnavailable
 from bot.services.secret_messages import MessageEraser, SecretMessages
 

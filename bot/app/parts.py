@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.features.costs import telegram as costs
 from bot.features.history import telegram as history
 from bot.features.schedule import telegram as schedule
 from bot.features.sharing import telegram as sharing
 from bot.features.smart_charging import telegram as smart_charging
-from bot.telegram_ui.costs import handlers as costs
 from bot.telegram_ui.handlers import part as core
 from bot.telegram_ui.parts import TelegramPart
 

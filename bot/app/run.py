@@ -33,6 +33,7 @@ from bot.app.jobs import (
 )
 from bot.app.parts import TELEGRAM_PARTS
 from bot.config import Settings
+from bot.features.costs.ports import COSTS
 from bot.features.history.ports import HISTORY
 from bot.features.schedule.ports import SCHEDULES
 from bot.features.sharing.ports import SHARING
@@ -162,7 +163,6 @@ def ui_services(graph: Graph) -> Services:
         settings=graph.settings,
         clock=graph.clock,
         logout=graph.sharing,
-        costs=graph.costs,
         tariffs=graph.smart,
         logins=graph.stores.logins,
         drafts=graph.stores.drafts,
@@ -174,6 +174,7 @@ def ui_services(graph: Graph) -> Services:
                 HISTORY: graph.history,
                 SCHEDULES: graph.actions,
                 SMART_CHARGING: graph.smart,
+                COSTS: graph.costs,
             }
         ),
     )

@@ -14,8 +14,8 @@ from typing import Any, ClassVar, get_args
 
 from bot.domain.actions import ActionKind
 from bot.domain.codec import CodecError, decode, encode
-from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.preferences import NotificationKind
+from bot.features.costs.events import MonthlyCostSummary
 from bot.features.sharing.events import SharingEvent
 from bot.features.smart_charging.events import SmartChargingEvent, SmartPlanReady
 

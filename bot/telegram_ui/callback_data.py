@@ -38,7 +38,7 @@ class Verb(Enum):
     )
     LEAVE = "lv"  # confirm or cancel /leave (arg: 'yes' | 'no')
     TARIFF = "tf"  # the tariff set-up (arg: 'menu', 'fixed', 'url', 'octopus', 'r:C')
-    COSTS = "co"  # a cost step (arg: 'menu', 'h:48.85:2.35', 'x:t', 'ap:<µs>'; see telegram_ui/costs)
+    COSTS = "co"  # a cost step (arg: 'menu', 'h:48.85:2.35', 'x:t', 'ap:<µs>'; see features/costs/telegram)
 
 
 class CallbackTooLong(ValueError):

@@ -20,7 +20,6 @@ from bot.services.ports import LogoutPort
 from bot.services.secret_messages import SecretMessages
 from bot.services.tariff_ports import TariffChoices
 from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationView, StatusView
-from bot.telegram_ui.costs.port import CostsPort
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.patience import Patience
 
@@ -121,7 +120,6 @@ class Services:
     clock: Callable[[], datetime]
     # Unlinking: an owner deletes the account and its members are told (family sharing's use case).
     logout: LogoutPort | None = None
-    costs: CostsPort | None = None
     # The chat's tariff, which /costs asks for first (smart charging's use case, when it was built).
     tariffs: TariffChoices | None = None
     # The use cases of the features in `bot/features/`, each under its package's key (services/features.py).

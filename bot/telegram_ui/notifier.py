@@ -18,11 +18,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain import events as ev
-from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.preferences import ChatSettings
 from bot.services.notify import DeliveryResult, DeliveryStatus
 from bot.telegram_ui import formatting as fmt
-from bot.telegram_ui.costs.render import render_summary
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import action_label
 from bot.telegram_ui.parts import PingButtons, PingText, TelegramPart, ping_buttons_of, pings_of
@@ -168,11 +166,6 @@ def _credentials_expired(e: ev.CredentialsExpired, r: Renderer) -> str:
 @render.register
 def _recovered(e: ev.ServiceRecovered, r: Renderer) -> str:
     return r.tr("event.service_recovered")
-
-
-@render.register
-def _monthly_summary(e: MonthlyCostSummary, r: Renderer) -> str:
-    return render_summary(r.tr, e)
 
 
 @render.register

@@ -10,8 +10,9 @@ See docs/architecture.md, "A feature's package".
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -20,7 +21,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.domain.actions import ActionKind
 from bot.domain.vehicle import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
-from bot.telegram_ui.context import BotContext, Services
+from bot.telegram_ui.context import BotContext, ChatView, Services
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import State
 from bot.telegram_ui.i18n import Translator
@@ -40,6 +41,20 @@ PingText = Callable[[Any, Renderer], str]
 """The text of one of the part's notification events for one chat (the event's type picks it)."""
 PingButtons = Callable[[Any, Translator], InlineKeyboardMarkup | None]
 """The buttons under one of the part's pings in the chat's language, or None (the event's type picks it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeNotes:
+    """What a part adds to the charges another part lists (costs on /history): a text per charge by its
+    start, a line under the list, and buttons."""
+
+    texts: Mapping[datetime, str] = field(default_factory=lambda: MappingProxyType({}))
+    footer: str | None = None
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+ChargeNoter = Callable[[BotContext, ChatView, LinkedVehicle, Sequence[datetime]], Awaitable[ChargeNotes]]
+"""Notes on the charges of a car a chat is shown, each named by its start."""
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -76,6 +91,8 @@ class TelegramPart:
     pings: Mapping[type, PingText] = field(default_factory=lambda: MappingProxyType({}))
     # The buttons under some of those pings (Confirm / Cancel...), by event type; a ping without is bare.
     ping_buttons: Mapping[type, PingButtons] = field(default_factory=lambda: MappingProxyType({}))
+    # What it adds to the charges another part lists (the costs beside /history's charges).
+    charge_notes: ChargeNoter | None = None
     # Whether the use cases behind the part were built (an optional feature left out of `Services`).
     wired: Callable[[Services], bool] = _always
 
@@ -91,6 +108,15 @@ class Front:
     on_location: LocationHandler | None = None
     command_names: frozenset[str] = frozenset()
     card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
+    charge_notes: ChargeNoter | None = None
+
+    async def notes(
+        self, context: BotContext, view: ChatView, vehicle: LinkedVehicle, started: Sequence[datetime]
+    ) -> ChargeNotes:
+        """What a wired part adds to the charges listed for `vehicle` (none when no part adds any)."""
+        if self.charge_notes is None or not started:
+            return ChargeNotes()
+        return await self.charge_notes(context, view, vehicle, started)
 
     def command(self, name: str) -> CommandCallback | None:
         """The handler of a wired command, None for a name nobody answers."""
@@ -124,6 +150,7 @@ def assemble(parts: Iterable[TelegramPart], services: Services) -> Front:
         on_location=_one(wired, "location", lambda part: part.on_location),
         command_names=frozenset(commands),
         card_actions=MappingProxyType(card_actions),
+        charge_notes=_one(wired, "charge notes", lambda part: part.charge_notes),
     )
 
 

@@ -11,8 +11,8 @@ from sqlmodel import col
 
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod
+from bot.features.costs.store import SqlCostStore
 from bot.features.history.store import SqlHistoryRepository
-from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.history import PAGE

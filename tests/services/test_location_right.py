@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.costs import Place
 from bot.domain.history import ChargeSession
 from bot.domain.vehicle import Role
+from bot.features.costs.logic import Place
 from bot.features.history.store import SqlHistoryRepository
 from bot.renault.capabilities import capabilities_for
 from bot.services.access import Located
@@ -182,15 +182,16 @@ _CAPTURE = "test_capture_places_reads_no_position_for_a_chat_without_the_right"
 _NO_HOME = "test_without_a_home_a_chat_without_the_right_gets_unknown_not_home"
 _MARKING = "test_marking_where_a_charge_was_needs_the_location_right"
 _DOOR = "test_a_location_proof_is_made_only_by_the_door"
+_HOME_FROM_CAR = "test_car_position_as_home_needs_the_location_right"
 POSITION_USES: dict[str, str] = {
     "bot.services.gateway:RenaultGateway.read_location": _DOOR,
     "bot.services.status:StatusService.location": "test_where_needs_the_location_right",
-    "bot.services.costs:CostService.set_home_from_car": "test_car_position_as_home_needs_the_location_right",
-    "bot.services.costs:CostService._position": _CAPTURE,
-    "bot.services.costs:CostService._place": _CAPTURE,
-    "bot.services.costs:CostService._price": _NO_HOME,
-    "bot.services.costs:CostService.set_away_price": _MARKING,
-    "bot.services.costs:CostService.mark_home": _MARKING,
+    "bot.features.costs.use_cases.sessions:CostService.set_home_from_car": _HOME_FROM_CAR,
+    "bot.features.costs.use_cases.sessions:CostService._position": _CAPTURE,
+    "bot.features.costs.use_cases.sessions:CostService._place": _CAPTURE,
+    "bot.features.costs.use_cases.sessions:CostService._price": _NO_HOME,
+    "bot.features.costs.use_cases.sessions:CostService.set_away_price": _MARKING,
+    "bot.features.costs.use_cases.sessions:CostService.mark_home": _MARKING,
     # Pure mapping of a position Renault sent, reached only from read_location (and merging its result).
     "bot.services.snapshot_mapping:with_location": _DOOR,
     "bot.services.snapshot_mapping:merge_known": _DOOR,
@@ -202,7 +203,8 @@ _PLACES = {"HOME", "AWAY"}
 
 def _position_uses(package: str) -> set[str]:
     found: set[str] = set()
-    for path in sorted((ROOT / package.replace(".", "/")).rglob("*.py")):
+    where = ROOT / package.replace(".", "/")
+    for path in sorted(where.rglob("*.py")) if where.is_dir() else [where.with_suffix(".py")]:
         module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         tree = ast.parse(path.read_text())
         _scan(tree, module, [], found)
@@ -233,7 +235,13 @@ def _uses_position(node: ast.AST) -> bool:
 
 
 def test_every_use_case_and_job_that_reads_or_derives_a_position_is_listed_with_its_test() -> None:
-    found = set().union(*(_position_uses(p) for p in ("bot.services", "bot.app", "bot.poller")))
+    # The features' use cases too (bot/features/<name>/use_cases.py or use_cases/).
+    features = [
+        f"bot.features.{p.parent.name}.use_cases"
+        for p in sorted((ROOT / "bot" / "features").glob("*/use_cases*"))
+        if p.is_dir() or p.suffix == ".py"
+    ]
+    found = set().union(*(_position_uses(p) for p in ("bot.services", "bot.app", "bot.poller", *features)))
     unlisted = sorted(found - POSITION_USES.keys())
     # A new one: list it with a test that a chat without the location right gets nothing from it.
     assert not unlisted, f"reads or derives a position, not listed: {unlisted}"

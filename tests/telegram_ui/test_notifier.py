@@ -13,9 +13,9 @@ from telegram import Bot
 from bot.app.parts import TELEGRAM_PARTS
 from bot.domain import events as ev
 from bot.domain.actions import ActionKind
-from bot.domain.cost_events import MonthlyCostSummary
 from bot.domain.preferences import ChatSettings
 from bot.domain.vehicle import Role
+from bot.features.costs.events import MonthlyCostSummary
 from bot.features.sharing import events as sharing
 from bot.features.smart_charging import events as smart
 from bot.features.smart_charging.logic.planner import PlanNote

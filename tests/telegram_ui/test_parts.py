@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
 
@@ -13,11 +14,18 @@ from bot.app.parts import TELEGRAM_PARTS
 from bot.domain.actions import ActionKind
 from bot.domain.vehicle import LinkedVehicle
 from bot.telegram_ui.callback_data import Callback, Verb
-from bot.telegram_ui.context import BotContext, Services
+from bot.telegram_ui.context import BotContext, ChatView, Services
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, screen
 from bot.telegram_ui.handlers import part as core
-from bot.telegram_ui.parts import Command, PartConflict, TelegramPart, assemble, ping_buttons_of
+from bot.telegram_ui.parts import (
+    ChargeNotes,
+    Command,
+    PartConflict,
+    TelegramPart,
+    assemble,
+    ping_buttons_of,
+)
 from tests.support.clock import FakeClock
 from tests.telegram_ui.fakes import make_services
 
@@ -40,6 +48,12 @@ async def _link(update: Update, context: BotContext, argument: str) -> None:
 
 async def _open(update: Update, context: BotContext, vehicle: LinkedVehicle) -> None:
     return None
+
+
+async def _notes(
+    context: BotContext, view: ChatView, vehicle: LinkedVehicle, started: Sequence[datetime]
+) -> ChargeNotes:
+    return ChargeNotes(footer="noted")
 
 
 def test_the_real_parts_assemble_with_menu_order_by_rank() -> None:
@@ -127,3 +141,21 @@ def test_ping_buttons_are_claimed_once_and_only_for_the_parts_own_pings() -> Non
     bare = TelegramPart(name="bare", ping_buttons=MappingProxyType({_Ping: _no_buttons}))
     with pytest.raises(PartConflict, match="a ping it does not render"):
         ping_buttons_of((bare,))
+
+
+def test_the_notes_beside_listed_charges_come_from_one_wired_part() -> None:
+    # The fakes wire no costs: nothing notes the charges /history lists.
+    assert assemble(TELEGRAM_PARTS, _services()).charge_notes is None
+    noter = TelegramPart(name="noter", charge_notes=_notes)
+    assert assemble((*TELEGRAM_PARTS, noter), _services()).charge_notes is _notes
+    unwired = dataclasses.replace(noter, name="unwired", wired=lambda services: False)
+    assert assemble((*TELEGRAM_PARTS, noter, unwired), _services()).charge_notes is _notes
+    with pytest.raises(PartConflict, match="charge notes"):
+        assemble((*TELEGRAM_PARTS, noter, dataclasses.replace(noter, name="again")), _services())
+
+
+async def test_a_front_without_notes_adds_nothing_to_the_charges() -> None:
+    front = assemble(TELEGRAM_PARTS, _services())
+    # No part notes charges here, so neither the context nor the view is looked at.
+    notes = await front.notes(None, None, None, [datetime(2026, 12, 1, tzinfo=UTC)])  # type: ignore[arg-type]
+    assert notes == ChargeNotes()

@@ -13,7 +13,6 @@ from telegram import Update
 from bot.features.history.ports import HISTORY
 from bot.features.history.render import HistoryText, battery_chart, chart_labels, render_history
 from bot.telegram_ui.context import BotContext
-from bot.telegram_ui.costs.history import history_costs
 from bot.telegram_ui.parts import Command, TelegramPart
 
 
@@ -31,9 +30,11 @@ async def history_command(update: Update, context: BotContext) -> None:
     text = HistoryText(settings.language)
     overview = await history.overview(chat.id)
     started = [session.started_at for session in overview.sessions]
-    costs, month, keyboard = await history_costs(context, view, overview.vehicle, started)
+    # The costs beside each charge come from the part that adds them (costs' `charge_notes`), if wired.
+    notes = await context.bot_data.front.notes(context, view, overview.vehicle, started)
     await message.reply_text(
-        render_history(text, overview, settings.time_zone, costs, month), reply_markup=keyboard
+        render_history(text, overview, settings.time_zone, notes.texts, notes.footer),
+        reply_markup=notes.keyboard,
     )
     png = await asyncio.to_thread(
         battery_chart,

@@ -25,6 +25,8 @@ Buttons = Callable[[Update, BotContext, ChatView, Spot], Awaitable[InlineKeyboar
 """Builds the buttons offered again with the hint (default: the ones the screen had)."""
 Leave = Callable[[BotContext, int], Awaitable[None]]
 """Forgets what the state kept for the chat (a draft) when the chat leaves it with /cancel."""
+Asked = Callable[[BotContext, int], Awaitable[bool]]
+"""Whether the chat is in the state when its part keeps the question itself, not as a screen (a price)."""
 
 TEXT = frozenset({InputKind.TEXT})
 
@@ -40,6 +42,8 @@ class State:
     take: Taker | None = None
     buttons: Buttons | None = None
     leave: Leave | None = None
+    # A question the part keeps in its own store (costs' awaited price): the router asks it where the chat is.
+    asked: Asked | None = None
 
 
 def screen(name: StateName, buttons: Buttons | None = None) -> State:

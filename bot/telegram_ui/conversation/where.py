@@ -20,7 +20,7 @@ class Source(Enum):
 
     LOGIN = "login"  # the login_conversations row
     SCREEN = "screen"  # the chat's focus (conversation_drafts, kind 'focus')
-    PRICE = "price"  # the cost service's awaited away price
+    PRICE = "price"  # a question its part keeps itself (State.asked): the awaited away price
     IDLE = "idle"  # nothing waits: linked or not
 
 
@@ -64,9 +64,10 @@ async def locate(context: BotContext, update: Update) -> Spot:
     focus = await focus_store(context).get(chat.id, context.now())
     if focus is not None and focus.state in _BY_VALUE:
         return Spot(_BY_VALUE[focus.state], focus=focus)
-    costs = context.services.costs
-    if costs is not None and await costs.awaiting_price(chat.id) is not None:
-        return Spot(StateName.COSTS_PRICE)
+    for state in context.bot_data.front.states.values():
+        # A question a part keeps in its own store (costs' awaited price), asked through its state.
+        if state.asked is not None and await state.asked(context, chat.id):
+            return Spot(state.name)
     try:
         vehicle = await context.services.linking.active(chat.id)
     except NotLinked:

@@ -40,9 +40,13 @@ async def cancel_outside(update: Update, context: BotContext) -> None:
     view = await context.chat_view(update)
     chat_id = chat_id_of(update)
     focus = await focus_store(context).get(chat_id, context.now())
-    costs = context.services.costs
-    asked_price = costs is not None and await costs.awaiting_price(chat_id) is not None
-    if focus is None and not asked_price:
+    # A question a part keeps itself (costs' awaited price) is left too, through its state's `leave`.
+    asked = [
+        state
+        for state in context.bot_data.front.states.values()
+        if state.asked is not None and await state.asked(context, chat_id)
+    ]
+    if focus is None and not asked:
         await reply(update, view.tr("cancel.nothing"))
         return
     if focus is not None:
@@ -50,8 +54,9 @@ async def cancel_outside(update: Update, context: BotContext) -> None:
         state = _declared(context, focus.state)
         if state is not None and state.leave is not None:
             await state.leave(context, chat_id)  # what the screen kept (a schedule draft) is not saved
-    if asked_price and costs is not None:
-        await costs.cancel_awaiting(chat_id)
+    for state in asked:
+        if state.leave is not None:
+            await state.leave(context, chat_id)  # the price question is forgotten
     await reply(update, view.tr("router.cancelled"))
 
 

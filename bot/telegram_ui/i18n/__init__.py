@@ -15,12 +15,12 @@ from decimal import Decimal
 from typing import Final
 
 # Each feature package keeps its strings in its own catalog module (pure data, importing nothing).
+from bot.features.costs import catalog as costs_catalog
 from bot.features.history import catalog as history_catalog
 from bot.features.schedule import catalog as schedule_catalog
 from bot.features.sharing import catalog as sharing_catalog
 from bot.features.smart_charging import catalog as smart_charging_catalog
 from bot.telegram_ui.i18n import (
-    costs,
     de,
     en,
     fr,
@@ -42,7 +42,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **smart_charging_catalog.CATALOGS[language],
         **history_catalog.HISTORY_MESSAGES[language],
         **sharing_catalog.SHARING_MESSAGES[language],
-        **costs.CATALOGS[language],
+        **costs_catalog.COSTS_MESSAGES[language],
         **limits.CATALOGS[language],
         **router.ROUTER_MESSAGES[language],
         **outcomes.OUTCOME_MESSAGES[language],

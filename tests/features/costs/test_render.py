@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.costs import CostSettings, MonthFigures, Place, SessionCost
 from bot.domain.pricing import EnergyMethod
-from bot.services.cost_report import CostsView
-from bot.telegram_ui.costs.render import render_costs
+from bot.features.costs.logic import CostSettings, MonthFigures, Place, SessionCost
+from bot.features.costs.ports import CostsView
+from bot.features.costs.render import render_costs
 from bot.telegram_ui.i18n import Translator
 
 START = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)

@@ -1,7 +1,7 @@
 """Use cases: the /costs figures (this month and the last 12), the /export rows, the monthly summary ping.
 
 Months are the chat's local calendar months. Every figure is computed from the priced sessions, which are
-refreshed first (see `bot.services.costs.CostService.refresh`).
+refreshed first (see `bot.features.costs.use_cases.sessions.CostService.refresh`).
 """
 
 from __future__ import annotations
@@ -10,13 +10,16 @@ import dataclasses
 import logging
 from bisect import bisect_right
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.domain.cost_events import MonthlyCostSummary
-from bot.domain.costs import (
+from bot.domain.preferences import ChatSettings
+from bot.domain.vehicle import LinkedVehicle, Right
+from bot.domain.zones import zone_or_utc
+from bot.features.costs.events import MonthlyCostSummary
+from bot.features.costs.logic import (
+    MONTHS_SHOWN,
     AwaitedPrice,
     CostSettings,
     Home,
@@ -25,16 +28,14 @@ from bot.domain.costs import (
     SessionCost,
     month_figures,
     month_of,
+    month_start,
+    next_month,
     previous_month,
 )
-from bot.domain.history import BatteryReading, ChargeSession
-from bot.domain.preferences import ChatSettings
-from bot.domain.vehicle import LinkedVehicle, Right
-from bot.domain.zones import zone_or_utc
+from bot.features.costs.ports import CostStore, CostsView, ExportRow
+from bot.features.costs.use_cases.sessions import CostService
 from bot.services.access import allows
 from bot.services.chat_limits import ChatLimit, ChatLimiter
-from bot.services.cost_ports import CostStore
-from bot.services.costs import CostService
 from bot.services.errors import NotLinked
 from bot.services.fanout import FanOut, merged
 from bot.services.notify import DeliveryReport, NotificationService
@@ -42,56 +43,8 @@ from bot.services.ports import ChatRepository, Clock
 
 log = logging.getLogger(__name__)
 
-MONTHS_SHOWN = 12
 SUMMARY_DAY_TIME = time(9, 0)
 """The monthly summary goes out on the 1st once the chat's local clock passes this."""
-
-
-@dataclass(frozen=True, slots=True)
-class CostsView:
-    """What /costs renders: the current month, then the last 12 months (oldest first), and the totals."""
-
-    this_month: MonthFigures
-    months: tuple[MonthFigures, ...]
-    time_zone: str
-
-    @property
-    def year(self) -> MonthFigures:
-        """The last 12 months added up."""
-        costs = list(self.months)
-        grid = sum((m.grid_kwh for m in costs), Decimal(0))
-        currencies = {m.currency for m in costs if m.currency}
-        km = [m.km for m in costs if m.km is not None]
-        return MonthFigures(
-            month=costs[0].month,
-            sessions=sum(m.sessions for m in costs),
-            priced_sessions=sum(m.priced_sessions for m in costs),
-            grid_kwh=grid,
-            cost=sum((m.cost for m in costs), Decimal(0)),
-            currency=currencies.pop() if len(currencies) == 1 else None,
-            saving=sum((m.saving for m in costs), Decimal(0)),
-            km=sum(km) if km else None,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ExportRow:
-    """One line of /export: a charge session (with this chat's cost when priced) or a battery reading."""
-
-    vehicle: str
-    charge: ChargeSession | None = None
-    cost: SessionCost | None = None
-    reading: BatteryReading | None = None
-
-
-def month_start(month: date, zone: ZoneInfo) -> datetime:
-    """The UTC instant a local month begins."""
-    return datetime.combine(month, time(0), tzinfo=zone).astimezone(UTC)
-
-
-def next_month(month: date) -> date:
-    """The first day of the following month."""
-    return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
 
 
 class CostReport:

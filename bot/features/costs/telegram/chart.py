@@ -10,7 +10,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain.costs import MonthFigures
+from bot.features.costs.logic import MonthFigures
 
 _BAR = "#2da44e"
 _LINE = "#1f6feb"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.costs import (
+from bot.features.costs.logic import (
     AwayPrice,
     AwayPriceProblem,
     Home,

@@ -12,18 +12,6 @@ import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from bot.domain.costs import (
-    RETRYABLE,
-    AwaitedPrice,
-    AwayPrice,
-    AwayPriceProblem,
-    CostSettings,
-    Home,
-    Place,
-    SessionCost,
-    parse_away_price,
-    place_of,
-)
 from bot.domain.history import ChargeSession
 from bot.domain.models import traits_for
 from bot.domain.pricing import (
@@ -38,9 +26,21 @@ from bot.domain.pricing import (
 )
 from bot.domain.tariff import TariffChoice, TariffError
 from bot.domain.vehicle import LinkedVehicle, Right
+from bot.features.costs.logic import (
+    RETRYABLE,
+    AwaitedPrice,
+    AwayPrice,
+    AwayPriceProblem,
+    CostSettings,
+    Home,
+    Place,
+    SessionCost,
+    parse_away_price,
+    place_of,
+)
+from bot.features.costs.ports import CostStore
+from bot.features.costs.use_cases.prices import LookPrices, price_window
 from bot.services.access import Located, allows
-from bot.services.cost_ports import CostStore
-from bot.services.cost_prices import LookPrices, price_window
 from bot.services.errors import InvalidInput, NotPermitted, ServiceError
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService

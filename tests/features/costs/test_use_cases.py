@@ -11,15 +11,15 @@ import pytest
 
 from bot.app.graph import GraphOptions
 from bot.app.tariffs import tariff_factory
-from bot.domain.costs import SessionCost
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod, Unpriced
 from bot.domain.tariff import PriceSlot, TariffChoice, TariffKind, TariffProvider, TariffUnavailable
+from bot.features.costs.logic import SessionCost
+from bot.features.costs.store import SqlCostStore
+from bot.features.costs.use_cases.sessions import CostService
 from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.accounts import SqlAccountRepository
-from bot.persistence.costs import SqlCostStore
 from bot.poller.scheduler import PollerSettings
-from bot.services.costs import CostService
 from bot.services.errors import InvalidInput
 from bot.services.views import LinkResult
 from bot.simulator.tariff import TariffSimulator, agile_like_day

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import IO
 from zoneinfo import ZoneInfo
 
-from bot.services.cost_report import ExportRow
+from bot.features.costs.ports import ExportRow
 
 COLUMNS = (
     "record",

@@ -6,10 +6,10 @@ from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 
-from bot.domain.cost_events import MonthlyCostSummary
-from bot.domain.costs import CostSettings, MonthFigures, SessionCost
 from bot.domain.pricing import EnergyMethod
-from bot.services.cost_report import CostsView
+from bot.features.costs.events import MonthlyCostSummary
+from bot.features.costs.logic import CostSettings, MonthFigures, SessionCost
+from bot.features.costs.ports import CostsView
 from bot.telegram_ui.formatting import KWH
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.i18n.locales import decimal

@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import Enum
+from zoneinfo import ZoneInfo
 
 from bot.domain.pricing import MAX_PRICE_PER_KWH, EnergyMethod, Unpriced
 
+MONTHS_SHOWN = 12
+"""/costs shows this many months, this one included."""
 DEFAULT_RADIUS_M = 150
 EARTH_RADIUS_M = 6_371_000.0
 MAX_AWAY_TOTAL = Decimal(1000)
@@ -209,3 +212,13 @@ def month_figures(month: date, costs: Iterable[SessionCost], km: float | None) -
         saving=sum((c.saving or Decimal(0) for c in priced), Decimal(0)),
         km=km,
     )
+
+
+def month_start(month: date, zone: ZoneInfo) -> datetime:
+    """The UTC instant a local month begins."""
+    return datetime.combine(month, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def next_month(month: date) -> date:
+    """The first day of the following month."""
+    return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.costs import Place
 from bot.domain.history import BatteryReading, ChargeSession
+from bot.features.costs.logic import Place
+from bot.features.costs.store import SqlCostStore
 from bot.features.history.store import SqlHistoryRepository
-from bot.persistence.costs import SqlCostStore
 from bot.services.errors import InvalidInput
 from bot.simulator.telegram import EmulatedUser
+from bot.telegram_ui.i18n import Translator
 from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
-from tests.support.chat import send_and_wait, text_of, texts
+from tests.support.chat import reply_to, send_and_wait, text_of, texts
 
 WAIT = 10.0
 VIN = "VF1AG000012345678"
@@ -262,3 +263,19 @@ async def test_a_running_login_takes_the_text_before_a_pending_price_question(tm
         await send_and_wait(ann, "/cancel")
         saved = await send_and_wait(ann, "0.45")
         assert text_of(ann, saved) == "Saved: that charge cost 10.40 EUR."
+
+
+async def test_cancel_forgets_a_pending_price_question(tmp_path: Path) -> None:
+    # The question lives in the cost store, not in the screen focus: /cancel leaves it through its state.
+    tr = Translator("en")
+    async with running_e2e(tmp_path, start=NOW) as e2e:
+        ann, start = await _asked_for_an_away_price(e2e)
+        assert e2e.core is not None
+        # By its text: /history's chart may still be on its way.
+        await reply_to(ann, "/cancel", tr("router.cancelled"))
+        assert await e2e.core.costs.awaiting_price(CHAT) is None
+        await ann.send("0.45")  # a number, no longer a price
+        # A chat's updates are handled in order: once this is answered, the number was too.
+        await reply_to(ann, "/cancel", tr("cancel.nothing"))
+        stored = await SqlCostStore(e2e.db, e2e.cipher).costs(CHAT, start, NOW)
+        assert stored[0].cost is None

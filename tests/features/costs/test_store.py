@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot.domain.costs import AwaitedPrice, AwayPrice, CostSettings, Home, Place, SessionCost
 from bot.domain.pricing import EnergyMethod, Unpriced
+from bot.features.costs.logic import AwaitedPrice, AwayPrice, CostSettings, Home, Place, SessionCost
+from bot.features.costs.store import SqlCostStore
 from bot.features.history.store import SqlHistoryRepository
 from bot.persistence.accounts import SqlAccountRepository
-from bot.persistence.costs import SqlCostStore
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.keys import rotate_keys

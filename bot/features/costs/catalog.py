@@ -299,4 +299,4 @@ DE: Final[dict[str, str]] = {
     ),
 }
 
-CATALOGS: Final[dict[str, dict[str, str]]] = {"en": EN, "fr": FR, "de": DE}
+COSTS_MESSAGES: Final[dict[str, dict[str, str]]] = {"en": EN, "fr": FR, "de": DE}

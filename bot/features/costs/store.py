@@ -13,9 +13,9 @@ from sqlalchemy import or_, select, update
 from sqlmodel import col
 
 from bot.domain.codec import CodecError, decode, encode
-from bot.domain.costs import AwaitedPrice, AwayPrice, CostSettings, Home, Place, SessionCost
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.pricing import EnergyMethod, Unpriced
+from bot.features.costs.logic import AwaitedPrice, AwayPrice, CostSettings, Home, Place, SessionCost
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
 from bot.persistence.history import readings_between, sessions_between

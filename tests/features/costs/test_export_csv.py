@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.costs import Place, SessionCost
 from bot.domain.history import BatteryReading, ChargeSession
-from bot.services.cost_report import ExportRow
-from bot.telegram_ui.costs.export_csv import COLUMNS, row_values, write_csv
+from bot.features.costs.logic import Place, SessionCost
+from bot.features.costs.ports import ExportRow
+from bot.features.costs.telegram.export_csv import COLUMNS, row_values, write_csv
 
 UTC_ZONE = ZoneInfo("UTC")
 START = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)

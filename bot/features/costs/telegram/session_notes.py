@@ -1,4 +1,8 @@
-"""The cost part of /history: each session's cost, this month's total, and a Price button per away charge."""
+"""The cost part of /history: each session's cost, this month's total, and a Price button per away charge.
+
+The costs part hands it as its `charge_notes` (bot/telegram_ui/parts.py): the history part asks the front
+for the notes on the charges it lists and never imports this feature.
+"""
 
 from __future__ import annotations
 
@@ -8,30 +12,31 @@ from decimal import Decimal
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.costs import Place, month_of
 from bot.domain.pricing import Unpriced
 from bot.domain.vehicle import LinkedVehicle, Right
 from bot.domain.zones import zone_or_utc
-from bot.services.cost_report import month_start
+from bot.features.costs.logic import Place, month_of, month_start
+from bot.features.costs.ports import COSTS
+from bot.features.costs.render import money, session_cost
+from bot.features.costs.telegram.refs import costs_callback, session_ref
 from bot.telegram_ui.context import BotContext, ChatView
-from bot.telegram_ui.costs.refs import costs_callback, session_ref
-from bot.telegram_ui.costs.render import money, session_cost
 from bot.telegram_ui.formatting import KWH
 from bot.telegram_ui.keyboards import button
+from bot.telegram_ui.parts import ChargeNotes
 
 AWAY_BUTTONS = 3
 
 
 async def history_costs(
     context: BotContext, view: ChatView, vehicle: LinkedVehicle, started: Sequence[datetime]
-) -> tuple[dict[datetime, str], str | None, InlineKeyboardMarkup | None]:
+) -> ChargeNotes:
     """Cost texts by session start, this month's line, and buttons to price away charges.
 
     `started` holds the start of each charge /history lists for `vehicle` (the history feature hands them).
     """
-    port = context.services.costs
+    port = context.services.features.get(COSTS)
     if port is None or not started:
-        return {}, None, None
+        return ChargeNotes()
     chat_id, tr = view.settings.chat_id, view.tr
     zone = zone_or_utc(view.settings.time_zone)
     oldest = min(started)
@@ -69,4 +74,4 @@ async def history_costs(
             rows.append(
                 [button(tr("costs.button.was_away", when=when), costs_callback(f"ap:{ref}", cost.vehicle_id))]
             )
-    return texts, month_text, InlineKeyboardMarkup(rows) if rows else None
+    return ChargeNotes(texts, month_text, InlineKeyboardMarkup(rows) if rows else None)

@@ -13,29 +13,25 @@ import dataclasses
 import logging
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from types import MappingProxyType
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.costs import CostSettings, month_of, previous_month
 from bot.domain.zones import zone_or_utc
-from bot.services.cost_report import MONTHS_SHOWN, month_start
+from bot.features.costs.logic import MONTHS_SHOWN, CostSettings, month_of, month_start, previous_month
+from bot.features.costs.ports import COSTS, CostsPort
+from bot.features.costs.render import money, month_name, render_costs, settings_text
+from bot.features.costs.telegram.chart import CostChartLabels, monthly_cost_chart
+from bot.features.costs.telegram.export_csv import write_csv
+from bot.features.costs.telegram.refs import costs_callback, session_from_ref
 from bot.services.errors import InvalidInput
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale
-from bot.telegram_ui.conversation.states import TEXT, State, screen
-from bot.telegram_ui.conversation.where import Source, Spot, forget, remember
-from bot.telegram_ui.costs.chart import CostChartLabels, monthly_cost_chart
-from bot.telegram_ui.costs.export_csv import write_csv
-from bot.telegram_ui.costs.port import CostsPort
-from bot.telegram_ui.costs.refs import costs_callback, session_from_ref
-from bot.telegram_ui.costs.render import money, month_name, render_costs, settings_text
+from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import button, choice_keyboard, tariff_setup_button
-from bot.telegram_ui.parts import Command, TelegramPart
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +41,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _port(context: BotContext) -> CostsPort:
-    port = context.services.costs
-    if port is None:
-        raise LookupError("costs are not wired")  # their part is only wired when they are
-    return port
+    return context.services.features.of(COSTS)  # their part is only wired when they are
 
 
 def settings_keyboard(tr: Translator, settings: CostSettings) -> InlineKeyboardMarkup:
@@ -155,7 +148,7 @@ async def cost_tap(update: Update, context: BotContext, payload: Callback) -> No
     query = update.callback_query
     assert query is not None
     view = await context.chat_view(update)
-    if context.services.costs is None:
+    if not context.services.features.has(COSTS):
         await answer_stale(update, context)
         return
     await query.answer()
@@ -229,7 +222,7 @@ async def _session_tap(
 
 async def typed_text(update: Update, context: BotContext) -> None:
     """A text outside any conversation: the away price the chat was asked for, if it was asked."""
-    port = context.services.costs
+    port = context.services.features.get(COSTS)
     message = update.effective_message
     if port is None or message is None or message.text is None:
         return
@@ -249,7 +242,7 @@ async def typed_text(update: Update, context: BotContext) -> None:
 async def shared_location(update: Update, context: BotContext) -> None:
     """A location sent to the bot: offer it as home (stateless: the point rides in the button)."""
     message = update.effective_message
-    if context.services.costs is None or message is None or message.location is None:
+    if not context.services.features.has(COSTS) or message is None or message.location is None:
         return
     view = await context.chat_view(update)
     tr = view.tr
@@ -265,40 +258,3 @@ async def shared_location(update: Update, context: BotContext) -> None:
     )
     await reply(update, tr("costs.use_location", radius=radius), keyboard)
     await remember(context, update, StateName.COSTS_MENU, keyboard)
-
-
-async def _price_text(update: Update, context: BotContext, view: ChatView, spot: Spot) -> None:
-    await typed_text(update, context)
-
-
-async def _price_buttons(
-    update: Update, context: BotContext, view: ChatView, spot: Spot
-) -> InlineKeyboardMarkup | None:
-    port = context.services.costs
-    awaited = None if port is None else await port.awaiting_price(chat_id_of(update))
-    if awaited is None:
-        return None
-    leave = costs_callback("an", awaited.vehicle_id)
-    return InlineKeyboardMarkup([[button(view.tr("costs.button.leave"), leave)]])
-
-
-PART = TelegramPart(
-    name="costs",
-    commands=(Command("costs", costs_command, 90), Command("export", export_command, 100)),
-    taps=MappingProxyType({Verb.COSTS: cost_tap}),
-    states=(
-        screen(StateName.COSTS_MENU),
-        State(
-            StateName.COSTS_PRICE,
-            Source.PRICE,
-            "router.hint.costs.price",
-            accepts=TEXT,
-            take=_price_text,
-            buttons=_price_buttons,
-        ),
-        screen(StateName.EXPORT_PERIOD),
-    ),
-    on_location=shared_location,
-    wired=lambda services: services.costs is not None,
-)
-"""/costs and /export, the `co` taps, the asked price, and a location shared while nothing waits."""

@@ -1,0 +1,1 @@
+"""Charging costs: priced charge sessions, /costs, /export, the monthly summary, Home & costs."""

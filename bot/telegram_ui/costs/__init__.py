@@ -1,1 +1,0 @@
-"""The cost screens: /costs, /export, the away-price step, Home & costs in /settings, the monthly ping."""
