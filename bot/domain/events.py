@@ -17,7 +17,7 @@ from bot.domain.codec import CodecError, decode, encode
 from bot.domain.preferences import NotificationKind
 from bot.features.costs.events import MonthlyCostSummary
 from bot.features.sharing.events import SharingEvent
-from bot.features.smart_charging.events import SmartChargingEvent, SmartPlanReady
+from bot.features.smart_charging.events import SmartChargingEvent
 
 
 def _key(subject: str, kind: NotificationKind, marker: datetime | date | str) -> str:
@@ -213,6 +213,11 @@ class PreconditioningConfirmed:
     outside_temperature_c: float | None = None
 
     @property
+    def answers_user(self) -> bool:
+        """Only when it answers a chat's own request (a reference to its message)."""
+        return self.reference is not None
+
+    @property
     def dedup_key(self) -> str:
         """Stable identity of this event."""
         return _key(self.vin, self.kind, self.reported_at)
@@ -223,6 +228,7 @@ class ActionConfirmed:
     """The car reports the state an action asked for; `reference` points at the chat's message to edit."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.ACTION_UNCONFIRMED
+    answers_user: ClassVar[bool] = True  # the outcome of the chat's own tap
     vin: str
     action: ActionKind
     reference: str
@@ -241,6 +247,7 @@ class ActionNotConfirmed:
     """The car did not report the expected state in time."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.ACTION_UNCONFIRMED
+    answers_user: ClassVar[bool] = True  # the outcome of the chat's own tap
     vin: str
     action: ActionKind
     reference: str
@@ -303,6 +310,7 @@ class SecretNotDeleted:
     """A message that carried a password or a code could not be deleted: its sender is asked to do it."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.SERVICE_STATUS
+    answers_user: ClassVar[bool] = True  # the chat's own message could not be deleted
     chat_id: int
     message_id: int
     sent_at: datetime
@@ -339,18 +347,19 @@ _BY_NAME = {cls.__name__: cls for cls in EVENT_TYPES}
 
 
 def answers_user(event: Event) -> bool:
-    """Whether the event is the outcome of a chat's own action (delivered whatever its settings say)."""
-    # Smart-charging pings answer the owner's own Confirm or daily switch; sharing pings are never optional;
-    # the monthly summary has its own per-chat switch.
-    answers = ActionConfirmed | ActionNotConfirmed | SmartChargingEvent | SharingEvent | SecretNotDeleted
-    if isinstance(event, answers | MonthlyCostSummary):
-        return True
-    return isinstance(event, PreconditioningConfirmed) and event.reference is not None
+    """Whether the event is the outcome of a chat's own action (delivered whatever its settings say).
+
+    Each event type says it itself (`answers_user`, a class attribute or a property); none is optional
+    unless it says nothing, so the kernel names no feature's event here.
+    """
+    return bool(getattr(event, "answers_user", False))
 
 
 def expires_at(event: Event) -> datetime | None:
-    """When a ping held back (quiet hours) stops being worth sending: a plan whose charge already began."""
-    return event.summary.starts_at if isinstance(event, SmartPlanReady) else None
+    """When a ping held back (quiet hours) stops being worth sending (a plan whose charge already began):
+    the event's own `expires_at` property, when it has one."""
+    until = getattr(event, "expires_at", None)
+    return until if isinstance(until, datetime) else None  # none, or a plan without a start
 
 
 def event_to_json(event: Event) -> dict[str, Any]:

@@ -31,8 +31,10 @@ from bot.domain.events import (
     answers_user,
     event_from_json,
     event_to_json,
+    expires_at,
 )
 from bot.domain.preferences import NotificationKind
+from tests.telegram_ui.test_notifier import SAMPLES as EVERY_TYPE
 
 T = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -110,3 +112,23 @@ def test_expired_credentials_once_and_not_downgraded_to_unreachable() -> None:
     assert service_events(DOWN, EXPIRED, "a") == [CredentialsExpired("a", T)]
     assert service_events(EXPIRED, DOWN, "a") == []
     assert service_events(EXPIRED, EXPIRED, "a") == []
+
+
+def test_each_event_type_says_whether_it_answers_the_user_and_when_it_expires() -> None:
+    # One sample of every event type, the kernel's and the features': the kernel names none of the latter.
+    answering = {type(e).__name__ for e in EVERY_TYPE if answers_user(e)}
+    assert answering == {
+        "ActionConfirmed",
+        "ActionNotConfirmed",
+        "SecretNotDeleted",
+        "MemberJoined",
+        "MemberLeft",
+        "RoleChanged",
+        "AccessEnded",
+        "SmartPlanReady",
+        "SmartChargeSwitched",
+        "SmartPlanWithdrawn",
+        "MonthlyCostSummary",
+    } | {type(e).__name__ for e in EVERY_TYPE if isinstance(e, PreconditioningConfirmed) and e.reference}
+    expiring = [(type(e).__name__, expires_at(e)) for e in EVERY_TYPE if expires_at(e) is not None]
+    assert [name for name, _ in expiring] == ["SmartPlanReady"]

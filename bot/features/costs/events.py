@@ -18,6 +18,7 @@ class MonthlyCostSummary:
     """Last month's charging for one chat: sessions, grid kWh, cost, average price, savings."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.MONTHLY_SUMMARY
+    answers_user: ClassVar[bool] = True  # it has its own per-chat switch
     chat_id: int
     month: date
     sessions: int

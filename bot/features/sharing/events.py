@@ -31,6 +31,7 @@ class MemberJoined:
     """Told to the owner: someone joined with an invite."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.SHARING
+    answers_user: ClassVar[bool] = True  # sharing pings are never optional
     account_id: int
     member_chat_id: int
     member_name: str
@@ -48,6 +49,7 @@ class MemberLeft:
     """Told to the owner: a member used /leave."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.SHARING
+    answers_user: ClassVar[bool] = True  # sharing pings are never optional
     account_id: int
     member_chat_id: int
     member_name: str
@@ -64,6 +66,7 @@ class RoleChanged:
     """Told to the member: the owner gave them another role."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.SHARING
+    answers_user: ClassVar[bool] = True  # sharing pings are never optional
     account_id: int
     member_chat_id: int
     role: Role
@@ -80,6 +83,7 @@ class AccessEnded:
     """Told to the member: they no longer see the shared car."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.SHARING
+    answers_user: ClassVar[bool] = True  # sharing pings are never optional
     account_id: int
     member_chat_id: int
     reason: AccessEndReason

@@ -24,11 +24,17 @@ class SmartPlanReady:
     """Tonight's plan for a daily smart-charging goal, offered with Confirm / Cancel."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.SMART_CHARGING
+    answers_user: ClassVar[bool] = True  # it answers the owner's Confirm or daily switch
     vin: str
     vehicle_id: int
     local_day: date
     time_zone: str
     summary: PlanSummary
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """Held back by quiet hours, the plan is not worth sending once its charge began."""
+        return self.summary.starts_at
 
     @property
     def dedup_key(self) -> str:
@@ -41,6 +47,7 @@ class SmartChargeSwitched:
     """Smart charging started or stopped the charge at a boundary of a confirmed plan."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.SMART_CHARGING
+    answers_user: ClassVar[bool] = True  # it answers the owner's Confirm or daily switch
     vin: str
     vehicle_id: int
     started: bool
@@ -67,6 +74,7 @@ class SmartPlanWithdrawn:
     left, or made a viewer); told to the account's owners."""
 
     kind: ClassVar[NotificationKind] = NotificationKind.SMART_CHARGING
+    answers_user: ClassVar[bool] = True  # it answers the owner's Confirm or daily switch
     vin: str
     vehicle_id: int
     outcome: Withdrawal
