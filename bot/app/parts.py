@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.features.costs import telegram as costs
 from bot.features.history import telegram as history
 from bot.features.schedule import telegram as schedule
+from bot.features.settings import telegram as settings
 from bot.features.sharing import telegram as sharing
 from bot.features.smart_charging import telegram as smart_charging
 from bot.telegram_ui.handlers import part as core
@@ -17,4 +18,5 @@ TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     history.PART,
     costs.PART,
     sharing.PART,
+    settings.PART,
 )

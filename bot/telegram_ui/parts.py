@@ -35,6 +35,8 @@ DeepLink = Callable[[Update, BotContext, str], Awaitable[None]]
 """Answers `/start <argument>` (a deep link such as an invitation)."""
 LocationHandler = Callable[[Update, BotContext], Awaitable[None]]
 """Takes a location shared while nothing waits for input."""
+AfterLogin = Callable[[Update, BotContext, ChatView, str, tuple[str, ...]], Awaitable[None]]
+"""Says the login's 'linked' text (given), with what the part adds: the zones of the login's country."""
 CardAction = Callable[[Update, BotContext, LinkedVehicle], Awaitable[None]]
 """Opens what a card button of the part's kind shows (the schedule behind the card's Schedule button)."""
 PingText = Callable[[Any, Renderer], str]
@@ -85,6 +87,8 @@ class TelegramPart:
     states: tuple[State, ...] = ()
     deep_link: DeepLink | None = None
     on_location: LocationHandler | None = None
+    # Says the 'linked' message after a login, with what the part adds to it (the settings: the time zone).
+    after_login: AfterLogin | None = None
     # What the status card's buttons of these kinds open (the card belongs to the core part).
     card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
     # The texts of the notification events the feature produces, by event type (the notifier sends them).
@@ -106,6 +110,7 @@ class Front:
     states: Mapping[StateName, State]
     deep_link: DeepLink | None = None
     on_location: LocationHandler | None = None
+    after_login: AfterLogin | None = None
     command_names: frozenset[str] = frozenset()
     card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
     charge_notes: ChargeNoter | None = None
@@ -148,6 +153,7 @@ def assemble(parts: Iterable[TelegramPart], services: Services) -> Front:
         states=states,
         deep_link=_one(wired, "deep link", lambda part: part.deep_link),
         on_location=_one(wired, "location", lambda part: part.on_location),
+        after_login=_one(wired, "after-login message", lambda part: part.after_login),
         command_names=frozenset(commands),
         card_actions=MappingProxyType(card_actions),
         charge_notes=_one(wired, "charge notes", lambda part: part.charge_notes),

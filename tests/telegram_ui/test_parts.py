@@ -50,6 +50,12 @@ async def _open(update: Update, context: BotContext, vehicle: LinkedVehicle) -> 
     return None
 
 
+async def _after(
+    update: Update, context: BotContext, view: ChatView, linked: str, zones: tuple[str, ...]
+) -> None:
+    return None
+
+
 async def _notes(
     context: BotContext, view: ChatView, vehicle: LinkedVehicle, started: Sequence[datetime]
 ) -> ChargeNotes:
@@ -90,6 +96,7 @@ def test_an_unwired_part_adds_no_command_tap_or_hook() -> None:
             TelegramPart(name="twin", card_actions=MappingProxyType({ActionKind.SCHEDULE: _open})),
             "the card's schedule button",
         ),
+        (TelegramPart(name="twin", after_login=_after), "after-login message"),
     ],
 )
 def test_a_second_claim_fails_at_start_up(twin: TelegramPart, claim: str) -> None:

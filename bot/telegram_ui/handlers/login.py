@@ -38,7 +38,7 @@ from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.error_messages import describe
-from bot.telegram_ui.handlers import basic, settings
+from bot.telegram_ui.handlers import basic
 from bot.telegram_ui.handlers.common import chat_id_of, delete_secret, is_private, reply
 from bot.telegram_ui.handlers.vehicles import vehicle_choice_keyboard, vehicle_lines
 from bot.telegram_ui.keyboards import choice_keyboard
@@ -283,7 +283,11 @@ async def _linked(
         lines = vehicle_lines(view.tr, result.vehicles, result.active_vehicle_id)
         linked = view.tr("login.linked", vehicles=lines)
     # One message: linked, and which zone times are in (with the zones to tap where the country has several).
-    await settings.tell_zone_after_login(update, context, view, linked, places.locale_zones(locale))
+    after = context.bot_data.front.after_login  # the settings part adds the zone (and asks which)
+    if after is not None:
+        await after(update, context, view, linked, places.locale_zones(locale))
+    else:
+        await reply(update, linked)
     if len(result.vehicles) > 1:
         await reply(
             update, view.tr("login.choose_vehicle"), vehicle_choice_keyboard(view.tr, result.vehicles)

@@ -1,4 +1,4 @@
-"""The core Telegram part: linking, the card and its actions, schedules, settings, the vehicle list.
+"""The core Telegram part: linking, the card and its actions, the charge menus, the vehicle list.
 
 Declared like every feature's part (`bot/telegram_ui/parts.py`); the composition root lists it first.
 """
@@ -20,7 +20,6 @@ from bot.telegram_ui.handlers import (
     login,
     menus,
     precondition_typed,
-    settings,
     status,
     vehicles,
 )
@@ -73,7 +72,6 @@ PART = TelegramPart(
         Command("charge", menus.charge_command, 30),
         Command("where", status.where_command, 70),
         Command("vehicles", vehicles.list_vehicles, 110),
-        Command("settings", settings.settings_command, 120),
         Command("login", login.begin, 150),
         Command("logout", vehicles.logout, 160),
         Command("help", basic.help_command, 170),
@@ -91,7 +89,6 @@ PART = TelegramPart(
             Verb.MENU: menus.submenu,
             Verb.SELECT_VEHICLE: vehicles.select_vehicle,
             Verb.LOGOUT: vehicles.confirm_logout,
-            Verb.SETTINGS: settings.settings_tap,
             Verb.LOCALE: login.chosen_locale,
         }
     ),
@@ -115,15 +112,6 @@ PART = TelegramPart(
             take=precondition_typed.typed_precondition,
         ),
         screen(StateName.CHARGE_MENU),
-        screen(StateName.SETTINGS_MENU),
-        screen(StateName.SETTINGS_CHOICE),
-        State(
-            StateName.SETTINGS_ZONE,
-            Source.SCREEN,
-            "router.hint.settings.zone",
-            accepts=TEXT,
-            take=settings.typed_zone,
-        ),
         screen(StateName.LOGOUT_CONFIRM),
         screen(StateName.VEHICLES_CHOOSE),
         State(

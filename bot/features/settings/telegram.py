@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import time
+from types import MappingProxyType
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -23,10 +24,12 @@ from bot.telegram_ui import places
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
-from bot.telegram_ui.conversation.where import Spot, forget, remember
+from bot.telegram_ui.conversation.states import TEXT, State, screen
+from bot.telegram_ui.conversation.where import Source, Spot, forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.telegram_ui.keyboards import button, choice_keyboard, rows
+from bot.telegram_ui.parts import Command, TelegramPart
 from bot.telegram_ui.status_card import vehicle_title
 
 TEMPERATURES = (18, 19, 20, 21, 22, 23, 24)
@@ -269,3 +272,23 @@ async def typed_zone(update: Update, context: BotContext, view: ChatView, spot: 
     markup = settings_keyboard(view.tr, view.settings)
     await reply(update, f"{saved}\n\n{settings_text(view.tr, view.settings, prefs)}", markup)
     await remember(context, update, StateName.SETTINGS_MENU, markup)
+
+
+PART = TelegramPart(
+    name="settings",
+    commands=(Command("settings", settings_command, 120),),
+    taps=MappingProxyType({Verb.SETTINGS: settings_tap}),
+    states=(
+        screen(StateName.SETTINGS_MENU),
+        screen(StateName.SETTINGS_CHOICE),
+        State(
+            StateName.SETTINGS_ZONE,
+            Source.SCREEN,
+            "router.hint.settings.zone",
+            accepts=TEXT,
+            take=typed_zone,
+        ),
+    ),
+    after_login=tell_zone_after_login,
+)
+"""/settings, its taps and screens, and the time zone told (and asked) after a login."""

@@ -1,0 +1,1 @@
+"""Chat settings: the /settings screens (language, zone, units, pings, quiet hours; the kernel reads them)."""
