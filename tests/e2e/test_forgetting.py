@@ -7,14 +7,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
-import pytest
 from sqlalchemy import Connection, inspect, text
 
 from bot.domain.preferences import QuietHours
@@ -23,25 +22,10 @@ from bot.persistence.engine import Database
 from bot.simulator.telegram import EmulatedUser
 from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
 from tests.support.chat import reply_to, texts
-from tests.support.replicas import fresh_database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 WAIT = 10.0
 VIN = "VF1AG000012345678"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh database on each engine."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bot.db'}"
-        return
-    if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("TEST_DATABASE_URL must be set in CI")
-        pytest.skip("TEST_DATABASE_URL not set")
-    async with fresh_database(PG_URL, prefix="bot_forget") as url:
-        yield url
 
 
 def _cells(connection: Connection) -> Iterator[tuple[str, str, Any]]:
