@@ -11,6 +11,7 @@ from bot.domain.schedule import ProblemCode
 from bot.features.costs import catalog as costs
 from bot.features.history import catalog as history
 from bot.features.schedule import catalog as schedule
+from bot.features.settings import catalog as settings
 from bot.features.sharing.logic import InviteProblem
 from bot.features.smart_charging import catalog as smartcharge
 from bot.telegram_ui.i18n import CATALOGS, Translator, en, pick_language
@@ -61,6 +62,7 @@ def test_feature_catalogs_are_merged_into_every_language(language: str) -> None:
     assert set(smartcharge.CATALOGS[language]) <= set(merged)
     assert set(history.HISTORY_MESSAGES[language]) <= set(merged)
     assert set(costs.COSTS_MESSAGES[language]) <= set(merged)
+    assert set(settings.SETTINGS_MESSAGES[language]) <= set(merged)
     assert Translator(language)("history.kwh", value="3.5 kWh") == "3.5 kWh"
 
 
@@ -68,6 +70,7 @@ def test_feature_catalogs_never_override_a_main_message() -> None:
     features = [set(smartcharge.CATALOGS["en"]), set(history.HISTORY_MESSAGES["en"])]
     features.append(set(schedule.SCHEDULE_MESSAGES["en"]))
     features.append(set(costs.COSTS_MESSAGES["en"]))
+    features.append(set(settings.SETTINGS_MESSAGES["en"]))
     merged = set(en.MESSAGES)
     for keys in features:
         assert keys & merged == set()

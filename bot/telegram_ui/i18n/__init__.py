@@ -18,6 +18,7 @@ from typing import Final
 from bot.features.costs import catalog as costs_catalog
 from bot.features.history import catalog as history_catalog
 from bot.features.schedule import catalog as schedule_catalog
+from bot.features.settings import catalog as settings_catalog
 from bot.features.sharing import catalog as sharing_catalog
 from bot.features.smart_charging import catalog as smart_charging_catalog
 from bot.telegram_ui.i18n import (
@@ -43,6 +44,7 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
         **history_catalog.HISTORY_MESSAGES[language],
         **sharing_catalog.SHARING_MESSAGES[language],
         **costs_catalog.COSTS_MESSAGES[language],
+        **settings_catalog.SETTINGS_MESSAGES[language],
         **limits.CATALOGS[language],
         **router.ROUTER_MESSAGES[language],
         **outcomes.OUTCOME_MESSAGES[language],
