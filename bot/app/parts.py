@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.features.costs import telegram as costs
 from bot.features.history import telegram as history
+from bot.features.linking import telegram as linking
 from bot.features.schedule import telegram as schedule
 from bot.features.settings import telegram as settings
 from bot.features.sharing import telegram as sharing
@@ -13,6 +14,7 @@ from bot.telegram_ui.parts import TelegramPart
 
 TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     core.PART,
+    linking.PART,
     schedule.PART,
     smart_charging.PART,
     history.PART,

@@ -20,7 +20,6 @@ from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.conversation.states import expected, state_of
 from bot.telegram_ui.conversation.where import focus_store, locate
 from bot.telegram_ui.conversation.words import closest, commands_named
-from bot.telegram_ui.handlers import login
 from bot.telegram_ui.parts import CommandCallback
 
 log = logging.getLogger(__name__)
@@ -99,8 +98,8 @@ async def route(update: Update, context: BotContext, kind: InputKind) -> None:
     if kind in state.accepts and state.take is not None:
         await state.take(update, context, view, spot)
         return
-    if spot.login is not None and await login.timed_out(update, context, view, spot.login):
-        return
+    if state.timed_out is not None and await state.timed_out(update, context, view, spot):
+        return  # the state's part ended it (a login past its time) and said so
     message = update.effective_message
     lead = _lead(context, view, kind, message)
     if kind is InputKind.TEXT and message is not None:

@@ -27,6 +27,8 @@ Leave = Callable[[BotContext, int], Awaitable[None]]
 """Forgets what the state kept for the chat (a draft) when the chat leaves it with /cancel."""
 Asked = Callable[[BotContext, int], Awaitable[bool]]
 """Whether the chat is in the state when its part keeps the question itself, not as a screen (a price)."""
+TimedOut = Callable[[Update, BotContext, ChatView, Spot], Awaitable[bool]]
+"""Ends the chat's state if it ran out of time, saying so (True), for input the state does not take."""
 
 TEXT = frozenset({InputKind.TEXT})
 
@@ -44,6 +46,8 @@ class State:
     leave: Leave | None = None
     # A question the part keeps in its own store (costs' awaited price): the router asks it where the chat is.
     asked: Asked | None = None
+    # A state with its own clock (the login's steps): input it does not take first ends it when it expired.
+    timed_out: TimedOut | None = None
 
 
 def screen(name: StateName, buttons: Buttons | None = None) -> State:

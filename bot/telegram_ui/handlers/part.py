@@ -1,4 +1,4 @@
-"""The core Telegram part: linking, the card and its actions, the charge menus, the vehicle list.
+"""The core Telegram part: the card and its actions, the charge menus, /start and /help.
 
 Declared like every feature's part (`bot/telegram_ui/parts.py`); the composition root lists it first.
 """
@@ -17,28 +17,14 @@ from bot.telegram_ui.conversation.states import TEXT, State, expected, screen
 from bot.telegram_ui.conversation.where import Source, Spot
 from bot.telegram_ui.handlers import (
     basic,
-    login,
     menus,
     precondition_typed,
     status,
-    vehicles,
 )
 from bot.telegram_ui.handlers.common import chat_id_of
 from bot.telegram_ui.handlers.running import known_state
 from bot.telegram_ui.keyboards import status_keyboard
 from bot.telegram_ui.parts import Command, TelegramPart
-
-
-async def _login_text(update: Update, context: BotContext, view: ChatView, spot: Spot) -> None:
-    await login.take_text(update, context)
-
-
-async def _login_buttons(
-    update: Update, context: BotContext, view: ChatView, spot: Spot
-) -> InlineKeyboardMarkup | None:
-    if spot.login is None or spot.state is not StateName.LOGIN_LOCALE:
-        return None
-    return login.country_keyboard(spot.login.locale, view.tr.language)
 
 
 async def _idle_buttons(
@@ -62,8 +48,6 @@ async def _idle_location(update: Update, context: BotContext, view: ChatView, sp
     await expected(update, context, view, spot, view.tr("router.not_text", what=what))
 
 
-_LOGIN = Source.LOGIN
-
 PART = TelegramPart(
     name="core",
     commands=(
@@ -71,14 +55,9 @@ PART = TelegramPart(
         Command("precondition", menus.precondition_command, 20),
         Command("charge", menus.charge_command, 30),
         Command("where", status.where_command, 70),
-        Command("vehicles", vehicles.list_vehicles, 110),
-        Command("login", login.begin, 150),
-        Command("logout", vehicles.logout, 160),
         Command("help", basic.help_command, 170),
-        Command("cancel", login.cancel, 180),
         Command("start", basic.start, 190),
     ),
-    # LOCALE taps answer the /login conversation; outside it they are stale.
     taps=MappingProxyType(
         {
             Verb.ACTION: status.action_tap,
@@ -87,23 +66,9 @@ PART = TelegramPart(
             Verb.CHARGE_MODE: menus.parameter_tap,
             Verb.CHARGE_LIMIT: menus.parameter_tap,
             Verb.MENU: menus.submenu,
-            Verb.SELECT_VEHICLE: vehicles.select_vehicle,
-            Verb.LOGOUT: vehicles.confirm_logout,
-            Verb.LOCALE: login.chosen_locale,
         }
     ),
     states=(
-        State(
-            StateName.LOGIN_LOCALE,
-            _LOGIN,
-            "router.hint.login.locale",
-            accepts=TEXT,
-            take=_login_text,
-            buttons=_login_buttons,
-        ),
-        State(StateName.LOGIN_EMAIL, _LOGIN, "router.hint.login.email", accepts=TEXT, take=_login_text),
-        State(StateName.LOGIN_PASSWORD, _LOGIN, "router.hint.login.password", accepts=TEXT, take=_login_text),
-        State(StateName.LOGIN_CODE, _LOGIN, "router.hint.login.code", accepts=TEXT, take=_login_text),
         State(
             StateName.PRECONDITION_MENU,
             Source.SCREEN,
@@ -112,8 +77,6 @@ PART = TelegramPart(
             take=precondition_typed.typed_precondition,
         ),
         screen(StateName.CHARGE_MENU),
-        screen(StateName.LOGOUT_CONFIRM),
-        screen(StateName.VEHICLES_CHOOSE),
         State(
             StateName.IDLE_LINKED,
             Source.IDLE,

@@ -21,6 +21,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.preferences import DEFAULT_ZONE
 from bot.domain.redaction import secret_input
+from bot.features.linking.telegram.vehicles import vehicle_choice_keyboard, vehicle_lines
 from bot.renault.locales import LOCALES
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
 from bot.services.errors import (
@@ -40,7 +41,6 @@ from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers import basic
 from bot.telegram_ui.handlers.common import chat_id_of, delete_secret, is_private, reply
-from bot.telegram_ui.handlers.vehicles import vehicle_choice_keyboard, vehicle_lines
 from bot.telegram_ui.keyboards import choice_keyboard
 from bot.telegram_ui.patience import TooSlow, Waiting
 
