@@ -72,6 +72,7 @@ from bot.services.polling.service import PollingService
 from bot.services.ports import Clock, NotificationLog
 from bot.services.secret_messages import SecretMessages
 from bot.services.settings import SettingsService
+from bot.services.spending import spending_chat
 from bot.services.status import StatusService
 from bot.services.translate import QUOTA_COOLDOWN
 from bot.tariffs.fetch import FeedFetch, GuardedFetcher
@@ -352,7 +353,11 @@ def build_graph(
 def _gate(stores: Stores, clock: Clock, options: GraphOptions) -> RequestGate:
     # The one place that enforces the per-account call budget, the quota cooldown and the members' shares.
     budget: RequestGate = BudgetGate(
-        stores.budget, clock, max_calls_per_hour=options.max_calls_per_hour, cooldown=QUOTA_COOLDOWN
+        stores.budget,
+        clock,
+        spending_chat=spending_chat,
+        max_calls_per_hour=options.max_calls_per_hour,
+        cooldown=QUOTA_COOLDOWN,
     )
     if options.metrics is not None:
         budget = CountingGate(budget, options.metrics)

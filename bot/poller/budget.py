@@ -5,10 +5,11 @@ an account, so the poller's reads and the users' own commands (status refresh, a
 RENAULT_MAX_CALLS_PER_HOUR per account. After Renault answers with a quota error the whole account cools down
 for 15 minutes. The counting itself is atomic in the `CallBudgetStore`, so replicas share the budget too.
 
-A call made for a chat's update (`bot.services.spending`) by a chat that is not the account's owner is a
+A call made for a chat's update (the chat the `spending_chat` function names, handed in by the
+composition root: `bot.services.spending.spending_chat`) by a chat that is not the account's owner is a
 member's: each member may spend `MEMBER_SHARE` of the account's hour and all members together
 `MEMBERS_SHARE`, so the owner and the poller always keep the rest (SECURITY.md, "Limits"). A member past a
-share gets `LimitReached` naming it; the account is not marked as over quota.
+share gets `LimitReached` (declared with the ports) naming it; the account is not marked as over quota.
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ from datetime import timedelta
 
 from bot.domain.attempts import AttemptPolicy
 from bot.renault.errors import QuotaExceeded
-from bot.services.errors import LimitReached
-from bot.services.ports import BudgetLimit, CallBudgetStore, Clock, MemberShare
-from bot.services.spending import spending_chat
+from bot.services.ports import BudgetLimit, CallBudgetStore, Clock, LimitReached, MemberShare
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +56,7 @@ class BudgetGate:
         store: CallBudgetStore,
         clock: Clock,
         *,
+        spending_chat: Callable[[], int | None],
         max_calls_per_hour: int = 60,
         cooldown: timedelta = DEFAULT_COOLDOWN,
         account_id_of: Callable[[str], int] = int,
@@ -69,13 +69,14 @@ class BudgetGate:
         self._cooldown = cooldown
         self._account_id_of = account_id_of
         self._counts = counts
+        self._spending_chat = spending_chat
 
     async def before_request(self, account_key: str, endpoint: str) -> None:
         """Spend one call of the account's budget, or raise QuotaExceeded with the time to wait."""
         if not self._counts(endpoint):
             return
         now = self._clock()
-        chat = spending_chat()
+        chat = self._spending_chat()
         share = None if chat is None else member_share(chat, self._max_calls_per_hour)
         decision = await self._store.try_spend(self._account_id_of(account_key), now, self._limit, share)
         if decision.allowed:

@@ -15,9 +15,8 @@ from datetime import timedelta
 from enum import Enum
 
 from bot.domain.attempts import AttemptPolicy
-from bot.services.errors import LimitReached
 from bot.services.limit_ports import AttemptStore
-from bot.services.ports import Clock
+from bot.services.ports import Clock, LimitReached
 
 log = logging.getLogger(__name__)
 

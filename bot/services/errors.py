@@ -1,7 +1,8 @@
 """The services' exception tree: what went wrong, in terms a handler can turn into a message.
 
-Two more of the tree are declared with the ports, since the stores raise them:
-`bot.services.ports.StorageUnavailable` and `bot.services.ports.AlreadyLinked`.
+Three more of the tree are declared with the ports, since adapters raise them:
+`bot.services.ports.StorageUnavailable` and `bot.services.ports.AlreadyLinked` (the stores) and
+`bot.services.ports.LimitReached` (the budget gate, for a member's share, and the per-chat limits).
 """
 
 from __future__ import annotations
@@ -44,22 +45,6 @@ class TooManyAttempts(ServiceError):
         self.kind = kind
         self.scope = scope
         self.retry_at = retry_at
-
-
-class LimitReached(ServiceError):
-    """A chat reached one of its limits: nothing was done, and it resets at `retry_at`.
-
-    `limit` names which: a per-chat limit ('refresh', 'where', 'costs', 'export', see
-    `bot.services.chat_limits`) or a member's share of the account's Renault calls ('member': their own,
-    'members': all members together). `cap` is how many the limit allows per `window_minutes`.
-    """
-
-    def __init__(self, limit: str, retry_at: datetime, cap: int, window_minutes: int) -> None:
-        super().__init__(f"limit reached: {limit}")
-        self.limit = limit
-        self.retry_at = retry_at
-        self.cap = cap
-        self.window_minutes = window_minutes
 
 
 class LoginLocked(ServiceError):

@@ -199,6 +199,22 @@ class AlreadyLinked(ServiceError):
     """This Renault account is already linked to a chat (raised by `AccountRepository.create_linked`)."""
 
 
+class LimitReached(ServiceError):
+    """A chat reached one of its limits: nothing was done, and it resets at `retry_at`.
+
+    `limit` names which: a per-chat limit ('refresh', 'where', 'costs', 'export', see
+    `bot.services.chat_limits`) or a member's share of the account's Renault calls ('member': their own,
+    'members': all members together). `cap` is how many the limit allows per `window_minutes`.
+    """
+
+    def __init__(self, limit: str, retry_at: datetime, cap: int, window_minutes: int) -> None:
+        super().__init__(f"limit reached: {limit}")
+        self.limit = limit
+        self.retry_at = retry_at
+        self.cap = cap
+        self.window_minutes = window_minutes
+
+
 @dataclass(frozen=True, slots=True)
 class ChatCard:
     """What a known chat's /status needs, read at once: its settings, the vehicles it sees (in a stable

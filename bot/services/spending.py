@@ -1,9 +1,10 @@
 """Whom a Renault call is spent for: the chat whose update is being handled, or the bot itself.
 
 The Telegram front-end runs each update's handlers inside `spent_for(chat)` (`bot.telegram_ui.ordering`);
-the poller and the jobs run outside it. The budget gate (`bot.poller.budget`) reads `spending_chat()` to
-bound a member's calls by their share of the account's hour, so no member can drain what the owner and the
-poller need. A context variable, because the Renault client between them knows nothing of chats.
+the poller and the jobs run outside it. The budget gate (`bot.poller.budget`), handed `spending_chat` by
+the composition root (`bot.app.graph._gate`), reads it to bound a member's calls by their share of the
+account's hour, so no member can drain what the owner and the poller need. A context variable, because the
+Renault client between them knows nothing of chats.
 """
 
 from __future__ import annotations

@@ -21,7 +21,6 @@ from bot.services.access import authorize
 from bot.services.chat_limits import ChatLimit, ChatLimiter
 from bot.services.errors import (
     FeatureUnavailable,
-    LimitReached,
     NeedsLogin,
     RenaultBusy,
     RenaultDown,
@@ -30,7 +29,14 @@ from bot.services.errors import (
 from bot.services.gateway import CARD_EXTRAS, RenaultGateway
 from bot.services.linking import LinkingService, active_of
 from bot.services.polling.readings import reading_of, reports_charging
-from bot.services.ports import CardStates, Clock, PollHealth, ReadingRecorder, StoredVehicleState
+from bot.services.ports import (
+    CardStates,
+    Clock,
+    LimitReached,
+    PollHealth,
+    ReadingRecorder,
+    StoredVehicleState,
+)
 from bot.services.views import LocationView, StatusView
 
 # A car read (by the poller, a Refresh or another chat, on any replica) this recently is shown as stored,

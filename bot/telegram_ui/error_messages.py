@@ -11,7 +11,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.domain.redaction import redact
 from bot.services import errors
-from bot.services.ports import AlreadyLinked, StorageUnavailable
+from bot.services.ports import AlreadyLinked, LimitReached, StorageUnavailable
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.i18n import Translator
@@ -44,7 +44,7 @@ ERROR_KEYS: dict[type[errors.ServiceError], str] = {
 
 def describe(tr: Translator, error: errors.ServiceError, now: datetime, zone_name: str) -> str:
     """The user-facing message for a service error, in the chat's language (times in its zone)."""
-    if isinstance(error, errors.LimitReached):
+    if isinstance(error, LimitReached):
         # Which limit, and when it resets in the chat's own time (with the date when not today).
         when = fmt.local_datetime(tr, error.retry_at, zone_name, now)
         return tr(f"error.limit.{error.limit}", cap=error.cap, time=when)

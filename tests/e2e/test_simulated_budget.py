@@ -12,7 +12,8 @@ from bot.app.graph import system_clock
 from bot.app.run import Running, open_bot
 from bot.config import Settings
 from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.services.errors import LimitReached, RenaultBusy
+from bot.services.errors import RenaultBusy
+from bot.services.ports import LimitReached
 from bot.services.views import LinkResult
 from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_simulator
 from bot.simulator.renault import RenaultSimulator

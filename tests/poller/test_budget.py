@@ -9,16 +9,15 @@ import pytest
 
 from bot.poller.budget import BudgetGate
 from bot.renault.errors import QuotaExceeded
-from bot.services.errors import LimitReached
-from bot.services.ports import BudgetDecision, BudgetLimit, MemberShare
-from bot.services.spending import spent_for
+from bot.services.ports import BudgetDecision, BudgetLimit, LimitReached, MemberShare
+from bot.services.spending import spending_chat, spent_for
 from tests.poller.fakes import FakeBudget
 from tests.support.clock import FakeClock
 
 
 async def test_calls_beyond_the_hourly_budget_are_refused_until_the_window_frees() -> None:
     clock, store = FakeClock(), FakeBudget()
-    gate = BudgetGate(store, clock, max_calls_per_hour=3)
+    gate = BudgetGate(store, clock, spending_chat=spending_chat, max_calls_per_hour=3)
     for _ in range(3):
         await gate.before_request("7", "battery-status")
     with pytest.raises(QuotaExceeded) as refused:
@@ -30,7 +29,7 @@ async def test_calls_beyond_the_hourly_budget_are_refused_until_the_window_frees
 
 async def test_accounts_have_separate_budgets() -> None:
     clock, store = FakeClock(), FakeBudget()
-    gate = BudgetGate(store, clock, max_calls_per_hour=1)
+    gate = BudgetGate(store, clock, spending_chat=spending_chat, max_calls_per_hour=1)
     await gate.before_request("1", "battery-status")
     await gate.before_request("2", "battery-status")
     with pytest.raises(QuotaExceeded):
@@ -39,7 +38,7 @@ async def test_accounts_have_separate_budgets() -> None:
 
 async def test_quota_error_cools_the_whole_account_down_for_15_minutes() -> None:
     clock, store = FakeClock(), FakeBudget()
-    gate = BudgetGate(store, clock, max_calls_per_hour=0)
+    gate = BudgetGate(store, clock, spending_chat=spending_chat, max_calls_per_hour=0)
     await gate.on_quota_exceeded("5")
     clock.advance(minutes=14)
     with pytest.raises(QuotaExceeded) as refused:
@@ -51,7 +50,7 @@ async def test_quota_error_cools_the_whole_account_down_for_15_minutes() -> None
 
 async def test_zero_limit_is_unlimited() -> None:
     clock, store = FakeClock(), FakeBudget()
-    gate = BudgetGate(store, clock, max_calls_per_hour=0)
+    gate = BudgetGate(store, clock, spending_chat=spending_chat, max_calls_per_hour=0)
     for _ in range(500):
         await gate.before_request("1", "battery-status")  # raises QuotaExceeded if refused
     assert len(store.calls[1]) == 500  # every call was spent within the same hour
@@ -59,7 +58,7 @@ async def test_zero_limit_is_unlimited() -> None:
 
 async def test_gigya_token_requests_do_not_spend_the_budget() -> None:
     clock, store = FakeClock(), FakeBudget()
-    gate = BudgetGate(store, clock, max_calls_per_hour=1)
+    gate = BudgetGate(store, clock, spending_chat=spending_chat, max_calls_per_hour=1)
     await gate.before_request("1", "gigya.getJWT")
     await gate.before_request("1", "accounts.getJWT")
     await gate.before_request("1", "battery-status")
@@ -69,7 +68,7 @@ async def test_gigya_token_requests_do_not_spend_the_budget() -> None:
 
 async def test_calls_made_for_a_chat_carry_its_share_and_the_pollers_carry_none() -> None:
     clock, store = FakeClock(), FakeBudget()
-    gate = BudgetGate(store, clock, max_calls_per_hour=60)
+    gate = BudgetGate(store, clock, spending_chat=spending_chat, max_calls_per_hour=60)
     await gate.before_request("1", "battery-status")  # the poller's: no chat
     with spent_for(42):
         await gate.before_request("1", "battery-status")
@@ -82,7 +81,7 @@ async def test_calls_made_for_a_chat_carry_its_share_and_the_pollers_carry_none(
 
 async def test_an_unlimited_budget_bounds_no_member() -> None:
     clock, store = FakeClock(), FakeBudget()
-    gate = BudgetGate(store, clock, max_calls_per_hour=0)
+    gate = BudgetGate(store, clock, spending_chat=spending_chat, max_calls_per_hour=0)
     with spent_for(42):
         await gate.before_request("1", "battery-status")
     assert store.shares == [None]
@@ -104,7 +103,7 @@ class _SharesSpent(FakeBudget):
 async def test_a_spent_share_is_a_limit_reached_naming_it_not_a_quota_error() -> None:
     clock = FakeClock()
     until = clock() + timedelta(minutes=40)
-    gate = BudgetGate(_SharesSpent(until), clock, max_calls_per_hour=60)
+    gate = BudgetGate(_SharesSpent(until), clock, spending_chat=spending_chat, max_calls_per_hour=60)
     with spent_for(42), pytest.raises(LimitReached) as refused:
         await gate.before_request("1", "battery-status")
     assert (refused.value.limit, refused.value.retry_at, refused.value.cap) == ("members", until, 20)

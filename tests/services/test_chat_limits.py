@@ -15,7 +15,7 @@ from bot.app.graph import build_graph
 from bot.domain.vehicle import Role
 from bot.persistence.engine import Database
 from bot.services.chat_limits import ChatLimits
-from bot.services.errors import LimitReached
+from bot.services.ports import LimitReached
 from bot.services.spending import spent_for
 from bot.services.views import LinkResult
 from tests.support.replicas import fresh_database

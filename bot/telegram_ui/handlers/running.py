@@ -12,7 +12,8 @@ from bot.domain.actions import ActionKind
 from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
 from bot.services.actions import ActionRequest
-from bot.services.errors import FeatureUnavailable, LimitReached, ServiceError
+from bot.services.errors import FeatureUnavailable, ServiceError
+from bot.services.ports import LimitReached
 from bot.services.views import ActionOutcome, StatusView
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
