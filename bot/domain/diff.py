@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.domain.actions import ActionKind, confirmation_deadline, confirmation_for
+from bot.domain.charge_tracking import ChargeInProgress, charge_started
 from bot.domain.codec import CodecError, decode, encode
 from bot.domain.events import (
     ActionConfirmed,
@@ -44,7 +45,7 @@ from bot.domain.phases import ChargePhase, phase_of
 from bot.domain.plausibility import implausible
 from bot.domain.preferences import NotificationPreferences
 from bot.domain.snapshot import VehicleSnapshot
-from bot.domain.transitions import FULL_LEVEL, ChargeInProgress, phase_events
+from bot.domain.transitions import FULL_LEVEL, phase_events
 
 LOW_BATTERY_HYSTERESIS = 5
 PLUGGED_GRACE = timedelta(minutes=15)
@@ -157,7 +158,7 @@ def _initialise(
     level = current.battery_level
     session = None
     if phase is ChargePhase.CHARGING and at is not None:
-        session = ChargeInProgress(at, level, current.available_energy_kwh)
+        session = charge_started(None, current)
     return replace(
         state,
         snapshot=current,
@@ -205,7 +206,7 @@ def _accept(
         events += transition.events
         session = transition.session
     elif phase is ChargePhase.CHARGING and session is None:
-        session = ChargeInProgress(at, current.battery_level, current.available_energy_kwh)
+        session = charge_started(None, current)
     if phase is not ChargePhase.CHARGING:
         session = None
     state = _track_plug(state, phase, at)

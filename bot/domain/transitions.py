@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from bot.domain.charge_tracking import ChargeInProgress, charge_started
 from bot.domain.events import (
     ChargeComplete,
     ChargeError,
@@ -27,15 +28,6 @@ _INTERRUPT_REASONS = {
     ChargePhase.UNPLUGGED: InterruptReason.UNPLUGGED,
     ChargePhase.WAITING_FOR_SCHEDULE: InterruptReason.SCHEDULE_ENDED,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ChargeInProgress:
-    """The charge in progress: when the car first reported it and from which level/energy."""
-
-    started_at: datetime
-    start_level: int | None
-    start_energy_kwh: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +56,7 @@ def phase_events(
         events.append(_end_of_charge(before, after, new, session, traits))
         session = None
     elif new is ChargePhase.CHARGING:
-        start_level = before.battery_level if before.battery_level is not None else level
-        session = ChargeInProgress(at, start_level, before.available_energy_kwh)
+        session = charge_started(before, after)
         events.append(ChargeStarted(vin, at, level, after.charging_power_kw, after.remaining_minutes))
     elif new is ChargePhase.COMPLETE and _rose(before, after):
         # The whole charge happened between two readings: report it without a duration.

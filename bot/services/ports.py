@@ -16,7 +16,6 @@ from typing import Protocol
 from bot.domain.actions import ActionKind
 from bot.domain.attempts import AttemptPolicy
 from bot.domain.events import Event
-from bot.domain.history import BatteryReading
 from bot.domain.models import ModelTraits
 from bot.domain.poll_memory import PollMemory
 from bot.domain.preferences import ChatSettings, NotificationPreferences
@@ -500,8 +499,11 @@ class ReadingRecorder(Protocol):
     """Where the poller and /status store each battery reading (the history feature's use case records it
     and the charge sessions it makes; the composition root hands it in)."""
 
-    async def record(self, reading: BatteryReading | None, was_charging: bool, traits: ModelTraits) -> None:
-        """Store a reading (None: the car gave no report time) and open, extend or close a charge session."""
+    async def record(
+        self, vehicle_id: int, before: VehicleSnapshot | None, after: VehicleSnapshot, traits: ModelTraits
+    ) -> None:
+        """Store the reading `after` (`before`: the stored one before it) and open, extend or close a charge
+        session."""
         ...
 
 

@@ -28,7 +28,6 @@ from bot.services.errors import (
 )
 from bot.services.gateway import CARD_EXTRAS, RenaultGateway
 from bot.services.linking import LinkingService, active_of
-from bot.services.polling.readings import reading_of, reports_charging
 from bot.services.ports import (
     CardStates,
     Clock,
@@ -118,8 +117,7 @@ class StatusService:
         if _newer(snapshot.reported_at, state.car_reported_at):
             # The poller records each reading it stores; a Refresh that read a newer one does the same, so
             # /history has it too (the reading is unique per report time, whoever stores it first).
-            was_charging = state.snapshot is not None and reports_charging(state.snapshot)
-            await self._history.record(reading_of(vehicle.vehicle_id, snapshot), was_charging, traits)
+            await self._history.record(vehicle.vehicle_id, state.snapshot, snapshot, traits)
         phase = phase_of(snapshot, traits).value
         state = await self._states.record_read(vehicle.vehicle_id, snapshot, phase, now)
         return _view(vehicle, state)

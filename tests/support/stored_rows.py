@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.actions import ActionKind
+from bot.domain.charge_tracking import ChargeInProgress
 from bot.domain.diff import PendingAction, TrackedState
 from bot.domain.phases import ChargePhase
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
-from bot.domain.transitions import ChargeInProgress
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "stored"
 AT = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)

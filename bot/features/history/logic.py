@@ -1,23 +1,26 @@
-"""Charge history as pure logic: charge sessions derived from battery readings, and how /history sums one up.
+"""Charge history as pure logic: charge sessions from battery readings, and how /history sums one up.
 
-A session opens at the first reading that shows a charge in progress and closes at the first one that does
-not; kWh are the change of the car's own energy counter when it reported one at both ends and the change is
-plausible, else estimated from the levels and the model's usable capacity (`bot.domain.session_energy`);
-the session remembers which. Average power is kWh over duration. The readings and sessions themselves are
-shared values (`bot.domain.history`): costs read them too.
+A session opens at the first reading that shows a charge in progress, from the level of the reading before
+it (the one charge tracker, `bot.domain.charge_tracking`, which the pings follow too), and closes at the
+first one that shows none (a reading that says nothing, an unknown phase, changes nothing). Its kWh are the
+change of the car's own energy counter when it reported one at both ends and the change is plausible, else
+estimated from the levels and the model's usable capacity (`bot.domain.session_energy`); the session
+remembers which. Average power is kWh over duration. The readings and sessions themselves are shared values
+(`bot.domain.history`): costs read them too.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.charge_tracking import ChargeInProgress, charging
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.models import ModelTraits
 from bot.domain.pricing import EnergyMethod
 from bot.domain.session_energy import session_energy
+from bot.domain.snapshot import PlugState, VehicleSnapshot
 
 DEFAULT_RETENTION = timedelta(days=180)
 CHART_DAYS = 7
@@ -61,30 +64,30 @@ def summarise(session: ChargeSession) -> SessionSummary:
     )
 
 
-def derive_sessions(readings: Sequence[BatteryReading], traits: ModelTraits) -> list[ChargeSession]:
-    """Charge sessions in a run of readings (oldest first); the last one stays open if still charging."""
-    sessions: list[ChargeSession] = []
-    current: ChargeSession | None = None
-    for reading in readings:
-        if reading.charging:
-            if current is None:
-                current = open_session(reading)
-            current = extend_session(current, reading, traits)
-        elif current is not None:
-            sessions.append(close_session(current, reading, traits))
-            current = None
-    if current is not None:
-        sessions.append(current)
-    return sessions
+def reading_of(vehicle_id: int, snapshot: VehicleSnapshot, traits: ModelTraits) -> BatteryReading | None:
+    """The history reading of a battery report; None when the car gave no report time."""
+    if snapshot.reported_at is None:
+        return None
+    return BatteryReading(
+        vehicle_id=vehicle_id,
+        reported_at=snapshot.reported_at,
+        level=snapshot.battery_level,
+        range_km=snapshot.range_km,
+        charging=charging(snapshot, traits) is True,
+        power_kw=snapshot.charging_power_kw,
+        plugged=None if snapshot.plug is PlugState.UNKNOWN else snapshot.plug is PlugState.PLUGGED,
+        mileage_km=snapshot.mileage_km,
+        available_energy_kwh=snapshot.available_energy_kwh or None,  # 0 means "not reported"
+    )
 
 
-def open_session(reading: BatteryReading) -> ChargeSession:
-    """A session starting at the first reading that shows a charge in progress."""
+def open_session(vehicle_id: int, start: ChargeInProgress) -> ChargeSession:
+    """The stored session of a charge the tracker saw start (`bot.domain.charge_tracking.charge_started`)."""
     return ChargeSession(
-        reading.vehicle_id,
-        reading.reported_at,
-        start_level=reading.level,
-        start_energy_kwh=reading.available_energy_kwh,
+        vehicle_id,
+        start.started_at,
+        start_level=start.start_level,
+        start_energy_kwh=start.start_energy_kwh or None,  # 0 means "not reported"
     )
 
 

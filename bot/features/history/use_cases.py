@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.history import BatteryReading
+from bot.domain.charge_tracking import charge_started, charging
 from bot.domain.models import ModelTraits
+from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle, Right
 from bot.features.history.logic import (
     CHART_DAYS,
@@ -16,6 +17,7 @@ from bot.features.history.logic import (
     close_session,
     extend_session,
     open_session,
+    reading_of,
     summarise,
 )
 from bot.features.history.ports import HistoryRepository, HistoryView
@@ -42,17 +44,25 @@ class HistoryService:
         self._clock = clock
         self._retention = retention
 
-    async def record(self, reading: BatteryReading | None, was_charging: bool, traits: ModelTraits) -> None:
-        """Store a reading and open, extend or close the current charge session."""
+    async def record(
+        self, vehicle_id: int, before: VehicleSnapshot | None, after: VehicleSnapshot, traits: ModelTraits
+    ) -> None:
+        """Store the reading `after` (`before`: the car's stored reading before it, if any) and open, extend
+        or close the current charge session, as the one charge tracker says (`bot.domain.charge_tracking`)."""
+        reading = reading_of(vehicle_id, after, traits)
         if reading is None or not await self._history.add_reading(reading):
             return  # no report time, or the car sent the same report again
-        if not reading.charging and not was_charging:
-            return  # nothing to do for sessions: spares a query on most polls
-        latest = await self._history.sessions(reading.vehicle_id, 1)
+        now = charging(after, traits)
+        was = None if before is None else charging(before, traits)
+        if now is None or (not now and not was):
+            return  # no news, or nothing to close: spares a query on most polls
+        latest = await self._history.sessions(vehicle_id, 1)
         current = latest[0] if latest and latest[0].ended_at is None else None
-        if reading.charging:
+        if now:
             if current is None:
-                current = open_session(reading)
+                # The charge began after `before` (unless that reading was already charging: then its start
+                # was not seen, and it starts from this reading).
+                current = open_session(vehicle_id, charge_started(None if was else before, after))
             await self._history.add_session(extend_session(current, reading, traits))
         elif current is not None:
             await self._history.add_session(close_session(current, reading, traits))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.domain.history import BatteryReading
 from bot.domain.models import ModelTraits
+from bot.domain.snapshot import VehicleSnapshot
 from bot.services.polling.ports import NewPing, ResolvedAccounts
 from bot.services.ports import StoredVehicle, StoredVehicleState, Subscriber
 
@@ -29,8 +29,10 @@ class PollBatch:
     account_sizes: dict[int, int]
     saves: list[StoredVehicleState] = field(default_factory=list)
     pings: list[NewPing] = field(default_factory=list)
-    # Readings for /history (with whether the car charged before, and its traits), stored at the end.
-    readings: list[tuple[BatteryReading | None, bool, ModelTraits]] = field(default_factory=list)
+    # Readings for /history (vehicle, its stored reading before, the new one, its traits), stored at the end.
+    readings: list[tuple[int, VehicleSnapshot | None, VehicleSnapshot, ModelTraits]] = field(
+        default_factory=list
+    )
 
     def holds(self, vehicle_id: int) -> bool:
         """Whether the vehicle was claimed in this batch (its reads are here, its writes wait for the end)."""
@@ -41,6 +43,8 @@ class PollBatch:
         self.saves.append(state)
         self.pings += pings
 
-    def record(self, reading: BatteryReading | None, was_charging: bool, traits: ModelTraits) -> None:
+    def record(
+        self, vehicle_id: int, before: VehicleSnapshot | None, after: VehicleSnapshot, traits: ModelTraits
+    ) -> None:
         """A poll's reading for /history, stored when the batch ends (not while its poll holds a slot)."""
-        self.readings.append((reading, was_charging, traits))
+        self.readings.append((vehicle_id, before, after, traits))

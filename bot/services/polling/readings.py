@@ -1,28 +1,10 @@
-"""What one poll keeps of a car's report: the history reading, the charging flag, merged extra endpoints."""
+"""What one poll keeps of a car's report: the charging code, merged extra endpoints."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from bot.domain.history import BatteryReading
-from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
-
-
-def reading_of(vehicle_id: int, snapshot: VehicleSnapshot) -> BatteryReading | None:
-    """The history reading of a battery report; None when the car gave no report time."""
-    if snapshot.reported_at is None:
-        return None
-    return BatteryReading(
-        vehicle_id=vehicle_id,
-        reported_at=snapshot.reported_at,
-        level=snapshot.battery_level,
-        range_km=snapshot.range_km,
-        charging=reports_charging(snapshot),
-        power_kw=snapshot.charging_power_kw,
-        plugged=None if snapshot.plug is PlugState.UNKNOWN else snapshot.plug is PlugState.PLUGGED,
-        mileage_km=snapshot.mileage_km,
-        available_energy_kwh=snapshot.available_energy_kwh or None,  # 0 means "not reported"
-    )
+from bot.domain.snapshot import ChargeState, VehicleSnapshot
 
 
 def reports_charging(snapshot: VehicleSnapshot) -> bool:

@@ -47,7 +47,7 @@ from bot.services.polling.ports import (
     ResolvedAccounts,
     VehicleReader,
 )
-from bot.services.polling.readings import merged, reading_of, reports_charging
+from bot.services.polling.readings import merged
 from bot.services.ports import (
     AccountFlags,
     Clock,
@@ -307,14 +307,12 @@ class PollingService:
             pings += self._notify.pings_for_chat(vehicle.vehicle_id, sub.settings, events)
         if stop_charge:
             requests += await self._stop_charge(vehicle, batch.resolved if batch is not None else None)
-        was_charging = stored.snapshot is not None and reports_charging(stored.snapshot)
-        reading = reading_of(vehicle.vehicle_id, snapshot)
         if batch is not None:
             # Stored at the batch's end: awaiting its transaction here kept one of POLL_CONCURRENCY's slots
             # busy without a Renault request in flight.
-            batch.record(reading, was_charging, traits)
+            batch.record(vehicle.vehicle_id, stored.snapshot, snapshot, traits)
         else:
-            await self._history.record(reading, was_charging, traits)
+            await self._history.record(vehicle.vehicle_id, stored.snapshot, snapshot, traits)
         phase = phase_of(snapshot, traits).value
         follow_up = memory.follow_ups > 0
         memory = dataclasses.replace(
