@@ -33,6 +33,7 @@ from bot.features.sharing.use_cases import SharingService
 from bot.features.smart_charging.store import SqlSmartChargeStore
 from bot.features.smart_charging.use_cases.assistant import SmartChargeAssistant
 from bot.features.smart_charging.use_cases.control import SmartChargeControl
+from bot.features.status.use_cases import StatusService
 from bot.observability.metrics import BotMetrics
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.budget import SqlCallBudgetStore
@@ -73,7 +74,6 @@ from bot.services.ports import Clock, NotificationLog
 from bot.services.secret_messages import SecretMessages
 from bot.services.settings import SettingsService
 from bot.services.spending import spending_chat
-from bot.services.status import StatusService
 from bot.services.translate import QUOTA_COOLDOWN
 from bot.tariffs.fetch import FeedFetch, GuardedFetcher
 

@@ -9,12 +9,14 @@ from bot.features.schedule import telegram as schedule
 from bot.features.settings import telegram as settings
 from bot.features.sharing import telegram as sharing
 from bot.features.smart_charging import telegram as smart_charging
+from bot.features.status import telegram as status
 from bot.telegram_ui.handlers import part as core
 from bot.telegram_ui.parts import TelegramPart
 
 TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     core.PART,
     linking.PART,
+    status.PART,
     schedule.PART,
     smart_charging.PART,
     history.PART,

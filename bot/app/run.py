@@ -38,6 +38,7 @@ from bot.features.history.ports import HISTORY
 from bot.features.schedule.ports import SCHEDULES
 from bot.features.sharing.ports import SHARING
 from bot.features.smart_charging.ports import SMART_CHARGING
+from bot.features.status.ports import STATUS
 from bot.observability.metrics import BotMetrics, Registry
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
@@ -158,7 +159,6 @@ def ui_services(graph: Graph) -> Services:
     """The use cases the Telegram front-end calls, as its ports."""
     return Services(
         linking=graph.linking,
-        status=graph.status,
         actions=graph.actions,
         settings=graph.settings,
         clock=graph.clock,
@@ -170,6 +170,7 @@ def ui_services(graph: Graph) -> Services:
         secrets=graph.secrets,
         features=Features(
             {
+                STATUS: graph.status,
                 SHARING: graph.sharing,
                 HISTORY: graph.history,
                 SCHEDULES: graph.actions,

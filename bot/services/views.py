@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from bot.domain.snapshot import GeoPoint, VehicleSnapshot
+from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
 
 
@@ -24,25 +23,6 @@ class CodeNeeded:
 
     challenge_id: str
     masked_emails: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StatusView:
-    """The data behind a /status card; `stale_reason` is set when live data could not be read."""
-
-    vehicle: LinkedVehicle
-    snapshot: VehicleSnapshot
-    fetched_at: datetime
-    stale_reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LocationView:
-    """Where the car was last reported; `stale_reason` is set when it could not be read live."""
-
-    vehicle: LinkedVehicle
-    point: GeoPoint
-    stale_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

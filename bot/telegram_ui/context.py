@@ -19,7 +19,7 @@ from bot.services.features import Features
 from bot.services.ports import LogoutPort
 from bot.services.secret_messages import SecretMessages
 from bot.services.tariff_ports import TariffChoices
-from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationView, StatusView
+from bot.services.views import ActionOutcome, CodeNeeded, LinkResult
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.patience import Patience
 
@@ -52,24 +52,6 @@ class LinkingPort(Protocol):
 
     async def active(self, chat_id: int) -> LinkedVehicle:
         """The chat's active vehicle (NotLinked when none)."""
-        ...
-
-
-class StatusPort(Protocol):
-    """Reading a car's state (bot.services.status.StatusService)."""
-
-    async def status(
-        self, chat_id: int, vehicle_id: int | None = None, *, refresh: bool = False
-    ) -> StatusView:
-        """The data behind a /status card."""
-        ...
-
-    async def card(self, chat_id: int) -> tuple[ChatSettings, StatusView] | None:
-        """A known chat's settings and /status card in one read; None for a chat without settings yet."""
-        ...
-
-    async def location(self, chat_id: int, vehicle_id: int | None = None) -> LocationView:
-        """Where the car was last reported."""
         ...
 
 
@@ -114,7 +96,6 @@ class Services:
     """The use cases the Telegram front-end calls, and the clock it reads; a feature left out is hidden."""
 
     linking: LinkingPort
-    status: StatusPort
     actions: ActionsPort
     settings: SettingsPort
     clock: Callable[[], datetime]

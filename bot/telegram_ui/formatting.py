@@ -1,10 +1,11 @@
-"""Small presentation helpers: distances, durations, temperatures, local times and data ages."""
+"""Small presentation helpers: a car's title, distances, durations, temperatures, local times, data ages."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from bot.domain.preferences import Units
+from bot.domain.vehicle import VehicleInfo
 from bot.domain.zones import zone_or_utc
 from bot.telegram_ui.i18n import Translator
 
@@ -15,6 +16,13 @@ KWH = "energy-kilowatt-hour"
 
 zone = zone_or_utc
 """The time zone called `name`, UTC when the name is unknown (a bad setting never breaks a message)."""
+
+
+def vehicle_title(tr: Translator, info: VehicleInfo) -> str:
+    """'Zoe · AB-123-CD · …12345' (plate only when known)."""
+    if info.plate:
+        return tr("vehicle.title_plate", model=info.model_name, plate=info.plate, vin_tail=info.vin_tail)
+    return tr("vehicle.title", model=info.model_name, vin_tail=info.vin_tail)
 
 
 def distance(tr: Translator, km: float, units: Units) -> str:

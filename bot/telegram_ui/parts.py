@@ -39,6 +39,8 @@ AfterLogin = Callable[[Update, BotContext, ChatView, str, tuple[str, ...]], Awai
 """Says the login's 'linked' text (given), with what the part adds: the zones of the login's country."""
 CardAction = Callable[[Update, BotContext, LinkedVehicle], Awaitable[None]]
 """Opens what a card button of the part's kind shows (the schedule behind the card's Schedule button)."""
+CardRedraw = Callable[[Update, BotContext, int | None, bool], Awaitable[None]]
+"""Draws the status card again in place of the tapped message, read from the car first when asked."""
 PingText = Callable[[Any, Renderer], str]
 """The text of one of the part's notification events for one chat (the event's type picks it)."""
 PingButtons = Callable[[Any, Translator], InlineKeyboardMarkup | None]
@@ -89,7 +91,10 @@ class TelegramPart:
     on_location: LocationHandler | None = None
     # Says the 'linked' message after a login, with what the part adds to it (the settings: the time zone).
     after_login: AfterLogin | None = None
-    # What the status card's buttons of these kinds open (the card belongs to the core part).
+    # Draws the status card again in place of a tapped message (the status part's): Refresh, the menus'
+    # Back and a confirmation's Cancel come back to it.
+    card: CardRedraw | None = None
+    # What the status card's buttons of these kinds open (the card's taps belong to the actions part).
     card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
     # The texts of the notification events the feature produces, by event type (the notifier sends them).
     pings: Mapping[type, PingText] = field(default_factory=lambda: MappingProxyType({}))
@@ -112,6 +117,7 @@ class Front:
     on_location: LocationHandler | None = None
     after_login: AfterLogin | None = None
     command_names: frozenset[str] = frozenset()
+    card: CardRedraw | None = None
     card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
     charge_notes: ChargeNoter | None = None
 
@@ -122,6 +128,16 @@ class Front:
         if self.charge_notes is None or not started:
             return ChargeNotes()
         return await self.charge_notes(context, view, vehicle, started)
+
+    async def redraw_card(
+        self, update: Update, context: BotContext, vehicle_id: int | None, *, refresh: bool
+    ) -> None:
+        """The status card again in place of the tapped message; with no part to draw it, the tap is only
+        answered."""
+        if self.card is not None:
+            await self.card(update, context, vehicle_id, refresh)
+        elif update.callback_query is not None:
+            await update.callback_query.answer()
 
     def command(self, name: str) -> CommandCallback | None:
         """The handler of a wired command, None for a name nobody answers."""
@@ -155,6 +171,7 @@ def assemble(parts: Iterable[TelegramPart], services: Services) -> Front:
         on_location=_one(wired, "location", lambda part: part.on_location),
         after_login=_one(wired, "after-login message", lambda part: part.after_login),
         command_names=frozenset(commands),
+        card=_one(wired, "status card", lambda part: part.card),
         card_actions=MappingProxyType(card_actions),
         charge_notes=_one(wired, "charge notes", lambda part: part.charge_notes),
     )

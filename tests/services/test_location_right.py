@@ -185,7 +185,7 @@ _DOOR = "test_a_location_proof_is_made_only_by_the_door"
 _HOME_FROM_CAR = "test_car_position_as_home_needs_the_location_right"
 POSITION_USES: dict[str, str] = {
     "bot.services.gateway:RenaultGateway.read_location": _DOOR,
-    "bot.services.status:StatusService.location": "test_where_needs_the_location_right",
+    "bot.features.status.use_cases:StatusService.location": "test_where_needs_the_location_right",
     "bot.features.costs.use_cases.sessions:CostService.set_home_from_car": _HOME_FROM_CAR,
     "bot.features.costs.use_cases.sessions:CostService._position": _CAPTURE,
     "bot.features.costs.use_cases.sessions:CostService._place": _CAPTURE,

@@ -18,11 +18,12 @@ from bot.domain.snapshot import ChargeMode, ChargeState, GeoPoint, PlugState, Ve
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
 from bot.features.schedule.ports import SCHEDULES
 from bot.features.smart_charging.ports import SMART_CHARGING, SmartChargePort
+from bot.features.status.ports import STATUS, LocationView, StatusView
 from bot.services import errors
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import LoginDraft
 from bot.services.features import Features
-from bot.services.views import ActionOutcome, CodeNeeded, LinkResult, LocationView, StatusView
+from bot.services.views import ActionOutcome, CodeNeeded, LinkResult
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
 from bot.telegram_ui.application import build_application, new_bot
@@ -139,7 +140,7 @@ class FakeStatus:
     async def card(self, chat_id: int) -> tuple[ChatSettings, StatusView] | None:
         # This fake keeps no chat settings (the settings fake does): every /status takes the long way,
         # settings then `status`. The one-read card is the real service's (tests/services/
-        # test_status_card.py).
+        # tests/features/status/test_card.py).
         return None
 
     async def location(self, chat_id: int, vehicle_id: int | None = None) -> LocationView:
@@ -324,7 +325,8 @@ class FakeJournal:
 
 
 def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeActions, FakeSettings, Services]:
-    """Fresh fakes bundled as the Services container (with a FakeSchedules under `SCHEDULES`)."""
+    """Fresh fakes bundled as the Services container (the status fake under `STATUS`, a FakeSchedules under
+    `SCHEDULES`)."""
     linking = FakeLinking(clock)
     status = FakeStatus(linking, clock)
     actions = FakeActions(linking, status)
@@ -332,14 +334,13 @@ def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeAction
     schedules = FakeSchedules(linking)
     services = Services(
         linking,
-        status,
         actions,
         settings,
         clock,
         logins=FakeLogins(),
         drafts=FakeDrafts(),
         journal=FakeJournal(),
-        features=Features({SCHEDULES: schedules}),
+        features=Features({STATUS: status, SCHEDULES: schedules}),
     )
     return linking, status, actions, settings, services
 
@@ -355,7 +356,13 @@ async def running_bot(
     async with LoopbackServer(emu.handle) as server:
         bot = new_bot(emu.token, f"{server.url}/bot", f"{server.url}/file/bot")
         if smart is not None:
-            wired = Features({SCHEDULES: services.features.of(SCHEDULES), SMART_CHARGING: smart})
+            wired = Features(
+                {
+                    STATUS: status,
+                    SCHEDULES: services.features.of(SCHEDULES),
+                    SMART_CHARGING: smart,
+                }
+            )
             services = dataclasses.replace(services, features=wired)
         app = build_application(bot, services, TELEGRAM_PARTS, options=options)
         async with app:

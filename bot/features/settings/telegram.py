@@ -26,11 +26,11 @@ from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, State, screen
 from bot.telegram_ui.conversation.where import Source, Spot, forget, remember
+from bot.telegram_ui.formatting import vehicle_title
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.telegram_ui.keyboards import button, choice_keyboard, rows
 from bot.telegram_ui.parts import Command, TelegramPart
-from bot.telegram_ui.status_card import vehicle_title
 
 TEMPERATURES = (18, 19, 20, 21, 22, 23, 24)
 THRESHOLDS = (10, 15, 20, 25, 30, 40)

@@ -13,10 +13,10 @@ from bot.features.sharing.logic import MEMBER_ROLES, Member
 from bot.features.sharing.ports import InviteLink, JoinOffer, SharingView
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.formatting import vehicle_title
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import button
 from bot.telegram_ui.ping_text import Renderer
-from bot.telegram_ui.status_card import vehicle_title
 
 
 def role_name(tr: Translator, role: Role) -> str:

@@ -23,6 +23,7 @@ from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.conversation.states import screen
 from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.error_messages import describe
+from bot.telegram_ui.formatting import vehicle_title
 from bot.telegram_ui.handlers.common import (
     chat_id_of,
     confirmed,
@@ -32,7 +33,6 @@ from bot.telegram_ui.handlers.common import (
     yes_no_keyboard,
 )
 from bot.telegram_ui.parts import Command, TelegramPart
-from bot.telegram_ui.status_card import vehicle_title
 
 log = logging.getLogger(__name__)
 

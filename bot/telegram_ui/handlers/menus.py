@@ -1,4 +1,5 @@
-"""/precondition and /charge: small button menus whose taps become action requests."""
+"""The card's action buttons, and /precondition and /charge: small button menus whose taps become action
+requests."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import time as clock_time
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.actions import ActionKind, available_actions
+from bot.domain.actions import ActionKind, available_actions, spec_of
 from bot.domain.models import traits_for
 from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
@@ -19,8 +20,8 @@ from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
 from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
-from bot.telegram_ui.handlers.running import known_state, redraw, run_action
-from bot.telegram_ui.keyboards import action_button, button, rows
+from bot.telegram_ui.handlers.running import known_state, run_action
+from bot.telegram_ui.keyboards import action_button, button, confirm_keyboard, rows
 from bot.telegram_ui.patience import TooSlow, Waiting
 
 TEMPERATURES = (18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0)
@@ -158,7 +159,7 @@ async def submenu(update: Update, context: BotContext, payload: Callback) -> Non
     assert query is not None
     if payload.arg == "status":
         await forget(context, update)  # back to the card: nothing waits for an answer
-        await redraw(update, context, payload.vehicle_id, refresh=False)
+        await context.bot_data.front.redraw_card(update, context, payload.vehicle_id, refresh=False)
         return
     view = await context.chat_view(update)
     vid = payload.vehicle_id
@@ -253,3 +254,38 @@ async def parameter_tap(update: Update, context: BotContext, payload: Callback) 
         return
     await forget(context, update)
     await run_action(update, context, view, vehicle, request)
+
+
+async def action_tap(update: Update, context: BotContext, payload: Callback) -> None:
+    """A button of the card: checked against the chat's links and role, then run."""
+    query = update.callback_query
+    assert query is not None
+    view = await context.chat_view(update)
+    name, _, extra = payload.arg.partition(":")
+    kind = ActionKind.__members__.get(name)
+    vehicle = await linked_vehicle(context, chat_id_of(update), payload.vehicle_id)
+    if vehicle is None:
+        await refuse_car(update, context)
+        return
+    if kind is None:  # a garbled or outdated payload
+        await answer_stale(update, context)
+        return
+    if not may_run(vehicle, kind):
+        await query.answer(view.tr("callback.refused"), show_alert=True)
+        return
+    front = context.bot_data.front
+    if kind is ActionKind.REFRESH:
+        await front.redraw_card(update, context, vehicle.vehicle_id, refresh=True)
+    elif kind in front.card_actions:  # a button another part opens (the status' Location, the schedule)
+        await query.answer()
+        await front.card_actions[kind](update, context, vehicle)
+    elif kind in (ActionKind.CHARGE_MODE, ActionKind.CHARGE_LIMITS):
+        await show_charge_menu(update, context, vehicle)  # it answers the tap (a toast if Renault is slow)
+    elif spec_of(kind).ask_twice and extra != "ok":
+        await query.answer()
+        await query.edit_message_reply_markup(confirm_keyboard(view.tr, vehicle.vehicle_id, kind))
+    else:
+        temperature = view.settings.default_temperature_c if kind is ActionKind.PRECONDITION else None
+        request = ActionRequest(kind, temperature_c=temperature)
+        await forget(context, update)  # a menu's action button ends the menu
+        await run_action(update, context, view, vehicle, request)

@@ -1,4 +1,4 @@
-"""The core Telegram part: the card and its actions, the charge menus, /start and /help.
+"""The core Telegram part: the card's action taps, the charge menus, /start and /help.
 
 Declared like every feature's part (`bot/telegram_ui/parts.py`); the composition root lists it first.
 """
@@ -19,7 +19,6 @@ from bot.telegram_ui.handlers import (
     basic,
     menus,
     precondition_typed,
-    status,
 )
 from bot.telegram_ui.handlers.common import chat_id_of
 from bot.telegram_ui.handlers.running import known_state
@@ -51,16 +50,14 @@ async def _idle_location(update: Update, context: BotContext, view: ChatView, sp
 PART = TelegramPart(
     name="core",
     commands=(
-        Command("status", status.status_command, 10),
         Command("precondition", menus.precondition_command, 20),
         Command("charge", menus.charge_command, 30),
-        Command("where", status.where_command, 70),
         Command("help", basic.help_command, 170),
         Command("start", basic.start, 190),
     ),
     taps=MappingProxyType(
         {
-            Verb.ACTION: status.action_tap,
+            Verb.ACTION: menus.action_tap,
             Verb.PRECONDITION_AT_TEMP: menus.parameter_tap,
             Verb.PRECONDITION_AT_TIME: menus.parameter_tap,
             Verb.CHARGE_MODE: menus.parameter_tap,

@@ -1,4 +1,7 @@
-"""Running a tapped action and re-drawing the card in place: shared by the card and the menus."""
+"""Running a tapped action, the outcome in the tapped message: shared by the card's buttons and the menus.
+
+The card itself is drawn by the status part (`bot/features/status/telegram.py`).
+"""
 
 from __future__ import annotations
 
@@ -13,57 +16,13 @@ from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
 from bot.services.actions import ActionRequest
 from bot.services.errors import FeatureUnavailable, ServiceError
-from bot.services.ports import LimitReached
-from bot.services.views import ActionOutcome, StatusView
+from bot.services.views import ActionOutcome
 from bot.telegram_ui import formatting as fmt
-from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.error_messages import describe, is_not_modified
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, reply
 from bot.telegram_ui.keyboards import action_label, status_keyboard
 from bot.telegram_ui.patience import TooSlow, Waiting
-from bot.telegram_ui.status_card import render_status
-
-
-async def show_card(update: Update, context: BotContext, payload: Callback) -> None:
-    """Re-draw the card from the last known data (used by 'cancel' and 'back' buttons)."""
-    await redraw(update, context, payload.vehicle_id, refresh=False)
-
-
-async def redraw(update: Update, context: BotContext, vehicle_id: int | None, *, refresh: bool) -> None:
-    """Edit the card in place (fresh data when `refresh`); a Refresh always ends with a visible toast."""
-    query = update.callback_query
-    assert query is not None
-    if not refresh:
-        await query.answer()
-    view = await context.chat_view(update)
-    waiting = Waiting(update, context)
-    try:
-        status = await waiting.run(
-            context.services.status.status(chat_id_of(update), vehicle_id, refresh=refresh)
-        )
-    except LimitReached as limit:
-        # The card stays as it is (the last reading); the alert says which limit and when it resets.
-        text = describe(view.tr, limit, context.now(), view.settings.time_zone)
-        if waiting.toasted:  # the tap is answered already: a query is answered only once
-            await context.bot.send_message(chat_id_of(update), text)
-        else:
-            await query.answer(text, show_alert=True)
-        return
-    text = render_status(view.tr, status, view.settings, context.now())
-    await edit(query, text, status_keyboard(view.tr, status.vehicle, status.snapshot))
-    if refresh and not waiting.toasted:
-        # Also when nothing changed (Telegram then leaves the message as it was): the owner sees an answer.
-        await query.answer(refreshed(view, status, context.now()))
-
-
-def refreshed(view: ChatView, status: StatusView, now: datetime) -> str:
-    """The toast after a Refresh: up to date since when, or that Renault did not answer."""
-    reported = status.snapshot.reported_at
-    if reported is None:
-        return view.tr("refresh.no_time")
-    age = fmt.age(view.tr, reported, now)
-    return view.tr("refresh.stale" if status.stale_reason else "refresh.up_to_date", age=age)
 
 
 def request_text(view: ChatView, request: ActionRequest, now: datetime) -> str:

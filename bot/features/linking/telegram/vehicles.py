@@ -14,6 +14,7 @@ from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import refuse_car
 from bot.telegram_ui.conversation.where import forget, remember
+from bot.telegram_ui.formatting import vehicle_title
 from bot.telegram_ui.handlers.common import (
     chat_id_of,
     confirmed,
@@ -24,7 +25,6 @@ from bot.telegram_ui.handlers.common import (
 )
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import choice_keyboard
-from bot.telegram_ui.status_card import vehicle_title
 
 log = logging.getLogger(__name__)
 

@@ -31,9 +31,9 @@ from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
 from bot.telegram_ui.conversation.where import Spot, forget, remember
 from bot.telegram_ui.error_messages import describe
+from bot.telegram_ui.formatting import vehicle_title
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
 from bot.telegram_ui.patience import Waiting
-from bot.telegram_ui.status_card import vehicle_title
 
 _PROBLEM_PREFIX = "schedule.problem."
 _CHARGE_MODES = {ScheduleMode.ALWAYS: ChargeMode.ALWAYS, ScheduleMode.SCHEDULED: ChargeMode.SCHEDULED}

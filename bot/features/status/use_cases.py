@@ -17,6 +17,7 @@ from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
 from bot.domain.preferences import ChatSettings
 from bot.domain.vehicle import LinkedVehicle, Right
+from bot.features.status.ports import LocationView, StatusView
 from bot.services.access import authorize
 from bot.services.chat_limits import ChatLimit, ChatLimiter
 from bot.services.errors import (
@@ -36,7 +37,6 @@ from bot.services.ports import (
     ReadingRecorder,
     StoredVehicleState,
 )
-from bot.services.views import LocationView, StatusView
 
 # A car read (by the poller, a Refresh or another chat, on any replica) this recently is shown as stored,
 # sparing Renault a call.

@@ -1,4 +1,7 @@
-"""The /status card: one message built from a table of displayed fields; unreported values are left out."""
+"""The /status card: one message built from a table of displayed fields; unreported values are left out.
+
+The car's title every part shows (`vehicle_title`) is the kernel's, in `bot/telegram_ui/formatting.py`.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,8 @@ from datetime import datetime
 
 from bot.domain.preferences import ChatSettings
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
-from bot.domain.vehicle import Role, VehicleInfo
-from bot.services.views import StatusView
+from bot.domain.vehicle import Role
+from bot.features.status.ports import StatusView
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.i18n import Translator
 
@@ -38,13 +41,6 @@ class CardContext:
     tr: Translator
     settings: ChatSettings
     now: datetime
-
-
-def vehicle_title(tr: Translator, info: VehicleInfo) -> str:
-    """'Zoe · AB-123-CD · …12345' (plate only when known)."""
-    if info.plate:
-        return tr("vehicle.title_plate", model=info.model_name, plate=info.plate, vin_tail=info.vin_tail)
-    return tr("vehicle.title", model=info.model_name, vin_tail=info.vin_tail)
 
 
 def _battery(s: VehicleSnapshot, c: CardContext) -> str | None:
@@ -124,7 +120,7 @@ FIELDS: tuple[Callable[[VehicleSnapshot, CardContext], str | None], ...] = (
 def render_status(tr: Translator, view: StatusView, settings: ChatSettings, now: datetime) -> str:
     """The whole card: title, one line per reported field, and a warning when the data is not live."""
     context = CardContext(tr=tr, settings=settings, now=now)
-    lines = [vehicle_title(tr, view.vehicle.info)]
+    lines = [fmt.vehicle_title(tr, view.vehicle.info)]
     lines += [line for field in FIELDS if (line := field(view.snapshot, context)) is not None]
     if len(lines) == 1:
         lines.append(tr("status.no_data"))

@@ -10,9 +10,9 @@ from syrupy.assertion import SnapshotAssertion
 from bot.domain.preferences import ChatSettings, Units
 from bot.domain.snapshot import ChargeMode, ChargeState, PlugState, VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle, Role, VehicleInfo
-from bot.services.views import StatusView
+from bot.features.status.ports import StatusView
+from bot.features.status.render import render_status
 from bot.telegram_ui.i18n import Translator
-from bot.telegram_ui.status_card import render_status
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 REPORTED = NOW - timedelta(minutes=12)
