@@ -38,7 +38,7 @@ from bot.persistence.migrations import upgrade_database
 from bot.renault.locales import LocaleOverrides
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
-from tests.poller.fakes import RecordingNotifier
+from tests.support.fakes import RecordingNotifier
 from tests.support.replicas import free_port
 
 BATTERY = "battery-status"

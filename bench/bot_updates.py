@@ -57,7 +57,7 @@ from bot.persistence.migrations import upgrade_database
 from bot.persistence.tables import VehicleStateRow
 from bot.renault.locales import LocaleOverrides
 from bot.simulator.telegram.emulator import DEFAULT_TOKEN
-from tests.poller.fakes import RecordingNotifier
+from tests.support.fakes import RecordingNotifier
 
 SUBJECTS = ("bot", "ptb-httpx", "ptb-aiohttp", "ptb-aiohttp-limited")
 NO_PROXY = "127.0.0.1,localhost"

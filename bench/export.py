@@ -39,7 +39,7 @@ from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.persistence.tables import BatteryReadingRow
-from bot.services.notify import DeliveryResult, DeliveryStatus
+from bot.services.outbox_ports import DeliveryResult, DeliveryStatus
 from bot.services.ports import AccountSecrets, NewVehicle
 
 CHAT = 7001

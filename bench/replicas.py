@@ -34,7 +34,7 @@ from bot.persistence.migrations import upgrade_database
 from bot.renault.locales import LocaleOverrides
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import EmulatedUser, TelegramEmulator
-from tests.poller.fakes import RecordingNotifier
+from tests.support.fakes import RecordingNotifier
 from tests.support.forwarder import RoundRobinForwarder, serve_forwarder
 from tests.support.replicas import Replica, ReplicaSet, fresh_database, replica_env
 

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ROOT / "bot" / "features"
 # The template's modules; a large one may be a package of the same name.
-TEMPLATE = {"logic", "events", "ports", "use_cases", "store", "render", "telegram", "catalog"}
+TEMPLATE = {"logic", "events", "ports", "use_cases", "store", "render", "telegram", "jobs", "catalog"}
 
 
 def _features() -> list[str]:

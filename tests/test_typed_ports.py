@@ -117,7 +117,8 @@ def test_the_walk_reads_every_ports_module() -> None:
     assert {
         "bot.services.ports",
         "bot.services.conversation_ports",
-        "bot.services.polling.ports",
+        "bot.features.polling.ports",
+        "bot.services.outbox_ports",
         "bot.features.costs.ports",
         "bot.features.sharing.ports",
     } <= modules

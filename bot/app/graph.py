@@ -28,6 +28,11 @@ from bot.features.costs.use_cases.report import CostDesk
 from bot.features.costs.use_cases.sessions import CostService
 from bot.features.history.store import SqlHistoryRepository
 from bot.features.history.use_cases import HistoryService
+from bot.features.notifications.use_cases import NotificationService
+from bot.features.polling.jobs import Poller, PollerSettings, PollOne
+from bot.features.polling.logic.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
+from bot.features.polling.ports import PollOutcome
+from bot.features.polling.use_cases.poll import PollingService
 from bot.features.sharing.store import SqlInviteRepository, SqlMemberRepository, purge_invites
 from bot.features.sharing.use_cases import SharingService
 from bot.features.smart_charging.store import SqlSmartChargeStore
@@ -55,9 +60,7 @@ from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.update_journal import TAKEOVER_AFTER, SqlUpdateJournal
 from bot.persistence.vehicles import SqlVehicleRepository
 from bot.poller.budget import BudgetGate
-from bot.poller.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
 from bot.poller.owners import new_owner, owner_gone
-from bot.poller.scheduler import Poller, PollerSettings, PollOne
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
@@ -67,9 +70,7 @@ from bot.services.fanout import FanOut
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
 from bot.services.login_limits import LoginLimiter, LoginLimits
-from bot.services.notify import NotificationService, Notifier
-from bot.services.polling.ports import PollOutcome
-from bot.services.polling.service import PollingService
+from bot.services.outbox_ports import Notifier
 from bot.services.ports import Clock, NotificationLog
 from bot.services.secret_messages import SecretMessages
 from bot.services.settings import SettingsService

@@ -35,6 +35,9 @@ from bot.app.parts import TELEGRAM_PARTS
 from bot.config import Settings
 from bot.features.costs.ports import COSTS
 from bot.features.history.ports import HISTORY
+from bot.features.polling.jobs import register_poller
+from bot.features.polling.jobs import run_worker as run_poller_loop
+from bot.features.polling.logic.intervals import budget_warning
 from bot.features.schedule.ports import SCHEDULES
 from bot.features.sharing.ports import SHARING
 from bot.features.smart_charging.ports import SMART_CHARGING
@@ -44,9 +47,6 @@ from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.keys import verify_key
 from bot.persistence.migrations import upgrade_database
-from bot.poller.intervals import budget_warning
-from bot.poller.scheduler import register_poller
-from bot.poller.scheduler import run_worker as run_poller_loop
 from bot.renault.locales import LocaleOverrides, renault_hosts
 from bot.services.features import Features
 from bot.simulator.demo import DEMO_EMAIL, DEMO_LANGUAGE, DEMO_PASSWORD, demo_simulator, run_demo

@@ -17,7 +17,7 @@ from sqlmodel import col
 from bot.domain.events import event_from_json, event_to_json
 from bot.persistence.engine import Database
 from bot.persistence.tables import NotificationLogRow, SendPauseRow, VehicleRow
-from bot.services.polling.ports import NewPing
+from bot.services.outbox_ports import NewPing
 from bot.services.ports import OutboxEntry, OutboxPayload
 
 PENDING, SENT, DROPPED = "pending", "sent", "dropped"

@@ -41,7 +41,7 @@ from bot.persistence.outbox import SqlNotificationLog, reserve_in
 from bot.persistence.prepared import PreparedSelect
 from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, VehicleRow, VehicleStateRow
 from bot.persistence.vehicles import linked_from_row
-from bot.services.polling.ports import NewPing
+from bot.services.outbox_ports import NewPing
 from bot.services.ports import ChatCard, OutboxEntry, PollHealth, StoredVehicleState
 
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.services.notify import DeliveryReport
+from bot.services.outbox_ports import DeliveryReport
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ only as a `bot.services` error (`translate`). No other service module catches Re
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,6 @@ from bot.renault.vehicle import RenaultVehicle
 from bot.services import snapshot_mapping as mapping
 from bot.services.access import Located
 from bot.services.errors import NeedsLogin, NotLinked, SecretsUnreadable, ServiceError
-from bot.services.polling.ports import ResolvedAccounts
 from bot.services.ports import (
     AccountRepository,
     AccountSecrets,
@@ -43,6 +43,24 @@ T = TypeVar("T")
 
 # Read alongside battery-status when a full card is wanted; each only where the model supports it.
 CARD_EXTRAS = ("cockpit", "hvac-status")
+
+
+@dataclass(slots=True)
+class ResolvedAccounts:
+    """Accounts read in bulk for one batch, and the Renault proxies of those that can be called.
+
+    Owned by one batch and dropped with it: two batches in flight never share (or clear) each other's.
+    """
+
+    accounts: dict[int, StoredAccount]
+    proxies: dict[int, RenaultAccount]
+
+    def needs_login(self, account_id: int) -> None:
+        """Renault refused the account's login mid-batch: its other vehicles take the needs-login path."""
+        self.proxies.pop(account_id, None)
+        stored = self.accounts.get(account_id)
+        if stored is not None:
+            self.accounts[account_id] = dataclasses.replace(stored, needs_login=True)
 
 
 class GatewayAccounts(AccountRepository, Protocol):

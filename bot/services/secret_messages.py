@@ -18,7 +18,7 @@ from typing import Protocol
 from bot.domain.events import SecretNotDeleted
 from bot.services.conversation_ports import PendingErasure, SecretDeletionStore
 from bot.services.fanout import merged
-from bot.services.notify import DeliveryReport, NotificationService
+from bot.services.outbox_ports import DeliveryReport, Outbox
 from bot.services.ports import ChatRepository, Clock
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class SecretMessages:
         self,
         store: SecretDeletionStore,
         chats: ChatRepository,
-        notifications: NotificationService,
+        notifications: Outbox,
         clock: Clock,
     ) -> None:
         self._store = store

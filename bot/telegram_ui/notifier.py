@@ -19,7 +19,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain import events as ev
 from bot.domain.preferences import ChatSettings
-from bot.services.notify import DeliveryResult, DeliveryStatus
+from bot.services.outbox_ports import DeliveryResult, DeliveryStatus
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import action_label
@@ -193,7 +193,7 @@ def event_keyboard(
 
 
 class TelegramNotifier:
-    """Implements `bot.services.notify.Notifier`: renders and sends one ping, mapping Telegram errors."""
+    """Implements `bot.services.outbox_ports.Notifier`: renders and sends a ping, mapping Telegram errors."""
 
     def __init__(
         self, bot: Bot, clock: Callable[[], datetime] | None = None, parts: Iterable[TelegramPart] = ()

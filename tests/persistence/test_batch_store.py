@@ -16,7 +16,7 @@ from bot.persistence.engine import Database
 from bot.persistence.outbox import SqlNotificationLog
 from bot.persistence.state import SqlVehicleStateRepository
 from bot.persistence.vehicles import SqlVehicleRepository
-from bot.services.polling.ports import NewPing
+from bot.services.outbox_ports import NewPing
 from bot.services.ports import StoredVehicleState
 from tests.persistence import factories as f
 from tests.support.clock import FakeClock

@@ -11,8 +11,8 @@ from bot.poller.budget import BudgetGate
 from bot.renault.errors import QuotaExceeded
 from bot.services.ports import BudgetDecision, BudgetLimit, LimitReached, MemberShare
 from bot.services.spending import spending_chat, spent_for
-from tests.poller.fakes import FakeBudget
 from tests.support.clock import FakeClock
+from tests.support.fakes import FakeBudget
 
 
 async def test_calls_beyond_the_hourly_budget_are_refused_until_the_window_frees() -> None:

@@ -235,10 +235,11 @@ def _uses_position(node: ast.AST) -> bool:
 
 
 def test_every_use_case_and_job_that_reads_or_derives_a_position_is_listed_with_its_test() -> None:
-    # The features' use cases too (bot/features/<name>/use_cases.py or use_cases/).
+    # The features' use cases and jobs too (bot/features/<name>/use_cases.py or use_cases/, jobs.py).
     features = [
-        f"bot.features.{p.parent.name}.use_cases"
-        for p in sorted((ROOT / "bot" / "features").glob("*/use_cases*"))
+        f"bot.features.{p.parent.name}.{p.stem}"
+        for pattern in ("*/use_cases*", "*/jobs.py")
+        for p in sorted((ROOT / "bot" / "features").glob(pattern))
         if p.is_dir() or p.suffix == ".py"
     ]
     found = set().union(*(_position_uses(p) for p in ("bot.services", "bot.app", "bot.poller", *features)))

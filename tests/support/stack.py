@@ -15,8 +15,8 @@ from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.simulator.renault import RenaultSimulator
-from tests.poller.fakes import RecordingNotifier
 from tests.support.clock import FakeClock
+from tests.support.fakes import RecordingNotifier
 
 
 @dataclass

@@ -21,7 +21,7 @@ from bot.features.smart_charging import events as smart
 from bot.features.smart_charging.logic.planner import PlanNote
 from bot.features.smart_charging.logic.schedule import PlanKind
 from bot.features.smart_charging.logic.summary import PlanSummary
-from bot.services.notify import DeliveryStatus
+from bot.services.outbox_ports import DeliveryStatus
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
 from bot.simulator.telegram.errors import BotApiError

@@ -44,7 +44,7 @@ from bot.features.sharing.ports import (
 )
 from bot.services.errors import InvalidInput, NotLinked, OwnerCannotLeave
 from bot.services.linking import LinkingService
-from bot.services.notify import NotificationService
+from bot.services.outbox_ports import Outbox
 from bot.services.ports import AccountRepository, ChatRepository, Clock, VehicleRepository
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class SharingService:
         chats: ChatRepository,
         invites: InviteRepository,
         members: MemberRepository,
-        notifications: NotificationService,
+        notifications: Outbox,
         clock: Clock,
         plans: MemberPlans | None = None,
     ) -> None:

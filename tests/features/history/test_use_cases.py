@@ -14,8 +14,8 @@ from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
 from bot.features.history.logic import summarise
 from bot.features.history.use_cases import HistoryService
 from bot.services import errors
-from tests.poller.fakes import FakeChats, FakeHistory, FakeVehicles
 from tests.support.clock import FakeClock
+from tests.support.fakes import FakeChats, FakeHistory, FakeVehicles
 
 T0 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 ZOE = traits_for("X102VE")

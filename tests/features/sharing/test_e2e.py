@@ -10,8 +10,8 @@ from sqlalchemy import text
 from bot.app.graph import GraphOptions
 from bot.domain.actions import ACTIONS, ActionKind
 from bot.domain.vehicle import Role
+from bot.features.polling.jobs import PollerSettings
 from bot.features.sharing.logic import MAX_MEMBERS
-from bot.poller.scheduler import PollerSettings
 from bot.simulator.telegram import EmulatedUser
 from bot.simulator.telegram.model import ChatMessage
 from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e

@@ -12,7 +12,7 @@ from bot.domain.preferences import QuietHours
 from bot.features.smart_charging.events import SmartPlanReady
 from bot.features.smart_charging.logic.schedule import SmartGoalSetting
 from bot.features.smart_charging.store import SqlSmartChargeStore
-from bot.services.notify import DeliveryResult, DeliveryStatus
+from bot.services.outbox_ports import DeliveryResult, DeliveryStatus
 from tests.features.smart_charging.test_assistant import CHAT, OCTOPUS, Assisted, assisted
 
 pytestmark = pytest.mark.slow  # measured: most of its tests take over a second

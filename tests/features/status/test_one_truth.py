@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.app.graph import Graph, GraphOptions, build_graph
+from bot.features.polling.jobs import PollerSettings
 from bot.persistence.engine import Database
-from bot.poller.scheduler import PollerSettings
 from bot.services.errors import RenaultDown
 from bot.services.ports import PollHealth
 from bot.services.views import LinkResult

@@ -38,7 +38,7 @@ from bot.services.access import allows
 from bot.services.chat_limits import ChatLimit, ChatLimiter
 from bot.services.errors import NotLinked
 from bot.services.fanout import FanOut, merged
-from bot.services.notify import DeliveryReport, NotificationService
+from bot.services.outbox_ports import DeliveryReport, Outbox
 from bot.services.ports import ChatRepository, Clock
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class CostReport:
         costs: CostService,
         store: CostStore,
         chats: ChatRepository,
-        notifications: NotificationService,
+        notifications: Outbox,
         clock: Clock,
         limiter: ChatLimiter,
         fanout: FanOut | None = None,

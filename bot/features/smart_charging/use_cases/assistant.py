@@ -41,7 +41,7 @@ from bot.services.errors import InvalidInput, ServiceError
 from bot.services.fanout import FanOut, merged
 from bot.services.gateway import RenaultGateway
 from bot.services.linking import LinkingService
-from bot.services.notify import DeliveryReport, NotificationService
+from bot.services.outbox_ports import DeliveryReport, Outbox
 from bot.services.ports import ChatRepository, Clock, OutboxEntry
 from bot.services.tariff_ports import TariffFactory
 
@@ -121,7 +121,7 @@ class SmartChargeAssistant:
         store: SmartChargeStore,
         control: SmartChargeControl,
         tariffs: TariffFactory,
-        notifications: NotificationService,
+        notifications: Outbox,
         clock: Clock,
         fanout: FanOut | None = None,
     ) -> None:

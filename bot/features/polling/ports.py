@@ -1,20 +1,20 @@
-"""What polling needs from the stores and the Renault gateway (adapters implement it, bot.app joins them), and
-what a poll tells the poller (`PollOutcome`)."""
+"""What polling needs (the stores, the Renault gateway, the notifications' use case: adapters and other
+features implement it, bot.app joins them), and what a poll tells the poller (`PollOutcome`)."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.domain.events import Event
+from bot.domain.preferences import ChatSettings
 from bot.domain.snapshot import VehicleSnapshot
-from bot.renault.account import RenaultAccount
+from bot.services.gateway import ResolvedAccounts
+from bot.services.outbox_ports import NewPing, Outbox
 from bot.services.ports import (
     OutboxEntry,
-    OutboxPayload,
-    StoredAccount,
     StoredVehicle,
     StoredVehicleState,
     Subscriber,
@@ -32,24 +32,6 @@ class PollOutcome:
     queued: int = 0
     sent: int = 0
     problem: str | None = None
-
-
-@dataclass(slots=True)
-class ResolvedAccounts:
-    """Accounts read in bulk for one batch, and the Renault proxies of those that can be called.
-
-    Owned by one batch and dropped with it: two batches in flight never share (or clear) each other's.
-    """
-
-    accounts: dict[int, StoredAccount]
-    proxies: dict[int, RenaultAccount]
-
-    def needs_login(self, account_id: int) -> None:
-        """Renault refused the account's login mid-batch: its other vehicles take the needs-login path."""
-        self.proxies.pop(account_id, None)
-        stored = self.accounts.get(account_id)
-        if stored is not None:
-            self.accounts[account_id] = dataclasses.replace(stored, needs_login=True)
 
 
 class VehicleReader(Protocol):
@@ -110,26 +92,56 @@ class PollStates(VehicleStateRepository, Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class NewPing:
-    """An outbox row to reserve (a batch reserves its pings when it commits), owned by its vehicle (deleted
-    with it)."""
-
-    dedup_key: str
-    chat_id: int
-    payload: OutboxPayload
-    deliver_at: datetime
-    vehicle_id: int | None
-
-    @property
-    def entry(self) -> OutboxEntry:
-        """The outbox entry this ping is once reserved (no claim yet)."""
-        return OutboxEntry(self.dedup_key, self.chat_id, self.payload, self.deliver_at)
-
-
 class NextPoll(Protocol):
     """When to poll again (the poller's interval policy, injected because services cannot import it)."""
 
     def __call__(self, phase: str | None, vehicles_on_account: int, follow_up: bool) -> timedelta:
         """The delay before the next poll of a vehicle in `phase`."""
+        ...
+
+
+class PollNotifications(Outbox, Protocol):
+    """The notifications' use case as a poll sees it: the poll's pings, reserved by its batch."""
+
+    def pings(
+        self, vehicle_id: int | None, events: Sequence[Event], subscribers: Iterable[Subscriber]
+    ) -> list[NewPing]:
+        """The outbox rows for every active chat that wants the events, not reserved yet."""
+        ...
+
+    def pings_for_chat(
+        self, vehicle_id: int | None, settings: ChatSettings, events: Sequence[Event]
+    ) -> list[NewPing]:
+        """The outbox rows of events already filtered for one chat, not reserved yet."""
+        ...
+
+    async def enqueue(
+        self,
+        vehicle_id: int | None,
+        events: Sequence[Event],
+        subscribers: Iterable[Subscriber],
+        *,
+        account_id: int | None = None,
+    ) -> list[OutboxEntry]:
+        """Reserve the events for every active chat whose preferences want them; returns the new entries."""
+        ...
+
+
+class LeaseStore(VehicleStateRepository, Protocol):
+    """The state repository plus giving back a whole batch of leases in one transaction (the poller's)."""
+
+    async def release_many(self, owner: str, next_poll_at: Mapping[int, datetime]) -> None:
+        """`release` for several vehicles at once."""
+        ...
+
+    async def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
+        """Extend every lease `owner` holds to `lease_seconds` from `now` (one statement); how many."""
+        ...
+
+    async def lease_owners(self, now: datetime) -> set[str]:
+        """The owners of the leases still running at `now`."""
+        ...
+
+    async def park_unclaimable(self, now: datetime, until: datetime) -> int:
+        """Move the next poll of due vehicles no claim may take to `until`; how many."""
         ...

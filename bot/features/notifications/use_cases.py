@@ -1,4 +1,7 @@
-"""Delivering pings at least once: the Notifier port, the outbox use case, quiet hours and chat clean-up.
+"""Delivering pings at least once: the outbox use case (`NotificationService`), quiet hours and chat clean-up.
+
+Its ports (the `Notifier` the Telegram sender implements, `NewPing`, `DeliveryReport`, the `Outbox` producers
+see) are the kernel's `bot/services/outbox_ports.py`; its pure rules are `logic.py`.
 
 Flow: a poll turns events into outbox entries (one per chat that wants the event) BEFORE the vehicle's new
 state is saved, so a crash between the poll and the send loses nothing: the next poll produces the same dedup
@@ -18,17 +21,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import Enum
-from typing import Protocol
 
 from bot.domain.events import Event, answers_user, expires_at
-from bot.domain.preferences import ChatSettings, NotificationKind
-from bot.domain.snapshot import PlugState, VehicleSnapshot
-from bot.domain.zones import zone_or_utc
-from bot.services.polling.ports import NewPing
-from bot.services.polling.readings import reports_charging
+from bot.domain.preferences import ChatSettings
+from bot.features.notifications.logic import EVERY_CHAT, chat_scope, outbox_key, quiet_until, still_holds
+from bot.services.outbox_ports import DeliveryReport, DeliveryResult, DeliveryStatus, NewPing, Notifier
 from bot.services.ports import (
     ChatRepository,
     Clock,
@@ -46,108 +44,6 @@ log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=2)
 # The pause of every chat's sends when Telegram cannot be reached (network error, 5xx), unless it says more.
 UNREACHABLE_PAUSE = timedelta(seconds=30)
-EVERY_CHAT = "telegram"
-
-
-def chat_scope(chat_id: int) -> str:
-    """The pause scope of one chat."""
-    return f"chat:{chat_id}"
-
-
-class DeliveryStatus(Enum):
-    """What happened to one send."""
-
-    SENT = "sent"
-    BLOCKED = "blocked"  # the user blocked the bot (or their account or the group is gone): deactivate
-    RETRY_LATER = "retry_later"  # Telegram flood control for this chat (429): wait retry_after, then again
-    UNAVAILABLE = "unavailable"  # Telegram could not be reached (network, 5xx): every chat waits a little
-    FAILED = "failed"  # Telegram refused this one message (bad request...): drop it, keep the chat
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryResult:
-    """The notifier's answer for one ping: what happened, how long to wait, Telegram's reason."""
-
-    status: DeliveryStatus
-    retry_after_seconds: float | None = None
-    reason: str | None = None
-    # The send may have reached Telegram although no answer came (a timeout): sending again may duplicate.
-    uncertain: bool = False
-
-
-class Notifier(Protocol):
-    """Renders an event in the chat's language and time zone and sends it (implemented in telegram_ui)."""
-
-    async def send(self, chat: ChatSettings, event: Event) -> DeliveryResult:
-        """Send one ping; never raises for Telegram errors, it maps them to a DeliveryResult."""
-        ...
-
-
-@dataclass(slots=True)
-class DeliveryReport:
-    """Counts of what one delivery round did."""
-
-    sent: int = 0
-    dropped: int = 0
-    deferred: int = 0
-    skipped: int = 0
-    taken_over: int = 0  # claims of a dead or late sender taken over: each a possible duplicate
-    blocked_chats: list[int] = field(default_factory=list)
-
-
-def quiet_until(settings: ChatSettings, now: datetime) -> datetime | None:
-    """When the chat's quiet hours end (UTC), or None when a ping may be sent now."""
-    quiet = settings.quiet_hours
-    if quiet is None:
-        return None
-    zone = zone_or_utc(settings.time_zone)
-    local = now.astimezone(zone)
-    if not quiet.contains(local.time().replace(tzinfo=None)):
-        return None
-    end = local.replace(hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0)
-    if end <= local:
-        end = (local + timedelta(days=1)).replace(
-            hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0
-        )
-    # Rebuild from naive local time so a DST change between now and the end is applied correctly.
-    return end.replace(tzinfo=None).replace(tzinfo=zone).astimezone(UTC)
-
-
-def still_holds(kind: NotificationKind, snapshot: VehicleSnapshot | None) -> bool:
-    """Whether a deferred ping still says something true about the car's latest known state."""
-    if snapshot is None:
-        return True
-    rule = _STILL_HOLDS.get(kind)
-    return True if rule is None else rule(snapshot)
-
-
-# Pings about a passing state are dropped at the end of quiet hours when the state is over; pings about
-# something that happened (charge complete, interrupted...) always hold.
-_STILL_HOLDS: dict[NotificationKind, Callable[[VehicleSnapshot], bool]] = {
-    NotificationKind.CHARGE_STARTED: reports_charging,
-    NotificationKind.PLUGGED: lambda s: s.plug is PlugState.PLUGGED,
-    NotificationKind.UNPLUGGED: lambda s: s.plug is PlugState.UNPLUGGED,
-    NotificationKind.PLUGGED_NOT_CHARGING: lambda s: s.plug is PlugState.PLUGGED and not reports_charging(s),
-    NotificationKind.LOW_BATTERY: lambda s: not reports_charging(s),
-    NotificationKind.PLUG_REMINDER: lambda s: s.plug is not PlugState.PLUGGED,
-}
-
-
-def outbox_key(event: Event, chat_id: int, vehicle_id: int | None = None) -> str:
-    """The outbox key of one event for one chat; the car is named by our id, never by its VIN."""
-    return f"{_without_vin(event.dedup_key, event, vehicle_id)}@{chat_id}"
-
-
-def _vin_of(event: Event) -> str | None:
-    vin = getattr(event, "vin", None)
-    return vin if isinstance(vin, str) and vin else None
-
-
-def _without_vin(text: str, event: Event, vehicle_id: int | None) -> str:
-    vin = _vin_of(event)
-    if vin is None:
-        return text
-    return text.replace(vin, f"vehicle{vehicle_id}" if vehicle_id is not None else "vehicle")
 
 
 class NotificationService:

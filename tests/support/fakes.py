@@ -11,8 +11,7 @@ from bot.domain.events import Event
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
-from bot.services.notify import DeliveryResult, DeliveryStatus
-from bot.services.polling.ports import NewPing
+from bot.services.outbox_ports import DeliveryResult, DeliveryStatus, NewPing
 from bot.services.ports import (
     BudgetDecision,
     ChatLink,

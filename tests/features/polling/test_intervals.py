@@ -6,7 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from bot.poller.intervals import Activity, IntervalPolicy, activity_of_phase, budget_warning, tick_seconds_for
+from bot.features.polling.logic.intervals import (
+    Activity,
+    IntervalPolicy,
+    activity_of_phase,
+    budget_warning,
+    tick_seconds_for,
+)
 
 
 @pytest.mark.parametrize(

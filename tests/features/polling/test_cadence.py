@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.services.polling.cadence import next_due
+from bot.features.polling.logic.cadence import next_due
 
 DUE = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 FIVE = timedelta(seconds=5)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from bot.domain.models import ModelTraits
 from bot.domain.snapshot import VehicleSnapshot
-from bot.services.polling.ports import NewPing, ResolvedAccounts
+from bot.services.gateway import ResolvedAccounts
+from bot.services.outbox_ports import NewPing
 from bot.services.ports import StoredVehicle, StoredVehicleState, Subscriber
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain.preferences import NotificationPreferences
 from bot.simulator.renault.faults import RequestRecord
-from tests.poller.test_scenarios import CHAT, Scenario, scenario
+from tests.features.polling.test_e2e_scenarios import CHAT, Scenario, scenario
 
 pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 

@@ -1,5 +1,8 @@
 """The poller's tick: claim due vehicles with a lease, poll them with bounded concurrency, release them.
 
+The polling feature's driving adapter (its scheduled work, as a Telegram part is a front-end's): the JobQueue
+or the worker loop drives the use case through `PollOne`, which the composition root binds to a batch.
+
 Several replicas (or `python -m bot worker` processes) share the work through the database: `claim_due` leases
 each vehicle to one owner (PostgreSQL: FOR UPDATE SKIP LOCKED), so a vehicle is never polled by two at once.
 Leases follow liveness: while a tick works, a heartbeat renews every lease of this process in one statement,
@@ -17,17 +20,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from telegram.ext import CallbackContext, Job, JobQueue
 
+from bot.features.polling.ports import LeaseStore, PollOutcome
 from bot.poller.owners import new_owner
-from bot.services.polling.ports import PollOutcome
-from bot.services.ports import Clock, StorageUnavailable, VehicleStateRepository
+from bot.services.ports import Clock, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -38,26 +41,6 @@ OwnerGone = Callable[[str], bool]
 # Opens one claimed batch's unit of work (bulk reads before, one commit after: PollingService.batch) and
 # yields the poll-one function bound to it; bot.app joins the two.
 BatchScope = Callable[[Sequence[int]], AbstractAsyncContextManager[PollOne]]
-
-
-class LeaseStore(VehicleStateRepository, Protocol):
-    """The state repository plus giving back a whole batch of leases in one transaction."""
-
-    async def release_many(self, owner: str, next_poll_at: Mapping[int, datetime]) -> None:
-        """`release` for several vehicles at once."""
-        ...
-
-    async def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
-        """Extend every lease `owner` holds to `lease_seconds` from `now` (one statement); how many."""
-        ...
-
-    async def lease_owners(self, now: datetime) -> set[str]:
-        """The owners of the leases still running at `now`."""
-        ...
-
-    async def park_unclaimable(self, now: datetime, until: datetime) -> int:
-        """Move the next poll of due vehicles no claim may take to `until`; how many."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.app.graph import GraphOptions
-from bot.poller.scheduler import Poller, PollOne
-from bot.services.polling.batch import PollBatch
-from bot.services.polling.ports import PollOutcome
+from bot.features.polling.jobs import Poller, PollOne
+from bot.features.polling.ports import PollOutcome
+from bot.features.polling.use_cases.batch import PollBatch
 from bot.services.views import LinkResult
 from tests.support.clock import FakeClock
 from tests.support.stack import service_stack

@@ -10,7 +10,7 @@ The rules, in order:
    `polling_share` of it. The interval is stretched until `vehicles x calls per poll x polls per hour` fits.
 
 The poller's tick must come often enough for the shortest interval (`tick_seconds_for`), and the next poll
-is counted from when the poll was due, not from when it ran (`bot.services.polling.cadence`): together they
+is counted from when the poll was due, not from when it ran (`cadence`): together they
 keep a vehicle due every 5 s polled every 5 s.
 """
 

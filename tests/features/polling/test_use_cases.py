@@ -12,14 +12,15 @@ from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
 from bot.features.history.use_cases import HistoryService
-from bot.poller.intervals import IntervalPolicy, activity_of_phase
+from bot.features.notifications.use_cases import NotificationService
+from bot.features.polling.logic.intervals import IntervalPolicy, activity_of_phase
+from bot.features.polling.use_cases.poll import PollingService
 from bot.renault import errors as renault
-from bot.services.notify import NotificationService
-from bot.services.polling.ports import ResolvedAccounts
-from bot.services.polling.service import PollingService
+from bot.services.gateway import ResolvedAccounts
 from bot.services.ports import OutboxEntry, StoredVehicle
 from bot.services.translate import translate
-from tests.poller.fakes import (
+from tests.support.clock import FakeClock
+from tests.support.fakes import (
     FakeAccounts,
     FakeChats,
     FakeHistory,
@@ -28,7 +29,6 @@ from tests.poller.fakes import (
     FakeVehicles,
     RecordingNotifier,
 )
-from tests.support.clock import FakeClock
 
 
 class ScriptedReader:

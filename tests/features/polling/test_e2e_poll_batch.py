@@ -20,7 +20,7 @@ from tests.support.stack import Stack, service_stack
 
 pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
 
-BOT = Path(__file__).resolve().parents[2] / "bot"
+BOT = Path(__file__).resolve().parents[3] / "bot"
 
 
 class Statements:

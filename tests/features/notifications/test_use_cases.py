@@ -8,16 +8,12 @@ from bot.domain.events import ChargeComplete, Event, LowBattery, Plugged
 from bot.domain.preferences import ChatSettings, NotificationKind, NotificationPreferences, QuietHours
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Role
-from bot.services.notify import (
-    CLAIM_LEASE,
-    DeliveryResult,
-    DeliveryStatus,
-    NotificationService,
-    quiet_until,
-)
+from bot.features.notifications.logic import quiet_until
+from bot.features.notifications.use_cases import CLAIM_LEASE, NotificationService
+from bot.services.outbox_ports import DeliveryResult, DeliveryStatus
 from bot.services.ports import StoredVehicleState, Subscriber
-from tests.poller.fakes import FakeChats, FakeNotificationLog, FakeStates, RecordingNotifier
 from tests.support.clock import FakeClock
+from tests.support.fakes import FakeChats, FakeNotificationLog, FakeStates, RecordingNotifier
 
 VIN = "VF1TEST0000000001"
 

@@ -31,23 +31,23 @@ from bot.domain.events import (
 from bot.domain.models import traits_for
 from bot.domain.phases import phase_of
 from bot.domain.poll_memory import PollMemory
+from bot.domain.readings import merged
 from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import Role
 from bot.domain.zones import zone_or_utc
-from bot.services import errors
-from bot.services.notify import DeliveryReport, NotificationService
-from bot.services.polling.batch import PollBatch
-from bot.services.polling.cadence import next_due
-from bot.services.polling.ports import (
-    NewPing,
+from bot.features.polling.logic.cadence import next_due
+from bot.features.polling.ports import (
     NextPoll,
+    PollNotifications,
     PollOutcome,
     PollStates,
     PollVehicles,
-    ResolvedAccounts,
     VehicleReader,
 )
-from bot.services.polling.readings import merged
+from bot.features.polling.use_cases.batch import PollBatch
+from bot.services import errors
+from bot.services.gateway import ResolvedAccounts
+from bot.services.outbox_ports import DeliveryReport, NewPing
 from bot.services.ports import (
     AccountFlags,
     Clock,
@@ -85,7 +85,7 @@ class PollingService:
         accounts: AccountFlags,
         states: PollStates,
         reader: VehicleReader,
-        notifications: NotificationService,
+        notifications: PollNotifications,
         history: ReadingRecorder,
         next_poll: NextPoll,
         clock: Clock,

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
-from bot.poller.scheduler import Poller, PollerSettings, PollOne
-from tests.poller.fakes import FakeStates
-from tests.poller.test_scheduler import Recorder, _states
+from bot.features.polling.jobs import Poller, PollerSettings, PollOne
+from tests.features.polling.test_jobs import Recorder, _states
 from tests.support.clock import FakeClock
+from tests.support.fakes import FakeStates
 
 
 class Scopes:

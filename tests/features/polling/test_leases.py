@@ -9,10 +9,10 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.poller.scheduler import Poller, PollerSettings
-from bot.services.polling.ports import PollOutcome
-from tests.poller.fakes import FakeStates
+from bot.features.polling.jobs import Poller, PollerSettings
+from bot.features.polling.ports import PollOutcome
 from tests.support.clock import FakeClock
+from tests.support.fakes import FakeStates
 from tests.support.waits import ManualWaits
 
 LEASE = PollerSettings().lease_seconds

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.app.graph import Graph, GraphOptions
-from bot.poller.scheduler import PollerSettings
+from bot.features.polling.jobs import PollerSettings
 from bot.services.views import LinkResult
 from bot.simulator.renault.faults import RenaultFault
-from tests.poller.fakes import RecordingNotifier
+from tests.support.fakes import RecordingNotifier
 from tests.support.stack import Stack, service_stack
 
 pytestmark = pytest.mark.slow  # measured: most of its tests take over a second

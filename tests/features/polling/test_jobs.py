@@ -8,10 +8,16 @@ from datetime import datetime, timedelta
 import pytest
 from telegram.ext import ApplicationBuilder
 
-from bot.poller.scheduler import Poller, PollerSettings, pause_before_next_tick, register_poller, run_worker
-from bot.services.polling.ports import PollOutcome
-from tests.poller.fakes import FakeStates
+from bot.features.polling.jobs import (
+    Poller,
+    PollerSettings,
+    pause_before_next_tick,
+    register_poller,
+    run_worker,
+)
+from bot.features.polling.ports import PollOutcome
 from tests.support.clock import FakeClock
+from tests.support.fakes import FakeStates
 
 
 class Recorder:
