@@ -6,8 +6,13 @@ feature package added later fails here until it is laid out and checked like the
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+import inspect
 import tomllib
 from pathlib import Path
+
+from bot.app.parts import EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ROOT / "bot" / "features"
@@ -75,3 +80,17 @@ def test_every_feature_has_its_tests_beside_its_name() -> None:
     assert sorted(set(_features()) - folders) == []
     for feature in _features():
         assert any((tests / feature).glob("test_*.py")), feature
+
+
+def test_every_feature_event_is_registered_with_the_outbox() -> None:
+    # A feature's events are the outbox's only through the composition root (its part renders them).
+    unregistered = [
+        f"{feature}.{name}"
+        for feature in _features()
+        if (FEATURES / feature / "events.py").exists()
+        for name, cls in inspect.getmembers(importlib.import_module(f"bot.features.{feature}.events"))
+        if inspect.isclass(cls) and dataclasses.is_dataclass(cls) and hasattr(cls, "dedup_key")
+        if cls not in EVENT_TYPES
+    ]
+    assert any(True for _ in EVENT_TYPES), "no event type registered"
+    assert unregistered == []

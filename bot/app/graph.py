@@ -22,6 +22,7 @@ from bot.app.instruments import (
     counted_poll,
     ticked,
 )
+from bot.app.parts import EVENT_TYPES
 from bot.app.tariffs import tariff_factory
 from bot.features.costs.store import SqlCostStore
 from bot.features.costs.use_cases.report import CostDesk
@@ -173,7 +174,7 @@ def build_stores(
         vehicles=SqlVehicleRepository(db, cipher),
         states=SqlVehicleStateRepository(db, cipher),
         budget=SqlCallBudgetStore(db, lane),
-        outbox=SqlNotificationLog(db),
+        outbox=SqlNotificationLog(db, EVENT_TYPES),
         history=SqlHistoryRepository(db, lane),
         invites=SqlInviteRepository(db),
         members=SqlMemberRepository(db),

@@ -1,7 +1,12 @@
-"""The Telegram parts of every feature, in one list: the only place a feature's front-end is registered."""
+"""The Telegram parts of every feature, in one list: the only place a feature's front-end is registered.
+
+What the kernels need of the features is taken from them here: the event types the outbox reads back are
+the kernel's and those the parts render (`TelegramPart.pings`: every ping a feature sends is rendered).
+"""
 
 from __future__ import annotations
 
+from bot.domain.events import KERNEL_EVENT_TYPES, EventTypes
 from bot.features.costs import telegram as costs
 from bot.features.history import telegram as history
 from bot.features.linking import telegram as linking
@@ -11,7 +16,7 @@ from bot.features.sharing import telegram as sharing
 from bot.features.smart_charging import telegram as smart_charging
 from bot.features.status import telegram as status
 from bot.telegram_ui.handlers import part as core
-from bot.telegram_ui.parts import TelegramPart
+from bot.telegram_ui.parts import TelegramPart, pings_of
 
 TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     core.PART,
@@ -24,3 +29,6 @@ TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     sharing.PART,
     settings.PART,
 )
+
+# Every event type the outbox decodes, by class name (a stored row names its class).
+EVENT_TYPES = EventTypes((*KERNEL_EVENT_TYPES, *pings_of(TELEGRAM_PARTS)))

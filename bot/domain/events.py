@@ -7,17 +7,30 @@ a restart or on another replica - has the same key and the outbox delivers it on
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any, ClassVar, get_args
+from types import MappingProxyType
+from typing import Any, ClassVar, Protocol, get_args
 
 from bot.domain.actions import ActionKind
 from bot.domain.codec import CodecError, decode, encode
 from bot.domain.preferences import NotificationKind
-from bot.features.costs.events import MonthlyCostSummary
-from bot.features.sharing.events import SharingEvent
-from bot.features.smart_charging.events import SmartChargingEvent
+
+
+class Event(Protocol):
+    """A notification: the kernel's below, or a feature's (its `events.py`), each a frozen dataclass.
+
+    The kernel names no feature's event: what it needs of one it asks the event (`kind`, `dedup_key`, and
+    optionally `answers_user` and `expires_at`), and the outbox decodes the types it is handed (`EventTypes`).
+    """
+
+    kind: ClassVar[NotificationKind]
+
+    @property
+    def dedup_key(self) -> str:
+        """Stable identity of this event: one per ping."""
 
 
 def _key(subject: str, kind: NotificationKind, marker: datetime | date | str) -> str:
@@ -337,13 +350,41 @@ VehicleEvent = (
     | ActionNotConfirmed
 )
 ServiceEvent = RenaultUnreachable | CredentialsExpired | ServiceRecovered
-Event = (
-    VehicleEvent | SmartChargingEvent | ServiceEvent | SharingEvent | MonthlyCostSummary | SecretNotDeleted
-)
+KernelEvent = VehicleEvent | ServiceEvent | SecretNotDeleted
 
-# Every event type, in the unions' order: the outbox codec knows them by class name.
-EVENT_TYPES: tuple[type[Any], ...] = get_args(Event)
-_BY_NAME = {cls.__name__: cls for cls in EVENT_TYPES}
+# The kernel's own event types; the features' are handed to the outbox by the composition root.
+KERNEL_EVENT_TYPES: tuple[type[Event], ...] = get_args(KernelEvent)
+
+
+class EventTypes:
+    """The event types the outbox reads back, by class name: the kernel's and those the composition root
+    registers (each feature's); two types of one name fail at start-up, since stored rows name the class."""
+
+    __slots__ = ("_by_name",)
+
+    def __init__(self, types: Iterable[type[Event]]) -> None:
+        by_name: dict[str, type[Event]] = {}
+        for cls in types:
+            known = by_name.setdefault(cls.__name__, cls)
+            if known is not cls:
+                raise ValueError(f"two event types named {cls.__name__}")
+        self._by_name: Mapping[str, type[Event]] = MappingProxyType(by_name)
+
+    def __iter__(self) -> Iterator[type[Event]]:
+        """Every registered type, in the order registered."""
+        return iter(self._by_name.values())
+
+    def __contains__(self, cls: object) -> bool:
+        """Whether `cls` is registered (by identity, not only by name)."""
+        return isinstance(cls, type) and self._by_name.get(cls.__name__) is cls
+
+    def from_json(self, payload: dict[str, Any]) -> Event:
+        """Rebuild an event from `event_to_json` output; raises CodecError on an unknown or corrupt one."""
+        cls = self._by_name.get(str(payload.get("type")))
+        if cls is None:
+            raise CodecError("unknown event type")
+        event: Event = decode(cls, {k: v for k, v in payload.items() if k != "type"})
+        return event
 
 
 def answers_user(event: Event) -> bool:
@@ -367,12 +408,3 @@ def event_to_json(event: Event) -> dict[str, Any]:
     payload: dict[str, Any] = encode(event)
     payload["type"] = type(event).__name__
     return payload
-
-
-def event_from_json(payload: dict[str, Any]) -> Event:
-    """Rebuild an event from `event_to_json` output; raises CodecError on an unknown or corrupt payload."""
-    cls = _BY_NAME.get(str(payload.get("type")))
-    if cls is None:
-        raise CodecError("unknown event type")
-    event: Event = decode(cls, {k: v for k, v in payload.items() if k != "type"})
-    return event

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.domain.events import event_from_json, event_to_json
+from bot.domain.events import EventTypes, event_to_json
 from bot.persistence.engine import Database
 from bot.persistence.tables import NotificationLogRow, SendPauseRow, VehicleRow
 from bot.services.outbox_ports import NewPing
@@ -36,9 +36,9 @@ def payload_to_json(payload: OutboxPayload) -> dict[str, Any]:
     return {"event": encoded, "vehicle_id": payload.vehicle_id, "deferred": payload.deferred}
 
 
-def payload_from_json(raw: object, *, vin: str | None = None) -> OutboxPayload:
-    """The payload stored by `payload_to_json`, its event naming the vehicle's `vin` again; raises ValueError
-    when it cannot be read (or names a vehicle that is gone)."""
+def payload_from_json(raw: object, events: EventTypes, *, vin: str | None = None) -> OutboxPayload:
+    """The payload stored by `payload_to_json`, its event one of `events` naming the vehicle's `vin` again;
+    raises ValueError when it cannot be read (or names a vehicle that is gone)."""
     if not isinstance(raw, dict):
         raise ValueError("outbox payload without an event")
     event = raw.get("event")
@@ -51,7 +51,7 @@ def payload_from_json(raw: object, *, vin: str | None = None) -> OutboxPayload:
         event = json.loads(text.replace(VIN_MARK, vin))
     vehicle_id = raw.get("vehicle_id")
     return OutboxPayload(
-        event_from_json(event),  # CodecError is a ValueError
+        events.from_json(event),  # CodecError is a ValueError
         vehicle_id if isinstance(vehicle_id, int) else None,
         bool(raw.get("deferred")),
     )
@@ -62,10 +62,10 @@ def _vehicle_of(raw: object) -> int | None:
     return vehicle_id if isinstance(vehicle_id, int) else None
 
 
-def _readable(raw: object, vins: dict[int, str]) -> OutboxPayload | None:
+def _readable(raw: object, events: EventTypes, vins: dict[int, str]) -> OutboxPayload | None:
     vehicle_id = _vehicle_of(raw)
     try:
-        return payload_from_json(raw, vin=None if vehicle_id is None else vins.get(vehicle_id))
+        return payload_from_json(raw, events, vin=None if vehicle_id is None else vins.get(vehicle_id))
     except ValueError:
         return None  # dropped when due ("unreadable payload or vehicle gone")
 
@@ -81,11 +81,45 @@ async def _vins(session: AsyncSession, raws: Iterable[object]) -> dict[int, str]
     return {vehicle_id: vin for vehicle_id, vin in rows if vehicle_id is not None}
 
 
-class SqlNotificationLog:
-    """NotificationLog on SQLAlchemy; the dedup key is the primary key, so it is reserved once."""
+async def reserve_one(
+    db: Database,
+    dedup_key: str,
+    chat_id: int,
+    payload: OutboxPayload,
+    deliver_at: datetime,
+    *,
+    vehicle_id: int | None = None,
+    account_id: int | None = None,
+) -> bool:
+    """Record a ping in its own transaction; False when the key exists (encoding needs no event registry, so
+    the batch store reserves through it too)."""
+    try:
+        async with db.write() as session:
+            if await session.get(NotificationLogRow, dedup_key) is not None:
+                return False
+            session.add(
+                NotificationLogRow(
+                    dedup_key=dedup_key,
+                    chat_id=chat_id,
+                    vehicle_id=vehicle_id,
+                    account_id=account_id,
+                    payload=payload_to_json(payload),
+                    deliver_at=deliver_at,
+                )
+            )
+    except IntegrityError:
+        # Another replica reserved the same key at the same moment.
+        return False
+    return True
 
-    def __init__(self, db: Database) -> None:
+
+class SqlNotificationLog:
+    """NotificationLog on SQLAlchemy; the dedup key is the primary key, so it is reserved once. It reads back
+    the event types it is handed (the kernel's and the features', registered by the composition root)."""
+
+    def __init__(self, db: Database, events: EventTypes) -> None:
         self._db = db
+        self._events = events
 
     async def reserve(
         self,
@@ -99,24 +133,9 @@ class SqlNotificationLog:
     ) -> bool:
         """Record a ping; False when the key exists. `vehicle_id` or `account_id` ties it to its owner: the
         foreign key deletes it with the car or the account."""
-        try:
-            async with self._db.write() as session:
-                if await session.get(NotificationLogRow, dedup_key) is not None:
-                    return False
-                session.add(
-                    NotificationLogRow(
-                        dedup_key=dedup_key,
-                        chat_id=chat_id,
-                        vehicle_id=vehicle_id,
-                        account_id=account_id,
-                        payload=payload_to_json(payload),
-                        deliver_at=deliver_at,
-                    )
-                )
-        except IntegrityError:
-            # Another replica reserved the same key at the same moment.
-            return False
-        return True
+        return await reserve_one(
+            self._db, dedup_key, chat_id, payload, deliver_at, vehicle_id=vehicle_id, account_id=account_id
+        )
 
     async def pending(self, now: datetime, limit: int) -> list[OutboxEntry]:
         """Due entries still pending (claimed ones too, with their claim), oldest first."""
@@ -137,7 +156,7 @@ class SqlNotificationLog:
                 OutboxEntry(
                     row.dedup_key,
                     row.chat_id,
-                    _readable(row.payload, vins),
+                    _readable(row.payload, self._events, vins),
                     row.deliver_at,
                     row.claim_owner,
                     row.claim_expires_at,

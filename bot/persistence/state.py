@@ -37,7 +37,7 @@ from bot.persistence.chats import chat_from_row
 from bot.persistence.codec import point_from_json, point_to_json, snapshot_from_json, snapshot_to_json
 from bot.persistence.crypto import CredentialCipher, CredentialDecryptError
 from bot.persistence.engine import Database
-from bot.persistence.outbox import SqlNotificationLog, reserve_in
+from bot.persistence.outbox import reserve_in, reserve_one
 from bot.persistence.prepared import PreparedSelect
 from bot.persistence.tables import AccountRow, ChatLinkRow, ChatRow, VehicleRow, VehicleStateRow
 from bot.persistence.vehicles import linked_from_row
@@ -127,11 +127,11 @@ class SqlVehicleStateRepository:
         except IntegrityError:
             # A ping's chat or vehicle was deleted meanwhile (a logout): reserve one by one, skipping it,
             # still before the states are stored.
-            outbox = SqlNotificationLog(self._db)
             reserved = [
                 ping.entry
                 for ping in pings
-                if await outbox.reserve(
+                if await reserve_one(
+                    self._db,
                     ping.dedup_key,
                     ping.chat_id,
                     ping.payload,

@@ -335,7 +335,7 @@ def test_preconditioning_request_is_confirmed_once() -> None:
     state = state.expect(ActionKind.PRECONDITION, "m", T0 + timedelta(minutes=1), ZOE_50)
     result = diff(state, reading(5, 60, hvac_on=True), PREFS, ZOE_50, T0 + timedelta(minutes=6))
     assert kinds(list(result.events)) == [PreconditioningConfirmed]
-    assert result.events[0].reference == "m"  # type: ignore[union-attr]
+    assert result.events[0].reference == "m"  # type: ignore[attr-defined]
 
 
 def test_preconditioning_started_elsewhere_is_reported() -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
+from typing import ClassVar
 
 import pytest
 
+from bot.app.parts import EVENT_TYPES
 from bot.domain.actions import ActionKind
 from bot.domain.codec import CodecError
 from bot.domain.diff import ServiceHealth, ServiceStatus, service_events
 from bot.domain.events import (
+    KERNEL_EVENT_TYPES,
     ActionConfirmed,
     ActionNotConfirmed,
     ChargeComplete,
@@ -18,6 +22,7 @@ from bot.domain.events import (
     ChargeStarted,
     CredentialsExpired,
     Event,
+    EventTypes,
     InterruptReason,
     LowBattery,
     Plugged,
@@ -29,7 +34,6 @@ from bot.domain.events import (
     TargetReached,
     Unplugged,
     answers_user,
-    event_from_json,
     event_to_json,
     expires_at,
 )
@@ -60,7 +64,7 @@ SAMPLES: list[Event] = [
 
 @pytest.mark.parametrize("event", SAMPLES, ids=lambda e: type(e).__name__)
 def test_event_payload_round_trips(event: Event) -> None:
-    assert event_from_json(event_to_json(event)) == event
+    assert EVENT_TYPES.from_json(event_to_json(event)) == event
 
 
 @pytest.mark.parametrize("event", SAMPLES, ids=lambda e: type(e).__name__)
@@ -82,11 +86,31 @@ def test_same_event_has_same_key_and_different_moments_differ() -> None:
 
 def test_corrupt_payloads_raise_codec_error() -> None:
     with pytest.raises(CodecError):
-        event_from_json({"type": "Nope"})
+        EVENT_TYPES.from_json({"type": "Nope"})
     with pytest.raises(CodecError):
-        event_from_json({"type": "Plugged", "vin": "V"})
+        EVENT_TYPES.from_json({"type": "Plugged", "vin": "V"})
     with pytest.raises(CodecError):
-        event_from_json({"type": "Plugged", "vin": "V", "reported_at": "yesterday", "battery_level": 1})
+        EVENT_TYPES.from_json({"type": "Plugged", "vin": "V", "reported_at": "yesterday", "battery_level": 1})
+
+
+def test_the_outbox_reads_only_the_types_it_is_handed() -> None:
+    plan = next(sample for sample in EVERY_TYPE if type(sample) not in KERNEL_EVENT_TYPES)
+    with pytest.raises(CodecError):
+        EventTypes(KERNEL_EVENT_TYPES).from_json(event_to_json(plan))
+    assert EVENT_TYPES.from_json(event_to_json(plan)) == plan
+
+
+def test_two_event_types_of_one_name_are_refused() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Plugged:
+        kind: ClassVar[NotificationKind] = NotificationKind.PLUGGED
+
+        @property
+        def dedup_key(self) -> str:
+            return "x"
+
+    with pytest.raises(ValueError, match="two event types named Plugged"):
+        EventTypes((*KERNEL_EVENT_TYPES, Plugged))
 
 
 def test_only_action_outcomes_answer_the_user() -> None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from bot.app.parts import EVENT_TYPES
 from bot.domain.poll_memory import PollMemory
 from bot.domain.preferences import ChatSettings
 from bot.persistence.accounts import SqlAccountRepository
@@ -95,7 +96,7 @@ async def test_commit_sweep_reserves_new_pings_and_stores_states_together(
 ) -> None:
     _, ids = await _fleet(db, cipher, 2)
     await SqlChatRepository(db).save(ChatSettings(100))
-    states, outbox, now = SqlVehicleStateRepository(db), SqlNotificationLog(db), FakeClock()()
+    states, outbox, now = SqlVehicleStateRepository(db), SqlNotificationLog(db, EVENT_TYPES), FakeClock()()
     assert await outbox.reserve("old", 100, f.ping(ids[0]), now, vehicle_id=ids[0])
     saved = [
         dataclasses.replace(StoredVehicleState(vid), phase="charging", memory=PollMemory(follow_ups=vid))

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
+from bot.app.parts import EVENT_TYPES
 from bot.persistence.accounts import SqlAccountRepository
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
@@ -56,7 +57,7 @@ async def test_deleting_an_account_takes_its_pings_and_state_in_the_same_transac
 ) -> None:
     account_id, vehicle_id = await f.linked_zoe(db, cipher)
     now = FakeClock()()
-    log = SqlNotificationLog(db)
+    log = SqlNotificationLog(db, EVENT_TYPES)
     await log.reserve(
         f"vehicle{vehicle_id}:plugged:t@100", 100, f.ping(vehicle_id), now, vehicle_id=vehicle_id
     )

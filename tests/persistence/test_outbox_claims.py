@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.app.parts import EVENT_TYPES
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
 from bot.persistence.outbox import SqlNotificationLog
@@ -21,7 +22,7 @@ LEASE = timedelta(minutes=2)
 
 async def test_one_of_many_concurrent_claims_wins(db: Database, cipher: CredentialCipher) -> None:
     await f.linked_zoe(db, cipher)
-    now, log = FakeClock()(), SqlNotificationLog(db)
+    now, log = FakeClock()(), SqlNotificationLog(db, EVENT_TYPES)
     await log.reserve("ping", 100, f.ping(), now)
     (entry,) = await log.pending(now, 10)
     won = await asyncio.gather(*(log.claim(entry, f"replica-{i}", now, LEASE) for i in range(8)))
@@ -35,7 +36,7 @@ async def test_a_claim_is_taken_over_only_from_the_owner_it_was_seen_with(
     db: Database, cipher: CredentialCipher
 ) -> None:
     await f.linked_zoe(db, cipher)
-    clock, log = FakeClock(), SqlNotificationLog(db)
+    clock, log = FakeClock(), SqlNotificationLog(db, EVENT_TYPES)
     await log.reserve("ping", 100, f.ping(), clock())
     (fresh,) = await log.pending(clock(), 10)
     assert await log.claim(fresh, "dead", clock(), LEASE)
@@ -51,7 +52,7 @@ async def test_a_claim_is_taken_over_only_from_the_owner_it_was_seen_with(
 
 async def test_a_rescheduled_ping_is_released_and_due_later(db: Database, cipher: CredentialCipher) -> None:
     await f.linked_zoe(db, cipher)
-    clock, log = FakeClock(), SqlNotificationLog(db)
+    clock, log = FakeClock(), SqlNotificationLog(db, EVENT_TYPES)
     await log.reserve("ping", 100, f.ping(), clock())
     (entry,) = await log.pending(clock(), 10)
     assert await log.claim(entry, "me", clock(), LEASE)
@@ -63,7 +64,7 @@ async def test_a_rescheduled_ping_is_released_and_due_later(db: Database, cipher
 
 async def test_pauses_keep_the_latest_end_and_expire(db: Database, cipher: CredentialCipher) -> None:
     await f.linked_zoe(db, cipher)
-    clock, log = FakeClock(), SqlNotificationLog(db)
+    clock, log = FakeClock(), SqlNotificationLog(db, EVENT_TYPES)
     start = clock()
     await log.pause("chat:100", start + timedelta(seconds=30))
     await log.pause("chat:100", start + timedelta(seconds=10))  # a shorter wait does not shorten it

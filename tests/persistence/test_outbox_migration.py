@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from bot.app.parts import EVENT_TYPES
 from bot.domain.events import Plugged
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
@@ -62,6 +63,8 @@ async def test_the_upgrade_leaves_no_vin_in_the_outbox(database_url: str, cipher
     assert f.VIN not in json.dumps(payload)
     assert key == f"vehicle{vehicle_id}:plugged:{AT.isoformat()}@100"
     assert tied_to == vehicle_id
-    event = payload_from_json(payload, vin=f.VIN).event  # the pending ping still goes out, naming its car
+    event = payload_from_json(
+        payload, EVENT_TYPES, vin=f.VIN
+    ).event  # the pending ping still goes out, naming its car
     assert isinstance(event, Plugged)
     assert event.vin == f.VIN

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.app.parts import EVENT_TYPES
 from bot.domain.events import CredentialsExpired, LowBattery, Plugged
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database
@@ -53,29 +54,29 @@ def test_a_payload_round_trips_through_json_without_its_vin() -> None:
     stored = payload_to_json(payload)
     assert f.VIN not in json.dumps(stored)  # the outbox never holds a VIN: the vehicle row does
     assert stored["vehicle_id"] == 3
-    assert payload_from_json(json.loads(json.dumps(stored)), vin=f.VIN) == payload
+    assert payload_from_json(json.loads(json.dumps(stored)), EVENT_TYPES, vin=f.VIN) == payload
 
 
 def test_an_event_of_a_vehicle_that_is_gone_cannot_be_read() -> None:
     stored = payload_to_json(f.ping(3))
     with pytest.raises(ValueError, match="gone"):
-        payload_from_json(stored)
+        payload_from_json(stored, EVENT_TYPES)
 
 
 def test_a_corrupt_payload_is_reported_as_unreadable() -> None:
     with pytest.raises(ValueError, match="event"):
-        payload_from_json({"event": {"type": "os.system"}})
+        payload_from_json({"event": {"type": "os.system"}}, EVENT_TYPES)
     with pytest.raises(ValueError, match="event"):
-        payload_from_json({})
+        payload_from_json({}, EVENT_TYPES)
     with pytest.raises(ValueError, match="event"):
-        payload_from_json(None)
+        payload_from_json(None, EVENT_TYPES)
 
 
 async def test_a_reserved_ping_reads_back_typed_naming_its_car(
     db: Database, cipher: CredentialCipher
 ) -> None:
     _, vehicle_id = await f.linked_zoe(db, cipher)
-    log = SqlNotificationLog(db)
+    log = SqlNotificationLog(db, EVENT_TYPES)
     assert await log.reserve("ping", 100, f.ping(vehicle_id), AT, vehicle_id=vehicle_id)
     async with db.read() as session:
         stored = await session.scalar(select(col(NotificationLogRow.payload)))
@@ -94,7 +95,9 @@ async def test_rows_the_previous_release_wrote_still_read(db: Database, cipher: 
                     dedup_key=key, chat_id=100, vehicle_id=owner, payload=payload, deliver_at=AT
                 )
             )
-    payloads = {entry.dedup_key: entry.payload for entry in await SqlNotificationLog(db).pending(AT, 10)}
+    payloads = {
+        entry.dedup_key: entry.payload for entry in await SqlNotificationLog(db, EVENT_TYPES).pending(AT, 10)
+    }
     assert payloads == {
         f"vehicle{vehicle_id}:plugged:{AT.isoformat()}@100": OutboxPayload(
             Plugged(f.VIN, AT, 40), vehicle_id, deferred=True
@@ -116,5 +119,5 @@ async def test_an_unreadable_row_reads_without_a_payload(db: Database, cipher: C
         # A payload naming a vehicle that is not there (its row would be deleted with it: a race at most).
         gone = payload_to_json(f.ping(vehicle_id + 1))
         session.add(NotificationLogRow(dedup_key="gone", chat_id=100, payload=gone, deliver_at=AT))
-    entries = await SqlNotificationLog(db).pending(AT, 10)
+    entries = await SqlNotificationLog(db, EVENT_TYPES).pending(AT, 10)
     assert {entry.dedup_key: entry.payload for entry in entries} == {"corrupt": None, "gone": None}

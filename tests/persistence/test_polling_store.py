@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from bot.app.parts import EVENT_TYPES
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.domain.poll_memory import PollMemory
 from bot.domain.preferences import NotificationKind, NotificationPreferences
@@ -243,7 +244,7 @@ async def test_outbox_reserves_a_key_once_and_delivers_due_entries(
     db: Database, cipher: CredentialCipher
 ) -> None:
     _, vehicle_id = await f.linked_zoe(db, cipher)
-    clock, log = FakeClock(), SqlNotificationLog(db)
+    clock, log = FakeClock(), SqlNotificationLog(db, EVENT_TYPES)
     key = "v1:charge_complete:t1"
     assert await log.reserve(key, 100, f.ping(vehicle_id), clock(), vehicle_id=vehicle_id)
     assert not await log.reserve(key, 100, f.ping(vehicle_id, 50), clock(), vehicle_id=vehicle_id)
@@ -260,7 +261,7 @@ async def test_concurrent_reservations_of_one_key_succeed_once(
     db: Database, cipher: CredentialCipher
 ) -> None:
     await f.linked_zoe(db, cipher)
-    now, log = FakeClock()(), SqlNotificationLog(db)
+    now, log = FakeClock()(), SqlNotificationLog(db, EVENT_TYPES)
     results = await asyncio.gather(*(log.reserve("same", 100, f.ping(), now) for _ in range(10)))
     assert sum(results) == 1
 
