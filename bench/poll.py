@@ -33,12 +33,12 @@ from bot.app.http import new_http_client
 from bot.app.run import tune_garbage_collector
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
+from bot.features.linking.use_cases.linking import LinkingService
 from bot.features.polling.jobs import PollerSettings
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.renault.locales import LocaleOverrides
-from bot.services.linking import LinkingService
 from bot.services.outbox_ports import DeliveryResult, DeliveryStatus
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault.simulator import RenaultSimulator

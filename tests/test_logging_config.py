@@ -53,7 +53,7 @@ def test_at_debug_library_loggers_stay_capped_and_ours_speak() -> None:
     logging.getLogger("httpcore.http11").debug("send_request_body.started request=<Request [b'POST']>")
     logging.getLogger("sqlalchemy.engine.Engine").info("[cached] ('hunter2-password',)")
     logging.getLogger("aiosqlite").debug("executing ('hunter2-password',)")
-    logging.getLogger("bot.services.linking").debug("our own line with tok-123456")
+    logging.getLogger("bot.features.linking.use_cases.linking").debug("our own line with tok-123456")
     output = stream.getvalue()
     assert "hunter2-password" not in output
     assert "bottok" not in output

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.domain.feed_url import MAX_URL_LENGTH
+from bot.features.linking.use_cases.limits import LoginLimits
 from bot.features.sharing.logic import (
     INVITE_KEPT_AFTER_EXPIRY,
     INVITE_TTL,
@@ -19,7 +20,6 @@ from bot.poller.budget import MEMBER_SHARE, MEMBERS_SHARE
 from bot.services.actions import ACTION_INTERVAL
 from bot.services.chat_limits import ChatLimits
 from bot.services.conversation_ports import LATE_SECRET_WINDOW, LOGIN_TTL
-from bot.services.login_limits import LoginLimits
 from bot.services.secret_messages import FIRST_RETRY, MAX_ATTEMPTS
 from bot.tariffs.fetch import FeedPolicy
 from bot.telegram_ui.webhook import MAX_BODY_BYTES

@@ -29,6 +29,8 @@ from bot.features.costs.use_cases.report import CostDesk
 from bot.features.costs.use_cases.sessions import CostService
 from bot.features.history.store import SqlHistoryRepository
 from bot.features.history.use_cases import HistoryService
+from bot.features.linking.use_cases.limits import LoginLimiter, LoginLimits
+from bot.features.linking.use_cases.linking import LinkingService
 from bot.features.notifications.use_cases import NotificationService
 from bot.features.polling.jobs import Poller, PollerSettings, PollOne
 from bot.features.polling.logic.intervals import IntervalPolicy, activity_of_phase, tick_seconds_for
@@ -69,8 +71,6 @@ from bot.services.actions import ACTION_INTERVAL, ActionService
 from bot.services.chat_limits import ChatLimiter, ChatLimits
 from bot.services.fanout import FanOut
 from bot.services.gateway import RenaultGateway
-from bot.services.linking import LinkingService
-from bot.services.login_limits import LoginLimiter, LoginLimits
 from bot.services.outbox_ports import Notifier
 from bot.services.ports import Clock, NotificationLog
 from bot.services.secret_messages import SecretMessages

@@ -35,6 +35,7 @@ from bot.app.parts import TELEGRAM_PARTS
 from bot.config import Settings
 from bot.features.costs.ports import COSTS
 from bot.features.history.ports import HISTORY
+from bot.features.linking.ports import LINKING
 from bot.features.polling.jobs import register_poller
 from bot.features.polling.jobs import run_worker as run_poller_loop
 from bot.features.polling.logic.intervals import budget_warning
@@ -171,6 +172,7 @@ def ui_services(graph: Graph) -> Services:
         features=Features(
             {
                 STATUS: graph.status,
+                LINKING: graph.linking,
                 SHARING: graph.sharing,
                 HISTORY: graph.history,
                 SCHEDULES: graph.actions,

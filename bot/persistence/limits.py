@@ -1,7 +1,8 @@
 """The shared limits on SQLAlchemy: every counter lives in `limit_counters`.
 
-Login and code attempts (`bot.services.login_limits`), the per-chat limits (`bot.services.chat_limits`) and,
-through `bot.persistence.budget`, each member's share of an account's call budget. Counters are keyed by a
+Login and code attempts (`bot.features.linking.use_cases.limits`), the per-chat limits
+(`bot.services.chat_limits`) and, through `bot.persistence.budget`, each member's share of an account's call
+budget. Counters are keyed by a
 string that never holds an e-mail address (the e-mail counters use a keyed hash). Each decision reads and
 writes its counters in one transaction with the rows locked (SQLite: one writer), so replicas can never
 both slip past a cap.

@@ -5,7 +5,7 @@ hide what a role may not do, but a button proves nothing: the services check aga
 Renault call, whatever a payload says.
 
 The car's position is read only with a `Located`, which only `located` hands out, after `authorize` granted
-`Right.LOCATE` (through `LinkingService.locate`): `RenaultGateway.read_location` takes nothing else, so a
+`Right.LOCATE` (through `LinkingPort.locate`): `RenaultGateway.read_location` takes nothing else, so a
 position read that skipped the check does not type-check. A place derived from a position (home or away)
 is shown only where `allows(vehicle, Right.LOCATE)` (SECURITY.md).
 """
@@ -13,10 +13,11 @@ is shown only where `allows(vehicle, Right.LOCATE)` (SECURITY.md).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.vehicle import LinkedVehicle, Right
-from bot.services.errors import NotPermitted
+from bot.services.errors import NotLinked, NotPermitted
 
 log = logging.getLogger(__name__)
 
@@ -53,3 +54,14 @@ class Located:
 def located(chat_id: int, vehicle: LinkedVehicle) -> Located:
     """The proof that `chat_id` may see where `vehicle` is; `NotPermitted` (logged) without the right."""
     return Located(chat_id, authorize(vehicle, Right.LOCATE), _GRANTED)
+
+
+def active_of(visible: Sequence[LinkedVehicle], chosen: int | None) -> LinkedVehicle:
+    """Of the vehicles a chat sees, the one it chose (the first one when none was, or it is gone);
+    NotLinked when it sees none."""
+    if not visible:
+        raise NotLinked()
+    for vehicle in visible:
+        if vehicle.vehicle_id == chosen:
+            return vehicle
+    return visible[0]

@@ -17,8 +17,7 @@ from bot.services import schedule_mapping, snapshot_mapping
 from bot.services.conversation_ports import ActionRateStore
 from bot.services.errors import FeatureUnavailable, InvalidInput, ServiceError, TooManyActions
 from bot.services.gateway import RenaultGateway
-from bot.services.linking import LinkingService
-from bot.services.ports import ActionWatcher, Clock, VehicleStateRepository
+from bot.services.ports import ActionWatcher, Clock, LinkingPort, VehicleStateRepository
 from bot.services.views import ActionOutcome
 
 log = logging.getLogger(__name__)
@@ -52,7 +51,7 @@ class ActionService:
 
     def __init__(
         self,
-        linking: LinkingService,
+        linking: LinkingPort,
         gateway: RenaultGateway,
         clock: Clock,
         watcher: ActionWatcher | None = None,

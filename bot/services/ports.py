@@ -20,7 +20,8 @@ from bot.domain.models import ModelTraits
 from bot.domain.poll_memory import PollMemory
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.snapshot import GeoPoint, VehicleSnapshot
-from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
+from bot.domain.vehicle import Capabilities, LinkedVehicle, Right, Role, VehicleInfo
+from bot.services.access import Located
 from bot.services.errors import ServiceError
 
 # The records the stores take and hand back (plain frozen values, never rows), and the store errors.
@@ -504,6 +505,27 @@ class ReadingRecorder(Protocol):
     ) -> None:
         """Store the reading `after` (`before`: the stored one before it) and open, extend or close a charge
         session."""
+        ...
+
+
+class LinkingPort(Protocol):
+    """The chat's linked cars and the check of what it may do with one: what every use case and the
+    front-end's glue ask (the linking feature's use case implements it, with the login on top)."""
+
+    async def vehicles(self, chat_id: int) -> list[LinkedVehicle]:
+        """Every vehicle the chat can see."""
+        ...
+
+    async def active(self, chat_id: int) -> LinkedVehicle:
+        """The chat's active vehicle (the first one when none was chosen); NotLinked when none."""
+        ...
+
+    async def resolve(self, chat_id: int, vehicle_id: int | None, needs: Right) -> LinkedVehicle:
+        """The vehicle a use case is about (the given one, else the active one), if the chat has `needs`."""
+        ...
+
+    async def locate(self, chat_id: int, vehicle_id: int | None) -> Located:
+        """The proof that the chat may see where the vehicle (or its active one) is."""
         ...
 
 

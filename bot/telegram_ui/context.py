@@ -12,47 +12,18 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.snapshot import ChargeMode, VehicleSnapshot
-from bot.domain.vehicle import LinkedVehicle
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
 from bot.services.features import Features
-from bot.services.ports import LogoutPort
+from bot.services.ports import LinkingPort, LogoutPort
 from bot.services.secret_messages import SecretMessages
 from bot.services.tariff_ports import TariffChoices
-from bot.services.views import ActionOutcome, CodeNeeded, LinkResult
+from bot.services.views import ActionOutcome
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.patience import Patience
 
 if TYPE_CHECKING:  # the parts name the context: a cycle for the type checker only
     from bot.telegram_ui.parts import Front
-
-
-class LinkingPort(Protocol):
-    """Linking a MyRenault account to a chat (bot.services.linking.LinkingService)."""
-
-    async def begin(self, chat_id: int, locale: str, email: str, password: str) -> LinkResult | CodeNeeded:
-        """Log in; either linked at once or a two-factor code is needed."""
-        ...
-
-    async def submit_code(self, chat_id: int, pending: CodeNeeded, code: str) -> LinkResult:
-        """Finish a login with the e-mailed code."""
-        ...
-
-    async def cancel(self, chat_id: int, pending: CodeNeeded) -> None:
-        """Forget a pending two-factor challenge."""
-        ...
-
-    async def vehicles(self, chat_id: int) -> list[LinkedVehicle]:
-        """Every vehicle the chat can see."""
-        ...
-
-    async def select(self, chat_id: int, vehicle_id: int) -> LinkedVehicle:
-        """Make a vehicle the chat's active one."""
-        ...
-
-    async def active(self, chat_id: int) -> LinkedVehicle:
-        """The chat's active vehicle (NotLinked when none)."""
-        ...
 
 
 class ActionsPort(Protocol):

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from bot.app.run import open_bot
 from bot.config import Settings
+from bot.features.linking.ports import LinkResult
 from bot.persistence.crypto import CredentialCipher, KeyMismatch, generate_key
 from bot.persistence.tables import AccountRow, NotificationLogRow
 from bot.services.errors import SecretsUnreadable
-from bot.services.views import LinkResult
 from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD
 
 CHAT = 5

@@ -25,8 +25,8 @@ from bot.app.run import (
     worker,
 )
 from bot.config import Settings
+from bot.features.linking.ports import LinkResult
 from bot.persistence.crypto import CredentialCipher, generate_key
-from bot.services.views import LinkResult
 from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.renault import RenaultSimulator

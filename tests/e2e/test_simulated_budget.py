@@ -11,10 +11,10 @@ import pytest
 from bot.app.graph import system_clock
 from bot.app.run import Running, open_bot
 from bot.config import Settings
+from bot.features.linking.ports import LinkResult
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.services.errors import RenaultBusy
 from bot.services.ports import LimitReached
-from bot.services.views import LinkResult
 from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_simulator
 from bot.simulator.renault import RenaultSimulator
 from bot.simulator.renault.faults import RenaultFault

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from bot.features.linking.ports import LinkResult
 from bot.renault.tokens import StoredJwt
-from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
 from tests.support.statements import recorded
 

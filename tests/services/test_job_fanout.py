@@ -15,10 +15,10 @@ from bot.app.graph import GraphOptions
 from bot.domain.history import ChargeSession
 from bot.domain.tariff import TariffChoice, TariffKind
 from bot.features.history.store import SqlHistoryRepository
+from bot.features.linking.ports import LinkResult
 from bot.features.smart_charging.events import SmartPlanReady
 from bot.features.smart_charging.logic.schedule import SmartGoalSetting
 from bot.services.fanout import FanOut
-from bot.services.views import LinkResult
 from bot.tariffs.fetch import FetchedFeed
 from tests.support.stack import Stack, service_stack
 

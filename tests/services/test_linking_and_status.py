@@ -12,6 +12,7 @@ from bot.app.graph import GraphOptions
 from bot.domain.actions import ActionKind
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode
 from bot.domain.snapshot import ChargeState, PlugState
+from bot.features.linking.ports import CodeNeeded, LinkResult
 from bot.services.actions import ActionRequest
 from bot.services.errors import (
     CodeExpired,
@@ -24,7 +25,6 @@ from bot.services.errors import (
     RenaultDown,
     TooManyActions,
 )
-from bot.services.views import CodeNeeded, LinkResult
 from bot.simulator.renault.faults import RenaultFault
 from tests.support.stack import Stack, service_stack
 from tests.support.statements import recorded

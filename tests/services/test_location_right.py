@@ -22,10 +22,10 @@ from bot.domain.history import ChargeSession
 from bot.domain.vehicle import Role
 from bot.features.costs.logic import Place
 from bot.features.history.store import SqlHistoryRepository
+from bot.features.linking.ports import LinkResult
 from bot.renault.capabilities import capabilities_for
 from bot.services.access import Located
 from bot.services.errors import NotPermitted
-from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
 
 pytestmark = pytest.mark.slow  # measured: most of its tests take over a second

@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from bot.domain.vehicle import Role
+from bot.features.linking.ports import LinkResult
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.tables import NotificationLogRow, VehicleRow
 from bot.services.errors import SecretsUnreadable
-from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
 
 EMAIL = "owner@example.com"

@@ -15,15 +15,17 @@ from bot.domain.actions import as_requested
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode, validate
 from bot.domain.snapshot import ChargeMode, ChargeState, GeoPoint, PlugState, VehicleSnapshot
-from bot.domain.vehicle import Capabilities, LinkedVehicle, Role, VehicleInfo
+from bot.domain.vehicle import Capabilities, LinkedVehicle, Right, Role, VehicleInfo
+from bot.features.linking.ports import LINKING, CodeNeeded, LinkResult
 from bot.features.schedule.ports import SCHEDULES
 from bot.features.smart_charging.ports import SMART_CHARGING, SmartChargePort
 from bot.features.status.ports import STATUS, LocationView, StatusView
 from bot.services import errors
+from bot.services.access import Located, authorize, located
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import LoginDraft
 from bot.services.features import Features
-from bot.services.views import ActionOutcome, CodeNeeded, LinkResult
+from bot.services.views import ActionOutcome
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
 from bot.telegram_ui.application import build_application, new_bot
@@ -99,6 +101,20 @@ class FakeLinking:
             raise errors.NotLinked()
         wanted = self.active_ids.get(chat_id)
         return next((v for v in vehicles if v.vehicle_id == wanted), vehicles[0])
+
+    async def resolve(self, chat_id: int, vehicle_id: int | None, needs: Right) -> LinkedVehicle:
+        if vehicle_id is None:
+            return authorize(await self.active(chat_id), needs)
+        for vehicle in self.links.get(chat_id, []):
+            if vehicle.vehicle_id == vehicle_id:
+                return authorize(vehicle, needs)
+        raise errors.NotPermitted()
+
+    async def locate(self, chat_id: int, vehicle_id: int | None) -> Located:
+        return located(chat_id, await self.resolve(chat_id, vehicle_id, Right.LOCATE))
+
+    async def forget_pending(self, chat_id: int) -> None:
+        self.cancelled.append(f"chat {chat_id}")
 
 
 class FakeStatus:
@@ -340,7 +356,7 @@ def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeAction
         logins=FakeLogins(),
         drafts=FakeDrafts(),
         journal=FakeJournal(),
-        features=Features({STATUS: status, SCHEDULES: schedules}),
+        features=Features({STATUS: status, SCHEDULES: schedules, LINKING: linking}),
     )
     return linking, status, actions, settings, services
 
@@ -360,6 +376,7 @@ async def running_bot(
                 {
                     STATUS: status,
                     SCHEDULES: services.features.of(SCHEDULES),
+                    LINKING: services.features.of(LINKING),
                     SMART_CHARGING: smart,
                 }
             )

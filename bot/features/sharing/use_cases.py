@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Sequence
 
 from bot.domain.vehicle import LinkedVehicle, Right, Role, VehicleInfo
+from bot.features.linking.ports import LoginPort
 from bot.features.sharing.events import (
     AccessEnded,
     AccessEndReason,
@@ -43,7 +44,6 @@ from bot.features.sharing.ports import (
     SharingView,
 )
 from bot.services.errors import InvalidInput, NotLinked, OwnerCannotLeave
-from bot.services.linking import LinkingService
 from bot.services.outbox_ports import Outbox
 from bot.services.ports import AccountRepository, ChatRepository, Clock, VehicleRepository
 
@@ -55,7 +55,7 @@ class SharingService:
 
     def __init__(
         self,
-        linking: LinkingService,
+        linking: LoginPort,
         accounts: AccountRepository,
         vehicles: VehicleRepository,
         chats: ChatRepository,

@@ -18,7 +18,7 @@ from bot.domain.phases import phase_of
 from bot.domain.preferences import ChatSettings
 from bot.domain.vehicle import LinkedVehicle, Right
 from bot.features.status.ports import LocationView, StatusView
-from bot.services.access import authorize
+from bot.services.access import active_of, authorize
 from bot.services.chat_limits import ChatLimit, ChatLimiter
 from bot.services.errors import (
     FeatureUnavailable,
@@ -28,11 +28,11 @@ from bot.services.errors import (
     ServiceError,
 )
 from bot.services.gateway import CARD_EXTRAS, RenaultGateway
-from bot.services.linking import LinkingService, active_of
 from bot.services.ports import (
     CardStates,
     Clock,
     LimitReached,
+    LinkingPort,
     PollHealth,
     ReadingRecorder,
     StoredVehicleState,
@@ -54,7 +54,7 @@ class StatusService:
 
     def __init__(
         self,
-        linking: LinkingService,
+        linking: LinkingPort,
         gateway: RenaultGateway,
         states: CardStates,
         history: ReadingRecorder,

@@ -18,10 +18,10 @@ from bot.features.costs.logic import SessionCost
 from bot.features.costs.store import SqlCostStore
 from bot.features.costs.use_cases.sessions import CostService
 from bot.features.history.store import SqlHistoryRepository
+from bot.features.linking.ports import LinkResult
 from bot.features.polling.jobs import PollerSettings
 from bot.persistence.accounts import SqlAccountRepository
 from bot.services.errors import InvalidInput
-from bot.services.views import LinkResult
 from bot.simulator.tariff import TariffSimulator, agile_like_day
 from tests.persistence import factories as f
 from tests.support.feeds import InProcessFeeds

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot.app.graph import GraphOptions
+from bot.features.linking.ports import LinkResult
 from bot.features.polling.jobs import Poller, PollOne
 from bot.features.polling.ports import PollOutcome
 from bot.features.polling.use_cases.batch import PollBatch
-from bot.services.views import LinkResult
 from tests.support.clock import FakeClock
 from tests.support.stack import service_stack
 

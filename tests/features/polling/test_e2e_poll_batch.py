@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from bot.features.linking.ports import LinkResult
 from bot.persistence.engine import Database
-from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
 
 pytestmark = pytest.mark.slow  # measured: most of its tests take over a second

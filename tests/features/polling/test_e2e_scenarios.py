@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.app.graph import Graph, GraphOptions
+from bot.features.linking.ports import LinkResult
 from bot.features.polling.jobs import PollerSettings
-from bot.services.views import LinkResult
 from bot.simulator.renault.faults import RenaultFault
 from tests.support.fakes import RecordingNotifier
 from tests.support.stack import Stack, service_stack

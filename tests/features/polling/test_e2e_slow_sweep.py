@@ -10,8 +10,8 @@ import pytest
 from telegram.ext import ApplicationBuilder
 
 from bot.app.graph import GraphOptions
+from bot.features.linking.ports import LinkResult
 from bot.features.polling.jobs import PollerSettings, register_poller
-from bot.services.views import LinkResult
 from bot.simulator.renault import RenaultFault
 from tests.support.stack import service_stack
 

@@ -15,13 +15,13 @@ from bot.app.graph import Graph, GraphOptions, build_graph
 from bot.app.http import new_http_client
 from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
+from bot.features.linking.ports import LinkResult
 from bot.features.polling.jobs import Poller, PollerSettings
 from bot.features.polling.ports import PollOutcome
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.services.outbox_ports import DeliveryResult, DeliveryStatus
-from bot.services.views import LinkResult
 from bot.simulator.renault import RenaultSimulator
 from tests.support.clock import FakeClock
 from tests.support.replicas import run_as_admin

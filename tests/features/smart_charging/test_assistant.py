@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from bot.domain.tariff import TariffChoice, TariffKind, TariffProvider
+from bot.features.linking.ports import LinkResult
 from bot.features.smart_charging.logic.schedule import PlanKind, SmartGoalSetting
 from bot.features.smart_charging.store import SqlSmartChargeStore
 from bot.features.smart_charging.use_cases.assistant import SmartChargeAssistant, tariff_problems
 from bot.features.smart_charging.use_cases.control import SmartChargeControl
 from bot.services.errors import InvalidInput
-from bot.services.views import LinkResult
 from bot.simulator.tariff import TariffSimulator, agile_like_day
 from bot.tariffs.octopus import OctopusAgileTariff
 from tests.support.feeds import InProcessFeeds

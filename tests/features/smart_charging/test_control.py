@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.domain.vehicle import Role
+from bot.features.linking.ports import LinkResult
 from bot.features.smart_charging.events import SmartChargeSwitched
 from bot.features.smart_charging.logic.planner import ChargePlan
 from bot.features.smart_charging.logic.power import ChargePower, PowerSource
@@ -21,7 +22,6 @@ from bot.features.smart_charging.store import SqlSmartChargeStore
 from bot.features.smart_charging.use_cases.assistant import SmartChargeGoal, SmartChargingService
 from bot.features.smart_charging.use_cases.control import SmartChargeControl
 from bot.services.errors import FeatureUnavailable, InvalidInput, NotPermitted
-from bot.services.views import LinkResult
 from bot.simulator.tariff import TariffSimulator, agile_like_day
 from bot.tariffs.octopus import OctopusAgileTariff
 from tests.support.feeds import InProcessFeeds

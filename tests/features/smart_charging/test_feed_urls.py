@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.domain.tariff import TariffChoice, TariffKind
+from bot.features.linking.ports import LinkResult
 from bot.features.smart_charging.logic.schedule import SmartGoalSetting
 from bot.features.smart_charging.ports import TariffDown
 from bot.services.errors import InvalidInput
-from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
 
 pytestmark = pytest.mark.slow  # measured: most of its tests take over a second

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.vehicle import Role
+from bot.features.linking.ports import LinkResult
 from bot.services.errors import NotLinked
-from bot.services.views import LinkResult
 from tests.support.stack import Stack, service_stack
 from tests.support.statements import recorded
 

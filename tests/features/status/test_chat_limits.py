@@ -13,11 +13,11 @@ import pytest
 
 from bot.app.graph import build_graph
 from bot.domain.vehicle import Role
+from bot.features.linking.ports import LinkResult
 from bot.persistence.engine import Database
 from bot.services.chat_limits import ChatLimits
 from bot.services.ports import LimitReached
 from bot.services.spending import spent_for
-from bot.services.views import LinkResult
 from tests.support.replicas import fresh_database
 from tests.support.stack import Stack, service_stack
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.app.graph import Graph, GraphOptions, build_graph
+from bot.features.linking.ports import LinkResult
 from bot.features.polling.jobs import PollerSettings
 from bot.persistence.engine import Database
 from bot.services.errors import RenaultDown
 from bot.services.ports import PollHealth
-from bot.services.views import LinkResult
 from bot.simulator.renault.faults import RenaultFault
 from tests.support.stack import Stack, service_stack
 

@@ -43,8 +43,7 @@ from bot.features.costs.use_cases.prices import LookPrices, price_window
 from bot.services.access import Located, allows
 from bot.services.errors import InvalidInput, NotPermitted, ServiceError
 from bot.services.gateway import RenaultGateway
-from bot.services.linking import LinkingService
-from bot.services.ports import ChatRepository, Clock, VehicleRepository
+from bot.services.ports import ChatRepository, Clock, LinkingPort, VehicleRepository
 from bot.services.tariff_ports import TariffChoices, TariffFactory
 
 log = logging.getLogger(__name__)
@@ -70,10 +69,10 @@ class CostService:
         gateway: RenaultGateway,
         clock: Clock,
         *,
-        linking: LinkingService,
+        linking: LinkingPort,
     ) -> None:
         self._chats = chats
-        # The one door to a position (`LinkingService.locate`): home from the car, where a charge is.
+        # The one door to a position (`LinkingPort.locate`): home from the car, where a charge is.
         self._linking = linking
         self._store = store
         self._tariffs = tariffs

@@ -21,6 +21,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.preferences import DEFAULT_ZONE
 from bot.domain.redaction import secret_input
+from bot.features.linking.ports import LINKING, CodeNeeded, LinkResult
 from bot.features.linking.telegram.vehicles import vehicle_choice_keyboard, vehicle_lines
 from bot.renault.locales import LOCALES
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
@@ -33,7 +34,6 @@ from bot.services.errors import (
     TooManyAttempts,
 )
 from bot.services.ports import AlreadyLinked
-from bot.services.views import CodeNeeded, LinkResult
 from bot.telegram_ui import places
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
@@ -219,7 +219,9 @@ async def _got_password(
 ) -> None:
     await reply(update, view.tr("login.checking"))
     try:
-        signing_in = context.services.linking.begin(draft.chat_id, draft.locale, draft.email, password)
+        signing_in = context.services.features.of(LINKING).begin(
+            draft.chat_id, draft.locale, draft.email, password
+        )
         outcome = await Waiting(update, context, note=False).run(signing_in)  # "checking" was just said
     except TooSlow as slow:
         await _save(context, draft, LoginStep.PASSWORD)
@@ -257,7 +259,7 @@ async def _got_code(
     pending = CodeNeeded(draft.challenge_id, draft.masked_emails)
     try:
         result = await Waiting(update, context).run(
-            context.services.linking.submit_code(draft.chat_id, pending, code)
+            context.services.features.of(LINKING).submit_code(draft.chat_id, pending, code)
         )
     except TooSlow as slow:
         await reply(update, view.tr("login.slow", seconds=round(slow.seconds)))
@@ -308,5 +310,5 @@ async def cancel(update: Update, context: BotContext) -> None:
 async def _end(context: BotContext, draft: LoginDraft) -> None:
     """Forget the conversation and its pending challenge (with the password) everywhere."""
     if draft.challenge_id is not None:
-        await context.services.linking.cancel(draft.chat_id, CodeNeeded(draft.challenge_id, ()))
+        await context.services.features.of(LINKING).cancel(draft.chat_id, CodeNeeded(draft.challenge_id, ()))
     await context.services.logins.drop(draft.chat_id)

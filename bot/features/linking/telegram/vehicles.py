@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.vehicle import LinkedVehicle
+from bot.features.linking.ports import LINKING
 from bot.services.errors import FeatureUnavailable
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext
@@ -77,7 +78,7 @@ async def select_vehicle(update: Update, context: BotContext, payload: Callback)
         return
     await query.answer()
     await forget(context, update)
-    chosen = await context.services.linking.select(chat_id, payload.vehicle_id)
+    chosen = await context.services.features.of(LINKING).select(chat_id, payload.vehicle_id)
     await edit(query, view.tr("vehicles.selected", title=vehicle_title(view.tr, chosen.info)))
 
 

@@ -40,9 +40,8 @@ from bot.features.smart_charging.use_cases.control import SmartChargeControl
 from bot.services.errors import InvalidInput, ServiceError
 from bot.services.fanout import FanOut, merged
 from bot.services.gateway import RenaultGateway
-from bot.services.linking import LinkingService
 from bot.services.outbox_ports import DeliveryReport, Outbox
-from bot.services.ports import ChatRepository, Clock, OutboxEntry
+from bot.services.ports import ChatRepository, Clock, LinkingPort, OutboxEntry
 from bot.services.tariff_ports import TariffFactory
 
 log = logging.getLogger(__name__)
@@ -115,7 +114,7 @@ class SmartChargeAssistant:
 
     def __init__(
         self,
-        linking: LinkingService,
+        linking: LinkingPort,
         gateway: RenaultGateway,
         chats: ChatRepository,
         store: SmartChargeStore,

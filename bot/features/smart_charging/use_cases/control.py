@@ -39,8 +39,7 @@ from bot.renault.vehicle import RenaultVehicle
 from bot.services import schedule_mapping
 from bot.services.errors import FeatureUnavailable, InvalidInput, NotLinked, NotPermitted, ServiceError
 from bot.services.gateway import RenaultGateway
-from bot.services.linking import LinkingService
-from bot.services.ports import AccountRepository, Clock
+from bot.services.ports import AccountRepository, Clock, LinkingPort
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,7 @@ class SmartChargeControl:
 
     def __init__(
         self,
-        linking: LinkingService,
+        linking: LinkingPort,
         gateway: RenaultGateway,
         store: SmartChargeStore,
         clock: Clock,

@@ -1,27 +1,26 @@
-"""Linking a chat to a MyRenault account (with e-mail two-factor) and choosing a vehicle."""
+"""Linking a chat to a MyRenault account (with e-mail two-factor) and choosing a vehicle: `LoginPort`."""
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
 
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Right, VehicleInfo
+from bot.features.linking.ports import CodeNeeded, LinkResult
+from bot.features.linking.use_cases.limits import Admission, AttemptKind, LoginLimiter
 from bot.renault.capabilities import capabilities_for
 from bot.renault.credentials import DeviceIds
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
-from bot.services.access import Located, authorize, located
+from bot.services.access import Located, active_of, authorize, located
 from bot.services.conversation_ports import LOGIN_TTL, ChallengeStore, PendingChallenge
 from bot.services.errors import (
     CodeExpired,
     LoginLocked,
     LoginNeedsCaptcha,
-    NotLinked,
     NotPermitted,
     ServiceError,
 )
 from bot.services.gateway import RenaultGateway
-from bot.services.login_limits import Admission, AttemptKind, LoginLimiter
 from bot.services.ports import (
     AccountRepository,
     AccountSecrets,
@@ -32,7 +31,6 @@ from bot.services.ports import (
     NewVehicle,
     VehicleRepository,
 )
-from bot.services.views import CodeNeeded, LinkResult
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +39,8 @@ CHALLENGE_TTL = LOGIN_TTL
 
 
 class LinkingService:
-    """Use cases of /login and /vehicles (/logout is sharing's: it decides who is told)."""
+    """Use cases of /login and /vehicles (/logout is sharing's: it decides who is told); the kernels and
+    the other features see it as `bot.services.ports.LinkingPort`."""
 
     def __init__(
         self,
@@ -61,7 +60,7 @@ class LinkingService:
         self._clock = clock
         # Pending challenges live in the database, so the code may reach any replica, even after a restart.
         self._challenges = challenges
-        # Every password and code attempt is counted before Renault is asked (bot.services.login_limits).
+        # Every password and code attempt is counted before Renault is asked (use_cases/limits.py).
         self._limiter = limiter
 
     async def begin(self, chat_id: int, locale: str, email: str, password: str) -> LinkResult | CodeNeeded:
@@ -211,14 +210,3 @@ class LinkingService:
             if stored is not None and stored.gmid and stored.ucid:
                 return DeviceIds(stored.gmid, stored.ucid)
         return None
-
-
-def active_of(visible: Sequence[LinkedVehicle], chosen: int | None) -> LinkedVehicle:
-    """Of the vehicles a chat sees, the one it chose (the first one when none was, or it is gone);
-    NotLinked when it sees none."""
-    if not visible:
-        raise NotLinked()
-    for vehicle in visible:
-        if vehicle.vehicle_id == chosen:
-            return vehicle
-    return visible[0]

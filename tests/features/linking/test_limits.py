@@ -13,6 +13,8 @@ from sqlmodel import col
 
 from bot.app.graph import GraphOptions
 from bot.domain.attempts import AttemptPolicy
+from bot.features.linking.ports import CodeNeeded, LinkResult
+from bot.features.linking.use_cases.limits import LoginLimits, ScopeLimits
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.tables import LimitCounterRow
 from bot.services.errors import (
@@ -22,8 +24,6 @@ from bot.services.errors import (
     LoginRejected,
     TooManyAttempts,
 )
-from bot.services.login_limits import LoginLimits, ScopeLimits
-from bot.services.views import CodeNeeded, LinkResult
 from tests.support.stack import Stack, service_stack
 
 pytestmark = pytest.mark.slow  # measured: most of its tests take over a second

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.domain.actions import ActionKind
+from bot.features.linking.ports import CodeNeeded, LinkResult
 from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import LOGIN_TTL
 from bot.services.errors import CodeExpired, CodeRejected, TooManyActions
-from bot.services.views import CodeNeeded, LinkResult
 from tests.support.stack import Stack, service_stack
 
 pytestmark = pytest.mark.slow  # measured: most of its tests take over a second
