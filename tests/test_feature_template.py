@@ -12,7 +12,7 @@ import inspect
 import tomllib
 from pathlib import Path
 
-from bot.app.parts import EVENT_TYPES
+from bot.app.parts import CATALOGS, EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ROOT / "bot" / "features"
@@ -94,3 +94,24 @@ def test_every_feature_event_is_registered_with_the_outbox() -> None:
     ]
     assert any(True for _ in EVENT_TYPES), "no event type registered"
     assert unregistered == []
+
+
+def test_every_feature_catalog_is_declared_by_its_part() -> None:
+    # A feature's strings reach the translators only through its part (`TelegramPart.catalog`).
+    missing = {}
+    for feature in _features():
+        if not (FEATURES / feature / "catalog.py").exists():
+            continue
+        module = importlib.import_module(f"bot.features.{feature}.catalog")
+        by_language = [
+            value
+            for value in vars(module).values()
+            if isinstance(value, dict) and value and set(value) == set(CATALOGS)
+        ]
+        assert by_language, f"{feature}: its catalog has no messages by language"
+        for messages in by_language:
+            for language, texts in messages.items():
+                unknown = sorted(set(texts) - set(CATALOGS[language]))
+                if unknown:
+                    missing[f"{feature}/{language}"] = unknown[:3]
+    assert missing == {}

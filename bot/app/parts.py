@@ -16,7 +16,7 @@ from bot.features.sharing import telegram as sharing
 from bot.features.smart_charging import telegram as smart_charging
 from bot.features.status import telegram as status
 from bot.telegram_ui.handlers import part as core
-from bot.telegram_ui.parts import TelegramPart, pings_of
+from bot.telegram_ui.parts import TelegramPart, catalogs_of, pings_of
 
 TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     core.PART,
@@ -29,6 +29,9 @@ TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     sharing.PART,
     settings.PART,
 )
+
+# Every message, the kernel's and every part's catalog: what the front-end's translators render.
+CATALOGS = catalogs_of(TELEGRAM_PARTS)
 
 # Every event type the outbox decodes, by class name (a stored row names its class).
 EVENT_TYPES = EventTypes((*KERNEL_EVENT_TYPES, *pings_of(TELEGRAM_PARTS)))

@@ -31,7 +31,7 @@ from bot.app.jobs import (
     register_secret_retries,
     register_smart_jobs,
 )
-from bot.app.parts import TELEGRAM_PARTS
+from bot.app.parts import CATALOGS, TELEGRAM_PARTS
 from bot.config import Settings
 from bot.features.costs.ports import COSTS
 from bot.features.history.ports import HISTORY
@@ -55,7 +55,6 @@ from bot.telegram_ui.application import BotApplication, build_application, new_b
 from bot.telegram_ui.commands import publish_commands
 from bot.telegram_ui.context import Services, UiOptions
 from bot.telegram_ui.handlers.common import TelegramEraser
-from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.notifier import TelegramNotifier
 from bot.telegram_ui.ordering import on_polling_error
 from bot.telegram_ui.update_kinds import USED_UPDATES
@@ -304,7 +303,7 @@ async def demo(settings: Settings) -> None:
                         await stop(application, running.graph)
 
         # The demo's own lines come from the bot's catalogs, in the demo user's (English) language.
-        await run_demo(start_bot, texts=Translator(DEMO_LANGUAGE), language=DEMO_LANGUAGE)
+        await run_demo(start_bot, texts=CATALOGS.translator(DEMO_LANGUAGE), language=DEMO_LANGUAGE)
 
 
 async def stop(application: BotApplication, graph: Graph, webhook: WebhookServer | None = None) -> None:

@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from telegram import BotCommand
 
 from bot.telegram_ui.context import BotApplication
-from bot.telegram_ui.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, Translator
+from bot.telegram_ui.i18n import DEFAULT_LANGUAGE, Translator
 
 
-def bot_commands(language: str, names: Iterable[str]) -> list[BotCommand]:
-    """The command list with descriptions in one language."""
-    tr = Translator(language)
+def bot_commands(tr: Translator, names: Iterable[str]) -> list[BotCommand]:
+    """The command list with descriptions in the translator's language."""
     return [BotCommand(name, tr(f"cmd.{name}")) for name in names]
 
 
@@ -21,7 +20,10 @@ async def publish_commands(application: BotApplication) -> None:
 
     The menu's order is the commands' ranks (`bot/telegram_ui/parts.py`).
     """
-    names = [command.name for command in application.bot_data.front.commands]
-    await application.bot.set_my_commands(bot_commands(DEFAULT_LANGUAGE, names))
-    for language in SUPPORTED_LANGUAGES:
-        await application.bot.set_my_commands(bot_commands(language, names), language_code=language)
+    front = application.bot_data.front
+    names = [command.name for command in front.commands]
+    await application.bot.set_my_commands(bot_commands(front.catalogs.translator(DEFAULT_LANGUAGE), names))
+    for language in front.catalogs:
+        await application.bot.set_my_commands(
+            bot_commands(front.catalogs.translator(language), names), language_code=language
+        )

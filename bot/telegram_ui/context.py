@@ -19,7 +19,7 @@ from bot.services.ports import LinkingPort, LogoutPort
 from bot.services.secret_messages import SecretMessages
 from bot.services.tariff_ports import TariffChoices
 from bot.services.views import ActionOutcome
-from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.i18n import Catalogs, Translator
 from bot.telegram_ui.patience import Patience
 
 if TYPE_CHECKING:  # the parts name the context: a cycle for the type checker only
@@ -109,10 +109,11 @@ class ChatView:
     """Per-update convenience: the chat's settings and a translator in its language."""
 
     settings: ChatSettings
+    catalogs: Catalogs
     tr: Translator = field(init=False)
 
     def __post_init__(self) -> None:
-        self.tr = Translator(self.settings.language)
+        self.tr = self.catalogs.translator(self.settings.language)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -139,7 +140,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         if chat is None:
             raise ValueError("update without a chat")
         language = user.language_code if user is not None else None
-        return ChatView(await self.services.settings.chat(chat.id, language))
+        return ChatView(await self.services.settings.chat(chat.id, language), self.bot_data.front.catalogs)
 
 
 BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]

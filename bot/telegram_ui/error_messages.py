@@ -93,7 +93,7 @@ async def on_error(update: object, context: BotContext) -> None:
         view = await context.chat_view(update)
         tr, zone_name = view.tr, view.settings.time_zone
     except errors.ServiceError:
-        tr = Translator("en")
+        tr = context.bot_data.front.catalogs.translator("en")
     if isinstance(error, TooSlow):
         text = tr("slow.timeout", seconds=round(error.seconds))
     elif isinstance(error, errors.ServiceError):

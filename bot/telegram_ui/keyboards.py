@@ -49,14 +49,14 @@ def status_keyboard(
     )
     if not kinds:
         return None
-    return _actions_markup(tr.language, vehicle.vehicle_id, tuple(kinds))
+    return _actions_markup(tr, vehicle.vehicle_id, tuple(kinds))
 
 
 @lru_cache(maxsize=4096)
-def _actions_markup(language: str, vehicle_id: int, kinds: tuple[ActionKind, ...]) -> InlineKeyboardMarkup:
+def _actions_markup(tr: Translator, vehicle_id: int, kinds: tuple[ActionKind, ...]) -> InlineKeyboardMarkup:
     # Python-telegram-bot's objects are frozen, so one card's keyboard can be sent again and again: building
-    # its buttons cost a warm /status more CPU than deciding which ones (bench.bot_updates).
-    tr = Translator(language)
+    # its buttons cost a warm /status more CPU than deciding which ones (bench.bot_updates). The translator
+    # is its language's one (`Catalogs.translator`), so it keys the cache as the language did.
     return InlineKeyboardMarkup(rows(action_button(tr, vehicle_id, kind) for kind in kinds))
 
 

@@ -21,9 +21,16 @@ from bot.domain import events as ev
 from bot.domain.preferences import ChatSettings
 from bot.services.outbox_ports import DeliveryResult, DeliveryStatus
 from bot.telegram_ui import formatting as fmt
-from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.i18n import Catalogs
 from bot.telegram_ui.keyboards import action_label
-from bot.telegram_ui.parts import PingButtons, PingText, TelegramPart, ping_buttons_of, pings_of
+from bot.telegram_ui.parts import (
+    PingButtons,
+    PingText,
+    TelegramPart,
+    catalogs_of,
+    ping_buttons_of,
+    pings_of,
+)
 from bot.telegram_ui.ping_text import Renderer
 
 NETWORK_RETRY_SECONDS = 30.0
@@ -174,22 +181,29 @@ def _secret_not_deleted(e: ev.SecretNotDeleted, r: Renderer) -> str:
 
 
 def render_event(
-    settings: ChatSettings, event: ev.Event, now: datetime, pings: Mapping[type, PingText] | None = None
+    settings: ChatSettings,
+    event: ev.Event,
+    now: datetime,
+    catalogs: Catalogs,
+    pings: Mapping[type, PingText] | None = None,
 ) -> str:
     """The ping's text in the chat's language and time zone: the part that declared the event's type
     renders it (`TelegramPart.pings`), else the kernel's own renderers here."""
-    renderer = Renderer(settings, now)
+    renderer = Renderer(settings, now, catalogs.translator(settings.language))
     declared = (pings or {}).get(type(event))
     return declared(event, renderer) if declared is not None else render(event, renderer)
 
 
 def event_keyboard(
-    settings: ChatSettings, event: ev.Event, buttons: Mapping[type, PingButtons] | None = None
+    settings: ChatSettings,
+    event: ev.Event,
+    catalogs: Catalogs,
+    buttons: Mapping[type, PingButtons] | None = None,
 ) -> InlineKeyboardMarkup | None:
     """The buttons under a ping, from the part that declared them for the event's type (`ping_buttons`):
     Confirm / Cancel under a daily plan, Cancel under a started charge; none for a kernel event."""
     make = (buttons or {}).get(type(event))
-    return make(event, Translator(settings.language)) if make is not None else None
+    return make(event, catalogs.translator(settings.language)) if make is not None else None
 
 
 class TelegramNotifier:
@@ -203,13 +217,14 @@ class TelegramNotifier:
         # Every part's renderers, wired or not: a ping already in the outbox is still sent.
         self._pings = pings_of(parts)
         self._buttons = ping_buttons_of(parts)
+        self._catalogs = catalogs_of(parts)
 
     async def send(self, chat: ChatSettings, event: ev.Event) -> DeliveryResult:
         """Send the ping; Telegram errors become a DeliveryResult, never an exception."""
-        text = render_event(chat, event, self._clock(), self._pings)
+        text = render_event(chat, event, self._clock(), self._catalogs, self._pings)
         try:
             await self._bot.send_message(
-                chat.chat_id, text, reply_markup=event_keyboard(chat, event, self._buttons)
+                chat.chat_id, text, reply_markup=event_keyboard(chat, event, self._catalogs, self._buttons)
             )
         except RetryAfter as error:
             return DeliveryResult(DeliveryStatus.RETRY_LATER, _seconds(error), reason="flood control")

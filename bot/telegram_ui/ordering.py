@@ -29,9 +29,11 @@ from telegram.ext import Application, BaseUpdateProcessor, ExtBot
 from bot.services.conversation_ports import UpdateJournal
 from bot.services.ports import StorageUnavailable
 from bot.services.spending import spent_for
-from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.i18n import Catalogs
 
 log = logging.getLogger(__name__)
+# The queue says only the kernel's messages (the update could not be saved).
+_KERNEL = Catalogs()
 
 
 class UpdateNotSaved(NetworkError):
@@ -108,7 +110,7 @@ class JournaledQueue(asyncio.Queue[object]):
         if chat is None or chat.id in self._told:
             return
         self._told.add(chat.id)
-        tr = Translator(user.language_code if user and user.language_code else "en")
+        tr = _KERNEL.translator(user.language_code if user else None)
         try:
             await update.get_bot().send_message(chat.id, tr("storage.not_saved"))
         except TelegramError as failure:

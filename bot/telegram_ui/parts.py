@@ -24,7 +24,7 @@ from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView, Services
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import State
-from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.i18n import Catalogs, FeatureCatalog, Translator
 from bot.telegram_ui.ping_text import Renderer
 
 CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -102,6 +102,8 @@ class TelegramPart:
     ping_buttons: Mapping[type, PingButtons] = field(default_factory=lambda: MappingProxyType({}))
     # What it adds to the charges another part lists (the costs beside /history's charges).
     charge_notes: ChargeNoter | None = None
+    # Its strings by language (the feature's `catalog.py`), merged with the kernel's: each key once.
+    catalog: FeatureCatalog = field(default_factory=lambda: MappingProxyType({}))
     # Whether the use cases behind the part were built (an optional feature left out of `Services`).
     wired: Callable[[Services], bool] = _always
 
@@ -120,6 +122,8 @@ class Front:
     card: CardRedraw | None = None
     card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
     charge_notes: ChargeNoter | None = None
+    # Every message by language: the kernel's and every part's catalog (wired or not: a stale screen's hint).
+    catalogs: Catalogs = field(default_factory=Catalogs)
 
     async def notes(
         self, context: BotContext, view: ChatView, vehicle: LinkedVehicle, started: Sequence[datetime]
@@ -174,7 +178,13 @@ def assemble(parts: Iterable[TelegramPart], services: Services) -> Front:
         card=_one(wired, "status card", lambda part: part.card),
         card_actions=MappingProxyType(card_actions),
         charge_notes=_one(wired, "charge notes", lambda part: part.charge_notes),
+        catalogs=catalogs_of(parts),
     )
+
+
+def catalogs_of(parts: Iterable[TelegramPart]) -> Catalogs:
+    """The kernel's messages and every part's catalog; a key in two catalogs fails at start-up."""
+    return Catalogs(part.catalog for part in parts)
 
 
 def pings_of(parts: Iterable[TelegramPart]) -> Mapping[type, PingText]:

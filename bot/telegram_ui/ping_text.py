@@ -13,8 +13,8 @@ from bot.telegram_ui.i18n import Translator
 class Renderer:
     """Builds the text of one event for one chat."""
 
-    def __init__(self, settings: ChatSettings, now: datetime) -> None:
-        self.tr = Translator(settings.language)
+    def __init__(self, settings: ChatSettings, now: datetime, tr: Translator) -> None:
+        self.tr = tr
         self.settings = settings
         self.now = now
 

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.app.parts import CATALOGS
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
 from bot.simulator.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_simulator, run_demo
-from bot.telegram_ui.i18n import Translator
 from tests.e2e.harness import E2E
 from tests.support.clock import FakeClock
 
@@ -44,7 +44,7 @@ async def _demo(tmp_path: Path, script_lines: list[str], language: str = "en") -
         write=output.append,
         clock=clock,
         simulator=sim,
-        texts=Translator(language),
+        texts=CATALOGS.translator(language),
         language=language,
     )
     await db.dispose()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.app.parts import TELEGRAM_PARTS
+from bot.app.parts import CATALOGS, TELEGRAM_PARTS
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
 from bot.simulator.telegram import EmulatedUser, Tap
 from bot.simulator.telegram.model import ChatMessage
@@ -27,7 +27,7 @@ from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import stale_key
 from bot.telegram_ui.conversation.states import State
 from bot.telegram_ui.conversation.where import Source, Spot
-from bot.telegram_ui.i18n import SUPPORTED_LANGUAGES, Translator
+from bot.telegram_ui.i18n import SUPPORTED_LANGUAGES
 from bot.telegram_ui.parts import declared_states
 from tests.e2e.harness import E2E, running_e2e
 
@@ -128,7 +128,7 @@ async def _answers_to(user: EmulatedUser, state: State, kind: InputKind, helped:
     # A taken input may be answered in several messages: /help after it is a barrier (a chat's updates
     # are handled one at a time, in order), and what came before the help text is the answer.
     await user.send("/help")
-    help_text = Translator(user.user.language_code or "en")("help.text")
+    help_text = CATALOGS.translator(user.user.language_code or "en")("help.text")
     await user.wait_until(
         lambda u: any(e.kind == "sent" and e.message.text == help_text for e in u.events[before:]),
         timeout=WAIT,
@@ -142,7 +142,7 @@ async def _answers_to(user: EmulatedUser, state: State, kind: InputKind, helped:
 @pytest.mark.parametrize("name", list(REGISTRY), ids=lambda n: n.value)
 async def test_every_state_answers_every_kind_of_input(e2e: E2E, name: StateName, language: str) -> None:
     state = REGISTRY[name]
-    tr = Translator(language)
+    tr = CATALOGS.translator(language)
     user, helped = await _open_chat(e2e, state, language)
     unanswered: list[str] = []
     wrong: list[str] = []

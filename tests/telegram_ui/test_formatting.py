@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app.parts import CATALOGS
 from bot.domain.preferences import Units
 from bot.telegram_ui import formatting as fmt
-from bot.telegram_ui.i18n import Translator
 
-EN = Translator("en")
+EN = CATALOGS.translator("en")
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
@@ -52,7 +52,9 @@ def test_an_unknown_time_zone_falls_back_to_utc() -> None:
 
 def test_local_datetime_shows_the_date_only_for_other_days() -> None:
     assert fmt.local_datetime(EN, NOW - timedelta(hours=1), "UTC", NOW) == "07:00"
-    assert fmt.local_datetime(Translator("de"), NOW - timedelta(days=1), "UTC", NOW) == "1. Nov., 08:00"
+    assert (
+        fmt.local_datetime(CATALOGS.translator("de"), NOW - timedelta(days=1), "UTC", NOW) == "1. Nov., 08:00"
+    )
 
 
 def test_minutes_until_rounds_up_and_never_says_zero() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.parts import CATALOGS
 from bot.domain.schedule import ProblemCode
 from bot.features.costs import catalog as costs
 from bot.features.history import catalog as history
@@ -14,7 +15,7 @@ from bot.features.schedule import catalog as schedule
 from bot.features.settings import catalog as settings
 from bot.features.sharing.logic import InviteProblem
 from bot.features.smart_charging import catalog as smartcharge
-from bot.telegram_ui.i18n import CATALOGS, Translator, en, pick_language
+from bot.telegram_ui.i18n import CatalogConflict, Catalogs, en, pick_language
 from tests.support.templates import placeholders
 
 _BOT = Path(__file__).resolve().parents[2] / "bot"
@@ -63,7 +64,7 @@ def test_feature_catalogs_are_merged_into_every_language(language: str) -> None:
     assert set(history.HISTORY_MESSAGES[language]) <= set(merged)
     assert set(costs.COSTS_MESSAGES[language]) <= set(merged)
     assert set(settings.SETTINGS_MESSAGES[language]) <= set(merged)
-    assert Translator(language)("history.kwh", value="3.5 kWh") == "3.5 kWh"
+    assert CATALOGS.translator(language)("history.kwh", value="3.5 kWh") == "3.5 kWh"
 
 
 def test_feature_catalogs_never_override_a_main_message() -> None:
@@ -98,12 +99,18 @@ def test_telegram_language_picks_a_supported_catalog(code: str | None, expected:
 
 
 def test_translator_fills_placeholders() -> None:
-    assert Translator("fr")("error.renault_busy", minutes=7) == (
+    assert CATALOGS.translator("fr")("error.renault_busy", minutes=7) == (
         "Renault limite les requêtes ; prochain essai possible dans environ 7 min."
     )
 
 
 def test_numbers_use_the_language_separators() -> None:
-    assert Translator("en").number(12345.5, 1) == "12,345.5"
-    assert Translator("de").number(12345.5, 1) == "12.345,5"
-    assert Translator("fr").number(12345.5, 1) == "12\u202f345,5"
+    assert CATALOGS.translator("en").number(12345.5, 1) == "12,345.5"
+    assert CATALOGS.translator("de").number(12345.5, 1) == "12.345,5"
+    assert CATALOGS.translator("fr").number(12345.5, 1) == "12\u202f345,5"
+
+
+def test_a_feature_catalog_may_not_take_a_key_another_has() -> None:
+    with pytest.raises(CatalogConflict, match=r"access\.denied"):
+        Catalogs([{"en": {"access.denied": "mine"}}])
+    assert Catalogs([{"en": {"test.only": "mine"}}]).translator("en")("test.only") == "mine"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.app.parts import CATALOGS
 from bot.domain.vehicle import Role
-from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import status_keyboard
 from tests.telegram_ui.fakes import zoe
 
@@ -14,17 +14,17 @@ def _labels(markup: object) -> list[str]:
 
 
 def test_the_same_cards_keyboard_is_built_once() -> None:
-    first = status_keyboard(Translator("en"), zoe(), None)
-    again = status_keyboard(Translator("en"), zoe(), None)
+    first = status_keyboard(CATALOGS.translator("en"), zoe(), None)
+    again = status_keyboard(CATALOGS.translator("en"), zoe(), None)
     assert first is not None
     assert again is first
 
 
 def test_another_language_car_or_role_gets_its_own_keyboard() -> None:
-    english = status_keyboard(Translator("en"), zoe(), None)
-    french = status_keyboard(Translator("fr"), zoe(), None)
-    other_car = status_keyboard(Translator("en"), zoe(vehicle_id=9), None)
-    viewer = status_keyboard(Translator("en"), zoe(role=Role.VIEWER), None)
+    english = status_keyboard(CATALOGS.translator("en"), zoe(), None)
+    french = status_keyboard(CATALOGS.translator("fr"), zoe(), None)
+    other_car = status_keyboard(CATALOGS.translator("en"), zoe(vehicle_id=9), None)
+    viewer = status_keyboard(CATALOGS.translator("en"), zoe(role=Role.VIEWER), None)
     assert _labels(french) != _labels(english)
     assert other_car is not english
     assert other_car is not None

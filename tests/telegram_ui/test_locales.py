@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.app.parts import CATALOGS
 from bot.domain.schedule import Weekday
 from bot.features.history.render import HistoryText
 from bot.features.schedule.telegram.view import day_name
 from bot.telegram_ui import formatting as fmt
-from bot.telegram_ui.i18n import CATALOGS, Translator, locales
+from bot.telegram_ui.i18n import locales
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -51,7 +52,7 @@ def _hand_written(language: str, value: float, decimals: int) -> str:
 def test_numbers_have_the_languages_separators_and_fixed_decimals(
     language: str, value: float, decimals: int, text: str
 ) -> None:
-    assert Translator(language).number(value, decimals) == text
+    assert CATALOGS.translator(language).number(value, decimals) == text
 
 
 @given(
@@ -60,7 +61,7 @@ def test_numbers_have_the_languages_separators_and_fixed_decimals(
     st.integers(min_value=0, max_value=3),
 )
 def test_numbers_read_as_the_hand_written_formatting_did(language: str, value: float, decimals: int) -> None:
-    assert Translator(language).number(value, decimals) == _hand_written(language, value, decimals)
+    assert CATALOGS.translator(language).number(value, decimals) == _hand_written(language, value, decimals)
 
 
 def test_history_numbers_have_one_decimal_and_no_grouping() -> None:
@@ -81,7 +82,7 @@ def test_history_numbers_have_one_decimal_and_no_grouping() -> None:
     ],
 )  # fmt: skip
 def test_weekday_names_start_on_monday(language: str, long: list[str], short: list[str]) -> None:
-    tr = Translator(language)
+    tr = CATALOGS.translator(language)
     assert [day_name(tr, day) for day in Weekday] == long
     assert [day_name(tr, day, short=True) for day in Weekday] == short
 
@@ -95,14 +96,14 @@ def test_weekday_names_start_on_monday(language: str, long: list[str], short: li
     ],
 )
 def test_plurals_follow_each_languages_rule(language: str, texts: list[str]) -> None:
-    tr = Translator(language)
+    tr = CATALOGS.translator(language)
     assert [tr.plural("age.days", n, days=n) for n in (0, 1, 2)] == texts
 
 
 def test_a_plural_category_the_catalog_lacks_reads_as_other() -> None:
     # CLDR gives French 'many' for exact millions; the catalogs only spell out 'one' and 'other'.
     assert locales.plural_category(locales.locale_of("fr"), 1_000_000) == "many"
-    assert Translator("fr").plural("age.days", 1_000_000, days=1_000_000) == "il y a 1000000 jours"
+    assert CATALOGS.translator("fr").plural("age.days", 1_000_000, days=1_000_000) == "il y a 1000000 jours"
 
 
 @pytest.mark.parametrize("language", sorted(CATALOGS))
@@ -115,8 +116,8 @@ def test_every_plural_message_has_an_other_form(language: str) -> None:
 
 
 def test_ages_in_days_use_the_plural_messages() -> None:
-    assert fmt.age(Translator("de"), NOW - timedelta(days=2, hours=1), NOW) == "vor 2 Tagen"
-    assert fmt.age(Translator("fr"), NOW - timedelta(days=3), NOW) == "il y a 3 jours"
+    assert fmt.age(CATALOGS.translator("de"), NOW - timedelta(days=2, hours=1), NOW) == "vor 2 Tagen"
+    assert fmt.age(CATALOGS.translator("fr"), NOW - timedelta(days=3), NOW) == "il y a 3 jours"
 
 
 @pytest.mark.parametrize(
@@ -131,7 +132,7 @@ def test_ages_in_days_use_the_plural_messages() -> None:
 )
 def test_other_days_show_day_and_month_in_the_languages_order(language: str, zone: str, text: str) -> None:
     moment = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
-    assert fmt.local_datetime(Translator(language), moment, zone, NOW) == text
+    assert fmt.local_datetime(CATALOGS.translator(language), moment, zone, NOW) == text
 
 
 @pytest.mark.parametrize(
@@ -145,7 +146,7 @@ def test_other_days_show_day_and_month_in_the_languages_order(language: str, zon
 def test_one_style_per_language_for_days_dates_and_months(
     language: str, day: str, date: str, month: str
 ) -> None:
-    tr = Translator(language)
+    tr = CATALOGS.translator(language)
     moment = datetime(2026, 12, 5, 16, 26, tzinfo=UTC)
     assert (tr.when(moment, "day"), tr.when(moment, "date"), tr.when(moment, "month")) == (day, date, month)
 
@@ -161,7 +162,7 @@ def test_one_style_per_language_for_days_dates_and_months(
 def test_percentages_and_units_are_spaced_as_cldr_says(
     language: str, percent: str, energy: str, temperature: str, distance: str
 ) -> None:
-    tr = Translator(language)
+    tr = CATALOGS.translator(language)
     assert tr.percent(62) == percent
     assert tr.unit(11.2, fmt.KWH, 1) == energy
     assert fmt.temperature(tr, 21) == temperature
@@ -177,6 +178,6 @@ def test_a_moment_is_formatted_in_its_own_time_zone() -> None:
 
 def test_locales_are_parsed_once_and_shared_by_translators() -> None:
     # /status builds a Translator per update: parsing the CLDR locale each time would be wasted work.
-    assert Translator("fr").locale is Translator("fr").locale
+    assert CATALOGS.translator("fr").locale is CATALOGS.translator("fr").locale
     assert locales.locale_of("de") is locales.locale_of("de")
-    assert Translator("xx").locale is locales.locale_of("en")
+    assert CATALOGS.translator("xx").locale is locales.locale_of("en")

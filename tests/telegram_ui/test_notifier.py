@@ -10,7 +10,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from telegram import Bot
 
-from bot.app.parts import EVENT_TYPES, TELEGRAM_PARTS
+from bot.app.parts import CATALOGS, EVENT_TYPES, TELEGRAM_PARTS
 from bot.domain import events as ev
 from bot.domain.actions import ActionKind
 from bot.domain.preferences import ChatSettings
@@ -104,14 +104,16 @@ def test_every_event_renders_in_the_chats_language_and_time_zone(
     language: str, snapshot: SnapshotAssertion
 ) -> None:
     chat = ChatSettings(chat_id=1, language=language, time_zone="Europe/Berlin")
-    rendered = "\n---\n".join(render_event(chat, event, NOW, pings_of(TELEGRAM_PARTS)) for event in SAMPLES)
+    rendered = "\n---\n".join(
+        render_event(chat, event, NOW, CATALOGS, pings_of(TELEGRAM_PARTS)) for event in SAMPLES
+    )
     assert "None" not in rendered
     assert rendered == snapshot
 
 
 def _payloads(event: ev.Event) -> list[list[str]] | None:
     chat = ChatSettings(chat_id=1, language="en", time_zone="Europe/Berlin")
-    markup = event_keyboard(chat, event, ping_buttons_of(TELEGRAM_PARTS))
+    markup = event_keyboard(chat, event, CATALOGS, ping_buttons_of(TELEGRAM_PARTS))
     if markup is None:
         return None
     return [[str(button.callback_data) for button in row] for row in markup.inline_keyboard]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app.parts import TELEGRAM_PARTS
+from bot.app.parts import CATALOGS, TELEGRAM_PARTS
 from bot.telegram_ui.conversation.inputs import MEDIA_KINDS
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import stale_key
 from bot.telegram_ui.conversation.where import Spot
-from bot.telegram_ui.i18n import CATALOGS
 from bot.telegram_ui.parts import declared_states
 
 REGISTRY = declared_states(TELEGRAM_PARTS)

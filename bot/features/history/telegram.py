@@ -10,6 +10,7 @@ import asyncio
 
 from telegram import Update
 
+from bot.features.history import catalog as history_catalog
 from bot.features.history.ports import HISTORY
 from bot.features.history.render import HistoryText, battery_chart, chart_labels, render_history
 from bot.telegram_ui.context import BotContext
@@ -50,6 +51,7 @@ async def history_command(update: Update, context: BotContext) -> None:
 
 PART = TelegramPart(
     name="history",
+    catalog=history_catalog.HISTORY_MESSAGES,
     commands=(Command("history", history_command, 80),),
     wired=lambda services: services.features.has(HISTORY),
 )

@@ -18,6 +18,7 @@ from bot.domain.preferences import (
     Units,
 )
 from bot.domain.vehicle import LinkedVehicle
+from bot.features.settings import catalog as settings_catalog
 from bot.services.errors import NotLinked
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui import places
@@ -198,7 +199,7 @@ async def settings_tap(update: Update, context: BotContext, payload: Callback) -
             await context.services.settings.save_preferences(chat_id, vehicle.vehicle_id, updated)
     except ValueError:
         pass  # a malformed value from a forged button changes nothing
-    tr = Translator(settings.language)
+    tr = view.catalogs.translator(settings.language)
     prefs = (
         None if vehicle is None else await context.services.settings.preferences(chat_id, vehicle.vehicle_id)
     )
@@ -276,6 +277,7 @@ async def typed_zone(update: Update, context: BotContext, view: ChatView, spot: 
 
 PART = TelegramPart(
     name="settings",
+    catalog=settings_catalog.SETTINGS_MESSAGES,
     commands=(Command("settings", settings_command, 120),),
     taps=MappingProxyType({Verb.SETTINGS: settings_tap}),
     states=(

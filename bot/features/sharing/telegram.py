@@ -12,6 +12,7 @@ from types import MappingProxyType
 from telegram import Update
 
 from bot.domain.vehicle import Role
+from bot.features.sharing import catalog as sharing_catalog
 from bot.features.sharing import render
 from bot.features.sharing.events import AccessEnded, MemberJoined, MemberLeft, RoleChanged
 from bot.features.sharing.ports import SHARING, InviteRefused, NotAMember, SharingPort
@@ -223,6 +224,7 @@ def _chat(value: str) -> int:
 
 PART = TelegramPart(
     name="sharing",
+    catalog=sharing_catalog.SHARING_MESSAGES,
     commands=(Command("share", share_command, 130), Command("leave", leave_command, 140)),
     taps=MappingProxyType({Verb.SHARE: share_tap, Verb.LEAVE: leave_tap}),
     states=(

@@ -20,6 +20,7 @@ from babel.numbers import get_territory_currencies
 from telegram import Update
 
 from bot.domain.tariff import TariffChoice, TariffKind
+from bot.features.smart_charging import catalog as smart_charging_catalog
 from bot.features.smart_charging import render
 from bot.features.smart_charging.events import SmartChargeSwitched, SmartPlanReady, SmartPlanWithdrawn
 from bot.features.smart_charging.logic.schedule import SmartGoalSetting
@@ -304,6 +305,7 @@ def parse_tariff(args: Sequence[str]) -> TariffChoice | None:
 
 PART = TelegramPart(
     name="smart charging",
+    catalog=smart_charging_catalog.CATALOGS,
     commands=(Command("smartcharge", smartcharge, 50), Command("smarttariff", smarttariff, 60)),
     taps=MappingProxyType({Verb.SMART: smart_tap, Verb.TARIFF: tariff_tap}),
     states=(

@@ -39,7 +39,7 @@ async def status_command(update: Update, context: BotContext) -> None:
         view = await context.chat_view(update)
         status = await waiting.run(status_port.status(chat_id))
     else:
-        view, status = ChatView(found[0]), found[1]
+        view, status = ChatView(found[0], context.bot_data.front.catalogs), found[1]
     text = render_status(view.tr, status, view.settings, context.now())
     await waiting.show(text, status_keyboard(view.tr, status.vehicle, status.snapshot))
 

@@ -11,7 +11,6 @@ from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import State
 from bot.telegram_ui.conversation.where import focus_store
 from bot.telegram_ui.handlers.common import chat_id_of, reply
-from bot.telegram_ui.i18n import Translator
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -69,7 +68,7 @@ async def allow_list_gate(update: object, context: BotContext) -> None:
     if user is not None and user.id in allowed:
         return
     # The refusal is in the Telegram language of the user: an outsider has no stored settings.
-    tr = Translator(user.language_code if user is not None and user.language_code else "en")
+    tr = context.bot_data.front.catalogs.translator(user.language_code if user is not None else None)
     if update.callback_query is not None:
         await update.callback_query.answer(tr("access.denied"), show_alert=True)
     elif update.effective_message is not None and update.effective_chat is not None:

@@ -9,18 +9,12 @@ has one key per plural category (`age.days.one`, `age.days.other`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Final
 
-# Each feature package keeps its strings in its own catalog module (pure data, importing nothing).
-from bot.features.costs import catalog as costs_catalog
-from bot.features.history import catalog as history_catalog
-from bot.features.schedule import catalog as schedule_catalog
-from bot.features.settings import catalog as settings_catalog
-from bot.features.sharing import catalog as sharing_catalog
-from bot.features.smart_charging import catalog as smart_charging_catalog
 from bot.telegram_ui.i18n import (
     de,
     en,
@@ -34,17 +28,15 @@ from bot.telegram_ui.i18n import (
 
 DEFAULT_LANGUAGE: Final = "en"
 
+# A feature's catalog (its `catalog.py`): its messages by language, declared by its part
+# (`TelegramPart.catalog`) and handed in by the composition root; the kernel imports none.
+FeatureCatalog = Mapping[str, Mapping[str, str]]
 
-def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
-    # Feature modules keep their strings in their own files; one catalog per language holds them all.
+
+def _kernel(language: str, main: Mapping[str, str]) -> dict[str, str]:
+    # The kernel's own messages: the main catalog and the glue's (limits, router, outcomes, places).
     return {
         **main,
-        **schedule_catalog.SCHEDULE_MESSAGES[language],
-        **smart_charging_catalog.CATALOGS[language],
-        **history_catalog.HISTORY_MESSAGES[language],
-        **sharing_catalog.SHARING_MESSAGES[language],
-        **costs_catalog.COSTS_MESSAGES[language],
-        **settings_catalog.SETTINGS_MESSAGES[language],
         **limits.CATALOGS[language],
         **router.ROUTER_MESSAGES[language],
         **outcomes.OUTCOME_MESSAGES[language],
@@ -52,14 +44,16 @@ def _merged(language: str, main: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-CATALOGS: Final[Mapping[str, Mapping[str, str]]] = {
-    "en": _merged("en", en.MESSAGES),
-    "fr": _merged("fr", fr.MESSAGES),
-    "de": _merged("de", de.MESSAGES),
+KERNEL_CATALOGS: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": _kernel("en", en.MESSAGES),
+    "fr": _kernel("fr", fr.MESSAGES),
+    "de": _kernel("de", de.MESSAGES),
 }
-ENGLISH: Final = CATALOGS[DEFAULT_LANGUAGE]
+SUPPORTED_LANGUAGES: Final = tuple(KERNEL_CATALOGS)
 
-SUPPORTED_LANGUAGES: Final = tuple(CATALOGS)
+
+class CatalogConflict(ValueError):
+    """A feature's catalog names a key the kernel's or another feature's already has."""
 
 
 def pick_language(code: str | None) -> str:
@@ -67,22 +61,57 @@ def pick_language(code: str | None) -> str:
     if not code:
         return DEFAULT_LANGUAGE
     base = code.replace("_", "-").split("-", 1)[0].lower()
-    return base if base in CATALOGS else DEFAULT_LANGUAGE
+    return base if base in KERNEL_CATALOGS else DEFAULT_LANGUAGE
+
+
+class Catalogs:
+    """Every message by language: the kernel's and the features' catalogs handed in (each key once)."""
+
+    __slots__ = ("_by_language", "_translators")
+
+    def __init__(self, features: Iterable[FeatureCatalog] = ()) -> None:
+        merged = {language: dict(messages) for language, messages in KERNEL_CATALOGS.items()}
+        for catalog in features:
+            for language, messages in merged.items():
+                extra = catalog.get(language, {})
+                clash = sorted(messages.keys() & extra.keys())
+                if clash:
+                    raise CatalogConflict(f"keys in two catalogs: {', '.join(clash[:5])}")
+                messages.update(extra)
+        self._by_language: Mapping[str, Mapping[str, str]] = MappingProxyType(
+            {language: MappingProxyType(messages) for language, messages in merged.items()}
+        )
+        # One translator per language, made once: handlers and cached keyboards share them.
+        self._translators = {language: Translator(language, self) for language in merged}
+
+    def __getitem__(self, language: str) -> Mapping[str, str]:
+        """Every message of one supported language."""
+        return self._by_language[language]
+
+    def __iter__(self) -> Iterator[str]:
+        """The supported languages."""
+        return iter(self._by_language)
+
+    def translator(self, language: str | None) -> Translator:
+        """The translator of the supported language closest to `language` (a Telegram code, or None)."""
+        return self._translators[pick_language(language)]
 
 
 class Translator:
     """Renders catalog keys in one language; unknown keys fall back to English, then to the key itself."""
 
-    __slots__ = ("_messages", "language", "locale")
+    __slots__ = ("_english", "_messages", "catalogs", "language", "locale")
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, catalogs: Catalogs) -> None:
         self.language = pick_language(language)
-        self._messages = CATALOGS[self.language]
+        self.catalogs = catalogs
+        self._messages = catalogs[self.language]
+        self._english = catalogs[DEFAULT_LANGUAGE]
         self.locale = locales.locale_of(self.language)
 
     def __call__(self, key: str, /, **params: object) -> str:
         """The message for `key` with its placeholders filled in."""
-        template = self._messages.get(key) or ENGLISH.get(key) or key
+        template = self._messages.get(key) or self._english.get(key) or key
         return template.format(**params) if params else template
 
     def has(self, key: str) -> bool:

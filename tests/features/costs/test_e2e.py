@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.parts import CATALOGS
 from bot.domain.history import BatteryReading, ChargeSession
 from bot.features.costs.logic import Place
 from bot.features.costs.store import SqlCostStore
 from bot.features.history.store import SqlHistoryRepository
 from bot.services.errors import InvalidInput
 from bot.simulator.telegram import EmulatedUser
-from bot.telegram_ui.i18n import Translator
 from tests.e2e.harness import E2E, EMAIL, PASSWORD, login, running_e2e
 from tests.support.chat import reply_to, send_and_wait, text_of, texts
 
@@ -267,7 +267,7 @@ async def test_a_running_login_takes_the_text_before_a_pending_price_question(tm
 
 async def test_cancel_forgets_a_pending_price_question(tmp_path: Path) -> None:
     # The question lives in the cost store, not in the screen focus: /cancel leaves it through its state.
-    tr = Translator("en")
+    tr = CATALOGS.translator("en")
     async with running_e2e(tmp_path, start=NOW) as e2e:
         ann, start = await _asked_for_an_away_price(e2e)
         assert e2e.core is not None

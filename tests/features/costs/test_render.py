@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from bot.app.parts import CATALOGS
 from bot.domain.pricing import EnergyMethod
 from bot.features.costs.logic import CostSettings, MonthFigures, Place, SessionCost
 from bot.features.costs.ports import CostsView
 from bot.features.costs.render import render_costs
-from bot.telegram_ui.i18n import Translator
 
 START = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
 MONTH = MonthFigures(date(2026, 11, 1), 1, 1, Decimal("23.1"), Decimal("2.31"), "EUR", Decimal(0))
@@ -44,4 +44,4 @@ def test_the_footer_names_the_energy_source(
     methods: list[EnergyMethod | None], language: str, says: str
 ) -> None:
     costs = [_cost(m, i) for i, m in enumerate(methods)]
-    assert says in render_costs(Translator(language), VIEW, CostSettings(100), costs)
+    assert says in render_costs(CATALOGS.translator(language), VIEW, CostSettings(100), costs)

@@ -6,6 +6,7 @@ from datetime import date, time
 
 import pytest
 
+from bot.app.parts import CATALOGS
 from bot.domain.schedule import (
     ChargeProgram,
     ChargeSchedule,
@@ -23,7 +24,6 @@ from bot.features.schedule.telegram.editor import (
     to_schedule,
 )
 from bot.features.schedule.telegram.view import editor_screen, render_schedule
-from bot.telegram_ui.i18n import Translator
 
 PARIS = "Europe/Paris"
 WINTER = date(2026, 11, 4)  # a Wednesday, UTC+1
@@ -37,7 +37,7 @@ def _every_day(start: time, minutes: int, activated: bool = True) -> ChargeProgr
 
 def _render(schedule: ChargeSchedule, today: date, language: str = "en") -> str:
     programs = local_programs(schedule, PARIS, today)
-    return render_schedule(Translator(language), "ZOE", schedule.mode, programs, PARIS)
+    return render_schedule(CATALOGS.translator(language), "ZOE", schedule.mode, programs, PARIS)
 
 
 def _taps(draft_args: list[str], schedule: ChargeSchedule, today: date = WINTER) -> ChargeSchedule:
@@ -165,7 +165,7 @@ def test_two_local_periods_on_one_utc_day_cannot_be_written() -> None:
 
 
 def test_editor_screens_fit_telegrams_callback_limit_and_ask_in_words() -> None:
-    tr = Translator("en")
+    tr = CATALOGS.translator("en")
     draft = start_draft(123456789012, ChargeSchedule(ScheduleMode.ALWAYS), PARIS, WINTER)
     seen = []
     for arg in ["p:1", "d:0", "h:1", "q:15", "du:180"]:

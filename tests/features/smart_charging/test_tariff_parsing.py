@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from bot.app.parts import CATALOGS
 from bot.features.smart_charging.render import example
 from bot.features.smart_charging.telegram import parse_fixed
-from bot.telegram_ui.i18n import Translator
 
 
 @pytest.mark.parametrize(
@@ -35,6 +35,6 @@ def test_each_mistake_is_named(typed: str, problem: str) -> None:
 
 
 def test_the_example_is_written_in_the_owners_currency_and_language() -> None:
-    assert example(Translator("fr"), "EUR") == "0,25 0,15 22:00 06:00"
-    assert example(Translator("en"), "GBP") == "0.28 0.09 22:00 06:00"
-    assert example(Translator("de"), "NOK") == "2,50 1,50 22:00 06:00"
+    assert example(CATALOGS.translator("fr"), "EUR") == "0,25 0,15 22:00 06:00"
+    assert example(CATALOGS.translator("en"), "GBP") == "0.28 0.09 22:00 06:00"
+    assert example(CATALOGS.translator("de"), "NOK") == "2,50 1,50 22:00 06:00"

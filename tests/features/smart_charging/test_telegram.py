@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.app.parts import CATALOGS as BOT_CATALOGS
 from bot.domain.tariff import TariffKind
 from bot.features.smart_charging.catalog import CATALOGS
 from bot.features.smart_charging.logic.planner import ChargePlan, Estimate, Interval, PlanNote, WindowPlan
@@ -23,7 +24,6 @@ from bot.features.smart_charging.render import (
 )
 from bot.features.smart_charging.telegram import parse_tariff
 from bot.features.smart_charging.use_cases.assistant import SmartChargeAssistant
-from bot.telegram_ui.i18n import Translator
 from tests.support.templates import placeholders
 
 START = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
@@ -41,9 +41,9 @@ def test_catalogs_have_the_same_keys_and_placeholders() -> None:
 def test_every_button_payload_round_trips_within_64_bytes() -> None:
     vehicle = 999_999_999_999
     markups = [
-        target_keyboard(Translator("en"), vehicle),
+        target_keyboard(BOT_CATALOGS.translator("en"), vehicle),
         ready_keyboard(vehicle, 100),
-        plan_keyboard(Translator("en"), vehicle, True),
+        plan_keyboard(BOT_CATALOGS.translator("en"), vehicle, True),
     ]
     payloads = [b.callback_data for m in markups for row in m.inline_keyboard for b in row]
     assert all(isinstance(p, str) and len(p.encode()) <= 64 for p in payloads)
@@ -86,7 +86,7 @@ def _view(notes: frozenset[PlanNote] = frozenset()) -> SmartPlanView:
 
 
 def _rendered(language: str, view: SmartPlanView) -> str:
-    return render_plan(Translator(language), view.summary(), view.time_zone)
+    return render_plan(BOT_CATALOGS.translator(language), view.summary(), view.time_zone)
 
 
 def test_plan_is_rendered_in_local_time_with_cost_saving_and_notes() -> None:

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from bot.app.parts import CATALOGS
 from bot.domain.preferences import ChatSettings, Units
 from bot.domain.snapshot import ChargeMode, ChargeState, PlugState, VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle, Role, VehicleInfo
 from bot.features.status.ports import StatusView
 from bot.features.status.render import render_status
-from bot.telegram_ui.i18n import Translator
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 REPORTED = NOW - timedelta(minutes=12)
@@ -81,11 +81,13 @@ def _view(name: str, stale_reason: str | None = None) -> StatusView:
 @pytest.mark.parametrize("language", ["en", "fr", "de"])
 def test_status_card_per_model_and_language(model: str, language: str, snapshot: SnapshotAssertion) -> None:
     settings = ChatSettings(chat_id=1, language=language, time_zone="Europe/Paris")
-    assert render_status(Translator(language), _view(model), settings, NOW) == snapshot
+    assert render_status(CATALOGS.translator(language), _view(model), settings, NOW) == snapshot
 
 
 def test_values_the_model_does_not_report_are_left_out() -> None:
-    text = render_status(Translator("en"), _view("captur_phev_level_only"), ChatSettings(chat_id=1), NOW)
+    text = render_status(
+        CATALOGS.translator("en"), _view("captur_phev_level_only"), ChatSettings(chat_id=1), NOW
+    )
     assert "None" not in text
     assert "km" not in text
     assert "Climate" not in text
@@ -93,20 +95,20 @@ def test_values_the_model_does_not_report_are_left_out() -> None:
 
 
 def test_charging_line_has_power_and_time_left() -> None:
-    text = render_status(Translator("en"), _view("zoe50_charging"), ChatSettings(chat_id=1), NOW)
+    text = render_status(CATALOGS.translator("en"), _view("zoe50_charging"), ChatSettings(chat_id=1), NOW)
     assert "⚡ Charging, at 7.4 kW, 1 h 20 min left" in text
 
 
 def test_range_and_mileage_in_miles_when_chosen() -> None:
     settings = ChatSettings(chat_id=1, units=Units.MILES)
-    text = render_status(Translator("en"), _view("zoe50_charging"), settings, NOW)
+    text = render_status(CATALOGS.translator("en"), _view("zoe50_charging"), settings, NOW)
     assert "🔋 62% · 126 mi" in text
     assert "Mileage: 14,575 mi" in text
 
 
 def test_report_age_is_in_the_users_time_zone() -> None:
     settings = ChatSettings(chat_id=1, time_zone="America/New_York")
-    text = render_status(Translator("en"), _view("zoe50_charging"), settings, NOW)
+    text = render_status(CATALOGS.translator("en"), _view("zoe50_charging"), settings, NOW)
     assert "🕒 Reported 12 min ago (02:48)" in text
 
 
@@ -115,6 +117,8 @@ def test_report_age_is_in_the_users_time_zone() -> None:
     [("renault_down", "Renault cannot be reached"), ("something_new", "Live data is not available")],
 )
 def test_stale_data_says_why_and_keeps_the_values(reason: str, expected: str) -> None:
-    text = render_status(Translator("en"), _view("zoe50_charging", reason), ChatSettings(chat_id=1), NOW)
+    text = render_status(
+        CATALOGS.translator("en"), _view("zoe50_charging", reason), ChatSettings(chat_id=1), NOW
+    )
     assert expected in text
     assert "🔋 62%" in text

@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.features.costs import catalog as costs_catalog
 from bot.features.costs.events import MonthlyCostSummary
 from bot.features.costs.ports import COSTS
 from bot.features.costs.render import render_summary
@@ -57,6 +58,7 @@ def _monthly_summary(event: MonthlyCostSummary, renderer: Renderer) -> str:
 
 PART = TelegramPart(
     name="costs",
+    catalog=costs_catalog.COSTS_MESSAGES,
     commands=(Command("costs", handlers.costs_command, 90), Command("export", handlers.export_command, 100)),
     taps=MappingProxyType({Verb.COSTS: handlers.cost_tap}),
     states=(

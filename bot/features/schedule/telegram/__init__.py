@@ -7,6 +7,7 @@ from types import MappingProxyType
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.actions import ActionKind
+from bot.features.schedule import catalog as schedule_catalog
 from bot.features.schedule.telegram import handlers
 from bot.features.schedule.telegram.drafts import ScheduleDrafts
 from bot.telegram_ui.callback_data import Verb
@@ -30,6 +31,7 @@ async def _drop_draft(context: BotContext, chat_id: int) -> None:
 
 PART = TelegramPart(
     name="schedule",
+    catalog=schedule_catalog.SCHEDULE_MESSAGES,
     commands=(Command("schedule", handlers.schedule_command, 40),),
     taps=MappingProxyType({Verb.SCHEDULE: handlers.schedule_tap}),
     states=(
