@@ -29,6 +29,7 @@ from bot.features.costs.use_cases.report import CostDesk
 from bot.features.costs.use_cases.sessions import CostService
 from bot.features.history.store import SqlHistoryRepository
 from bot.features.history.use_cases import HistoryService
+from bot.features.linking.store import SqlLoginStore
 from bot.features.linking.use_cases.limits import LoginLimiter, LoginLimits
 from bot.features.linking.use_cases.linking import LinkingService
 from bot.features.notifications.use_cases import NotificationService
@@ -50,7 +51,6 @@ from bot.persistence.conversations import (
     SqlActionRates,
     SqlConversationPurge,
     SqlDraftStore,
-    SqlLoginStore,
 )
 from bot.persistence.crypto import CredentialCipher
 from bot.persistence.engine import Database

@@ -1,6 +1,6 @@
-"""Ports for conversation state shared by every replica: the /login conversation and its pending 2FA
-challenge, editor drafts, the per-chat action rate, the journal of Telegram updates, and the secret
-messages whose deletion is retried.
+"""Ports for conversation state shared by every replica: the /login conversation (where the router finds a
+chat first; its pending 2FA challenge is the linking feature's own port), editor drafts, the per-chat
+action rate, the journal of Telegram updates, and the secret messages whose deletion is retried.
 
 Everything here lives in the database (docs/architecture.md, "Where state lives"): a restart or another
 replica sees it; secrets are encrypted by the adapter; every row has an expiry and a periodic purge.
@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Protocol
-
-from bot.renault.gigya import ChallengeState
 
 # A login conversation (and the password its pending challenge holds) is kept at most this long.
 LOGIN_TTL = timedelta(minutes=10)
@@ -51,16 +49,6 @@ class LoginDraft:
         return self.expires_at <= now
 
 
-@dataclass(frozen=True, slots=True)
-class PendingChallenge:
-    """A pending two-factor challenge of one chat, with the id the conversation knows it by."""
-
-    chat_id: int
-    challenge_id: str
-    state: ChallengeState
-    expires_at: datetime
-
-
 class LoginConversationStore(Protocol):
     """The /login conversation, one row per chat (the UI's side: step, country, e-mail)."""
 
@@ -74,26 +62,6 @@ class LoginConversationStore(Protocol):
 
     async def drop(self, chat_id: int) -> None:
         """Delete the conversation and any pending challenge."""
-        ...
-
-
-class ChallengeStore(Protocol):
-    """The pending two-factor challenge of a chat's login (the linking service's side of the same row)."""
-
-    async def put_challenge(self, pending: PendingChallenge) -> None:
-        """Store (encrypted) the challenge of the chat's login."""
-        ...
-
-    async def challenge(self, chat_id: int) -> PendingChallenge | None:
-        """The chat's pending challenge, if any (expired ones included; the caller checks)."""
-        ...
-
-    async def drop_challenge(self, chat_id: int, challenge_id: str) -> None:
-        """Forget the chat's challenge (and the password it holds) if it is still the one with that id."""
-        ...
-
-    async def forget_chat(self, chat_id: int) -> None:
-        """Delete every conversation row of the chat (logout): login, challenge, drafts, action rate."""
         ...
 
 

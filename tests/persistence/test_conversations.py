@@ -1,166 +1,37 @@
-"""Conversation state on both engines: a login mid-way (with its 2FA challenge) leaves no secret readable
-in the database, another replica reads it back, expiry and purge, the shared action rate, the journal."""
+"""Conversation state on both engines: expiry and purge (of a login mid-way too), the shared action rate,
+the journal (the login's own store: tests/features/linking/test_store.py)."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import text
 
+from bot.features.linking.store import SqlLoginStore
 from bot.persistence.conversations import (
     JOURNAL_RETENTION,
     SqlActionRates,
     SqlConversationPurge,
     SqlDraftStore,
-    SqlLoginStore,
 )
 from bot.persistence.crypto import CredentialCipher, generate_key
 from bot.persistence.engine import Database
 from bot.persistence.migrations import upgrade_database
-from bot.persistence.tables import metadata
 from bot.persistence.update_journal import MAX_TAKEOVERS, SqlUpdateJournal
-from bot.renault.gigya import ChallengeState
-from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep, PendingChallenge
+from bot.services.conversation_ports import LOGIN_TTL, LoginStep
 from tests.support.clock import FakeClock
+from tests.support.logins import CHAT, EMAIL, PASSWORD, mid_login, raw_rows
 
 CIPHER = CredentialCipher.from_setting(generate_key())
-
-CHAT = 4242
-PASSWORD = "Pa55-word-in-flight!"
-EMAIL = "mid.login@example.org"
-REG_TOKEN = "st2.regToken.abcdef0123456789"
-ASSERTION = "eyJ.gigyaAssertion.xyz0123456789"
-PHV_TOKEN = "phvToken-9876543210-abcdef"
-GMID = "gmid-cookie-0011223344"
-UCID = "ucid-cookie-5566778899"
-SECRETS = (PASSWORD, EMAIL, REG_TOKEN, ASSERTION, PHV_TOKEN, GMID, UCID)
-DRAFT_SECRET = "draft-text-the-user-typed-7788"
-
-
-def _challenge() -> ChallengeState:
-    return ChallengeState(
-        locale="fr_FR",
-        email=EMAIL,
-        password=PASSWORD,
-        reg_token=REG_TOKEN,
-        assertion=ASSERTION,
-        phv_token=PHV_TOKEN,
-        gmid=GMID,
-        ucid=UCID,
-        created_at=1_700_000_000.0,
-        masked_emails=("m***@e***.org",),
-    )
-
-
-async def _mid_login(db: Database, cipher: CredentialCipher, clock: FakeClock) -> SqlLoginStore:
-    store = SqlLoginStore(db, cipher)
-    expires = clock() + LOGIN_TTL
-    await store.save(LoginDraft(CHAT, LoginStep.PASSWORD, "fr_FR", expires, email=EMAIL))
-    await store.put_challenge(PendingChallenge(CHAT, "cid-1", _challenge(), expires))
-    draft = await store.load(CHAT)
-    assert draft is not None
-    await store.save(replace(draft, step=LoginStep.CODE, challenge_id="cid-1"))
-    await SqlDraftStore(db, cipher).save_draft(CHAT, "schedule", DRAFT_SECRET, clock() + LOGIN_TTL)
-    return store
-
-
-async def _raw_rows(db: Database) -> str:
-    """Every value of every table as the database returns it, as text (what a dump would show)."""
-    parts: list[str] = []
-    async with db.engine.connect() as conn:
-        for name in metadata.tables:
-            rows = await conn.execute(text(f'SELECT * FROM "{name}"'))  # noqa: S608 - our own table names
-            parts.extend(repr(tuple(row)) for row in rows)
-    return "\n".join(parts)
-
-
-def _disk_bytes(db: Database) -> bytes:
-    path = db.target.sqlite_path
-    if path is None:
-        return b""
-    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
-
-
-async def test_a_login_mid_way_leaves_no_secret_in_the_database(
-    db: Database, cipher: CredentialCipher
-) -> None:
-    clock = FakeClock()
-    await _mid_login(db, cipher, clock)
-    rows = await _raw_rows(db)
-    disk = _disk_bytes(db)
-    assert "m***@e***.org" in rows  # sanity: the scan sees the conversation row
-    for secret in (*SECRETS, DRAFT_SECRET):
-        assert secret not in rows
-        assert secret.encode() not in disk
-
-
-async def test_another_replica_reads_the_challenge_back(db: Database, cipher: CredentialCipher) -> None:
-    clock = FakeClock()
-    await _mid_login(db, cipher, clock)
-    other = SqlLoginStore(db, cipher)  # another process: nothing in memory
-    pending = await other.challenge(CHAT)
-    draft = await other.load(CHAT)
-    assert pending is not None
-    assert draft is not None
-    assert pending.state == _challenge()
-    assert (draft.step, draft.email, draft.challenge_id) == (LoginStep.CODE, EMAIL, "cid-1")
-
-
-async def test_a_challenge_no_key_reads_reads_as_none_and_is_left_as_it_is(
-    db: Database, cipher: CredentialCipher
-) -> None:
-    await _mid_login(db, cipher, FakeClock())
-    stranger = SqlLoginStore(db, CredentialCipher.from_setting(generate_key()))
-    assert await stranger.challenge(CHAT) is None
-    assert await stranger.load(CHAT) is None
-    # A key problem changes no stored state: the right key still reads the conversation (until it expires).
-    assert await SqlLoginStore(db, cipher).challenge(CHAT) is not None
-    assert await SqlLoginStore(db, cipher).load(CHAT) is not None
-
-
-def test_reprs_name_no_secret() -> None:
-    state = _challenge()
-    shown = " ".join(
-        (
-            repr(state),
-            repr(PendingChallenge(CHAT, "cid", state, FakeClock()())),
-            repr(LoginDraft(CHAT, LoginStep.CODE, "fr_FR", FakeClock()(), email=EMAIL)),
-        )
-    )
-    for secret in SECRETS:
-        assert secret not in shown
-
-
-async def test_dropping_a_replaced_challenge_keeps_the_current_one(
-    db: Database, cipher: CredentialCipher
-) -> None:
-    store = await _mid_login(db, cipher, FakeClock())
-    await store.drop_challenge(CHAT, "cid-0")  # an older login's id: the current challenge stays
-    pending = await store.challenge(CHAT)
-    assert pending is not None
-    assert pending.challenge_id == "cid-1"
-
-
-async def test_success_cancel_and_logout_delete_the_rows(db: Database, cipher: CredentialCipher) -> None:
-    clock = FakeClock()
-    store = await _mid_login(db, cipher, clock)
-    await store.drop_challenge(CHAT, "cid-1")
-    assert await store.challenge(CHAT) is None
-    assert await store.load(CHAT) is not None  # the conversation itself goes on
-    await store.forget_chat(CHAT)
-    assert await store.load(CHAT) is None
-    assert await SqlDraftStore(db, cipher).load_draft(CHAT, "schedule", clock()) is None
-    assert PASSWORD not in await _raw_rows(db)
 
 
 async def test_drafts_expire_and_the_purge_removes_what_expired(
     db: Database, cipher: CredentialCipher
 ) -> None:
     clock = FakeClock()
-    await _mid_login(db, cipher, clock)
+    await mid_login(db, cipher, clock)
     drafts = SqlDraftStore(db, cipher)
     await drafts.save_draft(7, "schedule", "{}", clock() + timedelta(minutes=30))
     journal = SqlUpdateJournal(db, clock, cipher)
@@ -176,7 +47,7 @@ async def test_drafts_expire_and_the_purge_removes_what_expired(
     assert (late.step, late.email, late.challenge_id) == (LoginStep.CODE, "", None)
     assert late.expired(clock())
     assert await SqlLoginStore(db, cipher).challenge(CHAT) is None
-    raw = await _raw_rows(db)
+    raw = await raw_rows(db)
     assert PASSWORD not in raw
     assert EMAIL not in raw
     assert await drafts.load_draft(7, "schedule", clock()) == "{}"

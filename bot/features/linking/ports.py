@@ -1,4 +1,5 @@
-"""Login and linking's ports: the use case it offers its Telegram part, with the values it answers in.
+"""Login and linking's ports: the use case it offers its Telegram part, with the values it answers in, and
+the store of the pending two-factor challenges it needs.
 
 The kernels and the other features reach the chat's cars through the kernel's `LinkingPort`
 (`bot/services/ports.py`), which this feature's use case implements; the login itself is only the
@@ -8,9 +9,11 @@ feature's. The template every feature package follows is in docs/architecture.md
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.domain.vehicle import LinkedVehicle
+from bot.renault.gigya import ChallengeState
 from bot.services.features import FeatureKey
 from bot.services.ports import LinkingPort
 
@@ -53,6 +56,36 @@ class LoginPort(LinkingPort, Protocol):
 
     async def forget_pending(self, chat_id: int) -> None:
         """Drop the chat's login in progress and its challenge (at logout)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PendingChallenge:
+    """A pending two-factor challenge of one chat, with the id the conversation knows it by."""
+
+    chat_id: int
+    challenge_id: str
+    state: ChallengeState
+    expires_at: datetime
+
+
+class ChallengeStore(Protocol):
+    """The pending two-factor challenge of a chat's login (the linking service's side of the same row)."""
+
+    async def put_challenge(self, pending: PendingChallenge) -> None:
+        """Store (encrypted) the challenge of the chat's login."""
+        ...
+
+    async def challenge(self, chat_id: int) -> PendingChallenge | None:
+        """The chat's pending challenge, if any (expired ones included; the caller checks)."""
+        ...
+
+    async def drop_challenge(self, chat_id: int, challenge_id: str) -> None:
+        """Forget the chat's challenge (and the password it holds) if it is still the one with that id."""
+        ...
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Delete every conversation row of the chat (logout): login, challenge, drafts, action rate."""
         ...
 
 

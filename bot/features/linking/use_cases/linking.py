@@ -6,13 +6,13 @@ import logging
 import secrets
 
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Right, VehicleInfo
-from bot.features.linking.ports import CodeNeeded, LinkResult
+from bot.features.linking.ports import ChallengeStore, CodeNeeded, LinkResult, PendingChallenge
 from bot.features.linking.use_cases.limits import Admission, AttemptKind, LoginLimiter
 from bot.renault.capabilities import capabilities_for
 from bot.renault.credentials import DeviceIds
 from bot.renault.gigya import LoginResult, TwoFactorChallenge
 from bot.services.access import Located, active_of, authorize, located
-from bot.services.conversation_ports import LOGIN_TTL, ChallengeStore, PendingChallenge
+from bot.services.conversation_ports import LOGIN_TTL
 from bot.services.errors import (
     CodeExpired,
     LoginLocked,
