@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.domain.feed_url import MAX_URL_LENGTH
+from bot.features.actions.use_cases import ACTION_INTERVAL
 from bot.features.linking.use_cases.limits import LoginLimits
 from bot.features.sharing.logic import (
     INVITE_KEPT_AFTER_EXPIRY,
@@ -17,7 +18,6 @@ from bot.features.sharing.logic import (
     TOKEN_BYTES,
 )
 from bot.poller.budget import MEMBER_SHARE, MEMBERS_SHARE
-from bot.services.actions import ACTION_INTERVAL
 from bot.services.chat_limits import ChatLimits
 from bot.services.conversation_ports import LATE_SECRET_WINDOW, LOGIN_TTL
 from bot.services.secret_messages import FIRST_RETRY, MAX_ATTEMPTS

@@ -24,6 +24,7 @@ from bot.app.instruments import (
 )
 from bot.app.parts import EVENT_TYPES
 from bot.app.tariffs import tariff_factory
+from bot.features.actions.use_cases import ACTION_INTERVAL, ActionService
 from bot.features.costs.store import SqlCostStore
 from bot.features.costs.use_cases.report import CostDesk
 from bot.features.costs.use_cases.sessions import CostService
@@ -67,7 +68,6 @@ from bot.poller.owners import new_owner, owner_gone
 from bot.renault.client import RenaultClient
 from bot.renault.gate import RequestGate
 from bot.renault.locales import LocaleOverrides
-from bot.services.actions import ACTION_INTERVAL, ActionService
 from bot.services.chat_limits import ChatLimiter, ChatLimits
 from bot.services.fanout import FanOut
 from bot.services.gateway import RenaultGateway

@@ -13,13 +13,13 @@ from bot.domain.events import Event
 from bot.domain.preferences import ChatSettings
 from bot.domain.schedule import ChargeSchedule
 from bot.domain.snapshot import ChargeMode, VehicleSnapshot
+from bot.features.actions.ports import ActionOutcome, ActionRequest
+from bot.features.actions.use_cases import ActionService
 from bot.features.polling.ports import PollOutcome
 from bot.observability.metrics import BotMetrics
 from bot.renault.gate import RequestGate
-from bot.services.actions import ActionRequest, ActionService
 from bot.services.outbox_ports import DeliveryResult, Notifier
 from bot.services.ports import NotificationLog, OutboxEntry, OutboxPayload
-from bot.services.views import ActionOutcome
 
 
 class CountingGate:

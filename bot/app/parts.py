@@ -7,6 +7,7 @@ the kernel's and those the parts render (`TelegramPart.pings`: every ping a feat
 from __future__ import annotations
 
 from bot.domain.events import KERNEL_EVENT_TYPES, EventTypes
+from bot.features.actions import telegram as actions
 from bot.features.costs import telegram as costs
 from bot.features.history import telegram as history
 from bot.features.linking import telegram as linking
@@ -22,6 +23,7 @@ TELEGRAM_PARTS: tuple[TelegramPart, ...] = (
     core.PART,
     linking.PART,
     status.PART,
+    actions.PART,
     schedule.PART,
     smart_charging.PART,
     history.PART,

@@ -33,6 +33,7 @@ from bot.app.jobs import (
 )
 from bot.app.parts import CATALOGS, TELEGRAM_PARTS
 from bot.config import Settings
+from bot.features.actions.ports import ACTIONS
 from bot.features.costs.ports import COSTS
 from bot.features.history.ports import HISTORY
 from bot.features.linking.ports import LINKING
@@ -159,7 +160,6 @@ def ui_services(graph: Graph) -> Services:
     """The use cases the Telegram front-end calls, as its ports."""
     return Services(
         linking=graph.linking,
-        actions=graph.actions,
         settings=graph.settings,
         clock=graph.clock,
         logout=graph.sharing,
@@ -172,6 +172,7 @@ def ui_services(graph: Graph) -> Services:
             {
                 STATUS: graph.status,
                 LINKING: graph.linking,
+                ACTIONS: graph.actions,
                 SHARING: graph.sharing,
                 HISTORY: graph.history,
                 SCHEDULES: graph.actions,

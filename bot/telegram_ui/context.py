@@ -11,35 +11,16 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.preferences import ChatSettings, NotificationPreferences
-from bot.domain.snapshot import ChargeMode, VehicleSnapshot
-from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import DraftStore, LoginConversationStore, UpdateJournal
 from bot.services.features import Features
 from bot.services.ports import LinkingPort, LogoutPort
 from bot.services.secret_messages import SecretMessages
 from bot.services.tariff_ports import TariffChoices
-from bot.services.views import ActionOutcome
 from bot.telegram_ui.i18n import Catalogs, Translator
 from bot.telegram_ui.patience import Patience
 
 if TYPE_CHECKING:  # the parts name the context: a cycle for the type checker only
     from bot.telegram_ui.parts import Front
-
-
-class ActionsPort(Protocol):
-    """Sending commands to a car (bot.services.actions.ActionService)."""
-
-    async def run(self, chat_id: int, vehicle_id: int, request: ActionRequest) -> ActionOutcome:
-        """Check rights and the per-chat rate, send the action, report Renault's answer."""
-        ...
-
-    async def known_state(self, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
-        """The car's last stored reading, without asking Renault (None when it never reported)."""
-        ...
-
-    async def charge_mode(self, chat_id: int, vehicle_id: int) -> ChargeMode | None:
-        """The car's charge mode, asked of Renault (None when the car does not tell it)."""
-        ...
 
 
 class SettingsPort(Protocol):
@@ -67,7 +48,6 @@ class Services:
     """The use cases the Telegram front-end calls, and the clock it reads; a feature left out is hidden."""
 
     linking: LinkingPort
-    actions: ActionsPort
     settings: SettingsPort
     clock: Callable[[], datetime]
     # Unlinking: an owner deletes the account and its members are told (family sharing's use case).

@@ -12,8 +12,8 @@ from bot.app.graph import GraphOptions
 from bot.domain.actions import ActionKind
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode
 from bot.domain.snapshot import ChargeState, PlugState
+from bot.features.actions.ports import ActionRequest
 from bot.features.linking.ports import CodeNeeded, LinkResult
-from bot.services.actions import ActionRequest
 from bot.services.errors import (
     CodeExpired,
     CodeRejected,

@@ -16,16 +16,15 @@ from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode, validate
 from bot.domain.snapshot import ChargeMode, ChargeState, GeoPoint, PlugState, VehicleSnapshot
 from bot.domain.vehicle import Capabilities, LinkedVehicle, Right, Role, VehicleInfo
+from bot.features.actions.ports import ACTIONS, ActionOutcome, ActionRequest
 from bot.features.linking.ports import LINKING, CodeNeeded, LinkResult
 from bot.features.schedule.ports import SCHEDULES
 from bot.features.smart_charging.ports import SMART_CHARGING, SmartChargePort
 from bot.features.status.ports import STATUS, LocationView, StatusView
 from bot.services import errors
 from bot.services.access import Located, authorize, located
-from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import LoginDraft
 from bot.services.features import Features
-from bot.services.views import ActionOutcome
 from bot.simulator.http_server import LoopbackServer
 from bot.simulator.telegram import TelegramEmulator
 from bot.telegram_ui.application import build_application, new_bot
@@ -341,8 +340,8 @@ class FakeJournal:
 
 
 def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeActions, FakeSettings, Services]:
-    """Fresh fakes bundled as the Services container (the status fake under `STATUS`, a FakeSchedules under
-    `SCHEDULES`)."""
+    """Fresh fakes bundled as the Services container (the status and actions fakes under `STATUS` and
+    `ACTIONS`, a FakeSchedules under `SCHEDULES`)."""
     linking = FakeLinking(clock)
     status = FakeStatus(linking, clock)
     actions = FakeActions(linking, status)
@@ -350,13 +349,12 @@ def make_services(clock: FakeClock) -> tuple[FakeLinking, FakeStatus, FakeAction
     schedules = FakeSchedules(linking)
     services = Services(
         linking,
-        actions,
         settings,
         clock,
         logins=FakeLogins(),
         drafts=FakeDrafts(),
         journal=FakeJournal(),
-        features=Features({STATUS: status, SCHEDULES: schedules, LINKING: linking}),
+        features=Features({STATUS: status, ACTIONS: actions, SCHEDULES: schedules, LINKING: linking}),
     )
     return linking, status, actions, settings, services
 
@@ -375,6 +373,7 @@ async def running_bot(
             wired = Features(
                 {
                     STATUS: status,
+                    ACTIONS: actions,
                     SCHEDULES: services.features.of(SCHEDULES),
                     LINKING: services.features.of(LINKING),
                     SMART_CHARGING: smart,

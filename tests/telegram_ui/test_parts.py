@@ -119,9 +119,12 @@ def test_a_state_no_part_declares_fails_at_start_up() -> None:
 
 def test_a_state_that_accepts_input_needs_a_taker() -> None:
     broken = dataclasses.replace(screen(StateName.CHARGE_MENU), accepts=TEXT)
-    states = tuple(broken if s.name is StateName.CHARGE_MENU else s for s in core.PART.states)
+    parts = tuple(
+        dataclasses.replace(part, states=tuple(broken if s.name is broken.name else s for s in part.states))
+        for part in TELEGRAM_PARTS
+    )
     with pytest.raises(PartConflict, match="taker"):
-        assemble((dataclasses.replace(core.PART, states=states), *TELEGRAM_PARTS[1:]), _services())
+        assemble(parts, _services())
 
 
 class _Ping:

@@ -1,7 +1,7 @@
 """The charge schedule's port: what its Telegram part calls to read and write a car's schedule.
 
-The actions use case (`bot/services/actions.py:ActionService`) implements it; the composition root hands it
-in under `SCHEDULES` (docs/architecture.md, "A feature's package").
+The actions use case (`bot/features/actions/use_cases.py:ActionService`) implements it; the composition
+root hands it in under `SCHEDULES` (docs/architecture.md, "A feature's package").
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.actions import ActionKind
+from bot.features.actions.ports import ActionRequest
 from bot.features.linking.ports import CodeNeeded, LinkResult
-from bot.services.actions import ActionRequest
 from bot.services.conversation_ports import LOGIN_TTL
 from bot.services.errors import CodeExpired, CodeRejected, TooManyActions
 from tests.support.stack import Stack, service_stack

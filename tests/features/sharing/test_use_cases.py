@@ -14,6 +14,7 @@ from bot.domain.events import ChargeComplete
 from bot.domain.schedule import ChargeSchedule, ScheduleMode
 from bot.domain.snapshot import ChargeMode
 from bot.domain.vehicle import Right, Role
+from bot.features.actions.ports import ActionRequest
 from bot.features.linking.ports import LinkResult
 from bot.features.polling.jobs import PollerSettings
 from bot.features.sharing.events import AccessEnded, AccessEndReason, MemberJoined, MemberLeft, RoleChanged
@@ -26,7 +27,6 @@ from bot.features.sharing.logic import (
 )
 from bot.features.sharing.ports import InviteRefused, NotAMember
 from bot.features.smart_charging.logic.schedule import SmartGoalSetting
-from bot.services.actions import ActionRequest
 from bot.services.errors import InvalidInput, NotLinked, NotPermitted, OwnerCannotLeave, ServiceError
 from tests.support.stack import Stack, service_stack
 

@@ -10,6 +10,7 @@ from bot.domain.actions import ActionKind, spec_of
 from bot.domain.schedule import ChargeSchedule, ScheduleMode, SlotsCollide
 from bot.domain.snapshot import ChargeMode
 from bot.domain.vehicle import LinkedVehicle, Right
+from bot.features.actions.ports import ACTIONS, ActionRequest
 from bot.features.schedule.ports import SCHEDULES, SchedulePort
 from bot.features.schedule.telegram.drafts import ScheduleDrafts
 from bot.features.schedule.telegram.editor import (
@@ -22,7 +23,6 @@ from bot.features.schedule.telegram.editor import (
     typed_start,
 )
 from bot.features.schedule.telegram.view import editor_screen, render_schedule, viewer_keyboard
-from bot.services.actions import ActionRequest
 from bot.services.errors import InvalidInput, ServiceError
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback
@@ -235,7 +235,7 @@ async def _switch_mode(
 ) -> str:
     request = ActionRequest(ActionKind.CHARGE_MODE, charge_mode=_CHARGE_MODES[mode])
     try:
-        await context.services.actions.run(chat_id, vehicle.vehicle_id, request)
+        await context.services.features.of(ACTIONS).run(chat_id, vehicle.vehicle_id, request)
     except ServiceError as error:
         return view.tr(
             "schedule.mode_failed", reason=describe(view.tr, error, context.now(), view.settings.time_zone)

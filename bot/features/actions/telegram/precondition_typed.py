@@ -7,13 +7,13 @@ from datetime import datetime
 from telegram import Update
 
 from bot.domain.actions import ActionKind
-from bot.services.actions import TEMPERATURE_RANGE_C, ActionRequest
+from bot.features.actions.ports import TEMPERATURE_RANGE_C, ActionRequest
+from bot.features.actions.telegram.menus import ASKS_TEMPERATURE, ASKS_TIME, TYPED_EXAMPLE_C, next_local_time
+from bot.features.actions.telegram.running import run_typed_action
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.where import Spot, forget
 from bot.telegram_ui.handlers.common import chat_id_of, linked_vehicle, may_run, reply
-from bot.telegram_ui.handlers.menus import ASKS_TEMPERATURE, ASKS_TIME, TYPED_EXAMPLE_C, next_local_time
-from bot.telegram_ui.handlers.running import run_typed_action
 from bot.telegram_ui.typed import typed_clock, typed_degrees
 
 

@@ -12,7 +12,8 @@ from bot.domain.actions import ActionKind, available_actions, spec_of
 from bot.domain.models import traits_for
 from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
-from bot.services.actions import ActionRequest
+from bot.features.actions.ports import ACTIONS, ActionRequest
+from bot.features.actions.telegram.running import known_state, run_action
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
@@ -20,7 +21,6 @@ from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
 from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
-from bot.telegram_ui.handlers.running import known_state, run_action
 from bot.telegram_ui.keyboards import action_button, button, confirm_keyboard, rows
 from bot.telegram_ui.patience import TooSlow, Waiting
 
@@ -147,7 +147,9 @@ async def _current_mode(
 ) -> ChargeMode | None:
     # The car is asked (no reading stores the mode); a slow or failed answer leaves the menu without it.
     try:
-        mode = await waiting.run(context.services.actions.charge_mode(chat_id, vehicle.vehicle_id))
+        mode = await waiting.run(
+            context.services.features.of(ACTIONS).charge_mode(chat_id, vehicle.vehicle_id)
+        )
     except TooSlow:
         mode = None
     return mode if mode is not None else (known.charge_mode if known is not None else None)
@@ -190,7 +192,7 @@ async def submenu(update: Update, context: BotContext, payload: Callback) -> Non
     layout.append([button(tr("button.back"), Callback(Verb.MENU, vid, "status"))])
     markup = InlineKeyboardMarkup(layout)
     await edit(query, text, markup)
-    if asks:  # the list takes a typed value too (bot.telegram_ui.handlers.precondition_typed)
+    if asks:  # the list takes a typed value too (precondition_typed.py)
         await remember(context, update, StateName.PRECONDITION_MENU, markup, vehicle_id=vid, asks=asks)
     else:
         await remember(context, update, StateName.CHARGE_MENU, markup, vehicle_id=vid)

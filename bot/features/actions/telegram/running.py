@@ -14,9 +14,8 @@ from telegram.error import BadRequest
 from bot.domain.actions import ActionKind
 from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
-from bot.services.actions import ActionRequest
+from bot.features.actions.ports import ACTIONS, ActionOutcome, ActionRequest
 from bot.services.errors import FeatureUnavailable, ServiceError
-from bot.services.views import ActionOutcome
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.error_messages import describe, is_not_modified
@@ -94,7 +93,9 @@ async def _carry_out(
     try:
         # The message already says the request is on its way: no note, but never more than the patience.
         waiting = Waiting(update, context, note=False)
-        outcome = await waiting.run(context.services.actions.run(chat_id, vehicle.vehicle_id, request))
+        outcome = await waiting.run(
+            context.services.features.of(ACTIONS).run(chat_id, vehicle.vehicle_id, request)
+        )
     except TooSlow as slow:
         known = await known_state(context, chat_id, vehicle.vehicle_id)
         text = view.tr("slow.timeout", seconds=round(slow.seconds))
@@ -113,8 +114,11 @@ async def _carry_out(
 
 async def known_state(context: BotContext, chat_id: int, vehicle_id: int) -> VehicleSnapshot | None:
     """The car's last stored reading for buttons that follow it; None when there is none to read."""
+    actions = context.services.features.get(ACTIONS)
+    if actions is None:
+        return None
     try:
-        return await context.services.actions.known_state(chat_id, vehicle_id)
+        return await actions.known_state(chat_id, vehicle_id)
     except ServiceError:
         return None  # buttons then offer what the car supports, state unknown
 

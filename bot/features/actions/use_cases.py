@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.domain.actions import ActionKind, as_requested, spec_of
 from bot.domain.schedule import ChargeSchedule, validate
 from bot.domain.snapshot import ChargeMode, VehicleSnapshot
 from bot.domain.vehicle import Right
+from bot.features.actions.ports import TEMPERATURE_RANGE_C, ActionOutcome, ActionRequest
 from bot.renault import models as wire
 from bot.renault.vehicle import RenaultVehicle
 from bot.services import schedule_mapping, snapshot_mapping
@@ -18,27 +18,11 @@ from bot.services.conversation_ports import ActionRateStore
 from bot.services.errors import FeatureUnavailable, InvalidInput, ServiceError, TooManyActions
 from bot.services.gateway import RenaultGateway
 from bot.services.ports import ActionWatcher, Clock, LinkingPort, VehicleStateRepository
-from bot.services.views import ActionOutcome
 
 log = logging.getLogger(__name__)
 
 # One action per chat per this interval: a double tap must not send two commands to the car.
 ACTION_INTERVAL = timedelta(seconds=5)
-# The cabin temperatures Renault takes for preconditioning, in °C.
-TEMPERATURE_RANGE_C = (16.0, 27.0)
-
-
-@dataclass(frozen=True, slots=True)
-class ActionRequest:
-    """What the user asked for, with the parameters some actions take."""
-
-    kind: ActionKind
-    temperature_c: float | None = None
-    at: datetime | None = None
-    charge_mode: ChargeMode | None = None
-    min_level: int | None = None
-    target_level: int | None = None
-
 
 _WIRE_MODE = {
     ChargeMode.ALWAYS: wire.RenaultChargeMode.ALWAYS,
