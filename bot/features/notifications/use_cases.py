@@ -106,6 +106,14 @@ class NotificationService:
             found += self.pings_for_chat(vehicle_id, subscriber.settings, wanted)
         return found
 
+    def pings_for_chats(
+        self, vehicle_id: int | None, notices: Iterable[tuple[ChatSettings, Sequence[Event]]]
+    ) -> list[NewPing]:
+        """`pings_for_chat` for several chats, each with its events already filtered."""
+        return [
+            ping for settings, events in notices for ping in self.pings_for_chat(vehicle_id, settings, events)
+        ]
+
     def pings_for_chat(
         self, vehicle_id: int | None, settings: ChatSettings, events: Sequence[Event]
     ) -> list[NewPing]:

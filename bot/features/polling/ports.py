@@ -103,16 +103,10 @@ class NextPoll(Protocol):
 class PollNotifications(Outbox, Protocol):
     """The notifications' use case as a poll sees it: the poll's pings, reserved by its batch."""
 
-    def pings(
-        self, vehicle_id: int | None, events: Sequence[Event], subscribers: Iterable[Subscriber]
+    def pings_for_chats(
+        self, vehicle_id: int | None, notices: Iterable[tuple[ChatSettings, Sequence[Event]]]
     ) -> list[NewPing]:
-        """The outbox rows for every active chat that wants the events, not reserved yet."""
-        ...
-
-    def pings_for_chat(
-        self, vehicle_id: int | None, settings: ChatSettings, events: Sequence[Event]
-    ) -> list[NewPing]:
-        """The outbox rows of events already filtered for one chat, not reserved yet."""
+        """The outbox rows of events already filtered for each chat, not reserved yet."""
         ...
 
     async def enqueue(

@@ -39,13 +39,15 @@ class PollBatch:
         """Whether the vehicle was claimed in this batch (its reads are here, its writes wait for the end)."""
         return vehicle_id in self.ids
 
-    def keep(self, state: StoredVehicleState, pings: list[NewPing]) -> None:
-        """A poll's writes, left for the batch's commit."""
+    def keep(
+        self,
+        state: StoredVehicleState,
+        pings: list[NewPing],
+        reading: tuple[VehicleSnapshot | None, VehicleSnapshot] | None,
+        traits: ModelTraits,
+    ) -> None:
+        """A poll's writes, left for the batch's commit, and its reading for /history (stored before it)."""
         self.saves.append(state)
         self.pings += pings
-
-    def record(
-        self, vehicle_id: int, before: VehicleSnapshot | None, after: VehicleSnapshot, traits: ModelTraits
-    ) -> None:
-        """A poll's reading for /history, stored when the batch ends (not while its poll holds a slot)."""
-        self.readings.append((vehicle_id, before, after, traits))
+        if reading is not None:
+            self.readings.append((state.vehicle_id, *reading, traits))

@@ -1,4 +1,9 @@
-"""Poll one vehicle: read it, diff it per chat, queue the pings, store state and history, then send.
+"""Poll one vehicle, as one forward pipeline: read it, judge it, make the pings, keep them, then send.
+
+`PollingService.poll` reads the car (`_read`: the batch's or the stores' records, the gateway, the merge with
+what was known) into a `verdict.Read`; `verdict.judge` diffs it per chat and says what to store and do; the
+notifications' use case makes the chats' pings; the batch keeps the state, the pings and the reading for its
+one commit (or the poll commits them itself, outside a batch), and only then are they delivered.
 
 Exactly-once delivery: a poll's outbox rows and the new state (which remembers having diffed them) are
 committed in ONE transaction, by its batch (`PollBatch`, one commit per claimed batch) or on their own, and
@@ -20,22 +25,10 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from bot.domain.actions import ActionKind
-from bot.domain.diff import TrackedState, diff
-from bot.domain.events import (
-    CredentialsExpired,
-    Event,
-    RenaultUnreachable,
-    ServiceRecovered,
-    TargetReached,
-)
 from bot.domain.models import traits_for
-from bot.domain.phases import phase_of
 from bot.domain.poll_memory import PollMemory
 from bot.domain.readings import merged
 from bot.domain.snapshot import VehicleSnapshot
-from bot.domain.vehicle import Role
-from bot.domain.zones import zone_or_utc
-from bot.features.polling.logic.cadence import next_due
 from bot.features.polling.ports import (
     NextPoll,
     PollNotifications,
@@ -45,6 +38,8 @@ from bot.features.polling.ports import (
     VehicleReader,
 )
 from bot.features.polling.use_cases.batch import PollBatch
+from bot.features.polling.use_cases.login_notice import LoginNotice
+from bot.features.polling.use_cases.verdict import NEEDS_LOGIN_RECHECK, Failure, Read, judge
 from bot.services import errors
 from bot.services.gateway import ResolvedAccounts
 from bot.services.outbox_ports import DeliveryReport, NewPing
@@ -52,7 +47,6 @@ from bot.services.ports import (
     AccountFlags,
     Clock,
     CredentialsUnreadable,
-    PollHealth,
     ReadingRecorder,
     StoredAccount,
     StoredVehicle,
@@ -66,13 +60,8 @@ log = logging.getLogger(__name__)
 BATTERY = "battery-status"
 COCKPIT = "cockpit"
 COCKPIT_EVERY = timedelta(days=1)
-NEEDS_LOGIN_RECHECK = timedelta(hours=6)
 # How soon a vehicle whose stored secrets no key reads is looked at again (the key may be put back meanwhile).
 UNREADABLE_RECHECK = timedelta(minutes=15)
-QUOTA_WAIT = timedelta(minutes=15)
-# Renault failing this long for a vehicle is worth a ping (once per outage, with recovery).
-OUTAGE_NOTICE_AFTER = timedelta(minutes=30)
-MAX_BACKOFF = timedelta(hours=1)
 
 
 class PollingService:
@@ -100,6 +89,7 @@ class PollingService:
         self._next_poll = next_poll
         self._clock = clock
         self._follow_up_count = follow_up_count
+        self._login_notice = LoginNotice(accounts, vehicles, notifications, clock)
 
     async def open_batch(self, vehicle_ids: Sequence[int]) -> PollBatch:
         """The unit of work of a claimed batch: five bulk reads instead of five per vehicle."""
@@ -152,48 +142,91 @@ class PollingService:
         """Poll one vehicle the caller holds the lease of; returns when to poll it next.
 
         Inside a batch (one that claimed this vehicle) the reads come from it and the writes wait for its
-        commit; otherwise the poll reads and commits on its own.
+        commit; otherwise the poll reads and commits on its own. One way through: read, judge, pings, keep.
         """
         now = self._clock()
-        if batch is not None and not batch.holds(vehicle_id):
-            batch = None
+        sweep = batch if batch is not None and batch.holds(vehicle_id) else None
+        read = await self._read(vehicle_id, sweep, now)
+        if isinstance(read, PollOutcome):
+            return read  # unknown, or its secrets unreadable: nothing to store, nobody to tell
+        verdict = judge(read, now, self._next_poll)
+        vehicle, resolved = read.vehicle, sweep.resolved if sweep is not None else None
+        pings: list[NewPing] = []
+        if verdict.tell_login:
+            # The login is lost (the verdict has no chat's events then): the account's chats are told once.
+            if verdict.login_lost:
+                if resolved is not None:
+                    resolved.needs_login(vehicle.account_id)  # its other vehicles in the batch too
+                await self._accounts.mark_needs_login(vehicle.account_id)
+            await self._login_notice.tell(vehicle.account_id)
+        else:
+            pings = self._notify.pings_for_chats(vehicle_id, verdict.notices)
+        if verdict.stop_charge:
+            # A chat's virtual limit was reached with stop-at-target: stop the charge once (one request).
+            try:
+                await self._reader.stop_charge(vehicle, resolved)
+            except errors.ServiceError as failure:
+                # The ping still goes out; the user can stop the charge by hand. Not retried: the target
+                # event is emitted once per charge, so a retry loop could not come from it anyway.
+                log.warning("stop at target failed for vehicle %s: %s", vehicle_id, type(failure).__name__)
+        sent = 0
+        if verdict.state is not None and sweep is not None:
+            # Stored at the batch's end: awaiting a transaction here kept one of POLL_CONCURRENCY's slots
+            # busy without a Renault request in flight.
+            sweep.keep(verdict.state, pings, verdict.reading, read.traits)
+        elif verdict.state is not None:
+            if verdict.reading is not None:
+                await self._history.record(vehicle_id, *verdict.reading, read.traits)
+            # The pings and the state that remembers having diffed them in one transaction, then sent.
+            reserved = await self._states.commit_sweep([verdict.state], pings)
+            sent = (await self._notify.deliver(reserved)).sent
+        return PollOutcome(
+            verdict.next_poll_at, verdict.requests, queued=len(pings), sent=sent, problem=verdict.problem
+        )
+
+    async def _read(self, vehicle_id: int, sweep: PollBatch | None, now: datetime) -> Read | PollOutcome:
+        """The car's records (from the batch, or the stores) and what Renault says of it now, merged with
+        what was known; a failure to read is part of the `Read`, for the verdict."""
         try:
-            vehicle = await self._vehicle(vehicle_id, batch)
+            vehicle = await self._vehicle(vehicle_id, sweep)
         except CredentialsUnreadable:
             return self._unreadable(vehicle_id, now)
         if vehicle is None:
             return PollOutcome(now + NEEDS_LOGIN_RECHECK, problem="unknown vehicle")
-        account = await self._account(vehicle.account_id, batch)
-        if account is None or account.needs_login:
-            await self._tell_needs_login(vehicle.account_id)
-            return PollOutcome(now + NEEDS_LOGIN_RECHECK, problem="needs login")
-        if batch is not None:
-            stored = batch.states[vehicle_id]
-            subscribers: Sequence[Subscriber] = batch.subscribers.get(vehicle_id, [])
+        account = await self._account(vehicle.account_id, sweep)
+        if sweep is not None:
+            stored = sweep.states[vehicle_id]
+            subscribers: Sequence[Subscriber] = sweep.subscribers.get(vehicle_id, [])
+        elif account is None or account.needs_login:
+            stored, subscribers = StoredVehicleState(vehicle_id), []  # not read: nothing is stored
         else:
             stored = await self._states.load(vehicle_id)
             subscribers = await self._vehicles.chats_for_vehicle(vehicle_id)
-        memory = stored.memory
-        resolved = batch.resolved if batch is not None else None
+        read = Read(vehicle, stored, subscribers, 1, stored.memory)
+        if account is None or account.needs_login:
+            return dataclasses.replace(read, failure=Failure.LOGIN_KNOWN)
+        resolved = sweep.resolved if sweep is not None else None
         try:
-            snapshot, requests, memory = await self._read(vehicle, stored, memory, now, resolved)
+            snapshot, requests, memory = await self._renault(vehicle, stored.memory, now, resolved)
         except errors.NeedsLogin:
-            if batch is not None:
-                batch.resolved.needs_login(vehicle.account_id)  # its other vehicles in the batch too
-            await self._accounts.mark_needs_login(vehicle.account_id)
-            await self._tell_needs_login(vehicle.account_id)
-            retry = now + NEEDS_LOGIN_RECHECK
-            await self._store(_read_failed(stored, PollHealth.NEEDS_LOGIN, now, retry), [], batch)
-            return PollOutcome(retry, requests=1, problem="needs login")
+            return dataclasses.replace(read, requests=1, failure=Failure.LOGIN_LOST)
         except errors.SecretsUnreadable:
             return self._unreadable(vehicle_id, now)
         except errors.RenaultBusy as busy:
-            retry = busy.retry_at if busy.retry_at and busy.retry_at > now else now + QUOTA_WAIT
-            await self._store(_read_failed(stored, PollHealth.QUOTA, now, retry), [], batch)
-            return PollOutcome(retry, requests=1, problem="busy")
+            return dataclasses.replace(read, requests=1, failure=Failure.BUSY, retry_at=busy.retry_at)
         except errors.ServiceError as failure:
-            return await self._failed(vehicle, stored, memory, subscribers, now, failure, batch)
-        return await self._process(vehicle, stored, memory, subscribers, snapshot, now, requests, batch)
+            down = Failure.DOWN if isinstance(failure, errors.RenaultDown) else Failure.OTHER
+            size = await self._account_size(vehicle, sweep)
+            return dataclasses.replace(
+                read, account_size=size, requests=1, failure=down, problem=type(failure).__name__
+            )
+        size = await self._account_size(vehicle, sweep)
+        previous = stored.snapshot
+        if previous is not None:
+            snapshot = merge_known(snapshot, previous)
+        return dataclasses.replace(
+            read, account_size=size, memory=memory, snapshot=snapshot, requests=requests
+        )
 
     def _unreadable(self, vehicle_id: int, now: datetime) -> PollOutcome:
         # A key problem (the operator's), not a refused login: no flag, no state, no ping; a restored key
@@ -213,14 +246,38 @@ class PollingService:
             return batch.resolved.accounts[account_id]
         return await self._accounts.get(account_id)
 
-    async def _store(self, state: StoredVehicleState, pings: list[NewPing], batch: PollBatch | None) -> int:
-        """The poll's writes: left to the batch's commit, or committed now (pings and state in one
-        transaction) and delivered. Returns how many pings were sent now."""
-        if batch is not None:
-            batch.keep(state, pings)
-            return 0
-        reserved = await self._states.commit_sweep([state], pings)
-        return (await self._notify.deliver(reserved)).sent
+    async def _renault(
+        self, vehicle: StoredVehicle, memory: PollMemory, now: datetime, resolved: ResolvedAccounts | None
+    ) -> tuple[VehicleSnapshot, int, PollMemory]:
+        # The reader (the gateway) raises service errors only: Renault's are translated there, not here.
+        snapshot = await self._reader.read(vehicle, BATTERY, resolved)
+        requests = 1
+        if self._cockpit_due(vehicle, memory, now):
+            try:
+                extra = await self._reader.read(vehicle, COCKPIT, resolved)
+                snapshot = merged(snapshot, extra)
+            except (errors.FeatureUnavailable, errors.RenaultDown, errors.PrivacyMode):
+                pass  # mileage is a nicety; the battery reading stands on its own
+            requests += 1
+            memory = dataclasses.replace(memory, cockpit_at=now)
+        return snapshot, requests, memory
+
+    def _cockpit_due(self, vehicle: StoredVehicle, memory: PollMemory, now: datetime) -> bool:
+        if COCKPIT in vehicle.unsupported:
+            return False
+        if vehicle.capabilities.supported and not vehicle.capabilities.supports(COCKPIT):
+            return False
+        if memory.cockpit_at is None:
+            return True
+        return now - memory.cockpit_at >= COCKPIT_EVERY
+
+    async def _account_size(self, vehicle: StoredVehicle, batch: PollBatch | None) -> int:
+        # Read from the database (in bulk for a batch), never kept per process: a vehicle linked or removed
+        # on another replica changes the budget's share at this replica's next batch.
+        if batch is not None and vehicle.account_id in batch.account_sizes:
+            return max(batch.account_sizes[vehicle.account_id], 1)
+        sizes = await self._vehicles.account_sizes([vehicle.account_id])
+        return max(sizes.get(vehicle.account_id, 0), 1)
 
     async def expect_action(
         self, vehicle_id: int, chat_id: int, action: ActionKind, reference: str, sent_at: datetime
@@ -239,192 +296,3 @@ class PollingService:
         soon = self._clock() + self._next_poll(stored.phase, size, True)
         next_at = soon if stored.next_poll_at is None else min(stored.next_poll_at, soon)
         await self._states.save(dataclasses.replace(stored, memory=memory, next_poll_at=next_at))
-
-    async def _read(
-        self,
-        vehicle: StoredVehicle,
-        stored: StoredVehicleState,
-        memory: PollMemory,
-        now: datetime,
-        resolved: ResolvedAccounts | None,
-    ) -> tuple[VehicleSnapshot, int, PollMemory]:
-        # The reader (the gateway) raises service errors only: Renault's are translated there, not here.
-        snapshot = await self._reader.read(vehicle, BATTERY, resolved)
-        requests = 1
-        if self._cockpit_due(vehicle, memory, now):
-            try:
-                extra = await self._reader.read(vehicle, COCKPIT, resolved)
-                snapshot = merged(snapshot, extra)
-            except (errors.FeatureUnavailable, errors.RenaultDown, errors.PrivacyMode):
-                pass  # mileage is a nicety; the battery reading stands on its own
-            requests += 1
-            memory = dataclasses.replace(memory, cockpit_at=now)
-        previous = stored.snapshot
-        if previous is not None:
-            snapshot = merge_known(snapshot, previous)
-        return snapshot, requests, memory
-
-    def _cockpit_due(self, vehicle: StoredVehicle, memory: PollMemory, now: datetime) -> bool:
-        if COCKPIT in vehicle.unsupported:
-            return False
-        if vehicle.capabilities.supported and not vehicle.capabilities.supports(COCKPIT):
-            return False
-        if memory.cockpit_at is None:
-            return True
-        return now - memory.cockpit_at >= COCKPIT_EVERY
-
-    async def _process(
-        self,
-        vehicle: StoredVehicle,
-        stored: StoredVehicleState,
-        memory: PollMemory,
-        subscribers: Sequence[Subscriber],
-        snapshot: VehicleSnapshot,
-        now: datetime,
-        requests: int,
-        batch: PollBatch | None,
-    ) -> PollOutcome:
-        traits = traits_for(vehicle.info.model_code)
-        chats: dict[int, TrackedState] = {}
-        pings: list[NewPing] = []
-        stop_charge = False
-        recovered = self._recovery(vehicle, memory, now)
-        for sub in subscribers:
-            chat_id = sub.settings.chat_id
-            result = diff(
-                memory.tracked(chat_id),
-                snapshot,
-                sub.preferences,
-                traits,
-                now,
-                zone=zone_or_utc(sub.settings.time_zone),
-            )
-            chats[chat_id] = result.state
-            events: list[Event] = list(result.events)
-            stop_charge |= any(isinstance(e, TargetReached) and e.stop_charge for e in events)
-            if recovered is not None and sub.preferences.wants(recovered.kind):
-                events.append(recovered)
-            pings += self._notify.pings_for_chat(vehicle.vehicle_id, sub.settings, events)
-        if stop_charge:
-            requests += await self._stop_charge(vehicle, batch.resolved if batch is not None else None)
-        if batch is not None:
-            # Stored at the batch's end: awaiting its transaction here kept one of POLL_CONCURRENCY's slots
-            # busy without a Renault request in flight.
-            batch.record(vehicle.vehicle_id, stored.snapshot, snapshot, traits)
-        else:
-            await self._history.record(vehicle.vehicle_id, stored.snapshot, snapshot, traits)
-        phase = phase_of(snapshot, traits).value
-        follow_up = memory.follow_ups > 0
-        memory = dataclasses.replace(
-            memory,
-            chats=chats,
-            follow_ups=max(memory.follow_ups - 1, 0),
-            failing_since=None,
-            outage_told=False,
-        )
-        delay = self._next_poll(phase, await self._account_size(vehicle, batch), follow_up)
-        next_at = next_due(stored.next_poll_at, now, delay)
-        state = StoredVehicleState(
-            vehicle_id=vehicle.vehicle_id,
-            snapshot=snapshot,
-            phase=phase,
-            car_reported_at=snapshot.reported_at or stored.car_reported_at,
-            memory=memory,
-            next_poll_at=next_at,
-            health=PollHealth.OK,
-            health_at=now,
-            read_at=now,
-        )
-        sent = await self._store(state, pings, batch)
-        return PollOutcome(next_at, requests=requests, queued=len(pings), sent=sent)
-
-    async def _stop_charge(self, vehicle: StoredVehicle, resolved: ResolvedAccounts | None) -> int:
-        """A chat's virtual limit was reached with stop-at-target: stop the charge once (one request)."""
-        try:
-            await self._reader.stop_charge(vehicle, resolved)
-        except errors.ServiceError as failure:
-            # The ping still goes out; the user can stop the charge by hand. Not retried: the target event
-            # is emitted once per charge, so a retry loop could not come from it anyway.
-            log.warning(
-                "stop at target failed for vehicle %s: %s", vehicle.vehicle_id, type(failure).__name__
-            )
-        return 1
-
-    def _recovery(self, vehicle: StoredVehicle, memory: PollMemory, now: datetime) -> ServiceRecovered | None:
-        if not memory.outage_told or memory.failing_since is None:
-            return None
-        return ServiceRecovered(scope=vehicle.info.vin, since=now, problem_since=memory.failing_since)
-
-    async def _failed(
-        self,
-        vehicle: StoredVehicle,
-        stored: StoredVehicleState,
-        memory: PollMemory,
-        subscribers: Sequence[Subscriber],
-        now: datetime,
-        failure: errors.ServiceError,
-        batch: PollBatch | None,
-    ) -> PollOutcome:
-        since = memory.failing_since or now
-        pings: list[NewPing] = []
-        told = memory.outage_told
-        if not told and now - since >= OUTAGE_NOTICE_AFTER:
-            event = RenaultUnreachable(scope=vehicle.info.vin, since=since)
-            pings = self._notify.pings(vehicle.vehicle_id, [event], subscribers)
-            told = True
-        memory = dataclasses.replace(memory, failing_since=since, outage_told=told)
-        normal = self._next_poll(stored.phase, await self._account_size(vehicle, batch), False)
-        # Back off while Renault fails: double the time since the outage began, within limits.
-        delay = min(max(normal, now - since), MAX_BACKOFF)
-        next_at = now + delay
-        health = PollHealth.RENAULT_DOWN if isinstance(failure, errors.RenaultDown) else PollHealth.FAILED
-        state = dataclasses.replace(_read_failed(stored, health, now, next_at), memory=memory)
-        sent = await self._store(state, pings, batch)
-        problem = type(failure).__name__
-        return PollOutcome(next_at, requests=1, queued=len(pings), sent=sent, problem=problem)
-
-    async def _tell_needs_login(self, account_id: int) -> None:
-        account = await self._accounts.get(account_id)
-        if account is None or account.needs_login_told:
-            return
-        now = self._clock()
-        event = CredentialsExpired(scope=f"account:{account_id}", since=now)
-        subscribers = await self._account_subscribers(account_id)
-        owners = [s for s in subscribers if s.role is Role.OWNER]
-        members = [s for s in subscribers if s.role is not Role.OWNER]
-        entries = await self._notify.enqueue(None, [event], owners, account_id=account_id)
-        member_event = dataclasses.replace(event, for_member=True)
-        entries += await self._notify.enqueue(None, [member_event], members, account_id=account_id)
-        # Told once: the flag is set after the reservation, so a crash in between tells (at most) again.
-        await self._accounts.mark_needs_login_told(account_id)
-        await self._notify.deliver(entries)
-
-    async def _account_subscribers(self, account_id: int) -> list[Subscriber]:
-        found: dict[int, Subscriber] = {}
-        for vehicle_id in await self._vehicle_ids_of(account_id):
-            for sub in await self._vehicles.chats_for_vehicle(vehicle_id):
-                found.setdefault(sub.settings.chat_id, sub)
-        return list(found.values())
-
-    async def _vehicle_ids_of(self, account_id: int) -> list[int]:
-        ids: set[int] = set()
-        for link in await self._accounts.chats_for_account(account_id):
-            for linked in await self._vehicles.vehicles_for_chat(link.chat_id):
-                if linked.account_id == account_id:
-                    ids.add(linked.vehicle_id)
-        return sorted(ids)
-
-    async def _account_size(self, vehicle: StoredVehicle, batch: PollBatch | None) -> int:
-        # Read from the database (in bulk for a batch), never kept per process: a vehicle linked or removed
-        # on another replica changes the budget's share at this replica's next batch.
-        if batch is not None and vehicle.account_id in batch.account_sizes:
-            return max(batch.account_sizes[vehicle.account_id], 1)
-        sizes = await self._vehicles.account_sizes([vehicle.account_id])
-        return max(sizes.get(vehicle.account_id, 0), 1)
-
-
-def _read_failed(
-    stored: StoredVehicleState, health: PollHealth, now: datetime, next_at: datetime
-) -> StoredVehicleState:
-    """The stored state after a poll that could not read the car: the last reading stays, the card warns."""
-    return dataclasses.replace(stored, health=health, health_at=now, next_poll_at=next_at)
