@@ -18,8 +18,6 @@ MESSAGES: Final[dict[str, str]] = {
     # CLDR-Datumsmuster (Babel): M Monat, d Tag, HH:mm 24-Stunden-Uhrzeit
     # Befehle
     "cmd.start": "Willkommen und wie Sie Ihr Auto verknüpfen",
-    "cmd.login": "MyRenault-Konto verknüpfen",
-    "cmd.vehicles": "Ihre Autos und das aktive Auto wählen",
     "cmd.status": "Akku, Reichweite und Ladezustand",
     "cmd.precondition": "Das Auto vor der Abfahrt heizen oder kühlen",
     "cmd.charge": "Laden starten oder stoppen, Lademodus und Grenzen",
@@ -30,9 +28,7 @@ MESSAGES: Final[dict[str, str]] = {
     "cmd.smarttariff": "Ihren Stromtarif für intelligentes Laden wählen",
     "cmd.share": "Das Auto mit der Familie teilen: Einladungen und Mitglieder",
     "cmd.leave": "Ein mit Ihnen geteiltes Auto nicht mehr teilen",
-    "cmd.logout": "Konto trennen und seine Daten löschen",
     "cmd.help": "Was jeder Befehl tut",
-    "cmd.cancel": "Den aktuellen Schritt abbrechen",
     # Begrüßung und Hilfe
     "start.welcome": (
         "Hallo! Ich behalte Ihr Elektroauto von Renault, Dacia oder Alpine im Blick.\n"
@@ -108,54 +104,11 @@ MESSAGES: Final[dict[str, str]] = {
     # Fahrzeuge
     "vehicle.title": "🚗 {model} · …{vin_tail}",
     "vehicle.title_plate": "🚗 {model} · {plate} · …{vin_tail}",
-    "vehicles.header": "Ihre Autos:",
-    "vehicles.line": "{marker} {title}",
-    "vehicles.marker_active": "✅",
-    "vehicles.marker_other": "▫️",
-    "vehicles.choose": "Tippen Sie auf ein Auto, um es zum aktiven zu machen.",
-    "vehicles.selected": "Aktives Auto: {title}",
-    "vehicles.none": "Auf diesem MyRenault-Konto wurde kein Auto gefunden.",
     # Anmeldung
-    "login.private_only": (
-        "Zu Ihrer Sicherheit erfolgt die Verknüpfung in einem privaten Chat mit mir. Senden Sie dort /login."
-    ),
-    "login.choose_locale": "In welchem Land ist Ihr MyRenault-Konto registriert?",
-    "login.locale_chosen": "Land: {locale}",
-    "login.ask_email": "Senden Sie mir die E-Mail-Adresse Ihres MyRenault-Kontos.",
-    "login.bad_email": "Das sieht nicht nach einer E-Mail-Adresse aus. Bitte senden Sie sie erneut.",
-    "login.ask_password": (
-        "Senden Sie jetzt Ihr MyRenault-Passwort. Ich lösche Ihre Nachricht, sobald ich sie gelesen habe, "
-        "und speichere das Passwort nie."
-    ),
-    "login.checking": "Ich frage bei Renault nach...",
-    "login.code_sent": "Renault hat einen Code an Ihre E-Mail-Adresse ({emails}) geschickt, senden Sie ihn hier.",
-    "login.password_rejected": (
-        "Renault hat diese E-Mail-Adresse oder dieses Passwort abgelehnt. Senden Sie das Passwort erneut, oder /cancel."
-    ),
-    "login.linked": "Verknüpft! Ihre Autos:\n{vehicles}",
-    "login.linked_none": "Verknüpft, aber auf diesem Konto ist noch kein Auto.",
-    "login.choose_vehicle": "Sie haben mehrere Autos: welches soll ich standardmäßig verwenden?",
-    "login.timeout": (
-        "Die Anmeldung wurde beendet, weil 10 Minuten keine Antwort kam. Senden Sie /login, um neu zu beginnen."
-    ),
-    "login.timeout_secret_deleted": (
-        "Die Anmeldung wurde beendet, weil 10 Minuten keine Antwort kam; deshalb habe ich Ihre Nachricht "
-        "gelöscht, falls sie Ihr Passwort oder Ihren Code enthielt. Senden Sie /login, um neu zu beginnen."
-    ),
     "event.secret_not_deleted": (
         "🔐 Ich konnte die Nachricht mit Ihrem Passwort oder Code, die Sie um {time} gesendet haben, nicht "
         "löschen. Bitte löschen Sie sie selbst: lange darauf drücken (am Computer Rechtsklick), dann Löschen."
     ),
-    "login.cancelled": "Anmeldung abgebrochen. Es wurde nichts gespeichert.",
-    "login.tap_country": "Tippen Sie unten auf Ihr Land, oder geben Sie die E-Mail-Adresse Ihres MyRenault-Kontos ein, um das erste zu behalten (oder /cancel).",
-    "login.send_as_text": "Bitte antworten Sie mit einer Textnachricht, oder /cancel.",
-    "login.already_in_progress": "Eine Anmeldung läuft bereits: beantworten Sie die Frage oben, oder /cancel.",
-    # Abmeldung
-    "logout.confirm": "MyRenault-Konto trennen und alles dafür Gespeicherte löschen?",
-    "logout.done": "Erledigt: Ihr Konto ist getrennt und seine Daten sind gelöscht.",
-    "logout.kept": "Es wurde nichts geändert.",
-    "button.logout_yes": "Ja, alles löschen",
-    "button.logout_no": "Nein, behalten",
     # Statuskarte
     "status.battery": "🔋 {level}",
     "status.battery_range": "🔋 {level} · {range}",

@@ -17,8 +17,6 @@ MESSAGES: Final[dict[str, str]] = {
     "age.days.other": "{days} days ago",
     # Commands (the menu Telegram shows)
     "cmd.start": "Welcome and how to link your car",
-    "cmd.login": "Link your MyRenault account",
-    "cmd.vehicles": "List your cars and choose the active one",
     "cmd.status": "Battery, range and charging state",
     "cmd.precondition": "Heat or cool the car before you leave",
     "cmd.charge": "Start or stop charging, charge mode and limits",
@@ -29,9 +27,7 @@ MESSAGES: Final[dict[str, str]] = {
     "cmd.smarttariff": "Choose your electricity tariff for smart charging",
     "cmd.share": "Share the car with family: invites and members",
     "cmd.leave": "Stop sharing a car someone shared with you",
-    "cmd.logout": "Unlink your account and delete its data",
     "cmd.help": "What each command does",
-    "cmd.cancel": "Stop the current step",
     # Welcome and help
     "start.welcome": (
         "Hello! I keep an eye on your Renault, Dacia or Alpine electric car.\n"
@@ -102,48 +98,11 @@ MESSAGES: Final[dict[str, str]] = {
     # Vehicles
     "vehicle.title": "🚗 {model} · …{vin_tail}",
     "vehicle.title_plate": "🚗 {model} · {plate} · …{vin_tail}",
-    "vehicles.header": "Your cars:",
-    "vehicles.line": "{marker} {title}",
-    "vehicles.marker_active": "✅",
-    "vehicles.marker_other": "▫️",
-    "vehicles.choose": "Tap a car to make it the active one.",
-    "vehicles.selected": "Active car: {title}",
-    "vehicles.none": "No car was found on this MyRenault account.",
     # Login
-    "login.private_only": "For your security, linking happens in a private chat with me. Send /login there.",
-    "login.choose_locale": "Which country is your MyRenault account registered in?",
-    "login.locale_chosen": "Country: {locale}",
-    "login.ask_email": "Send me the e-mail address of your MyRenault account.",
-    "login.bad_email": "That does not look like an e-mail address. Please send it again.",
-    "login.ask_password": (
-        "Now send your MyRenault password. I delete your message as soon as I have read it, "
-        "and I never store the password."
-    ),
-    "login.checking": "Checking with Renault...",
-    "login.code_sent": "Renault sent a code to your e-mail ({emails}), send it here.",
-    "login.password_rejected": "Renault refused this e-mail or password. Send the password again, or /cancel.",
-    "login.linked": "Linked! Your cars:\n{vehicles}",
-    "login.linked_none": "Linked, but there is no car on this account yet.",
-    "login.choose_vehicle": "You have several cars: which one should I use by default?",
-    "login.timeout": "The login was stopped because no answer came for 10 minutes. Send /login to start again.",
-    "login.timeout_secret_deleted": (
-        "The login was stopped because no answer came for 10 minutes, so I deleted your message in case it "
-        "held your password or code. Send /login to start again."
-    ),
     "event.secret_not_deleted": (
         "🔐 I could not delete the message you sent at {time} with your password or code. Please delete it "
         "yourself: press and hold it (right-click on a computer), then Delete."
     ),
-    "login.cancelled": "Login cancelled. Nothing was stored.",
-    "login.tap_country": "Tap your country below, or type your MyRenault e-mail to keep the first one (or /cancel).",
-    "login.send_as_text": "Please answer with a text message, or /cancel.",
-    "login.already_in_progress": "A login is already in progress: answer the question above, or /cancel.",
-    # Logout
-    "logout.confirm": "Unlink your MyRenault account and delete everything stored for it?",
-    "logout.done": "Done: your account is unlinked and its data deleted.",
-    "logout.kept": "Nothing was changed.",
-    "button.logout_yes": "Yes, delete everything",
-    "button.logout_no": "No, keep it",
     # Status card
     "status.battery": "🔋 {level}",
     "status.battery_range": "🔋 {level} · {range}",

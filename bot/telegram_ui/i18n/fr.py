@@ -18,8 +18,6 @@ MESSAGES: Final[dict[str, str]] = {
     # Motifs de date CLDR (Babel) : M mois, d jour, HH:mm heure sur 24 h
     # Commandes
     "cmd.start": "Bienvenue et comment relier votre voiture",
-    "cmd.login": "Relier votre compte MyRenault",
-    "cmd.vehicles": "Vos voitures et le choix de la voiture active",
     "cmd.status": "Batterie, autonomie et état de charge",
     "cmd.precondition": "Chauffer ou rafraîchir la voiture avant de partir",
     "cmd.charge": "Démarrer ou arrêter la charge, mode et limites",
@@ -30,9 +28,7 @@ MESSAGES: Final[dict[str, str]] = {
     "cmd.smarttariff": "Choisir votre tarif d'électricité pour la charge intelligente",
     "cmd.share": "Partager la voiture en famille : invitations et membres",
     "cmd.leave": "Ne plus partager une voiture qu'on vous a partagée",
-    "cmd.logout": "Délier votre compte et effacer ses données",
     "cmd.help": "Ce que fait chaque commande",
-    "cmd.cancel": "Arrêter l'étape en cours",
     # Accueil et aide
     "start.welcome": (
         "Bonjour ! Je veille sur votre voiture électrique Renault, Dacia ou Alpine.\n"
@@ -106,52 +102,11 @@ MESSAGES: Final[dict[str, str]] = {
     # Véhicules
     "vehicle.title": "🚗 {model} · …{vin_tail}",
     "vehicle.title_plate": "🚗 {model} · {plate} · …{vin_tail}",
-    "vehicles.header": "Vos voitures :",
-    "vehicles.line": "{marker} {title}",
-    "vehicles.marker_active": "✅",
-    "vehicles.marker_other": "▫️",
-    "vehicles.choose": "Touchez une voiture pour la rendre active.",
-    "vehicles.selected": "Voiture active : {title}",
-    "vehicles.none": "Aucune voiture trouvée sur ce compte MyRenault.",
     # Connexion
-    "login.private_only": (
-        "Pour votre sécurité, la liaison se fait dans une discussion privée avec moi. Envoyez /login là-bas."
-    ),
-    "login.choose_locale": "Dans quel pays votre compte MyRenault est-il enregistré ?",
-    "login.locale_chosen": "Pays : {locale}",
-    "login.ask_email": "Envoyez-moi l'adresse e-mail de votre compte MyRenault.",
-    "login.bad_email": "Cela ne ressemble pas à une adresse e-mail. Renvoyez-la, s'il vous plaît.",
-    "login.ask_password": (
-        "Envoyez maintenant votre mot de passe MyRenault. J'efface votre message dès que je l'ai lu "
-        "et je ne garde jamais le mot de passe."
-    ),
-    "login.checking": "Vérification auprès de Renault...",
-    "login.code_sent": "Renault a envoyé un code à votre e-mail ({emails}), envoyez-le ici.",
-    "login.password_rejected": (
-        "Renault a refusé cet e-mail ou ce mot de passe. Renvoyez le mot de passe, ou /cancel."
-    ),
-    "login.linked": "C'est relié ! Vos voitures :\n{vehicles}",
-    "login.linked_none": "C'est relié, mais ce compte n'a pas encore de voiture.",
-    "login.choose_vehicle": "Vous avez plusieurs voitures : laquelle dois-je utiliser par défaut ?",
-    "login.timeout": "La connexion a été arrêtée faute de réponse pendant 10 minutes. Envoyez /login pour recommencer.",
-    "login.timeout_secret_deleted": (
-        "La connexion a été arrêtée faute de réponse pendant 10 minutes ; j'ai donc supprimé votre message, "
-        "au cas où il contiendrait votre mot de passe ou votre code. Envoyez /login pour recommencer."
-    ),
     "event.secret_not_deleted": (
         "🔐 Je n'ai pas pu supprimer le message envoyé à {time} avec votre mot de passe ou votre code. "
         "Supprimez-le vous-même : appui long dessus (clic droit sur un ordinateur), puis Supprimer."
     ),
-    "login.cancelled": "Connexion annulée. Rien n'a été enregistré.",
-    "login.tap_country": "Touchez votre pays ci-dessous, ou tapez l'e-mail de votre compte MyRenault pour garder le premier (ou /cancel).",
-    "login.send_as_text": "Répondez par un message texte, ou /cancel.",
-    "login.already_in_progress": "Une connexion est déjà en cours : répondez à la question ci-dessus, ou /cancel.",
-    # Déconnexion
-    "logout.confirm": "Délier votre compte MyRenault et effacer tout ce qui est enregistré ?",
-    "logout.done": "C'est fait : votre compte est délié et ses données effacées.",
-    "logout.kept": "Rien n'a été modifié.",
-    "button.logout_yes": "Oui, tout effacer",
-    "button.logout_no": "Non, garder",
     # Fiche d'état
     "status.battery": "🔋 {level}",
     "status.battery_range": "🔋 {level} · {range}",

@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.features.linking import catalog as linking_catalog
 from bot.features.linking.telegram import login, vehicles
 from bot.telegram_ui.callback_data import Verb
 from bot.telegram_ui.context import BotContext, ChatView
@@ -69,4 +70,5 @@ PART = TelegramPart(
         screen(StateName.LOGOUT_CONFIRM),
         screen(StateName.VEHICLES_CHOOSE),
     ),
+    catalog=linking_catalog.LINKING_MESSAGES,
 )
