@@ -32,6 +32,14 @@ class ChargePhase(Enum):
         return self in _PLUGGED_PHASES
 
 
+def phase_named(value: str | None) -> ChargePhase | None:
+    """The phase a stored name says (`StoredVehicleState.phase`); None for none or a name no longer known."""
+    try:
+        return None if value is None else ChargePhase(value)
+    except ValueError:
+        return None
+
+
 _PLUGGED_PHASES = frozenset(
     {
         ChargePhase.PLUGGED_IDLE,

@@ -1,15 +1,10 @@
-"""What one poll keeps of a car's report: the charging code, merged extra endpoints."""
+"""What one poll keeps of a car's report: the battery reading merged with the extra endpoints' fields."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from bot.domain.snapshot import ChargeState, VehicleSnapshot
-
-
-def reports_charging(snapshot: VehicleSnapshot) -> bool:
-    """Whether a reading shows a charge in progress (model-independent: only the in-progress code counts)."""
-    return snapshot.charge is ChargeState.CHARGE_IN_PROGRESS
+from bot.domain.snapshot import VehicleSnapshot
 
 
 def merged(base: VehicleSnapshot, extra: VehicleSnapshot) -> VehicleSnapshot:

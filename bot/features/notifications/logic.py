@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.events import Event
+from bot.domain.phases import ChargePhase
 from bot.domain.preferences import ChatSettings, NotificationKind
-from bot.domain.readings import reports_charging
 from bot.domain.snapshot import PlugState, VehicleSnapshot
 from bot.domain.zones import zone_or_utc
 
@@ -38,23 +38,28 @@ def quiet_until(settings: ChatSettings, now: datetime) -> datetime | None:
     return end.replace(tzinfo=None).replace(tzinfo=zone).astimezone(UTC)
 
 
-def still_holds(kind: NotificationKind, snapshot: VehicleSnapshot | None) -> bool:
-    """Whether a deferred ping still says something true about the car's latest known state."""
+def still_holds(kind: NotificationKind, snapshot: VehicleSnapshot | None, phase: ChargePhase | None) -> bool:
+    """Whether a deferred ping still says something true about the car's latest known state (`phase`: the
+    charge phase stored with it, which says "charging" as the charge tracker does)."""
     if snapshot is None:
         return True
     rule = _STILL_HOLDS.get(kind)
-    return True if rule is None else rule(snapshot)
+    # An unknown phase is no news (`bot.domain.charge_tracking.charging`): neither charging nor not.
+    charging = None if phase is None or phase is ChargePhase.UNKNOWN else phase is ChargePhase.CHARGING
+    return True if rule is None else rule(snapshot, charging)
 
 
 # Pings about a passing state are dropped at the end of quiet hours when the state is over; pings about
 # something that happened (charge complete, interrupted...) always hold.
-_STILL_HOLDS: dict[NotificationKind, Callable[[VehicleSnapshot], bool]] = {
-    NotificationKind.CHARGE_STARTED: reports_charging,
-    NotificationKind.PLUGGED: lambda s: s.plug is PlugState.PLUGGED,
-    NotificationKind.UNPLUGGED: lambda s: s.plug is PlugState.UNPLUGGED,
-    NotificationKind.PLUGGED_NOT_CHARGING: lambda s: s.plug is PlugState.PLUGGED and not reports_charging(s),
-    NotificationKind.LOW_BATTERY: lambda s: not reports_charging(s),
-    NotificationKind.PLUG_REMINDER: lambda s: s.plug is not PlugState.PLUGGED,
+_STILL_HOLDS: dict[NotificationKind, Callable[[VehicleSnapshot, bool | None], bool]] = {
+    NotificationKind.CHARGE_STARTED: lambda s, charging: charging is not False,
+    NotificationKind.PLUGGED: lambda s, charging: s.plug is PlugState.PLUGGED,
+    NotificationKind.UNPLUGGED: lambda s, charging: s.plug is PlugState.UNPLUGGED,
+    NotificationKind.PLUGGED_NOT_CHARGING: lambda s, charging: (
+        s.plug is PlugState.PLUGGED and charging is not True
+    ),
+    NotificationKind.LOW_BATTERY: lambda s, charging: charging is not True,
+    NotificationKind.PLUG_REMINDER: lambda s, charging: s.plug is not PlugState.PLUGGED,
 }
 
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.events import Event, answers_user, expires_at
+from bot.domain.phases import phase_named
 from bot.domain.preferences import ChatSettings
 from bot.features.notifications.logic import EVERY_CHAT, chat_scope, outbox_key, quiet_until, still_holds
 from bot.services.outbox_ports import DeliveryReport, DeliveryResult, DeliveryStatus, NewPing, Notifier
@@ -215,7 +216,7 @@ class NotificationService:
         if payload.vehicle_id is None:
             return True
         state = await self._states.load(payload.vehicle_id)
-        return still_holds(payload.event.kind, state.snapshot)
+        return still_holds(payload.event.kind, state.snapshot, phase_named(state.phase))
 
     async def _send(
         self,
