@@ -163,7 +163,6 @@ def ui_services(graph: Graph) -> Services:
         settings=graph.settings,
         clock=graph.clock,
         logout=graph.sharing,
-        tariffs=graph.smart,
         logins=graph.stores.logins,
         drafts=graph.stores.drafts,
         journal=graph.stores.journal,

@@ -15,7 +15,6 @@ from bot.services.conversation_ports import DraftStore, LoginConversationStore, 
 from bot.services.features import Features
 from bot.services.ports import LinkingPort, LogoutPort
 from bot.services.secret_messages import SecretMessages
-from bot.services.tariff_ports import TariffChoices
 from bot.telegram_ui.i18n import Catalogs, Translator
 from bot.telegram_ui.patience import Patience
 
@@ -52,8 +51,6 @@ class Services:
     clock: Callable[[], datetime]
     # Unlinking: an owner deletes the account and its members are told (family sharing's use case).
     logout: LogoutPort | None = None
-    # The chat's tariff, which /costs asks for first (smart charging's use case, when it was built).
-    tariffs: TariffChoices | None = None
     # The use cases of the features in `bot/features/`, each under its package's key (services/features.py).
     features: Features = field(default_factory=Features, kw_only=True)
     # Conversation state, in the database so every replica sees it (docs/architecture.md).

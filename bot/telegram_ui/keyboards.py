@@ -80,9 +80,3 @@ def choice_keyboard(
     if back is not None:
         layout.append([button(*back)])
     return InlineKeyboardMarkup(layout)
-
-
-def tariff_setup_button(tr: Translator) -> InlineKeyboardMarkup:
-    """The one button that opens the tariff set-up (`1.tf..menu`, answered by smart charging's part): shown
-    under 'a tariff is needed' by /smartcharge and /costs."""
-    return choice_keyboard([(tr("tariff.button.setup"), Callback(Verb.TARIFF, None, "menu"))], width=1)

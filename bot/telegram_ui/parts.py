@@ -36,6 +36,8 @@ DeepLink = Callable[[Update, BotContext, str], Awaitable[None]]
 LocationHandler = Callable[[Update, BotContext], Awaitable[None]]
 """Takes a location shared while nothing waits for input."""
 AfterLogin = Callable[[Update, BotContext, ChatView, str, tuple[str, ...]], Awaitable[None]]
+TariffSetup = Callable[[Translator], InlineKeyboardMarkup]
+"""The button that opens the tariff set-up, in the chat's language (smart charging's part draws it)."""
 """Says the login's 'linked' text (given), with what the part adds: the zones of the login's country."""
 CardAction = Callable[[Update, BotContext, LinkedVehicle], Awaitable[None]]
 """Opens what a card button of the part's kind shows (the schedule behind the card's Schedule button)."""
@@ -91,6 +93,9 @@ class TelegramPart:
     on_location: LocationHandler | None = None
     # Says the 'linked' message after a login, with what the part adds to it (the settings: the time zone).
     after_login: AfterLogin | None = None
+    # The button that opens its tariff set-up (smart charging's), which another part shows where a tariff
+    # is needed (/costs, when the chat has none).
+    tariff_setup: TariffSetup | None = None
     # Draws the status card again in place of a tapped message (the status part's): Refresh, the menus'
     # Back and a confirmation's Cancel come back to it.
     card: CardRedraw | None = None
@@ -118,6 +123,7 @@ class Front:
     deep_link: DeepLink | None = None
     on_location: LocationHandler | None = None
     after_login: AfterLogin | None = None
+    tariff_setup: TariffSetup | None = None
     command_names: frozenset[str] = frozenset()
     card: CardRedraw | None = None
     card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
@@ -174,6 +180,7 @@ def assemble(parts: Iterable[TelegramPart], services: Services) -> Front:
         deep_link=_one(wired, "deep link", lambda part: part.deep_link),
         on_location=_one(wired, "location", lambda part: part.on_location),
         after_login=_one(wired, "after-login message", lambda part: part.after_login),
+        tariff_setup=_one(wired, "tariff set-up", lambda part: part.tariff_setup),
         command_names=frozenset(commands),
         card=_one(wired, "status card", lambda part: part.card),
         card_actions=MappingProxyType(card_actions),

@@ -93,8 +93,6 @@ EN: Final[dict[str, str]] = {
     "costs.summary": ("📊 {month}: {sessions}, {kwh}, {cost}{price}{saving}{unpriced}\nDetails: /costs"),
     "costs.summary_unpriced": "\n{count} charge(s) not priced.",
     "costs.summary_no_cost": "not priced",
-    # The tariff set-up button /costs shows when the chat has no tariff (smart charging answers it).
-    "tariff.button.setup": "💶 Set up my tariff",
     "tariff.needed_costs": (
         "To price your charges I need your electricity tariff: set it up with the button below."
     ),
@@ -191,8 +189,6 @@ FR: Final[dict[str, str]] = {
     "costs.summary": ("📊 {month} : {sessions}, {kwh}, {cost}{price}{saving}{unpriced}\nDétails : /costs"),
     "costs.summary_unpriced": "\n{count} charge(s) sans prix.",
     "costs.summary_no_cost": "sans prix",
-    # The tariff set-up button /costs shows when the chat has no tariff (smart charging answers it).
-    "tariff.button.setup": "💶 Choisir mon tarif",
     "tariff.needed_costs": (
         "Pour chiffrer vos recharges, il me faut votre tarif d'électricité "
         ": choisissez-le avec le bouton ci-dessous."
@@ -291,8 +287,6 @@ DE: Final[dict[str, str]] = {
     "costs.summary": ("📊 {month}: {sessions}, {kwh}, {cost}{price}{saving}{unpriced}\nDetails: /costs"),
     "costs.summary_unpriced": "\n{count} Ladung(en) ohne Preis.",
     "costs.summary_no_cost": "ohne Preis",
-    # The tariff set-up button /costs shows when the chat has no tariff (smart charging answers it).
-    "tariff.button.setup": "💶 Meinen Tarif einrichten",
     "tariff.needed_costs": (
         "Um Ihre Ladungen zu bepreisen, brauche ich Ihren Stromtarif: "
         "Richten Sie ihn mit der Schaltfläche unten ein."

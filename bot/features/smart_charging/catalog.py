@@ -225,6 +225,8 @@ DE: Final[dict[str, str]] = {
 # Setting the electricity tariff with buttons (/smarttariff, and the button /costs shows).
 
 TARIFF_EN: Final[dict[str, str]] = {
+    # The button that opens the tariff set-up (its part's `tariff_setup`, shown by /costs too).
+    "tariff.button.setup": "💶 Set up my tariff",
     "tariff.ask_kind": "Which electricity tariff do you have?",
     "tariff.button.fixed": "💶 Fixed prices (peak / off-peak)",
     "tariff.button.octopus": "🐙 Octopus Agile (UK)",
@@ -258,6 +260,7 @@ TARIFF_EN: Final[dict[str, str]] = {
 }
 
 TARIFF_FR: Final[dict[str, str]] = {
+    "tariff.button.setup": "💶 Choisir mon tarif",
     "tariff.ask_kind": "Quel tarif d'électricité avez-vous ?",
     "tariff.button.fixed": "💶 Prix fixes (heures pleines / creuses)",
     "tariff.button.octopus": "🐙 Octopus Agile (Royaume-Uni)",
@@ -291,6 +294,7 @@ TARIFF_FR: Final[dict[str, str]] = {
 }
 
 TARIFF_DE: Final[dict[str, str]] = {
+    "tariff.button.setup": "💶 Meinen Tarif einrichten",
     "tariff.ask_kind": "Welchen Stromtarif haben Sie?",
     "tariff.button.fixed": "💶 Feste Preise (Hoch-/Niedertarif)",
     "tariff.button.octopus": "🐙 Octopus Agile (Vereinigtes Königreich)",

@@ -28,6 +28,7 @@ from bot.features.smart_charging.logic.summary import PlanSummary
 from bot.telegram_ui.callback_data import Callback, Verb, decode
 from bot.telegram_ui.formatting import KWH
 from bot.telegram_ui.i18n import Translator
+from bot.telegram_ui.keyboards import choice_keyboard
 from bot.telegram_ui.ping_text import Renderer
 
 
@@ -241,3 +242,9 @@ def switched_buttons(e: SmartChargeSwitched, tr: Translator) -> InlineKeyboardMa
 def withdrawn_buttons(e: SmartPlanWithdrawn, tr: Translator) -> InlineKeyboardMarkup | None:
     """Cancel for the owner when the car could not be put back (their Cancel still can)."""
     return cancel_keyboard(tr, e.vehicle_id) if e.outcome is Withdrawal.NOT_RESTORED else None
+
+
+def tariff_setup_button(tr: Translator) -> InlineKeyboardMarkup:
+    """The one button that opens the tariff set-up (`1.tf..menu`, answered by this part): shown under 'a
+    tariff is needed' by /smartcharge and, through the part's `tariff_setup`, by /costs."""
+    return choice_keyboard([(tr("tariff.button.setup"), Callback(Verb.TARIFF, None, "menu"))], width=1)

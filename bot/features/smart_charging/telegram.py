@@ -35,7 +35,7 @@ from bot.telegram_ui.conversation.states import TEXT, State, screen
 from bot.telegram_ui.conversation.where import Source, Spot, forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import Translator
-from bot.telegram_ui.keyboards import choice_keyboard, tariff_setup_button
+from bot.telegram_ui.keyboards import choice_keyboard
 from bot.telegram_ui.parts import Command, TelegramPart
 from bot.telegram_ui.patience import Waiting
 
@@ -59,7 +59,7 @@ async def smartcharge(update: Update, context: BotContext) -> None:
     chat_id = chat_id_of(update)
     vehicle_id = await _port(context).active_vehicle(chat_id)
     if await _port(context).tariff(chat_id) is None:
-        await reply(update, view.tr("tariff.needed_smart"), tariff_setup_button(view.tr))
+        await reply(update, view.tr("tariff.needed_smart"), render.tariff_setup_button(view.tr))
         return
     markup = render.target_keyboard(view.tr, vehicle_id)
     await reply(update, render.text(view.tr, "smart.ask_target"), markup)
@@ -74,7 +74,7 @@ async def smarttariff(update: Update, context: BotContext) -> None:
         return
     choice = parse_tariff(context.args)
     if choice is None:
-        await reply(update, render.text(view.tr, "smart.tariff.help"), tariff_setup_button(view.tr))
+        await reply(update, render.text(view.tr, "smart.tariff.help"), render.tariff_setup_button(view.tr))
         return
     try:
         await _port(context).set_tariff(chat_id_of(update), choice)
@@ -308,6 +308,7 @@ PART = TelegramPart(
     catalog=smart_charging_catalog.CATALOGS,
     commands=(Command("smartcharge", smartcharge, 50), Command("smarttariff", smarttariff, 60)),
     taps=MappingProxyType({Verb.SMART: smart_tap, Verb.TARIFF: tariff_tap}),
+    tariff_setup=render.tariff_setup_button,
     states=(
         screen(StateName.SMART_MENU),
         screen(StateName.TARIFF_PROVIDER),

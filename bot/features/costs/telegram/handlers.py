@@ -23,6 +23,7 @@ from bot.features.costs.render import money, month_name, render_costs, settings_
 from bot.features.costs.telegram.chart import CostChartLabels, monthly_cost_chart
 from bot.features.costs.telegram.export_csv import write_csv
 from bot.features.costs.telegram.refs import costs_callback, session_from_ref
+from bot.features.smart_charging.ports import SMART_CHARGING
 from bot.services.errors import InvalidInput
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
@@ -31,7 +32,7 @@ from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import Translator
-from bot.telegram_ui.keyboards import button, choice_keyboard, tariff_setup_button
+from bot.telegram_ui.keyboards import button, choice_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +70,11 @@ async def costs_command(update: Update, context: BotContext) -> None:
     view = await context.chat_view(update)
     chat_id, tr = chat_id_of(update), view.tr
     port = _port(context)
-    tariffs = context.services.tariffs
-    if tariffs is not None and await tariffs.tariff(chat_id) is None:
+    # The tariff is smart charging's (its port, under its key); its part draws the button that sets it up.
+    tariffs, setup = context.services.features.get(SMART_CHARGING), context.bot_data.front.tariff_setup
+    if tariffs is not None and setup is not None and await tariffs.tariff(chat_id) is None:
         # Said first, with the way to fix it: without a tariff no charge has a price.
-        await reply(update, tr("tariff.needed_costs"), tariff_setup_button(tr))
+        await reply(update, tr("tariff.needed_costs"), setup(tr))
     overview = await port.overview(chat_id)
     zone = zone_or_utc(overview.time_zone)
     since = month_start(overview.months[0].month, zone)
