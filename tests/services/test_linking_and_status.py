@@ -1,4 +1,5 @@
-"""Linking, status and actions through the real client against the Renault simulator."""
+"""Status, actions and logout through the real client against the Renault simulator (the login's own:
+tests/features/linking/test_use_cases.py)."""
 
 from __future__ import annotations
 
@@ -13,19 +14,17 @@ from bot.domain.actions import ActionKind
 from bot.domain.schedule import ChargeProgram, ChargeSchedule, DaySlot, ScheduleMode
 from bot.domain.snapshot import ChargeState, PlugState
 from bot.features.actions.ports import ActionRequest
-from bot.features.linking.ports import CodeNeeded, LinkResult
+from bot.features.linking.ports import LinkResult
 from bot.services.errors import (
-    CodeExpired,
-    CodeRejected,
     FeatureUnavailable,
     InvalidInput,
-    LoginRejected,
     NotLinked,
     NotPermitted,
     RenaultDown,
     TooManyActions,
 )
 from bot.simulator.renault.faults import RenaultFault
+from tests.support.linking import link_one_car
 from tests.support.stack import Stack, service_stack
 from tests.support.statements import recorded
 
@@ -37,57 +36,7 @@ CHAT = 1001
 
 
 async def _linked(stack: Stack, model: str = "X102VE", **car: Any) -> LinkResult:
-    account = stack.sim.add_account(EMAIL, PASSWORD)
-    stack.sim.add_vehicle(account, model, **car)
-    result = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
-    assert isinstance(result, LinkResult)
-    return result
-
-
-async def test_login_without_two_factor_links_and_selects_the_car(tmp_path: Path) -> None:
-    async with service_stack(tmp_path) as stack:
-        result = await _linked(stack, plate="AB-123-CD")
-        assert len(result.vehicles) == 1
-        assert result.active_vehicle_id == result.vehicles[0].vehicle_id
-        assert result.vehicles[0].info.plate == "AB-123-CD"
-        active = await stack.graph.linking.active(CHAT)
-        assert active.vehicle_id == result.active_vehicle_id
-        assert active.capabilities.supports("battery-status")
-
-
-async def test_wrong_password_is_rejected_and_nothing_is_stored(tmp_path: Path) -> None:
-    async with service_stack(tmp_path) as stack:
-        stack.sim.add_account(EMAIL, PASSWORD)
-        with pytest.raises(LoginRejected):
-            await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, "wrong")
-        with pytest.raises(NotLinked):
-            await stack.graph.linking.active(CHAT)
-
-
-async def test_two_factor_wrong_code_then_right_code_links(tmp_path: Path) -> None:
-    async with service_stack(tmp_path) as stack:
-        account = stack.sim.add_account(EMAIL, PASSWORD, two_factor=True)
-        stack.sim.add_vehicle(account, "R5E1VE")
-        pending = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
-        assert isinstance(pending, CodeNeeded)
-        with pytest.raises(CodeRejected):
-            await stack.graph.linking.submit_code(CHAT, pending, "000000")
-        code = stack.sim.last_two_factor_code(EMAIL)
-        result = await stack.graph.linking.submit_code(CHAT, pending, code)
-        assert result.vehicles[0].info.model_code == "R5E1VE"
-
-
-async def test_a_challenge_is_not_usable_from_another_chat_or_after_expiry(tmp_path: Path) -> None:
-    async with service_stack(tmp_path) as stack:
-        stack.sim.add_account(EMAIL, PASSWORD, two_factor=True)
-        pending = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
-        assert isinstance(pending, CodeNeeded)
-        code = stack.sim.last_two_factor_code(EMAIL)
-        with pytest.raises(CodeExpired):
-            await stack.graph.linking.submit_code(CHAT + 1, pending, code)
-        stack.clock.advance(minutes=11)
-        with pytest.raises(CodeExpired):
-            await stack.graph.linking.submit_code(CHAT, pending, code)
+    return await link_one_car(stack, CHAT, EMAIL, PASSWORD, model, **car)
 
 
 async def test_status_reads_battery_cockpit_and_hvac_in_one_go(tmp_path: Path) -> None:
@@ -222,15 +171,6 @@ async def test_users_commands_spend_the_same_hourly_budget_as_polling(tmp_path: 
         stack.clock.advance(hours=1, minutes=1)
         third = await stack.graph.status.status(CHAT, vehicle_id, refresh=True)
         assert third.stale_reason is None
-
-
-async def test_logging_in_again_to_the_linked_account_refreshes_it_without_an_error(tmp_path: Path) -> None:
-    async with service_stack(tmp_path) as stack:
-        first = await _linked(stack)
-        again = await stack.graph.linking.begin(CHAT, "fr_FR", EMAIL, PASSWORD)
-        assert isinstance(again, LinkResult)
-        assert again.account_id == first.account_id
-        assert [v.vehicle_id for v in again.vehicles] == [v.vehicle_id for v in first.vehicles]
 
 
 async def test_a_recent_status_reads_only_what_the_card_shows(tmp_path: Path) -> None:
