@@ -15,6 +15,7 @@ from telegram import Update
 
 from bot.domain.actions import ActionKind
 from bot.domain.vehicle import LinkedVehicle
+from bot.features.status import catalog as status_catalog
 from bot.features.status.ports import STATUS, StatusView
 from bot.features.status.render import render_status, stale_lines
 from bot.services.ports import LimitReached
@@ -120,6 +121,7 @@ PART = TelegramPart(
         Command("status", status_command, 10),
         Command("where", where_command, 70),
     ),
+    catalog=status_catalog.STATUS_MESSAGES,
     card=redraw,
     card_actions=MappingProxyType({ActionKind.LOCATION: location_tap}),
     wired=lambda services: services.features.has(STATUS),

@@ -6,14 +6,6 @@ from __future__ import annotations
 from typing import Final
 
 EN: Final[dict[str, str]] = {
-    "request.precondition_now": "🌡 Preconditioning at {temperature}",
-    "request.precondition_at": "🌡 Preconditioning at {temperature}, ready at {time}",
-    "request.charge_mode": "⏱ Charge mode: {mode}",
-    "request.charge_limit": "🎯 Charge limit: {level}",
-    "refresh.up_to_date": "🔄 Up to date · reported {age}",
-    "refresh.no_time": "🔄 Up to date",
-    "refresh.stale": "⚠️ Renault did not answer: last known data, reported {age}",
-    "charge.menu_mode": "Charging · now: {mode}",
     "slow.checking": "⏳ Checking with Renault…",
     "slow.timeout": "⌛ Renault has not answered within {seconds} s, so I stopped waiting. Please try again in a minute (a command already sent may still reach the car: /status shows it).",
     "login.slow": "⌛ Renault has not answered within {seconds} s. Send the same again in a minute, or /cancel.",
@@ -23,14 +15,6 @@ EN: Final[dict[str, str]] = {
 }
 
 FR: Final[dict[str, str]] = {
-    "request.precondition_now": "🌡 Préconditionnement à {temperature}",
-    "request.precondition_at": "🌡 Préconditionnement à {temperature}, prête à {time}",
-    "request.charge_mode": "⏱ Mode de charge : {mode}",
-    "request.charge_limit": "🎯 Limite de charge : {level}",
-    "refresh.up_to_date": "🔄 À jour · données {age}",
-    "refresh.no_time": "🔄 À jour",
-    "refresh.stale": "⚠️ Renault n'a pas répondu : dernières données connues, {age}",
-    "charge.menu_mode": "Recharge · actuellement : {mode}",
     "slow.checking": "⏳ Vérification auprès de Renault…",
     "slow.timeout": "⌛ Renault n'a pas répondu en {seconds} s, j'ai arrêté d'attendre. Réessayez dans une minute (une commande déjà envoyée peut encore arriver à la voiture : /status le montre).",
     "login.slow": "⌛ Renault n'a pas répondu en {seconds} s. Renvoyez la même chose dans une minute, ou /cancel.",
@@ -40,14 +24,6 @@ FR: Final[dict[str, str]] = {
 }
 
 DE: Final[dict[str, str]] = {
-    "request.precondition_now": "🌡 Vorklimatisierung auf {temperature}",
-    "request.precondition_at": "🌡 Vorklimatisierung auf {temperature}, fertig um {time}",
-    "request.charge_mode": "⏱ Lademodus: {mode}",
-    "request.charge_limit": "🎯 Ladegrenze: {level}",
-    "refresh.up_to_date": "🔄 Aktuell · gemeldet {age}",
-    "refresh.no_time": "🔄 Aktuell",
-    "refresh.stale": "⚠️ Renault hat nicht geantwortet: letzte bekannte Daten, gemeldet {age}",
-    "charge.menu_mode": "Laden · derzeit: {mode}",
     "slow.checking": "⏳ Ich frage bei Renault nach…",
     "slow.timeout": "⌛ Renault hat nicht innerhalb von {seconds} s geantwortet, ich habe aufgehört zu warten. Bitte versuchen Sie es in einer Minute erneut (ein bereits gesendeter Befehl kann das Auto noch erreichen: /status zeigt es).",
     "login.slow": "⌛ Renault hat nicht innerhalb von {seconds} s geantwortet. Senden Sie dasselbe in einer Minute noch einmal, oder /cancel.",

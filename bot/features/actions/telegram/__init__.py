@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.features.actions import catalog as actions_catalog
 from bot.features.actions.ports import ACTIONS
 from bot.features.actions.telegram import menus, precondition_typed
 from bot.features.actions.telegram.running import known_state
@@ -82,6 +83,7 @@ PART = TelegramPart(
             buttons=_idle_buttons,
         ),
     ),
+    catalog=actions_catalog.ACTIONS_MESSAGES,
     wired=lambda services: services.features.has(ACTIONS),
 )
 """/precondition, /charge, the card's action taps, the menus' taps, their two screens and the idle state."""

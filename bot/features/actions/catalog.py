@@ -1,0 +1,96 @@
+# ruff: noqa: E501 - catalog messages are kept on one line each so translators can compare them
+"""The actions' messages (English, French, German): a command sent and its outcome, the /precondition
+and /charge menus, their hints and the two commands; merged into the main catalogs."""
+
+from __future__ import annotations
+
+from typing import Final
+
+EN: Final[dict[str, str]] = {
+    "cmd.precondition": "Heat or cool the car before you leave",
+    "cmd.charge": "Start or stop charging, charge mode and limits",
+    "action.sending": "⏳ {action}: sent to the car...",
+    "action.accepted": "✅ {action}: Renault accepted the request; the car has not confirmed it yet.",
+    "action.confirmed": "✅ {action}: done, the car confirmed.",
+    "action.refused": "❌ {action}: the car did not accept the request.",
+    "action.no_actions": "There is nothing you can do from here with this car.",
+    "precondition.menu": "Preconditioning: heat or cool the cabin before you leave.",
+    "precondition.choose_temperature": "Which temperature? Tap one, or type it (like {example}).",
+    "precondition.typed_temperature": "Type a temperature from {low} to {high} (like {example}), or tap one below.",
+    "precondition.choose_time": "When should the car be ready? (your local time) Tap a time, or type one (like 07:15).",
+    "precondition.typed_time": "Type the time the car should be ready (like 07:15), or tap one below.",
+    "button.precondition_now": "Now at {temperature}",
+    "button.precondition_other_temperature": "Now, another temperature",
+    "button.precondition_at_time": "At a time...",
+    "charge.menu": "Charging",
+    "charge.choose_limit": "Charge up to which level?",
+    "button.limits": "🎯 Charge limit...",
+    "button.limit": "{level}",
+    "router.hint.idle.linked": "Tap a button below, or send /help for every command.",
+    "router.hint.precondition.menu": "Preconditioning: choose with the buttons below.",
+    "request.precondition_now": "🌡 Preconditioning at {temperature}",
+    "request.precondition_at": "🌡 Preconditioning at {temperature}, ready at {time}",
+    "request.charge_mode": "⏱ Charge mode: {mode}",
+    "request.charge_limit": "🎯 Charge limit: {level}",
+    "charge.menu_mode": "Charging · now: {mode}",
+}
+
+FR: Final[dict[str, str]] = {
+    "cmd.precondition": "Chauffer ou rafraîchir la voiture avant de partir",
+    "cmd.charge": "Démarrer ou arrêter la charge, mode et limites",
+    "action.sending": "⏳ {action} : envoyé à la voiture...",
+    "action.accepted": "✅ {action} : Renault a accepté la demande ; la voiture ne l'a pas encore confirmée.",
+    "action.confirmed": "✅ {action} : fait, la voiture a confirmé.",
+    "action.refused": "❌ {action} : la voiture n'a pas accepté la demande.",
+    "action.no_actions": "Il n'y a rien à faire d'ici avec cette voiture.",
+    "precondition.menu": "Préconditionnement : chauffer ou rafraîchir l'habitacle avant de partir.",
+    "precondition.choose_temperature": "Quelle température ? Touchez-en une, ou tapez-la (par exemple {example}).",
+    "precondition.typed_temperature": "Tapez une température de {low} à {high} (par exemple {example}), ou touchez-en une ci-dessous.",
+    "precondition.choose_time": "Pour quelle heure la voiture doit-elle être prête ? (heure locale) Touchez une heure, ou tapez-la (par exemple 07:15).",
+    "precondition.typed_time": "Tapez l'heure à laquelle la voiture doit être prête (par exemple 07:15), ou touchez-en une ci-dessous.",
+    "button.precondition_now": "Maintenant à {temperature}",
+    "button.precondition_other_temperature": "Maintenant, autre température",
+    "button.precondition_at_time": "À une heure...",
+    "charge.menu": "Charge",
+    "charge.choose_limit": "Charger jusqu'à quel niveau ?",
+    "button.limits": "🎯 Limite de charge...",
+    "button.limit": "{level}",
+    "router.hint.idle.linked": "Touchez un bouton ci-dessous, ou envoyez /help pour toutes les commandes.",
+    "router.hint.precondition.menu": "Préconditionnement : choisissez avec les boutons ci-dessous.",
+    "request.precondition_now": "🌡 Préconditionnement à {temperature}",
+    "request.precondition_at": "🌡 Préconditionnement à {temperature}, prête à {time}",
+    "request.charge_mode": "⏱ Mode de charge : {mode}",
+    "request.charge_limit": "🎯 Limite de charge : {level}",
+    "charge.menu_mode": "Recharge · actuellement : {mode}",
+}
+
+DE: Final[dict[str, str]] = {
+    "cmd.precondition": "Das Auto vor der Abfahrt heizen oder kühlen",
+    "cmd.charge": "Laden starten oder stoppen, Lademodus und Grenzen",
+    "action.sending": "⏳ {action}: an das Auto gesendet...",
+    "action.accepted": "✅ {action}: Renault hat die Anfrage angenommen; das Auto hat sie noch nicht bestätigt.",
+    "action.confirmed": "✅ {action}: erledigt, das Auto hat bestätigt.",
+    "action.refused": "❌ {action}: das Auto hat die Anfrage nicht angenommen.",
+    "action.no_actions": "Mit diesem Auto ist hier nichts zu tun.",
+    "precondition.menu": "Vorklimatisierung: den Innenraum vor der Abfahrt heizen oder kühlen.",
+    "precondition.choose_temperature": "Welche Temperatur? Tippen Sie auf eine, oder geben Sie sie ein (etwa {example}).",
+    "precondition.typed_temperature": "Geben Sie eine Temperatur von {low} bis {high} ein (etwa {example}), oder tippen Sie unten auf eine.",
+    "precondition.choose_time": "Wann soll das Auto bereit sein? (Ortszeit) Tippen Sie auf eine Uhrzeit, oder geben Sie sie ein (etwa 07:15).",
+    "precondition.typed_time": "Geben Sie die Uhrzeit ein, zu der das Auto bereit sein soll (etwa 07:15), oder tippen Sie unten auf eine.",
+    "button.precondition_now": "Jetzt mit {temperature}",
+    "button.precondition_other_temperature": "Jetzt, andere Temperatur",
+    "button.precondition_at_time": "Zu einer Uhrzeit...",
+    "charge.menu": "Laden",
+    "charge.choose_limit": "Bis zu welchem Ladestand laden?",
+    "button.limits": "🎯 Ladegrenze...",
+    "button.limit": "{level}",
+    "router.hint.idle.linked": "Tippen Sie unten auf eine Schaltfläche, oder senden Sie /help für alle Befehle.",
+    "router.hint.precondition.menu": "Vorklimatisierung: Wählen Sie mit den Schaltflächen unten.",
+    "request.precondition_now": "🌡 Vorklimatisierung auf {temperature}",
+    "request.precondition_at": "🌡 Vorklimatisierung auf {temperature}, fertig um {time}",
+    "request.charge_mode": "⏱ Lademodus: {mode}",
+    "request.charge_limit": "🎯 Ladegrenze: {level}",
+    "charge.menu_mode": "Laden · derzeit: {mode}",
+}
+
+ACTIONS_MESSAGES: Final[dict[str, dict[str, str]]] = {"en": EN, "fr": FR, "de": DE}
