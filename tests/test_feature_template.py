@@ -9,10 +9,14 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
+import pkgutil
 import tomllib
 from pathlib import Path
 
-from bot.app.parts import CATALOGS, EVENT_TYPES
+import bot.features
+from bot.app.parts import CATALOGS, EVENT_TYPES, TELEGRAM_PARTS
+from bot.telegram_ui.callback_data import Verb
+from bot.telegram_ui.parts import verbs_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ROOT / "bot" / "features"
@@ -112,3 +116,16 @@ def test_every_feature_catalog_is_declared_by_its_part() -> None:
                 if unknown:
                     missing[f"{feature}/{language}"] = unknown[:3]
     assert missing == {}
+
+
+def test_every_feature_verb_is_answered_by_a_part() -> None:
+    # A verb a feature declares decodes only when a part answers it (`TelegramPart.taps`), checked unique.
+    declared = {
+        f"{info.name}.{name}": value
+        for info in pkgutil.walk_packages(bot.features.__path__, "bot.features.")
+        for name, value in vars(importlib.import_module(info.name)).items()
+        if isinstance(value, Verb) and not name.startswith("_")
+    }
+    assert declared, "the scan found no verb"
+    answered = set(verbs_of(TELEGRAM_PARTS).values())
+    assert sorted(name for name, verb in declared.items() if verb not in answered) == []

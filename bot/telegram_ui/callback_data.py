@@ -8,8 +8,9 @@ checks the vehicle against the chat's links and role. Anything that does not dec
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from types import MappingProxyType
 from typing import Final
 
 VERSION: Final = "1"
@@ -18,27 +19,38 @@ _ARG = re.compile(r"[A-Za-z0-9_:+/\-.]*")
 _VEHICLE = re.compile(r"[0-9]{1,12}")
 
 
-class Verb(Enum):
-    """What a tap asks for; the value is the short code on the wire."""
+@dataclass(frozen=True, slots=True)
+class Verb:
+    """What a tap asks for: `value` is the short code on the wire (never reused or changed, so old buttons
+    keep working), `name` what it is called in logs. Each part declares the verbs it answers (its `taps`);
+    `bot.telegram_ui.parts.assemble` refuses two verbs of one code."""
 
-    ACTION = "a"  # run an action from the actions table (arg: ActionKind name)
-    PRECONDITION_AT_TEMP = "pt"  # precondition now at a temperature (arg: '21.5')
-    PRECONDITION_AT_TIME = "ph"  # precondition at a local time (arg: 'HH:MM')
-    CHARGE_MODE = "cm"  # set the charge mode (arg: 'always' | 'scheduled')
-    CHARGE_LIMIT = "cl"  # set the target charge level (arg: '80')
-    MENU = "m"  # open a submenu (arg: 'precondition' | 'charge' | 'temps' | 'times' | 'limits')
-    SCHEDULE = "s"  # schedule view / edit steps (arg: 'show' | 'd:MON' | 'st:MON:07:30' | ...)
-    SELECT_VEHICLE = "v"  # make the vehicle active
-    LOCALE = "lc"  # choose the Renault locale during /login (arg: 'fr_FR')
-    LOGOUT = "lo"  # confirm or cancel /logout (arg: 'yes' | 'no')
-    SETTINGS = "st"  # a /settings step (arg: 'lang:fr', 'notif:LOW_BATTERY', ...)
-    SMART = "sc"  # a /smartcharge step (arg: 't:80', 'r:80:0730', 'ok', 'no', 'd1', 'd0')
-    SHARE = (
-        "sh"  # a /share step (arg: 'i:driver', 'r:<invite ref>', 'm:<chat>', 'p:<chat>:viewer', 'j:<token>')
-    )
-    LEAVE = "lv"  # confirm or cancel /leave (arg: 'yes' | 'no')
-    TARIFF = "tf"  # the tariff set-up (arg: 'menu', 'fixed', 'url', 'octopus', 'r:C')
-    COSTS = "co"  # a cost step (arg: 'menu', 'h:48.85:2.35', 'x:t', 'ap:<µs>'; see features/costs/telegram)
+    value: str
+    name: str
+
+
+# The verbs more than one part draws, so no single part owns them: the status card's buttons (drawn by the
+# kernel's keyboards, answered by the actions part) and the two menus that open each other (/settings and
+# /costs). Every other verb is declared by its feature's Telegram part.
+ACTION_VERB: Final = Verb("a", "ACTION")  # run an action from the actions table (arg: ActionKind name)
+MENU_VERB: Final = Verb("m", "MENU")  # open a submenu (arg: 'precondition' | 'charge' | 'temps' | ...)
+SETTINGS_VERB: Final = Verb("st", "SETTINGS")  # a /settings step (arg: 'lang:fr', 'notif:LOW_BATTERY', ...)
+COSTS_VERB: Final = Verb("co", "COSTS")  # a cost step (arg: 'menu', 'h:48.85:2.35', 'x:t', 'ap:<µs>')
+KERNEL_VERBS: Final = (ACTION_VERB, MENU_VERB, SETTINGS_VERB, COSTS_VERB)
+
+
+class VerbConflict(ValueError):
+    """Two different verbs share one wire code."""
+
+
+def verbs_by_code(verbs: Iterable[Verb]) -> Mapping[str, Verb]:
+    """The verbs by their wire code; two different verbs of one code are refused."""
+    by_code: dict[str, Verb] = {}
+    for verb in verbs:
+        known = by_code.setdefault(verb.value, verb)
+        if known != verb:
+            raise VerbConflict(f"verbs {known.name} and {verb.name} share the code {verb.value!r}")
+    return MappingProxyType(by_code)
 
 
 class CallbackTooLong(ValueError):
@@ -64,18 +76,16 @@ class Callback:
         return data
 
 
-_VERBS: Final = {verb.value: verb for verb in Verb}
-
-
-def decode(data: str | None) -> Callback | None:
-    """Parse a payload; stale versions, unknown verbs and malformed data give None."""
+def decode(data: str | None, verbs: Mapping[str, Verb]) -> Callback | None:
+    """Parse a payload whose verb is one of `verbs` (by code); stale versions, unknown verbs and malformed
+    data give None."""
     if not data or len(data.encode()) > MAX_BYTES:
         return None
     parts = data.split(".", 3)
     if len(parts) != 4 or parts[0] != VERSION:
         return None
     _, code, vehicle, arg = parts
-    verb = _VERBS.get(code)
+    verb = verbs.get(code)
     if verb is None or not _ARG.fullmatch(arg):
         return None
     if vehicle == "":

@@ -11,7 +11,7 @@ from bot.domain.actions import ActionKind, available_actions, spec_of
 from bot.domain.models import traits_for
 from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.callback_data import ACTION_VERB, MENU_VERB, Callback
 from bot.telegram_ui.i18n import Translator
 
 ROW_WIDTH = 2
@@ -37,7 +37,7 @@ def action_label(tr: Translator, kind: ActionKind) -> str:
 def action_button(tr: Translator, vehicle_id: int, kind: ActionKind, arg: str = "") -> InlineKeyboardButton:
     """A button running `kind` on the vehicle (arg carries a confirmation or parameter)."""
     payload_arg = kind.name if not arg else f"{kind.name}:{arg}"
-    return button(action_label(tr, kind), Callback(Verb.ACTION, vehicle_id, payload_arg))
+    return button(action_label(tr, kind), Callback(ACTION_VERB, vehicle_id, payload_arg))
 
 
 def status_keyboard(
@@ -66,7 +66,7 @@ def confirm_keyboard(tr: Translator, vehicle_id: int, kind: ActionKind) -> Inlin
         [
             [
                 action_button(tr, vehicle_id, kind, "ok"),
-                button(tr("button.cancel"), Callback(Verb.MENU, vehicle_id, "status")),
+                button(tr("button.cancel"), Callback(MENU_VERB, vehicle_id, "status")),
             ]
         ]
     )

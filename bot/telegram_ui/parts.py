@@ -20,7 +20,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.actions import ActionKind
 from bot.domain.vehicle import LinkedVehicle
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.callback_data import KERNEL_VERBS, Callback, Verb, VerbConflict, verbs_by_code
 from bot.telegram_ui.context import BotContext, ChatView, Services
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import State
@@ -128,6 +128,9 @@ class Front:
     card: CardRedraw | None = None
     card_actions: Mapping[ActionKind, CardAction] = field(default_factory=lambda: MappingProxyType({}))
     charge_notes: ChargeNoter | None = None
+    # Every verb a payload may name, by its wire code: the kernel's and every part's (wired or not: an old
+    # button of a part left out still decodes, and is answered as stale).
+    verbs: Mapping[str, Verb] = field(default_factory=lambda: verbs_by_code(KERNEL_VERBS))
     # Every message by language: the kernel's and every part's catalog (wired or not: a stale screen's hint).
     catalogs: Catalogs = field(default_factory=Catalogs)
 
@@ -186,7 +189,17 @@ def assemble(parts: Iterable[TelegramPart], services: Services) -> Front:
         card_actions=MappingProxyType(card_actions),
         charge_notes=_one(wired, "charge notes", lambda part: part.charge_notes),
         catalogs=catalogs_of(parts),
+        verbs=verbs_of(parts),
     )
+
+
+def verbs_of(parts: Iterable[TelegramPart]) -> Mapping[str, Verb]:
+    """The kernel's verbs and every part's (the verbs of its `taps`), by wire code: two verbs of one code
+    fail at start-up, so a part added later cannot take an old button's code."""
+    try:
+        return verbs_by_code([*KERNEL_VERBS, *(verb for part in parts for verb in part.taps)])
+    except VerbConflict as conflict:
+        raise PartConflict(str(conflict)) from conflict
 
 
 def catalogs_of(parts: Iterable[TelegramPart]) -> Catalogs:

@@ -6,33 +6,51 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.telegram_ui.callback_data import MAX_BYTES, Callback, CallbackTooLong, Verb, decode
+from bot.app.parts import TELEGRAM_PARTS
+from bot.features.actions.telegram.menus import PRECONDITION_AT_TEMP_VERB
+from bot.features.linking.telegram.login import LOCALE_VERB
+from bot.features.schedule.telegram.view import SCHEDULE_VERB
+from bot.telegram_ui.callback_data import (
+    MAX_BYTES,
+    Callback,
+    CallbackTooLong,
+    Verb,
+    VerbConflict,
+    decode,
+    verbs_by_code,
+)
+from bot.telegram_ui.parts import verbs_of
+
+# Every verb the parts declare (and the kernel's), by wire code: what the front-end decodes.
+VERBS = verbs_of(TELEGRAM_PARTS)
 
 
 def test_round_trip_keeps_verb_vehicle_and_argument() -> None:
-    payload = Callback(Verb.PRECONDITION_AT_TEMP, 12, "21.5")
+    payload = Callback(PRECONDITION_AT_TEMP_VERB, 12, "21.5")
     assert payload.encode() == "1.pt.12.21.5"
-    assert decode(payload.encode()) == payload
+    assert decode(payload.encode(), VERBS) == payload
 
 
 def test_payload_without_vehicle_round_trips() -> None:
-    assert decode(Callback(Verb.LOCALE, None, "fr_FR").encode()) == Callback(Verb.LOCALE, None, "fr_FR")
+    assert decode(Callback(LOCALE_VERB, None, "fr_FR").encode(), VERBS) == Callback(
+        LOCALE_VERB, None, "fr_FR"
+    )
 
 
 @given(
-    verb=st.sampled_from(list(Verb)),
+    verb=st.sampled_from(list(VERBS.values())),
     vehicle=st.one_of(st.none(), st.integers(min_value=0, max_value=10**12 - 1)),
     arg=st.text(alphabet="ABCxyz019_:+-.", max_size=30),
 )
 def test_any_valid_payload_round_trips_within_64_bytes(verb: Verb, vehicle: int | None, arg: str) -> None:
     encoded = Callback(verb, vehicle, arg).encode()
     assert len(encoded.encode()) <= MAX_BYTES
-    assert decode(encoded) == Callback(verb, vehicle, arg)
+    assert decode(encoded, VERBS) == Callback(verb, vehicle, arg)
 
 
 def test_encoding_refuses_payloads_over_64_bytes() -> None:
     with pytest.raises(CallbackTooLong):
-        Callback(Verb.SCHEDULE, 1, "x" * 60).encode()
+        Callback(SCHEDULE_VERB, 1, "x" * 60).encode()
 
 
 @pytest.mark.parametrize(
@@ -54,4 +72,31 @@ def test_encoding_refuses_payloads_over_64_bytes() -> None:
     ],
 )
 def test_stale_unknown_or_malformed_payloads_decode_to_none(data: str | None) -> None:
-    assert decode(data) is None
+    assert decode(data, VERBS) is None
+
+
+def test_every_verb_keeps_its_wire_code() -> None:
+    # Buttons already sent carry these codes: a verb may move between parts, never change its code.
+    assert {verb.name: code for code, verb in VERBS.items()} == {
+        "ACTION": "a",
+        "PRECONDITION_AT_TEMP": "pt",
+        "PRECONDITION_AT_TIME": "ph",
+        "CHARGE_MODE": "cm",
+        "CHARGE_LIMIT": "cl",
+        "MENU": "m",
+        "SCHEDULE": "s",
+        "SELECT_VEHICLE": "v",
+        "LOCALE": "lc",
+        "LOGOUT": "lo",
+        "SETTINGS": "st",
+        "SMART": "sc",
+        "SHARE": "sh",
+        "LEAVE": "lv",
+        "TARIFF": "tf",
+        "COSTS": "co",
+    }
+
+
+def test_two_verbs_of_one_code_are_refused() -> None:
+    with pytest.raises(VerbConflict, match="share the code"):
+        verbs_by_code([LOCALE_VERB, Verb(LOCALE_VERB.value, "MINE")])

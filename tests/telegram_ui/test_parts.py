@@ -13,7 +13,8 @@ from telegram import Update
 from bot.app.parts import TELEGRAM_PARTS
 from bot.domain.actions import ActionKind
 from bot.domain.vehicle import LinkedVehicle
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.features.sharing.render import SHARE_VERB
+from bot.telegram_ui.callback_data import ACTION_VERB, Callback
 from bot.telegram_ui.context import BotContext, ChatView, Services
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, screen
@@ -76,13 +77,13 @@ def test_an_unwired_part_adds_no_command_tap_or_hook() -> None:
     extra = TelegramPart(
         name="extra",
         commands=(Command("extra", _nothing, 5),),
-        taps=MappingProxyType({Verb.SHARE: _tap}),
+        taps=MappingProxyType({SHARE_VERB: _tap}),
         deep_link=_link,
         wired=lambda services: False,
     )
     front = assemble((core.PART, *TELEGRAM_PARTS[1:], extra), _services())
     assert "extra" not in front.command_names
-    assert Verb.SHARE not in front.taps  # the fakes wire no sharing either
+    assert SHARE_VERB not in front.taps  # the fakes wire no sharing either
     assert front.deep_link is None
 
 
@@ -90,7 +91,7 @@ def test_an_unwired_part_adds_no_command_tap_or_hook() -> None:
     ("twin", "claim"),
     [
         (TelegramPart(name="twin", commands=(Command("status", _nothing, 1),)), "command /status"),
-        (TelegramPart(name="twin", taps=MappingProxyType({Verb.ACTION: _tap})), "verb"),
+        (TelegramPart(name="twin", taps=MappingProxyType({ACTION_VERB: _tap})), "verb"),
         (TelegramPart(name="twin", states=(screen(StateName.CHARGE_MENU),)), "state charge.menu"),
         (
             TelegramPart(name="twin", card_actions=MappingProxyType({ActionKind.SCHEDULE: _open})),

@@ -22,7 +22,7 @@ from bot.features.settings import catalog as settings_catalog
 from bot.services.errors import NotLinked
 from bot.telegram_ui import formatting as fmt
 from bot.telegram_ui import places
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.callback_data import COSTS_VERB, SETTINGS_VERB, Callback
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, State, screen
@@ -39,7 +39,7 @@ QUIET_WINDOWS = ("22:00-07:00", "23:00-06:00", "21:00-08:00")
 
 
 def _s(arg: str) -> Callback:
-    return Callback(Verb.SETTINGS, None, arg)
+    return Callback(SETTINGS_VERB, None, arg)
 
 
 def settings_text(tr: Translator, settings: ChatSettings, prefs: NotificationPreferences | None) -> str:
@@ -70,7 +70,7 @@ def settings_keyboard(tr: Translator, settings: ChatSettings) -> InlineKeyboardM
             (tr("button.settings_temperature"), _s("temp")),
             (tr("button.settings_threshold"), _s("low")),
             (tr("button.settings_quiet"), _s("quiet")),
-            (tr("costs.button.menu"), Callback(Verb.COSTS, None, "menu")),
+            (tr("costs.button.menu"), Callback(COSTS_VERB, None, "menu")),
         ]
     )
 
@@ -279,7 +279,7 @@ PART = TelegramPart(
     name="settings",
     catalog=settings_catalog.SETTINGS_MESSAGES,
     commands=(Command("settings", settings_command, 120),),
-    taps=MappingProxyType({Verb.SETTINGS: settings_tap}),
+    taps=MappingProxyType({SETTINGS_VERB: settings_tap}),
     states=(
         screen(StateName.SETTINGS_MENU),
         screen(StateName.SETTINGS_CHOICE),

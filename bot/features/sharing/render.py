@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -17,6 +18,12 @@ from bot.telegram_ui.formatting import vehicle_title
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import button
 from bot.telegram_ui.ping_text import Renderer
+
+# The verbs this part answers (their codes are on buttons already sent: never change one).
+# a /share step (arg: 'i:driver', 'r:<ref>', 'm:<chat>', 'p:<chat>:viewer', 'j:<token>')
+SHARE_VERB: Final = Verb("sh", "SHARE")
+# confirm or cancel /leave (arg: 'yes' | 'no')
+LEAVE_VERB: Final = Verb("lv", "LEAVE")
 
 
 def role_name(tr: Translator, role: Role) -> str:
@@ -67,7 +74,7 @@ def overview_text(tr: Translator, view: SharingView, me: int, zone: str, now: da
 
 
 def _tap(view: SharingView, arg: str) -> Callback:
-    return Callback(Verb.SHARE, view.vehicle_id, arg)
+    return Callback(SHARE_VERB, view.vehicle_id, arg)
 
 
 def overview_keyboard(tr: Translator, view: SharingView, zone: str, now: datetime) -> InlineKeyboardMarkup:
@@ -149,8 +156,8 @@ def offer_message(tr: Translator, offer: JoinOffer, token: str) -> tuple[str, In
     markup = InlineKeyboardMarkup(
         [
             [
-                button(tr("share.button.join"), Callback(Verb.SHARE, None, f"j:{token}")),
-                button(tr("share.button.decline"), Callback(Verb.SHARE, None, "n")),
+                button(tr("share.button.join"), Callback(SHARE_VERB, None, f"j:{token}")),
+                button(tr("share.button.decline"), Callback(SHARE_VERB, None, "n")),
             ]
         ]
     )

@@ -16,8 +16,9 @@ from bot.features.sharing import catalog as sharing_catalog
 from bot.features.sharing import render
 from bot.features.sharing.events import AccessEnded, MemberJoined, MemberLeft, RoleChanged
 from bot.features.sharing.ports import SHARING, InviteRefused, NotAMember, SharingPort
+from bot.features.sharing.render import LEAVE_VERB, SHARE_VERB
 from bot.services import errors
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale
@@ -86,7 +87,7 @@ async def leave_command(update: Update, context: BotContext) -> None:
     if vehicle.role is Role.OWNER:
         await reply(update, view.tr("leave.owner"))
         return
-    markup = yes_no_keyboard(Verb.LEAVE, view.tr("leave.button.yes"), view.tr("leave.button.no"))
+    markup = yes_no_keyboard(LEAVE_VERB, view.tr("leave.button.yes"), view.tr("leave.button.no"))
     await reply(update, view.tr("leave.confirm", car=vehicle_title(view.tr, vehicle.info)), markup)
     await remember(context, update, StateName.LEAVE_CONFIRM, markup)
 
@@ -226,7 +227,7 @@ PART = TelegramPart(
     name="sharing",
     catalog=sharing_catalog.SHARING_MESSAGES,
     commands=(Command("share", share_command, 130), Command("leave", leave_command, 140)),
-    taps=MappingProxyType({Verb.SHARE: share_tap, Verb.LEAVE: leave_tap}),
+    taps=MappingProxyType({SHARE_VERB: share_tap, LEAVE_VERB: leave_tap}),
     states=(
         screen(StateName.LEAVE_CONFIRM),
         screen(StateName.JOIN_CONFIRM),

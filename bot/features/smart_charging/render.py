@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -25,11 +26,18 @@ from bot.features.smart_charging.events import (
 )
 from bot.features.smart_charging.logic.schedule import PlanKind, PlannedCharge
 from bot.features.smart_charging.logic.summary import PlanSummary
-from bot.telegram_ui.callback_data import Callback, Verb, decode
+from bot.telegram_ui.callback_data import Callback, Verb, decode, verbs_by_code
 from bot.telegram_ui.formatting import KWH
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import choice_keyboard
 from bot.telegram_ui.ping_text import Renderer
+
+# The verbs this part answers (their codes are on buttons already sent: never change one).
+# a /smartcharge step (arg: 't:80', 'r:80:0730', 'ok', 'no', 'd1', 'd0')
+SMART_VERB: Final = Verb("sc", "SMART")
+# the tariff set-up (arg: 'menu', 'fixed', 'url', 'octopus', 'r:C')
+TARIFF_VERB: Final = Verb("tf", "TARIFF")
+_OWN_VERBS: Final = verbs_by_code((SMART_VERB, TARIFF_VERB))
 
 
 def text(tr: Translator, key: str, /, **params: object) -> str:
@@ -120,13 +128,13 @@ class SmartTap:
             parts.append(str(self.target))
         if self.ready_at is not None:
             parts.append(f"{self.ready_at:%H%M}")
-        return Callback(Verb.SMART, self.vehicle_id, ":".join(parts)).encode()
+        return Callback(SMART_VERB, self.vehicle_id, ":".join(parts)).encode()
 
 
 def decode_tap(data: str | None) -> SmartTap | None:
     """Parse a smart-charging payload; None for anything malformed, out of range or of another verb."""
-    payload = decode(data)
-    if payload is None or payload.verb is not Verb.SMART or payload.vehicle_id is None:
+    payload = decode(data, _OWN_VERBS)
+    if payload is None or payload.verb is not SMART_VERB or payload.vehicle_id is None:
         return None
     return tap_of(payload)
 
@@ -247,4 +255,4 @@ def withdrawn_buttons(e: SmartPlanWithdrawn, tr: Translator) -> InlineKeyboardMa
 def tariff_setup_button(tr: Translator) -> InlineKeyboardMarkup:
     """The one button that opens the tariff set-up (`1.tf..menu`, answered by this part): shown under 'a
     tariff is needed' by /smartcharge and, through the part's `tariff_setup`, by /costs."""
-    return choice_keyboard([(tr("tariff.button.setup"), Callback(Verb.TARIFF, None, "menu"))], width=1)
+    return choice_keyboard([(tr("tariff.button.setup"), Callback(TARIFF_VERB, None, "menu"))], width=1)

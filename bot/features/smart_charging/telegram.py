@@ -25,9 +25,10 @@ from bot.features.smart_charging import render
 from bot.features.smart_charging.events import SmartChargeSwitched, SmartPlanReady, SmartPlanWithdrawn
 from bot.features.smart_charging.logic.schedule import SmartGoalSetting
 from bot.features.smart_charging.ports import SMART_CHARGING, SmartChargePort, TariffDown
+from bot.features.smart_charging.render import SMART_VERB, TARIFF_VERB
 from bot.services.errors import InvalidInput
 from bot.telegram_ui import places
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale
@@ -136,7 +137,7 @@ async def smart_tap(update: Update, context: BotContext, payload: Callback) -> N
 
 
 def _t(step: str) -> Callback:
-    return Callback(Verb.TARIFF, None, step)
+    return Callback(TARIFF_VERB, None, step)
 
 
 def currency_of(view: ChatView) -> str:
@@ -307,7 +308,7 @@ PART = TelegramPart(
     name="smart charging",
     catalog=smart_charging_catalog.CATALOGS,
     commands=(Command("smartcharge", smartcharge, 50), Command("smarttariff", smarttariff, 60)),
-    taps=MappingProxyType({Verb.SMART: smart_tap, Verb.TARIFF: tariff_tap}),
+    taps=MappingProxyType({SMART_VERB: smart_tap, TARIFF_VERB: tariff_tap}),
     tariff_setup=render.tariff_setup_button,
     states=(
         screen(StateName.SMART_MENU),

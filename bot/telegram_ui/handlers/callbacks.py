@@ -28,7 +28,7 @@ async def on_tap(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    payload = decode(query.data)
+    payload = decode(query.data, context.bot_data.front.verbs)
     # Which part takes each verb: assembled from the parts at start-up (bot/telegram_ui/parts.py).
     handler = context.bot_data.front.taps.get(payload.verb) if payload is not None else None
     if payload is None or handler is None:

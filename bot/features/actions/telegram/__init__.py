@@ -15,8 +15,14 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.features.actions import catalog as actions_catalog
 from bot.features.actions.ports import ACTIONS
 from bot.features.actions.telegram import menus, precondition_typed
+from bot.features.actions.telegram.menus import (
+    CHARGE_LIMIT_VERB,
+    CHARGE_MODE_VERB,
+    PRECONDITION_AT_TEMP_VERB,
+    PRECONDITION_AT_TIME_VERB,
+)
 from bot.features.actions.telegram.running import known_state
-from bot.telegram_ui.callback_data import Verb
+from bot.telegram_ui.callback_data import ACTION_VERB, MENU_VERB
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.inputs import InputKind
 from bot.telegram_ui.conversation.names import StateName
@@ -56,12 +62,12 @@ PART = TelegramPart(
     ),
     taps=MappingProxyType(
         {
-            Verb.ACTION: menus.action_tap,
-            Verb.PRECONDITION_AT_TEMP: menus.parameter_tap,
-            Verb.PRECONDITION_AT_TIME: menus.parameter_tap,
-            Verb.CHARGE_MODE: menus.parameter_tap,
-            Verb.CHARGE_LIMIT: menus.parameter_tap,
-            Verb.MENU: menus.submenu,
+            ACTION_VERB: menus.action_tap,
+            PRECONDITION_AT_TEMP_VERB: menus.parameter_tap,
+            PRECONDITION_AT_TIME_VERB: menus.parameter_tap,
+            CHARGE_MODE_VERB: menus.parameter_tap,
+            CHARGE_LIMIT_VERB: menus.parameter_tap,
+            MENU_VERB: menus.submenu,
         }
     ),
     states=(

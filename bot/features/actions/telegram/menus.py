@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from datetime import time as clock_time
+from typing import Final
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -15,7 +16,7 @@ from bot.domain.vehicle import LinkedVehicle
 from bot.features.actions.ports import ACTIONS, ActionRequest
 from bot.features.actions.telegram.running import known_state, run_action
 from bot.telegram_ui import formatting as fmt
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.callback_data import ACTION_VERB, MENU_VERB, Callback, Verb
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale, refuse_car
@@ -23,6 +24,16 @@ from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
 from bot.telegram_ui.keyboards import action_button, button, confirm_keyboard, rows
 from bot.telegram_ui.patience import TooSlow, Waiting
+
+# The verbs this part answers (their codes are on buttons already sent: never change one).
+# precondition now at a temperature (arg: '21.5')
+PRECONDITION_AT_TEMP_VERB: Final = Verb("pt", "PRECONDITION_AT_TEMP")
+# precondition at a local time (arg: 'HH:MM')
+PRECONDITION_AT_TIME_VERB: Final = Verb("ph", "PRECONDITION_AT_TIME")
+# set the charge mode (arg: 'always' | 'scheduled')
+CHARGE_MODE_VERB: Final = Verb("cm", "CHARGE_MODE")
+# set the target charge level (arg: '80')
+CHARGE_LIMIT_VERB: Final = Verb("cl", "CHARGE_LIMIT")
 
 TEMPERATURES = (18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0)
 TYPED_EXAMPLE_C = 21.5  # the example of a typed temperature the lists show
@@ -58,11 +69,11 @@ def precondition_keyboard(
     layout = [
         [
             button(
-                tr("button.precondition_now", temperature=default), Callback(Verb.ACTION, vid, "PRECONDITION")
+                tr("button.precondition_now", temperature=default), Callback(ACTION_VERB, vid, "PRECONDITION")
             )
         ],
-        [button(tr("button.precondition_other_temperature"), Callback(Verb.MENU, vid, "temps"))],
-        [button(tr("button.precondition_at_time"), Callback(Verb.MENU, vid, "times"))],
+        [button(tr("button.precondition_other_temperature"), Callback(MENU_VERB, vid, "temps"))],
+        [button(tr("button.precondition_at_time"), Callback(MENU_VERB, vid, "times"))],
     ]
     if ActionKind.PRECONDITION_STOP in offered:
         layout.append([action_button(tr, vid, ActionKind.PRECONDITION_STOP)])
@@ -85,9 +96,9 @@ def charge_keyboard(
     if ActionKind.CHARGE_MODE in offered:
         for mode, key in _MODES:
             label = tr("button.selected", label=tr(key)) if mode is current else tr(key)
-            layout.append([button(label, Callback(Verb.CHARGE_MODE, vid, mode.value))])
+            layout.append([button(label, Callback(CHARGE_MODE_VERB, vid, mode.value))])
     if ActionKind.CHARGE_LIMITS in offered:
-        layout.append([button(tr("button.limits"), Callback(Verb.MENU, vid, "limits"))])
+        layout.append([button(tr("button.limits"), Callback(MENU_VERB, vid, "limits"))])
     return InlineKeyboardMarkup(layout) if layout else None
 
 
@@ -173,23 +184,23 @@ async def submenu(update: Update, context: BotContext, payload: Callback) -> Non
     tr = view.tr
     if payload.arg == "temps":
         choices = [
-            (fmt.temperature(tr, t), Callback(Verb.PRECONDITION_AT_TEMP, vid, f"{t:g}")) for t in TEMPERATURES
+            (fmt.temperature(tr, t), Callback(PRECONDITION_AT_TEMP_VERB, vid, f"{t:g}")) for t in TEMPERATURES
         ]
         text = tr("precondition.choose_temperature", example=fmt.temperature(tr, TYPED_EXAMPLE_C))
         asks = ASKS_TEMPERATURE
     elif payload.arg == "times":
-        choices = [(t, Callback(Verb.PRECONDITION_AT_TIME, vid, t)) for t in READY_TIMES]
+        choices = [(t, Callback(PRECONDITION_AT_TIME_VERB, vid, t)) for t in READY_TIMES]
         text = tr("precondition.choose_time")
         asks = ASKS_TIME
     else:
         choices = [
-            (tr("button.limit", level=tr.percent(lv)), Callback(Verb.CHARGE_LIMIT, vid, str(lv)))
+            (tr("button.limit", level=tr.percent(lv)), Callback(CHARGE_LIMIT_VERB, vid, str(lv)))
             for lv in CHARGE_LIMITS
         ]
         text = tr("charge.choose_limit")
         asks = ""
     layout = rows((button(label, data) for label, data in choices), 4)
-    layout.append([button(tr("button.back"), Callback(Verb.MENU, vid, "status"))])
+    layout.append([button(tr("button.back"), Callback(MENU_VERB, vid, "status"))])
     markup = InlineKeyboardMarkup(layout)
     await edit(query, text, markup)
     if asks:  # the list takes a typed value too (precondition_typed.py)
@@ -216,9 +227,9 @@ def parameter_request(payload: Callback, view: ChatView, now: datetime) -> Actio
     """Turn a parameter button (temperature, time, mode, limit) into a request; None if malformed."""
     arg = payload.arg
     try:
-        if payload.verb is Verb.PRECONDITION_AT_TEMP:
+        if payload.verb is PRECONDITION_AT_TEMP_VERB:
             return ActionRequest(ActionKind.PRECONDITION, temperature_c=float(arg))
-        if payload.verb is Verb.PRECONDITION_AT_TIME:
+        if payload.verb is PRECONDITION_AT_TIME_VERB:
             at = next_local_time(arg, view.settings.time_zone, now)
             temperature = view.settings.default_temperature_c
             return (
@@ -226,9 +237,9 @@ def parameter_request(payload: Callback, view: ChatView, now: datetime) -> Actio
                 if at is None
                 else ActionRequest(ActionKind.PRECONDITION, temperature_c=temperature, at=at)
             )
-        if payload.verb is Verb.CHARGE_MODE:
+        if payload.verb is CHARGE_MODE_VERB:
             return ActionRequest(ActionKind.CHARGE_MODE, charge_mode=ChargeMode(arg))
-        if payload.verb is Verb.CHARGE_LIMIT:
+        if payload.verb is CHARGE_LIMIT_VERB:
             target = int(arg)
             return ActionRequest(
                 ActionKind.CHARGE_LIMITS, min_level=min(MIN_LEVEL, target), target_level=target

@@ -14,7 +14,7 @@ from bot.features.costs.render import render_summary
 from bot.features.costs.telegram import handlers
 from bot.features.costs.telegram.refs import costs_callback
 from bot.features.costs.telegram.session_notes import history_costs
-from bot.telegram_ui.callback_data import Verb
+from bot.telegram_ui.callback_data import COSTS_VERB
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, State, screen
@@ -60,7 +60,7 @@ PART = TelegramPart(
     name="costs",
     catalog=costs_catalog.COSTS_MESSAGES,
     commands=(Command("costs", handlers.costs_command, 90), Command("export", handlers.export_command, 100)),
-    taps=MappingProxyType({Verb.COSTS: handlers.cost_tap}),
+    taps=MappingProxyType({COSTS_VERB: handlers.cost_tap}),
     states=(
         screen(StateName.COSTS_MENU),
         State(

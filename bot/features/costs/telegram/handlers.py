@@ -25,7 +25,7 @@ from bot.features.costs.telegram.export_csv import write_csv
 from bot.features.costs.telegram.refs import costs_callback, session_from_ref
 from bot.features.smart_charging.ports import SMART_CHARGING
 from bot.services.errors import InvalidInput
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.callback_data import SETTINGS_VERB, Callback
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import answer_stale
@@ -62,7 +62,7 @@ def settings_keyboard(tr: Translator, settings: CostSettings) -> InlineKeyboardM
         (tr("costs.button.loss", loss=tr.percent(loss)), costs_callback(f"l:{next_loss}")),
         (tr(monthly), costs_callback("m0" if settings.monthly_summary else "m1")),
     ]
-    return choice_keyboard(choices, width=1, back=(tr("button.back"), Callback(Verb.SETTINGS, None, "menu")))
+    return choice_keyboard(choices, width=1, back=(tr("button.back"), Callback(SETTINGS_VERB, None, "menu")))
 
 
 async def costs_command(update: Update, context: BotContext) -> None:

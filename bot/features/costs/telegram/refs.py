@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.callback_data import COSTS_VERB, Callback
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
@@ -22,4 +22,4 @@ def session_from_ref(ref: str) -> datetime | None:
 
 def costs_callback(arg: str, vehicle_id: int | None = None) -> Callback:
     """The payload of a cost button (routed to the cost screens' tap handler)."""
-    return Callback(Verb.COSTS, vehicle_id, arg)
+    return Callback(COSTS_VERB, vehicle_id, arg)

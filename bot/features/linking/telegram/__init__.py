@@ -9,7 +9,8 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.features.linking import catalog as linking_catalog
 from bot.features.linking.telegram import login, vehicles
-from bot.telegram_ui.callback_data import Verb
+from bot.features.linking.telegram.login import LOCALE_VERB
+from bot.features.linking.telegram.vehicles import LOGOUT_VERB, SELECT_VEHICLE_VERB
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, State, screen
@@ -57,9 +58,9 @@ PART = TelegramPart(
     ),
     taps=MappingProxyType(
         {
-            Verb.SELECT_VEHICLE: vehicles.select_vehicle,
-            Verb.LOGOUT: vehicles.confirm_logout,
-            Verb.LOCALE: login.chosen_locale,
+            SELECT_VEHICLE_VERB: vehicles.select_vehicle,
+            LOGOUT_VERB: vehicles.confirm_logout,
+            LOCALE_VERB: login.chosen_locale,
         }
     ),
     states=(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from typing import Any
+from typing import Any, Final
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -44,6 +44,11 @@ from bot.telegram_ui.handlers.common import chat_id_of, delete_secret, is_privat
 from bot.telegram_ui.keyboards import choice_keyboard
 from bot.telegram_ui.patience import TooSlow, Waiting
 
+# The verbs this part answers (their codes are on buttons already sent: never change one).
+# choose the Renault locale during /login (arg: 'fr_FR')
+LOCALE_VERB: Final = Verb("lc", "LOCALE")
+
+
 log = logging.getLogger(__name__)
 
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,24}")
@@ -57,7 +62,7 @@ _ENDS_LOGIN = (AlreadyLinked, TooManyAttempts, LoginLocked, LoginNeedsCaptcha)
 def country_keyboard(first: str, language: str) -> InlineKeyboardMarkup:
     """The country buttons, with flags and names in the owner's language; `first` (their own) on top."""
     ordered = places.ordered_locales([first], language)
-    choices = [(places.locale_label(code, language), Callback(Verb.LOCALE, None, code)) for code in ordered]
+    choices = [(places.locale_label(code, language), Callback(LOCALE_VERB, None, code)) for code in ordered]
     return choice_keyboard(choices, width=2)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Final
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -27,6 +28,13 @@ from bot.telegram_ui.handlers.common import (
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import choice_keyboard
 
+# The verbs this part answers (their codes are on buttons already sent: never change one).
+# make the vehicle active
+SELECT_VEHICLE_VERB: Final = Verb("v", "SELECT_VEHICLE")
+# confirm or cancel /logout (arg: 'yes' | 'no')
+LOGOUT_VERB: Final = Verb("lo", "LOGOUT")
+
+
 log = logging.getLogger(__name__)
 
 
@@ -45,7 +53,7 @@ def vehicle_lines(tr: Translator, vehicles: Sequence[LinkedVehicle], active_id: 
 def vehicle_choice_keyboard(tr: Translator, vehicles: Sequence[LinkedVehicle]) -> InlineKeyboardMarkup:
     """One button per car, making it the active one."""
     return choice_keyboard(
-        [(vehicle_title(tr, v.info), Callback(Verb.SELECT_VEHICLE, v.vehicle_id)) for v in vehicles], width=1
+        [(vehicle_title(tr, v.info), Callback(SELECT_VEHICLE_VERB, v.vehicle_id)) for v in vehicles], width=1
     )
 
 
@@ -86,7 +94,7 @@ async def logout(update: Update, context: BotContext) -> None:
     """/logout: ask for a confirmation button first (it cannot be undone)."""
     view = await context.chat_view(update)
     await context.services.linking.active(chat_id_of(update))  # NotLinked -> "link with /login first"
-    markup = yes_no_keyboard(Verb.LOGOUT, view.tr("button.logout_yes"), view.tr("button.logout_no"))
+    markup = yes_no_keyboard(LOGOUT_VERB, view.tr("button.logout_yes"), view.tr("button.logout_no"))
     await reply(update, view.tr("logout.confirm"), markup)
     await remember(context, update, StateName.LOGOUT_CONFIRM, markup)
 

@@ -10,7 +10,7 @@ from bot.domain.actions import ActionKind
 from bot.features.schedule import catalog as schedule_catalog
 from bot.features.schedule.telegram import handlers
 from bot.features.schedule.telegram.drafts import ScheduleDrafts
-from bot.telegram_ui.callback_data import Verb
+from bot.features.schedule.telegram.view import SCHEDULE_VERB
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, State
@@ -33,7 +33,7 @@ PART = TelegramPart(
     name="schedule",
     catalog=schedule_catalog.SCHEDULE_MESSAGES,
     commands=(Command("schedule", handlers.schedule_command, 40),),
-    taps=MappingProxyType({Verb.SCHEDULE: handlers.schedule_tap}),
+    taps=MappingProxyType({SCHEDULE_VERB: handlers.schedule_tap}),
     states=(
         State(
             StateName.SCHEDULE_EDIT,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -21,6 +22,10 @@ from bot.telegram_ui import places
 from bot.telegram_ui.callback_data import Callback, Verb
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import button, rows
+
+# The verbs this part answers (their codes are on buttons already sent: never change one).
+# schedule view / edit steps (arg: 'show' | 'd:MON' | 'st:MON:07:30' | ...)
+SCHEDULE_VERB: Final = Verb("s", "SCHEDULE")
 
 _MODE_KEYS = {
     ScheduleMode.ALWAYS: "charge_mode.always",
@@ -64,7 +69,7 @@ def render_schedule(
 
 
 def _s(vehicle_id: int, arg: str) -> Callback:
-    return Callback(Verb.SCHEDULE, vehicle_id, arg)
+    return Callback(SCHEDULE_VERB, vehicle_id, arg)
 
 
 def viewer_keyboard(tr: Translator, vehicle_id: int, *, may_edit: bool) -> InlineKeyboardMarkup | None:
