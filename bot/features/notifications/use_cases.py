@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain.events import Event, answers_user, expires_at
 from bot.domain.phases import phase_named
-from bot.domain.preferences import ChatSettings
+from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.features.notifications.logic import EVERY_CHAT, chat_scope, outbox_key, quiet_until, still_holds
 from bot.services.outbox_ports import DeliveryReport, DeliveryResult, DeliveryStatus, NewPing, Notifier
 from bot.services.ports import (
@@ -80,7 +80,17 @@ class NotificationService:
         account_id: int | None = None,
     ) -> list[OutboxEntry]:
         """Reserve the events for every active chat whose preferences want them; returns the new entries."""
-        return await self.reserve(self.pings(vehicle_id, events, subscribers), account_id)
+        return await self.enqueue_each(vehicle_id, [(s, events) for s in subscribers], account_id=account_id)
+
+    async def enqueue_each(
+        self,
+        vehicle_id: int | None,
+        notices: Iterable[tuple[Subscriber, Sequence[Event]]],
+        *,
+        account_id: int | None = None,
+    ) -> list[OutboxEntry]:
+        """`enqueue` with each chat's own events, in one reservation."""
+        return await self.reserve(self.pings(vehicle_id, notices), account_id)
 
     async def enqueue_for_chat(
         self,
@@ -98,13 +108,12 @@ class NotificationService:
         return await self.reserve(self.pings_for_chat(vehicle_id, settings, events), account_id)
 
     def pings(
-        self, vehicle_id: int | None, events: Sequence[Event], subscribers: Iterable[Subscriber]
+        self, vehicle_id: int | None, notices: Iterable[tuple[Subscriber, Sequence[Event]]]
     ) -> list[NewPing]:
-        """The outbox rows `enqueue` would reserve, not reserved yet (a poll batch reserves them later)."""
+        """The outbox rows `enqueue_each` would reserve (each chat's wanted events), not reserved yet."""
         found: list[NewPing] = []
-        for subscriber in subscribers:
-            wanted = [e for e in events if answers_user(e) or subscriber.preferences.wants(e.kind)]
-            found += self.pings_for_chat(vehicle_id, subscriber.settings, wanted)
+        for subscriber, events in notices:
+            found += self.pings_for_chat(vehicle_id, subscriber.settings, events, subscriber.preferences)
         return found
 
     def pings_for_chats(
@@ -116,9 +125,16 @@ class NotificationService:
         ]
 
     def pings_for_chat(
-        self, vehicle_id: int | None, settings: ChatSettings, events: Sequence[Event]
+        self,
+        vehicle_id: int | None,
+        settings: ChatSettings,
+        events: Sequence[Event],
+        wants: NotificationPreferences | None = None,
     ) -> list[NewPing]:
-        """The outbox rows `enqueue_for_chat` would reserve, not reserved yet."""
+        """The outbox rows `enqueue_for_chat` would reserve, not reserved yet; with the chat's preferences,
+        only the events they want (and those that answer the user)."""
+        if wants is not None:
+            events = [e for e in events if answers_user(e) or wants.wants(e.kind)]
         if not settings.active or not events:
             return []
         quiet_end = quiet_until(settings, self._clock())

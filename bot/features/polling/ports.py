@@ -109,15 +109,14 @@ class PollNotifications(Outbox, Protocol):
         """The outbox rows of events already filtered for each chat, not reserved yet."""
         ...
 
-    async def enqueue(
+    async def enqueue_each(
         self,
         vehicle_id: int | None,
-        events: Sequence[Event],
-        subscribers: Iterable[Subscriber],
+        notices: Iterable[tuple[Subscriber, Sequence[Event]]],
         *,
         account_id: int | None = None,
     ) -> list[OutboxEntry]:
-        """Reserve the events for every active chat whose preferences want them; returns the new entries."""
+        """Reserve each chat's events that its preferences want, in one go; returns the new entries."""
         ...
 
 

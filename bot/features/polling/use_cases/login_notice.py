@@ -32,9 +32,9 @@ class LoginNotice:
         subscribers = await self._account_subscribers(account_id)
         owners = [s for s in subscribers if s.role is Role.OWNER]
         members = [s for s in subscribers if s.role is not Role.OWNER]
-        entries = await self._notify.enqueue(None, [event], owners, account_id=account_id)
         member_event = dataclasses.replace(event, for_member=True)
-        entries += await self._notify.enqueue(None, [member_event], members, account_id=account_id)
+        notices = [(s, [event]) for s in owners] + [(s, [member_event]) for s in members]
+        entries = await self._notify.enqueue_each(None, notices, account_id=account_id)
         # Told once: the flag is set after the reservation, so a crash in between tells (at most) again.
         await self._accounts.mark_needs_login_told(account_id)
         await self._notify.deliver(entries)
