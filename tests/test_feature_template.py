@@ -16,6 +16,7 @@ from pathlib import Path
 import bot.features
 from bot.app.parts import CATALOGS, EVENT_TYPES, TELEGRAM_PARTS
 from bot.telegram_ui.callback_data import Verb
+from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.parts import verbs_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,3 +130,16 @@ def test_every_feature_verb_is_answered_by_a_part() -> None:
     assert declared, "the scan found no verb"
     answered = set(verbs_of(TELEGRAM_PARTS).values())
     assert sorted(name for name, verb in declared.items() if verb not in answered) == []
+
+
+def test_every_feature_state_name_is_declared_by_a_part() -> None:
+    # A chat's stored screen is found again only when a part declares its state (`TelegramPart.states`).
+    names = {
+        f"{info.name}.{name}": value
+        for info in pkgutil.walk_packages(bot.features.__path__, "bot.features.")
+        for name, value in vars(importlib.import_module(info.name)).items()
+        if isinstance(value, StateName) and not name.startswith("_")
+    }
+    assert names, "the scan found no state name"
+    declared = {state.name for part in TELEGRAM_PARTS for state in part.states}
+    assert sorted(name for name, state in names.items() if state not in declared) == []

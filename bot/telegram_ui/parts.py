@@ -22,7 +22,7 @@ from bot.domain.actions import ActionKind
 from bot.domain.vehicle import LinkedVehicle
 from bot.telegram_ui.callback_data import KERNEL_VERBS, Callback, Verb, VerbConflict, verbs_by_code
 from bot.telegram_ui.context import BotContext, ChatView, Services
-from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.names import KERNEL_STATE_NAMES, StateName
 from bot.telegram_ui.conversation.states import State
 from bot.telegram_ui.i18n import Catalogs, FeatureCatalog, Translator
 from bot.telegram_ui.ping_text import Renderer
@@ -238,7 +238,7 @@ def declared_states(parts: Iterable[TelegramPart]) -> Mapping[StateName, State]:
             _claim(states, state.name, state, f"state {state.name.value}")
             if bool(state.accepts) != (state.take is not None):
                 raise PartConflict(f"state {state.name.value}: what it accepts and its taker go together")
-    missing = sorted(name.value for name in set(StateName) - set(states))
+    missing = sorted(name.value for name in set(KERNEL_STATE_NAMES) - set(states))
     if missing:
         raise PartConflict(f"every state is declared by a part; missing: {missing}")
     return MappingProxyType(states)

@@ -23,7 +23,7 @@ from bot.simulator.telegram import EmulatedUser, Tap
 from bot.simulator.telegram.model import ChatMessage
 from bot.telegram_ui.conversation.focus import Focus, FocusStore
 from bot.telegram_ui.conversation.inputs import InputKind
-from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.names import IDLE_UNLINKED, StateName
 from bot.telegram_ui.conversation.stale import stale_key
 from bot.telegram_ui.conversation.states import State
 from bot.telegram_ui.conversation.where import Source, Spot
@@ -48,7 +48,7 @@ async def e2e(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[E2E]:
 
 def _needs_link(state: State) -> bool:
     # A login runs before any link; the unlinked idle state is the one without; every other has a car.
-    return state.source is not Source.LOGIN and state.name is not StateName.IDLE_UNLINKED
+    return state.source is not Source.LOGIN and state.name != IDLE_UNLINKED
 
 
 async def _open_chat(e2e: E2E, state: State, language: str) -> tuple[EmulatedUser, ChatMessage]:

@@ -13,10 +13,10 @@ from telegram import Update
 from bot.app.parts import TELEGRAM_PARTS
 from bot.domain.actions import ActionKind
 from bot.domain.vehicle import LinkedVehicle
+from bot.features.actions.telegram.menus import CHARGE_MENU
 from bot.features.sharing.render import SHARE_VERB
 from bot.telegram_ui.callback_data import ACTION_VERB, Callback
 from bot.telegram_ui.context import BotContext, ChatView, Services
-from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, screen
 from bot.telegram_ui.handlers import part as core
 from bot.telegram_ui.parts import (
@@ -70,7 +70,8 @@ def test_the_real_parts_assemble_with_menu_order_by_rank() -> None:
     assert names[-3:] == ["help", "cancel", "start"]
     assert front.command("status") is not None
     assert front.command("history") is None  # the fakes wire no history: its command is left out
-    assert set(front.states) == set(StateName)  # unwired parts' states are still answerable
+    # Unwired parts' states are still answerable.
+    assert set(front.states) == {state.name for part in TELEGRAM_PARTS for state in part.states}
 
 
 def test_an_unwired_part_adds_no_command_tap_or_hook() -> None:
@@ -92,7 +93,7 @@ def test_an_unwired_part_adds_no_command_tap_or_hook() -> None:
     [
         (TelegramPart(name="twin", commands=(Command("status", _nothing, 1),)), "command /status"),
         (TelegramPart(name="twin", taps=MappingProxyType({ACTION_VERB: _tap})), "verb"),
-        (TelegramPart(name="twin", states=(screen(StateName.CHARGE_MENU),)), "state charge.menu"),
+        (TelegramPart(name="twin", states=(screen(CHARGE_MENU),)), "state charge.menu"),
         (
             TelegramPart(name="twin", card_actions=MappingProxyType({ActionKind.SCHEDULE: _open})),
             "the card's schedule button",
@@ -119,7 +120,7 @@ def test_a_state_no_part_declares_fails_at_start_up() -> None:
 
 
 def test_a_state_that_accepts_input_needs_a_taker() -> None:
-    broken = dataclasses.replace(screen(StateName.CHARGE_MENU), accepts=TEXT)
+    broken = dataclasses.replace(screen(CHARGE_MENU), accepts=TEXT)
     parts = tuple(
         dataclasses.replace(part, states=tuple(broken if s.name is broken.name else s for s in part.states))
         for part in TELEGRAM_PARTS

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import time
 from types import MappingProxyType
+from typing import Final
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -32,6 +33,11 @@ from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import SUPPORTED_LANGUAGES, Translator
 from bot.telegram_ui.keyboards import button, choice_keyboard, rows
 from bot.telegram_ui.parts import Command, TelegramPart
+
+# The states this part declares, by the names stored with a chat's screen (never change one).
+SETTINGS_MENU: Final = StateName("settings.menu")
+SETTINGS_CHOICE: Final = StateName("settings.choice")
+SETTINGS_ZONE: Final = StateName("settings.zone")
 
 TEMPERATURES = (18, 19, 20, 21, 22, 23, 24)
 THRESHOLDS = (10, 15, 20, 25, 30, 40)
@@ -93,7 +99,7 @@ async def settings_command(update: Update, context: BotContext) -> None:
     )
     markup = settings_keyboard(view.tr, view.settings)
     await reply(update, settings_text(view.tr, view.settings, prefs), markup)
-    await remember(context, update, StateName.SETTINGS_MENU, markup)
+    await remember(context, update, SETTINGS_MENU, markup)
 
 
 def zone_choices(tr: Translator, zones: tuple[str, ...], verb: str = "tz") -> list[tuple[str, Callback]]:
@@ -119,7 +125,7 @@ async def tell_zone_after_login(
         return
     markup = choice_keyboard(zone_choices(tr, zones, "tzl"), width=2)
     await reply(update, f"{text}\n{tr('settings.zone_which')}", markup)
-    await remember(context, update, StateName.SETTINGS_ZONE, markup, origin="login")
+    await remember(context, update, SETTINGS_ZONE, markup, origin="login")
 
 
 def _chooser(tr: Translator, what: str, settings: ChatSettings) -> tuple[str, InlineKeyboardMarkup] | None:
@@ -185,7 +191,7 @@ async def settings_tap(update: Update, context: BotContext, payload: Callback) -
         chooser = _chooser(view.tr, what, view.settings)
         if chooser is not None:
             await edit(query, *chooser)
-            screen = StateName.SETTINGS_ZONE if what == "tz" else StateName.SETTINGS_CHOICE
+            screen = SETTINGS_ZONE if what == "tz" else SETTINGS_CHOICE
             await remember(context, update, screen, chooser[1])
             return
     settings = view.settings
@@ -205,7 +211,7 @@ async def settings_tap(update: Update, context: BotContext, payload: Callback) -
     )
     markup = settings_keyboard(tr, settings)
     await edit(query, settings_text(tr, settings, prefs), markup)
-    await remember(context, update, StateName.SETTINGS_MENU, markup)
+    await remember(context, update, SETTINGS_MENU, markup)
 
 
 async def _notifications(
@@ -237,7 +243,7 @@ async def _notifications(
     layout = [*rows(toggles, 1), [button(tr("button.back"), _s("menu"))]]
     markup = InlineKeyboardMarkup(layout)
     await edit(query, tr("settings.notifications", title=vehicle_title(tr, vehicle.info)), markup)
-    await remember(context, update, StateName.SETTINGS_CHOICE, markup)
+    await remember(context, update, SETTINGS_CHOICE, markup)
 
 
 def _message_id(update: Update) -> int | None:
@@ -272,7 +278,7 @@ async def typed_zone(update: Update, context: BotContext, view: ChatView, spot: 
     )
     markup = settings_keyboard(view.tr, view.settings)
     await reply(update, f"{saved}\n\n{settings_text(view.tr, view.settings, prefs)}", markup)
-    await remember(context, update, StateName.SETTINGS_MENU, markup)
+    await remember(context, update, SETTINGS_MENU, markup)
 
 
 PART = TelegramPart(
@@ -281,10 +287,10 @@ PART = TelegramPart(
     commands=(Command("settings", settings_command, 120),),
     taps=MappingProxyType({SETTINGS_VERB: settings_tap}),
     states=(
-        screen(StateName.SETTINGS_MENU),
-        screen(StateName.SETTINGS_CHOICE),
+        screen(SETTINGS_MENU),
+        screen(SETTINGS_CHOICE),
         State(
-            StateName.SETTINGS_ZONE,
+            SETTINGS_ZONE,
             Source.SCREEN,
             "router.hint.settings.zone",
             accepts=TEXT,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from types import MappingProxyType
+from typing import Final
 
 from telegram import Update
 
@@ -36,6 +37,11 @@ from bot.telegram_ui.handlers.common import (
 )
 from bot.telegram_ui.parts import Command, TelegramPart
 
+# The states this part declares, by the names stored with a chat's screen (never change one).
+JOIN_CONFIRM: Final = StateName("join.confirm")
+LEAVE_CONFIRM: Final = StateName("leave.confirm")
+SHARE_MENU: Final = StateName("share.menu")
+
 log = logging.getLogger(__name__)
 
 
@@ -63,7 +69,7 @@ async def share_command(update: Update, context: BotContext) -> None:
     text = render.overview_text(view.tr, sharing, chat_id_of(update), zone, now)
     markup = render.overview_keyboard(view.tr, sharing, zone, now)
     await reply(update, text, markup)
-    await remember(context, update, StateName.SHARE_MENU, markup)
+    await remember(context, update, SHARE_MENU, markup)
 
 
 async def start_with_invite(update: Update, context: BotContext, token: str) -> None:
@@ -77,7 +83,7 @@ async def start_with_invite(update: Update, context: BotContext, token: str) -> 
         return
     text, markup = render.offer_message(view.tr, offer, token)
     await reply(update, text, markup)
-    await remember(context, update, StateName.JOIN_CONFIRM, markup)
+    await remember(context, update, JOIN_CONFIRM, markup)
 
 
 async def leave_command(update: Update, context: BotContext) -> None:
@@ -89,7 +95,7 @@ async def leave_command(update: Update, context: BotContext) -> None:
         return
     markup = yes_no_keyboard(LEAVE_VERB, view.tr("leave.button.yes"), view.tr("leave.button.no"))
     await reply(update, view.tr("leave.confirm", car=vehicle_title(view.tr, vehicle.info)), markup)
-    await remember(context, update, StateName.LEAVE_CONFIRM, markup)
+    await remember(context, update, LEAVE_CONFIRM, markup)
 
 
 async def leave_tap(update: Update, context: BotContext, payload: Callback) -> None:
@@ -182,7 +188,7 @@ async def _manage_tap(
             text = view.tr("share.remove_confirm", name=render.person(view.tr, member.name))
             markup = render.remove_keyboard(view.tr, state, member)
         await edit(query, text, markup)
-        await remember(context, update, StateName.SHARE_MENU, markup)
+        await remember(context, update, SHARE_MENU, markup)
         return
     elif verb == "p":
         member_chat, _, role = rest.partition(":")
@@ -207,7 +213,7 @@ async def _manage_tap(
     text = render.overview_text(view.tr, state, chat_id, zone, now)
     markup = render.overview_keyboard(view.tr, state, zone, now)
     await edit(query, text, markup)
-    await remember(context, update, StateName.SHARE_MENU, markup)
+    await remember(context, update, SHARE_MENU, markup)
 
 
 def _role(value: str) -> Role:
@@ -229,9 +235,9 @@ PART = TelegramPart(
     commands=(Command("share", share_command, 130), Command("leave", leave_command, 140)),
     taps=MappingProxyType({SHARE_VERB: share_tap, LEAVE_VERB: leave_tap}),
     states=(
-        screen(StateName.LEAVE_CONFIRM),
-        screen(StateName.JOIN_CONFIRM),
-        screen(StateName.SHARE_MENU),
+        screen(LEAVE_CONFIRM),
+        screen(JOIN_CONFIRM),
+        screen(SHARE_MENU),
     ),
     deep_link=start_with_invite,
     pings=MappingProxyType(

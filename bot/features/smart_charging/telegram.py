@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
+from typing import Final
 
 from babel.numbers import get_territory_currencies
 from telegram import Update
@@ -40,6 +41,13 @@ from bot.telegram_ui.keyboards import choice_keyboard
 from bot.telegram_ui.parts import Command, TelegramPart
 from bot.telegram_ui.patience import Waiting
 
+# The states this part declares, by the names stored with a chat's screen (never change one).
+SMART_MENU: Final = StateName("smart.menu")
+TARIFF_PROVIDER: Final = StateName("tariff.provider")
+TARIFF_REGION: Final = StateName("tariff.region")
+TARIFF_FIXED: Final = StateName("tariff.fixed")
+TARIFF_URL: Final = StateName("tariff.url")
+
 # Octopus Agile's regions (the grid supply point groups), by the letter its API names them.
 REGIONS = ("A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P")
 # A price per kWh above this is a typo (a price in cents, a missing decimal point).
@@ -64,7 +72,7 @@ async def smartcharge(update: Update, context: BotContext) -> None:
         return
     markup = render.target_keyboard(view.tr, vehicle_id)
     await reply(update, render.text(view.tr, "smart.ask_target"), markup)
-    await remember(context, update, StateName.SMART_MENU, markup, vehicle_id=vehicle_id)
+    await remember(context, update, SMART_MENU, markup, vehicle_id=vehicle_id)
 
 
 async def smarttariff(update: Update, context: BotContext) -> None:
@@ -101,7 +109,7 @@ async def smart_tap(update: Update, context: BotContext, payload: Callback) -> N
         if tap.verb == "t" and tap.target is not None:
             markup = render.ready_keyboard(tap.vehicle_id, tap.target)
             await edit(query, render.text(tr, "smart.ask_ready", level=tr.percent(tap.target)), markup)
-            await remember(context, update, StateName.SMART_MENU, markup, vehicle_id=tap.vehicle_id)
+            await remember(context, update, SMART_MENU, markup, vehicle_id=tap.vehicle_id)
             return
         if tap.verb == "r" and tap.target is not None and tap.ready_at is not None:
             goal = SmartGoalSetting(chat_id, tap.vehicle_id, tap.target, tap.ready_at)
@@ -109,7 +117,7 @@ async def smart_tap(update: Update, context: BotContext, payload: Callback) -> N
             rendered = render.render_plan(tr, shown.summary(), shown.time_zone)
             markup = render.plan_keyboard(tr, tap.vehicle_id, daily=False)
             await edit(query, rendered, markup)
-            await remember(context, update, StateName.SMART_MENU, markup, vehicle_id=tap.vehicle_id)
+            await remember(context, update, SMART_MENU, markup, vehicle_id=tap.vehicle_id)
             return
         await forget(context, update)
         if tap.verb == "ok":
@@ -164,7 +172,7 @@ async def tariff_menu(update: Update, context: BotContext, *, in_place: bool = F
         await edit(query, tr("tariff.ask_kind"), markup)
     else:
         await reply(update, tr("tariff.ask_kind"), markup)
-    await remember(context, update, StateName.TARIFF_PROVIDER, markup)
+    await remember(context, update, TARIFF_PROVIDER, markup)
 
 
 async def tariff_tap(update: Update, context: BotContext, payload: Callback) -> None:
@@ -187,18 +195,18 @@ async def tariff_tap(update: Update, context: BotContext, payload: Callback) -> 
         await edit(
             query, tr("tariff.ask_fixed", example=render.example(tr, currency), currency=currency), markup
         )
-        await remember(context, update, StateName.TARIFF_FIXED, markup)
+        await remember(context, update, TARIFF_FIXED, markup)
     elif step == "url":
         await query.answer()
         markup = choice_keyboard([], back=back)
         await edit(query, tr("tariff.ask_url"), markup)
-        await remember(context, update, StateName.TARIFF_URL, markup)
+        await remember(context, update, TARIFF_URL, markup)
     elif step == "octopus":
         await query.answer()
         regions = [(tr(f"tariff.region.{letter}"), _t(f"r:{letter}")) for letter in REGIONS]
         markup = choice_keyboard(regions, width=2, back=back)
         await edit(query, tr("tariff.ask_region"), markup)
-        await remember(context, update, StateName.TARIFF_REGION, markup)
+        await remember(context, update, TARIFF_REGION, markup)
     elif step.startswith("r:") and step[2:] in REGIONS:
         await query.answer()
         region = step[2:]
@@ -311,18 +319,18 @@ PART = TelegramPart(
     taps=MappingProxyType({SMART_VERB: smart_tap, TARIFF_VERB: tariff_tap}),
     tariff_setup=render.tariff_setup_button,
     states=(
-        screen(StateName.SMART_MENU),
-        screen(StateName.TARIFF_PROVIDER),
-        screen(StateName.TARIFF_REGION),
+        screen(SMART_MENU),
+        screen(TARIFF_PROVIDER),
+        screen(TARIFF_REGION),
         State(
-            StateName.TARIFF_FIXED,
+            TARIFF_FIXED,
             Source.SCREEN,
             "router.hint.tariff.fixed",
             accepts=TEXT,
             take=typed_fixed,
         ),
         State(
-            StateName.TARIFF_URL,
+            TARIFF_URL,
             Source.SCREEN,
             "router.hint.tariff.url",
             accepts=TEXT,

@@ -1,35 +1,36 @@
-"""The name of every state that waits for input; `registry` says what each accepts and answers."""
+"""The names of the states that wait for input, as stored with a chat's screen; each part declares its own.
+
+`StateName.value` is what a chat's screen focus stores: never change one (stored states keep working). The
+kernel names only the states its router finds by itself: the login's steps (from the login row, read first
+so a password never goes anywhere else) and idle (from the chat's links). Every screen's name is declared by
+its feature's part, beside its state; `bot.telegram_ui.parts.declared_states` refuses a name declared twice.
+"""
 
 from __future__ import annotations
 
-from enum import Enum
+from dataclasses import dataclass
+from typing import Final
 
 
-class StateName(Enum):
-    """Where a chat can be. Login steps come from the login row, idle from the links, the rest are screens."""
+@dataclass(frozen=True, slots=True)
+class StateName:
+    """Where a chat can be: the name stored with its screen (`value`, e.g. 'settings.menu')."""
 
-    LOGIN_LOCALE = "login.locale"
-    LOGIN_EMAIL = "login.email"
-    LOGIN_PASSWORD = "login.password"  # noqa: S105 - the name of a step, not a secret
-    LOGIN_CODE = "login.code"
-    SCHEDULE_EDIT = "schedule.edit"
-    PRECONDITION_MENU = "precondition.menu"
-    CHARGE_MENU = "charge.menu"
-    SMART_MENU = "smart.menu"
-    SETTINGS_MENU = "settings.menu"
-    SETTINGS_CHOICE = "settings.choice"
-    SETTINGS_ZONE = "settings.zone"
-    TARIFF_PROVIDER = "tariff.provider"
-    TARIFF_REGION = "tariff.region"
-    TARIFF_FIXED = "tariff.fixed"
-    TARIFF_URL = "tariff.url"
-    COSTS_MENU = "costs.menu"
-    COSTS_PRICE = "costs.price"
-    EXPORT_PERIOD = "export.period"
-    LOGOUT_CONFIRM = "logout.confirm"
-    LEAVE_CONFIRM = "leave.confirm"
-    JOIN_CONFIRM = "join.confirm"
-    SHARE_MENU = "share.menu"
-    VEHICLES_CHOOSE = "vehicles.choose"
-    IDLE_LINKED = "idle.linked"
-    IDLE_UNLINKED = "idle.unlinked"
+    value: str
+
+
+LOGIN_LOCALE: Final = StateName("login.locale")
+LOGIN_EMAIL: Final = StateName("login.email")
+LOGIN_PASSWORD: Final = StateName("login.password")
+LOGIN_CODE: Final = StateName("login.code")
+IDLE_LINKED: Final = StateName("idle.linked")
+IDLE_UNLINKED: Final = StateName("idle.unlinked")
+# The states the kernel finds by itself; each must be declared by some part.
+KERNEL_STATE_NAMES: Final = (
+    LOGIN_LOCALE,
+    LOGIN_EMAIL,
+    LOGIN_PASSWORD,
+    LOGIN_CODE,
+    IDLE_LINKED,
+    IDLE_UNLINKED,
+)

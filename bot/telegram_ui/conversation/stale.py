@@ -8,23 +8,28 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.telegram_ui.context import BotContext
-from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.names import (
+    IDLE_LINKED,
+    IDLE_UNLINKED,
+    LOGIN_CODE,
+    LOGIN_EMAIL,
+    LOGIN_LOCALE,
+    LOGIN_PASSWORD,
+)
 from bot.telegram_ui.conversation.where import Spot, locate
 
 log = logging.getLogger(__name__)
 
-_LOGIN = frozenset(
-    {StateName.LOGIN_LOCALE, StateName.LOGIN_EMAIL, StateName.LOGIN_PASSWORD, StateName.LOGIN_CODE}
-)
+_LOGIN = frozenset({LOGIN_LOCALE, LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN_CODE})
 
 
 def stale_key(spot: Spot) -> str:
     """The catalog key a stale tap gets in this state."""
     if spot.state in _LOGIN:
         return "router.stale.login"
-    if spot.state is StateName.IDLE_UNLINKED:
+    if spot.state == IDLE_UNLINKED:
         return "router.stale.unlinked"
-    if spot.state is StateName.IDLE_LINKED:
+    if spot.state == IDLE_LINKED:
         return "router.stale.linked"
     return "router.stale.screen"
 

@@ -12,7 +12,15 @@ from bot.services.conversation_ports import LoginDraft
 from bot.services.errors import NotLinked
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.conversation.focus import Focus, FocusStore
-from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.names import (
+    IDLE_LINKED,
+    IDLE_UNLINKED,
+    LOGIN_CODE,
+    LOGIN_EMAIL,
+    LOGIN_LOCALE,
+    LOGIN_PASSWORD,
+    StateName,
+)
 
 
 class Source(Enum):
@@ -40,12 +48,11 @@ class Spot:
 
 
 _LOGIN_STATES = {
-    "locale": StateName.LOGIN_LOCALE,
-    "email": StateName.LOGIN_EMAIL,
-    "password": StateName.LOGIN_PASSWORD,
-    "code": StateName.LOGIN_CODE,
+    "locale": LOGIN_LOCALE,
+    "email": LOGIN_EMAIL,
+    "password": LOGIN_PASSWORD,
+    "code": LOGIN_CODE,
 }
-_BY_VALUE = {name.value: name for name in StateName}
 
 
 def focus_store(context: BotContext) -> FocusStore:
@@ -62,8 +69,10 @@ async def locate(context: BotContext, update: Update) -> Spot:
     if login is not None:
         return Spot(_LOGIN_STATES[login.step.value], login=login)
     focus = await focus_store(context).get(chat.id, context.now())
-    if focus is not None and focus.state in _BY_VALUE:
-        return Spot(_BY_VALUE[focus.state], focus=focus)
+    # A stored name is looked up among the states the parts declare (one an older release wrote and no
+    # part declares any more reads as no screen).
+    if focus is not None and StateName(focus.state) in context.bot_data.front.states:
+        return Spot(StateName(focus.state), focus=focus)
     for state in context.bot_data.front.states.values():
         # A question a part keeps in its own store (costs' awaited price), asked through its state.
         if state.asked is not None and await state.asked(context, chat.id):
@@ -71,8 +80,8 @@ async def locate(context: BotContext, update: Update) -> Spot:
     try:
         vehicle = await context.services.linking.active(chat.id)
     except NotLinked:
-        return Spot(StateName.IDLE_UNLINKED)
-    return Spot(StateName.IDLE_LINKED, vehicle=vehicle)
+        return Spot(IDLE_UNLINKED)
+    return Spot(IDLE_LINKED, vehicle=vehicle)
 
 
 async def remember(

@@ -78,7 +78,4 @@ async def allow_list_gate(update: object, context: BotContext) -> None:
 
 def _declared(context: BotContext, name: str) -> State | None:
     # A focus stored by an older version may name a state that is gone: nothing to forget then.
-    try:
-        return context.bot_data.front.states.get(StateName(name))
-    except ValueError:
-        return None
+    return context.bot_data.front.states.get(StateName(name))

@@ -5,7 +5,7 @@ Declared like every feature's part (`bot/telegram_ui/parts.py`); the composition
 
 from __future__ import annotations
 
-from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.names import IDLE_UNLINKED
 from bot.telegram_ui.conversation.states import State
 from bot.telegram_ui.conversation.where import Source
 from bot.telegram_ui.handlers import basic
@@ -17,5 +17,5 @@ PART = TelegramPart(
         Command("help", basic.help_command, 170),
         Command("start", basic.start, 190),
     ),
-    states=(State(StateName.IDLE_UNLINKED, Source.IDLE, "router.hint.idle.unlinked"),),
+    states=(State(IDLE_UNLINKED, Source.IDLE, "router.hint.idle.unlinked"),),
 )

@@ -17,15 +17,17 @@ from bot.features.actions.ports import ACTIONS
 from bot.features.actions.telegram import menus, precondition_typed
 from bot.features.actions.telegram.menus import (
     CHARGE_LIMIT_VERB,
+    CHARGE_MENU,
     CHARGE_MODE_VERB,
     PRECONDITION_AT_TEMP_VERB,
     PRECONDITION_AT_TIME_VERB,
+    PRECONDITION_MENU,
 )
 from bot.features.actions.telegram.running import known_state
 from bot.telegram_ui.callback_data import ACTION_VERB, MENU_VERB
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.inputs import InputKind
-from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.names import IDLE_LINKED
 from bot.telegram_ui.conversation.states import TEXT, State, expected, screen
 from bot.telegram_ui.conversation.where import Source, Spot
 from bot.telegram_ui.handlers.common import chat_id_of
@@ -72,16 +74,16 @@ PART = TelegramPart(
     ),
     states=(
         State(
-            StateName.PRECONDITION_MENU,
+            PRECONDITION_MENU,
             Source.SCREEN,
             "router.hint.precondition.menu",
             accepts=TEXT,
             take=precondition_typed.typed_precondition,
         ),
-        screen(StateName.CHARGE_MENU),
+        screen(CHARGE_MENU),
         # A linked chat with nothing waiting: a stray message gets the hint and the card's buttons.
         State(
-            StateName.IDLE_LINKED,
+            IDLE_LINKED,
             Source.IDLE,
             "router.hint.idle.linked",
             accepts=frozenset({InputKind.LOCATION}),

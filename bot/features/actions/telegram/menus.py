@@ -25,6 +25,10 @@ from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, ma
 from bot.telegram_ui.keyboards import action_button, button, confirm_keyboard, rows
 from bot.telegram_ui.patience import TooSlow, Waiting
 
+# The states this part declares, by the names stored with a chat's screen (never change one).
+CHARGE_MENU: Final = StateName("charge.menu")
+PRECONDITION_MENU: Final = StateName("precondition.menu")
+
 # The verbs this part answers (their codes are on buttons already sent: never change one).
 # precondition now at a temperature (arg: '21.5')
 PRECONDITION_AT_TEMP_VERB: Final = Verb("pt", "PRECONDITION_AT_TEMP")
@@ -117,7 +121,7 @@ async def precondition_command(update: Update, context: BotContext) -> None:
     markup = precondition_keyboard(view, vehicle, await known_state(context, chat_id, vehicle.vehicle_id))
     await reply(update, view.tr("precondition.menu" if markup else "error.feature_unavailable"), markup)
     if markup is not None:
-        await remember(context, update, StateName.PRECONDITION_MENU, markup, vehicle_id=vehicle.vehicle_id)
+        await remember(context, update, PRECONDITION_MENU, markup, vehicle_id=vehicle.vehicle_id)
 
 
 async def charge_command(update: Update, context: BotContext) -> None:
@@ -146,7 +150,7 @@ async def show_charge_menu(
             await query.answer()
         await edit(query, text, markup)
     if markup is not None:
-        await remember(context, update, StateName.CHARGE_MENU, markup, vehicle_id=vehicle.vehicle_id)
+        await remember(context, update, CHARGE_MENU, markup, vehicle_id=vehicle.vehicle_id)
 
 
 async def _current_mode(
@@ -204,9 +208,9 @@ async def submenu(update: Update, context: BotContext, payload: Callback) -> Non
     markup = InlineKeyboardMarkup(layout)
     await edit(query, text, markup)
     if asks:  # the list takes a typed value too (precondition_typed.py)
-        await remember(context, update, StateName.PRECONDITION_MENU, markup, vehicle_id=vid, asks=asks)
+        await remember(context, update, PRECONDITION_MENU, markup, vehicle_id=vid, asks=asks)
     else:
-        await remember(context, update, StateName.CHARGE_MENU, markup, vehicle_id=vid)
+        await remember(context, update, CHARGE_MENU, markup, vehicle_id=vid)
 
 
 def next_local_time(hhmm: str, zone_name: str, now: datetime) -> datetime | None:

@@ -12,11 +12,11 @@ from bot.features.costs.events import MonthlyCostSummary
 from bot.features.costs.ports import COSTS
 from bot.features.costs.render import render_summary
 from bot.features.costs.telegram import handlers
+from bot.features.costs.telegram.handlers import COSTS_MENU, COSTS_PRICE, EXPORT_PERIOD
 from bot.features.costs.telegram.refs import costs_callback
 from bot.features.costs.telegram.session_notes import history_costs
 from bot.telegram_ui.callback_data import COSTS_VERB
 from bot.telegram_ui.context import BotContext, ChatView
-from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, State, screen
 from bot.telegram_ui.conversation.where import Source, Spot
 from bot.telegram_ui.handlers.common import chat_id_of
@@ -62,9 +62,9 @@ PART = TelegramPart(
     commands=(Command("costs", handlers.costs_command, 90), Command("export", handlers.export_command, 100)),
     taps=MappingProxyType({COSTS_VERB: handlers.cost_tap}),
     states=(
-        screen(StateName.COSTS_MENU),
+        screen(COSTS_MENU),
         State(
-            StateName.COSTS_PRICE,
+            COSTS_PRICE,
             Source.PRICE,
             "router.hint.costs.price",
             accepts=TEXT,
@@ -73,7 +73,7 @@ PART = TelegramPart(
             leave=_forget_price,
             asked=_price_asked,
         ),
-        screen(StateName.EXPORT_PERIOD),
+        screen(EXPORT_PERIOD),
     ),
     on_location=handlers.shared_location,
     pings=MappingProxyType({MonthlyCostSummary: _monthly_summary}),

@@ -13,6 +13,7 @@ import dataclasses
 import logging
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Final
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -33,6 +34,11 @@ from bot.telegram_ui.conversation.where import forget, remember
 from bot.telegram_ui.handlers.common import chat_id_of, edit, reply
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import button, choice_keyboard
+
+# The states this part declares, by the names stored with a chat's screen (never change one).
+COSTS_MENU: Final = StateName("costs.menu")
+EXPORT_PERIOD: Final = StateName("export.period")
+COSTS_PRICE: Final = StateName("costs.price")
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +108,7 @@ async def export_command(update: Update, context: BotContext) -> None:
     ]
     markup = choice_keyboard(choices, width=2)
     await reply(update, tr("costs.export.ask"), markup)
-    await remember(context, update, StateName.EXPORT_PERIOD, markup)
+    await remember(context, update, EXPORT_PERIOD, markup)
 
 
 def export_period(code: str, now: datetime, zone_name: str) -> tuple[datetime, datetime] | None:
@@ -195,7 +201,7 @@ async def _settings_tap(update: Update, context: BotContext, view: ChatView, wha
     settings = await port.settings(chat_id)
     markup = settings_keyboard(tr, settings)
     await edit(query, settings_text(tr, settings), markup)
-    await remember(context, update, StateName.COSTS_MENU, markup)
+    await remember(context, update, COSTS_MENU, markup)
 
 
 async def _session_tap(
@@ -259,4 +265,4 @@ async def shared_location(update: Update, context: BotContext) -> None:
         width=2,
     )
     await reply(update, tr("costs.use_location", radius=radius), keyboard)
-    await remember(context, update, StateName.COSTS_MENU, keyboard)
+    await remember(context, update, COSTS_MENU, keyboard)

@@ -10,9 +10,20 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.features.linking import catalog as linking_catalog
 from bot.features.linking.telegram import login, vehicles
 from bot.features.linking.telegram.login import LOCALE_VERB
-from bot.features.linking.telegram.vehicles import LOGOUT_VERB, SELECT_VEHICLE_VERB
+from bot.features.linking.telegram.vehicles import (
+    LOGOUT_CONFIRM,
+    LOGOUT_VERB,
+    SELECT_VEHICLE_VERB,
+    VEHICLES_CHOOSE,
+)
 from bot.telegram_ui.context import BotContext, ChatView
-from bot.telegram_ui.conversation.names import StateName
+from bot.telegram_ui.conversation.names import (
+    LOGIN_CODE,
+    LOGIN_EMAIL,
+    LOGIN_LOCALE,
+    LOGIN_PASSWORD,
+    StateName,
+)
 from bot.telegram_ui.conversation.states import TEXT, State, screen
 from bot.telegram_ui.conversation.where import Source, Spot
 from bot.telegram_ui.parts import Command, TelegramPart
@@ -25,7 +36,7 @@ async def _login_text(update: Update, context: BotContext, view: ChatView, spot:
 async def _login_buttons(
     update: Update, context: BotContext, view: ChatView, spot: Spot
 ) -> InlineKeyboardMarkup | None:
-    if spot.login is None or spot.state is not StateName.LOGIN_LOCALE:
+    if spot.login is None or spot.state != LOGIN_LOCALE:
         return None
     return login.country_keyboard(spot.login.locale, view.tr.language)
 
@@ -64,12 +75,12 @@ PART = TelegramPart(
         }
     ),
     states=(
-        _step(StateName.LOGIN_LOCALE, "router.hint.login.locale", buttons=True),
-        _step(StateName.LOGIN_EMAIL, "router.hint.login.email"),
-        _step(StateName.LOGIN_PASSWORD, "router.hint.login.password"),
-        _step(StateName.LOGIN_CODE, "router.hint.login.code"),
-        screen(StateName.LOGOUT_CONFIRM),
-        screen(StateName.VEHICLES_CHOOSE),
+        _step(LOGIN_LOCALE, "router.hint.login.locale", buttons=True),
+        _step(LOGIN_EMAIL, "router.hint.login.email"),
+        _step(LOGIN_PASSWORD, "router.hint.login.password"),
+        _step(LOGIN_CODE, "router.hint.login.code"),
+        screen(LOGOUT_CONFIRM),
+        screen(VEHICLES_CHOOSE),
     ),
     catalog=linking_catalog.LINKING_MESSAGES,
 )

@@ -28,6 +28,10 @@ from bot.telegram_ui.handlers.common import (
 from bot.telegram_ui.i18n import Translator
 from bot.telegram_ui.keyboards import choice_keyboard
 
+# The states this part declares, by the names stored with a chat's screen (never change one).
+LOGOUT_CONFIRM: Final = StateName("logout.confirm")
+VEHICLES_CHOOSE: Final = StateName("vehicles.choose")
+
 # The verbs this part answers (their codes are on buttons already sent: never change one).
 # make the vehicle active
 SELECT_VEHICLE_VERB: Final = Verb("v", "SELECT_VEHICLE")
@@ -72,7 +76,7 @@ async def list_vehicles(update: Update, context: BotContext) -> None:
         text = f"{text}\n\n{view.tr('vehicles.choose')}"
     await reply(update, text, markup)
     if markup is not None:
-        await remember(context, update, StateName.VEHICLES_CHOOSE, markup)
+        await remember(context, update, VEHICLES_CHOOSE, markup)
 
 
 async def select_vehicle(update: Update, context: BotContext, payload: Callback) -> None:
@@ -96,7 +100,7 @@ async def logout(update: Update, context: BotContext) -> None:
     await context.services.linking.active(chat_id_of(update))  # NotLinked -> "link with /login first"
     markup = yes_no_keyboard(LOGOUT_VERB, view.tr("button.logout_yes"), view.tr("button.logout_no"))
     await reply(update, view.tr("logout.confirm"), markup)
-    await remember(context, update, StateName.LOGOUT_CONFIRM, markup)
+    await remember(context, update, LOGOUT_CONFIRM, markup)
 
 
 async def confirm_logout(update: Update, context: BotContext, payload: Callback) -> None:

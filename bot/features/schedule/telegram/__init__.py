@@ -10,9 +10,9 @@ from bot.domain.actions import ActionKind
 from bot.features.schedule import catalog as schedule_catalog
 from bot.features.schedule.telegram import handlers
 from bot.features.schedule.telegram.drafts import ScheduleDrafts
+from bot.features.schedule.telegram.handlers import SCHEDULE_EDIT
 from bot.features.schedule.telegram.view import SCHEDULE_VERB
 from bot.telegram_ui.context import BotContext, ChatView
-from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.states import TEXT, State
 from bot.telegram_ui.conversation.where import Source, Spot
 from bot.telegram_ui.parts import Command, TelegramPart
@@ -36,7 +36,7 @@ PART = TelegramPart(
     taps=MappingProxyType({SCHEDULE_VERB: handlers.schedule_tap}),
     states=(
         State(
-            StateName.SCHEDULE_EDIT,
+            SCHEDULE_EDIT,
             Source.SCREEN,
             "router.hint.schedule.edit",
             accepts=TEXT,

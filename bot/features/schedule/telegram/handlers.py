@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Final
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -34,6 +35,9 @@ from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.formatting import vehicle_title
 from bot.telegram_ui.handlers.common import chat_id_of, edit, linked_vehicle, may_run, reply
 from bot.telegram_ui.patience import Waiting
+
+# The states this part declares, by the names stored with a chat's screen (never change one).
+SCHEDULE_EDIT: Final = StateName("schedule.edit")
 
 _PROBLEM_PREFIX = "schedule.problem."
 _CHARGE_MODES = {ScheduleMode.ALWAYS: ChargeMode.ALWAYS, ScheduleMode.SCHEDULED: ChargeMode.SCHEDULED}
@@ -161,7 +165,7 @@ async def _show_editor(
 ) -> None:
     text, markup = editor_screen(view.tr, vehicle_title(view.tr, vehicle.info), draft)
     await _show(update, f"{note}\n\n{text}" if note else text, markup, in_place=True)
-    await remember(context, update, StateName.SCHEDULE_EDIT, None, vehicle_id=vehicle.vehicle_id)
+    await remember(context, update, SCHEDULE_EDIT, None, vehicle_id=vehicle.vehicle_id)
 
 
 async def typed_time(update: Update, context: BotContext, view: ChatView, spot: Spot) -> None:
