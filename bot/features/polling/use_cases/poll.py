@@ -27,8 +27,8 @@ from datetime import datetime, timedelta
 from bot.domain.actions import ActionKind
 from bot.domain.models import traits_for
 from bot.domain.poll_memory import PollMemory
-from bot.domain.readings import merged
 from bot.domain.snapshot import VehicleSnapshot
+from bot.features.polling.logic.readings import merged
 from bot.features.polling.ports import (
     NextPoll,
     PollNotifications,
