@@ -6,7 +6,9 @@ reminder and pending actions are therefore per chat by construction (each chat's
 follows its own threshold), and a chat that subscribes later starts fresh (its first reading only
 initialises). The result is deterministic, so running it per chat costs nothing in consistency: every chat
 sees the same phase transitions with the same dedup keys. Services store the states per chat, e.g.
-`{str(chat_id): state.to_json()}` in the vehicle's memory.
+`{str(chat_id): state.to_json()}` in the vehicle's memory. The charge itself (its start, level, energy) is the
+vehicle's, followed once by its charge tracker (`bot.domain.charge_tracking`), whose step each chat's diff is
+handed: every chat and /history tell the same charge.
 
 Rules:
 * Reading events come only from a car report time newer than every one seen; stale or equal times never
@@ -26,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.domain.actions import ActionKind, confirmation_deadline, confirmation_for
-from bot.domain.charge_tracking import ChargeInProgress, charge_started
+from bot.domain.charge_tracking import ChargeInProgress, ChargeStep
 from bot.domain.codec import CodecError, decode, encode
 from bot.domain.events import (
     ActionConfirmed,
@@ -72,7 +74,6 @@ class TrackedState:
 
     snapshot: VehicleSnapshot | None = None
     phase: ChargePhase = ChargePhase.UNKNOWN
-    session: ChargeInProgress | None = None
     target_notified: bool = False
     low_battery_armed: bool = True
     plugged_since: datetime | None = None
@@ -126,9 +127,11 @@ def diff(
     traits: ModelTraits,
     now: datetime,
     *,
+    charge: ChargeStep,
     zone: tzinfo = UTC,
 ) -> DiffResult:
-    """Compare a new reading with the memory of one chat; `zone` is the chat's time zone (plug reminder)."""
+    """Compare a new reading with the memory of one chat; `charge` is the vehicle's charge around the reading
+    (its one tracker, `bot.domain.charge_tracking.follow`), `zone` the chat's time zone (plug reminder)."""
     state, events = previous, list[Event]()
     newer = current.reported_at is not None and (
         state.last_seen_at is None or current.reported_at > state.last_seen_at
@@ -140,7 +143,7 @@ def diff(
         else:
             accepted, state = _screen(state, current, traits)
             if accepted is not None:
-                state, events = _accept(state, accepted, preferences, traits)
+                state, events = _accept(state, accepted, preferences, traits, charge)
     state, outcomes = _settle_actions(state, current if newer else None, traits, now)
     if any(isinstance(e, PreconditioningConfirmed) for e in outcomes):
         events = [e for e in events if not isinstance(e, PreconditioningConfirmed)]
@@ -156,14 +159,10 @@ def _initialise(
     phase = phase_of(current, traits)
     at = current.reported_at
     level = current.battery_level
-    session = None
-    if phase is ChargePhase.CHARGING and at is not None:
-        session = charge_started(None, current)
     return replace(
         state,
         snapshot=current,
         phase=phase,
-        session=session,
         low_battery_armed=level is None or level > preferences.low_battery_threshold,
         plugged_since=at if phase.is_plugged else None,
         # Already idle when first seen: we do not know for how long, so no "not charging" ping for it.
@@ -191,7 +190,11 @@ def _screen(
 
 
 def _accept(
-    state: TrackedState, current: VehicleSnapshot, preferences: NotificationPreferences, traits: ModelTraits
+    state: TrackedState,
+    current: VehicleSnapshot,
+    preferences: NotificationPreferences,
+    traits: ModelTraits,
+    charge: ChargeStep,
 ) -> tuple[TrackedState, list[Event]]:
     before = state.snapshot
     assert before is not None
@@ -200,20 +203,15 @@ def _accept(
     read_phase = phase_of(current, traits)
     phase = state.phase if read_phase is ChargePhase.UNKNOWN else read_phase
     events: list[Event] = []
-    session = state.session
     if traits.is_electric and phase is not state.phase and state.phase is not ChargePhase.UNKNOWN:
-        transition = phase_events(before, current, state.phase, phase, session, traits)
-        events += transition.events
-        session = transition.session
-    elif phase is ChargePhase.CHARGING and session is None:
-        session = charge_started(None, current)
-    if phase is not ChargePhase.CHARGING:
-        session = None
+        ending = _ending(charge, before) if state.phase is ChargePhase.CHARGING else None
+        events += phase_events(before, current, state.phase, phase, ending, traits)
+    ongoing = (charge.after or charge.latest) if phase is ChargePhase.CHARGING else None
     state = _track_plug(state, phase, at)
-    state = replace(state, target_notified=state.target_notified and session is not None)
+    state = replace(state, target_notified=state.target_notified and ongoing is not None)
     state, low = _low_battery(state, current, preferences, traits)
     events += low
-    state, target = _target(state, current, phase, session, preferences, traits)
+    state, target = _target(state, current, phase, ongoing, preferences, traits)
     events += target
     if traits.reports_hvac_state and current.hvac_on is True and before.hvac_on is False:
         events.append(
@@ -221,7 +219,18 @@ def _accept(
                 current.vin, at, current.battery_level, None, current.outside_temperature_c
             )
         )
-    return replace(state, snapshot=current, phase=phase, session=session), events
+    return replace(state, snapshot=current, phase=phase), events
+
+
+def _ending(charge: ChargeStep, before: VehicleSnapshot) -> ChargeInProgress | None:
+    """The vehicle's charge a chat last saw in progress: the one open before this reading, or the latest one
+    when the vehicle ended it at a reading the chat held back as implausible (not one started since)."""
+    if charge.before is not None:
+        return charge.before
+    latest = charge.latest
+    if latest is None or before.reported_at is None or latest.started_at > before.reported_at:
+        return None
+    return latest
 
 
 def _track_plug(state: TrackedState, phase: ChargePhase, at: datetime) -> TrackedState:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.domain.charge_tracking import ChargeInProgress, ChargeTracker
+from bot.domain.codec import CodecError, decode, encode
 from bot.domain.diff import TrackedState
 
 
@@ -26,6 +28,8 @@ class PollMemory:
     cockpit_at: datetime | None = None
     failing_since: datetime | None = None
     outage_told: bool = False
+    # The vehicle's one charge tracker (bot/domain/charge_tracking.py), followed by every poll.
+    charge: ChargeTracker = field(default_factory=ChargeTracker)
 
     def tracked(self, chat_id: int) -> TrackedState:
         """The chat's diff state (a fresh one for a chat the memory does not know yet)."""
@@ -40,6 +44,7 @@ class PollMemory:
             "cockpit_at": _iso(self.cockpit_at),
             "failing_since": _iso(self.failing_since),
             "outage_told": self.outage_told,
+            "charge": encode(self.charge),
         }
 
     @classmethod
@@ -55,6 +60,7 @@ class PollMemory:
             cockpit_at=_moment(raw.get("cockpit_at")),
             failing_since=_moment(raw.get("failing_since")),
             outage_told=bool(raw.get("outage_told")),
+            charge=_tracker(raw.get("charge"), chats),
         )
 
 
@@ -67,6 +73,29 @@ def _chats(raw: dict[Any, Any]) -> Mapping[int, TrackedState]:
             continue  # not a chat id: nothing a poll could find it by
         chats[chat_id] = TrackedState.from_json(state)
     return chats
+
+
+def _tracker(raw: object, chats: object) -> ChargeTracker:
+    """The stored tracker; for a memory written before there was one, the charge a chat's state followed
+    (releases before it kept one per chat, all alike), so a charge in progress at the upgrade goes on."""
+    if raw is not None:
+        try:
+            tracker: ChargeTracker = decode(ChargeTracker, raw)
+        except CodecError:
+            return ChargeTracker()
+        return tracker
+    if not isinstance(chats, dict):
+        return ChargeTracker()
+    for state in chats.values():
+        session = state.get("session") if isinstance(state, dict) else None
+        if session is None:
+            continue
+        try:
+            charge: ChargeInProgress = decode(ChargeInProgress, session)
+        except CodecError:
+            continue
+        return ChargeTracker(was_charging=True, charge=charge)
+    return ChargeTracker()
 
 
 def _iso(moment: datetime | None) -> str | None:

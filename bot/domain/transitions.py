@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.domain.charge_tracking import ChargeInProgress, charge_started
+from bot.domain.charge_tracking import ChargeInProgress
 from bot.domain.events import (
     ChargeComplete,
     ChargeError,
@@ -30,14 +29,6 @@ _INTERRUPT_REASONS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """The events of a phase change and the charge session after it."""
-
-    events: tuple[Event, ...]
-    session: ChargeInProgress | None
-
-
 def phase_events(
     before: VehicleSnapshot,
     after: VehicleSnapshot,
@@ -45,8 +36,9 @@ def phase_events(
     new: ChargePhase,
     session: ChargeInProgress | None,
     traits: ModelTraits,
-) -> Transition:
-    """Events of a change from phase `old` (reading `before`) to `new` (reading `after`), in message order."""
+) -> tuple[Event, ...]:
+    """Events of a change from phase `old` (reading `before`) to `new` (reading `after`), in message order;
+    `session` is the charge a change out of charging ends (the vehicle's tracker's)."""
     assert after.reported_at is not None
     at, level, vin = after.reported_at, after.battery_level, after.vin
     events: list[Event] = []
@@ -54,9 +46,7 @@ def phase_events(
         events.append(Plugged(vin, at, level))
     if old is ChargePhase.CHARGING and new is not ChargePhase.CHARGING:
         events.append(_end_of_charge(before, after, new, session, traits))
-        session = None
     elif new is ChargePhase.CHARGING:
-        session = charge_started(before, after)
         events.append(ChargeStarted(vin, at, level, after.charging_power_kw, after.remaining_minutes))
     elif new is ChargePhase.COMPLETE and _rose(before, after):
         # The whole charge happened between two readings: report it without a duration.
@@ -65,7 +55,7 @@ def phase_events(
         events.append(ChargeError(vin, at, level, was_charging=False))
     if new is ChargePhase.UNPLUGGED and old.is_plugged:
         events.append(Unplugged(vin, at, level, after.range_km))
-    return Transition(tuple(events), session)
+    return tuple(events)
 
 
 def _rose(before: VehicleSnapshot, after: VehicleSnapshot) -> bool:

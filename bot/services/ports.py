@@ -15,6 +15,7 @@ from typing import Protocol
 
 from bot.domain.actions import ActionKind
 from bot.domain.attempts import AttemptPolicy
+from bot.domain.charge_tracking import ChargeStep
 from bot.domain.events import Event
 from bot.domain.models import ModelTraits
 from bot.domain.poll_memory import PollMemory
@@ -501,10 +502,10 @@ class ReadingRecorder(Protocol):
     and the charge sessions it makes; the composition root hands it in)."""
 
     async def record(
-        self, vehicle_id: int, before: VehicleSnapshot | None, after: VehicleSnapshot, traits: ModelTraits
+        self, vehicle_id: int, reading: VehicleSnapshot, step: ChargeStep | None, traits: ModelTraits
     ) -> None:
-        """Store the reading `after` (`before`: the stored one before it) and open, extend or close a charge
-        session."""
+        """Store a reading and the charge session the vehicle's charge tracker's `step` opened, extended or
+        closed (None: a reading the tracker did not follow, a /status Refresh's)."""
         ...
 
 

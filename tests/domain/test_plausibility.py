@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from bot.domain.charge_tracking import ChargeTracker, follow
 from bot.domain.diff import TrackedState, diff
 from bot.domain.events import LowBattery
 from bot.domain.models import MODELS, ModelTraits, Powertrain, traits_for
@@ -66,9 +67,11 @@ def snap(seconds: float, level: int, range_km: float | None = None) -> VehicleSn
 
 def run(traits: ModelTraits, readings: list[VehicleSnapshot]) -> tuple[TrackedState, list[list[object]]]:
     state, batches = TrackedState(), list[list[object]]()
+    tracker = ChargeTracker()  # the vehicle's charge tracker follows every reading, as a poll does
     for reading in readings:
         assert reading.reported_at is not None
-        result = diff(state, reading, PREFS, traits, reading.reported_at)
+        tracker, step = follow(tracker, reading, traits)
+        result = diff(state, reading, PREFS, traits, reading.reported_at, charge=step)
         state = result.state
         batches.append(list(result.events))
     return state, batches

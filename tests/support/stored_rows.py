@@ -25,6 +25,11 @@ def old_poll_memory() -> dict[str, Any]:
     return raw
 
 
+CHARGE = ChargeInProgress(AT - timedelta(hours=1), 50, 26.0)
+"""The charge chat 42's state followed in the old memory (releases before the vehicle's one tracker kept it
+per chat), which the tracker takes over."""
+
+
 def charging() -> TrackedState:
     """Chat 42's state in the old memory: charging since 06:00, a charge start awaiting confirmation."""
     return TrackedState(
@@ -32,7 +37,6 @@ def charging() -> TrackedState:
             "VF1TESTVIN0000001", AT, 64, 210.0, PlugState.PLUGGED, ChargeState.CHARGE_IN_PROGRESS, 7.4
         ),
         phase=ChargePhase.CHARGING,
-        session=ChargeInProgress(AT - timedelta(hours=1), 50, 26.0),
         plugged_since=AT - timedelta(hours=2),
         actions=(PendingAction(ActionKind.CHARGE_START, "ref-1", AT, AT + timedelta(minutes=10)),),
         last_seen_at=AT,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.charge_tracking import charge_started, charging
+from bot.domain.charge_tracking import ChargeStep
 from bot.domain.models import ModelTraits
 from bot.domain.snapshot import VehicleSnapshot
 from bot.domain.vehicle import LinkedVehicle, Right
@@ -45,27 +45,27 @@ class HistoryService:
         self._retention = retention
 
     async def record(
-        self, vehicle_id: int, before: VehicleSnapshot | None, after: VehicleSnapshot, traits: ModelTraits
+        self, vehicle_id: int, reading: VehicleSnapshot, step: ChargeStep | None, traits: ModelTraits
     ) -> None:
-        """Store the reading `after` (`before`: the car's stored reading before it, if any) and open, extend
-        or close the current charge session, as the one charge tracker says (`bot.domain.charge_tracking`)."""
-        reading = reading_of(vehicle_id, after, traits)
-        if reading is None or not await self._history.add_reading(reading):
-            return  # no report time, or the car sent the same report again
-        now = charging(after, traits)
-        was = None if before is None else charging(before, traits)
-        if now is None or (not now and not was):
-            return  # no news, or nothing to close: spares a query on most polls
+        """Store a reading and the charge session the vehicle's charge tracker's `step` opened, extended or
+        closed (`bot.domain.charge_tracking`; None: a reading the tracker did not follow)."""
+        row = reading_of(vehicle_id, reading, traits)
+        if row is None:
+            return  # no report time
+        # A reading already stored (a /status Refresh stored it first) still carries the tracker's step.
+        await self._history.add_reading(row)
+        if step is None:
+            return
+        if step.after is not None:
+            await self._history.add_session(extend_session(open_session(vehicle_id, step.after), row, traits))
+            return
+        ended = step.ended
+        if ended is None:
+            return
+        # The end keeps the last counter reported while charging when this reading has none.
         latest = await self._history.sessions(vehicle_id, 1)
-        current = latest[0] if latest and latest[0].ended_at is None else None
-        if now:
-            if current is None:
-                # The charge began after `before` (unless that reading was already charging: then its start
-                # was not seen, and it starts from this reading).
-                current = open_session(vehicle_id, charge_started(None if was else before, after))
-            await self._history.add_session(extend_session(current, reading, traits))
-        elif current is not None:
-            await self._history.add_session(close_session(current, reading, traits))
+        known = latest[0] if latest and latest[0].started_at == ended.started_at else None
+        await self._history.add_session(close_session(known or open_session(vehicle_id, ended), row, traits))
 
     async def purge(self) -> int:
         """Delete readings and sessions older than the retention period; returns how many rows went."""

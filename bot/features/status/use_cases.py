@@ -116,8 +116,9 @@ class StatusService:
         traits = traits_for(stored.info.model_code)
         if _newer(snapshot.reported_at, state.car_reported_at):
             # The poller records each reading it stores; a Refresh that read a newer one does the same, so
-            # /history has it too (the reading is unique per report time, whoever stores it first).
-            await self._history.record(vehicle.vehicle_id, state.snapshot, snapshot, traits)
+            # /history has it too (the reading is unique per report time, whoever stores it first). Charge
+            # sessions are the poll's: its charge tracker follows this reading at its next look.
+            await self._history.record(vehicle.vehicle_id, snapshot, None, traits)
         phase = phase_of(snapshot, traits).value
         state = await self._states.record_read(vehicle.vehicle_id, snapshot, phase, now)
         return _view(vehicle, state)

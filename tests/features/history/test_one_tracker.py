@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.charge_tracking import ChargeTracker, follow
 from bot.domain.diff import TrackedState, diff
 from bot.domain.events import ChargeComplete, ChargeInterrupted
+from bot.domain.history import ChargeSession
 from bot.domain.models import traits_for
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
@@ -95,16 +97,17 @@ async def test_every_charge_ping_tells_the_session_history_stores(name: str) -> 
     vehicles.add(1, 10)
     repo = FakeHistory()
     history = HistoryService(repo, vehicles, chats, FakeClock(T0))
-    tracked, before = TrackedState(), None
+    tracked, tracker = TrackedState(), ChargeTracker()
     ends: list[ChargeComplete | ChargeInterrupted] = []
     for point in SCENARIOS[name]:
         snapshot = _snapshot(point)
         assert snapshot.reported_at is not None
-        result = diff(tracked, snapshot, NotificationPreferences(), ZOE, snapshot.reported_at)
+        # As a poll: the vehicle's tracker follows the reading once, each chat's diff gets its step.
+        tracker, step = follow(tracker, snapshot, ZOE)
+        result = diff(tracked, snapshot, NotificationPreferences(), ZOE, snapshot.reported_at, charge=step)
         tracked = result.state
         ends += [e for e in result.events if isinstance(e, ChargeComplete | ChargeInterrupted)]
-        await history.record(1, before, snapshot, ZOE)
-        before = snapshot
+        await history.record(1, snapshot, step, ZOE)
     stored = sorted(
         (s for s in await repo.sessions(1, 10) if s.ended_at is not None), key=lambda s: s.started_at
     )
@@ -122,3 +125,79 @@ async def test_every_charge_ping_tells_the_session_history_stores(name: str) -> 
         if event.duration is not None:
             assert session.ended_at is not None
             assert event.duration == session.ended_at - session.started_at
+
+
+async def _follow(
+    points: list[tuple[int, int, ChargeState, PlugState, float | None, float]], joins: dict[int, int]
+) -> tuple[dict[int, list[ChargeComplete | ChargeInterrupted]], list[ChargeSession]]:
+    """Poll the readings (minutes, level, code, plug, counter, range) once each, with chats joining at the
+    given reading index; each chat's charge-end pings, and the sessions stored."""
+    chats = FakeChats(ChatSettings(100))
+    vehicles = FakeVehicles(chats=chats)
+    vehicles.add(1, 10)
+    repo = FakeHistory()
+    history = HistoryService(repo, vehicles, chats, FakeClock(T0))
+    tracker, tracked = ChargeTracker(), dict[int, TrackedState]()
+    ends: dict[int, list[ChargeComplete | ChargeInterrupted]] = {chat: [] for chat in joins}
+    for index, (minutes, level, charge, plug, kwh, range_km) in enumerate(points):
+        snapshot = VehicleSnapshot(
+            vin="VF1TRACK",
+            reported_at=T0 + timedelta(minutes=minutes),
+            battery_level=level,
+            range_km=range_km,
+            plug=plug,
+            charge=charge,
+            available_energy_kwh=kwh,
+        )
+        assert snapshot.reported_at is not None
+        tracker, step = follow(tracker, snapshot, ZOE)
+        for chat, joined in joins.items():
+            if index < joined:
+                continue
+            result = diff(
+                tracked.get(chat, TrackedState()),
+                snapshot,
+                NotificationPreferences(),
+                ZOE,
+                snapshot.reported_at,
+                charge=step,
+            )
+            tracked[chat] = result.state
+            ends[chat] += [e for e in result.events if isinstance(e, ChargeComplete | ChargeInterrupted)]
+        await history.record(1, snapshot, step, ZOE)
+    return ends, sorted(await repo.sessions(1, 10), key=lambda s: s.started_at)
+
+
+async def test_a_chat_that_joins_mid_charge_is_told_the_whole_charge() -> None:
+    ends, (session,) = await _follow(
+        [
+            (0, 40, IDLE, P, None, 120.0),
+            (10, 41, IN, P, None, 123.0),
+            (70, 60, IN, P, None, 180.0),
+            (130, 80, ENDED, P, None, 240.0),
+        ],
+        joins={1: 0, 2: 2},  # chat 2 subscribes while the car charges
+    )
+    for chat in (1, 2):
+        (end,) = ends[chat]
+        assert (end.start_level, end.duration) == (40, timedelta(minutes=120))
+    assert (session.start_level, session.ended_at) == (40, T0 + timedelta(minutes=130))
+
+
+async def test_a_charge_end_held_back_as_implausible_still_tells_the_charge() -> None:
+    # The known spurious full reading (100 % with the range of the lower one before it) ends the charge for
+    # the tracker, while the chat holds it back until a second reading agrees.
+    ends, (session,) = await _follow(
+        [
+            (0, 40, IDLE, P, None, 120.0),
+            (10, 41, IN, P, None, 123.0),
+            (70, 60, IN, P, None, 180.0),
+            (130, 100, ENDED, P, None, 180.0),
+            (140, 100, ENDED, P, None, 180.0),
+        ],
+        joins={1: 0},
+    )
+    (end,) = ends[1]
+    assert end.reported_at == T0 + timedelta(minutes=140)  # told when the second reading agreed
+    assert session.ended_at == T0 + timedelta(minutes=130)
+    assert (end.start_level, end.duration) == (session.start_level, end.reported_at - session.started_at)

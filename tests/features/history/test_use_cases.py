@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.charge_tracking import ChargeTracker, follow
 from bot.domain.history import ChargeSession
 from bot.domain.models import traits_for
 from bot.domain.preferences import ChatSettings
@@ -42,11 +43,12 @@ def _snap(
 
 
 async def _record_all(s: Stack, *snaps: VehicleSnapshot) -> list[ChargeSession]:
-    """Record each reading as the poller does (with the one stored before it); the sessions, oldest first."""
-    before: VehicleSnapshot | None = None
+    """Record each reading as the poller does (with the step the vehicle's charge tracker made on it); the
+    sessions, oldest first."""
+    tracker = ChargeTracker()
     for snap in snaps:
-        await s.service.record(1, before, snap, ZOE)
-        before = snap
+        tracker, step = follow(tracker, snap, ZOE)
+        await s.service.record(1, snap, step, ZOE)
     return sorted(await s.repo.sessions(1, 10), key=lambda x: x.started_at)
 
 
@@ -146,24 +148,31 @@ async def test_a_new_charge_after_an_idle_reading_opens_a_second_session() -> No
 async def test_same_report_twice_is_stored_once() -> None:
     s = Stack()
     snap = _snap(0, 50, True)
-    await s.service.record(1, None, snap, ZOE)
-    await s.service.record(1, snap, snap, ZOE)
+    await s.service.record(1, snap, None, ZOE)  # a /status Refresh stored it first
+    await _record_all(s, snap, snap)
     assert len(s.repo.readings_) == 1
-    assert len(s.repo.sessions_) == 1
+    # The poll's tracker still opened the charge on the reading the Refresh had stored.
+    assert [(x.started_at, x.start_level) for x in s.repo.sessions_.values()] == [(T0, 50)]
+
+
+async def test_a_reading_the_tracker_did_not_follow_is_stored_without_a_session() -> None:
+    s = Stack()
+    await s.service.record(1, _snap(0, 50, True), None, ZOE)
+    assert len(s.repo.readings_) == 1
+    assert s.repo.sessions_ == {}
 
 
 async def test_readings_older_than_the_retention_are_purged() -> None:
     s = Stack()
-    await s.service.record(1, None, _snap(-31 * 24 * 60, 40, False), ZOE)
-    await s.service.record(1, None, _snap(-29 * 24 * 60, 40, False), ZOE)
+    await s.service.record(1, _snap(-31 * 24 * 60, 40, False), None, ZOE)
+    await s.service.record(1, _snap(-29 * 24 * 60, 40, False), None, ZOE)
     assert await s.service.purge() == 1
     assert len(s.repo.readings_) == 1
 
 
 async def test_overview_holds_seven_days_of_readings_and_recent_sessions() -> None:
     s = Stack()
-    await s.service.record(1, None, _snap(-8 * 24 * 60, 40, False), ZOE)
-    await s.service.record(1, None, _snap(-24 * 60, 40, True), ZOE)
+    await _record_all(s, _snap(-8 * 24 * 60, 40, False), _snap(-24 * 60, 40, True))
     view = await s.service.overview(100)
     assert view.vehicle.vehicle_id == 1
     assert len(view.readings) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.domain.charge_tracking import ChargeStep
 from bot.domain.models import ModelTraits
 from bot.domain.snapshot import VehicleSnapshot
 from bot.services.gateway import ResolvedAccounts
@@ -30,10 +31,8 @@ class PollBatch:
     account_sizes: dict[int, int]
     saves: list[StoredVehicleState] = field(default_factory=list)
     pings: list[NewPing] = field(default_factory=list)
-    # Readings for /history (vehicle, its stored reading before, the new one, its traits), stored at the end.
-    readings: list[tuple[int, VehicleSnapshot | None, VehicleSnapshot, ModelTraits]] = field(
-        default_factory=list
-    )
+    # Readings for /history (vehicle, the reading, its charge tracker's step, its traits), stored at the end.
+    readings: list[tuple[int, VehicleSnapshot, ChargeStep, ModelTraits]] = field(default_factory=list)
 
     def holds(self, vehicle_id: int) -> bool:
         """Whether the vehicle was claimed in this batch (its reads are here, its writes wait for the end)."""
@@ -43,7 +42,7 @@ class PollBatch:
         self,
         state: StoredVehicleState,
         pings: list[NewPing],
-        reading: tuple[VehicleSnapshot | None, VehicleSnapshot] | None,
+        reading: tuple[VehicleSnapshot, ChargeStep] | None,
         traits: ModelTraits,
     ) -> None:
         """A poll's writes, left for the batch's commit, and its reading for /history (stored before it)."""

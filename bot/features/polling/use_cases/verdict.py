@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from bot.domain.charge_tracking import ChargeStep, follow
 from bot.domain.diff import TrackedState, diff
 from bot.domain.events import Event, RenaultUnreachable, ServiceRecovered, TargetReached, answers_user
 from bot.domain.models import ModelTraits, traits_for
@@ -76,8 +77,8 @@ class Verdict:
     stop_charge: bool = False
     login_lost: bool = False  # mark the account as needing a login (its other cars in the batch too)
     tell_login: bool = False  # tell the account's chats once that the login is needed
-    # The readings for /history: the stored snapshot before and the new one.
-    reading: tuple[VehicleSnapshot | None, VehicleSnapshot] | None = None
+    # The reading for /history, with the step the vehicle's charge tracker made on it.
+    reading: tuple[VehicleSnapshot, ChargeStep] | None = None
 
 
 def judge(read: Read, now: datetime, next_poll: NextPoll) -> Verdict:
@@ -103,6 +104,8 @@ def _read_ok(read: Read, snapshot: VehicleSnapshot, now: datetime, next_poll: Ne
     notices: list[tuple[ChatSettings, list[Event]]] = []
     stop_charge = False
     recovered = _recovery(vehicle, memory, now)
+    # The vehicle's one charge tracker follows the reading once; every chat's diff tells the same charge.
+    tracker, step = follow(memory.charge, snapshot, traits)
     for sub in read.subscribers:
         chat_id = sub.settings.chat_id
         result = diff(
@@ -111,6 +114,7 @@ def _read_ok(read: Read, snapshot: VehicleSnapshot, now: datetime, next_poll: Ne
             sub.preferences,
             traits,
             now,
+            charge=step,
             zone=zone_or_utc(sub.settings.time_zone),
         )
         chats[chat_id] = result.state
@@ -124,6 +128,7 @@ def _read_ok(read: Read, snapshot: VehicleSnapshot, now: datetime, next_poll: Ne
     memory = dataclasses.replace(
         memory,
         chats=chats,
+        charge=tracker,
         follow_ups=max(memory.follow_ups - 1, 0),
         failing_since=None,
         outage_told=False,
@@ -141,9 +146,7 @@ def _read_ok(read: Read, snapshot: VehicleSnapshot, now: datetime, next_poll: Ne
         read_at=now,
     )
     requests = read.requests + (1 if stop_charge else 0)  # the stop is one request, whatever its answer
-    return Verdict(
-        next_at, state, notices, requests, stop_charge=stop_charge, reading=(stored.snapshot, snapshot)
-    )
+    return Verdict(next_at, state, notices, requests, stop_charge=stop_charge, reading=(snapshot, step))
 
 
 def _recovery(vehicle: StoredVehicle, memory: PollMemory, now: datetime) -> ServiceRecovered | None:
