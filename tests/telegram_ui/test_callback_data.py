@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.app.parts import TELEGRAM_PARTS
 from bot.features.actions.telegram.menus import PRECONDITION_AT_TEMP_VERB
-from bot.features.linking.telegram.login import LOCALE_VERB
+from bot.features.linking.render import LOCALE_VERB
 from bot.features.schedule.telegram.view import SCHEDULE_VERB
 from bot.telegram_ui.callback_data import (
     MAX_BYTES,

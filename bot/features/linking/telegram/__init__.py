@@ -8,14 +8,9 @@ from types import MappingProxyType
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.features.linking import catalog as linking_catalog
+from bot.features.linking.render import LOCALE_VERB, LOGOUT_VERB, SELECT_VEHICLE_VERB, country_keyboard
 from bot.features.linking.telegram import login, vehicles
-from bot.features.linking.telegram.login import LOCALE_VERB
-from bot.features.linking.telegram.vehicles import (
-    LOGOUT_CONFIRM,
-    LOGOUT_VERB,
-    SELECT_VEHICLE_VERB,
-    VEHICLES_CHOOSE,
-)
+from bot.features.linking.telegram.vehicles import LOGOUT_CONFIRM, VEHICLES_CHOOSE
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.names import (
     LOGIN_CODE,
@@ -38,7 +33,7 @@ async def _login_buttons(
 ) -> InlineKeyboardMarkup | None:
     if spot.login is None or spot.state != LOGIN_LOCALE:
         return None
-    return login.country_keyboard(spot.login.locale, view.tr.language)
+    return country_keyboard(spot.login.locale, view.tr.language)
 
 
 async def _login_timed_out(update: Update, context: BotContext, view: ChatView, spot: Spot) -> bool:

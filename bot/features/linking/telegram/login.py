@@ -15,14 +15,18 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from typing import Any, Final
+from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot.domain.preferences import DEFAULT_ZONE
 from bot.domain.redaction import secret_input
 from bot.features.linking.ports import LINKING, CodeNeeded, LinkResult
-from bot.features.linking.telegram.vehicles import vehicle_choice_keyboard, vehicle_lines
+from bot.features.linking.render import (
+    country_keyboard,
+    vehicle_choice_keyboard,
+    vehicle_lines,
+)
 from bot.renault.locales import LOCALES
 from bot.services.conversation_ports import LOGIN_TTL, LoginDraft, LoginStep
 from bot.services.errors import (
@@ -35,19 +39,13 @@ from bot.services.errors import (
 )
 from bot.services.ports import AlreadyLinked
 from bot.telegram_ui import places
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext, ChatView
 from bot.telegram_ui.conversation.stale import answer_stale
 from bot.telegram_ui.error_messages import describe
 from bot.telegram_ui.handlers import basic
 from bot.telegram_ui.handlers.common import chat_id_of, delete_secret, is_private, reply
-from bot.telegram_ui.keyboards import choice_keyboard
 from bot.telegram_ui.patience import TooSlow, Waiting
-
-# The verbs this part answers (their codes are on buttons already sent: never change one).
-# choose the Renault locale during /login (arg: 'fr_FR')
-LOCALE_VERB: Final = Verb("lc", "LOCALE")
-
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +55,6 @@ _SECRET_STEPS = frozenset({LoginStep.PASSWORD, LoginStep.CODE})
 # Answers after which the login cannot go on: a limit reached (its lock outlasts the login), Renault's own
 # lock or captcha, an account linked elsewhere. The message says what to do and when.
 _ENDS_LOGIN = (AlreadyLinked, TooManyAttempts, LoginLocked, LoginNeedsCaptcha)
-
-
-def country_keyboard(first: str, language: str) -> InlineKeyboardMarkup:
-    """The country buttons, with flags and names in the owner's language; `first` (their own) on top."""
-    ordered = places.ordered_locales([first], language)
-    choices = [(places.locale_label(code, language), Callback(LOCALE_VERB, None, code)) for code in ordered]
-    return choice_keyboard(choices, width=2)
 
 
 def _first_locale(update: Update, context: BotContext) -> str:

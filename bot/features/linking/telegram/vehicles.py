@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import Final
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
-from bot.domain.vehicle import LinkedVehicle
 from bot.features.linking.ports import LINKING
+from bot.features.linking.render import LOGOUT_VERB, vehicle_choice_keyboard, vehicle_lines
 from bot.services.errors import FeatureUnavailable
-from bot.telegram_ui.callback_data import Callback, Verb
+from bot.telegram_ui.callback_data import Callback
 from bot.telegram_ui.context import BotContext
 from bot.telegram_ui.conversation.names import StateName
 from bot.telegram_ui.conversation.stale import refuse_car
@@ -25,40 +24,12 @@ from bot.telegram_ui.handlers.common import (
     reply,
     yes_no_keyboard,
 )
-from bot.telegram_ui.i18n import Translator
-from bot.telegram_ui.keyboards import choice_keyboard
 
 # The states this part declares, by the names stored with a chat's screen (never change one).
 LOGOUT_CONFIRM: Final = StateName("logout.confirm")
 VEHICLES_CHOOSE: Final = StateName("vehicles.choose")
 
-# The verbs this part answers (their codes are on buttons already sent: never change one).
-# make the vehicle active
-SELECT_VEHICLE_VERB: Final = Verb("v", "SELECT_VEHICLE")
-# confirm or cancel /logout (arg: 'yes' | 'no')
-LOGOUT_VERB: Final = Verb("lo", "LOGOUT")
-
-
 log = logging.getLogger(__name__)
-
-
-def vehicle_lines(tr: Translator, vehicles: Sequence[LinkedVehicle], active_id: int | None) -> str:
-    """One line per car (model, plate, end of VIN), the active one marked."""
-    return "\n".join(
-        tr(
-            "vehicles.line",
-            marker=tr("vehicles.marker_active" if v.vehicle_id == active_id else "vehicles.marker_other"),
-            title=vehicle_title(tr, v.info),
-        )
-        for v in vehicles
-    )
-
-
-def vehicle_choice_keyboard(tr: Translator, vehicles: Sequence[LinkedVehicle]) -> InlineKeyboardMarkup:
-    """One button per car, making it the active one."""
-    return choice_keyboard(
-        [(vehicle_title(tr, v.info), Callback(SELECT_VEHICLE_VERB, v.vehicle_id)) for v in vehicles], width=1
-    )
 
 
 async def list_vehicles(update: Update, context: BotContext) -> None:
