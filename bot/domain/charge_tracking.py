@@ -67,22 +67,27 @@ class ChargeStep:
 def charging(snapshot: VehicleSnapshot, traits: ModelTraits) -> bool | None:
     """Whether a reading shows a charge in progress, with the model's meaning of the codes; None when the
     reading says nothing (an unknown phase is no news: a charge in progress stays in progress)."""
-    phase = phase_of(snapshot, traits)
+    return charging_in(phase_of(snapshot, traits))
+
+
+def charging_in(phase: ChargePhase) -> bool | None:
+    """Whether a reading of this phase shows a charge in progress; None for an unknown phase (no news)."""
     if phase is ChargePhase.UNKNOWN:
         return None
     return phase is ChargePhase.CHARGING
 
 
 def follow(
-    tracker: ChargeTracker, reading: VehicleSnapshot, traits: ModelTraits
+    tracker: ChargeTracker, reading: VehicleSnapshot, phase: ChargePhase
 ) -> tuple[ChargeTracker, ChargeStep]:
-    """The tracker after `reading`, and the step it made; a reading not newer than the last followed one
-    changes nothing (the car sent the same report again)."""
+    """The tracker after `reading` (`phase`: its phase, `phase_of` with the model's traits, read once per
+    reading by the poll), and the step it made; a reading not newer than the last followed one changes
+    nothing (the car sent the same report again)."""
     current = tracker.in_progress
     at = reading.reported_at
     if at is None or (tracker.seen_at is not None and at <= tracker.seen_at):
         return tracker, ChargeStep(current, current, tracker.charge)
-    now = charging(reading, traits)
+    now = charging_in(phase)
     seen = dataclasses.replace(
         tracker,
         seen_at=at,

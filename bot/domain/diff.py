@@ -43,7 +43,7 @@ from bot.domain.events import (
 )
 from bot.domain.health import ServiceHealth, ServiceStatus, service_events
 from bot.domain.models import ModelTraits
-from bot.domain.phases import ChargePhase, phase_of
+from bot.domain.phases import ChargePhase
 from bot.domain.plausibility import implausible
 from bot.domain.preferences import NotificationPreferences
 from bot.domain.snapshot import VehicleSnapshot
@@ -128,10 +128,12 @@ def diff(
     now: datetime,
     *,
     charge: ChargeStep,
+    phase: ChargePhase,
     zone: tzinfo = UTC,
 ) -> DiffResult:
     """Compare a new reading with the memory of one chat; `charge` is the vehicle's charge around the reading
-    (its one tracker, `bot.domain.charge_tracking.follow`), `zone` the chat's time zone (plug reminder)."""
+    (its one tracker, `bot.domain.charge_tracking.follow`), `phase` the reading's phase (`phase_of`, read once
+    per reading by the poll), `zone` the chat's time zone (plug reminder)."""
     state, events = previous, list[Event]()
     newer = current.reported_at is not None and (
         state.last_seen_at is None or current.reported_at > state.last_seen_at
@@ -139,12 +141,12 @@ def diff(
     if newer:
         state = replace(state, last_seen_at=current.reported_at)
         if state.snapshot is None:
-            state = _initialise(state, current, preferences, traits)
+            state = _initialise(state, current, phase, preferences)
         else:
-            accepted, state = _screen(state, current, traits)
+            accepted, state = _screen(state, current, phase, traits)
             if accepted is not None:
-                state, events = _accept(state, accepted, preferences, traits, charge)
-    state, outcomes = _settle_actions(state, current if newer else None, traits, now)
+                state, events = _accept(state, accepted, phase, preferences, traits, charge)
+    state, outcomes = _settle_actions(state, current if newer else None, phase, traits, now)
     if any(isinstance(e, PreconditioningConfirmed) for e in outcomes):
         events = [e for e in events if not isinstance(e, PreconditioningConfirmed)]
     events += outcomes
@@ -154,9 +156,8 @@ def diff(
 
 
 def _initialise(
-    state: TrackedState, current: VehicleSnapshot, preferences: NotificationPreferences, traits: ModelTraits
+    state: TrackedState, current: VehicleSnapshot, phase: ChargePhase, preferences: NotificationPreferences
 ) -> TrackedState:
-    phase = phase_of(current, traits)
     at = current.reported_at
     level = current.battery_level
     return replace(
@@ -172,7 +173,7 @@ def _initialise(
 
 
 def _screen(
-    state: TrackedState, current: VehicleSnapshot, traits: ModelTraits
+    state: TrackedState, current: VehicleSnapshot, phase: ChargePhase, traits: ModelTraits
 ) -> tuple[VehicleSnapshot | None, TrackedState]:
     """Hold back an implausible reading until a second one agrees; returns the reading to accept, if any."""
     assert state.snapshot is not None
@@ -184,7 +185,7 @@ def _screen(
         and abs(current.battery_level - held.battery_level) <= CONFIRM_TOLERANCE
     ):
         return current, replace(state, pending=None)
-    if implausible(state.snapshot, current, state.phase, traits):
+    if implausible(state.snapshot, current, state.phase, phase, traits):
         return None, replace(state, pending=current)
     return current, replace(state, pending=None)
 
@@ -192,6 +193,7 @@ def _screen(
 def _accept(
     state: TrackedState,
     current: VehicleSnapshot,
+    read_phase: ChargePhase,
     preferences: NotificationPreferences,
     traits: ModelTraits,
     charge: ChargeStep,
@@ -200,7 +202,6 @@ def _accept(
     assert before is not None
     assert current.reported_at is not None
     at = current.reported_at
-    read_phase = phase_of(current, traits)
     phase = state.phase if read_phase is ChargePhase.UNKNOWN else read_phase
     events: list[Event] = []
     if traits.is_electric and phase is not state.phase and state.phase is not ChargePhase.UNKNOWN:
@@ -282,7 +283,11 @@ def _target(
 
 
 def _settle_actions(
-    state: TrackedState, reading: VehicleSnapshot | None, traits: ModelTraits, now: datetime
+    state: TrackedState,
+    reading: VehicleSnapshot | None,
+    phase: ChargePhase,
+    traits: ModelTraits,
+    now: datetime,
 ) -> tuple[TrackedState, list[Event]]:
     if not state.actions:
         return state, []
@@ -292,7 +297,7 @@ def _settle_actions(
     vin = known.vin if known is not None else ""
     level = state.snapshot.battery_level if state.snapshot is not None else None
     for pending in state.actions:
-        outcome = _outcome(pending, reading, traits, now, vin, level)
+        outcome = _outcome(pending, reading, phase, traits, now, vin, level)
         if outcome is None:
             waiting.append(pending)
         else:
@@ -303,6 +308,7 @@ def _settle_actions(
 def _outcome(
     pending: PendingAction,
     reading: VehicleSnapshot | None,
+    phase: ChargePhase,
     traits: ModelTraits,
     now: datetime,
     vin: str,
@@ -315,7 +321,7 @@ def _outcome(
         and reading is not None
         and at is not None
         and at >= pending.sent_at - CLOCK_SKEW
-        and confirmation.confirmed_by(reading, phase_of(reading, traits))
+        and confirmation.confirmed_by(reading, phase)
     ):
         if pending.action is ActionKind.PRECONDITION:
             return PreconditioningConfirmed(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.models import ModelTraits
-from bot.domain.phases import ChargePhase, phase_of
+from bot.domain.phases import ChargePhase
 from bot.domain.snapshot import VehicleSnapshot
 
 # Levels are whole points and the car recalibrates them now and then (cold battery, wake-up): a change this
@@ -70,9 +70,14 @@ def spurious_full(before: VehicleSnapshot, after: VehicleSnapshot) -> bool:
 
 
 def implausible(
-    before: VehicleSnapshot, after: VehicleSnapshot, before_phase: ChargePhase, traits: ModelTraits
+    before: VehicleSnapshot,
+    after: VehicleSnapshot,
+    before_phase: ChargePhase,
+    after_phase: ChargePhase,
+    traits: ModelTraits,
 ) -> bool:
-    """Whether `after` cannot follow `before` physically (or is the known spurious full reading)."""
+    """Whether `after` cannot follow `before` physically (or is the known spurious full reading); the phases
+    are the readings' own (`phase_of`)."""
     if before.battery_level is None or after.battery_level is None:
         return False
     if before.reported_at is None or after.reported_at is None:
@@ -84,6 +89,5 @@ def implausible(
     )
     if after.battery_level < before.battery_level:
         return power > max_draw_kw(traits)
-    after_phase = phase_of(after, traits)
     charging = ChargePhase.CHARGING in (before_phase, after_phase) or after_phase is ChargePhase.COMPLETE
     return not charging and power > max_charge_kw(traits)

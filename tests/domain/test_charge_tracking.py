@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain.charge_tracking import ChargeInProgress, ChargeStep, ChargeTracker, follow
 from bot.domain.models import traits_for
+from bot.domain.phases import ChargePhase, phase_of
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
 
 T0 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
@@ -26,7 +27,7 @@ def _at(minutes: int, level: int, charge: ChargeState, kwh: float | None = None)
 def _steps(*readings: VehicleSnapshot) -> tuple[ChargeTracker, list[ChargeStep]]:
     tracker, steps = ChargeTracker(), []
     for reading in readings:
-        tracker, step = follow(tracker, reading, ZOE)
+        tracker, step = follow(tracker, reading, phase_of(reading, ZOE))
         steps.append(step)
     return tracker, steps
 
@@ -51,7 +52,7 @@ def test_a_charge_starts_from_the_reading_before_it_and_ends_at_the_first_idle_o
 
 def test_a_report_already_followed_changes_nothing() -> None:
     tracker, _ = _steps(_at(0, 40, IDLE), _at(10, 41, IN))
-    again, step = follow(tracker, _at(10, 41, IN), ZOE)
+    again, step = follow(tracker, _at(10, 41, IN), ChargePhase.CHARGING)
     assert again == tracker
     assert not step.started
     assert step.ended is None
@@ -72,5 +73,5 @@ def test_the_first_reading_ever_already_charging_starts_from_itself() -> None:
 def test_a_charge_whose_start_was_not_seen_starts_at_the_first_reading_followed() -> None:
     # A tracker that saw the car charging with no charge (a damaged memory): the start was missed.
     tracker = ChargeTracker(seen_at=T0, level=50, was_charging=True)
-    _, step = follow(tracker, _at(10, 52, IN), ZOE)
+    _, step = follow(tracker, _at(10, 52, IN), ChargePhase.CHARGING)
     assert step.after == ChargeInProgress(T0 + timedelta(minutes=10), 52, None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.domain.actions import ActionKind
@@ -25,8 +25,8 @@ from bot.domain.events import (
     TargetReached,
     Unplugged,
 )
-from bot.domain.models import traits_for
-from bot.domain.phases import ChargePhase
+from bot.domain.models import ModelTraits, traits_for
+from bot.domain.phases import ChargePhase, phase_of
 from bot.domain.preferences import NotificationKind, NotificationPreferences
 from bot.domain.snapshot import ChargeMode, ChargeState, GeoPoint, PlugState, VehicleSnapshot
 
@@ -64,6 +64,20 @@ def charging(minutes: float, level: int) -> VehicleSnapshot:
     return reading(minutes, level, PlugState.PLUGGED, ChargeState.CHARGE_IN_PROGRESS)
 
 
+def _diff(
+    state: TrackedState,
+    snap: VehicleSnapshot,
+    prefs: NotificationPreferences,
+    traits: ModelTraits,
+    now: datetime,
+    *,
+    charge: ChargeStep,
+    zone: tzinfo = UTC,
+) -> DiffResult:
+    """One diff of a reading the vehicle's charge tracker did not see charging, with its phase read once."""
+    return diff(state, snap, prefs, traits, now, charge=charge, phase=phase_of(snap, traits), zone=zone)
+
+
 def run(
     readings: list[VehicleSnapshot],
     prefs: NotificationPreferences = PREFS,
@@ -75,7 +89,7 @@ def run(
     batches: list[list[object]] = []
     for snap in readings:
         assert snap.reported_at is not None
-        tracker, step = follow(tracker, snap, traits)  # type: ignore[arg-type]
+        tracker, step = follow(tracker, snap, phase_of(snap, traits))  # type: ignore[arg-type]
         result: DiffResult = diff(
             state,
             snap,
@@ -83,6 +97,7 @@ def run(
             traits,  # type: ignore[arg-type]
             snap.reported_at + timedelta(minutes=1),
             charge=step,
+            phase=phase_of(snap, traits),  # type: ignore[arg-type]
         )
         state = result.state
         batches.append(list(result.events))
@@ -148,14 +163,14 @@ def test_charge_complete_takes_the_cars_counter_when_plausible_else_the_levels()
 def test_stale_or_equal_report_times_never_notify() -> None:
     state, _ = run([reading(0, 40)])
     for stale in (reading(0, 40, PlugState.PLUGGED), reading(-5, 40, PlugState.PLUGGED)):
-        result = diff(state, stale, PREFS, ZOE_50, T0 + timedelta(hours=1), charge=NO_CHARGE)
+        result = _diff(state, stale, PREFS, ZOE_50, T0 + timedelta(hours=1), charge=NO_CHARGE)
         assert result.events == []
         assert result.state.phase is ChargePhase.UNPLUGGED
 
 
 def test_missing_report_time_never_notifies() -> None:
     state, _ = run([reading(0, 40)])
-    result = diff(
+    result = _diff(
         state,
         replace(reading(5, 40, PlugState.PLUGGED), reported_at=None),
         PREFS,
@@ -169,8 +184,8 @@ def test_missing_report_time_never_notifies() -> None:
 def test_same_event_is_not_produced_twice_after_a_restart() -> None:
     state, _ = run([reading(0, 40)])
     stored = TrackedState.from_json(state.to_json())
-    first = diff(stored, plugged(10), PREFS, ZOE_50, T0 + timedelta(minutes=11), charge=NO_CHARGE)
-    again = diff(
+    first = _diff(stored, plugged(10), PREFS, ZOE_50, T0 + timedelta(minutes=11), charge=NO_CHARGE)
+    again = _diff(
         TrackedState.from_json(first.state.to_json()), plugged(10), PREFS, ZOE_50, T0, charge=NO_CHARGE
     )
     assert kinds(list(first.events)) == [Plugged]
@@ -210,23 +225,25 @@ def test_charge_error_is_reported_on_zoe_50() -> None:
 
 def test_waiting_for_schedule_is_not_plugged_not_charging() -> None:
     state, _ = run([reading(0, 40), plugged(10, 40, ChargeState.WAITING_FOR_PLANNED_CHARGE)])
-    later = diff(state, plugged(10, 40), PREFS, ZOE_50, T0 + timedelta(hours=2), charge=NO_CHARGE)
+    later = _diff(state, plugged(10, 40), PREFS, ZOE_50, T0 + timedelta(hours=2), charge=NO_CHARGE)
     assert later.events == []
 
 
 def test_plugged_not_charging_after_grace_once() -> None:
     state, _ = run([reading(0, 40), plugged(10, 40)])
-    too_early = diff(state, plugged(10), PREFS, ZOE_50, T0 + timedelta(minutes=20), charge=NO_CHARGE)
+    too_early = _diff(state, plugged(10), PREFS, ZOE_50, T0 + timedelta(minutes=20), charge=NO_CHARGE)
     assert too_early.events == []
-    due = diff(too_early.state, plugged(10), PREFS, ZOE_50, T0 + timedelta(minutes=26), charge=NO_CHARGE)
+    due = _diff(too_early.state, plugged(10), PREFS, ZOE_50, T0 + timedelta(minutes=26), charge=NO_CHARGE)
     assert kinds(list(due.events)) == [PluggedNotCharging]
-    again = diff(due.state, plugged(10), PREFS, ZOE_50, T0 + timedelta(minutes=60), charge=NO_CHARGE)
+    again = _diff(due.state, plugged(10), PREFS, ZOE_50, T0 + timedelta(minutes=60), charge=NO_CHARGE)
     assert again.events == []
 
 
 def test_plugged_not_charging_is_not_sent_for_a_full_battery() -> None:
     state, _ = run([reading(0, 99), plugged(10, 99)])
-    assert diff(state, plugged(10, 99), PREFS, ZOE_50, T0 + timedelta(hours=1), charge=NO_CHARGE).events == []
+    assert (
+        _diff(state, plugged(10, 99), PREFS, ZOE_50, T0 + timedelta(hours=1), charge=NO_CHARGE).events == []
+    )
 
 
 def test_low_battery_fires_once_per_crossing_and_rearms_above_hysteresis() -> None:
@@ -324,7 +341,7 @@ def test_action_confirmed_by_a_newer_reading() -> None:
     state, _ = run([plugged(0, 40)])
     sent = T0 + timedelta(minutes=5)
     state = state.expect(ActionKind.CHARGE_START, "msg-1", sent, ZOE_50)
-    result = diff(state, charging(8, 41), PREFS, ZOE_50, T0 + timedelta(minutes=9), charge=NO_CHARGE)
+    result = _diff(state, charging(8, 41), PREFS, ZOE_50, T0 + timedelta(minutes=9), charge=NO_CHARGE)
     confirmed = [e for e in result.events if isinstance(e, ActionConfirmed)]
     assert len(confirmed) == 1
     assert confirmed[0].reference == "msg-1"
@@ -335,9 +352,9 @@ def test_action_not_confirmed_in_time_even_without_new_readings() -> None:
     prefs = replace(PREFS, enabled=frozenset())
     state, _ = run([plugged(0, 40)], prefs)
     state = state.expect(ActionKind.CHARGE_START, "msg-1", T0 + timedelta(minutes=5), ZOE_50)
-    waiting = diff(state, plugged(0, 40), prefs, ZOE_50, T0 + timedelta(minutes=10), charge=NO_CHARGE)
+    waiting = _diff(state, plugged(0, 40), prefs, ZOE_50, T0 + timedelta(minutes=10), charge=NO_CHARGE)
     assert waiting.events == []
-    late = diff(waiting.state, plugged(0, 40), prefs, ZOE_50, T0 + timedelta(minutes=16), charge=NO_CHARGE)
+    late = _diff(waiting.state, plugged(0, 40), prefs, ZOE_50, T0 + timedelta(minutes=16), charge=NO_CHARGE)
     assert kinds(list(late.events)) == [ActionNotConfirmed]
     assert late.state.actions == ()
 
@@ -345,14 +362,14 @@ def test_action_not_confirmed_in_time_even_without_new_readings() -> None:
 def test_old_reading_does_not_confirm_a_later_action() -> None:
     state, _ = run([plugged(0, 40)])
     state = state.expect(ActionKind.CHARGE_START, "m", T0 + timedelta(minutes=30), ZOE_50)
-    result = diff(state, charging(10, 41), PREFS, ZOE_50, T0 + timedelta(minutes=31), charge=NO_CHARGE)
+    result = _diff(state, charging(10, 41), PREFS, ZOE_50, T0 + timedelta(minutes=31), charge=NO_CHARGE)
     assert not any(isinstance(e, ActionConfirmed) for e in result.events)
 
 
 def test_preconditioning_request_is_confirmed_once() -> None:
     state, _ = run([reading(0, 60, hvac_on=False)])
     state = state.expect(ActionKind.PRECONDITION, "m", T0 + timedelta(minutes=1), ZOE_50)
-    result = diff(
+    result = _diff(
         state, reading(5, 60, hvac_on=True), PREFS, ZOE_50, T0 + timedelta(minutes=6), charge=NO_CHARGE
     )
     assert kinds(list(result.events)) == [PreconditioningConfirmed]
@@ -373,7 +390,7 @@ def test_plug_reminder_in_the_chats_evening_once_per_day() -> None:
     paris = ZoneInfo("Europe/Paris")
     prefs = replace(PREFS, reminder_time=time(21, 0), reminder_below_level=50)
     state, _ = run([reading(0, 30)], prefs)
-    before = diff(
+    before = _diff(
         state,
         reading(0, 30),
         prefs,
@@ -383,7 +400,7 @@ def test_plug_reminder_in_the_chats_evening_once_per_day() -> None:
         charge=NO_CHARGE,
     )
     assert before.events == []
-    due = diff(
+    due = _diff(
         before.state,
         reading(0, 30),
         prefs,
@@ -393,7 +410,7 @@ def test_plug_reminder_in_the_chats_evening_once_per_day() -> None:
         charge=NO_CHARGE,
     )
     assert due.events == [PlugReminder("VF1TEST", date(2026, 11, 2), 30, 50)]
-    again = diff(
+    again = _diff(
         due.state,
         reading(0, 30),
         prefs,
@@ -410,7 +427,7 @@ def test_plug_reminder_skipped_when_plugged_or_charged_enough() -> None:
     evening = datetime(2026, 11, 2, 21, 5, tzinfo=UTC)
     for snap in (plugged(0, 30), reading(0, 70)):
         state, _ = run([snap], prefs)
-        assert diff(state, snap, prefs, ZOE_50, evening, charge=NO_CHARGE).events == []
+        assert _diff(state, snap, prefs, ZOE_50, evening, charge=NO_CHARGE).events == []
 
 
 def test_tracked_state_round_trips_through_json() -> None:

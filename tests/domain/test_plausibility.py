@@ -13,7 +13,7 @@ from bot.domain.charge_tracking import ChargeTracker, follow
 from bot.domain.diff import TrackedState, diff
 from bot.domain.events import LowBattery
 from bot.domain.models import MODELS, ModelTraits, Powertrain, traits_for
-from bot.domain.phases import ChargePhase
+from bot.domain.phases import ChargePhase, phase_of
 from bot.domain.plausibility import (
     DEFAULT_CAPACITY_KWH,
     DEFAULT_DRIVE_KW,
@@ -65,13 +65,21 @@ def snap(seconds: float, level: int, range_km: float | None = None) -> VehicleSn
     )
 
 
+def _implausible(
+    before: VehicleSnapshot, after: VehicleSnapshot, before_phase: ChargePhase, traits: ModelTraits
+) -> bool:
+    return implausible(before, after, before_phase, phase_of(after, traits), traits)
+
+
 def run(traits: ModelTraits, readings: list[VehicleSnapshot]) -> tuple[TrackedState, list[list[object]]]:
     state, batches = TrackedState(), list[list[object]]()
     tracker = ChargeTracker()  # the vehicle's charge tracker follows every reading, as a poll does
     for reading in readings:
         assert reading.reported_at is not None
-        tracker, step = follow(tracker, reading, traits)
-        result = diff(state, reading, PREFS, traits, reading.reported_at, charge=step)
+        tracker, step = follow(tracker, reading, phase_of(reading, traits))
+        result = diff(
+            state, reading, PREFS, traits, reading.reported_at, charge=step, phase=phase_of(reading, traits)
+        )
         state = result.state
         batches.append(list(result.events))
     return state, batches
@@ -104,8 +112,8 @@ def test_a_motorway_drive_reaches_battery_low_on_the_first_report(code: str, bat
 def test_the_issues_two_drives_are_plausible() -> None:
     zoe, twingo = traits_for("X102VE"), traits_for("X071VE")
     # Zoe ZE50 (52 kWh): 17 kWh in 30 minutes is 33 points; Twingo (21.4 kWh usable): 11 kWh is 51 points.
-    assert not implausible(snap(0, 55), snap(1800, 22), ChargePhase.UNPLUGGED, zoe)
-    assert not implausible(snap(0, 70), snap(1800, 19), ChargePhase.UNPLUGGED, twingo)
+    assert not _implausible(snap(0, 55), snap(1800, 22), ChargePhase.UNPLUGGED, zoe)
+    assert not _implausible(snap(0, 70), snap(1800, 19), ChargePhase.UNPLUGGED, twingo)
 
 
 @pytest.mark.parametrize("code", MODEL_CODES)
@@ -120,32 +128,32 @@ def test_sixty_to_four_within_seconds_is_held_until_a_newer_report_agrees(code: 
 
 def test_the_spurious_full_reading_with_an_unchanged_range_is_still_held_after_hours() -> None:
     zoe = traits_for("X102VE")
-    assert implausible(snap(0, 40, 140.0), snap(6 * 3600, 100, 140.0), ChargePhase.UNPLUGGED, zoe)
-    assert not implausible(snap(0, 40, 140.0), snap(6 * 3600, 100, 350.0), ChargePhase.UNPLUGGED, zoe)
+    assert _implausible(snap(0, 40, 140.0), snap(6 * 3600, 100, 140.0), ChargePhase.UNPLUGGED, zoe)
+    assert not _implausible(snap(0, 40, 140.0), snap(6 * 3600, 100, 350.0), ChargePhase.UNPLUGGED, zoe)
 
 
 def test_a_rise_without_charging_is_plausible_up_to_the_fastest_charger_only() -> None:
     zoe, twingo = traits_for("X102VE"), traits_for("X071VE")
     # A 50 kW DC stop between two reports (neither saw the charge): 25 kWh in 30 min, 48 points.
-    assert not implausible(snap(0, 20), snap(1800, 68), ChargePhase.UNPLUGGED, zoe)
+    assert not _implausible(snap(0, 20), snap(1800, 68), ChargePhase.UNPLUGGED, zoe)
     # The same rise in 10 minutes would need 150 kW.
-    assert implausible(snap(0, 20), snap(600, 68), ChargePhase.UNPLUGGED, zoe)
+    assert _implausible(snap(0, 20), snap(600, 68), ChargePhase.UNPLUGGED, zoe)
     # The Twingo has no DC: 22 kW for 30 min is 51 points, 60 points in 20 min is not possible.
-    assert not implausible(snap(0, 20), snap(1800, 71), ChargePhase.UNPLUGGED, twingo)
-    assert implausible(snap(0, 20), snap(1200, 80), ChargePhase.UNPLUGGED, twingo)
+    assert not _implausible(snap(0, 20), snap(1800, 71), ChargePhase.UNPLUGGED, twingo)
+    assert _implausible(snap(0, 20), snap(1200, 80), ChargePhase.UNPLUGGED, twingo)
 
 
 def test_a_rise_while_charging_is_never_judged_by_power() -> None:
     zoe = traits_for("X102VE")
     charging = replace(snap(60, 80), plug=PlugState.PLUGGED)
-    assert not implausible(snap(0, 20), charging, ChargePhase.CHARGING, zoe)
+    assert not _implausible(snap(0, 20), charging, ChargePhase.CHARGING, zoe)
 
 
 def test_level_noise_is_never_a_power() -> None:
     zoe = traits_for("X102VE")
     assert implied_power_kw(zoe, 50, 47, timedelta(seconds=1)) == 0.0
-    assert not implausible(snap(0, 50), snap(1, 47), ChargePhase.UNPLUGGED, zoe)
-    assert not implausible(snap(0, 50), snap(1, 53), ChargePhase.UNPLUGGED, zoe)
+    assert not _implausible(snap(0, 50), snap(1, 47), ChargePhase.UNPLUGGED, zoe)
+    assert not _implausible(snap(0, 50), snap(1, 53), ChargePhase.UNPLUGGED, zoe)
     assert implied_power_kw(zoe, 50, 40, timedelta(0)) == float("inf")
 
 
@@ -163,7 +171,7 @@ def test_any_drive_within_the_models_power_is_plausible(
     traits = traits_for(code)
     kwh = capacity_kwh(traits) if smallest else (traits.usable_capacity_kwh or DEFAULT_CAPACITY_KWH)
     after = max(0, start - drop_points(share * (traits.peak_drive_kw or DEFAULT_DRIVE_KW), minutes, kwh))
-    assert not implausible(snap(0, start), snap(minutes * 60, after), ChargePhase.UNPLUGGED, traits)
+    assert not _implausible(snap(0, start), snap(minutes * 60, after), ChargePhase.UNPLUGGED, traits)
 
 
 @given(code=CODES, seconds=st.floats(1, 20), start=st.integers(10, 100), points=st.integers(10, 100))
@@ -172,7 +180,7 @@ def test_a_drop_of_ten_points_or_more_within_seconds_is_implausible(
 ) -> None:
     after = start - points
     assume(after >= 0)
-    assert implausible(snap(0, start), snap(seconds, after), ChargePhase.UNPLUGGED, traits_for(code))
+    assert _implausible(snap(0, start), snap(seconds, after), ChargePhase.UNPLUGGED, traits_for(code))
 
 
 @given(code=CODES, minutes=MINUTES, share=SHARES, start=LEVELS)
@@ -181,4 +189,4 @@ def test_any_charge_within_the_models_fastest_rate_is_plausible_unseen(
 ) -> None:
     traits = traits_for(code)
     after = min(100, start + drop_points(share * max_charge_kw(traits), minutes, capacity_kwh(traits)))
-    assert not implausible(snap(0, start), snap(minutes * 60, after), ChargePhase.UNPLUGGED, traits)
+    assert not _implausible(snap(0, start), snap(minutes * 60, after), ChargePhase.UNPLUGGED, traits)

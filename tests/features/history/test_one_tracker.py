@@ -16,6 +16,7 @@ from bot.domain.diff import TrackedState, diff
 from bot.domain.events import ChargeComplete, ChargeInterrupted
 from bot.domain.history import ChargeSession
 from bot.domain.models import traits_for
+from bot.domain.phases import phase_of
 from bot.domain.preferences import ChatSettings, NotificationPreferences
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
 from bot.features.history.use_cases import HistoryService
@@ -103,8 +104,11 @@ async def test_every_charge_ping_tells_the_session_history_stores(name: str) -> 
         snapshot = _snapshot(point)
         assert snapshot.reported_at is not None
         # As a poll: the vehicle's tracker follows the reading once, each chat's diff gets its step.
-        tracker, step = follow(tracker, snapshot, ZOE)
-        result = diff(tracked, snapshot, NotificationPreferences(), ZOE, snapshot.reported_at, charge=step)
+        phase = phase_of(snapshot, ZOE)
+        tracker, step = follow(tracker, snapshot, phase)
+        result = diff(
+            tracked, snapshot, NotificationPreferences(), ZOE, snapshot.reported_at, charge=step, phase=phase
+        )
         tracked = result.state
         ends += [e for e in result.events if isinstance(e, ChargeComplete | ChargeInterrupted)]
         await history.record(1, snapshot, step, ZOE)
@@ -150,7 +154,7 @@ async def _follow(
             available_energy_kwh=kwh,
         )
         assert snapshot.reported_at is not None
-        tracker, step = follow(tracker, snapshot, ZOE)
+        tracker, step = follow(tracker, snapshot, phase_of(snapshot, ZOE))
         for chat, joined in joins.items():
             if index < joined:
                 continue
@@ -161,6 +165,7 @@ async def _follow(
                 ZOE,
                 snapshot.reported_at,
                 charge=step,
+                phase=phase_of(snapshot, ZOE),
             )
             tracked[chat] = result.state
             ends[chat] += [e for e in result.events if isinstance(e, ChargeComplete | ChargeInterrupted)]

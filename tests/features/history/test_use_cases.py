@@ -9,6 +9,7 @@ import pytest
 from bot.domain.charge_tracking import ChargeTracker, follow
 from bot.domain.history import ChargeSession
 from bot.domain.models import traits_for
+from bot.domain.phases import phase_of
 from bot.domain.preferences import ChatSettings
 from bot.domain.pricing import EnergyMethod
 from bot.domain.snapshot import ChargeState, PlugState, VehicleSnapshot
@@ -47,7 +48,7 @@ async def _record_all(s: Stack, *snaps: VehicleSnapshot) -> list[ChargeSession]:
     sessions, oldest first."""
     tracker = ChargeTracker()
     for snap in snaps:
-        tracker, step = follow(tracker, snap, ZOE)
+        tracker, step = follow(tracker, snap, phase_of(snap, ZOE))
         await s.service.record(1, snap, step, ZOE)
     return sorted(await s.repo.sessions(1, 10), key=lambda x: x.started_at)
 

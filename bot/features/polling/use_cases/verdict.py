@@ -105,7 +105,8 @@ def _read_ok(read: Read, snapshot: VehicleSnapshot, now: datetime, next_poll: Ne
     stop_charge = False
     recovered = _recovery(vehicle, memory, now)
     # The vehicle's one charge tracker follows the reading once; every chat's diff tells the same charge.
-    tracker, step = follow(memory.charge, snapshot, traits)
+    read_phase = phase_of(snapshot, traits)  # once per reading: the tracker and every chat's diff take it
+    tracker, step = follow(memory.charge, snapshot, read_phase)
     for sub in read.subscribers:
         chat_id = sub.settings.chat_id
         result = diff(
@@ -115,6 +116,7 @@ def _read_ok(read: Read, snapshot: VehicleSnapshot, now: datetime, next_poll: Ne
             traits,
             now,
             charge=step,
+            phase=read_phase,
             zone=zone_or_utc(sub.settings.time_zone),
         )
         chats[chat_id] = result.state
@@ -123,7 +125,7 @@ def _read_ok(read: Read, snapshot: VehicleSnapshot, now: datetime, next_poll: Ne
         if recovered is not None and sub.preferences.wants(recovered.kind):
             events.append(recovered)
         notices.append((sub.settings, events))
-    phase = phase_of(snapshot, traits).value
+    phase = read_phase.value
     follow_up = memory.follow_ups > 0
     memory = dataclasses.replace(
         memory,
