@@ -52,6 +52,8 @@ class ChargeStep:
     before: ChargeInProgress | None = None
     after: ChargeInProgress | None = None
     latest: ChargeInProgress | None = None
+    # False for a reading not newer than the last one followed: the step is no news (nothing to store).
+    followed: bool = True
 
     @property
     def started(self) -> bool:
@@ -86,7 +88,7 @@ def follow(
     current = tracker.in_progress
     at = reading.reported_at
     if at is None or (tracker.seen_at is not None and at <= tracker.seen_at):
-        return tracker, ChargeStep(current, current, tracker.charge)
+        return tracker, ChargeStep(current, current, tracker.charge, followed=False)
     now = charging_in(phase)
     seen = dataclasses.replace(
         tracker,

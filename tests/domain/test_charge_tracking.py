@@ -57,6 +57,7 @@ def test_a_report_already_followed_changes_nothing() -> None:
     assert not step.started
     assert step.ended is None
     assert step.after == tracker.charge
+    assert not step.followed
 
 
 def test_a_reading_that_says_nothing_keeps_the_charge_going() -> None:

@@ -54,8 +54,8 @@ class HistoryService:
             return  # no report time
         # A reading already stored (a /status Refresh stored it first) still carries the tracker's step.
         await self._history.add_reading(row)
-        if step is None:
-            return
+        if step is None or not step.followed:
+            return  # a reading the tracker did not follow, or one it had followed already: no session write
         if step.after is not None:
             await self._history.add_session(extend_session(open_session(vehicle_id, step.after), row, traits))
             return

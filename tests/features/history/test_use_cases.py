@@ -238,3 +238,28 @@ async def test_a_session_starts_from_the_counter_of_the_reading_before_the_charg
     assert (stored.start_level, stored.start_energy_kwh) == (40, 20.0)
     assert stored.energy_method is EnergyMethod.REPORTED
     assert stored.energy_kwh == pytest.approx(21.2)
+
+
+class CountingHistory(FakeHistory):
+    """The fake store, counting the session writes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session_writes = 0
+
+    async def add_session(self, session: ChargeSession) -> None:
+        self.session_writes += 1
+        await super().add_session(session)
+
+
+async def test_the_same_report_polled_again_writes_no_session() -> None:
+    s = Stack()
+    s.repo = CountingHistory()
+    s.service = HistoryService(s.repo, s.vehicles, s.chats, s.clock)
+    tracker = ChargeTracker()
+    charging = _snap(10, 41, True)
+    for snap in (_snap(0, 40, False), charging, charging, charging):
+        tracker, step = follow(tracker, snap, phase_of(snap, ZOE))
+        await s.service.record(1, snap, step, ZOE)
+    # The car sent the charging report once and the poll read it three times: one session write.
+    assert s.repo.session_writes == 1
